@@ -1,0 +1,378 @@
+//! Decisions, each a pure function of the configuration, the stored record and the page.
+
+use super::config::{Config, DntPolicy, GpcPolicy};
+use super::glob::{glob, path_matches};
+use super::record::{Choice, Method, Record, Source};
+use super::signals::{Dnt, Gpc, Signals};
+
+/// Whether the visitor has a valid decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// A valid decision under the current revision.
+    Decided,
+    /// No record at all.
+    NoRecord,
+    /// The record was made under another policy revision.
+    RevisionChanged,
+    /// The record is older than its lifetime allows.
+    Expired,
+}
+
+const DAY_MS: u64 = 86_400_000;
+
+/// Where a record stands: decided, or why not.
+pub fn status(config: &Config, record: Option<&Record>, now: u64) -> Status {
+    let Some(r) = record else { return Status::NoRecord };
+    if r.revision != config.revision {
+        return Status::RevisionChanged;
+    }
+    let any_optional_granted = r.choices.iter().any(|c| c.granted && !config.category(&c.category).is_some_and(|k| k.required));
+    let days = if any_optional_granted { config.lifetime.granted_days } else { config.lifetime.denied_days };
+    let lifetime = u64::from(days) * DAY_MS;
+    // A clock set back makes `updated` lie in the future: keep the choice, but not for longer
+    // than its own lifetime ahead (that is no clock error but a forged or broken value).
+    if now.saturating_add(lifetime) < r.updated || now.saturating_sub(r.updated) > lifetime {
+        return Status::Expired;
+    }
+    Status::Decided
+}
+
+/// Whether the banner must be shown: there is no valid decision.
+pub fn banner_must_show(status: Status) -> bool {
+    status != Status::Decided
+}
+
+/// Whether GPC, under the site's policy, turns advertising off.
+pub fn gpc_honoured(config: &Config, signals: Signals) -> bool {
+    signals.gpc == Gpc::True && config.signals.gpc == GpcPolicy::Honor
+}
+
+/// Whether DNT, under the site's policy, turns every optional category off.
+pub fn dnt_honoured(config: &Config, signals: Signals) -> bool {
+    signals.dnt == Dnt::On && config.signals.dnt == DntPolicy::Honor
+}
+
+/// Whether the signals force `category` off for this visitor, and which signal does.
+fn signal_denial(config: &Config, signals: Signals, category: &str) -> Option<Source> {
+    if category == "advertising" && gpc_honoured(config, signals) {
+        return Some(Source::Gpc);
+    }
+    if dnt_honoured(config, signals) && !config.category(category).is_some_and(|c| c.required) {
+        return Some(Source::Dnt);
+    }
+    None
+}
+
+/// Each category's state on this visit: the visitor's valid decision where there is one, else
+/// signals, the region's default and the configured default, in that order. An honoured GPC
+/// wins over a visitor's grant of advertising unless the site lets choices override it.
+pub fn effective(config: &Config, decided: Option<&Record>, signals: Signals, region: Option<&str>) -> Vec<Choice> {
+    config
+        .categories
+        .iter()
+        .map(|cat| {
+            let id = cat.id.clone();
+            if cat.required {
+                return Choice { category: id, granted: true, source: Source::Default };
+            }
+            let user = decided.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
+            let signal = signal_denial(config, signals, &cat.id);
+            match (user, signal) {
+                (Some(u), Some(Source::Gpc)) if u.granted && !config.signals.choice_overrides_gpc => {
+                    Choice { category: id, granted: false, source: Source::Gpc }
+                }
+                (Some(u), _) => Choice { category: id, granted: u.granted, source: Source::User },
+                (None, Some(s)) => Choice { category: id, granted: false, source: s },
+                (None, None) => match region_default(config, region, &cat.id) {
+                    Some(granted) => Choice { category: id, granted, source: Source::Region },
+                    None => Choice { category: id, granted: cat.default, source: Source::Default },
+                },
+            }
+        })
+        .collect()
+}
+
+fn region_default(config: &Config, region: Option<&str>, category: &str) -> Option<bool> {
+    let region = region?;
+    // The most specific rule wins: `US-WA` before `US`.
+    let mut best: Option<(usize, bool)> = None;
+    for rule in &config.regions {
+        for code in &rule.codes {
+            let matches = region == code || region.strip_prefix(code.as_str()).is_some_and(|rest| rest.starts_with('-'));
+            if let (true, Some((_, granted))) = (matches, rule.defaults.iter().find(|(c, _)| c == category)) {
+                if best.is_none_or(|(len, _)| code.len() > len) {
+                    best = Some((code.len(), *granted));
+                }
+            }
+        }
+    }
+    best.map(|(_, g)| g)
+}
+
+/// Whether `path` is a sensitive page (a patient portal, appointment pages).
+pub fn is_sensitive(config: &Config, path: &str) -> bool {
+    config.sensitive_paths.iter().any(|p| path_matches(p, path))
+}
+
+/// Categories that still run on sensitive pages.
+const SAFE_ON_SENSITIVE_PAGES: [&str; 2] = ["necessary", "functional"];
+
+/// May `category` run on this page now? Never with a broken configuration (fail closed) and
+/// never, beyond the necessary and functional ones, on a sensitive page.
+pub fn may_run(category: &str, effective: &[Choice], sensitive: bool, config_ok: bool) -> bool {
+    if category == "necessary" {
+        return true;
+    }
+    if !config_ok || (sensitive && !SAFE_ON_SENSITIVE_PAGES.contains(&category)) {
+        return false;
+    }
+    effective.iter().any(|c| c.category == category && c.granted)
+}
+
+/// The categories that may run on this page now.
+pub fn allowed(config: &Config, effective: &[Choice], sensitive: bool, config_ok: bool) -> Vec<String> {
+    config.categories.iter().filter(|c| may_run(&c.id, effective, sensitive, config_ok)).map(|c| c.id.clone()).collect()
+}
+
+/// The seven Consent Mode v2 types, in the order Google documents them.
+pub const CONSENT_TYPES: [&str; 7] = [
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+];
+
+/// The category that governs each Consent Mode type (same order as [`CONSENT_TYPES`]).
+const TYPE_CATEGORY: [&str; 7] = ["advertising", "advertising", "advertising", "analytics", "functional", "functional", "necessary"];
+
+/// A Consent Mode state: granted or denied for each of [`CONSENT_TYPES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConsentState(pub [bool; 7]);
+
+impl ConsentState {
+    /// Type name and `granted` / `denied`, ready for `gtag('consent', …)`.
+    pub fn pairs(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        CONSENT_TYPES.iter().zip(self.0).map(|(t, g)| (*t, if g { "granted" } else { "denied" }))
+    }
+    /// Whether type `name` is granted.
+    pub fn is_granted(&self, name: &str) -> bool {
+        CONSENT_TYPES.iter().position(|t| *t == name).is_some_and(|i| self.0[i])
+    }
+}
+
+/// The Consent Mode state for the categories that may run.
+pub fn consent_state(allowed: &[String]) -> ConsentState {
+    ConsentState(TYPE_CATEGORY.map(|c| allowed.iter().any(|a| a == c)))
+}
+
+/// The state every page starts with, before anything is known: all denied but security.
+pub fn consent_default() -> ConsentState {
+    consent_state(&["necessary".to_owned()])
+}
+
+/// Regional Consent Mode defaults, one `(state, regions)` per region rule. Only what a rule
+/// grants differs from the global all-denied default.
+pub fn regional_defaults(config: &Config) -> Vec<(ConsentState, Vec<String>)> {
+    config
+        .regions
+        .iter()
+        .map(|rule| {
+            let mut allowed = vec!["necessary".to_owned()];
+            allowed.extend(rule.defaults.iter().filter(|(_, g)| *g).map(|(c, _)| c.clone()));
+            (consent_state(&allowed), rule.codes.clone())
+        })
+        .collect()
+}
+
+/// What to do after the allowed categories changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Categories that may run now and could not before.
+    pub started: Vec<String>,
+    /// Categories that ran and may not any more.
+    pub stopped: Vec<String>,
+    /// Inject gtag.js (for the analytics ids, or the Ads ids in advanced mode / ads-only sites).
+    pub load_gtag: bool,
+    /// Send `gtag('config', id)` for these ids now.
+    pub configure: Vec<String>,
+    /// Set `window['ga-disable-<id>']` to these values.
+    pub disable: Vec<(String, bool)>,
+    /// Cookie name patterns to erase.
+    pub erase: Vec<String>,
+    /// A script already ran that cannot be unloaded: reload if the site wants that.
+    pub reload: bool,
+}
+
+/// Cookies Google's tags set, per category.
+const GOOGLE_COOKIES: [(&str, &[&str]); 2] =
+    [("analytics", &["_ga", "_ga_*", "_gid", "_gat*"]), ("advertising", &["_gcl_au", "_gcl_aw", "_gcl_dc", "_gcl_gb", "_gac_*"])];
+
+/// Cookie name patterns to erase when `category` is withdrawn: Google's and the configured
+/// services'.
+pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
+    let mut out: Vec<String> =
+        GOOGLE_COOKIES.iter().filter(|(c, _)| *c == category).flat_map(|(_, names)| names.iter().map(|n| (*n).to_owned())).collect();
+    for s in config.services.iter().filter(|s| s.category == category) {
+        out.extend(s.cookies.iter().cloned());
+    }
+    out
+}
+
+/// Which of `names` (cookies present now) match any of `patterns`.
+pub fn matching_cookies<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
+    names.iter().filter(|n| patterns.iter().any(|p| glob(p, n))).map(|n| n.as_str()).collect()
+}
+
+/// The plan for going from `before` to `after` (both lists of allowed categories).
+/// `gtag_loaded` says whether gtag.js was injected already on this page.
+pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: bool) -> Plan {
+    let has = |list: &[String], c: &str| list.iter().any(|x| x == c);
+    let mut p = Plan {
+        started: after.iter().filter(|c| !has(before, c)).cloned().collect(),
+        stopped: before.iter().filter(|c| !has(after, c)).cloned().collect(),
+        ..Plan::default()
+    };
+    let g = &config.google;
+    let analytics = has(after, "analytics");
+    let ads = has(after, "advertising");
+    let wants_gtag = match g.mode {
+        super::config::ConsentModeKind::Advanced => !g.analytics_ids.is_empty() || !g.ads_ids.is_empty(),
+        super::config::ConsentModeKind::Basic => (analytics && !g.analytics_ids.is_empty()) || (ads && !g.ads_ids.is_empty()),
+    };
+    p.load_gtag = wants_gtag && !gtag_loaded;
+    let was_analytics = has(before, "analytics");
+    let was_ads = has(before, "advertising");
+    for id in &g.analytics_ids {
+        let configured_before = (gtag_loaded || was_analytics) && (was_analytics || g.mode == super::config::ConsentModeKind::Advanced);
+        let configure_now = analytics || g.mode == super::config::ConsentModeKind::Advanced;
+        if configure_now && (!configured_before || p.load_gtag) {
+            p.configure.push(id.clone());
+        }
+        p.disable.push((id.clone(), !analytics));
+    }
+    for id in &g.ads_ids {
+        if ads && (!was_ads || p.load_gtag) {
+            p.configure.push(id.clone());
+        }
+    }
+    for c in &p.stopped {
+        p.erase.extend(cookies_to_erase(config, c));
+    }
+    p.reload = config.reload_on_withdraw && !p.stopped.is_empty() && gtag_loaded;
+    p
+}
+
+/// The record a visitor's action produces. `grants` lists the categories the visitor turned on
+/// (others are refused). GPC-honoured advertising stays refused with source `gpc` unless the
+/// site lets an explicit choice override it.
+pub fn record_choice(
+    config: &Config,
+    previous: Option<&Record>,
+    grants: &[String],
+    method: Method,
+    signals: Signals,
+    language: &str,
+    id: &str,
+    now: u64,
+    sdk_version: &str,
+) -> Record {
+    let choices = config
+        .categories
+        .iter()
+        .map(|cat| {
+            let wanted = grants.iter().any(|g| *g == cat.id);
+            let category = cat.id.clone();
+            if cat.required {
+                Choice { category, granted: true, source: Source::Default }
+            } else if wanted && signal_denial(config, signals, &cat.id) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
+                Choice { category, granted: false, source: Source::Gpc }
+            } else {
+                Choice { category, granted: wanted, source: Source::User }
+            }
+        })
+        .collect();
+    let keep_id = previous.map(|p| p.id.clone()).filter(|p| !p.is_empty());
+    Record {
+        id: keep_id.unwrap_or_else(|| id.to_owned()),
+        created: previous.map_or(now, |p| p.created.min(now)),
+        updated: now,
+        revision: config.revision.clone(),
+        choices,
+        signals,
+        language: language.to_owned(),
+        method,
+        sdk_version: sdk_version.to_owned(),
+    }
+}
+
+/// Every optional category id.
+pub fn optional_categories(config: &Config) -> Vec<String> {
+    config.categories.iter().filter(|c| !c.required).map(|c| c.id.clone()).collect()
+}
+
+/// The parent domains a cookie may be set on from `host`, most specific first, ending with the
+/// registrable-looking domain (at least two labels). IP addresses and single labels have none.
+/// Cookies on a public suffix are refused by the browser, so trying them is harmless.
+pub fn cookie_domains(host: &str) -> Vec<String> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return vec![];
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    (0..labels.len().saturating_sub(1)).map(|i| labels[i..].join(".")).collect()
+}
+
+/// The `document.cookie` assignment that stores the consent cookie.
+pub fn consent_cookie(config: &Config, value: &str, max_age_days: u32, https: bool) -> String {
+    let c = &config.cookie;
+    let mut s = super::text::concat(&[&c.name, "=", value, "; Path=/; Max-Age="]);
+    super::text::push_uint(&mut s, u64::from(max_age_days) * 86_400);
+    s.push_str(match c.same_site {
+        super::config::SameSite::Lax => "; SameSite=Lax",
+        super::config::SameSite::Strict => "; SameSite=Strict",
+        super::config::SameSite::None => "; SameSite=None",
+    });
+    if let Some(d) = &c.domain {
+        s.push_str("; Domain=");
+        s.push_str(d);
+    }
+    if c.secure.unwrap_or(https) || c.same_site == super::config::SameSite::None {
+        s.push_str("; Secure");
+    }
+    s
+}
+
+/// The value of cookie `name` in a `document.cookie` string.
+pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+    cookie_names_values(cookies).find(|(n, _)| *n == name).map(|(_, v)| v)
+}
+
+/// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped.
+pub fn cookie_names_values(cookies: &str) -> impl Iterator<Item = (&str, &str)> {
+    cookies.split(';').filter_map(|part| {
+        let (n, v) = part.split_once('=')?;
+        let n = n.trim();
+        (!n.is_empty()).then(|| (n, v.trim()))
+    })
+}
+
+/// How long the record keeps, in days: the grant lifetime when anything optional is granted.
+pub fn lifetime_days(config: &Config, record: &Record) -> u32 {
+    let any = record.choices.iter().any(|c| c.granted && !config.category(&c.category).is_some_and(|k| k.required));
+    if any {
+        config.lifetime.granted_days
+    } else {
+        config.lifetime.denied_days
+    }
+}
+
+/// Of two stored copies (localStorage and the cookie), the one to trust: the newer.
+pub fn newer<'a>(a: Option<&'a Record>, b: Option<&'a Record>) -> Option<&'a Record> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.updated > x.updated { y } else { x }),
+        (x, y) => x.or(y),
+    }
+}

@@ -1,0 +1,117 @@
+//! One wildcard matcher for sensitive paths and cookie names: `*` matches any run of characters.
+
+/// Whether `text` matches `pattern`, where `*` matches any run of characters (also none).
+/// Linear in practice: it backtracks only to the last `*`, so no input can make it slow.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&b| b == b'*')
+}
+
+/// A URL path made comparable: percent-escapes decoded, lowercased, repeated slashes folded.
+/// Matching is deliberately loose (case-insensitive, decoded) so that `/Patient%2DPortal//x`
+/// cannot slip past a rule for `/patient-portal/*`.
+pub fn normalize_path(path: &str) -> String {
+    let b = path.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let mut c = b[i];
+        if c == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                c = h * 16 + l;
+                i += 2;
+            }
+        }
+        i += 1;
+        if c == b'/' && out.last() == Some(&b'/') {
+            continue;
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Whether `path` matches a sensitive-path `pattern`. A pattern ending in `/*` also matches the
+/// bare folder (`/patient-portal/*` matches `/patient-portal`).
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let p = normalize_path(pattern);
+    let t = normalize_path(path);
+    glob(&p, &t) || p.strip_suffix("/*").is_some_and(|folder| folder == t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_table() {
+        let cases = [
+            ("_ga", "_ga", true),
+            ("_ga", "_gab", false),
+            ("_ga_*", "_ga_ABC123", true),
+            ("_ga_*", "_ga", false),
+            ("*", "", true),
+            ("a*b*c", "axxbyyc", true),
+            ("a*b*c", "axxbyy", false),
+            ("/x/*", "/x/", true),
+            ("*a", "bbbba", true),
+            ("", "", true),
+            ("", "a", false),
+        ];
+        for (p, t, want) in cases {
+            assert_eq!(glob(p, t), want, "{p} {t}");
+        }
+    }
+
+    #[test]
+    fn sensitive_paths_cannot_be_dodged() {
+        let cases = [
+            ("/patient-portal/*", "/patient-portal/", true),
+            ("/patient-portal/*", "/patient-portal", true),
+            ("/patient-portal/*", "/patient-portal/login", true),
+            ("/patient-portal/*", "/Patient-Portal/login", true),
+            ("/patient-portal/*", "/patient%2Dportal/x", true),
+            ("/patient-portal/*", "//patient-portal/x", true),
+            ("/patient-portal/*", "/patient-portals", false),
+            ("/patient-portal/*", "/news/patient-portal/", false),
+            ("*/appointments/*", "/clinic/appointments/new", true),
+            ("/book", "/book", true),
+            ("/book", "/book/", false),
+        ];
+        for (p, t, want) in cases {
+            assert_eq!(path_matches(p, t), want, "{p} {t}");
+        }
+    }
+
+    #[test]
+    fn bad_escapes_are_kept() {
+        assert_eq!(normalize_path("/a%zz%4"), "/a%zz%4");
+        assert_eq!(normalize_path("%41"), "a");
+    }
+}

@@ -1,0 +1,19 @@
+//! The pure core: every decision consent-gate makes, with no browser dependency.
+//!
+//! Nothing here imports web-sys, js-sys or wasm-bindgen, so all of it is tested natively with
+//! `cargo test`. The `web` layer carries out what these functions decide.
+
+pub mod config;
+pub mod decide;
+pub mod glob;
+pub mod i18n;
+pub mod json;
+pub mod record;
+pub mod signals;
+pub mod text;
+
+/// The SDK version, from Cargo.toml (the npm package and consent records use the same).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(test)]
+mod tests;

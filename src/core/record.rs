@@ -1,0 +1,411 @@
+//! The consent record: what one visitor chose, when, under which policy revision, and its
+//! compact, versioned string encoding (stored in localStorage and mirrored in a cookie).
+
+use super::signals::{Dnt, Gpc, Signals};
+use super::text::{parse_uint, push_uint};
+
+/// Where a category's state came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The visitor chose it.
+    User,
+    /// Global Privacy Control denied it.
+    Gpc,
+    /// Do Not Track denied it (only with `signals.dnt: "honor"`).
+    Dnt,
+    /// The category's configured default.
+    Default,
+    /// A regional default.
+    Region,
+    /// A page rule (a sensitive page) switched it off.
+    PageRule,
+}
+
+const SOURCES: [(Source, &str, char); 6] = [
+    (Source::User, "user", 'u'),
+    (Source::Gpc, "gpc", 'g'),
+    (Source::Dnt, "dnt", 'd'),
+    (Source::Default, "default", 'f'),
+    (Source::Region, "region", 'r'),
+    (Source::PageRule, "page-rule", 'p'),
+];
+
+impl Source {
+    /// The wire name: `user`, `gpc`, `dnt`, `default`, `region`, `page-rule`.
+    pub fn name(self) -> &'static str {
+        SOURCES.iter().find(|s| s.0 == self).map(|s| s.1).unwrap_or("")
+    }
+    fn code(self) -> char {
+        SOURCES.iter().find(|s| s.0 == self).map(|s| s.2).unwrap_or('f')
+    }
+    fn from_code(c: char) -> Option<Source> {
+        SOURCES.iter().find(|s| s.2 == c).map(|s| s.0)
+    }
+}
+
+/// How a decision was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// A button of the banner.
+    Banner,
+    /// The preferences dialog.
+    Preferences,
+    /// The switches in the privacy notice.
+    Notice,
+    /// The JavaScript API.
+    Api,
+    /// A browser signal, with no click.
+    Signal,
+}
+
+const METHODS: [(Method, &str, char); 5] = [
+    (Method::Banner, "banner", 'b'),
+    (Method::Preferences, "preferences", 'p'),
+    (Method::Notice, "notice", 'n'),
+    (Method::Api, "api", 'a'),
+    (Method::Signal, "signal", 's'),
+];
+
+impl Method {
+    /// The wire name: `banner`, `preferences`, `notice`, `api`, `signal`.
+    pub fn name(self) -> &'static str {
+        METHODS.iter().find(|m| m.0 == self).map(|m| m.1).unwrap_or("")
+    }
+    /// The inverse of [`Method::name`].
+    pub fn from_name(s: &str) -> Option<Method> {
+        METHODS.iter().find(|m| m.1 == s).map(|m| m.0)
+    }
+    fn code(self) -> char {
+        METHODS.iter().find(|m| m.0 == self).map(|m| m.2).unwrap_or('a')
+    }
+    fn from_code(c: char) -> Option<Method> {
+        METHODS.iter().find(|m| m.2 == c).map(|m| m.0)
+    }
+}
+
+/// One category's state and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// Category id.
+    pub category: String,
+    /// Granted or refused.
+    pub granted: bool,
+    /// Its source.
+    pub source: Source,
+}
+
+/// One visitor's consent record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// Random pseudonymous id (hex), never derived from the IP.
+    pub id: String,
+    /// First decision, milliseconds since 1970 UTC.
+    pub created: u64,
+    /// Last decision, milliseconds since 1970 UTC.
+    pub updated: u64,
+    /// Policy revision the visitor decided under.
+    pub revision: String,
+    /// Each category's state.
+    pub choices: Vec<Choice>,
+    /// Signals seen when deciding.
+    pub signals: Signals,
+    /// Interface language.
+    pub language: String,
+    /// How the last decision was made.
+    pub method: Method,
+    /// SDK version that wrote it.
+    pub sdk_version: String,
+}
+
+impl Record {
+    /// Whether `category` is granted in this record.
+    pub fn granted(&self, category: &str) -> bool {
+        self.choices.iter().any(|c| c.category == category && c.granted)
+    }
+    /// The choice for `category`.
+    pub fn choice(&self, category: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.category == category)
+    }
+}
+
+/// Version tag at the start of every encoded record; anything else is foreign.
+pub const FORMAT: &str = "cg1";
+
+/// Why a stored value was not accepted as a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not written by this format version (or not ours at all).
+    ForeignVersion,
+    /// Fields are missing, malformed or the checksum does not match (truncated or tampered).
+    Corrupt,
+}
+
+impl DecodeError {
+    /// What to tell the console.
+    pub fn message(self) -> &'static str {
+        match self {
+            DecodeError::ForeignVersion => "stored consent has an unknown format version; asking again",
+            DecodeError::Corrupt => "stored consent is corrupt or was altered; asking again",
+        }
+    }
+}
+
+fn escape(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+}
+
+fn unescape(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = |c: u8| (c as char).to_digit(16);
+            let h = hex(*b.get(i + 1)?)?;
+            let l = hex(*b.get(i + 2)?)?;
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else if b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'-' || b[i] == b'_' {
+            out.push(b[i]);
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// FNV-1a, 32 bits: detects truncation and casual edits (it is not a signature).
+fn checksum(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+fn push_hex32(out: &mut String, n: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..8).rev() {
+        out.push(HEX[((n >> (shift * 4)) & 15) as usize] as char);
+    }
+}
+
+/// Encodes a record as a cookie-safe string:
+/// `cg1|id|created|updated|revision|language|method|dnt|gpc|version|cat:1u+cat:0g|checksum`.
+pub fn encode(r: &Record) -> String {
+    let mut s = String::with_capacity(128);
+    s.push_str(FORMAT);
+    s.push('|');
+    escape(&mut s, &r.id);
+    s.push('|');
+    push_uint(&mut s, r.created);
+    s.push('|');
+    push_uint(&mut s, r.updated);
+    s.push('|');
+    escape(&mut s, &r.revision);
+    s.push('|');
+    escape(&mut s, &r.language);
+    s.push('|');
+    s.push(r.method.code());
+    s.push('|');
+    s.push_str(r.signals.dnt.name());
+    s.push('|');
+    s.push_str(r.signals.gpc.name());
+    s.push('|');
+    escape(&mut s, &r.sdk_version);
+    s.push('|');
+    for (i, c) in r.choices.iter().enumerate() {
+        if i > 0 {
+            s.push('+');
+        }
+        escape(&mut s, &c.category);
+        s.push(':');
+        s.push(if c.granted { '1' } else { '0' });
+        s.push(c.source.code());
+    }
+    s.push('|');
+    let sum = checksum(&s);
+    push_hex32(&mut s, sum);
+    s
+}
+
+/// Decodes what [`encode`] wrote. Anything else (truncated, edited, foreign) is an error; it
+/// never panics and never yields a grant that was not encoded.
+pub fn decode(s: &str) -> Result<Record, DecodeError> {
+    if !s.starts_with("cg1|") {
+        return Err(DecodeError::ForeignVersion);
+    }
+    let bad = DecodeError::Corrupt;
+    let cut = s.rfind('|').ok_or(bad)?;
+    let (body, sum) = s.split_at(cut + 1);
+    let mut want = String::new();
+    push_hex32(&mut want, checksum(body));
+    if sum != want {
+        return Err(bad);
+    }
+    let f: Vec<&str> = body[..body.len() - 1].split('|').collect();
+    if f.len() != 11 {
+        return Err(bad);
+    }
+    let one_char = |x: &str| {
+        let mut it = x.chars();
+        match (it.next(), it.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    };
+    let mut choices = vec![];
+    if !f[10].is_empty() {
+        for item in f[10].split('+') {
+            let (cat, state) = item.split_once(':').ok_or(bad)?;
+            let mut st = state.chars();
+            let granted = match st.next() {
+                Some('1') => true,
+                Some('0') => false,
+                _ => return Err(bad),
+            };
+            let source = st.next().and_then(Source::from_code).ok_or(bad)?;
+            let category = unescape(cat).filter(|c| !c.is_empty()).ok_or(bad)?;
+            if st.next().is_some() || choices.iter().any(|c: &Choice| c.category == category) {
+                return Err(bad);
+            }
+            choices.push(Choice { category, granted, source });
+        }
+    }
+    Ok(Record {
+        id: unescape(f[1]).filter(|id| !id.is_empty()).ok_or(bad)?,
+        created: parse_uint(f[2]).ok_or(bad)?,
+        updated: parse_uint(f[3]).ok_or(bad)?,
+        revision: unescape(f[4]).ok_or(bad)?,
+        language: unescape(f[5]).ok_or(bad)?,
+        method: one_char(f[6]).and_then(Method::from_code).ok_or(bad)?,
+        signals: Signals { dnt: Dnt::from_name(f[7]).ok_or(bad)?, gpc: Gpc::from_name(f[8]).ok_or(bad)? },
+        sdk_version: unescape(f[9]).ok_or(bad)?,
+        choices,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    pub(crate) fn sample() -> Record {
+        Record {
+            id: "a1b2c3".into(),
+            created: 1_700_000_000_000,
+            updated: 1_700_000_100_000,
+            revision: "2016-01-01 | v2".into(),
+            choices: vec![
+                Choice { category: "necessary".into(), granted: true, source: Source::Default },
+                Choice { category: "analytics".into(), granted: true, source: Source::User },
+                Choice { category: "advertising".into(), granted: false, source: Source::Gpc },
+            ],
+            signals: Signals { dnt: Dnt::On, gpc: Gpc::True },
+            language: "es".into(),
+            method: Method::Preferences,
+            sdk_version: "0.1.0".into(),
+        }
+    }
+
+    #[test]
+    fn round_trip_and_cookie_safe() {
+        let r = sample();
+        let s = encode(&r);
+        assert!(s.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'"' && b != b'\\'), "{s}");
+        assert_eq!(decode(&s), Ok(r));
+    }
+
+    #[test]
+    fn rejects_foreign_truncated_and_tampered() {
+        let s = encode(&sample());
+        assert_eq!(decode(""), Err(DecodeError::ForeignVersion));
+        assert_eq!(decode(&s.replacen("cg1", "cg9", 1)), Err(DecodeError::ForeignVersion));
+        assert_eq!(decode(&s[..s.len() - 3]), Err(DecodeError::Corrupt));
+        assert_eq!(decode(&s.replace("advertising:0g", "advertising:1u")), Err(DecodeError::Corrupt));
+        assert_eq!(decode("cg1|x|1|2|r|en|b|on|true|v||deadbeef"), Err(DecodeError::Corrupt));
+    }
+
+    #[test]
+    fn tampering_with_a_recomputed_checksum_is_still_checked_field_by_field() {
+        // A forger who recomputes the checksum still cannot smuggle malformed fields in.
+        for body in [
+            "cg1|x|1|2|r|en|b|on|true|v|analytics:1z|",
+            "cg1|x|1|2|r|en|b|on|true|v|analytics:1u+analytics:0u|",
+            "cg1|x|-1|2|r|en|b|on|true|v||",
+        ] {
+            let mut s = body.to_owned();
+            push_hex32(&mut s, checksum(body));
+            assert_eq!(decode(&s), Err(DecodeError::Corrupt), "{body}");
+        }
+    }
+
+    fn arb_record() -> impl Strategy<Value = Record> {
+        let choice = ("[a-z_-]{1,12}", any::<bool>(), 0usize..6).prop_map(|(category, granted, s)| Choice {
+            category,
+            granted,
+            source: SOURCES[s].0,
+        });
+        (
+            "[0-9a-f]{1,32}",
+            any::<u64>(),
+            any::<u64>(),
+            ".{0,40}",
+            proptest::collection::vec(choice, 0..6),
+            0usize..3,
+            0usize..3,
+            "[a-z]{0,3}",
+            0usize..5,
+            ".{0,10}",
+        )
+            .prop_map(|(id, created, updated, revision, mut choices, d, g, language, m, sdk_version)| {
+                choices.sort_by(|a, b| a.category.cmp(&b.category));
+                choices.dedup_by(|a, b| a.category == b.category);
+                Record {
+                    id,
+                    created: created / 2,
+                    updated: updated / 2,
+                    revision,
+                    choices,
+                    signals: Signals { dnt: [Dnt::On, Dnt::Off, Dnt::Unset][d], gpc: [Gpc::True, Gpc::False, Gpc::Absent][g] },
+                    language,
+                    method: METHODS[m].0,
+                    sdk_version,
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn encode_decode_round_trips(r in arb_record()) {
+            prop_assert_eq!(decode(&encode(&r)), Ok(r));
+        }
+
+        #[test]
+        fn decoding_any_string_never_panics(s in ".{0,200}") {
+            let _ = decode(&s);
+        }
+
+        #[test]
+        fn decoding_a_mutated_record_never_invents_a_grant(r in arb_record(), at in any::<usize>(), byte in any::<u8>()) {
+            let mut bytes = encode(&r).into_bytes();
+            let i = at % bytes.len();
+            bytes[i] = byte;
+            if let Ok(s) = String::from_utf8(bytes) {
+                if let Ok(d) = decode(&s) {
+                    for c in d.choices.iter().filter(|c| c.granted) {
+                        prop_assert!(r.choice(&c.category).is_some_and(|o| o.granted), "invented grant {:?}", c);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Browser privacy signals: Do Not Track and Global Privacy Control, normalised.
+
+/// Do Not Track as the browser reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dnt {
+    /// `"1"` or `"yes"`.
+    On,
+    /// `"0"` or `"no"`.
+    Off,
+    /// `null`, `"unspecified"`, absent, or anything else.
+    Unset,
+}
+
+/// Global Privacy Control as the browser reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gpc {
+    /// `navigator.globalPrivacyControl === true`.
+    True,
+    /// The property exists and is not `true`.
+    False,
+    /// The browser has no such property.
+    Absent,
+}
+
+/// Both signals, as seen on this page view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Signals {
+    /// Do Not Track.
+    pub dnt: Dnt,
+    /// Global Privacy Control.
+    pub gpc: Gpc,
+}
+
+impl Dnt {
+    /// Normalises the first present source among `navigator.doNotTrack`, `window.doNotTrack` and
+    /// `navigator.msDoNotTrack` (`None` for absent or null).
+    pub fn from_sources(sources: &[Option<String>]) -> Dnt {
+        match sources.iter().flatten().next().map(|s| s.trim().to_ascii_lowercase()) {
+            Some(s) if s == "1" || s == "yes" => Dnt::On,
+            Some(s) if s == "0" || s == "no" => Dnt::Off,
+            _ => Dnt::Unset,
+        }
+    }
+    /// The wire name used in records and events: `on`, `off`, `unset`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dnt::On => "on",
+            Dnt::Off => "off",
+            Dnt::Unset => "unset",
+        }
+    }
+    /// The inverse of [`Dnt::name`].
+    pub fn from_name(s: &str) -> Option<Dnt> {
+        [Dnt::On, Dnt::Off, Dnt::Unset].into_iter().find(|d| d.name() == s)
+    }
+}
+
+impl Gpc {
+    /// From `navigator.globalPrivacyControl`: `None` when the property is absent.
+    pub fn from_property(value: Option<bool>) -> Gpc {
+        match value {
+            Some(true) => Gpc::True,
+            Some(false) => Gpc::False,
+            None => Gpc::Absent,
+        }
+    }
+    /// The wire name used in records and events: `true`, `false`, `absent`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Gpc::True => "true",
+            Gpc::False => "false",
+            Gpc::Absent => "absent",
+        }
+    }
+    /// The inverse of [`Gpc::name`].
+    pub fn from_name(s: &str) -> Option<Gpc> {
+        [Gpc::True, Gpc::False, Gpc::Absent].into_iter().find(|g| g.name() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_owned())
+    }
+
+    #[test]
+    fn dnt_values() {
+        let cases: &[(&[Option<String>], Dnt)] = &[
+            (&[s("1")], Dnt::On),
+            (&[s("yes")], Dnt::On),
+            (&[s("0")], Dnt::Off),
+            (&[s("no")], Dnt::Off),
+            (&[s("unspecified")], Dnt::Unset),
+            (&[None, None, None], Dnt::Unset),
+            (&[None, s("1"), None], Dnt::On),
+            (&[None, None, s("1")], Dnt::On),
+            (&[s("0"), s("1")], Dnt::Off),
+            (&[s("maybe")], Dnt::Unset),
+            (&[], Dnt::Unset),
+        ];
+        for (sources, want) in cases {
+            assert_eq!(Dnt::from_sources(sources), *want, "{sources:?}");
+        }
+    }
+
+    #[test]
+    fn gpc_values_and_names() {
+        assert_eq!(Gpc::from_property(Some(true)), Gpc::True);
+        assert_eq!(Gpc::from_property(Some(false)), Gpc::False);
+        assert_eq!(Gpc::from_property(None), Gpc::Absent);
+        for g in [Gpc::True, Gpc::False, Gpc::Absent] {
+            assert_eq!(Gpc::from_name(g.name()), Some(g));
+        }
+        for d in [Dnt::On, Dnt::Off, Dnt::Unset] {
+            assert_eq!(Dnt::from_name(d.name()), Some(d));
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Table-driven native tests of the configuration reader and the decisions.

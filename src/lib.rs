@@ -1,0 +1,20 @@
+//! # consent-gate
+//!
+//! A consent manager compiled to WebAssembly. It renders a site's privacy notice and opt-out
+//! controls, reads Do Not Track and Global Privacy Control, and loads Google Analytics and Google
+//! Ads only when the visitor's stored choices allow it, keeping Google Consent Mode v2 in step.
+//!
+//! Module map:
+//! - [`core`]: pure Rust, no browser: configuration, the consent record and its encoding,
+//!   signals, and every decision. Tested natively.
+//! - `web` (wasm32 only): the browser layer that carries out what `core` decides.
+//! - `api` (wasm32 only): the `#[wasm_bindgen]` surface; errors become JS errors only there.
+#![deny(missing_docs)]
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
