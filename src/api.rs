@@ -1,1 +1,51 @@
-//! The wasm-bindgen surface.
+//! The `#[wasm_bindgen]` surface. The JavaScript wrapper (`src/js/api.js`) queues calls made
+//! before the wasm is ready and offers the same names to `window.ConsentGate` and ESM imports.
+
+use crate::core::record::Method;
+use crate::web::app;
+use wasm_bindgen::prelude::*;
+
+/// Starts the SDK with a configuration object. `config_error` reports a configuration that could
+/// not even be fetched or parsed; `region` is the page's region hint (`US-WA`). Resolves to the
+/// consent state; rejects with the list of configuration errors (after failing closed).
+#[wasm_bindgen]
+pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>) -> Result<JsValue, JsValue> {
+    app::start(config, config_error, region)
+}
+
+/// The current consent state, or `null` before start.
+#[wasm_bindgen(js_name = getConsent)]
+pub fn get_consent() -> JsValue {
+    app::consent_view()
+}
+
+/// The visitor's consent record, or `null` when undecided.
+#[wasm_bindgen(js_name = getConsentRecord)]
+pub fn get_consent_record() -> JsValue {
+    app::record_view()
+}
+
+/// Grants every optional category (an honoured GPC still keeps advertising off).
+#[wasm_bindgen(js_name = acceptAll)]
+pub fn accept_all() -> JsValue {
+    app::decide_and_apply(&app::optional_categories(), Method::Api)
+}
+
+/// Refuses every optional category.
+#[wasm_bindgen(js_name = rejectAll)]
+pub fn reject_all() -> JsValue {
+    app::decide_and_apply(&[], Method::Api)
+}
+
+/// Changes some categories: `setConsent({analytics: true, advertising: false})`.
+#[wasm_bindgen(js_name = setConsent)]
+pub fn set_consent(changes: JsValue) -> Result<JsValue, JsValue> {
+    let grants = app::grants_with(&changes).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    Ok(app::decide_and_apply(&grants, Method::Api))
+}
+
+/// Opens the preferences dialog.
+#[wasm_bindgen(js_name = showPreferences)]
+pub fn show_preferences() {
+    app::show_preferences(None)
+}

@@ -13,8 +13,10 @@
 
 pub mod core;
 
+/// The browser layer (public only for the wasm-bindgen tests in `tests/web.rs`).
 #[cfg(target_arch = "wasm32")]
-mod web;
+#[doc(hidden)]
+pub mod web;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -418,6 +418,8 @@ fn is_cookie_name(s: &str) -> bool {
 }
 
 fn join(path: &str, name: &str) -> String {
+    // An empty member name is shown as `""`, so that no path is empty or ends in a dot.
+    let name = if name.is_empty() { "\"\"" } else { name };
     if path.is_empty() {
         name.to_owned()
     } else {
@@ -592,14 +594,17 @@ impl Reader {
 
     fn config<J: JsonLike>(&mut self, root: &J) -> Config {
         let mut c = Config::default();
-        if !self.object(root, "config", TOP_FIELDS) {
+        if !root.is_object() {
+            self.wrong("config", "an object", root);
             return c;
         }
+        // Top-level fields are named by their own path (`revison`, not `config.revison`).
+        self.object(root, "", TOP_FIELDS);
         let root_path = "";
         if let Some(v) = root.field("revision") {
             match (v.as_str(), v.as_number()) {
                 (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s,
-                (_, Some(n)) if n >= 0.0 && n < 1e15 && n == n.trunc() => c.revision = uint(n as u64),
+                (_, Some(n)) if (0.0..1e15).contains(&n) && n == n.trunc() => c.revision = uint(n as u64),
                 _ => self.wrong("revision", "a non-empty string of at most 64 characters", &v),
             }
         }
@@ -653,10 +658,13 @@ impl Reader {
         }
         if let Some(v) = root.field("log") {
             if self.object(&v, "log", &["endpoint", "pageViews"]) {
-                c.log.endpoint = v
-                    .field("endpoint")
-                    .and_then(|e| self.href(&e, "log.endpoint"))
-                    .filter(|e| !e.to_ascii_lowercase().starts_with("mailto:"));
+                c.log.endpoint = v.field("endpoint").and_then(|e| match e.as_str() {
+                    Some(s) if s.trim_start().to_ascii_lowercase().starts_with("mailto:") => {
+                        self.wrong("log.endpoint", "an http(s) or relative URL", &e);
+                        None
+                    }
+                    _ => self.href(&e, "log.endpoint"),
+                });
                 c.log.page_views = self.boolean(&v, "log", "pageViews", false);
             }
         }
@@ -756,7 +764,7 @@ impl Reader {
                 .unwrap_or_default();
             match (name, category) {
                 (Some(name), Some(category)) => out.push(Service { name, category, description, cookies }),
-                (None, _) => self.error(&join(&path, "name"), "a service name", "nothing"),
+                (None, _) if item.field("name").is_none() => self.error(&join(&path, "name"), "a service name", "nothing"),
                 _ => {}
             }
         }
@@ -784,9 +792,9 @@ impl Reader {
             let mut defaults = vec![];
             if let Some(d) = item.field("defaults") {
                 let dpath = join(&path, "defaults");
-                if self.object(&d, &dpath, &[]) {
-                    // Unknown keys were reported by `object` as unknown fields; take them back.
-                    self.problems.retain(|p| !(p.path.starts_with(&dpath) && !p.is_error));
+                if !d.is_object() {
+                    self.wrong(&dpath, "an object", &d);
+                } else {
                     for k in d.keys() {
                         let kp = join(&dpath, &k);
                         if !categories.iter().any(|c| c.id == k) {
@@ -821,7 +829,7 @@ impl Reader {
         }
         if let Some(d) = v.field("domain") {
             match d.as_str() {
-                Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') => {
+                Some(s) if s.bytes().any(|b| b != b'.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') => {
                     c.domain = Some(s.trim_start_matches('.').to_ascii_lowercase())
                 }
                 _ => self.wrong("cookie.domain", "a domain name like \"example.org\"", &d),

@@ -227,8 +227,10 @@ pub fn matching_cookies<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a
 }
 
 /// The plan for going from `before` to `after` (both lists of allowed categories).
-/// `gtag_loaded` says whether gtag.js was injected already on this page.
-pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: bool) -> Plan {
+/// `gtag_loaded` says whether gtag.js was injected already on this page; `tags_here` is false on
+/// a sensitive page or with a broken configuration, where no Google tag may load at all, not
+/// even in advanced mode.
+pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: bool, tags_here: bool) -> Plan {
     let has = |list: &[String], c: &str| list.iter().any(|x| x == c);
     let mut p = Plan {
         started: after.iter().filter(|c| !has(before, c)).cloned().collect(),
@@ -242,12 +244,12 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
         super::config::ConsentModeKind::Advanced => !g.analytics_ids.is_empty() || !g.ads_ids.is_empty(),
         super::config::ConsentModeKind::Basic => (analytics && !g.analytics_ids.is_empty()) || (ads && !g.ads_ids.is_empty()),
     };
-    p.load_gtag = wants_gtag && !gtag_loaded;
+    p.load_gtag = wants_gtag && tags_here && !gtag_loaded;
     let was_analytics = has(before, "analytics");
     let was_ads = has(before, "advertising");
     for id in &g.analytics_ids {
-        let configured_before = (gtag_loaded || was_analytics) && (was_analytics || g.mode == super::config::ConsentModeKind::Advanced);
-        let configure_now = analytics || g.mode == super::config::ConsentModeKind::Advanced;
+        let configured_before = was_analytics || (gtag_loaded && g.mode == super::config::ConsentModeKind::Advanced);
+        let configure_now = analytics || (tags_here && g.mode == super::config::ConsentModeKind::Advanced);
         if configure_now && (!configured_before || p.load_gtag) {
             p.configure.push(id.clone());
         }
@@ -268,6 +270,7 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
 /// The record a visitor's action produces. `grants` lists the categories the visitor turned on
 /// (others are refused). GPC-honoured advertising stays refused with source `gpc` unless the
 /// site lets an explicit choice override it.
+#[allow(clippy::too_many_arguments)] // each is a distinct fact of the decision; a struct would only rename them
 pub fn record_choice(
     config: &Config,
     previous: Option<&Record>,
@@ -283,7 +286,7 @@ pub fn record_choice(
         .categories
         .iter()
         .map(|cat| {
-            let wanted = grants.iter().any(|g| *g == cat.id);
+            let wanted = grants.contains(&cat.id);
             let category = cat.id.clone();
             if cat.required {
                 Choice { category, granted: true, source: Source::Default }

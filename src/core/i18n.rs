@@ -292,7 +292,7 @@ pub fn primary_subtag(tag: &str) -> String {
 pub fn negotiate(configured: Option<&str>, html_lang: Option<&str>, browser: &[String], offered: &[String]) -> String {
     let is_offered = |tag: &str| {
         let p = primary_subtag(tag);
-        if !p.is_empty() && (BUILT_IN.contains(&p.as_str()) || offered.iter().any(|o| *o == p)) {
+        if !p.is_empty() && (BUILT_IN.contains(&p.as_str()) || offered.contains(&p)) {
             Some(p)
         } else {
             None
@@ -323,7 +323,8 @@ mod tests {
     fn negotiation_order() {
         let none: Vec<String> = vec![];
         let nav = vec!["fr-FR".to_owned(), "es-MX".to_owned()];
-        let cases: &[(Option<&str>, Option<&str>, &Vec<String>, &[&str], &str)] = &[
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, &'a Vec<String>, &'a [&'a str], &'a str);
+        let cases: &[Case] = &[
             (Some("es"), Some("en"), &none, &[], "es"),
             (None, Some("es-ES"), &none, &[], "es"),
             (None, None, &nav, &[], "es"),

@@ -24,7 +24,7 @@ pub trait JsonLike: Sized + Clone {
     fn describe(&self) -> String;
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "serde-json-reader"))]
 impl JsonLike for serde_json::Value {
     fn field(&self, name: &str) -> Option<Self> {
         self.as_object().and_then(|o| o.get(name)).cloned()

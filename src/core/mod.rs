@@ -11,6 +11,7 @@ pub mod json;
 pub mod record;
 pub mod signals;
 pub mod text;
+pub mod view;
 
 /// The SDK version, from Cargo.toml (the npm package and consent records use the same).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Builds pkg/ from one cargo build: the npm package (ES module, types, wasm, package.json) and
+// the script-tag files (consent-gate.js, consent_gate_bg.wasm, consent-gate.css). Prints the
+// bytes a script-tag site downloads and fails when they exceed size-budget.json.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = join(root, 'pkg');
+const bindgen = join(root, 'target', 'bindgen');
+const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))[1];
+
+function run(cmd, args, opts = {}) {
+  try {
+    execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  } catch (e) {
+    if (e.code === 'ENOENT') {
+      console.error(`build: "${cmd}" is missing. Run "bash scripts/setup.sh" (it installs everything the build needs).`);
+    }
+    process.exit(1);
+  }
+}
+
+function need(path, what) {
+  if (!existsSync(path)) {
+    console.error(`build: ${what} is missing (${path}). Run "bash scripts/setup.sh".`);
+    process.exit(1);
+  }
+}
+
+const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
+need(wasmOpt, 'wasm-opt from the npm package "binaryen"');
+need(join(root, 'node_modules', 'esbuild'), 'the npm package "esbuild"');
+
+// 1. One cargo build.
+run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown']);
+// 2. JS glue (web target: an ES module; the classic script bundles it).
+rmSync(bindgen, { recursive: true, force: true });
+run('wasm-bindgen', [
+  '--target', 'web', '--out-dir', bindgen, '--out-name', 'consent_gate', '--no-typescript',
+  '--encode-into', 'always', '--omit-default-module-path',
+  join(root, 'target', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm'),
+]);
+rmSync(pkg, { recursive: true, force: true });
+mkdirSync(pkg, { recursive: true });
+// 3. wasm-opt from npm's binaryen (Debian's 108 produces wasm Chromium rejects: TOOLCHAIN trap 1).
+run(wasmOpt, [
+  '-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+  '--strip-debug', '--strip-producers',
+  join(bindgen, 'consent_gate_bg.wasm'), '-o', join(pkg, 'consent_gate_bg.wasm'),
+]);
+
+// 4. Bundle the JS: the glue's import of its bridge snippet resolves to src/js/bridge.js, so the
+// wasm and the API share one module instance (one set of event handlers).
+const esbuild = await import(join(root, 'node_modules', 'esbuild', 'lib', 'main.js'));
+const resolveGlue = {
+  name: 'consent-gate-glue',
+  setup(b) {
+    b.onResolve({ filter: /^consent-gate-glue$/ }, () => ({ path: join(bindgen, 'consent_gate.js') }));
+    b.onResolve({ filter: /snippets\/.*\/src\/js\/bridge\.js$/ }, () => ({ path: join(root, 'src', 'js', 'bridge.js') }));
+  },
+};
+const common = { bundle: true, minify: true, target: 'es2020', plugins: [resolveGlue], logLevel: 'warning', legalComments: 'none' };
+await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'esm.js')], format: 'esm', outfile: join(pkg, 'index.js') });
+await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'script-tag.js')], format: 'iife', outfile: join(pkg, 'consent-gate.js') });
+await esbuild.build({ entryPoints: [join(root, 'src', 'css', 'consent-gate.css')], minify: true, outfile: join(pkg, 'consent-gate.css'), logLevel: 'warning' });
+
+// 5. Types, schemas, package.json, README.
+copyFileSync(join(root, 'src', 'js', 'index.d.ts'), join(pkg, 'index.d.ts'));
+for (const f of ['consent-gate.schema.json', 'consent-event.schema.json']) {
+  if (existsSync(join(root, 'schemas', f))) copyFileSync(join(root, 'schemas', f), join(pkg, f));
+}
+copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
+const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent-gate.js', 'consent-gate.css', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
+writeFileSync(
+  join(pkg, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'consent-gate',
+      version,
+      description: 'Consent manager in Rust/WebAssembly: privacy notice, opt-out controls, GPC and DNT, Google Consent Mode v2 gating.',
+      license: 'MIT',
+      type: 'module',
+      main: './index.js',
+      module: './index.js',
+      types: './index.d.ts',
+      exports: {
+        '.': { types: './index.d.ts', import: './index.js', default: './index.js' },
+        './consent-gate.css': './consent-gate.css',
+        './consent_gate_bg.wasm': './consent_gate_bg.wasm',
+        './consent-gate.js': './consent-gate.js',
+        './consent-gate.schema.json': './consent-gate.schema.json',
+        './consent-event.schema.json': './consent-event.schema.json',
+        './package.json': './package.json',
+      },
+      files,
+      sideEffects: false,
+      keywords: ['consent', 'cookie', 'gdpr', 'ccpa', 'gpc', 'consent-mode', 'gtag', 'wasm'],
+    },
+    null,
+    2,
+  ) + '\n',
+);
+
+// 6. What a script-tag site downloads (English texts are inside the wasm).
+const shipped = ['consent-gate.js', 'consent_gate_bg.wasm', 'consent-gate.css'];
+const total = { raw: 0, gzip: 0, brotli: 0 };
+console.log('\nbytes a script-tag site downloads:');
+console.log('  file                       raw     gzip   brotli');
+for (const f of shipped) {
+  const data = readFileSync(join(pkg, f));
+  const sizes = {
+    raw: data.length,
+    gzip: gzipSync(data, { level: 9 }).length,
+    brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+  for (const k in total) total[k] += sizes[k];
+  console.log(`  ${f.padEnd(22)} ${String(sizes.raw).padStart(7)} ${String(sizes.gzip).padStart(8)} ${String(sizes.brotli).padStart(8)}`);
+}
+console.log(`  ${'total'.padEnd(22)} ${String(total.raw).padStart(7)} ${String(total.gzip).padStart(8)} ${String(total.brotli).padStart(8)}`);
+writeFileSync(join(root, 'target', 'size.json'), JSON.stringify({ version, ...total }, null, 2) + '\n');
+const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).brotliBytes;
+if (total.brotli > budget) {
+  console.error(`\nbuild: size budget exceeded: ${total.brotli} bytes brotli, budget ${budget} (size-budget.json). Make it smaller; the budget only moves down.`);
+  process.exit(1);
+}
+console.log(`size budget: ${total.brotli} of ${budget} bytes brotli\n`);

@@ -1,0 +1,625 @@
+//! Every decision function, table-driven.
+
+use super::{choices, config, record, strings, Row, BOTH, DNT, GPC, NO_SIGNALS};
+use crate::core::config::Config;
+use crate::core::decide::*;
+use crate::core::record::{Choice, Method, Record, Source};
+use crate::core::signals::{Dnt, Gpc, Signals};
+use serde_json::json;
+
+use Source::{Default as Def, Dnt as SDnt, Gpc as SGpc, Region as Reg, User};
+
+const DAY: u64 = 86_400_000;
+const NOW: u64 = 1_800_000_000_000;
+
+const GRANT: &[Row] = &[("necessary", true, Def), ("analytics", true, User), ("advertising", false, User)];
+const REFUSE: &[Row] = &[("necessary", true, Def), ("analytics", false, User), ("advertising", false, User)];
+const ALL: &[Row] = &[("necessary", true, Def), ("functional", true, User), ("analytics", true, User), ("advertising", true, User)];
+
+#[test]
+fn status_table() {
+    let c = Config::default();
+    let cases: &[(Option<Record>, u64, Status)] = &[
+        (None, NOW, Status::NoRecord),
+        (Some(record("1", NOW, GRANT)), NOW, Status::Decided),
+        (Some(record("0", NOW, GRANT)), NOW, Status::RevisionChanged),
+        // A revision change wins over expiry.
+        (Some(record("0", NOW - 999 * DAY, GRANT)), NOW, Status::RevisionChanged),
+        // A grant keeps 365 days, to the millisecond.
+        (Some(record("1", NOW - 364 * DAY, GRANT)), NOW, Status::Decided),
+        (Some(record("1", NOW - 365 * DAY, GRANT)), NOW, Status::Decided),
+        (Some(record("1", NOW - 365 * DAY - 1, GRANT)), NOW, Status::Expired),
+        // A refusal keeps 180 days; the always-granted `necessary` does not count as a grant.
+        (Some(record("1", NOW - 179 * DAY, REFUSE)), NOW, Status::Decided),
+        (Some(record("1", NOW - 180 * DAY - 1, REFUSE)), NOW, Status::Expired),
+        (Some(record("1", NOW - 200 * DAY, REFUSE)), NOW, Status::Expired),
+        (Some(record("1", NOW - 200 * DAY, GRANT)), NOW, Status::Decided),
+        // A grant of a category the configuration no longer has still counts as a grant.
+        (Some(record("1", NOW - 200 * DAY, &[("chat", true, User)])), NOW, Status::Decided),
+        // Clock set back: the record is in the future, kept up to its own lifetime ahead.
+        (Some(record("1", NOW + 10 * DAY, GRANT)), NOW, Status::Decided),
+        (Some(record("1", NOW + 365 * DAY, GRANT)), NOW, Status::Decided),
+        (Some(record("1", NOW + 365 * DAY + 1, GRANT)), NOW, Status::Expired),
+        (Some(record("1", NOW + 181 * DAY, REFUSE)), NOW, Status::Expired),
+        // Extreme clocks do not overflow.
+        (Some(record("1", 0, GRANT)), 0, Status::Decided),
+        (Some(record("1", 0, GRANT)), u64::MAX, Status::Expired),
+        (Some(record("1", u64::MAX, GRANT)), 0, Status::Expired),
+        (Some(record("1", u64::MAX, GRANT)), u64::MAX, Status::Decided),
+    ];
+    for (i, (r, now, want)) in cases.iter().enumerate() {
+        assert_eq!(status(&c, r.as_ref(), *now), *want, "case {i}");
+    }
+    // Lifetimes come from the configuration; 0 days keeps a decision for this instant only.
+    let c = config(json!({"lifetime": {"granted": 1, "denied": 0}}));
+    assert_eq!(status(&c, Some(&record("1", NOW - DAY, GRANT)), NOW), Status::Decided);
+    assert_eq!(status(&c, Some(&record("1", NOW - DAY - 1, GRANT)), NOW), Status::Expired);
+    assert_eq!(status(&c, Some(&record("1", NOW, REFUSE)), NOW), Status::Decided);
+    assert_eq!(status(&c, Some(&record("1", NOW - 1, REFUSE)), NOW), Status::Expired);
+}
+
+#[test]
+fn banner_shows_unless_decided() {
+    for (s, want) in [(Status::Decided, false), (Status::NoRecord, true), (Status::RevisionChanged, true), (Status::Expired, true)] {
+        assert_eq!(banner_must_show(s), want, "{s:?}");
+    }
+}
+
+#[test]
+fn signal_policies() {
+    let honor = Config::default();
+    let logs = config(json!({"signals": {"dnt": "honor", "gpc": "log"}}));
+    let cases = [
+        (&honor, GPC, true, false),
+        (&honor, DNT, false, false),
+        (&honor, BOTH, true, false),
+        (&honor, Signals { dnt: Dnt::Off, gpc: Gpc::False }, false, false),
+        (&logs, GPC, false, false),
+        (&logs, DNT, false, true),
+        (&logs, BOTH, false, true),
+        (&logs, NO_SIGNALS, false, false),
+    ];
+    for (i, (c, s, gpc, dnt)) in cases.into_iter().enumerate() {
+        assert_eq!((gpc_honoured(c, s), dnt_honoured(c, s)), (gpc, dnt), "case {i}");
+    }
+}
+
+#[test]
+fn effective_table() {
+    let base = Config::default();
+    let gpc_log = config(json!({"signals": {"gpc": "log"}}));
+    let overrides = config(json!({"signals": {"choiceOverridesGpc": true}}));
+    let dnt_honor = config(json!({"signals": {"dnt": "honor"}}));
+    let analytics_on =
+        config(json!({"categories": [{"id": "functional", "default": true}, {"id": "analytics", "default": true}, {"id": "advertising"}]}));
+    let analytics_on_dnt = config(json!({
+        "categories": [{"id": "analytics", "default": true}, {"id": "chat", "title": "Chat", "required": true}],
+        "signals": {"dnt": "honor"}
+    }));
+    let all = record("1", NOW, ALL);
+    let refused_ads = record("1", NOW, &[("analytics", true, User), ("advertising", false, User)]);
+    // Sources other than `user` in a record are not choices: they are worked out again.
+    let from_signal = record("1", NOW, &[("analytics", true, Def), ("advertising", false, SGpc)]);
+
+    let cases: &[(&Config, Option<&Record>, Signals, &[Row])] = &[
+        (
+            &base,
+            None,
+            NO_SIGNALS,
+            &[("necessary", true, Def), ("functional", false, Def), ("analytics", false, Def), ("advertising", false, Def)],
+        ),
+        (&base, Some(&all), NO_SIGNALS, ALL),
+        // GPC honoured keeps advertising off even against a stored grant ...
+        (
+            &base,
+            Some(&all),
+            GPC,
+            &[("necessary", true, Def), ("functional", true, User), ("analytics", true, User), ("advertising", false, SGpc)],
+        ),
+        (
+            &base,
+            None,
+            GPC,
+            &[("necessary", true, Def), ("functional", false, Def), ("analytics", false, Def), ("advertising", false, SGpc)],
+        ),
+        // ... unless the site lets a choice override it, or only logs GPC.
+        (&overrides, Some(&all), GPC, ALL),
+        (
+            &overrides,
+            None,
+            GPC,
+            &[("necessary", true, Def), ("functional", false, Def), ("analytics", false, Def), ("advertising", false, SGpc)],
+        ),
+        (&gpc_log, Some(&all), GPC, ALL),
+        (
+            &gpc_log,
+            None,
+            GPC,
+            &[("necessary", true, Def), ("functional", false, Def), ("analytics", false, Def), ("advertising", false, Def)],
+        ),
+        // A refusal stays the visitor's own.
+        (
+            &base,
+            Some(&refused_ads),
+            GPC,
+            &[("necessary", true, Def), ("functional", false, Def), ("analytics", true, User), ("advertising", false, User)],
+        ),
+        (
+            &base,
+            Some(&from_signal),
+            NO_SIGNALS,
+            &[("necessary", true, Def), ("functional", false, Def), ("analytics", false, Def), ("advertising", false, Def)],
+        ),
+        // DNT: logged by default, changes nothing.
+        (
+            &analytics_on,
+            None,
+            DNT,
+            &[("necessary", true, Def), ("functional", true, Def), ("analytics", true, Def), ("advertising", false, Def)],
+        ),
+        (
+            &analytics_on,
+            None,
+            BOTH,
+            &[("necessary", true, Def), ("functional", true, Def), ("analytics", true, Def), ("advertising", false, SGpc)],
+        ),
+        // DNT honoured: every optional category off, required ones untouched, GPC named first.
+        (&analytics_on_dnt, None, DNT, &[("necessary", true, Def), ("analytics", false, SDnt), ("chat", true, Def)]),
+        (&analytics_on_dnt, None, NO_SIGNALS, &[("necessary", true, Def), ("analytics", true, Def), ("chat", true, Def)]),
+        (
+            &dnt_honor,
+            None,
+            BOTH,
+            &[("necessary", true, Def), ("functional", false, SDnt), ("analytics", false, SDnt), ("advertising", false, SGpc)],
+        ),
+        // An explicit choice wins over an honoured DNT.
+        (&dnt_honor, Some(&all), DNT, ALL),
+        (
+            &dnt_honor,
+            Some(&all),
+            BOTH,
+            &[("necessary", true, Def), ("functional", true, User), ("analytics", true, User), ("advertising", false, SGpc)],
+        ),
+    ];
+    for (i, (c, r, s, want)) in cases.iter().enumerate() {
+        assert_eq!(effective(c, *r, *s, None), choices(want), "case {i}");
+    }
+}
+
+#[test]
+fn region_defaults_most_specific_wins() {
+    let rules = json!([
+        {"codes": ["US-WA"], "defaults": {"advertising": false}},
+        {"codes": ["US"], "defaults": {"analytics": true, "advertising": true}},
+        {"codes": ["US-CA", "US-CO"], "defaults": {"advertising": false, "functional": true}}
+    ]);
+    let forward = config(json!({"regions": rules}));
+    let mut reversed = forward.clone();
+    reversed.regions.reverse();
+    let cases: &[(Option<&str>, [(bool, Source); 3])] = &[
+        (Some("US-WA"), [(false, Def), (true, Reg), (false, Reg)]),
+        (Some("US-CA"), [(true, Reg), (true, Reg), (false, Reg)]),
+        (Some("US-CO"), [(true, Reg), (true, Reg), (false, Reg)]),
+        (Some("US-TX"), [(false, Def), (true, Reg), (true, Reg)]),
+        (Some("US"), [(false, Def), (true, Reg), (true, Reg)]),
+        (Some("USA"), [(false, Def), (false, Def), (false, Def)]),
+        (Some("US-WAX"), [(false, Def), (true, Reg), (true, Reg)]),
+        (Some("ES"), [(false, Def), (false, Def), (false, Def)]),
+        (Some(""), [(false, Def), (false, Def), (false, Def)]),
+        (None, [(false, Def), (false, Def), (false, Def)]),
+    ];
+    for c in [&forward, &reversed] {
+        for (region, want) in cases {
+            let rows: Vec<Row> = ["functional", "analytics", "advertising"].iter().zip(want).map(|(c, (g, s))| (*c, *g, *s)).collect();
+            let mut all = vec![("necessary", true, Def)];
+            all.extend(rows);
+            assert_eq!(effective(c, None, NO_SIGNALS, *region), choices(&all), "{region:?}");
+        }
+    }
+    // A choice and an honoured GPC both come before a region's default.
+    let e = effective(&forward, Some(&record("1", NOW, REFUSE)), GPC, Some("US-TX"));
+    assert_eq!(
+        e,
+        choices(&[("necessary", true, Def), ("functional", false, Def), ("analytics", false, User), ("advertising", false, User)])
+    );
+    let e = effective(&forward, None, GPC, Some("US-TX"));
+    assert_eq!(e, choices(&[("necessary", true, Def), ("functional", false, Def), ("analytics", true, Reg), ("advertising", false, SGpc)]));
+    // A region cannot switch a required category off.
+    let c = config(json!({"regions": [{"codes": "US", "defaults": {"necessary": false}}]}));
+    assert_eq!(effective(&c, None, NO_SIGNALS, Some("US"))[0], choices(&[("necessary", true, Def)])[0]);
+}
+
+#[test]
+fn may_run_and_allowed() {
+    let granted = choices(&[
+        ("necessary", true, Def),
+        ("functional", true, User),
+        ("analytics", true, User),
+        ("advertising", true, User),
+        ("chat", true, User),
+    ]);
+    let refused =
+        choices(&[("necessary", true, Def), ("functional", false, User), ("analytics", false, User), ("advertising", false, Def)]);
+    let cases: &[(&str, &[Choice], bool, bool, bool)] = &[
+        ("necessary", &refused, true, false, true),
+        ("necessary", &[], false, false, true),
+        ("analytics", &granted, false, true, true),
+        ("analytics", &granted, true, true, false),
+        ("advertising", &granted, true, true, false),
+        ("analytics", &granted, false, false, false),
+        ("functional", &granted, true, true, true),
+        ("functional", &granted, false, false, false),
+        ("functional", &refused, true, true, false),
+        ("analytics", &refused, false, true, false),
+        ("chat", &granted, false, true, true),
+        ("chat", &granted, true, true, false),
+        ("video", &granted, false, true, false),
+    ];
+    for (cat, eff, sensitive, ok, want) in cases {
+        assert_eq!(may_run(cat, eff, *sensitive, *ok), *want, "{cat} sensitive={sensitive} ok={ok}");
+    }
+    let c = Config::default();
+    assert_eq!(allowed(&c, &granted, false, true), strings(&["necessary", "functional", "analytics", "advertising"]));
+    assert_eq!(allowed(&c, &granted, true, true), strings(&["necessary", "functional"]));
+    assert_eq!(allowed(&c, &granted, false, false), strings(&["necessary"]));
+    assert_eq!(allowed(&c, &refused, false, true), strings(&["necessary"]));
+}
+
+#[test]
+fn sensitive_pages() {
+    let c = config(json!({"sensitivePaths": ["/patient-portal/*", "/*/appointments/*", "/book"]}));
+    for (path, want) in [
+        ("/patient-portal", true),
+        ("/patient-portal/", true),
+        ("/Patient-Portal/Login", true),
+        ("/patient%2Dportal/x", true),
+        ("//patient-portal//x", true),
+        ("/clinic/appointments/new", true),
+        ("/book", true),
+        ("/", false),
+        ("/patient-portals", false),
+        ("/books", false),
+        ("/news/patient-portal", false),
+    ] {
+        assert_eq!(is_sensitive(&c, path), want, "{path}");
+    }
+    assert!(!is_sensitive(&Config::default(), "/patient-portal/"));
+}
+
+#[test]
+fn consent_states() {
+    let cases: &[(&[&str], [bool; 7])] = &[
+        (&[], [false; 7]),
+        (&["necessary"], [false, false, false, false, false, false, true]),
+        (&["necessary", "analytics"], [false, false, false, true, false, false, true]),
+        (&["functional"], [false, false, false, false, true, true, false]),
+        (&["advertising"], [true, true, true, false, false, false, false]),
+        (&["necessary", "functional", "analytics", "advertising", "chat"], [true; 7]),
+    ];
+    for (allowed, want) in cases {
+        assert_eq!(consent_state(&strings(allowed)), ConsentState(*want), "{allowed:?}");
+    }
+    let d = consent_default();
+    assert_eq!(d, ConsentState([false, false, false, false, false, false, true]));
+    let pairs: Vec<(&str, &str)> = d.pairs().collect();
+    assert_eq!(
+        pairs,
+        [
+            ("ad_storage", "denied"),
+            ("ad_user_data", "denied"),
+            ("ad_personalization", "denied"),
+            ("analytics_storage", "denied"),
+            ("functionality_storage", "denied"),
+            ("personalization_storage", "denied"),
+            ("security_storage", "granted"),
+        ]
+    );
+    assert!(d.is_granted("security_storage"));
+    assert!(!d.is_granted("ad_storage"));
+    assert!(!ConsentState([true; 7]).is_granted("no_such_type"));
+    assert_eq!(CONSENT_TYPES.len(), 7);
+}
+
+#[test]
+fn regional_consent_defaults() {
+    let c = config(json!({"regions": [
+        {"codes": ["US-WA", "US-CA"], "defaults": {"advertising": false, "analytics": true}},
+        {"codes": "US", "defaults": {"advertising": true, "functional": true}},
+        {"codes": "ES"}
+    ]}));
+    let got = regional_defaults(&c);
+    assert_eq!(
+        got,
+        vec![
+            (ConsentState([false, false, false, true, false, false, true]), strings(&["US-WA", "US-CA"])),
+            (ConsentState([true, true, true, false, true, true, true]), strings(&["US"])),
+            (consent_default(), strings(&["ES"])),
+        ]
+    );
+    assert!(regional_defaults(&Config::default()).is_empty());
+}
+
+const GA_COOKIES: [&str; 4] = ["_ga", "_ga_*", "_gid", "_gat*"];
+const ADS_COOKIES: [&str; 5] = ["_gcl_au", "_gcl_aw", "_gcl_dc", "_gcl_gb", "_gac_*"];
+
+#[test]
+fn plan_table() {
+    let basic = config(json!({"googleAnalytics": "G-1", "googleAds": "AW-1"}));
+    let basic_reload = config(json!({"googleAnalytics": "G-1", "googleAds": "AW-1", "reloadOnWithdraw": true}));
+    let advanced = config(json!({"googleAnalytics": "G-1", "googleAds": "AW-1", "consentMode": "advanced"}));
+    let ads_only = config(json!({"googleAds": "AW-1"}));
+    let ads_only_advanced = config(json!({"googleAds": "AW-1", "consentMode": "advanced"}));
+    let no_ids = Config::default();
+    let n: &[&str] = &["necessary"];
+    let na: &[&str] = &["necessary", "analytics"];
+    let nd: &[&str] = &["necessary", "advertising"];
+    let nad: &[&str] = &["necessary", "analytics", "advertising"];
+    let ga_off = || vec![("G-1".to_owned(), true)];
+    let ga_on = || vec![("G-1".to_owned(), false)];
+    let both_cookies = || strings(&GA_COOKIES.iter().chain(ADS_COOKIES.iter()).copied().collect::<Vec<_>>());
+
+    #[rustfmt::skip]
+    let cases: Vec<(&str, &Config, &[&str], &[&str], bool, bool, Plan)> = vec![
+        ("basic, nothing granted", &basic, n, n, false, true,
+            Plan { disable: ga_off(), ..Plan::default() }),
+        ("basic, first grant of analytics", &basic, n, na, false, true,
+            Plan { started: strings(&["analytics"]), load_gtag: true, configure: strings(&["G-1"]), disable: ga_on(), ..Plan::default() }),
+        ("basic, accept all", &basic, n, nad, false, true,
+            Plan { started: strings(&["analytics", "advertising"]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), disable: ga_on(), ..Plan::default() }),
+        ("basic, ads only granted", &basic, n, nd, false, true,
+            Plan { started: strings(&["advertising"]), load_gtag: true, configure: strings(&["AW-1"]), disable: ga_off(), ..Plan::default() }),
+        ("basic, stored grant on a fresh page", &basic, &[], na, false, true,
+            Plan { started: strings(&["necessary", "analytics"]), load_gtag: true, configure: strings(&["G-1"]), disable: ga_on(), ..Plan::default() }),
+        ("basic, ads added once gtag runs", &basic, na, nad, true, true,
+            Plan { started: strings(&["advertising"]), configure: strings(&["AW-1"]), disable: ga_on(), ..Plan::default() }),
+        ("basic, same state again", &basic, nad, nad, true, true,
+            Plan { disable: ga_on(), ..Plan::default() }),
+        ("basic, analytics granted again after a withdrawal", &basic, n, na, true, true,
+            Plan { started: strings(&["analytics"]), configure: strings(&["G-1"]), disable: ga_on(), ..Plan::default() }),
+        ("basic, withdrawal erases cookies", &basic, nad, n, true, true,
+            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), ..Plan::default() }),
+        ("basic, withdrawal reloads when asked", &basic_reload, nad, n, true, true,
+            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), reload: true, ..Plan::default() }),
+        ("basic, nothing ran: no reload", &basic_reload, nad, n, false, true,
+            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), ..Plan::default() }),
+        ("basic, nothing withdrawn: no reload", &basic_reload, na, nad, true, true,
+            Plan { started: strings(&["advertising"]), configure: strings(&["AW-1"]), disable: ga_on(), ..Plan::default() }),
+        ("ads only, grant", &ads_only, n, nd, false, true,
+            Plan { started: strings(&["advertising"]), load_gtag: true, configure: strings(&["AW-1"]), ..Plan::default() }),
+        ("ads only, analytics grant loads nothing", &ads_only, n, na, false, true,
+            Plan { started: strings(&["analytics"]), ..Plan::default() }),
+        ("no ids, accept all", &no_ids, n, nad, false, true,
+            Plan { started: strings(&["analytics", "advertising"]), ..Plan::default() }),
+        ("advanced, page start", &advanced, &[], n, false, true,
+            Plan { started: strings(&["necessary"]), load_gtag: true, configure: strings(&["G-1"]), disable: ga_off(), ..Plan::default() }),
+        ("advanced, analytics granted later", &advanced, n, na, true, true,
+            Plan { started: strings(&["analytics"]), disable: ga_on(), ..Plan::default() }),
+        ("advanced, stored grant at page start", &advanced, &[], nad, false, true,
+            Plan { started: strings(&["necessary", "analytics", "advertising"]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), disable: ga_on(), ..Plan::default() }),
+        ("advanced, ads granted later", &advanced, na, nad, true, true,
+            Plan { started: strings(&["advertising"]), configure: strings(&["AW-1"]), disable: ga_on(), ..Plan::default() }),
+        ("advanced, withdrawal", &advanced, nad, n, true, true,
+            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), ..Plan::default() }),
+        ("advanced ads only, page start", &ads_only_advanced, &[], n, false, true,
+            Plan { started: strings(&["necessary"]), load_gtag: true, ..Plan::default() }),
+        // A sensitive page or a broken configuration: no Google tag, not even in advanced mode.
+        ("advanced, sensitive page", &advanced, &[], n, false, false,
+            Plan { started: strings(&["necessary"]), disable: ga_off(), ..Plan::default() }),
+        ("advanced ads only, sensitive page", &ads_only_advanced, &[], n, false, false,
+            Plan { started: strings(&["necessary"]), ..Plan::default() }),
+        ("basic, broken configuration", &basic, &[], n, false, false,
+            Plan { started: strings(&["necessary"]), disable: ga_off(), ..Plan::default() }),
+        ("advanced, withdrawal on a sensitive page", &advanced, nad, n, true, false,
+            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), ..Plan::default() }),
+    ];
+    for (name, c, before, after, loaded, tags_here, want) in cases {
+        assert_eq!(plan(c, &strings(before), &strings(after), loaded, tags_here), want, "{name}");
+    }
+}
+
+#[test]
+fn cookies_to_erase_and_matching() {
+    let c =
+        config(json!({"categories": [{"id": "functional"}, {"id": "analytics"}, {"id": "advertising"}, {"id": "video", "title": "Video"}],
+        "services": [
+            {"name": "Hotjar", "category": "analytics", "cookies": ["_hj*"]},
+            {"name": "Prefs", "category": "functional", "cookies": "site_prefs"},
+            {"name": "Player", "category": "video", "cookies": ["vid_*", "VISITOR_INFO1_LIVE"]}
+        ]}));
+    let mut analytics = GA_COOKIES.to_vec();
+    analytics.push("_hj*");
+    let cases: &[(&str, &[&str])] = &[
+        ("analytics", &analytics),
+        ("advertising", &ADS_COOKIES),
+        ("functional", &["site_prefs"]),
+        ("video", &["vid_*", "VISITOR_INFO1_LIVE"]),
+        ("necessary", &[]),
+        ("nothing", &[]),
+    ];
+    for (cat, want) in cases {
+        assert_eq!(cookies_to_erase(&c, cat), strings(want), "{cat}");
+    }
+    let present = strings(&["_ga", "_ga_ABC123", "_gid", "consent_gate", "_hjSession_1", "_gcl_au", "ga", "_gat_UA-1", "x_ga"]);
+    assert_eq!(matching_cookies(&present, &cookies_to_erase(&c, "analytics")), ["_ga", "_ga_ABC123", "_gid", "_hjSession_1", "_gat_UA-1"]);
+    assert_eq!(matching_cookies(&present, &cookies_to_erase(&c, "advertising")), ["_gcl_au"]);
+    assert!(matching_cookies(&present, &[]).is_empty());
+    assert!(matching_cookies(&[], &strings(&["*"])).is_empty());
+    assert_eq!(matching_cookies(&present, &strings(&["*"])).len(), present.len());
+}
+
+#[test]
+fn record_choice_table() {
+    let base = Config::default();
+    let overrides = config(json!({"signals": {"choiceOverridesGpc": true}}));
+    let gpc_log = config(json!({"signals": {"gpc": "log"}}));
+    let dnt_honor = config(json!({"signals": {"dnt": "honor"}}));
+    let everything = &["functional", "analytics", "advertising"][..];
+    let cases: &[(&Config, &[&str], Signals, &[Row])] = &[
+        (&base, everything, NO_SIGNALS, ALL),
+        (
+            &base,
+            &[],
+            NO_SIGNALS,
+            &[("necessary", true, Def), ("functional", false, User), ("analytics", false, User), ("advertising", false, User)],
+        ),
+        (
+            &base,
+            &["analytics", "chat"],
+            NO_SIGNALS,
+            &[("necessary", true, Def), ("functional", false, User), ("analytics", true, User), ("advertising", false, User)],
+        ),
+        // GPC keeps advertising refused, marked as the signal's doing ...
+        (
+            &base,
+            everything,
+            GPC,
+            &[("necessary", true, Def), ("functional", true, User), ("analytics", true, User), ("advertising", false, SGpc)],
+        ),
+        (
+            &base,
+            &[],
+            GPC,
+            &[("necessary", true, Def), ("functional", false, User), ("analytics", false, User), ("advertising", false, User)],
+        ),
+        // ... unless the site lets a choice override it, or only logs GPC.
+        (&overrides, everything, GPC, ALL),
+        (&gpc_log, everything, BOTH, ALL),
+        // An explicit choice is recorded as made, even under an honoured DNT.
+        (&dnt_honor, everything, DNT, ALL),
+    ];
+    for (i, (c, grants, signals, want)) in cases.iter().enumerate() {
+        let r = record_choice(c, None, &strings(grants), Method::Banner, *signals, "es", "new-id", NOW, "9.9.9");
+        assert_eq!(r.choices, choices(want), "case {i}");
+        assert_eq!(r.signals, *signals);
+        assert_eq!((r.id.as_str(), r.created, r.updated, r.revision.as_str()), ("new-id", NOW, NOW, "1"));
+        assert_eq!((r.language.as_str(), r.method, r.sdk_version.as_str()), ("es", Method::Banner, "9.9.9"));
+        // What was recorded is what takes effect under the same signals.
+        assert_eq!(effective(c, Some(&r), *signals, None), r.choices, "case {i}");
+    }
+}
+
+#[test]
+fn record_choice_keeps_id_and_creation_time() {
+    let c = Config::default();
+    let mut prev = record("0", NOW - 10 * DAY, GRANT);
+    prev.id = "old-id".into();
+    prev.created = NOW - 20 * DAY;
+    let r = record_choice(&c, Some(&prev), &[], Method::Preferences, NO_SIGNALS, "en", "new-id", NOW, "1");
+    assert_eq!(
+        (r.id.as_str(), r.created, r.updated, r.revision.as_str(), r.method),
+        ("old-id", NOW - 20 * DAY, NOW, "1", Method::Preferences)
+    );
+    // An empty stored id is replaced; a creation time after now (clock set back) is clamped.
+    prev.id = String::new();
+    prev.created = NOW + DAY;
+    let r = record_choice(&c, Some(&prev), &[], Method::Api, NO_SIGNALS, "en", "new-id", NOW, "1");
+    assert_eq!((r.id.as_str(), r.created), ("new-id", NOW));
+}
+
+#[test]
+fn optional_categories_skip_required_ones() {
+    assert_eq!(optional_categories(&Config::default()), strings(&["functional", "analytics", "advertising"]));
+    let c = config(json!({"categories": [{"id": "analytics", "required": true}, {"id": "chat", "title": "C"}]}));
+    assert_eq!(optional_categories(&c), strings(&["chat"]));
+}
+
+#[test]
+fn cookie_domains_table() {
+    let cases: &[(&str, &[&str])] = &[
+        ("www.example.test", &["www.example.test", "example.test"]),
+        ("example.test", &["example.test"]),
+        ("a.b.example.co.uk", &["a.b.example.co.uk", "b.example.co.uk", "example.co.uk", "co.uk"]),
+        ("WWW.Example.TEST.", &["www.example.test", "example.test"]),
+        ("localhost", &[]),
+        ("intranet", &[]),
+        ("127.0.0.1", &[]),
+        ("10.0.0.1.", &[]),
+        ("[::1]", &[]),
+        ("[2001:db8::1]", &[]),
+        ("", &[]),
+        (".", &[]),
+    ];
+    for (host, want) in cases {
+        assert_eq!(cookie_domains(host), strings(want), "{host}");
+    }
+}
+
+#[test]
+fn consent_cookie_table() {
+    let base = Config::default();
+    let shared = config(json!({"cookie": {"name": "cg", "domain": "example.org", "sameSite": "Strict", "secure": false}}));
+    let none = config(json!({"cookie": {"sameSite": "None", "secure": false}}));
+    let secure = config(json!({"cookie": {"secure": true}}));
+    let cases: &[(&Config, u32, bool, &str)] = &[
+        (&base, 180, false, "consent_gate=v; Path=/; Max-Age=15552000; SameSite=Lax"),
+        (&base, 365, true, "consent_gate=v; Path=/; Max-Age=31536000; SameSite=Lax; Secure"),
+        (&base, 0, false, "consent_gate=v; Path=/; Max-Age=0; SameSite=Lax"),
+        (&shared, 1, true, "cg=v; Path=/; Max-Age=86400; SameSite=Strict; Domain=example.org"),
+        (&none, 1, false, "consent_gate=v; Path=/; Max-Age=86400; SameSite=None; Secure"),
+        (&secure, 1, false, "consent_gate=v; Path=/; Max-Age=86400; SameSite=Lax; Secure"),
+    ];
+    for (c, days, https, want) in cases {
+        assert_eq!(consent_cookie(c, "v", *days, *https), *want);
+    }
+}
+
+#[test]
+fn cookie_parsing_on_messy_input() {
+    let cases: &[(&str, Option<&str>)] = &[
+        ("consent_gate=abc", Some("abc")),
+        ("a=1; consent_gate=abc; b=2", Some("abc")),
+        ("  consent_gate =  abc  ;x=1", Some("abc")),
+        ("a=1;consent_gate=abc", Some("abc")),
+        ("consent_gate=", Some("")),
+        ("consent_gate=a=b", Some("a=b")),
+        ("consent_gate=1; consent_gate=2", Some("1")),
+        ("consent_gate", None),
+        ("xconsent_gate=1; consent_gatex=2", None),
+        ("Consent_Gate=1", None),
+        ("", None),
+        (";;;", None),
+        ("=abc; ; =", None),
+        ("consent_gate=\"quoted\"", Some("\"quoted\"")),
+        ("é=ü; consent_gate=ö", Some("ö")),
+    ];
+    for (s, want) in cases {
+        assert_eq!(cookie_value(s, "consent_gate"), *want, "{s:?}");
+    }
+    let pairs: Vec<(&str, &str)> = cookie_names_values("a=1; ;b; =x; c==d; d = e f ;e=").collect();
+    assert_eq!(pairs, [("a", "1"), ("c", "=d"), ("d", "e f"), ("e", "")]);
+}
+
+#[test]
+fn lifetime_days_table() {
+    let c = config(
+        json!({"lifetime": {"granted": 300, "denied": 90}, "categories": [{"id": "analytics"}, {"id": "chat", "title": "C", "required": true}]}),
+    );
+    let cases: &[(&[Row], u32)] = &[
+        (&[("necessary", true, Def), ("analytics", true, User)], 300),
+        (&[("necessary", true, Def), ("analytics", false, User)], 90),
+        (&[("necessary", true, Def), ("chat", true, Def), ("analytics", false, SGpc)], 90),
+        (&[], 90),
+        (&[("gone", true, User)], 300),
+    ];
+    for (rows, want) in cases {
+        let r = record("1", NOW, rows);
+        assert_eq!(lifetime_days(&c, &r), *want, "{rows:?}");
+        // The status agrees with the lifetime.
+        let edge = NOW + u64::from(*want) * DAY;
+        assert_eq!(status(&c, Some(&r), edge), Status::Decided);
+        assert_eq!(status(&c, Some(&r), edge + 1), Status::Expired);
+    }
+}
+
+#[test]
+fn newer_of_two_copies() {
+    let a = record("1", 100, GRANT);
+    let b = record("2", 200, GRANT);
+    let same = record("3", 100, GRANT);
+    assert_eq!(newer(None, None), None);
+    assert_eq!(newer(Some(&a), None), Some(&a));
+    assert_eq!(newer(None, Some(&b)), Some(&b));
+    assert_eq!(newer(Some(&a), Some(&b)), Some(&b));
+    assert_eq!(newer(Some(&b), Some(&a)), Some(&b));
+    assert_eq!(newer(Some(&a), Some(&same)).map(|r| r.revision.as_str()), Some("1"));
+}

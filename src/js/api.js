@@ -1,0 +1,131 @@
+// The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
+// Calls made before the wasm is ready are queued and run once it is.
+import initWasm, * as wasm from 'consent-gate-glue';
+import { on, off } from './bridge.js';
+import { consentDefaults } from './stub.js';
+
+export { on, off, consentDefaults };
+
+let started = null;
+let ready = false;
+let broken = false;
+const queue = [];
+
+function domReady() {
+  return new Promise((resolve) => {
+    if (document.readyState != 'loading') resolve();
+    else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
+  });
+}
+
+function configError(problems) {
+  const list = Array.isArray(problems) ? problems : [String(problems)];
+  const e = new Error('consent-gate: invalid configuration:\n  ' + list.join('\n  '));
+  e.problems = list;
+  return e;
+}
+
+// Without the wasm nothing may load. "Cookie settings" links still lead to the privacy notice.
+function failClosed(reason, privacyUrl) {
+  broken = true;
+  console.error(
+    'consent-gate: the WebAssembly module could not load (' + reason + '), so no analytics or advertising tag will load. ' +
+      "If a Content-Security-Policy is set, script-src needs 'wasm-unsafe-eval'.",
+  );
+  for (const [, , , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
+  document.addEventListener('click', (ev) => {
+    const opener = ev.target && ev.target.closest && ev.target.closest('[data-consent-gate="preferences"]');
+    if (opener && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
+  });
+}
+
+/**
+ * Starts consent-gate. `config` is the configuration object (or a promise of it; a rejected
+ * promise's reason is reported as a configuration error). Calling it again returns the first call's
+ * promise.
+ */
+export function init(config, options) {
+  if (started) {
+    console.warn('consent-gate: init() was called again; the first configuration stays in force');
+    return started;
+  }
+  const o = options || {};
+  consentDefaults();
+  let loadError = null;
+  const wasmReady =
+    typeof WebAssembly == 'object'
+      ? initWasm({ module_or_path: o.wasm }).catch((e) => {
+          loadError = e;
+        })
+      : Promise.resolve().then(() => {
+          loadError = 'this browser has no WebAssembly';
+        });
+  let fetchError;
+  const configReady = Promise.resolve(config).catch((e) => {
+    fetchError = String(e && e.message ? e.message : e);
+    return null;
+  });
+  started = Promise.all([configReady, wasmReady, domReady()]).then(([cfg]) => {
+    if (loadError) {
+      const privacyUrl = cfg && typeof cfg.privacyUrl == 'string' ? cfg.privacyUrl : null;
+      failClosed(loadError && loadError.message ? loadError.message : String(loadError), privacyUrl);
+      throw new Error('consent-gate: the WebAssembly module could not load');
+    }
+    const region = o.region || document.documentElement.getAttribute('data-consent-region') || undefined;
+    try {
+      return wasm.start(cfg, fetchError, region);
+    } catch (problems) {
+      throw configError(problems);
+    } finally {
+      ready = true;
+      for (const [name, args, resolve, reject] of queue.splice(0)) run(name, args, resolve, reject);
+    }
+  });
+  return started;
+}
+
+function run(name, args, resolve, reject) {
+  try {
+    resolve(wasm[name](...args));
+  } catch (e) {
+    reject(e);
+  }
+}
+
+function later(name, args) {
+  return new Promise((resolve, reject) => {
+    if (ready) run(name, args, resolve, reject);
+    else if (broken) reject(new Error('consent-gate is not available'));
+    else queue.push([name, args, resolve, reject]);
+  });
+}
+
+/** The current consent state, or null before consent-gate is ready. */
+export function getConsent() {
+  return ready ? wasm.getConsent() : null;
+}
+
+/** The visitor's consent record (their receipt), or null when they have not decided. */
+export function getConsentRecord() {
+  return ready ? wasm.getConsentRecord() : null;
+}
+
+/** Grants every optional category. */
+export function acceptAll() {
+  return later('acceptAll', []);
+}
+
+/** Refuses every optional category. */
+export function rejectAll() {
+  return later('rejectAll', []);
+}
+
+/** Changes some categories, e.g. `setConsent({ analytics: true })`. */
+export function setConsent(changes) {
+  return later('setConsent', [changes]);
+}
+
+/** Opens the preferences dialog. */
+export function showPreferences() {
+  later('showPreferences', []).catch(() => {});
+}

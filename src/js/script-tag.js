@@ -1,0 +1,63 @@
+// The script-tag build: `<script src=".../consent-gate.js" data-config="/consent.json">`.
+// It runs synchronously in <head>: Consent Mode defaults first, then it loads the wasm and
+// stylesheet from next to itself and starts once the configuration has arrived.
+import * as api from './api.js';
+
+(function () {
+  const w = window;
+  const d = document;
+  const me = d.currentScript;
+  if (w.ConsentGate) {
+    console.warn('consent-gate: the script is included twice; the second copy does nothing');
+    return;
+  }
+  api.consentDefaults();
+  w.ConsentGate = {
+    init: api.init,
+    getConsent: api.getConsent,
+    getConsentRecord: api.getConsentRecord,
+    setConsent: api.setConsent,
+    acceptAll: api.acceptAll,
+    rejectAll: api.rejectAll,
+    showPreferences: api.showPreferences,
+    on: api.on,
+    off: api.off,
+    consentDefaults: api.consentDefaults,
+  };
+  const base = new URL('.', (me && me.src) || d.baseURI).href;
+  const css = d.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = base + 'consent-gate.css';
+  d.head.appendChild(css);
+  if (me && me.hasAttribute('data-manual')) return;
+  // Captured now, before page scripts run, so that a page overriding JSON.parse cannot interfere.
+  const parse = JSON.parse;
+  const url = me && me.getAttribute('data-config');
+  let config;
+  if (url) {
+    config = fetch(url, { credentials: 'same-origin' }).then(
+      (r) => {
+        if (!r.ok) throw 'data-config "' + url + '": HTTP ' + r.status + ', expected the configuration JSON';
+        return r.text().then((t) => {
+          try {
+            return parse(t);
+          } catch (e) {
+            throw 'data-config "' + url + '": expected valid JSON (' + e.message + ')';
+          }
+        });
+      },
+      () => {
+        throw 'data-config "' + url + '": the request failed, expected the configuration JSON';
+      },
+    );
+  } else {
+    const inline = d.getElementById('consent-gate-config');
+    try {
+      config = inline ? parse(inline.textContent) : {};
+    } catch (e) {
+      config = Promise.reject('#consent-gate-config: expected valid JSON (' + e.message + ')');
+    }
+  }
+  // Errors are already on the console, once; the rejection is for callers of init().
+  api.init(config, { wasm: base + 'consent_gate_bg.wasm', region: me && me.getAttribute('data-region') }).catch(() => {});
+})();

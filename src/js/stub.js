@@ -1,0 +1,33 @@
+// The synchronous first step. It must run before any Google tag: it defines dataLayer and gtag
+// and denies every Consent Mode type but security_storage until the wasm knows the visitor's
+// choice. (The same seven types are listed in src/core/decide.rs; the e2e tests check both.)
+
+/**
+ * Sets Google Consent Mode v2 defaults. Safe to call more than once.
+ * @param {{waitForUpdate?: number, urlPassthrough?: boolean, adsDataRedaction?: boolean}} [options]
+ */
+export function consentDefaults(options) {
+  const w = window;
+  const o = options || {};
+  if (w.__consentGateDefaults) return;
+  w.__consentGateDefaults = true;
+  const dl = (w.dataLayer = w.dataLayer || []);
+  // Our own pusher: a page's gtag that pushes arrays would be ignored by gtag.js.
+  const gtag = function () {
+    dl.push(arguments);
+  };
+  if (typeof w.gtag != 'function') w.gtag = gtag;
+  const denied = 'denied';
+  gtag('consent', 'default', {
+    ad_storage: denied,
+    ad_user_data: denied,
+    ad_personalization: denied,
+    analytics_storage: denied,
+    functionality_storage: denied,
+    personalization_storage: denied,
+    security_storage: 'granted',
+    wait_for_update: o.waitForUpdate == null ? 500 : o.waitForUpdate,
+  });
+  if (o.adsDataRedaction !== false) gtag('set', 'ads_data_redaction', true);
+  if (o.urlPassthrough) gtag('set', 'url_passthrough', true);
+}

@@ -1,0 +1,538 @@
+//! The running SDK on one page: it asks `core` what to do and carries it out.
+//!
+//! State lives in one `RefCell`. Anything that can call back into the page (events, gated
+//! inline scripts, gtag hooks) runs after the borrow is released, so that a page handler calling
+//! the API again never finds the state busy.
+
+use super::bridge::{self, strings};
+use super::dom::document;
+use super::json::Js;
+use super::page::{self, console};
+use super::storage;
+use super::ui::{self, Ui};
+use crate::core::config::{read_config, Config, Parsed, Problem};
+use crate::core::decide::{self, Plan, Status};
+use crate::core::i18n::{negotiate, Text, Texts};
+use crate::core::record::{self, Choice, Method, Record};
+use crate::core::signals::Signals;
+use crate::core::text::concat;
+use crate::core::{view, VERSION};
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, HtmlDialogElement};
+
+struct App {
+    config: Config,
+    config_ok: bool,
+    texts: Texts,
+    signals: Signals,
+    region: Option<String>,
+    /// The last record read or written, valid or not (its id and creation time carry over).
+    stored: Option<Record>,
+    status: Status,
+    /// Categories allowed to run on this page now.
+    allowed: Vec<String>,
+    effective: Vec<Choice>,
+    sensitive: bool,
+    gtag_loaded: bool,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    APP.with(|a| a.try_borrow_mut().ok().and_then(|mut g| g.as_mut().map(f)))
+}
+
+/// What to carry out after a change, computed while the state is borrowed.
+struct Outcome {
+    plan: Plan,
+    consent: decide::ConsentState,
+    ads: bool,
+    first_tag: Option<String>,
+    allowed: Vec<String>,
+    nonce: String,
+    placeholder: Array,
+    rows: Vec<view::Row>,
+    banner: bool,
+    view: JsValue,
+    debug: bool,
+}
+
+impl App {
+    fn decided(&self) -> Option<&Record> {
+        (self.status == Status::Decided).then_some(self.stored.as_ref()).flatten()
+    }
+
+    fn recompute(&mut self) -> Outcome {
+        self.effective = decide::effective(&self.config, self.decided(), self.signals, self.region.as_deref());
+        self.sensitive = decide::is_sensitive(&self.config, &page::path());
+        let after = decide::allowed(&self.config, &self.effective, self.sensitive, self.config_ok);
+        let tags_here = self.config_ok && !self.sensitive;
+        let plan = decide::plan(&self.config, &self.allowed, &after, self.gtag_loaded, tags_here);
+        self.gtag_loaded |= plan.load_gtag;
+        self.allowed = after;
+        let first_tag = plan.configure.first().or(self.config.google.analytics_ids.first()).or(self.config.google.ads_ids.first()).cloned();
+        let t = &self.texts;
+        Outcome {
+            consent: decide::consent_state(&self.allowed),
+            ads: self.allowed.iter().any(|c| c == "advertising"),
+            first_tag,
+            allowed: self.allowed.clone(),
+            nonce: self.config.nonce.clone().unwrap_or_default(),
+            placeholder: strings(&[
+                t.get(Text::EmbedNotice).into(),
+                t.get(Text::EmbedLoad).into(),
+                t.get(Text::Preferences).into(),
+                t.lang.clone(),
+            ]),
+            rows: view::rows(&self.config, t, &self.effective),
+            banner: decide::banner_must_show(self.status),
+            view: self.view(),
+            debug: self.config.debug,
+            plan,
+        }
+    }
+
+    fn view(&self) -> JsValue {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct ConsentView<'a> {
+            decided: bool,
+            revision: &'a str,
+            categories: BTreeMap<&'a str, bool>,
+            sources: BTreeMap<&'a str, &'static str>,
+            allowed: &'a [String],
+            signals: SignalsView,
+            gpc_honoured: bool,
+            sensitive_page: bool,
+            region: Option<&'a str>,
+            language: &'a str,
+            config_ok: bool,
+        }
+        let view = ConsentView {
+            decided: self.status == Status::Decided,
+            revision: &self.config.revision,
+            categories: self.effective.iter().map(|c| (c.category.as_str(), c.granted)).collect(),
+            sources: self.effective.iter().map(|c| (c.category.as_str(), c.source.name())).collect(),
+            allowed: &self.allowed,
+            signals: SignalsView::of(self.signals),
+            gpc_honoured: decide::gpc_honoured(&self.config, self.signals),
+            sensitive_page: self.sensitive,
+            region: self.region.as_deref(),
+            language: &self.texts.lang,
+            config_ok: self.config_ok,
+        };
+        to_js(&view)
+    }
+
+    fn ui<'a>(&'a self, doc: &'a web_sys::Document, rows: &'a [view::Row]) -> Ui<'a> {
+        Ui {
+            doc,
+            texts: &self.texts,
+            rows,
+            gpc_line: view::shows_gpc_line(&self.config, self.signals),
+            privacy_url: self.config.privacy_url.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SignalsView {
+    dnt: &'static str,
+    gpc: &'static str,
+}
+
+impl SignalsView {
+    fn of(s: Signals) -> SignalsView {
+        SignalsView { dnt: s.dnt.name(), gpc: s.gpc.name() }
+    }
+}
+
+fn to_js<T: Serialize>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+fn params(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+fn consent_object(state: &decide::ConsentState) -> JsValue {
+    let pairs: Vec<(&str, JsValue)> = state.pairs().map(|(k, v)| (k, JsValue::from_str(v))).collect();
+    params(&pairs)
+}
+
+/// Carries out an outcome. Runs with the state released: it may call back into the page.
+fn carry_out(o: Outcome) {
+    let p = &o.plan;
+    // The kill switches first: they must be set before gtag acts on any command.
+    for (id, off) in &p.disable {
+        page::set_global(&concat(&["ga-disable-", id]), *off);
+    }
+    let ads = JsValue::from_bool(o.ads);
+    let _ = bridge::gtag("set", &JsValue::from_str("allow_google_signals"), &ads);
+    let _ = bridge::gtag("set", &JsValue::from_str("allow_ad_personalization_signals"), &ads);
+    let _ = bridge::gtag("consent", &JsValue::from_str("update"), &consent_object(&o.consent));
+    if p.load_gtag {
+        if let Some(id) = &o.first_tag {
+            let _ = bridge::load_gtag(id, &o.nonce);
+        }
+    }
+    for id in &p.configure {
+        let ps = params(&[("allow_google_signals", ads.clone()), ("allow_ad_personalization_signals", ads.clone())]);
+        let _ = bridge::gtag("config", &JsValue::from_str(id), &ps);
+    }
+    if !p.erase.is_empty() {
+        erase_cookies(&p.erase);
+    }
+    let _ = bridge::gate(&strings(&o.allowed), &o.nonce, &o.placeholder);
+    if let Some(doc) = document() {
+        ui::sync_switches(&doc, &o.rows);
+        if !o.banner {
+            ui::hide_banner(&doc);
+        }
+    }
+    if o.debug {
+        console("info", &concat(&["consent-gate: allowed on this page: ", &o.allowed.join(", ")]));
+    }
+    let _ = bridge::emit("change", &o.view);
+    if p.reload {
+        let _ = bridge::reload();
+    }
+}
+
+/// Expires every present cookie matching `patterns`, host-only and on every parent domain.
+fn erase_cookies(patterns: &[String]) {
+    let Ok(jar) = storage::cookies() else { return };
+    let names: Vec<String> = decide::cookie_names_values(&jar).map(|(n, _)| n.to_owned()).collect();
+    let domains = decide::cookie_domains(&page::host());
+    for name in decide::matching_cookies(&names, patterns) {
+        let gone = concat(&[name, "=; Max-Age=0; Path=/"]);
+        storage::set_cookie(&gone);
+        for d in &domains {
+            storage::set_cookie(&concat(&[&gone, "; Domain=", d]));
+        }
+    }
+}
+
+fn report(problems: &[Problem]) {
+    let mut errors = String::new();
+    let mut warnings = String::new();
+    for p in problems {
+        let out = if p.is_error { &mut errors } else { &mut warnings };
+        out.push_str("\n  ");
+        out.push_str(&p.line());
+    }
+    if !errors.is_empty() {
+        console("error", &concat(&["consent-gate: the configuration has errors, so no analytics or advertising tag will load:", &errors]));
+    }
+    if !warnings.is_empty() {
+        console("warn", &concat(&["consent-gate: configuration warnings:", &warnings]));
+    }
+}
+
+/// Reads both stored copies and the in-memory one; the newest valid record wins.
+fn load(config: &Config) -> Option<Record> {
+    let cookie = storage::cookies().ok().and_then(|jar| decide::cookie_value(&jar, &config.cookie.name).map(str::to_owned));
+    let copies = [storage::local_get().ok().flatten(), cookie, storage::memory_get()];
+    let mut best: Option<Record> = None;
+    let mut problem = None;
+    for copy in copies.iter().flatten() {
+        match record::decode(copy) {
+            Ok(r) => best = decide::newer(best.as_ref(), Some(&r)).cloned(),
+            Err(e) => problem = Some(e),
+        }
+    }
+    if let (Some(e), None) = (problem, &best) {
+        console("warn", &concat(&["consent-gate: ", e.message()]));
+    }
+    best
+}
+
+fn save(config: &Config, r: &Record) {
+    let value = record::encode(r);
+    storage::memory_set(&value);
+    let local = storage::local_set(&value);
+    let cookie = storage::set_cookie(&decide::consent_cookie(config, &value, decide::lifetime_days(config, r), page::https()));
+    if !local && !cookie {
+        console("warn", "consent-gate: this browser blocks storage, so your choice is kept for this page only");
+    }
+}
+
+/// Starts the SDK. Returns the consent view, or the list of configuration errors (after still
+/// showing the banner with built-in texts and loading nothing).
+pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>) -> Result<JsValue, JsValue> {
+    if let Some(view) = with_app(|app| app.view()) {
+        return Ok(view);
+    }
+    let parsed = match config_error {
+        Some(message) => Parsed { config: Config::default(), problems: vec![Problem { path: "config".into(), message, is_error: true }] },
+        None if config.is_undefined() || config.is_null() => read_config(&Js(Object::new().into())),
+        None => read_config(&Js(config)),
+    };
+    report(&parsed.problems);
+    let config_ok = !parsed.has_errors();
+    let config = parsed.config;
+    let signals = page::signals();
+    let lang = negotiate(config.language.as_deref(), page::html_lang().as_deref(), &page::browser_languages(), &config.text_languages());
+    let texts = config.texts_for(&lang);
+    let stored = load(&config);
+    let status = decide::status(&config, stored.as_ref(), page::now());
+    let region = region.filter(|r| crate::core::config::is_region_code(r));
+    if config.debug {
+        console("info", &concat(&["consent-gate: Do Not Track ", signals.dnt.name(), ", Global Privacy Control ", signals.gpc.name()]));
+    }
+    // Regional Consent Mode defaults and url_passthrough go out before any tag we load.
+    for (state, codes) in decide::regional_defaults(&config) {
+        let obj = consent_object(&state);
+        let _ = Reflect::set(&obj, &JsValue::from_str("region"), &strings(&codes));
+        let _ = bridge::gtag("consent", &JsValue::from_str("default"), &obj);
+    }
+    if config.google.url_passthrough {
+        let _ = bridge::gtag("set", &JsValue::from_str("url_passthrough"), &JsValue::TRUE);
+    }
+    let app = App {
+        config,
+        config_ok,
+        texts,
+        signals,
+        region,
+        stored,
+        status,
+        allowed: vec!["necessary".into()],
+        effective: vec![],
+        sensitive: false,
+        gtag_loaded: false,
+    };
+    APP.with(|a| *a.borrow_mut() = Some(app));
+    let Some(outcome) = with_app(|app| app.recompute()) else { return Err(JsValue::NULL) };
+    let banner = outcome.banner;
+    let view = outcome.view.clone();
+    carry_out(outcome);
+    render(banner);
+    listen();
+    let signal = with_app(|app| to_js(&SignalsView::of(app.signals))).unwrap_or(JsValue::NULL);
+    let _ = bridge::emit("signal", &signal);
+    let _ = bridge::emit("ready", &view);
+    if config_ok {
+        Ok(view)
+    } else {
+        Err(strings(&parsed.problems.iter().filter(|p| p.is_error).map(Problem::line).collect::<Vec<_>>()).into())
+    }
+}
+
+fn render(banner: bool) {
+    let Some(doc) = document() else { return };
+    with_app(|app| {
+        let rows = view::rows(&app.config, &app.texts, &app.effective);
+        let ui = app.ui(&doc, &rows);
+        if banner {
+            ui.show_banner();
+        }
+        ui.notice(&app.config.notice, view::signal_lines(&app.config, app.signals));
+    });
+}
+
+fn listen() {
+    let Some(doc) = document() else { return };
+    let click = Closure::<dyn FnMut(Event)>::new(on_click);
+    let _ = doc.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
+    click.forget();
+    let nav = Closure::<dyn FnMut()>::new(|| {
+        if let Some(o) = with_app(|app| app.recompute()) {
+            carry_out(o);
+        }
+    });
+    let _ = bridge::watch_navigation(&nav);
+    nav.forget();
+}
+
+fn on_click(ev: Event) {
+    let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+    let Some(hit) = target.closest("[data-cg],[data-cg-category],[data-consent-gate=\"preferences\"]").ok().flatten() else { return };
+    let scope = hit.closest("[data-cg-scope]").ok().flatten();
+    let method = match scope.as_ref().and_then(|s| s.get_attribute("data-cg-scope")).as_deref() {
+        Some("banner") => Method::Banner,
+        Some("prefs") => Method::Preferences,
+        Some("notice") => Method::Notice,
+        _ => Method::Api,
+    };
+    if hit.has_attribute("data-cg-category") {
+        if hit.get_attribute("aria-disabled").as_deref() != Some("true") {
+            let on = hit.get_attribute("aria-checked").as_deref() == Some("true");
+            let _ = hit.set_attribute("aria-checked", if on { "false" } else { "true" });
+        }
+        return;
+    }
+    let action = hit.get_attribute("data-cg").unwrap_or_else(|| "prefs".into());
+    let all_optional = || with_app(|app| decide::optional_categories(&app.config)).unwrap_or_default();
+    let grants = match action.as_str() {
+        "accept" => all_optional(),
+        "reject" => vec![],
+        "save" => scope.as_ref().map(ui::switched_on).unwrap_or_default(),
+        "prefs" => {
+            ev.prevent_default();
+            show_preferences(Some(hit));
+            return;
+        }
+        "close" => {
+            close_dialog();
+            return;
+        }
+        "download" => {
+            let json = js_sys::JSON::stringify_with_replacer_and_space(&record_view(), &JsValue::NULL, &JsValue::from_f64(2.0));
+            if let Some(text) = json.ok().and_then(|s| s.as_string()) {
+                let _ = bridge::download("consent-record.json", &text);
+            }
+            return;
+        }
+        _ => return,
+    };
+    decide_and_apply(&grants, method);
+    match method {
+        Method::Preferences => close_dialog(),
+        Method::Notice => {
+            if let (Some(s), Some(msg)) = (scope, with_app(|app| app.texts.get(Text::Saved).to_owned())) {
+                ui::announce(&s, &msg);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn close_dialog() {
+    if let Some(d) = document().and_then(|d| d.get_element_by_id(ui::DIALOG_ID)).and_then(|d| d.dyn_into::<HtmlDialogElement>().ok()) {
+        d.close();
+    }
+}
+
+/// Records the visitor's choice (`grants` = categories turned on) and applies it.
+pub fn decide_and_apply(grants: &[String], method: Method) -> JsValue {
+    let outcome = with_app(|app| {
+        let r = decide::record_choice(
+            &app.config,
+            app.stored.as_ref(),
+            grants,
+            method,
+            app.signals,
+            &app.texts.lang,
+            &page::random_id(),
+            page::now(),
+            VERSION,
+        );
+        save(&app.config, &r);
+        app.stored = Some(r);
+        app.status = Status::Decided;
+        app.recompute()
+    });
+    match outcome {
+        Some(o) => {
+            let view = o.view.clone();
+            carry_out(o);
+            view
+        }
+        None => JsValue::NULL,
+    }
+}
+
+/// Every optional category, for "accept all".
+pub fn optional_categories() -> Vec<String> {
+    with_app(|app| decide::optional_categories(&app.config)).unwrap_or_default()
+}
+
+/// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
+/// Errors name the unknown category or the non-boolean value.
+pub fn grants_with(changes: &JsValue) -> Result<Vec<String>, String> {
+    use crate::core::json::JsonLike;
+    let js = Js(changes.clone());
+    if !js.is_object() {
+        return Err("setConsent: expected an object like {analytics: true}".into());
+    }
+    with_app(|app| {
+        let mut grants: Vec<String> = app.effective.iter().filter(|c| c.granted).map(|c| c.category.clone()).collect();
+        for key in js.keys() {
+            if app.config.category(&key).is_none() {
+                return Err(concat(&["setConsent.", &key, ": expected the id of a configured category"]));
+            }
+            match js.field(&key).and_then(|v| v.as_bool()) {
+                Some(true) if !grants.contains(&key) => grants.push(key),
+                Some(true) => {}
+                Some(false) => grants.retain(|g| *g != key),
+                None => return Err(concat(&["setConsent.", &key, ": expected true or false"])),
+            }
+        }
+        Ok(grants)
+    })
+    .unwrap_or_else(|| Err("consent-gate is not started".into()))
+}
+
+/// Opens the preferences dialog, focus returning to `opener` when it closes.
+pub fn show_preferences(opener: Option<Element>) {
+    let Some(doc) = document() else { return };
+    let opener = opener.or_else(|| doc.active_element());
+    let dialog = with_app(|app| {
+        let rows = view::rows(&app.config, &app.texts, &app.effective);
+        let d = app.ui(&doc, &rows).dialog();
+        ui::sync_switches(&doc, &rows);
+        d
+    })
+    .flatten();
+    if let Some(d) = dialog {
+        let _ = bridge::open_modal(&d, opener);
+    }
+}
+
+/// The current consent state for `getConsent()`; `null` before start.
+pub fn consent_view() -> JsValue {
+    with_app(|app| app.view()).unwrap_or(JsValue::NULL)
+}
+
+/// The stored record for `getConsentRecord()`; `null` when the visitor has not decided.
+pub fn record_view() -> JsValue {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ChoiceView<'a> {
+        category: &'a str,
+        granted: bool,
+        source: &'static str,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct RecordView<'a> {
+        id: &'a str,
+        // f64, not u64: serializing a u64 pulls in core::fmt (TOOLCHAIN.md).
+        created: f64,
+        updated: f64,
+        revision: &'a str,
+        choices: Vec<ChoiceView<'a>>,
+        signals: SignalsView,
+        language: &'a str,
+        method: &'static str,
+        sdk_version: &'a str,
+    }
+    with_app(|app| {
+        let r = app.decided()?;
+        Some(to_js(&RecordView {
+            id: &r.id,
+            created: r.created as f64,
+            updated: r.updated as f64,
+            revision: &r.revision,
+            choices: r.choices.iter().map(|c| ChoiceView { category: &c.category, granted: c.granted, source: c.source.name() }).collect(),
+            signals: SignalsView::of(r.signals),
+            language: &r.language,
+            method: r.method.name(),
+            sdk_version: &r.sdk_version,
+        }))
+    })
+    .flatten()
+    .unwrap_or(JsValue::NULL)
+}

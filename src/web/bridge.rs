@@ -1,0 +1,39 @@
+//! Imports from `src/js/bridge.js`. Each is `catch`: a throwing page hook (a hostile
+//! `dataLayer.push`, a failing event handler) becomes an ignored error, never a broken SDK.
+
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+#[wasm_bindgen(module = "/src/js/bridge.js")]
+extern "C" {
+    /// `gtag(a, b, c)`, pushing the `arguments` object onto dataLayer.
+    #[wasm_bindgen(catch)]
+    pub fn gtag(a: &str, b: &JsValue, c: &JsValue) -> Result<(), JsValue>;
+    /// Injects gtag.js for `id`.
+    #[wasm_bindgen(catch, js_name = loadGtag)]
+    pub fn load_gtag(id: &str, nonce: &str) -> Result<(), JsValue>;
+    /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent.
+    #[wasm_bindgen(catch)]
+    pub fn emit(name: &str, detail: &JsValue) -> Result<(), JsValue>;
+    /// Activates gated scripts and iframes of the allowed categories.
+    #[wasm_bindgen(catch)]
+    pub fn gate(allowed: &Array, nonce: &str, placeholder: &Array) -> Result<(), JsValue>;
+    /// Calls `f` after every history change.
+    #[wasm_bindgen(catch, js_name = watchNavigation)]
+    pub fn watch_navigation(f: &Closure<dyn FnMut()>) -> Result<(), JsValue>;
+    /// `showModal()`, and focus back to `opener` on close.
+    #[wasm_bindgen(catch, js_name = openModal)]
+    pub fn open_modal(dialog: &Element, opener: Option<Element>) -> Result<(), JsValue>;
+    /// Offers a file download.
+    #[wasm_bindgen(catch)]
+    pub fn download(name: &str, text: &str) -> Result<(), JsValue>;
+    /// Reloads the page.
+    #[wasm_bindgen(catch)]
+    pub fn reload() -> Result<(), JsValue>;
+}
+
+/// A JS array of strings.
+pub fn strings(items: &[String]) -> Array {
+    items.iter().map(|s| JsValue::from_str(s)).collect()
+}

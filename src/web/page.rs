@@ -1,0 +1,83 @@
+//! What the browser tells about this page view: signals, languages, path, host, time.
+
+use crate::core::signals::{Dnt, Gpc, Signals};
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+fn get(target: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined())
+}
+
+/// DNT and GPC, read through `Reflect` (web-sys's `doNotTrack` getter throws on `null`).
+pub fn signals() -> Signals {
+    let Some(win) = web_sys::window() else { return Signals { dnt: Dnt::Unset, gpc: Gpc::Absent } };
+    let nav: JsValue = win.navigator().into();
+    let win: JsValue = win.into();
+    let dnt = Dnt::from_sources(&[
+        get(&nav, "doNotTrack").and_then(|v| v.as_string()),
+        get(&win, "doNotTrack").and_then(|v| v.as_string()),
+        get(&nav, "msDoNotTrack").and_then(|v| v.as_string()),
+    ]);
+    let gpc = Gpc::from_property(get(&nav, "globalPrivacyControl").map(|v| v.as_bool() == Some(true)));
+    Signals { dnt, gpc }
+}
+
+/// `navigator.languages`, most preferred first.
+pub fn browser_languages() -> Vec<String> {
+    web_sys::window().map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect()).unwrap_or_default()
+}
+
+/// `<html lang>`.
+pub fn html_lang() -> Option<String> {
+    super::dom::document()?.document_element()?.get_attribute("lang")
+}
+
+/// The path of this page, without query or fragment.
+pub fn path() -> String {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
+}
+
+/// The host name of this page.
+pub fn host() -> String {
+    web_sys::window().and_then(|w| w.location().hostname().ok()).unwrap_or_default()
+}
+
+/// Whether the page is served over https.
+pub fn https() -> bool {
+    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
+}
+
+/// Milliseconds since 1970 UTC.
+pub fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// 16 random bytes in hex: the pseudonymous browser id.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]).collect()
+}
+
+/// `window[name] = value`.
+pub fn set_global(name: &str, value: bool) {
+    if let Some(w) = web_sys::window() {
+        let _ = Reflect::set(&w, &JsValue::from_str(name), &JsValue::from_bool(value));
+    }
+}
+
+/// Writes one line to the console: `error`, `warn` or `info`.
+pub fn console(level: &str, message: &str) {
+    let m = JsValue::from_str(message);
+    match level {
+        "error" => web_sys::console::error_1(&m),
+        "warn" => web_sys::console::warn_1(&m),
+        _ => web_sys::console::info_1(&m),
+    }
+}

@@ -1,0 +1,60 @@
+//! Where the record is kept: localStorage (through gloo-storage's `raw()`), mirrored in a
+//! first-party cookie for the site's server, with an in-memory fallback when storage is blocked.
+
+use gloo_storage::{LocalStorage, Storage};
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlDocument;
+
+/// The localStorage key of the encoded record.
+pub const KEY: &str = "consent-gate";
+
+thread_local! {
+    /// The record for this page's life when neither localStorage nor cookies work.
+    static MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// localStorage, if the browser lets us use it. gloo's `LocalStorage::raw()` throws when storage
+/// is blocked, so ask `window.localStorage` first (it returns an error instead).
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()??;
+    Some(LocalStorage::raw())
+}
+
+fn html_document() -> Option<HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+}
+
+/// The browser refused access to a store (blocked storage, cookies off).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Blocked;
+
+/// The value under [`KEY`] in localStorage; `Err` when storage is unavailable.
+pub fn local_get() -> Result<Option<String>, Blocked> {
+    local().ok_or(Blocked)?.get_item(KEY).map_err(|_| Blocked)
+}
+
+/// Stores `value` in localStorage; false when storage is blocked or full.
+pub fn local_set(value: &str) -> bool {
+    local().is_some_and(|s| s.set_item(KEY, value).is_ok())
+}
+
+/// The whole `document.cookie` string; `Err` when cookies are blocked.
+pub fn cookies() -> Result<String, Blocked> {
+    html_document().ok_or(Blocked)?.cookie().map_err(|_| Blocked)
+}
+
+/// Assigns `document.cookie`; false when it throws or does not stick.
+pub fn set_cookie(assignment: &str) -> bool {
+    html_document().is_some_and(|d| d.set_cookie(assignment).is_ok())
+}
+
+/// The in-memory copy.
+pub fn memory_get() -> Option<String> {
+    MEMORY.with(|m| m.borrow().clone())
+}
+
+/// Keeps a copy in memory (always done, so a blocked storage never loses a choice on this page).
+pub fn memory_set(value: &str) {
+    MEMORY.with(|m| *m.borrow_mut() = Some(value.to_owned()));
+}

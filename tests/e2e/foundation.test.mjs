@@ -1,0 +1,87 @@
+// The foundation's promises, on the demo site served with the script tag.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeBrowser, demoServer, openPage, ready, screenshot, settle } from './harness.mjs';
+
+let server;
+before(async () => {
+  server = await demoServer();
+});
+after(async () => {
+  await server.close();
+  await closeBrowser();
+});
+
+test('no Google request before any choice, and the banner is shown', async () => {
+  const { page, net, context, pageErrors } = await openPage();
+  await page.goto(server.url + '/');
+  await ready(page);
+  await assert.doesNotReject(page.locator('#cg-banner').waitFor({ state: 'visible' }));
+  await settle(page, 500);
+  assert.deepEqual(net.google, []);
+  assert.deepEqual(net.escaped, []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('the first consent entry is an Arguments object with consent/default, before any js or config', async () => {
+  const { page, context } = await openPage();
+  await page.goto(server.url + '/');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => dataLayer.some((e) => e[0] === 'config'));
+  const entries = await page.evaluate(() =>
+    dataLayer.map((e) => ({ kind: Object.prototype.toString.call(e), first: e[0], second: typeof e[1] == 'string' ? e[1] : null })),
+  );
+  const firstConsent = entries.findIndex((e) => e.first === 'consent');
+  const firstTag = entries.findIndex((e) => e.first === 'js' || e.first === 'config');
+  assert.equal(entries[firstConsent].kind, '[object Arguments]');
+  assert.equal(entries[firstConsent].second, 'default');
+  assert.ok(firstConsent < firstTag, JSON.stringify(entries));
+  assert.ok(entries.every((e) => e.kind === '[object Arguments]'), 'every entry is an Arguments object');
+  await context.close();
+});
+
+test('accept all requests gtag.js for the configured id', async () => {
+  const { page, net, context } = await openPage();
+  await page.goto(server.url + '/');
+  await ready(page);
+  await screenshot(page, 'banner-1280');
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => document.querySelector('script[src*="googletagmanager.com/gtag/js"]'));
+  await settle(page);
+  assert.deepEqual(net.gtag(), ['https://www.googletagmanager.com/gtag/js?id=G-DEMO12345']);
+  assert.equal(await page.locator('#cg-banner').count(), 0);
+  await context.close();
+});
+
+test('reject all requests nothing, also after a reload', async () => {
+  const { page, net, context } = await openPage();
+  await page.goto(server.url + '/');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="reject"]');
+  await settle(page);
+  await page.reload();
+  await ready(page);
+  await settle(page, 500);
+  assert.deepEqual(net.google, []);
+  assert.equal(await page.locator('#cg-banner').count(), 0, 'the banner stays away after a decision');
+  const consent = await page.evaluate(() => ConsentGate.getConsent());
+  assert.equal(consent.decided, true);
+  assert.equal(consent.categories.analytics, false);
+  assert.equal(consent.sources.analytics, 'user');
+  await context.close();
+});
+
+test('a returning visitor who accepted gets the tag at once, without a click', async () => {
+  const { page, net, context } = await openPage();
+  await page.goto(server.url + '/');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.reload();
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('script[src*="googletagmanager.com/gtag/js"]'));
+  assert.equal(await page.locator('#cg-banner').count(), 0);
+  assert.equal(net.gtag().length, 2, 'once per page load');
+  await context.close();
+});

@@ -1,0 +1,98 @@
+// Shared e2e harness: one headless Chromium, the demo server on 127.0.0.1, and every request to
+// a Google host intercepted, counted and answered with a stub, so no request leaves the machine.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const GOOGLE = /^https?:\/\/([^/]*\.)?(googletagmanager\.com|google-analytics\.com|doubleclick\.net|googleadservices\.com|googlesyndication\.com|google\.com)(:\d+)?\//;
+export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let browserPromise;
+/** The shared browser. */
+export function browser() {
+  browserPromise ||= chromium.launch({ executablePath: EXECUTABLE, args: ARGS });
+  return browserPromise;
+}
+
+/** Closes the shared browser. */
+export async function closeBrowser() {
+  if (browserPromise) await (await browserPromise).close();
+  browserPromise = null;
+}
+
+/** Starts the demo server (www/ and pkg/), with an optional request hook. */
+export function demoServer(opts) {
+  return serve(opts);
+}
+
+/**
+ * Routes every request of `context` that goes to a Google host to a stub, and records it.
+ * Any other request that is not to 127.0.0.1 / localhost / *.example.test is aborted and recorded
+ * too, so a test can assert nothing else left the machine.
+ */
+export async function interceptGoogle(context) {
+  const google = [];
+  const escaped = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (GOOGLE.test(url)) {
+      google.push(url);
+      return route.fulfill({ status: 200, contentType: 'text/javascript', body: '/* stub */' });
+    }
+    const host = new URL(url).hostname;
+    if (url.startsWith('http') && !(host === '127.0.0.1' || host === 'localhost' || host.endsWith('example.test'))) {
+      escaped.push(url);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  return { google, escaped, gtag: () => google.filter((u) => u.includes('/gtag/js')) };
+}
+
+/**
+ * A fresh context and page with Google intercepted, console messages and page errors recorded.
+ * Options: viewport, gpc (defines navigator.globalPrivacyControl = true), initScript.
+ */
+export async function openPage(opts = {}) {
+  const b = opts.browserInstance || (await browser());
+  const context = opts.context || (await b.newContext({ viewport: opts.viewport || { width: 1280, height: 800 }, ...(opts.contextOptions || {}) }));
+  const net = await interceptGoogle(context);
+  if (opts.gpc) {
+    await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+  }
+  if (opts.initScript) await context.addInitScript(opts.initScript);
+  const page = await context.newPage();
+  const consoleMessages = [];
+  const pageErrors = [];
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  return { context, page, net, consoleMessages, pageErrors };
+}
+
+/** Waits until consent-gate has started (or failed) on the page. */
+export async function ready(page) {
+  await page.waitForFunction(() => window.ConsentGate && (window.ConsentGate.getConsent() !== null || window.__cgFailed), null, { timeout: 10000 });
+}
+
+/** A Chromium profile directory whose preferences send Do Not Track (TOOLCHAIN trap 10). */
+export function dntProfile() {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-dnt-'));
+  mkdirSync(join(dir, 'Default'), { recursive: true });
+  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ enable_do_not_track: true }));
+  return dir;
+}
+
+/** Saves a screenshot under test-results/screenshots/. */
+export async function screenshot(page, name) {
+  const dir = join(root, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, name + '.png'), fullPage: false });
+}
+
+/** Small delay for "nothing happens afterwards" checks (not a timing assertion). */
+export const settle = (page, ms = 300) => page.waitForTimeout(ms);

@@ -1,0 +1,107 @@
+//! The web layer in a real browser (wasm-bindgen-test, headless Chromium): the storage adapter,
+//! including storage that throws, the `JsValue` configuration reader, signals, and one start.
+#![cfg(target_arch = "wasm32")]
+
+use consent_gate::core::config::read_config;
+use consent_gate::core::record::Method;
+use consent_gate::web::{app, json::Js, page, storage};
+use js_sys::{Array, Function, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(code: &str) -> JsValue {
+    Function::new_no_args(code).call0(&JsValue::NULL).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn local_storage_round_trips() {
+    assert!(storage::local_set("cg1|test"));
+    assert_eq!(storage::local_get(), Ok(Some("cg1|test".to_owned())));
+    js("localStorage.removeItem('consent-gate')");
+    assert_eq!(storage::local_get(), Ok(None));
+}
+
+#[wasm_bindgen_test]
+fn cookies_round_trip() {
+    assert!(storage::set_cookie("cg_test=abc; Path=/"));
+    assert!(storage::cookies().unwrap().contains("cg_test=abc"));
+    storage::set_cookie("cg_test=; Max-Age=0; Path=/");
+    assert!(!storage::cookies().unwrap().contains("cg_test=abc"));
+}
+
+#[wasm_bindgen_test]
+fn blocked_storage_reports_errors_and_memory_keeps_the_choice() {
+    js("window.__ls = Object.getOwnPropertyDescriptor(window, 'localStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'localStorage');\
+        Object.defineProperty(window, 'localStorage', { configurable: true, get() { throw new DOMException('blocked', 'SecurityError'); } });");
+    let got = storage::local_get();
+    let stored = storage::local_set("cg1|x");
+    js("Object.defineProperty(window, 'localStorage', window.__ls)");
+    assert_eq!(got, Err(storage::Blocked));
+    assert!(!stored);
+    storage::memory_set("cg1|memory");
+    assert_eq!(storage::memory_get().as_deref(), Some("cg1|memory"));
+}
+
+#[wasm_bindgen_test]
+fn full_storage_is_reported_not_thrown() {
+    js("window.__setItem = Storage.prototype.setItem;\
+        Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };");
+    let stored = storage::local_set("cg1|x");
+    js("Storage.prototype.setItem = window.__setItem");
+    assert!(!stored);
+}
+
+#[wasm_bindgen_test]
+fn config_errors_name_the_path_when_read_from_js() {
+    let v = JSON::parse(r#"{"categories":[{"id":"necessary"},{"id":"analytics"},{"id":42}],"googleAnalytics":["G-OK1",7],"signals":{"gpc":"maybe"},"sensitivPaths":[]}"#).unwrap();
+    let parsed = read_config(&Js(v));
+    let lines: Vec<String> = parsed.problems.iter().map(|p| p.line()).collect();
+    assert!(lines.iter().any(|l| l.starts_with("categories[2].id: expected") && l.ends_with("got 42")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("googleAnalytics[1]: expected") && l.ends_with("got 7")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("signals.gpc: expected one of") && l.ends_with("got \"maybe\"")), "{lines:?}");
+    assert!(parsed.problems.iter().any(|p| p.path == "sensitivPaths" && !p.is_error), "{lines:?}");
+    assert_eq!(parsed.config.google.analytics_ids, vec!["G-OK1".to_owned()]);
+}
+
+#[wasm_bindgen_test]
+fn gpc_and_dnt_are_read_from_the_browser() {
+    js("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { configurable: true, get: () => true })");
+    let s = page::signals();
+    js("delete Navigator.prototype.globalPrivacyControl");
+    assert_eq!(s.gpc.name(), "true");
+    assert_eq!(page::signals().gpc.name(), "absent");
+    // Headless Chromium without the preference reports doNotTrack = null: unset, and no throw.
+    assert_eq!(s.dnt.name(), "unset");
+}
+
+fn consent_updates() -> Vec<JsValue> {
+    let dl: Array = Reflect::get(&js("return window"), &"dataLayer".into()).unwrap().unchecked_into();
+    dl.iter().filter(|e| Reflect::get(e, &0.into()).ok().and_then(|v| v.as_string()).as_deref() == Some("consent")).collect()
+}
+
+#[wasm_bindgen_test]
+fn start_shows_the_banner_and_a_choice_is_stored_and_sent_to_gtag() {
+    js("localStorage.removeItem('consent-gate'); document.cookie = 'consent_gate=; Max-Age=0; Path=/'");
+    let config = JSON::parse(r#"{"revision":"7","privacyUrl":"/privacy/"}"#).unwrap();
+    let view = app::start(config, None, None).unwrap();
+    assert_eq!(Reflect::get(&view, &"decided".into()).unwrap(), JsValue::FALSE);
+    let doc = web_sys::window().unwrap().document().unwrap();
+    assert!(doc.get_element_by_id("cg-banner").is_some());
+
+    app::decide_and_apply(&["analytics".to_owned()], Method::Api);
+    assert!(doc.get_element_by_id("cg-banner").is_none());
+    let stored = storage::local_get().unwrap().unwrap();
+    assert!(stored.starts_with("cg1|") && stored.contains("analytics:1u") && stored.contains("advertising:0u"), "{stored}");
+    assert!(storage::cookies().unwrap().contains("consent_gate=cg1|"));
+
+    let last = consent_updates().pop().unwrap();
+    let is_arguments =
+        js("return (x) => Object.prototype.toString.call(x)").unchecked_into::<Function>().call1(&JsValue::NULL, &last).unwrap();
+    assert_eq!(is_arguments.as_string().as_deref(), Some("[object Arguments]"));
+    let params = Reflect::get(&last, &2.into()).unwrap();
+    assert_eq!(Reflect::get(&params, &"analytics_storage".into()).unwrap().as_string().as_deref(), Some("granted"));
+    assert_eq!(Reflect::get(&params, &"ad_storage".into()).unwrap().as_string().as_deref(), Some("denied"));
+    js("localStorage.removeItem('consent-gate'); document.cookie = 'consent_gate=; Max-Age=0; Path=/'");
+}
