@@ -13,6 +13,13 @@
 
 pub mod core;
 
+// Single-threaded wasm: lol_alloc's free list is much smaller than dlmalloc and still frees.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: wasm32-unknown-unknown without atomics has one thread.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 /// The browser layer (public only for the wasm-bindgen tests in `tests/web.rs`).
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

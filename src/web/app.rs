@@ -18,9 +18,9 @@ use crate::core::signals::Signals;
 use crate::core::text::concat;
 use crate::core::{view, VERSION};
 use js_sys::{Array, Object, Reflect};
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlDialogElement};
@@ -105,8 +105,8 @@ impl App {
         struct ConsentView<'a> {
             decided: bool,
             revision: &'a str,
-            categories: BTreeMap<&'a str, bool>,
-            sources: BTreeMap<&'a str, &'static str>,
+            categories: ChoiceMap<'a>,
+            sources: ChoiceMap<'a>,
             allowed: &'a [String],
             signals: SignalsView,
             gpc_honoured: bool,
@@ -118,8 +118,8 @@ impl App {
         let view = ConsentView {
             decided: self.status == Status::Decided,
             revision: &self.config.revision,
-            categories: self.effective.iter().map(|c| (c.category.as_str(), c.granted)).collect(),
-            sources: self.effective.iter().map(|c| (c.category.as_str(), c.source.name())).collect(),
+            categories: ChoiceMap(&self.effective, false),
+            sources: ChoiceMap(&self.effective, true),
             allowed: &self.allowed,
             signals: SignalsView::of(self.signals),
             gpc_honoured: decide::gpc_honoured(&self.config, self.signals),
@@ -139,6 +139,24 @@ impl App {
             gpc_line: view::shows_gpc_line(&self.config, self.signals),
             privacy_url: self.config.privacy_url.as_deref(),
         }
+    }
+}
+
+/// `{category: granted}` (or `{category: source}` when `.1`), in configuration order, without
+/// a BTreeMap (its sorting code costs more than this).
+struct ChoiceMap<'a>(&'a [Choice], bool);
+
+impl Serialize for ChoiceMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for c in self.0 {
+            if self.1 {
+                m.serialize_entry(&c.category, c.source.name())?;
+            } else {
+                m.serialize_entry(&c.category, &c.granted)?;
+            }
+        }
+        m.end()
     }
 }
 

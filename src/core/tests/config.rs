@@ -131,7 +131,8 @@ fn every_field_is_read() {
 
 #[test]
 fn scalar_fields_take_each_accepted_form() {
-    let cases: &[(Value, fn(&Config) -> String, &str)] = &[
+    type Get = fn(&Config) -> String;
+    let cases: &[(Value, Get, &str)] = &[
         (json!({"revision": 7}), |c| c.revision.clone(), "7"),
         (json!({"revision": 0}), |c| c.revision.clone(), "0"),
         (json!({"revision": "x".repeat(64)}), |c| c.revision.len().to_string(), "64"),

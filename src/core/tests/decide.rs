@@ -196,7 +196,9 @@ fn region_defaults_most_specific_wins() {
     let forward = config(json!({"regions": rules}));
     let mut reversed = forward.clone();
     reversed.regions.reverse();
-    let cases: &[(Option<&str>, [(bool, Source); 3])] = &[
+    // (region, [functional, analytics, advertising])
+    type Case<'a> = (Option<&'a str>, [(bool, Source); 3]);
+    let cases: &[Case] = &[
         (Some("US-WA"), [(false, Def), (true, Reg), (false, Reg)]),
         (Some("US-CA"), [(true, Reg), (true, Reg), (false, Reg)]),
         (Some("US-CO"), [(true, Reg), (true, Reg), (false, Reg)]),
@@ -358,8 +360,10 @@ fn plan_table() {
     let ga_on = || vec![("G-1".to_owned(), false)];
     let both_cookies = || strings(&GA_COOKIES.iter().chain(ADS_COOKIES.iter()).copied().collect::<Vec<_>>());
 
+    // (name, config, before, after, gtag_loaded, tags_here, plan)
+    type Case<'a> = (&'a str, &'a Config, &'a [&'a str], &'a [&'a str], bool, bool, Plan);
     #[rustfmt::skip]
-    let cases: Vec<(&str, &Config, &[&str], &[&str], bool, bool, Plan)> = vec![
+    let cases: Vec<Case> = vec![
         ("basic, nothing granted", &basic, n, n, false, true,
             Plan { disable: ga_off(), ..Plan::default() }),
         ("basic, first grant of analytics", &basic, n, na, false, true,
