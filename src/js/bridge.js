@@ -25,6 +25,8 @@ const last = {};
 /** Calls every handler of `name` and fires `consent-gate:<name>` on document. */
 export function emit(name, detail) {
   last[name] = detail;
+  // A late `ready` subscriber gets the current state, not the one at start.
+  if (name == 'change' && 'ready' in last) last.ready = detail;
   for (const f of (handlers[name] || []).slice()) call(f, detail);
   d.dispatchEvent(new CustomEvent('consent-gate:' + name, { detail }));
 }
@@ -163,8 +165,26 @@ export function watchNavigation(f) {
 /** Opens a modal dialog and returns focus to `opener` when it closes (APG dialog pattern). */
 export function openModal(dialog, opener) {
   dialog.addEventListener('close', () => opener && opener.isConnected && opener.focus(), { once: true });
+  // Tab wraps inside: a native modal lets focus leave for the browser's own interface.
+  dialog.onkeydown = (e) => {
+    const b = dialog.querySelectorAll('button');
+    const i = e.shiftKey ? 0 : b.length - 1;
+    if (e.key == 'Tab' && d.activeElement == b[i]) {
+      e.preventDefault();
+      b[b.length - 1 - i].focus();
+    }
+  };
   if (!dialog.open) dialog.showModal();
 }
+
+// The banner never hides the focused element of the page (WCAG 2.4.11): browsers ignore
+// scroll-padding when the element is already inside the viewport, so scroll it above the banner.
+// (A modal dialog is above the banner.)
+d.addEventListener('focusin', (e) => {
+  const b = d.getElementById('cg-banner');
+  const gap = b && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - b.getBoundingClientRect().top + 8;
+  if (gap > 0) scrollBy(0, gap);
+});
 
 /** Offers `text` as a downloaded file. */
 export function download(name, text) {
@@ -180,4 +200,71 @@ export function download(name, text) {
 /** Reloads the page (after a withdrawal, when the site asks for it). */
 export function reload() {
   location.reload();
+}
+
+// ---- consent log (README "Consent log"): hash, persisted queue, delivery ----
+// Each event goes into the localStorage queue at once (so leaving the page loses nothing), gets
+// the notice's SHA-256 when crypto.subtle has it, then is POSTed with fetch keepalive (a
+// text/plain body: no CORS preflight). Only a 2xx answer takes it off the queue; what is left is
+// sent again on the next page load. sendBeacon is not used: it cannot tell whether the event
+// arrived (and every browser that runs WebAssembly has fetch).
+const LOG = 'consent-gate-log';
+const SLOT = '"noticeHash":""';
+let logMem = { e: [] };
+let logStarted;
+let notice;
+let noticeHash;
+
+function logQueue(q) {
+  try {
+    if (q) localStorage.setItem(LOG, JSON.stringify(q));
+    else q = JSON.parse(localStorage.getItem(LOG));
+  } catch (e) {}
+  return (logMem = q && Array.isArray(q.e) ? q : logMem);
+}
+
+function logSend(url, body) {
+  fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }).then(
+    (r) => {
+      if (!r.ok) return;
+      const q = logQueue();
+      q.e = q.e.filter((x) => x != body);
+      logQueue(q);
+    },
+    () => {},
+  );
+}
+
+/**
+ * Queues one event (at most 50 are kept: the oldest go, counted in the next event's `dropped`),
+ * fills in the hex SHA-256 of `text` (left empty without crypto.subtle, or when the page is left
+ * before the digest is ready) and sends it. The first call of a page resends every queued event
+ * first; an empty `json` does only that (and starts hashing).
+ */
+export function logEvent(url, json, text) {
+  if (!logStarted) for (const body of logQueue().e) logSend(url, body);
+  logStarted = 1;
+  if (notice !== text) {
+    const s = w.crypto && crypto.subtle;
+    notice = text;
+    noticeHash = (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject()).then(
+      (b) => Array.from(new Uint8Array(b), (x) => (x + 256).toString(16).slice(1)).join(''),
+      () => '',
+    );
+  }
+  if (!json) return;
+  const q = logQueue();
+  if (q.d) json = json.slice(0, -1) + ',"dropped":' + q.d + '}';
+  q.d = 0;
+  q.e.push(json);
+  while (q.e.length > 50) q.e.shift(), q.d++;
+  logQueue(q);
+  noticeHash.then((h) => {
+    const q = logQueue();
+    const i = q.e.indexOf(json);
+    if (i < 0) return;
+    const body = (q.e[i] = json.replace(SLOT, SLOT.slice(0, -1) + h + '"'));
+    logQueue(q);
+    logSend(url, body);
+  });
 }

@@ -25,9 +25,10 @@ export async function closeBrowser() {
   browserPromise = null;
 }
 
-/** Starts the demo server (www/ and pkg/), with an optional request hook. */
-export function demoServer(opts) {
-  return serve(opts);
+/** Starts the demo server: www/ at /, pkg/ at /consent-gate/, test fixtures at /fixtures/. */
+export function demoServer(opts = {}) {
+  const mounts = { '/consent-gate/': join(root, 'pkg'), '/fixtures/': join(root, 'tests', 'e2e', 'fixtures'), '/': join(root, 'www') };
+  return serve({ mounts, ...opts });
 }
 
 /**
