@@ -21,6 +21,16 @@ if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx w
   rustup target add wasm32-unknown-unknown || fail "rustup could not add wasm32-unknown-unknown: run 'rustup target add wasm32-unknown-unknown'."
 fi
 
+# The release build uses nightly's build-std (see scripts/build.mjs); it needs rust-src.
+if command -v rustup >/dev/null && rustup toolchain list | grep -q '^nightly'; then
+  if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+    echo "setup: adding rust-src to the nightly toolchain"
+    rustup component add rust-src --toolchain nightly || echo "setup: could not add rust-src to nightly; the build will use stable and be larger"
+  fi
+else
+  echo "setup: no nightly toolchain; the build will use stable and be larger than the size budget allows ('rustup toolchain install nightly --component rust-src')"
+fi
+
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$WASM_BINDGEN_VERSION" ]; then
   echo "setup: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes a few minutes once)"
   # Without --locked: its lockfile pins a crate version the registry mirror lacks (TOOLCHAIN.md).

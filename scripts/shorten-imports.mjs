@@ -1,0 +1,97 @@
+// Shortens the names of the wasm's imports from its JS glue. wasm-bindgen names each import
+// `__wbg_<name>_<16 hex digits>`; the hashes do not compress, so short names save about 1.8 KB
+// brotli (TOOLCHAIN.md). The wasm's import section and the glue's import object are rewritten
+// together; nothing else refers to these names.
+
+function readLeb(buf, pos) {
+  let result = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = buf[pos++];
+    result |= (byte & 0x7f) << shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [result >>> 0, pos];
+}
+
+function leb(n) {
+  const out = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+}
+
+function readName(buf, pos) {
+  const [len, p] = readLeb(buf, pos);
+  return [buf.subarray(p, p + len).toString('utf8'), p + len];
+}
+
+function name(s) {
+  const b = Buffer.from(s, 'utf8');
+  return [...leb(b.length), ...b];
+}
+
+/** Returns the rewritten wasm (Buffer) and glue (string). `module` is the glue's module name;
+ * it becomes `w`. */
+export function shortenImports(wasm, glue, module) {
+  let pos = 8;
+  const parts = [wasm.subarray(0, 8)];
+  const renames = new Map();
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const [size, body] = readLeb(wasm, pos + 1);
+    const end = body + size;
+    if (id !== 2) {
+      parts.push(wasm.subarray(pos, end));
+      pos = end;
+      continue;
+    }
+    let [count, p] = readLeb(wasm, body);
+    const out = [...leb(count)];
+    for (let i = 0; i < count; i++) {
+      const [mod, p1] = readName(wasm, p);
+      const [field, p2] = readName(wasm, p1);
+      const descStart = p2;
+      let q = p2;
+      const kind = wasm[q++];
+      if (kind === 0 || kind === 4) {
+        if (kind === 4) q++;
+        q = readLeb(wasm, q)[1];
+      } else if (kind === 1 || kind === 2) {
+        if (kind === 1) q++; // reftype
+        const flags = wasm[q++];
+        q = readLeb(wasm, q)[1];
+        if (flags & 1) q = readLeb(wasm, q)[1];
+      } else if (kind === 3) {
+        q += 2;
+      } else {
+        throw new Error('shorten-imports: unknown import kind ' + kind);
+      }
+      let newField = field;
+      if (mod === module && /^__wb/.test(field)) {
+        newField = renames.get(field) || 'i' + renames.size.toString(36);
+        renames.set(field, newField);
+      }
+      out.push(...name(mod === module ? 'w' : mod), ...name(newField), ...wasm.subarray(descStart, q));
+      p = q;
+    }
+    parts.push(Buffer.from([2, ...leb(out.length), ...out]));
+    pos = end;
+  }
+  let text = glue;
+  for (const [from, to] of renames) {
+    const re = new RegExp('(\\s)' + from + ':', 'g');
+    if (!re.test(text)) throw new Error('shorten-imports: ' + from + ' not found in the glue');
+    text = text.replace(new RegExp('(\\s)' + from + ':', 'g'), '$1' + to + ':');
+  }
+  // The module name is repeated in every import entry: one letter instead.
+  const key = JSON.stringify(module) + ': import0';
+  if (!text.includes(key)) throw new Error('shorten-imports: the glue has no ' + key);
+  text = text.replace(key, 'w: import0');
+  return { wasm: Buffer.concat(parts), glue: text, count: renames.size };
+}
