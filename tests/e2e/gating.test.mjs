@@ -290,3 +290,53 @@ test('advanced mode loads gtag.js at once under denied defaults; Ads config stil
   assert.deepEqual(await configs(page), ['G-ADV1', 'AW-1']);
   await context.close();
 });
+
+test('regional defaults: a visitor the page marks in US-WA starts with analytics and ads off (source region)', async () => {
+  const { page, net, context } = await openPage();
+  await page.goto(server.url + '/fixtures/region.html');
+  await ready(page);
+  await settle(page);
+  const c = await page.evaluate(() => ConsentGate.getConsent());
+  assert.equal(c.region, 'US-WA');
+  assert.equal(c.decided, false);
+  assert.deepEqual([c.categories.analytics, c.sources.analytics], [false, 'region']);
+  assert.deepEqual([c.categories.advertising, c.sources.advertising], [false, 'region']);
+  assert.deepEqual(net.google, []);
+  const defaults = (await consentEntries(page)).filter((e) => e.action === 'default');
+  assert.ok(defaults.some((d) => Array.isArray(d.params.region) && d.params.region.includes('US-WA') && d.params.analytics_storage === 'denied'), JSON.stringify(defaults));
+  await context.close();
+});
+
+test('opt-out defaults elsewhere load the tag without a click; url_passthrough and ads_data_redaction follow the config', async () => {
+  const { page, net, context } = await openPage();
+  await page.goto(server.url + '/fixtures/opt-out.html');
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('script[src*="gtag/js"]'));
+  const c = await page.evaluate(() => ConsentGate.getConsent());
+  assert.equal(c.decided, false, 'the banner still asks');
+  assert.deepEqual([c.categories.analytics, c.sources.analytics], [true, 'default']);
+  assert.deepEqual(net.gtag(), ['https://www.googletagmanager.com/gtag/js?id=G-REGION1']);
+  const sets = await page.evaluate(() => dataLayer.filter((e) => e[0] === 'set' && typeof e[1] == 'string').map((e) => [e[1], e[2]]));
+  assert.deepEqual(sets.filter(([k]) => k === 'url_passthrough'), [['url_passthrough', true]]);
+  assert.deepEqual(sets.filter(([k]) => k === 'ads_data_redaction').pop(), ['ads_data_redaction', false]);
+  await page.click('#cg-banner [data-cg="reject"]');
+  assert.equal(await page.evaluate(() => window['ga-disable-G-REGION1']), true);
+  await context.close();
+});
+
+test('reloadOnWithdraw reloads the page after a withdrawal, once a tag has loaded', async () => {
+  const { page, context } = await openPage();
+  await page.route('**/consent.json', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ revision: '1', googleAnalytics: 'G-RELOAD1', reloadOnWithdraw: true }) }),
+  );
+  await page.goto(server.url + '/');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => document.querySelector('script[src*="gtag/js"]'));
+  await page.evaluate(() => (window.__beforeReload = true));
+  await Promise.all([page.waitForEvent('load'), page.evaluate(() => ConsentGate.rejectAll())]);
+  await ready(page);
+  assert.equal(await page.evaluate(() => window.__beforeReload), undefined, 'the page was reloaded');
+  assert.equal(await page.locator('script[src*="gtag/js"]').count(), 0);
+  await context.close();
+});
