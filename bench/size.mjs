@@ -10,7 +10,8 @@ import { join, relative } from 'node:path';
 import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
 import { BENCH_DIR, PKG_DIR, ROOT } from './libs.mjs';
 
-const WASM = join(ROOT, 'target/wasm32-unknown-unknown/release/consent_gate.wasm');
+// What wasm-opt receives: after wasm-bindgen (its describe code is gone), names still in.
+const WASM = join(ROOT, 'target/bindgen/consent_gate_bg.wasm');
 const TOP_N = 25;
 const SCRIPT_TAG_FILES = ['consent-gate.js', 'consent_gate_bg.wasm', 'consent-gate.css'];
 const RESULTS_DIR = join(BENCH_DIR, 'results');
@@ -79,7 +80,7 @@ function main() {
   if (!existsSync(WASM)) {
     notes.push(`${relative(ROOT, WASM)} does not exist: no twiggy report (build with \`npm run build\` first).`);
   } else {
-    out.wasm = { file: relative(ROOT, WASM), note: 'before wasm-bindgen and wasm-opt, with names', ...compressed(readFileSync(WASM)) };
+    out.wasm = { file: relative(ROOT, WASM), note: 'after wasm-bindgen, before wasm-opt, with names', ...compressed(readFileSync(WASM)) };
     const t = ensureTwiggy(notes);
     if (t) {
       try {
@@ -94,6 +95,10 @@ function main() {
           codeItems = all.filter((i) => !/^custom section |subsection$/.test(i.name)).slice(0, TOP_N);
         } catch {}
         out.twiggy = { version: t.version, command: `twiggy top -n ${TOP_N} ${relative(ROOT, WASM)}`, text, items, codeItems };
+        try {
+          const every = JSON.parse(execFileSync(t.bin, ['top', '-n', '100000', '-f', 'json', WASM], { encoding: 'utf8', maxBuffer: 256 << 20 }));
+          out.parts = byPart(every);
+        } catch {}
       } catch (e) {
         notes.push(`twiggy failed on ${relative(ROOT, WASM)}: ${String(e.stderr || e.message).trim().split('\n')[0]}`);
       }
@@ -121,6 +126,13 @@ function main() {
     }
   }
   else L.push('Skipped (see notes).', '');
+  if (out.parts) {
+    L.push('## What each part costs', '', 'Shallow bytes of the wasm before wasm-opt (names excluded), grouped by the crate or module they come from. wasm-opt and brotli shrink everything by roughly the same factor, so the shares are what matters.', '');
+    L.push('| part | bytes | share |', '|---|---:|---:|');
+    const total = out.parts.reduce((s, p) => s + p.bytes, 0);
+    for (const p of out.parts) L.push(`| ${p.part} | ${fmt(p.bytes)} | ${((100 * p.bytes) / total).toFixed(1)}% |`);
+    L.push('');
+  }
   if (notes.length) L.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
   const md = L.join('\n');
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -128,6 +140,38 @@ function main() {
   writeFileSync(join(RESULTS_DIR, 'size.md'), md);
   console.log(md);
   console.log('size: wrote bench/results/size.md and size.json');
+}
+
+/** Groups twiggy items by the crate or module they belong to. */
+function byPart(items) {
+  const rules = [
+    [/^custom section |subsection$/, null],
+    [/^data segment/, 'static data (texts in English and Spanish, error messages, class names)'],
+    [/consent_gate[^:]*::core::config/, 'core: configuration reader'],
+    [/consent_gate[^:]*::core::record/, 'core: record encoding'],
+    [/consent_gate[^:]*::core::log/, 'core: consent events'],
+    [/consent_gate[^:]*::core::(decide|view|glob|signals)/, 'core: decisions, view, path matcher, signals'],
+    [/consent_gate[^:]*::core::(i18n|text|json)/, 'core: texts and string helpers'],
+    [/consent_gate[^:]*::web::ui|consent_gate[^:]*::web::dom/, 'web: banner, dialog, notice (DOM)'],
+    [/consent_gate[^:]*::web::app/, 'web: app state, gtag bridge, events'],
+    [/consent_gate[^:]*::(web|api)/, 'web: storage, signals, log sender, API'],
+    [/serde_wasm_bindgen|serde_core|hashbrown/, 'serde + serde-wasm-bindgen (getConsent / getConsentRecord views)'],
+    [/^(<)*web_sys|::web_sys/, 'web-sys bindings'],
+    [/js_sys/, 'js-sys bindings'],
+    [/wasm_bindgen|__wbindgen|__externref|^export |^import |^elem|^table|^start$/, 'wasm-bindgen runtime (externref table, strings, closures)'],
+    [/gloo/, 'gloo-storage'],
+    [/lol_alloc|__rdl_|__rust_(alloc|dealloc|realloc)/, 'allocator (lol_alloc)'],
+    [/consent_gate/, 'std generics instantiated for our types (Vec, iterators, thread_local)'],
+    [/.*/, 'Rust std/core/alloc (strings, formatting-free helpers, memcpy)'],
+  ];
+  const parts = new Map();
+  for (const i of items) {
+    if (/^Σ|^\.\.\. and/.test(i.name)) continue;
+    const rule = rules.find(([re]) => re.test(i.name));
+    if (!rule || !rule[1]) continue;
+    parts.set(rule[1], (parts.get(rule[1]) || 0) + i.shallow_size);
+  }
+  return [...parts].map(([part, bytes]) => ({ part, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
 main();
