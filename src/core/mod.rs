@@ -8,6 +8,7 @@ pub mod decide;
 pub mod glob;
 pub mod i18n;
 pub mod json;
+pub mod log;
 pub mod record;
 pub mod signals;
 pub mod text;

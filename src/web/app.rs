@@ -7,6 +7,7 @@
 use super::bridge::{self, strings};
 use super::dom::document;
 use super::json::Js;
+use super::log;
 use super::page::{self, console};
 use super::storage;
 use super::ui::{self, Ui};
@@ -258,10 +259,14 @@ fn report(problems: &[Problem]) {
     }
 }
 
+/// The consent cookie's value.
+fn cookie_copy(config: &Config) -> Option<String> {
+    storage::cookies().ok().and_then(|jar| decide::cookie_value(&jar, &config.cookie.name).map(str::to_owned))
+}
+
 /// Reads both stored copies and the in-memory one; the newest valid record wins.
 fn load(config: &Config) -> Option<Record> {
-    let cookie = storage::cookies().ok().and_then(|jar| decide::cookie_value(&jar, &config.cookie.name).map(str::to_owned));
-    let copies = [storage::local_get().ok().flatten(), cookie, storage::memory_get()];
+    let copies = [storage::local_get().ok().flatten(), cookie_copy(config), storage::memory_get()];
     let mut best: Option<Record> = None;
     let mut problem = None;
     for copy in copies.iter().flatten() {
@@ -278,10 +283,14 @@ fn load(config: &Config) -> Option<Record> {
 
 fn save(config: &Config, r: &Record) {
     let value = record::encode(r);
+    // Warn on the first choice of the page only.
+    let first = storage::memory_get().is_none();
     storage::memory_set(&value);
     let local = storage::local_set(&value);
-    let cookie = storage::set_cookie(&decide::consent_cookie(config, &value, decide::lifetime_days(config, r), page::https()));
-    if !local && !cookie {
+    storage::set_cookie(&decide::consent_cookie(config, &value, decide::lifetime_days(config, r), page::https()));
+    // A browser that blocks cookies drops the assignment without an error: read it back.
+    let cookie = cookie_copy(config) == Some(value);
+    if !local && !cookie && first {
         console("warn", "consent-gate: this browser blocks storage, so your choice is kept for this page only");
     }
 }
@@ -318,6 +327,10 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     if config.google.url_passthrough {
         let _ = bridge::gtag("set", &JsValue::from_str("url_passthrough"), &JsValue::TRUE);
     }
+    // The stub turned redaction on before the configuration was known.
+    if !config.google.ads_data_redaction {
+        let _ = bridge::gtag("set", &JsValue::from_str("ads_data_redaction"), &JsValue::FALSE);
+    }
     let app = App {
         config,
         config_ok,
@@ -338,6 +351,9 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     carry_out(outcome);
     render(banner);
     listen();
+    with_app(|app| {
+        log::page_view(&app.config, &app.texts, app.signals, app.stored.as_ref(), app.status == Status::Decided, &app.effective)
+    });
     let signal = with_app(|app| to_js(&SignalsView::of(app.signals))).unwrap_or(JsValue::NULL);
     let _ = bridge::emit("signal", &signal);
     let _ = bridge::emit("ready", &view);
@@ -456,6 +472,7 @@ pub fn decide_and_apply(grants: &[String], method: Method) -> JsValue {
         Some(o) => {
             let view = o.view.clone();
             carry_out(o);
+            with_app(|app| app.stored.as_ref().map(|r| log::decision(&app.config, &app.texts, r)));
             view
         }
         None => JsValue::NULL,

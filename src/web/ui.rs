@@ -12,8 +12,9 @@ use web_sys::{Document, Element, HtmlDialogElement, Node};
 pub const BANNER_ID: &str = "cg-banner";
 /// Id of the preferences dialog.
 pub const DIALOG_ID: &str = "cg-prefs";
-/// Class on `<html>` while the banner is open: it reserves scroll padding so that the banner
-/// never hides the focused element (WCAG 2.4.11).
+/// Class on `<html>` while the banner is open: scroll padding and an end spacer so that the
+/// banner never hides the focused element or the end of the page (WCAG 2.4.11; `bridge.js`
+/// scrolls a focused element that is already in the viewport).
 const OPEN_CLASS: &str = "cg-banner-open";
 
 /// Everything the interface needs to draw.
@@ -66,7 +67,8 @@ impl Ui<'_> {
             button(self.doc, &actions, "cg-btn", "reject", self.t(Text::RejectAll));
             button(self.doc, &actions, "cg-btn cg-btn-quiet", "prefs", self.t(Text::Preferences));
         }
-        let _ = body.append_child(&b);
+        // First in the document: keyboard and screen-reader users meet it before the page.
+        let _ = body.prepend_with_node_1(&b);
         if let Some(html) = self.doc.document_element() {
             let _ = html.class_list().add_1(OPEN_CLASS);
         }
@@ -89,14 +91,18 @@ impl Ui<'_> {
         if self.gpc_line {
             child(self.doc, &body, "p", "cg-gpc", self.t(Text::GpcHonoured));
         }
-        self.controls(&body, "cg-p");
+        // The buttons sit below the scrolling body: always visible, however long the texts.
+        let foot = el(self.doc, "div", "cg-dialog-foot")?;
+        self.controls(&body, &foot, "cg-p");
         button(self.doc, &body, "cg-link-btn", "download", self.t(Text::DownloadRecord));
+        d.append_child(&foot).ok()?;
         self.doc.body()?.append_child(&d).ok()?;
         d.dyn_into().ok()
     }
 
-    /// The category switches and the three buttons, as in the dialog.
-    fn controls(&self, parent: &Node, prefix: &str) {
+    /// The category switches (into `parent`) and the three buttons with the status line (into
+    /// `foot`), as in the dialog.
+    fn controls(&self, parent: &Node, foot: &Node, prefix: &str) {
         let Some(list) = child(self.doc, parent, "ul", "cg-cats", "") else { return };
         for row in self.rows {
             let Some(li) = child(self.doc, &list, "li", "cg-cat", "") else { continue };
@@ -141,12 +147,12 @@ impl Ui<'_> {
                 }
             }
         }
-        if let Some(actions) = child(self.doc, parent, "div", "cg-actions", "") {
+        if let Some(actions) = child(self.doc, foot, "div", "cg-actions", "") {
             button(self.doc, &actions, "cg-btn", "save", self.t(Text::Save));
             button(self.doc, &actions, "cg-btn", "accept", self.t(Text::AcceptAll));
             button(self.doc, &actions, "cg-btn", "reject", self.t(Text::RejectAll));
         }
-        if let Some(status) = child(self.doc, parent, "p", "cg-status", "") {
+        if let Some(status) = child(self.doc, foot, "p", "cg-status", "") {
             attrs(&status, &[("role", "status")]);
         }
     }
@@ -194,7 +200,7 @@ impl Ui<'_> {
             }
             Block::Controls => {
                 if let Some(div) = child(self.doc, parent, "div", "cg-controls", "") {
-                    self.controls(&div, "cg-n");
+                    self.controls(&div, &div, "cg-n");
                 }
             }
             Block::Signals => {

@@ -1,0 +1,66 @@
+//! The consent log in the browser: events are built in `core::log` and handed to `bridge.js`,
+//! which hashes the notice, keeps them in a small persisted queue and delivers them after the
+//! decision is applied (never blocking the page). No endpoint configured, nothing happens.
+
+use super::page;
+use crate::core::config::Config;
+use crate::core::i18n::Texts;
+use crate::core::log::{notice_text, to_json, Event};
+use crate::core::record::{Choice, Method, Record, Source};
+use crate::core::signals::Signals;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/js/bridge.js")]
+extern "C" {
+    /// Queues and sends one event, with the SHA-256 of `notice`; with an empty `json`, only
+    /// retries the queued events and starts hashing `notice`.
+    #[wasm_bindgen(catch, js_name = logEvent)]
+    fn log_event(endpoint: &str, json: &str, notice: &str) -> Result<(), JsValue>;
+}
+
+/// `stored`: any stored record, whose id is the browser id (a visitor with none gets a random id
+/// for this page view only: nothing identifying is stored before a decision); `decided`: whether
+/// that record is in force (then it is also the `recordId`).
+fn send(
+    config: &Config,
+    texts: &Texts,
+    signals: Signals,
+    stored: Option<&Record>,
+    decided: bool,
+    choices: &[Choice],
+    method: Option<Method>,
+) {
+    let Some(endpoint) = &config.log.endpoint else { return };
+    let event = Event {
+        pageview: method.is_none(),
+        event_id: &page::random_id(),
+        record_id: stored.filter(|_| decided).map(|r| r.id.as_str()),
+        browser_id: &stored.map_or_else(page::random_id, |r| r.id.clone()),
+        time: page::now(),
+        revision: &config.revision,
+        choices,
+        signals,
+        language: &texts.lang,
+        method,
+        path: &page::path(),
+    };
+    let _ = log_event(endpoint, &to_json(&event), &notice_text(config, texts));
+}
+
+/// On each page view: retries queued events, then logs a `signal` decision when a browser
+/// signal decides for an undecided visitor, and a `pageview` event when `log.pageViews` is on.
+pub fn page_view(config: &Config, texts: &Texts, signals: Signals, stored: Option<&Record>, decided: bool, effective: &[Choice]) {
+    let Some(endpoint) = &config.log.endpoint else { return };
+    let _ = log_event(endpoint, "", &notice_text(config, texts));
+    if !decided && effective.iter().any(|c| matches!(c.source, Source::Gpc | Source::Dnt)) {
+        send(config, texts, signals, stored, false, effective, Some(Method::Signal));
+    }
+    if config.log.page_views {
+        send(config, texts, signals, stored, decided, effective, None);
+    }
+}
+
+/// After a decision is applied: one `decision` event with the record's choices.
+pub fn decision(config: &Config, texts: &Texts, record: &Record) {
+    send(config, texts, record.signals, Some(record), true, &record.choices, Some(record.method));
+}
