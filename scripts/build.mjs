@@ -77,7 +77,7 @@ rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 // 3. wasm-opt from npm's binaryen (Debian's 108 produces wasm Chromium rejects: TOOLCHAIN trap 1).
 run(wasmOpt, [
-  '-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '-Oz', '--converge', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
   '--strip-debug', '--strip-producers',
   join(bindgen, 'consent_gate_bg.wasm'), '-o', join(pkg, 'consent_gate_bg.wasm'),
@@ -127,7 +127,8 @@ writeFileSync(
         './package.json': './package.json',
       },
       files,
-      sideEffects: false,
+      // The CSS is imported for its side effect; webpack drops such imports of a "sideEffects: false" package.
+      sideEffects: ['./consent-gate.css', './consent-gate.js'],
       keywords: ['consent', 'cookie', 'gdpr', 'ccpa', 'gpc', 'consent-mode', 'gtag', 'wasm'],
     },
     null,

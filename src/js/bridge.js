@@ -3,14 +3,24 @@
 const w = window;
 const d = document;
 
-/** Pushes `arguments` onto dataLayer: gtag.js ignores plain arrays (TOOLCHAIN trap 5). */
+let pushFailed = 0;
+
+/**
+ * Pushes `arguments` onto dataLayer: gtag.js ignores plain arrays (TOOLCHAIN trap 5). A dataLayer
+ * that throws (a hostile page) lost our Consent Mode commands, so gtag.js will never load.
+ */
 export function gtag() {
-  (w.dataLayer = w.dataLayer || []).push(arguments);
+  try {
+    (w.dataLayer = w.dataLayer || []).push(arguments);
+  } catch (e) {
+    if (!pushFailed++) console.error('consent-gate: dataLayer.push failed (' + e + '), so no Google tag will load');
+  }
 }
 
 /** Injects gtag.js for `id` (the first configured tag id), with the site's nonce. */
 export function loadGtag(id, nonce) {
   gtag('js', new Date());
+  if (pushFailed) return;
   const s = d.createElement('script');
   s.async = true;
   s.src = 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id);

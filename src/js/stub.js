@@ -1,6 +1,7 @@
 // The synchronous first step. It must run before any Google tag: it defines dataLayer and gtag
 // and denies every Consent Mode type but security_storage until the wasm knows the visitor's
 // choice. (The same seven types are listed in src/core/decide.rs; the e2e tests check both.)
+import { gtag } from './bridge.js';
 
 /**
  * Sets Google Consent Mode v2 defaults. Safe to call more than once.
@@ -11,11 +12,7 @@ export function consentDefaults(options) {
   const o = options || {};
   if (w.__consentGateDefaults) return;
   w.__consentGateDefaults = true;
-  const dl = (w.dataLayer = w.dataLayer || []);
-  // Our own pusher: a page's gtag that pushes arrays would be ignored by gtag.js.
-  const gtag = function () {
-    dl.push(arguments);
-  };
+  // Our own pusher (bridge.js): a page's gtag that pushes arrays would be ignored by gtag.js.
   if (typeof w.gtag != 'function') w.gtag = gtag;
   const denied = 'denied';
   gtag('consent', 'default', {

@@ -44,7 +44,7 @@ pub fn cookies() -> Result<String, Blocked> {
     html_document().ok_or(Blocked)?.cookie().map_err(|_| Blocked)
 }
 
-/// Assigns `document.cookie`; false when it throws or does not stick.
+/// Assigns `document.cookie`; false when it throws (a blocked cookie is dropped silently).
 pub fn set_cookie(assignment: &str) -> bool {
     html_document().is_some_and(|d| d.set_cookie(assignment).is_ok())
 }
