@@ -263,7 +263,8 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
     for c in &p.stopped {
         p.erase.extend(cookies_to_erase(config, c));
     }
-    p.reload = config.reload_on_withdraw && !p.stopped.is_empty() && gtag_loaded;
+    // A stopped category ran on this page (gtag.js or its gated scripts): only a reload unloads it.
+    p.reload = config.reload_on_withdraw && !p.stopped.is_empty();
     p
 }
 

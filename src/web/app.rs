@@ -314,7 +314,8 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     let texts = config.texts_for(&lang);
     let stored = load(&config);
     let status = decide::status(&config, stored.as_ref(), page::now());
-    let region = region.filter(|r| crate::core::config::is_region_code(r));
+    // The hint comes from the site's server; `us-wa` means `US-WA`.
+    let region = region.map(|r| r.trim().to_ascii_uppercase()).filter(|r| crate::core::config::is_region_code(r));
     if config.debug {
         console("info", &concat(&["consent-gate: Do Not Track ", signals.dnt.name(), ", Global Privacy Control ", signals.gpc.name()]));
     }
