@@ -1,0 +1,20 @@
+// The site's entry point: consent-gate imported by package name, as any npm user would.
+import { consentDefaults, init, on, showPreferences } from 'consent-gate';
+import type { ConsentState } from 'consent-gate';
+import 'consent-gate/consent-gate.css';
+
+// Synchronously, before any Google tag: Consent Mode defaults.
+consentDefaults();
+
+init({
+  revision: '1',
+  privacyUrl: '/about.html',
+  googleAnalytics: 'G-NPMAPP0001',
+}).catch((e: Error) => console.error(e));
+
+on('change', (state: ConsentState) => {
+  const status = document.getElementById('consent-status');
+  if (status) status.textContent = 'Consent: analytics ' + (state.categories.analytics ? 'allowed' : 'refused');
+});
+
+document.getElementById('cookie-settings')?.addEventListener('click', () => showPreferences());
