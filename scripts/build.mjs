@@ -3,14 +3,16 @@
 // the script-tag files (consent-gate.js, consent_gate_bg.wasm, consent-gate.css). Prints the
 // bytes a script-tag site downloads and fails when they exceed size-budget.json.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { shortenImports } from './shorten-imports.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = join(root, 'pkg');
+// Built next door and swapped in at the end, so that pkg/ is never half-written.
+const out = join(root, 'pkg');
+const pkg = join(root, 'target', 'pkg-next');
 const bindgen = join(root, 'target', 'bindgen');
 const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))[1];
 
@@ -136,13 +138,16 @@ writeFileSync(
   ) + '\n',
 );
 
+rmSync(out, { recursive: true, force: true });
+renameSync(pkg, out);
+
 // 6. What a script-tag site downloads (English texts are inside the wasm).
 const shipped = ['consent-gate.js', 'consent_gate_bg.wasm', 'consent-gate.css'];
 const total = { raw: 0, gzip: 0, brotli: 0 };
 console.log('\nbytes a script-tag site downloads:');
 console.log('  file                       raw     gzip   brotli');
 for (const f of shipped) {
-  const data = readFileSync(join(pkg, f));
+  const data = readFileSync(join(out, f));
   const sizes = {
     raw: data.length,
     gzip: gzipSync(data, { level: 9 }).length,

@@ -76,13 +76,17 @@ fi
 
 echo "== end-to-end tests (playwright-core + /usr/bin/chromium)"
 if [ -f pkg/consent-gate.js ]; then
-  node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$LOG/e2e.tap" tests/e2e/*.test.mjs
-  E2E_STATUS=$?
-  p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$LOG/e2e.tap")
-  f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$LOG/e2e.tap")
+  # --test-force-exit: a browser left open by a failing test must not hang the run. The counts
+  # come from the spec reporter's summary on stdout (a second reporter's file may not be flushed
+  # before a forced exit).
+  node --test --test-concurrency=1 --test-force-exit --test-timeout=600000 --test-reporter=spec \
+    tests/e2e/*.test.mjs 2>&1 | tee "$LOG/e2e.log"
+  E2E_STATUS=${PIPESTATUS[0]}
+  p=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$LOG/e2e.log" | tail -n 1)
+  f=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$LOG/e2e.log" | tail -n 1)
   pass "${p:-0}"
   fail "${f:-0}"
+  [ -n "$p" ] || fail 1
   [ "$E2E_STATUS" = 0 ] || [ "${f:-0}" != 0 ] || fail 1
 else
   echo "   skipped: pkg/ was not built"

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A small receiving end for consent events (README "Consent log"): POST /events with one JSON
-// object per request, appended as one line to a JSON Lines file exactly as received (so that a
-// duplicate delivery would be visible). CORS: any origin, OPTIONS preflight answered. Binds to
+// object per request, appended as one line to a JSON Lines file. Delivery is at least once (an
+// event in flight when the visitor leaves is sent again on the next page), so, as the README asks
+// of every receiver, it drops an eventId it already stored and counts it in `duplicates`. CORS: any origin, OPTIONS preflight answered. Binds to
 // 127.0.0.1 only; stop() and start() again on the same port simulate downtime.
 //   node tests/receiver.mjs [file.jsonl] [port]
 import { createServer } from 'node:http';
@@ -21,7 +22,8 @@ const MAX_BODY = 64 * 1024;
  * `url` is the endpoint (…/events); `requests` counts every request, preflights included.
  */
 export async function receiver({ file, port = 0, host = '127.0.0.1' } = {}) {
-  const state = { requests: 0, server: null, port };
+  const state = { requests: 0, duplicates: 0, server: null, port };
+  const seen = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).eventId) : []);
   const handle = (req, res) => {
     state.requests++;
     const path = new URL(req.url, 'http://x').pathname;
@@ -46,7 +48,9 @@ export async function receiver({ file, port = 0, host = '127.0.0.1' } = {}) {
       if (!event || typeof event !== 'object' || Array.isArray(event) || typeof event.eventId !== 'string') {
         return end(res, 400, 'expected a consent event with an eventId');
       }
-      appendFileSync(file, JSON.stringify(event) + '\n');
+      if (seen.has(event.eventId)) state.duplicates++;
+      else appendFileSync(file, JSON.stringify(event) + '\n');
+      seen.add(event.eventId);
       end(res, 204);
     });
   };
@@ -59,6 +63,10 @@ export async function receiver({ file, port = 0, host = '127.0.0.1' } = {}) {
     },
     get requests() {
       return state.requests;
+    },
+    /** Deliveries of an event already stored (dropped, not written). */
+    get duplicates() {
+      return state.duplicates;
     },
     /** Listens (again) on the same port. */
     start() {
@@ -81,7 +89,7 @@ export async function receiver({ file, port = 0, host = '127.0.0.1' } = {}) {
         s.close(() => ok());
       });
     },
-    /** Every received event, in arrival order. */
+    /** Every stored event (each eventId once), in arrival order. */
     events() {
       if (!existsSync(file)) return [];
       return readFileSync(file, 'utf8')

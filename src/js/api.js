@@ -29,8 +29,8 @@ function configError(problems) {
 function failClosed(reason, privacyUrl) {
   broken = true;
   console.error(
-    'consent-gate: the WebAssembly module could not load (' + reason + '), so no analytics or advertising tag will load. ' +
-      "If a Content-Security-Policy is set, script-src needs 'wasm-unsafe-eval'.",
+    'consent-gate: the WebAssembly module could not load (' + reason + '), so no analytics or advertising tag will load.' +
+      (/Content.Security|CSP|unsafe-eval/i.test(reason) ? " The Content-Security-Policy's script-src needs 'wasm-unsafe-eval'." : ''),
   );
   for (const [, , , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
   document.addEventListener('click', (ev) => {

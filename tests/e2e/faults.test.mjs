@@ -158,24 +158,28 @@ test('cookies blocked by the browser setting (Chromium: cookies silently dropped
   mkdirSync(join(dir, 'Default'), { recursive: true });
   writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
   const context = await chromium.launchPersistentContext(dir, { executablePath: EXECUTABLE, args: ARGS });
-  const net = await interceptGoogle(context);
-  const page = context.pages()[0] || (await context.newPage());
-  const consoleMessages = [];
-  const pageErrors = [];
-  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(server.url + '/');
-  await ready(page);
-  assert.equal(await page.evaluate(() => { document.cookie = 'probe=1'; return document.cookie; }), '', 'cookies are really blocked');
-  await bannerShown(page);
-  await acceptLoadsGtag(page, net);
-  assert.equal((await page.evaluate(() => ConsentGate.getConsent())).decided, true);
-  assert.deepEqual(pageErrors, []);
-  const cg = cgMessages(consoleMessages);
-  assert.equal(cg.length, 1, JSON.stringify(cg));
-  assert.match(cg[0].text, /blocks storage.*this page only/);
-  await pageWorks(page);
-  await context.close();
+  // Closed in finally: a persistent context left open keeps Chromium alive and hangs node --test.
+  try {
+    const net = await interceptGoogle(context);
+    const page = context.pages()[0] || (await context.newPage());
+    const consoleMessages = [];
+    const pageErrors = [];
+    page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(server.url + '/');
+    await ready(page);
+    assert.equal(await page.evaluate(() => { document.cookie = 'probe=1'; return document.cookie; }), '', 'cookies are really blocked');
+    await bannerShown(page);
+    await acceptLoadsGtag(page, net);
+    assert.equal((await page.evaluate(() => ConsentGate.getConsent())).decided, true);
+    assert.deepEqual(pageErrors, []);
+    const cg = cgMessages(consoleMessages);
+    assert.equal(cg.length, 1, JSON.stringify(cg));
+    assert.match(cg[0].text, /blocks storage.*this page only/);
+    await pageWorks(page);
+  } finally {
+    await context.close();
+  }
 });
 
 test('storage full (setItem throws QuotaExceededError): the cookie keeps the choice across a reload (nothing to report)', async () => {

@@ -181,6 +181,7 @@ test('iframes show a placeholder until their category is granted, then load', as
   await page.evaluate(() => ConsentGate.setConsent({ advertising: true }));
   await page.waitForFunction(() => document.querySelector('iframe[src="/fixtures/frame.html"]'));
   assert.equal(await page.locator('.cg-embed').count(), 0);
+  await page.waitForFunction(() => (window.__order || []).length > 0);
   assert.deepEqual(await page.evaluate(() => window.__order), ['ads']);
   await context.close();
 });

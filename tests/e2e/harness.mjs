@@ -75,9 +75,9 @@ export async function openPage(opts = {}) {
   return { context, page, net, consoleMessages, pageErrors };
 }
 
-/** Waits until consent-gate has started (or failed) on the page. */
+/** Waits until consent-gate has started on the page. */
 export async function ready(page) {
-  await page.waitForFunction(() => window.ConsentGate && (window.ConsentGate.getConsent() !== null || window.__cgFailed), null, { timeout: 10000 });
+  await page.waitForFunction(() => window.ConsentGate && window.ConsentGate.getConsent() !== null, null, { timeout: 10000 });
 }
 
 /** A Chromium profile directory whose preferences send Do Not Track (TOOLCHAIN trap 10). */

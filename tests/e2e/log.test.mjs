@@ -262,6 +262,7 @@ test('receiver down: events survive reloads and arrive once it is back, none los
     let got = await events(rec, 4);
     assert.equal(got.length, 4, 'three queued events and this view');
     assert.equal(new Set(got.map((e) => e.eventId)).size, 4, 'no duplicate');
+    assert.equal(rec.duplicates, 0, 'nothing in flight was sent twice here');
     assert.deepEqual(got.map((e) => e.type).sort(), ['decision', 'pageview', 'pageview', 'pageview']);
     assert.equal(got.find((e) => e.type == 'decision').method, 'banner');
     await page.waitForFunction(() => JSON.parse(localStorage.getItem('consent-gate-log')).e.length == 0);
