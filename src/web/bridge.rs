@@ -31,6 +31,10 @@ extern "C" {
     /// Reloads the page.
     #[wasm_bindgen(catch)]
     pub fn reload() -> Result<(), JsValue>;
+    /// Queues and sends one consent event, with the SHA-256 of `notice`; with an empty `json`,
+    /// only retries the queued events and starts hashing `notice`.
+    #[wasm_bindgen(catch, js_name = logEvent)]
+    pub fn log_event(endpoint: &str, json: &str, notice: &str) -> Result<(), JsValue>;
 }
 
 /// A JS array of strings.

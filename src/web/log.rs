@@ -2,21 +2,13 @@
 //! which hashes the notice, keeps them in a small persisted queue and delivers them after the
 //! decision is applied (never blocking the page). No endpoint configured, nothing happens.
 
+use super::bridge::log_event;
 use super::page;
 use crate::core::config::Config;
 use crate::core::i18n::Texts;
 use crate::core::log::{notice_text, to_json, Event};
 use crate::core::record::{Choice, Method, Record, Source};
 use crate::core::signals::Signals;
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(module = "/src/js/bridge.js")]
-extern "C" {
-    /// Queues and sends one event, with the SHA-256 of `notice`; with an empty `json`, only
-    /// retries the queued events and starts hashing `notice`.
-    #[wasm_bindgen(catch, js_name = logEvent)]
-    fn log_event(endpoint: &str, json: &str, notice: &str) -> Result<(), JsValue>;
-}
 
 /// `stored`: any stored record, whose id is the browser id (a visitor with none gets a random id
 /// for this page view only: nothing identifying is stored before a decision); `decided`: whether
