@@ -409,9 +409,8 @@ fn on_click(ev: Event) {
         return;
     }
     let action = hit.get_attribute("data-cg").unwrap_or_else(|| "prefs".into());
-    let all_optional = || with_app(|app| decide::optional_categories(&app.config)).unwrap_or_default();
     let grants = match action.as_str() {
-        "accept" => all_optional(),
+        "accept" => optional_categories(),
         "reject" => vec![],
         "save" => scope.as_ref().map(ui::switched_on).unwrap_or_default(),
         "prefs" => {
