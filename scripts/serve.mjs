@@ -2,6 +2,7 @@
 // A small static server for the demo and the e2e tests: www/ at /, pkg/ at /consent-gate/,
 // correct MIME types (application/wasm), bound to 127.0.0.1 only.
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +24,12 @@ export const MIME = {
 
 /**
  * Starts a server. `mounts` maps URL prefixes to folders (longest prefix wins). `hook(req, res)`
- * may answer a request itself (return true), e.g. to add a CSP header or a fault.
+ * may answer a request itself (return true), e.g. to add a CSP header or a fault. With `tls`
+ * (`{ key, cert }`, PEM) it serves https.
  */
-export function serve({ port = 0, host = '127.0.0.1', mounts = { '/consent-gate/': join(root, 'pkg'), '/': join(root, 'www') }, hook, headers = {} } = {}) {
+export function serve({ port = 0, host = '127.0.0.1', mounts = { '/consent-gate/': join(root, 'pkg'), '/': join(root, 'www') }, hook, headers = {}, tls } = {}) {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
-  const server = createServer(async (req, res) => {
+  const handler = async (req, res) => {
     try {
       if (hook && (await hook(req, res))) return;
       const url = new URL(req.url, 'http://x');
@@ -54,7 +56,8 @@ export function serve({ port = 0, host = '127.0.0.1', mounts = { '/consent-gate/
       res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(String(e));
     }
-  });
+  };
+  const server = tls ? createTlsServer(tls, handler) : createServer(handler);
   return new Promise((ok) =>
     server.listen(port, host, () => {
       const close = () =>
@@ -62,7 +65,7 @@ export function serve({ port = 0, host = '127.0.0.1', mounts = { '/consent-gate/
           server.closeAllConnections();
           server.close(() => done());
         });
-      ok({ server, port: server.address().port, url: `http://${host}:${server.address().port}`, close });
+      ok({ server, port: server.address().port, url: `${tls ? 'https' : 'http'}://${host}:${server.address().port}`, close });
     }),
   );
 }

@@ -40,8 +40,10 @@ pub fn reject_all() -> JsValue {
 /// Changes some categories: `setConsent({analytics: true, advertising: false})`.
 #[wasm_bindgen(js_name = setConsent)]
 pub fn set_consent(changes: JsValue) -> Result<JsValue, JsValue> {
-    let grants = app::grants_with(&changes).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
-    Ok(app::decide_and_apply(&grants, Method::Api))
+    match app::grants_with(&changes).map_err(|e| JsValue::from(js_sys::Error::new(&e)))? {
+        Some(grants) => Ok(app::decide_and_apply(&grants, Method::Api)),
+        None => Ok(app::consent_view()),
+    }
 }
 
 /// Opens the preferences dialog.

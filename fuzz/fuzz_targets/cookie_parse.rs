@@ -1,7 +1,7 @@
 //! Any `document.cookie` string, and any host name for the cookie domains.
 #![no_main]
 
-use consent_gate::core::decide::{cookie_domains, cookie_names_values, cookie_value};
+use consent_gate::core::cookie::{cookie_domains, cookie_names_values, cookie_value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

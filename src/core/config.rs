@@ -274,6 +274,8 @@ pub struct Config {
     pub signals: SignalPolicy,
     /// Path patterns where no analytics or advertising may run.
     pub sensitive_paths: Vec<String>,
+    /// Whether a hash route (`#/patient-portal/…`) is matched against `sensitive_paths` too.
+    pub match_hash_routes: bool,
     /// Regional defaults.
     pub regions: Vec<RegionRule>,
     /// Decision lifetime.
@@ -312,6 +314,7 @@ impl Default for Config {
             services: vec![],
             signals: SignalPolicy { dnt: DntPolicy::Log, gpc: GpcPolicy::Honor, choice_overrides_gpc: false },
             sensitive_paths: vec![],
+            match_hash_routes: false,
             regions: vec![],
             lifetime: Lifetime { granted_days: 365, denied_days: 180 },
             cookie: CookieSettings { name: "consent_gate".into(), domain: None, same_site: SameSite::Lax, secure: None },
@@ -431,6 +434,41 @@ fn index(path: &str, i: usize) -> String {
     concat(&[path, "[", &uint(i as u64), "]"])
 }
 
+/// The known name closest to a misspelt `name`: at most two edits away, case ignored.
+fn nearest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let mut best: Option<(u8, &str)> = None;
+    for k in known {
+        let d = edit_distance(name.as_bytes(), k.as_bytes());
+        if d <= 2 && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// Levenshtein distance over ASCII bytes, case ignored, in one row on the stack (field names
+/// are short; a longer `known` name is simply far away).
+fn edit_distance(a: &[u8], b: &[u8]) -> u8 {
+    const MAX: usize = 31;
+    if a.len() > MAX || b.len() > MAX {
+        return u8::MAX;
+    }
+    let mut row = [0u8; MAX + 1];
+    for (j, cell) in row.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i as u8 + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + u8::from(!ca.eq_ignore_ascii_case(cb))).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 const TOP_FIELDS: &[&str] = &[
     "$schema",
     "revision",
@@ -446,6 +484,7 @@ const TOP_FIELDS: &[&str] = &[
     "services",
     "signals",
     "sensitivePaths",
+    "matchHashRoutes",
     "regions",
     "lifetime",
     "cookie",
@@ -475,7 +514,9 @@ impl Reader {
         self.error(path, expected, &got);
     }
 
-    /// The value is an object; warn about members not in `known`.
+    /// The value is an object; warn about members not in `known`, naming the nearest known one.
+    /// At the top level an unknown member is an error: a misspelt `sensitivePaths` would
+    /// otherwise leave the pages it names unprotected.
     fn object<J: JsonLike>(&mut self, v: &J, path: &str, known: &[&str]) -> bool {
         if !v.is_object() {
             self.wrong(path, "an object", v);
@@ -483,7 +524,14 @@ impl Reader {
         }
         for k in v.keys() {
             if !known.contains(&k.as_str()) {
-                self.warn(&join(path, &k), "unknown field, ignored (is it misspelt?)");
+                let top = path.is_empty();
+                let message = match nearest(&k, known) {
+                    Some(name) => {
+                        concat(&[if top { "unknown field" } else { "unknown field, ignored" }, " (did you mean \"", name, "\"?)"])
+                    }
+                    None => concat(&[if top { "unknown field" } else { "unknown field, ignored" }, " (is it misspelt?)"]),
+                };
+                self.problems.push(Problem { path: join(path, &k), message, is_error: top });
             }
         }
         true
@@ -643,6 +691,7 @@ impl Reader {
         if let Some(v) = root.field("sensitivePaths") {
             c.sensitive_paths = self.strings(&v, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'));
         }
+        c.match_hash_routes = self.boolean(root, root_path, "matchHashRoutes", false);
         if let Some(v) = root.field("regions") {
             c.regions = self.regions(&v, &c.categories);
         }

@@ -1,8 +1,8 @@
 //! Decisions, each a pure function of the configuration, the stored record and the page.
 
 use super::config::{Config, DntPolicy, GpcPolicy};
-use super::glob::{glob, path_matches};
-use super::record::{Choice, Method, Record, Source};
+use super::glob::path_matches;
+use super::record::{decode, Choice, DecodeError, Method, Record, Source};
 use super::signals::{Dnt, Gpc, Signals};
 
 /// Whether the visitor has a valid decision.
@@ -20,6 +20,10 @@ pub enum Status {
 
 const DAY_MS: u64 = 86_400_000;
 
+/// How far ahead of this browser's clock a stored record may be dated (clocks of two tabs or
+/// devices sharing a cookie differ a little).
+pub const CLOCK_SKEW_MS: u64 = 5 * 60_000;
+
 /// Where a record stands: decided, or why not.
 pub fn status(config: &Config, record: Option<&Record>, now: u64) -> Status {
     let Some(r) = record else { return Status::NoRecord };
@@ -29,9 +33,9 @@ pub fn status(config: &Config, record: Option<&Record>, now: u64) -> Status {
     let any_optional_granted = r.choices.iter().any(|c| c.granted && !config.category(&c.category).is_some_and(|k| k.required));
     let days = if any_optional_granted { config.lifetime.granted_days } else { config.lifetime.denied_days };
     let lifetime = u64::from(days) * DAY_MS;
-    // A clock set back makes `updated` lie in the future: keep the choice, but not for longer
-    // than its own lifetime ahead (that is no clock error but a forged or broken value).
-    if now.saturating_add(lifetime) < r.updated || now.saturating_sub(r.updated) > lifetime {
+    // A record from the future is forged or was written under a wrong clock: it could outlive
+    // any lifetime, so it is refused (the visitor is asked again).
+    if r.updated > now.saturating_add(CLOCK_SKEW_MS) || now.saturating_sub(r.updated) > lifetime {
         return Status::Expired;
     }
     Status::Decided
@@ -109,9 +113,26 @@ fn region_default(config: &Config, region: Option<&str>, category: &str) -> Opti
     best.map(|(_, g)| g)
 }
 
-/// Whether `path` is a sensitive page (a patient portal, appointment pages).
-pub fn is_sensitive(config: &Config, path: &str) -> bool {
-    config.sensitive_paths.iter().any(|p| path_matches(p, path))
+/// Whether the page at `path`, with `hash` (`#/…`, or empty), is a sensitive page (a patient
+/// portal, appointment pages). With `matchHashRoutes`, a hash route `#/x` or `#!/x` counts as
+/// the path `/x` too.
+pub fn is_sensitive(config: &Config, path: &str, hash: &str) -> bool {
+    let hash_route = config.match_hash_routes.then(|| hash_route(hash)).flatten();
+    config.sensitive_paths.iter().any(|p| path_matches(p, path) || hash_route.is_some_and(|h| path_matches(p, h)))
+}
+
+/// What a navigation must change to matter: the path, and the hash route where the site opts
+/// in to hash routes. A new query or an in-page anchor changes nothing.
+pub fn route_key(config: &Config, path: &str, hash: &str) -> String {
+    let route = if config.match_hash_routes { hash_route(hash).unwrap_or("") } else { "" };
+    super::text::concat(&[path, "#", route])
+}
+
+/// The path a hash router shows: `#/a/b?q` and `#!/a/b` give `/a/b`; any other hash, none.
+pub fn hash_route(hash: &str) -> Option<&str> {
+    let route = hash.strip_prefix("#!").or_else(|| hash.strip_prefix('#'))?;
+    let route = route.split('?').next().unwrap_or("");
+    route.starts_with('/').then_some(route)
 }
 
 /// Categories that still run on sensitive pages.
@@ -198,17 +219,14 @@ pub struct Plan {
     pub load_gtag: bool,
     /// Send `gtag('config', id)` for these ids now.
     pub configure: Vec<String>,
-    /// Set `window['ga-disable-<id>']` to these values.
+    /// Set `window['ga-disable-<id>']` to these values (GA and Ads ids).
     pub disable: Vec<(String, bool)>,
-    /// Cookie name patterns to erase.
-    pub erase: Vec<String>,
     /// A script already ran that cannot be unloaded: reload if the site wants that.
     pub reload: bool,
 }
 
 /// Cookies Google's tags set, per category.
-const GOOGLE_COOKIES: [(&str, &[&str]); 2] =
-    [("analytics", &["_ga", "_ga_*", "_gid", "_gat*"]), ("advertising", &["_gcl_au", "_gcl_aw", "_gcl_dc", "_gcl_gb", "_gac_*"])];
+const GOOGLE_COOKIES: [(&str, &[&str]); 2] = [("analytics", &["_ga", "_ga_*", "_gid", "_gat*"]), ("advertising", &["_gcl_*", "_gac_*"])];
 
 /// Cookie name patterns to erase when `category` is withdrawn: Google's and the configured
 /// services'.
@@ -221,9 +239,19 @@ pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
     out
 }
 
-/// Which of `names` (cookies present now) match any of `patterns`.
-pub fn matching_cookies<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
-    names.iter().filter(|n| patterns.iter().any(|p| glob(p, n))).map(|n| n.as_str()).collect()
+/// Cookie name patterns to erase now: those of every category the visitor's decision, a signal
+/// or a default denies, whatever page this is and whatever ran on it, so that no cookie of a
+/// denied category outlives the decision. None with a broken configuration: its categories are
+/// not the site's, and no decision is taken then.
+pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) -> Vec<String> {
+    if !config_ok {
+        return vec![];
+    }
+    let mut out = vec![];
+    for c in effective.iter().filter(|c| !c.granted) {
+        out.extend(cookies_to_erase(config, &c.category));
+    }
+    out
 }
 
 /// The plan for going from `before` to `after` (both lists of allowed categories).
@@ -259,9 +287,8 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
         if ads && (!was_ads || p.load_gtag) {
             p.configure.push(id.clone());
         }
-    }
-    for c in &p.stopped {
-        p.erase.extend(cookies_to_erase(config, c));
+        // Ads is stopped as firmly as GA: on a sensitive page, or when advertising is withdrawn.
+        p.disable.push((id.clone(), !ads));
     }
     // A stopped category ran on this page (gtag.js or its gated scripts): only a reload unloads it.
     p.reload = config.reload_on_withdraw && !p.stopped.is_empty();
@@ -317,52 +344,6 @@ pub fn optional_categories(config: &Config) -> Vec<String> {
     config.categories.iter().filter(|c| !c.required).map(|c| c.id.clone()).collect()
 }
 
-/// The parent domains a cookie may be set on from `host`, most specific first, ending with the
-/// registrable-looking domain (at least two labels). IP addresses and single labels have none.
-/// Cookies on a public suffix are refused by the browser, so trying them is harmless.
-pub fn cookie_domains(host: &str) -> Vec<String> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return vec![];
-    }
-    let labels: Vec<&str> = host.split('.').collect();
-    (0..labels.len().saturating_sub(1)).map(|i| labels[i..].join(".")).collect()
-}
-
-/// The `document.cookie` assignment that stores the consent cookie.
-pub fn consent_cookie(config: &Config, value: &str, max_age_days: u32, https: bool) -> String {
-    let c = &config.cookie;
-    let mut s = super::text::concat(&[&c.name, "=", value, "; Path=/; Max-Age="]);
-    super::text::push_uint(&mut s, u64::from(max_age_days) * 86_400);
-    s.push_str(match c.same_site {
-        super::config::SameSite::Lax => "; SameSite=Lax",
-        super::config::SameSite::Strict => "; SameSite=Strict",
-        super::config::SameSite::None => "; SameSite=None",
-    });
-    if let Some(d) = &c.domain {
-        s.push_str("; Domain=");
-        s.push_str(d);
-    }
-    if c.secure.unwrap_or(https) || c.same_site == super::config::SameSite::None {
-        s.push_str("; Secure");
-    }
-    s
-}
-
-/// The value of cookie `name` in a `document.cookie` string.
-pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
-    cookie_names_values(cookies).find(|(n, _)| *n == name).map(|(_, v)| v)
-}
-
-/// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped.
-pub fn cookie_names_values(cookies: &str) -> impl Iterator<Item = (&str, &str)> {
-    cookies.split(';').filter_map(|part| {
-        let (n, v) = part.split_once('=')?;
-        let n = n.trim();
-        (!n.is_empty()).then(|| (n, v.trim()))
-    })
-}
-
 /// How long the record keeps, in days: the grant lifetime when anything optional is granted.
 pub fn lifetime_days(config: &Config, record: &Record) -> u32 {
     let any = record.choices.iter().any(|c| c.granted && !config.category(&c.category).is_some_and(|k| k.required));
@@ -373,10 +354,44 @@ pub fn lifetime_days(config: &Config, record: &Record) -> u32 {
     }
 }
 
-/// Of two stored copies (localStorage and the cookie), the one to trust: the newer.
-pub fn newer<'a>(a: Option<&'a Record>, b: Option<&'a Record>) -> Option<&'a Record> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(if y.updated > x.updated { y } else { x }),
-        (x, y) => x.or(y),
+/// Whether the consent cookie is a copy of the decision, not only a mirror for the site's
+/// server: when the site shares consent across its subdomains (`cookie.domain`), or on https,
+/// where the host-only cookie is `__Host-` and so cannot be set by any other subdomain. A plain
+/// host-only cookie on http can be planted by a sibling subdomain with `Domain=`, so it is never
+/// read as a decision.
+pub fn cookie_is_record(config: &Config, https: bool) -> bool {
+    https || config.cookie.domain.is_some()
+}
+
+/// The stored record to go by, and why a copy was refused when none could be used.
+///
+/// localStorage (`local`) is the record; `memory` is this page's own copy when storage is
+/// blocked; the consent cookie (`cookie`) counts only where [`cookie_is_record`] says so (it then
+/// keeps the choice when localStorage is blocked or full). Of the usable copies the newest wins;
+/// a copy dated more than [`CLOCK_SKEW_MS`] ahead of `now` is refused, so it can never outrank a
+/// real one.
+pub fn stored_record(
+    config: &Config,
+    https: bool,
+    local: Option<&str>,
+    memory: Option<&str>,
+    cookie: Option<&str>,
+    now: u64,
+) -> (Option<Record>, Option<DecodeError>) {
+    let cookie = cookie.filter(|_| cookie_is_record(config, https));
+    let mut best: Option<Record> = None;
+    let mut problem = None;
+    for copy in [local, memory, cookie].into_iter().flatten() {
+        match decode(copy) {
+            Ok(r) if r.updated > now.saturating_add(CLOCK_SKEW_MS) => problem = Some(DecodeError::Future),
+            Ok(r) => {
+                if best.as_ref().is_none_or(|b| r.updated > b.updated) {
+                    best = Some(r);
+                }
+            }
+            Err(e) => problem = Some(e),
+        }
     }
+    let problem = if best.is_some() { None } else { problem };
+    (best, problem)
 }

@@ -57,11 +57,14 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
-/// Whether `path` matches a sensitive-path `pattern`. A pattern ending in `/*` also matches the
-/// bare folder (`/patient-portal/*` matches `/patient-portal`).
+/// Whether `path` matches a sensitive-path `pattern`. A trailing slash makes no difference on
+/// either side (`/book` matches `/book/`: most servers serve both), and a pattern ending in `/*`
+/// also matches the bare folder (`/patient-portal/*` matches `/patient-portal`).
 pub fn path_matches(pattern: &str, path: &str) -> bool {
     let p = normalize_path(pattern);
     let t = normalize_path(path);
+    let unslashed = |s: &str| if s.len() > 1 { s.trim_end_matches('/').to_owned() } else { s.to_owned() };
+    let (p, t) = (unslashed(&p), unslashed(&t));
     glob(&p, &t) || p.strip_suffix("/*").is_some_and(|folder| folder == t)
 }
 
@@ -102,7 +105,13 @@ mod tests {
             ("/patient-portal/*", "/news/patient-portal/", false),
             ("*/appointments/*", "/clinic/appointments/new", true),
             ("/book", "/book", true),
-            ("/book", "/book/", false),
+            ("/book", "/book/", true),
+            ("/book/", "/book", true),
+            ("/book", "/book//", true),
+            ("/book", "/books", false),
+            ("/book", "/book/x", false),
+            ("/", "/", true),
+            ("/", "/x", false),
         ];
         for (p, t, want) in cases {
             assert_eq!(path_matches(p, t), want, "{p} {t}");

@@ -38,8 +38,9 @@ pub struct Event<'a> {
     pub language: &'a str,
     /// How the decision was made; `None` for a page view.
     pub method: Option<Method>,
-    /// `location.pathname`, no query.
-    pub path: &'a str,
+    /// `location.pathname`, no query; `None` on a sensitive page, whose path may name a
+    /// patient or a condition and so never leaves the browser.
+    pub path: Option<&'a str>,
 }
 
 fn key(out: &mut String, k: &str) {
@@ -98,7 +99,13 @@ pub fn to_json(e: &Event) -> String {
         Some(m) => push_json_str(&mut s, m.name()),
         None => s.push_str("null"),
     }
-    str_field(&mut s, "path", e.path);
+    key(&mut s, "path");
+    match e.path {
+        Some(p) => push_json_str(&mut s, p),
+        None => s.push_str("null"),
+    }
+    key(&mut s, "sensitive");
+    s.push_str(if e.path.is_some() { "false" } else { "true" });
     str_field(&mut s, "sdkVersion", super::VERSION);
     s.push('}');
     s
@@ -214,7 +221,7 @@ mod tests {
             signals: Signals { dnt: Dnt::On, gpc: Gpc::True },
             language: "es",
             method: Some(Method::Signal),
-            path: "/a b/ü",
+            path: Some("/a b/ü"),
         }
     }
 
@@ -234,7 +241,7 @@ mod tests {
                     {"category": "advertising", "granted": false, "source": "gpc"}
                 ],
                 "signals": {"dnt": "on", "gpc": "true"}, "language": "es", "method": "signal",
-                "path": "/a b/ü", "sdkVersion": crate::core::VERSION
+                "path": "/a b/ü", "sensitive": false, "sdkVersion": crate::core::VERSION
             })
         );
         let pv = to_json(&Event { pageview: true, record_id: None, method: None, choices: &[], ..e });
@@ -245,10 +252,19 @@ mod tests {
     }
 
     #[test]
+    fn an_event_on_a_sensitive_page_carries_no_path() {
+        let c = choices();
+        let json = to_json(&Event { path: None, ..event(&c) });
+        let v: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!((&v["path"], &v["sensitive"]), (&Value::Null, &json!(true)));
+        assert!(!json.contains("/a b"), "{json}");
+    }
+
+    #[test]
     fn the_hash_slot_is_the_first_match_even_when_strings_imitate_it() {
         let c = choices();
         let sneaky = "\"noticeHash\":\"\"";
-        let e = Event { revision: sneaky, event_id: sneaky, path: sneaky, ..event(&c) };
+        let e = Event { revision: sneaky, event_id: sneaky, path: Some(sneaky), ..event(&c) };
         let s = to_json(&e);
         assert_eq!(s.matches(HASH_SLOT).count(), 1);
         let filled = s.replacen(HASH_SLOT, "\"noticeHash\":\"ab\"", 1);
@@ -332,7 +348,7 @@ mod tests {
         #[test]
         fn any_strings_make_valid_json_that_round_trips(id in ".{0,20}", revision in "\\PC{0,40}|[\\x00-\\x7f]{0,40}", path in ".{0,40}", category in ".{1,20}") {
             let c = [Choice { category: category.clone(), granted: true, source: Source::User }];
-            let e = Event { event_id: &id, revision: &revision, path: &path, ..event(&c) };
+            let e = Event { event_id: &id, revision: &revision, path: Some(&path), ..event(&c) };
             let v: Value = serde_json::from_str(&to_json(&e)).unwrap();
             proptest::prop_assert_eq!((v["eventId"].as_str(), v["revision"].as_str(), v["path"].as_str()), (Some(&*id), Some(&*revision), Some(&*path)));
             proptest::prop_assert_eq!(v["choices"][0]["category"].as_str(), Some(&*category));

@@ -4,6 +4,7 @@
 //! `cargo test`. The `web` layer carries out what these functions decide.
 
 pub mod config;
+pub mod cookie;
 pub mod decide;
 pub mod glob;
 pub mod i18n;

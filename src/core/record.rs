@@ -138,6 +138,8 @@ pub enum DecodeError {
     ForeignVersion,
     /// Fields are missing, malformed or the checksum does not match (truncated or tampered).
     Corrupt,
+    /// Dated ahead of this browser's clock: forged, or written under a wrong clock.
+    Future,
 }
 
 impl DecodeError {
@@ -146,6 +148,7 @@ impl DecodeError {
         match self {
             DecodeError::ForeignVersion => "stored consent has an unknown format version; asking again",
             DecodeError::Corrupt => "stored consent is corrupt or was altered; asking again",
+            DecodeError::Future => "stored consent is dated in the future (a wrong clock, or altered); asking again",
         }
     }
 }

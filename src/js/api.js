@@ -25,6 +25,14 @@ function configError(problems) {
   return e;
 }
 
+// The link rule of `is_safe_href` in src/core/config.rs (http(s), mailto or relative), for when
+// the wasm that holds it could not load.
+function safeHref(h) {
+  if (typeof h != 'string' || !h || h != h.trimStart()) return false;
+  if (/^(https?:\/\/|mailto:)/i.test(h)) return true;
+  return !h.split(/[/?#]/)[0].includes(':') && !h.startsWith('//') && !/[\0-\x1f\x7f-\x9f\\]/.test(h);
+}
+
 // Without the wasm nothing may load. "Cookie settings" links still lead to the privacy notice.
 function failClosed(reason, privacyUrl) {
   broken = true;
@@ -67,7 +75,7 @@ export function init(config, options) {
   });
   started = Promise.all([configReady, wasmReady, domReady()]).then(([cfg]) => {
     if (loadError) {
-      const privacyUrl = cfg && typeof cfg.privacyUrl == 'string' ? cfg.privacyUrl : null;
+      const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;
       failClosed(loadError && loadError.message ? loadError.message : String(loadError), privacyUrl);
       throw new Error('consent-gate: the WebAssembly module could not load');
     }

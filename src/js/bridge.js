@@ -83,46 +83,72 @@ export function gate(allowed, scriptNonce, placeholder) {
   }
 }
 
+// With a nonce configured, only elements that carry it themselves are the site's own: an HTML
+// injection cannot know it, so it cannot have its markup run under the nonce. (`el.nonce`, not
+// the attribute, which browsers hide.)
+const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && (!nonce || el.nonce === nonce);
+
 function scan() {
   for (const el of d.querySelectorAll('script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]')) {
-    const ok = granted.includes(el.getAttribute('data-consent-category'));
-    if (el.tagName == 'SCRIPT') {
-      if (ok && !el.cgQueued) queueScript(el);
-    } else if (ok) {
-      loadFrame(el);
-    } else if (!el.cgHolder) {
-      placehold(el);
+    const ok = allowed(el);
+    try {
+      if (el.tagName == 'SCRIPT') {
+        if (ok && !el.cgQueued) queueScript(el);
+      } else if (ok) {
+        loadFrame(el);
+      } else if (!el.cgHolder) {
+        placehold(el);
+      }
+    } catch (e) {
+      // One broken element (an unparsable data-src) must not stop the others.
+      console.error('consent-gate: a gated element was skipped (' + e + ')');
     }
   }
 }
 
+// Types a browser runs as a classic or module script; any other type never fires load or error.
+const JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/(javascript1\.[0-5]|jscript|livescript))$/i;
+
 function queueScript(old) {
   old.cgQueued = 1;
   // External scripts load one after another, in document order, so that dependencies hold.
-  chain = chain.then(
-    () =>
-      new Promise((done) => {
-        const s = d.createElement('script');
-        for (const a of old.attributes) {
-          if (a.name != 'type' && a.name != 'data-src' && a.name != 'data-consent-category') s.setAttribute(a.name, a.value);
-        }
-        const type = old.getAttribute('data-type');
-        if (type) s.type = type;
-        const n = old.nonce || nonce;
-        if (n) s.nonce = n;
-        const src = old.getAttribute('data-src') || old.getAttribute('src');
-        if (src) {
-          s.async = false;
-          s.onload = s.onerror = done;
-          s.src = src;
-        } else {
-          s.textContent = old.textContent;
-        }
-        if (old.parentNode) old.replaceWith(s);
-        else d.head.appendChild(s);
-        if (!src) done();
-      }),
-  );
+  // Each step settles, whatever happens in it, so one bad script never stalls the rest.
+  const step = () => new Promise((done) => insertScript(old, done)).catch(() => {});
+  chain = chain.then(step, step);
+}
+
+function insertScript(old, done) {
+  // Consent and the page rule are checked now, not when queued: the visitor may have withdrawn,
+  // or the app navigated to a sensitive page, while an earlier script was loading.
+  if (!allowed(old)) {
+    old.cgQueued = 0;
+    return done();
+  }
+  try {
+    const s = d.createElement('script');
+    for (const a of old.attributes) {
+      if (a.name != 'type' && a.name != 'data-src' && a.name != 'data-consent-category') s.setAttribute(a.name, a.value);
+    }
+    const type = old.getAttribute('data-type') || '';
+    if (type) s.type = type;
+    const n = old.nonce || nonce;
+    if (n) s.nonce = n;
+    const src = old.getAttribute('data-src') || old.getAttribute('src');
+    const waits = src && JS_TYPE.test(type.trim());
+    if (src) {
+      s.async = false;
+      s.onload = s.onerror = done;
+      s.src = new URL(src, d.baseURI).href;
+    } else {
+      s.textContent = old.textContent;
+    }
+    if (old.parentNode) old.replaceWith(s);
+    else d.head.appendChild(s);
+    if (!waits) done();
+  } catch (e) {
+    console.error('consent-gate: a gated script could not be started (' + e + ')');
+    done();
+  }
 }
 
 function loadFrame(f) {
@@ -143,7 +169,7 @@ function placehold(f) {
   const load = button(texts[1]);
   load.onclick = () => loadFrame(f);
   const prefs = button(texts[2]);
-  prefs.setAttribute('data-cg', 'prefs');
+  prefs.setAttribute('data-consent-gate', 'preferences');
   box.append(p, load, prefs);
   f.hidden = true;
   f.cgHolder = box;
@@ -158,8 +184,12 @@ function button(text) {
   return b;
 }
 
-// ---- single-page apps: a callback on every history change ----
-/** Calls `f` after pushState, replaceState and popstate. */
+// ---- single-page apps: a callback on every change of the URL ----
+/**
+ * Calls `f` after pushState, replaceState, popstate, a hash change and every Navigation API
+ * navigation (`navigation.navigate()` with `intercept()`, which patches no history method).
+ * `f` finds out itself whether the path changed.
+ */
 export function watchNavigation(f) {
   for (const m of ['pushState', 'replaceState']) {
     const orig = history[m];
@@ -169,7 +199,35 @@ export function watchNavigation(f) {
       return r;
     };
   }
-  w.addEventListener('popstate', () => f());
+  const g = () => f();
+  w.addEventListener('popstate', g);
+  w.addEventListener('hashchange', g);
+  // Fires as soon as the URL changes, before an intercepting handler has rendered anything.
+  if (w.navigation) navigation.addEventListener('currententrychange', g);
+}
+
+// ---- other tabs and restored pages ----
+/**
+ * Calls `f` when another tab writes the stored record (the `storage` event; `key` is null when
+ * storage was cleared) and when the page is restored from the back/forward cache, which
+ * delivers no storage events while the page is frozen.
+ */
+export function watchStorage(f) {
+  w.addEventListener('storage', (e) => (e.key == null || e.key == 'consent-gate') && f());
+  w.addEventListener('pageshow', (e) => e.persisted && f());
+}
+
+// ---- what the SDK made: page markup copying our attributes is not ours ----
+const mine = new WeakSet();
+
+/** Marks `el` as made by the SDK. */
+export function own(el) {
+  mine.add(el);
+}
+
+/** Whether the SDK made `el`. */
+export function owns(el) {
+  return mine.has(el);
 }
 
 /** Opens a modal dialog and returns focus to `opener` when it closes (APG dialog pattern). */
@@ -225,12 +283,33 @@ let logStarted;
 let notice;
 let noticeHash;
 
+// Queued events are proof of a consent given then; after this long undelivered, they are dropped.
+const LOG_MAX_AGE = 30 * 864e5;
+
 function logQueue(q) {
   try {
     if (q) localStorage.setItem(LOG, JSON.stringify(q));
     else q = JSON.parse(localStorage.getItem(LOG));
   } catch (e) {}
-  return (logMem = q && Array.isArray(q.e) ? q : logMem);
+  q = logMem = q && Array.isArray(q.e) ? q : logMem;
+  q.e = q.e.filter(fresh);
+  return q;
+}
+
+function fresh(body) {
+  try {
+    return Date.now() - JSON.parse(body).time < LOG_MAX_AGE;
+  } catch (e) {
+    return false;
+  }
+}
+
+/** Deletes the queue: the configuration has no endpoint any more. */
+export function logDrop() {
+  logMem = { e: [] };
+  try {
+    localStorage.removeItem(LOG);
+  } catch (e) {}
 }
 
 function logSend(url, body) {

@@ -12,6 +12,7 @@ use super::page::{self, console};
 use super::storage;
 use super::ui::{self, Ui};
 use crate::core::config::{read_config, Config, Parsed, Problem};
+use crate::core::cookie;
 use crate::core::decide::{self, Plan, Status};
 use crate::core::i18n::{negotiate, Text, Texts};
 use crate::core::record::{self, Choice, Method, Record};
@@ -24,7 +25,7 @@ use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlDialogElement};
+use web_sys::{Element, Event};
 
 struct App {
     config: Config,
@@ -39,6 +40,9 @@ struct App {
     allowed: Vec<String>,
     effective: Vec<Choice>,
     sensitive: bool,
+    /// The path and hash route the page was last decided for: a navigation that changes
+    /// neither changes nothing.
+    location: String,
     gtag_loaded: bool,
 }
 
@@ -63,6 +67,8 @@ struct Outcome {
     banner: bool,
     view: JsValue,
     debug: bool,
+    /// Cookie name patterns to erase.
+    erase: Vec<String>,
 }
 
 impl App {
@@ -72,10 +78,13 @@ impl App {
 
     fn recompute(&mut self) -> Outcome {
         self.effective = decide::effective(&self.config, self.decided(), self.signals, self.region.as_deref());
-        self.sensitive = decide::is_sensitive(&self.config, &page::path());
+        let (path, hash) = (page::path(), page::hash());
+        self.sensitive = decide::is_sensitive(&self.config, &path, &hash);
+        self.location = decide::route_key(&self.config, &path, &hash);
         let after = decide::allowed(&self.config, &self.effective, self.sensitive, self.config_ok);
         let tags_here = self.config_ok && !self.sensitive;
         let plan = decide::plan(&self.config, &self.allowed, &after, self.gtag_loaded, tags_here);
+        let erase = decide::cookies_to_clear(&self.config, &self.effective, self.config_ok);
         self.gtag_loaded |= plan.load_gtag;
         self.allowed = after;
         let first_tag = plan.configure.first().or(self.config.google.analytics_ids.first()).or(self.config.google.ads_ids.first()).cloned();
@@ -97,6 +106,7 @@ impl App {
             view: self.view(),
             debug: self.config.debug,
             plan,
+            erase,
         }
     }
 
@@ -210,8 +220,8 @@ fn carry_out(o: Outcome) {
         let ps = params(&[("allow_google_signals", ads.clone()), ("allow_ad_personalization_signals", ads.clone())]);
         let _ = bridge::gtag("config", &JsValue::from_str(id), &ps);
     }
-    if !p.erase.is_empty() {
-        erase_cookies(&p.erase);
+    if !o.erase.is_empty() {
+        erase_cookies(&o.erase);
     }
     let _ = bridge::gate(&strings(&o.allowed), &o.nonce, &o.placeholder);
     if let Some(doc) = document() {
@@ -229,16 +239,14 @@ fn carry_out(o: Outcome) {
     }
 }
 
-/// Expires every present cookie matching `patterns`, host-only and on every parent domain.
+/// Expires every present cookie matching `patterns`, wherever this page can see it.
 fn erase_cookies(patterns: &[String]) {
     let Ok(jar) = storage::cookies() else { return };
-    let names: Vec<String> = decide::cookie_names_values(&jar).map(|(n, _)| n.to_owned()).collect();
-    let domains = decide::cookie_domains(&page::host());
-    for name in decide::matching_cookies(&names, patterns) {
-        let gone = concat(&[name, "=; Max-Age=0; Path=/"]);
-        storage::set_cookie(&gone);
-        for d in &domains {
-            storage::set_cookie(&concat(&[&gone, "; Domain=", d]));
+    let names: Vec<String> = cookie::cookie_names_values(&jar).map(|(n, _)| n.to_owned()).collect();
+    let (host, path, https) = (page::host(), page::path(), page::https());
+    for name in cookie::matching_cookies(&names, patterns) {
+        for assignment in cookie::expire(name, &host, &path, https) {
+            storage::set_cookie(&assignment);
         }
     }
 }
@@ -261,21 +269,16 @@ fn report(problems: &[Problem]) {
 
 /// The consent cookie's value.
 fn cookie_copy(config: &Config) -> Option<String> {
-    storage::cookies().ok().and_then(|jar| decide::cookie_value(&jar, &config.cookie.name).map(str::to_owned))
+    let name = cookie::consent_cookie_name(config, page::https());
+    storage::cookies().ok().and_then(|jar| cookie::cookie_value(&jar, &name).map(str::to_owned))
 }
 
-/// Reads both stored copies and the in-memory one; the newest valid record wins.
-fn load(config: &Config) -> Option<Record> {
-    let copies = [storage::local_get().ok().flatten(), cookie_copy(config), storage::memory_get()];
-    let mut best: Option<Record> = None;
-    let mut problem = None;
-    for copy in copies.iter().flatten() {
-        match record::decode(copy) {
-            Ok(r) => best = decide::newer(best.as_ref(), Some(&r)).cloned(),
-            Err(e) => problem = Some(e),
-        }
-    }
-    if let (Some(e), None) = (problem, &best) {
+/// The stored record `core` chooses from the copies; `warn` says on the console why a copy
+/// was refused when none could be used.
+fn load(config: &Config, warn: bool) -> Option<Record> {
+    let (local, memory, cookie) = (storage::local_get().ok().flatten(), storage::memory_get(), cookie_copy(config));
+    let (best, problem) = decide::stored_record(config, page::https(), local.as_deref(), memory.as_deref(), cookie.as_deref(), page::now());
+    if let (Some(e), true) = (problem, warn) {
         console("warn", &concat(&["consent-gate: ", e.message()]));
     }
     best
@@ -287,9 +290,14 @@ fn save(config: &Config, r: &Record) {
     let first = storage::memory_get().is_none();
     storage::memory_set(&value);
     let local = storage::local_set(&value);
-    storage::set_cookie(&decide::consent_cookie(config, &value, decide::lifetime_days(config, r), page::https()));
-    // A browser that blocks cookies drops the assignment without an error: read it back.
-    let cookie = cookie_copy(config) == Some(value);
+    let https = page::https();
+    for stale in cookie::stale_consent_cookies(config, &page::host(), https) {
+        storage::set_cookie(&stale);
+    }
+    storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
+    // A browser that blocks cookies drops the assignment without an error: read it back. On
+    // http the cookie is no copy of the decision (see `cookie_is_record`), so it keeps nothing.
+    let cookie = decide::cookie_is_record(config, https) && cookie_copy(config) == Some(value);
     if !local && !cookie && first {
         console("warn", "consent-gate: this browser blocks storage, so your choice is kept for this page only");
     }
@@ -312,7 +320,7 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     let signals = page::signals();
     let lang = negotiate(config.language.as_deref(), page::html_lang().as_deref(), &page::browser_languages(), &config.text_languages());
     let texts = config.texts_for(&lang);
-    let stored = load(&config);
+    let stored = load(&config, true);
     let status = decide::status(&config, stored.as_ref(), page::now());
     // The hint comes from the site's server; `us-wa` means `US-WA`.
     let region = region.map(|r| r.trim().to_ascii_uppercase()).filter(|r| crate::core::config::is_region_code(r));
@@ -343,6 +351,7 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
         allowed: vec!["necessary".into()],
         effective: vec![],
         sensitive: false,
+        location: String::new(),
         gtag_loaded: false,
     };
     APP.with(|a| *a.borrow_mut() = Some(app));
@@ -353,7 +362,17 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     render(banner);
     listen();
     with_app(|app| {
-        log::page_view(&app.config, &app.texts, app.signals, app.stored.as_ref(), app.status == Status::Decided, &app.effective)
+        if app.config_ok {
+            log::page_view(
+                &app.config,
+                &app.texts,
+                app.signals,
+                app.stored.as_ref(),
+                app.status == Status::Decided,
+                &app.effective,
+                app.sensitive,
+            );
+        }
     });
     let signal = with_app(|app| to_js(&SignalsView::of(app.signals))).unwrap_or(JsValue::NULL);
     let _ = bridge::emit("signal", &signal);
@@ -383,24 +402,61 @@ fn listen() {
     let _ = doc.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
     click.forget();
     let nav = Closure::<dyn FnMut()>::new(|| {
-        if let Some(o) = with_app(|app| app.recompute()) {
+        let moved = |app: &mut App| decide::route_key(&app.config, &page::path(), &page::hash()) != app.location;
+        if let Some(o) = with_app(|app| moved(app).then(|| app.recompute())).flatten() {
             carry_out(o);
         }
     });
     let _ = bridge::watch_navigation(&nav);
     nav.forget();
+    let stored = Closure::<dyn FnMut()>::new(on_stored_change);
+    let _ = bridge::watch_storage(&stored);
+    stored.forget();
+}
+
+/// Another tab changed the stored record, or the page came back from the back/forward cache:
+/// re-read the record and apply it, as if the decision had been made here (without logging it
+/// again: the tab that made it did).
+fn on_stored_change() {
+    let outcome = with_app(|app| {
+        let stored = load(&app.config, false);
+        if stored == app.stored {
+            return None;
+        }
+        app.status = decide::status(&app.config, stored.as_ref(), page::now());
+        app.stored = stored;
+        Some(app.recompute())
+    })
+    .flatten();
+    if let Some(o) = outcome {
+        let banner = o.banner;
+        carry_out(o);
+        if banner {
+            render(true);
+        }
+    }
 }
 
 fn on_click(ev: Event) {
     let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
     let Some(hit) = target.closest("[data-cg],[data-cg-category],[data-consent-gate=\"preferences\"]").ok().flatten() else { return };
-    let scope = hit.closest("[data-cg-scope]").ok().flatten();
-    let method = match scope.as_ref().and_then(|s| s.get_attribute("data-cg-scope")).as_deref() {
+    // Only the SDK's own banner, dialog and notice act: page markup (an HTML injection) that
+    // copies their attributes can neither give consent nor set the recorded method. The
+    // public opener only opens the dialog.
+    let scope = hit.closest("[data-cg-scope]").ok().flatten().filter(bridge::owns);
+    let Some(scope) = scope else {
+        if hit.matches("[data-consent-gate=\"preferences\"]").unwrap_or(false) {
+            ev.prevent_default();
+            show_preferences(Some(hit));
+        }
+        return;
+    };
+    let method = match scope.get_attribute("data-cg-scope").as_deref() {
         Some("banner") => Method::Banner,
         Some("prefs") => Method::Preferences,
-        Some("notice") => Method::Notice,
-        _ => Method::Api,
+        _ => Method::Notice,
     };
+    let scope = Some(scope);
     if hit.has_attribute("data-cg-category") {
         if hit.get_attribute("aria-disabled").as_deref() != Some("true") {
             let on = hit.get_attribute("aria-checked").as_deref() == Some("true");
@@ -444,7 +500,7 @@ fn on_click(ev: Event) {
 }
 
 fn close_dialog() {
-    if let Some(d) = document().and_then(|d| d.get_element_by_id(ui::DIALOG_ID)).and_then(|d| d.dyn_into::<HtmlDialogElement>().ok()) {
+    if let Some(d) = ui::dialog() {
         d.close();
     }
 }
@@ -452,6 +508,12 @@ fn close_dialog() {
 /// Records the visitor's choice (`grants` = categories turned on) and applies it.
 pub fn decide_and_apply(grants: &[String], method: Method) -> JsValue {
     let outcome = with_app(|app| {
+        // With a broken configuration the decision is not the site's to take: it holds for
+        // this page only, and the visitor's stored choice stays as it was.
+        if !app.config_ok {
+            app.status = Status::Decided;
+            return app.recompute();
+        }
         let r = decide::record_choice(
             &app.config,
             app.stored.as_ref(),
@@ -464,6 +526,9 @@ pub fn decide_and_apply(grants: &[String], method: Method) -> JsValue {
             VERSION,
         );
         save(&app.config, &r);
+        // Logged before the outcome is carried out: a `change` handler may decide again, and
+        // this decision came first.
+        log::decision(&app.config, &app.texts, &r, app.sensitive);
         app.stored = Some(r);
         app.status = Status::Decided;
         app.recompute()
@@ -472,7 +537,6 @@ pub fn decide_and_apply(grants: &[String], method: Method) -> JsValue {
         Some(o) => {
             let view = o.view.clone();
             carry_out(o);
-            with_app(|app| app.stored.as_ref().map(|r| log::decision(&app.config, &app.texts, r)));
             view
         }
         None => JsValue::NULL,
@@ -485,12 +549,16 @@ pub fn optional_categories() -> Vec<String> {
 }
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
-/// Errors name the unknown category or the non-boolean value.
-pub fn grants_with(changes: &JsValue) -> Result<Vec<String>, String> {
+/// `None` for an empty object, which changes nothing. Errors name the unknown category or the
+/// non-boolean value.
+pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
     use crate::core::json::JsonLike;
     let js = Js(changes.clone());
     if !js.is_object() {
         return Err("setConsent: expected an object like {analytics: true}".into());
+    }
+    if js.keys().is_empty() {
+        return Ok(None);
     }
     with_app(|app| {
         let mut grants: Vec<String> = app.effective.iter().filter(|c| c.granted).map(|c| c.category.clone()).collect();
@@ -505,7 +573,7 @@ pub fn grants_with(changes: &JsValue) -> Result<Vec<String>, String> {
                 None => return Err(concat(&["setConsent.", &key, ": expected true or false"])),
             }
         }
-        Ok(grants)
+        Ok(Some(grants))
     })
     .unwrap_or_else(|| Err("consent-gate is not started".into()))
 }

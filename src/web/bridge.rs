@@ -22,6 +22,19 @@ extern "C" {
     /// Calls `f` after every history change.
     #[wasm_bindgen(catch, js_name = watchNavigation)]
     pub fn watch_navigation(f: &Closure<dyn FnMut()>) -> Result<(), JsValue>;
+    /// Calls `f` when another tab changes the stored record and when the page comes back
+    /// from the back/forward cache.
+    #[wasm_bindgen(catch, js_name = watchStorage)]
+    pub fn watch_storage(f: &Closure<dyn FnMut()>) -> Result<(), JsValue>;
+    /// Marks `el` as made by the SDK (page markup cannot do that).
+    #[wasm_bindgen]
+    pub fn own(el: &Element);
+    /// Whether the SDK made `el`.
+    #[wasm_bindgen]
+    pub fn owns(el: &Element) -> bool;
+    /// Deletes the queue of consent events.
+    #[wasm_bindgen(catch, js_name = logDrop)]
+    pub fn log_drop() -> Result<(), JsValue>;
     /// `showModal()`, and focus back to `opener` on close.
     #[wasm_bindgen(catch, js_name = openModal)]
     pub fn open_modal(dialog: &Element, opener: Option<Element>) -> Result<(), JsValue>;

@@ -37,6 +37,11 @@ pub fn path() -> String {
     web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
 }
 
+/// The fragment of this page's URL (`#/patient-portal/…`), or empty.
+pub fn hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
 /// The host name of this page.
 pub fn host() -> String {
     web_sys::window().and_then(|w| w.location().hostname().ok()).unwrap_or_default()

@@ -47,6 +47,7 @@ impl Ui<'_> {
         let (Some(body), None) = (self.doc.body(), self.doc.get_element_by_id(BANNER_ID)) else { return };
         let Some(b) = self.root("section", "cg-root cg-banner", BANNER_ID) else { return };
         attrs(&b, &[("aria-labelledby", "cg-banner-title"), ("data-cg-scope", "banner")]);
+        super::bridge::own(&b);
         if let Some(h) = child(self.doc, &b, "h2", "cg-title", self.t(Text::BannerTitle)) {
             attrs(&h, &[("id", "cg-banner-title")]);
         }
@@ -74,13 +75,15 @@ impl Ui<'_> {
         }
     }
 
-    /// The preferences dialog, built on first use.
+    /// The preferences dialog, built on first use. Kept by reference, not found by id: page
+    /// markup with the same id must never be opened as ours.
     pub fn dialog(&self) -> Option<HtmlDialogElement> {
-        if let Some(d) = self.doc.get_element_by_id(DIALOG_ID) {
-            return d.dyn_into().ok();
+        if let Some(d) = dialog() {
+            return Some(d);
         }
         let d = self.root("dialog", "cg-root cg-dialog", DIALOG_ID)?;
         attrs(&d, &[("aria-labelledby", "cg-prefs-title"), ("data-cg-scope", "prefs")]);
+        super::bridge::own(&d);
         let head = child(self.doc, &d, "div", "cg-dialog-head", "")?;
         let h = child(self.doc, &head, "h2", "cg-title", self.t(Text::DialogTitle))?;
         attrs(&h, &[("id", "cg-prefs-title")]);
@@ -97,7 +100,9 @@ impl Ui<'_> {
         button(self.doc, &body, "cg-link-btn", "download", self.t(Text::DownloadRecord));
         d.append_child(&foot).ok()?;
         self.doc.body()?.append_child(&d).ok()?;
-        d.dyn_into().ok()
+        let d: HtmlDialogElement = d.dyn_into().ok()?;
+        DIALOG.with(|cell| *cell.borrow_mut() = Some(d.clone()));
+        Some(d)
     }
 
     /// The category switches (into `parent`) and the three buttons with the status line (into
@@ -162,6 +167,7 @@ impl Ui<'_> {
         for container in all(self.doc, "[data-consent-gate=\"notice\"]") {
             let Some(root) = el(self.doc, "div", "cg-root cg-notice") else { continue };
             attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", "notice")]);
+            super::bridge::own(&root);
             for s in sections {
                 let Some(sec) = child(self.doc, &root, "section", "cg-section", "") else { continue };
                 if let Some(id) = &s.id {
@@ -225,6 +231,15 @@ impl Ui<'_> {
             }
         }
     }
+}
+
+thread_local! {
+    static DIALOG: std::cell::RefCell<Option<HtmlDialogElement>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The preferences dialog, once built.
+pub fn dialog() -> Option<HtmlDialogElement> {
+    DIALOG.with(|cell| cell.borrow().clone())
 }
 
 /// Removes the banner.

@@ -1,7 +1,8 @@
 // Shared e2e harness: one headless Chromium, the demo server on 127.0.0.1, and every request to
 // a Google host intercepted, counted and answered with a stub, so no request leaves the machine.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,23 @@ export async function closeBrowser() {
 export function demoServer(opts = {}) {
   const mounts = { '/consent-gate/': join(root, 'pkg'), '/fixtures/': join(root, 'tests', 'e2e', 'fixtures'), '/': join(root, 'www') };
   return serve({ mounts, ...opts });
+}
+
+let tlsPromise;
+/** A self-signed certificate for 127.0.0.1, made once per run with openssl (Debian has it). */
+function selfSigned() {
+  tlsPromise ||= (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  })();
+  return tlsPromise;
+}
+
+/** The demo server over https (self-signed: open pages with `contextOptions: { ignoreHTTPSErrors: true }`). */
+export function httpsDemoServer(opts = {}) {
+  return demoServer({ ...opts, tls: selfSigned() });
 }
 
 /**

@@ -73,6 +73,7 @@ fn every_field_is_read() {
         "services": [{"name": "Hotjar", "category": "analytics", "description": {"en": "Heatmaps"}, "cookies": ["_hj*", "_hjid"]}],
         "signals": {"dnt": "honor", "gpc": "log", "choiceOverridesGpc": true},
         "sensitivePaths": ["/patient-portal/*", "/appointments/*"],
+        "matchHashRoutes": true,
         "regions": [{"codes": ["US-WA", "US-CA"], "defaults": {"advertising": false, "analytics": true}}, {"codes": "ES", "defaults": {}}],
         "lifetime": {"granted": 400, "denied": 0},
         "cookie": {"name": "cg", "domain": ".Example.ORG", "sameSite": "Strict", "secure": true},
@@ -110,6 +111,7 @@ fn every_field_is_read() {
         }],
         signals: SignalPolicy { dnt: DntPolicy::Honor, gpc: GpcPolicy::Log, choice_overrides_gpc: true },
         sensitive_paths: vec!["/patient-portal/*".into(), "/appointments/*".into()],
+        match_hash_routes: true,
         regions: vec![
             RegionRule {
                 codes: vec!["US-WA".into(), "US-CA".into()],
@@ -166,8 +168,12 @@ fn problems_name_their_exact_path() {
         (json!(42), &["error: config: expected an object, got 42"]),
         (json!([]), &["error: config: expected an object, got an array"]),
         (json!(null), &["error: config: expected an object, got null"]),
-        (json!({"revison": "2"}), &["warning: revison: unknown field, ignored (is it misspelt?)"]),
-        (json!({"": 1}), &["warning: \"\": unknown field, ignored (is it misspelt?)"]),
+        // An unknown top-level field is an error: a misspelt `sensitivePaths` would leave pages unprotected.
+        (json!({"revison": "2"}), &["error: revison: unknown field (did you mean \"revision\"?)"]),
+        (json!({"sensitivePath": ["/x"]}), &["error: sensitivePath: unknown field (did you mean \"sensitivePaths\"?)"]),
+        (json!({"SensitivePaths": ["/x"]}), &["error: SensitivePaths: unknown field (did you mean \"sensitivePaths\"?)"]),
+        (json!({"colour": 1}), &["error: colour: unknown field (is it misspelt?)"]),
+        (json!({"": 1}), &["error: \"\": unknown field (is it misspelt?)"]),
         (json!({"signals": {"": 1}}), &["warning: signals.\"\": unknown field, ignored (is it misspelt?)"]),
         (json!({"revision": ""}), &["error: revision: expected a non-empty string of at most 64 characters, got \"\""]),
         (json!({"revision": 1.5}), &["error: revision: expected a non-empty string of at most 64 characters, got 1.5"]),
@@ -198,7 +204,7 @@ fn problems_name_their_exact_path() {
         (json!({"categories": [{"id": "chat"}]}), &["error: categories[0].title: expected a title for a category that is not built in, got nothing"]),
         (json!({"categories": [{"id": "necessary", "required": false}]}), &["warning: categories[0].required: the necessary category is always required"]),
         (json!({"categories": [{"id": "analytics", "default": "yes"}]}), &["error: categories[0].default: expected true or false, got \"yes\""]),
-        (json!({"categories": [{"id": "analytics", "titel": "A"}]}), &["warning: categories[0].titel: unknown field, ignored (is it misspelt?)"]),
+        (json!({"categories": [{"id": "analytics", "titel": "A"}]}), &["warning: categories[0].titel: unknown field, ignored (did you mean \"title\"?)"]),
         (
             json!({"categories": [{"id": "analytics", "title": 5}]}),
             &["error: categories[0].title: expected a string or an object of strings by language, got 5"],
@@ -312,7 +318,7 @@ fn problems_name_their_exact_path() {
         ),
         (json!({"notice": []}), &["error: notice: expected an object, got an array"]),
         (json!({"notice": {"sections": {}}}), &["error: notice.sections: expected an array of sections, got an object"]),
-        (json!({"notice": {"section": []}}), &["warning: notice.section: unknown field, ignored (is it misspelt?)"]),
+        (json!({"notice": {"section": []}}), &["warning: notice.section: unknown field, ignored (did you mean \"sections\"?)"]),
         (json!({"notice": {"sections": ["x"]}}), &["error: notice.sections[0]: expected an object, got \"x\""]),
         (json!({"notice": {"sections": [{"blocks": "x"}]}}), &["error: notice.sections[0].blocks: expected an array of blocks, got \"x\""]),
         (json!({"notice": {"sections": [{"heading": 1}]}}), &["error: notice.sections[0].heading: expected a string or an object of strings by language, got 1"]),
@@ -325,7 +331,7 @@ fn problems_name_their_exact_path() {
                 "warning: notice.sections[0].blocks[3].para: unknown field, ignored (is it misspelt?)",
                 "error: notice.sections[0].blocks[3]: expected an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\", got an object",
                 "error: notice.sections[0].blocks[4].p.href: expected an http(s), mailto or relative link, got \"javascript:x\"",
-                "warning: notice.sections[0].blocks[5].p[0].txt: unknown field, ignored (is it misspelt?)",
+                "warning: notice.sections[0].blocks[5].p[0].txt: unknown field, ignored (did you mean \"text\"?)",
             ],
         ),
     ];
@@ -354,7 +360,7 @@ fn problems_are_collected_not_stopped_at_the_first() {
     assert_eq!(
         paths,
         [
-            ("colour", false),
+            ("colour", true),
             ("revision", true),
             ("categories[0].id", true),
             ("googleAnalytics", true),
@@ -372,9 +378,11 @@ fn problems_are_collected_not_stopped_at_the_first() {
 }
 
 #[test]
-fn unknown_fields_are_warnings_not_errors() {
+fn unknown_nested_fields_are_warnings_and_top_level_ones_errors() {
+    let p = read(&json!({"debugg": true}));
+    assert!(p.has_errors());
+    assert_eq!(p.problems[0].message, "unknown field (did you mean \"debug\"?)");
     for v in [
-        json!({"debugg": true}),
         json!({"signals": {"gcp": "log"}}),
         json!({"lifetime": {"grant": 3}}),
         json!({"cookie": {"path": "/"}}),

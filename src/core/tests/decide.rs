@@ -2,6 +2,7 @@
 
 use super::{choices, config, record, strings, Row, BOTH, DNT, GPC, NO_SIGNALS};
 use crate::core::config::Config;
+use crate::core::cookie::*;
 use crate::core::decide::*;
 use crate::core::record::{Choice, Method, Record, Source};
 use crate::core::signals::{Dnt, Gpc, Signals};
@@ -36,11 +37,11 @@ fn status_table() {
         (Some(record("1", NOW - 200 * DAY, GRANT)), NOW, Status::Decided),
         // A grant of a category the configuration no longer has still counts as a grant.
         (Some(record("1", NOW - 200 * DAY, &[("chat", true, User)])), NOW, Status::Decided),
-        // Clock set back: the record is in the future, kept up to its own lifetime ahead.
-        (Some(record("1", NOW + 10 * DAY, GRANT)), NOW, Status::Decided),
-        (Some(record("1", NOW + 365 * DAY, GRANT)), NOW, Status::Decided),
-        (Some(record("1", NOW + 365 * DAY + 1, GRANT)), NOW, Status::Expired),
-        (Some(record("1", NOW + 181 * DAY, REFUSE)), NOW, Status::Expired),
+        // A record from the future (forged, or a clock set back) is refused beyond a small skew.
+        (Some(record("1", NOW + CLOCK_SKEW_MS, GRANT)), NOW, Status::Decided),
+        (Some(record("1", NOW + CLOCK_SKEW_MS + 1, GRANT)), NOW, Status::Expired),
+        (Some(record("1", NOW + 10 * DAY, GRANT)), NOW, Status::Expired),
+        (Some(record("1", NOW + 10 * DAY, REFUSE)), NOW, Status::Expired),
         // Extreme clocks do not overflow.
         (Some(record("1", 0, GRANT)), 0, Status::Decided),
         (Some(record("1", 0, GRANT)), u64::MAX, Status::Expired),
@@ -278,14 +279,38 @@ fn sensitive_pages() {
         ("//patient-portal//x", true),
         ("/clinic/appointments/new", true),
         ("/book", true),
+        ("/book/", true),
         ("/", false),
         ("/patient-portals", false),
         ("/books", false),
         ("/news/patient-portal", false),
     ] {
-        assert_eq!(is_sensitive(&c, path), want, "{path}");
+        assert_eq!(is_sensitive(&c, path, ""), want, "{path}");
     }
-    assert!(!is_sensitive(&Config::default(), "/patient-portal/"));
+    assert!(!is_sensitive(&Config::default(), "/patient-portal/", ""));
+    // Hash routes count only when the site opts in.
+    let hashes = config(json!({"sensitivePaths": ["/patient-portal/*"], "matchHashRoutes": true}));
+    for (hash, want) in [
+        ("#/patient-portal/x", true),
+        ("#!/Patient-Portal", true),
+        ("#/patient-portal?tab=1", true),
+        ("#/news", false),
+        ("#patient-portal", false),
+        ("", false),
+    ] {
+        assert_eq!(is_sensitive(&hashes, "/", hash), want, "{hash}");
+        assert!(!is_sensitive(&c, "/", hash), "{hash} without matchHashRoutes");
+    }
+}
+
+#[test]
+fn only_a_new_path_or_hash_route_is_a_navigation() {
+    let plain = Config::default();
+    let hashes = config(json!({"matchHashRoutes": true}));
+    assert_eq!(route_key(&plain, "/a", "#/x"), route_key(&plain, "/a", ""));
+    assert_eq!(route_key(&hashes, "/a", "#main"), route_key(&hashes, "/a", ""));
+    assert_ne!(route_key(&hashes, "/a", "#/x"), route_key(&hashes, "/a", "#/y"));
+    assert_ne!(route_key(&plain, "/a", ""), route_key(&plain, "/b", ""));
 }
 
 #[test]
@@ -342,7 +367,7 @@ fn regional_consent_defaults() {
 }
 
 const GA_COOKIES: [&str; 4] = ["_ga", "_ga_*", "_gid", "_gat*"];
-const ADS_COOKIES: [&str; 5] = ["_gcl_au", "_gcl_aw", "_gcl_dc", "_gcl_gb", "_gac_*"];
+const ADS_COOKIES: [&str; 2] = ["_gcl_*", "_gac_*"];
 
 #[test]
 fn plan_table() {
@@ -356,65 +381,63 @@ fn plan_table() {
     let na: &[&str] = &["necessary", "analytics"];
     let nd: &[&str] = &["necessary", "advertising"];
     let nad: &[&str] = &["necessary", "analytics", "advertising"];
-    let ga_off = || vec![("G-1".to_owned(), true)];
-    let ga_on = || vec![("G-1".to_owned(), false)];
-    let both_cookies = || strings(&GA_COOKIES.iter().chain(ADS_COOKIES.iter()).copied().collect::<Vec<_>>());
+    let off = |pairs: &[(&str, bool)]| pairs.iter().map(|(id, off)| ((*id).to_owned(), *off)).collect::<Vec<_>>();
 
     // (name, config, before, after, gtag_loaded, tags_here, plan)
     type Case<'a> = (&'a str, &'a Config, &'a [&'a str], &'a [&'a str], bool, bool, Plan);
     #[rustfmt::skip]
     let cases: Vec<Case> = vec![
         ("basic, nothing granted", &basic, n, n, false, true,
-            Plan { disable: ga_off(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), ..Plan::default() }),
         ("basic, first grant of analytics", &basic, n, na, false, true,
-            Plan { started: strings(&["analytics"]), load_gtag: true, configure: strings(&["G-1"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), started: strings(&["analytics"]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
         ("basic, accept all", &basic, n, nad, false, true,
-            Plan { started: strings(&["analytics", "advertising"]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["analytics", "advertising"]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), ..Plan::default() }),
         ("basic, ads only granted", &basic, n, nd, false, true,
-            Plan { started: strings(&["advertising"]), load_gtag: true, configure: strings(&["AW-1"]), disable: ga_off(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", false)]), started: strings(&["advertising"]), load_gtag: true, configure: strings(&["AW-1"]), ..Plan::default() }),
         ("basic, stored grant on a fresh page", &basic, &[], na, false, true,
-            Plan { started: strings(&["necessary", "analytics"]), load_gtag: true, configure: strings(&["G-1"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), started: strings(&["necessary", "analytics"]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
         ("basic, ads added once gtag runs", &basic, na, nad, true, true,
-            Plan { started: strings(&["advertising"]), configure: strings(&["AW-1"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["advertising"]), configure: strings(&["AW-1"]), ..Plan::default() }),
         ("basic, same state again", &basic, nad, nad, true, true,
-            Plan { disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), ..Plan::default() }),
         ("basic, analytics granted again after a withdrawal", &basic, n, na, true, true,
-            Plan { started: strings(&["analytics"]), configure: strings(&["G-1"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), started: strings(&["analytics"]), configure: strings(&["G-1"]), ..Plan::default() }),
         ("basic, withdrawal erases cookies", &basic, nad, n, true, true,
-            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), ..Plan::default() }),
         ("basic, withdrawal reloads when asked", &basic_reload, nad, n, true, true,
-            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), reload: true, ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), reload: true, ..Plan::default() }),
         ("basic, withdrawal without gtag.js (gated scripts ran) also reloads", &basic_reload, nad, n, false, true,
-            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), reload: true, ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), reload: true, ..Plan::default() }),
         ("basic, nothing withdrawn: no reload", &basic_reload, na, nad, true, true,
-            Plan { started: strings(&["advertising"]), configure: strings(&["AW-1"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["advertising"]), configure: strings(&["AW-1"]), ..Plan::default() }),
         ("ads only, grant", &ads_only, n, nd, false, true,
-            Plan { started: strings(&["advertising"]), load_gtag: true, configure: strings(&["AW-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("AW-1", false)]), started: strings(&["advertising"]), load_gtag: true, configure: strings(&["AW-1"]), ..Plan::default() }),
         ("ads only, analytics grant loads nothing", &ads_only, n, na, false, true,
-            Plan { started: strings(&["analytics"]), ..Plan::default() }),
+            Plan { disable: off(&[("AW-1", true)]), started: strings(&["analytics"]), ..Plan::default() }),
         ("no ids, accept all", &no_ids, n, nad, false, true,
             Plan { started: strings(&["analytics", "advertising"]), ..Plan::default() }),
         ("advanced, page start", &advanced, &[], n, false, true,
-            Plan { started: strings(&["necessary"]), load_gtag: true, configure: strings(&["G-1"]), disable: ga_off(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), started: strings(&["necessary"]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
         ("advanced, analytics granted later", &advanced, n, na, true, true,
-            Plan { started: strings(&["analytics"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), started: strings(&["analytics"]), ..Plan::default() }),
         ("advanced, stored grant at page start", &advanced, &[], nad, false, true,
-            Plan { started: strings(&["necessary", "analytics", "advertising"]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["necessary", "analytics", "advertising"]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), ..Plan::default() }),
         ("advanced, ads granted later", &advanced, na, nad, true, true,
-            Plan { started: strings(&["advertising"]), configure: strings(&["AW-1"]), disable: ga_on(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["advertising"]), configure: strings(&["AW-1"]), ..Plan::default() }),
         ("advanced, withdrawal", &advanced, nad, n, true, true,
-            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), ..Plan::default() }),
         ("advanced ads only, page start", &ads_only_advanced, &[], n, false, true,
-            Plan { started: strings(&["necessary"]), load_gtag: true, ..Plan::default() }),
+            Plan { disable: off(&[("AW-1", true)]), started: strings(&["necessary"]), load_gtag: true, ..Plan::default() }),
         // A sensitive page or a broken configuration: no Google tag, not even in advanced mode.
         ("advanced, sensitive page", &advanced, &[], n, false, false,
-            Plan { started: strings(&["necessary"]), disable: ga_off(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), started: strings(&["necessary"]), ..Plan::default() }),
         ("advanced ads only, sensitive page", &ads_only_advanced, &[], n, false, false,
-            Plan { started: strings(&["necessary"]), ..Plan::default() }),
+            Plan { disable: off(&[("AW-1", true)]), started: strings(&["necessary"]), ..Plan::default() }),
         ("basic, broken configuration", &basic, &[], n, false, false,
-            Plan { started: strings(&["necessary"]), disable: ga_off(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), started: strings(&["necessary"]), ..Plan::default() }),
         ("advanced, withdrawal on a sensitive page", &advanced, nad, n, true, false,
-            Plan { stopped: strings(&["analytics", "advertising"]), disable: ga_off(), erase: both_cookies(), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), ..Plan::default() }),
     ];
     for (name, c, before, after, loaded, tags_here, want) in cases {
         assert_eq!(plan(c, &strings(before), &strings(after), loaded, tags_here), want, "{name}");
@@ -443,9 +466,23 @@ fn cookies_to_erase_and_matching() {
     for (cat, want) in cases {
         assert_eq!(cookies_to_erase(&c, cat), strings(want), "{cat}");
     }
-    let present = strings(&["_ga", "_ga_ABC123", "_gid", "consent_gate", "_hjSession_1", "_gcl_au", "ga", "_gat_UA-1", "x_ga"]);
+    let present = strings(&[
+        "_ga",
+        "_ga_ABC123",
+        "_gid",
+        "consent_gate",
+        "_hjSession_1",
+        "_gcl_au",
+        "ga",
+        "_gat_UA-1",
+        "x_ga",
+        "_gcl_gs",
+        "_gcl_gf",
+        "_gcl_ha",
+        "gcl_x",
+    ]);
     assert_eq!(matching_cookies(&present, &cookies_to_erase(&c, "analytics")), ["_ga", "_ga_ABC123", "_gid", "_hjSession_1", "_gat_UA-1"]);
-    assert_eq!(matching_cookies(&present, &cookies_to_erase(&c, "advertising")), ["_gcl_au"]);
+    assert_eq!(matching_cookies(&present, &cookies_to_erase(&c, "advertising")), ["_gcl_au", "_gcl_gs", "_gcl_gf", "_gcl_ha"]);
     assert!(matching_cookies(&present, &[]).is_empty());
     assert!(matching_cookies(&[], &strings(&["*"])).is_empty());
     assert_eq!(matching_cookies(&present, &strings(&["*"])).len(), present.len());
@@ -556,7 +593,8 @@ fn consent_cookie_table() {
     let secure = config(json!({"cookie": {"secure": true}}));
     let cases: &[(&Config, u32, bool, &str)] = &[
         (&base, 180, false, "consent_gate=v; Path=/; Max-Age=15552000; SameSite=Lax"),
-        (&base, 365, true, "consent_gate=v; Path=/; Max-Age=31536000; SameSite=Lax; Secure"),
+        // On https a host-only mirror is `__Host-`: no sibling subdomain can set or shadow it.
+        (&base, 365, true, "__Host-consent_gate=v; Path=/; Max-Age=31536000; SameSite=Lax; Secure"),
         (&base, 0, false, "consent_gate=v; Path=/; Max-Age=0; SameSite=Lax"),
         (&shared, 1, true, "cg=v; Path=/; Max-Age=86400; SameSite=Strict; Domain=example.org"),
         (&none, 1, false, "consent_gate=v; Path=/; Max-Age=86400; SameSite=None; Secure"),
@@ -565,6 +603,65 @@ fn consent_cookie_table() {
     for (c, days, https, want) in cases {
         assert_eq!(consent_cookie(c, "v", *days, *https), *want);
     }
+}
+
+#[test]
+fn stale_consent_cookies_of_the_other_scope_are_expired() {
+    let base = Config::default();
+    let shared = config(json!({"cookie": {"domain": "example.test"}}));
+    #[rustfmt::skip]
+    let cases: &[(&Config, bool, &[&str])] = &[
+        // Host-only: a copy on any parent domain (an earlier `cookie.domain`, or a sibling's) goes.
+        (&base, false, &["consent_gate=; Max-Age=0; Path=/; Domain=www.example.test", "consent_gate=; Max-Age=0; Path=/; Domain=example.test"]),
+        (&base, true, &["consent_gate=; Max-Age=0; Path=/; Domain=www.example.test; Secure", "consent_gate=; Max-Age=0; Path=/; Domain=example.test; Secure", "consent_gate=; Max-Age=0; Path=/; Secure"]),
+        // Shared: the host-only copies go.
+        (&shared, false, &["consent_gate=; Max-Age=0; Path=/"]),
+        (&shared, true, &["consent_gate=; Max-Age=0; Path=/; Secure", "__Host-consent_gate=; Max-Age=0; Path=/; Secure"]),
+    ];
+    for (c, https, want) in cases {
+        assert_eq!(stale_consent_cookies(c, "www.example.test", *https), strings(want), "https {https}");
+    }
+}
+
+#[test]
+fn cookie_paths_cover_every_folder_that_can_hold_a_visible_cookie() {
+    let cases: &[(&str, &[&str])] = &[
+        ("/", &["/"]),
+        ("", &["/"]),
+        ("/a", &["/", "/a"]),
+        ("/a/", &["/", "/a", "/a/"]),
+        (
+            "/patient-portal/records/x",
+            &[
+                "/",
+                "/patient-portal",
+                "/patient-portal/",
+                "/patient-portal/records",
+                "/patient-portal/records/",
+                "/patient-portal/records/x",
+            ],
+        ),
+    ];
+    for (path, want) in cases {
+        assert_eq!(cookie_paths(path), strings(want), "{path}");
+    }
+    // Bounded, whatever the URL.
+    assert!(cookie_paths(&"/a".repeat(1000)).len() <= 20);
+}
+
+#[test]
+fn expiry_reaches_the_host_every_parent_domain_and_folder() {
+    let all = expire("_ga", "www.example.test", "/a/b", true);
+    assert_eq!(all.len(), 4 * 3);
+    for want in [
+        "_ga=; Max-Age=0; Path=/; Secure",
+        "_ga=; Max-Age=0; Path=/; Domain=example.test; Secure",
+        "_ga=; Max-Age=0; Path=/a/; Domain=www.example.test; Secure",
+        "_ga=; Max-Age=0; Path=/a/b; Secure",
+    ] {
+        assert!(all.iter().any(|a| a == want), "{want} in {all:?}");
+    }
+    assert_eq!(expire("_ga", "127.0.0.1", "/", false), ["_ga=; Max-Age=0; Path=/"]);
 }
 
 #[test]
@@ -616,14 +713,51 @@ fn lifetime_days_table() {
 }
 
 #[test]
-fn newer_of_two_copies() {
-    let a = record("1", 100, GRANT);
-    let b = record("2", 200, GRANT);
-    let same = record("3", 100, GRANT);
-    assert_eq!(newer(None, None), None);
-    assert_eq!(newer(Some(&a), None), Some(&a));
-    assert_eq!(newer(None, Some(&b)), Some(&b));
-    assert_eq!(newer(Some(&a), Some(&b)), Some(&b));
-    assert_eq!(newer(Some(&b), Some(&a)), Some(&b));
-    assert_eq!(newer(Some(&a), Some(&same)).map(|r| r.revision.as_str()), Some("1"));
+fn stored_record_trusts_local_storage_and_refuses_the_future() {
+    use crate::core::record::{encode, DecodeError};
+    let host_only = Config::default();
+    let shared = config(json!({"cookie": {"domain": "example.org"}}));
+    let old = encode(&record("1", NOW - DAY, REFUSE));
+    let new = encode(&record("1", NOW - 1, GRANT));
+    let future = encode(&record("1", NOW + DAY, GRANT));
+    let corrupt = &old[..old.len() - 2];
+    let updated = |r: (Option<Record>, Option<DecodeError>)| (r.0.map(|r| r.updated), r.1);
+    // (name, config, local, memory, cookie, (updated of the chosen record, problem)), on http
+    type Case<'a> = (&'a str, &'a Config, Option<&'a str>, Option<&'a str>, Option<&'a str>, (Option<u64>, Option<DecodeError>));
+    #[rustfmt::skip]
+    let cases: &[Case] = &[
+        ("nothing stored", &host_only, None, None, None, (None, None)),
+        ("localStorage is the record", &host_only, Some(&old), None, None, (Some(NOW - DAY), None)),
+        ("a host-only cookie on http is never read as a decision", &host_only, None, None, Some(&new), (None, None)),
+        ("not even a newer one beside localStorage", &host_only, Some(&old), None, Some(&new), (Some(NOW - DAY), None)),
+        ("a shared cookie counts; the newest wins", &shared, Some(&old), None, Some(&new), (Some(NOW - 1), None)),
+        ("the page's own copy when storage is blocked", &host_only, None, Some(&new), None, (Some(NOW - 1), None)),
+        ("another tab's newer write wins over this page's copy", &host_only, Some(&new), Some(&old), None, (Some(NOW - 1), None)),
+        ("a record from the future is refused", &host_only, Some(&future), None, None, (None, Some(DecodeError::Future))),
+        ("and cannot outrank a real one", &shared, Some(&old), None, Some(&future), (Some(NOW - DAY), None)),
+        ("corrupt alone", &host_only, Some(corrupt), None, None, (None, Some(DecodeError::Corrupt))),
+        ("corrupt beside a valid copy", &host_only, Some(corrupt), Some(&old), None, (Some(NOW - DAY), None)),
+    ];
+    for (name, c, local, memory, cookie, want) in cases {
+        assert_eq!(updated(stored_record(c, false, *local, *memory, *cookie, NOW)), *want, "{name}");
+    }
+    // On https the host-only cookie is `__Host-`, which no sibling can set: it keeps the choice
+    // when localStorage is blocked or full.
+    assert_eq!(updated(stored_record(&host_only, true, None, None, Some(&new), NOW)), (Some(NOW - 1), None));
+    assert_eq!(updated(stored_record(&host_only, true, Some(&old), None, Some(&new), NOW)), (Some(NOW - 1), None));
+    assert!(cookie_is_record(&shared, false) && cookie_is_record(&host_only, true) && !cookie_is_record(&host_only, false));
+}
+
+#[test]
+fn cookies_of_every_denied_category_are_cleared() {
+    let c = config(json!({"services": [{"name": "Hotjar", "category": "analytics", "cookies": ["_hj*"]}]}));
+    let denied = choices(&[("necessary", true, Def), ("functional", true, User), ("analytics", false, User), ("advertising", false, SGpc)]);
+    let mut want = GA_COOKIES.to_vec();
+    want.push("_hj*");
+    want.extend(ADS_COOKIES);
+    assert_eq!(cookies_to_clear(&c, &denied, true), strings(&want));
+    // Granted categories keep their cookies, and a broken configuration erases nothing.
+    let granted = choices(&[("necessary", true, Def), ("analytics", true, User), ("advertising", false, Def)]);
+    assert_eq!(cookies_to_clear(&c, &granted, true), strings(&ADS_COOKIES));
+    assert!(cookies_to_clear(&c, &denied, false).is_empty());
 }

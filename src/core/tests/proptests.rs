@@ -318,12 +318,12 @@ proptest! {
 
     #[test]
     fn cookie_parsing_never_panics(s in prop_oneof![".{0,200}", "[a= ;\t]{0,80}"]) {
-        let pairs: Vec<(&str, &str)> = crate::core::decide::cookie_names_values(&s).collect();
+        let pairs: Vec<(&str, &str)> = crate::core::cookie::cookie_names_values(&s).collect();
         for (n, v) in &pairs {
             prop_assert!(!n.is_empty() && n.trim() == *n && !n.contains(';') && !n.contains('='));
             prop_assert!(v.trim() == *v && !v.contains(';'));
             let first = pairs.iter().find(|(m, _)| m == n).map(|(_, v)| *v);
-            prop_assert_eq!(crate::core::decide::cookie_value(&s, n), first);
+            prop_assert_eq!(crate::core::cookie::cookie_value(&s, n), first);
         }
     }
 
@@ -331,7 +331,7 @@ proptest! {
     fn cookie_strings_round_trip(pairs in prop::collection::vec(("[a-z_][a-z0-9_]{0,7}", "[A-Za-z0-9=_.-]{0,10}"), 0..6)) {
         let s = pairs.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ");
         let got: Vec<(String, String)> =
-            crate::core::decide::cookie_names_values(&s).map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+            crate::core::cookie::cookie_names_values(&s).map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
         prop_assert_eq!(got, pairs);
     }
 }

@@ -1,0 +1,143 @@
+//! Cookies: reading a `document.cookie` string, the consent cookie's assignment, and the
+//! assignments that expire a cookie wherever the page can see it.
+
+use super::config::{Config, SameSite};
+use super::glob::glob;
+use super::text::{concat, push_uint};
+
+/// Browsers keep a cookie with this name prefix host-only, `Secure` and on `/` (https only), so
+/// no sibling subdomain can set or shadow it.
+const HOST_PREFIX: &str = "__Host-";
+
+/// The most parent folders of a path whose cookies are expired. Deeper folders are rare, and
+/// the bound keeps the number of assignments small whatever the URL.
+const MAX_PATH_DEPTH: usize = 8;
+
+/// The consent cookie's name on this page: `__Host-<name>` on https unless the site shares the
+/// cookie across its subdomains (`cookie.domain`).
+pub fn consent_cookie_name(config: &Config, https: bool) -> String {
+    if https && config.cookie.domain.is_none() {
+        concat(&[HOST_PREFIX, &config.cookie.name])
+    } else {
+        config.cookie.name.clone()
+    }
+}
+
+/// The `document.cookie` assignment that stores the consent cookie.
+pub fn consent_cookie(config: &Config, value: &str, max_age_days: u32, https: bool) -> String {
+    let c = &config.cookie;
+    let mut s = concat(&[&consent_cookie_name(config, https), "=", value, "; Path=/; Max-Age="]);
+    push_uint(&mut s, u64::from(max_age_days) * 86_400);
+    s.push_str(match c.same_site {
+        SameSite::Lax => "; SameSite=Lax",
+        SameSite::Strict => "; SameSite=Strict",
+        SameSite::None => "; SameSite=None",
+    });
+    if let Some(d) = &c.domain {
+        s.push_str("; Domain=");
+        s.push_str(d);
+    }
+    // A `__Host-` cookie without `Secure` is refused by the browser.
+    if c.secure.unwrap_or(https) || c.same_site == SameSite::None || (https && c.domain.is_none()) {
+        s.push_str("; Secure");
+    }
+    s
+}
+
+/// Assignments that expire the consent cookie of the other scope, so that a copy left by an
+/// earlier `cookie.domain` setting, or planted by a sibling subdomain, never stays beside ours.
+pub fn stale_consent_cookies(config: &Config, host: &str, https: bool) -> Vec<String> {
+    let name = &config.cookie.name;
+    let mut out = vec![];
+    if config.cookie.domain.is_some() {
+        out.push(expiry(name, None, "/", https));
+        if https {
+            out.push(expiry(&concat(&[HOST_PREFIX, name]), None, "/", true));
+        }
+    } else {
+        for d in cookie_domains(host) {
+            out.push(expiry(name, Some(&d), "/", https));
+        }
+        if https {
+            out.push(expiry(name, None, "/", true));
+        }
+    }
+    out
+}
+
+/// One assignment that expires `name` on `domain` (host-only when `None`) and `path`.
+fn expiry(name: &str, domain: Option<&str>, path: &str, secure: bool) -> String {
+    let mut s = concat(&[name, "=; Max-Age=0; Path=", path]);
+    if let Some(d) = domain {
+        s.push_str("; Domain=");
+        s.push_str(d);
+    }
+    if secure {
+        s.push_str("; Secure");
+    }
+    s
+}
+
+/// Every assignment that expires cookie `name` wherever a page at `host` and `path` can see it:
+/// host-only and on each parent domain, on `/` and on each parent folder of `path` (with and
+/// without the trailing slash, since the two are different cookie paths). On https each is
+/// `Secure`: `__Secure-` and `__Host-` names are refused without it.
+pub fn expire(name: &str, host: &str, path: &str, https: bool) -> Vec<String> {
+    let domains = cookie_domains(host);
+    let mut out = vec![];
+    for p in cookie_paths(path) {
+        out.push(expiry(name, None, &p, https));
+        for d in &domains {
+            out.push(expiry(name, Some(d), &p, https));
+        }
+    }
+    out
+}
+
+/// The cookie paths that can hold a cookie visible at `path`: `/`, then each parent folder
+/// with and without its trailing slash, then `path` itself.
+pub fn cookie_paths(path: &str) -> Vec<String> {
+    let mut out = vec!["/".to_owned()];
+    if !path.starts_with('/') {
+        return out;
+    }
+    for (i, _) in path.match_indices('/').skip(1).take(MAX_PATH_DEPTH) {
+        out.push(path[..i].to_owned());
+        out.push(path[..=i].to_owned());
+    }
+    if !path.ends_with('/') {
+        out.push(path.to_owned());
+    }
+    out
+}
+
+/// The parent domains a cookie may be set on from `host`, most specific first, ending with the
+/// registrable-looking domain (at least two labels). IP addresses and single labels have none.
+/// Cookies on a public suffix are refused by the browser, so trying them is harmless.
+pub fn cookie_domains(host: &str) -> Vec<String> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return vec![];
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    (0..labels.len().saturating_sub(1)).map(|i| labels[i..].join(".")).collect()
+}
+
+/// Which of `names` (cookies present now) match any of `patterns`.
+pub fn matching_cookies<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
+    names.iter().filter(|n| patterns.iter().any(|p| glob(p, n))).map(|n| n.as_str()).collect()
+}
+
+/// The value of cookie `name` in a `document.cookie` string.
+pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+    cookie_names_values(cookies).find(|(n, _)| *n == name).map(|(_, v)| v)
+}
+
+/// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped.
+pub fn cookie_names_values(cookies: &str) -> impl Iterator<Item = (&str, &str)> {
+    cookies.split(';').filter_map(|part| {
+        let (n, v) = part.split_once('=')?;
+        let n = n.trim();
+        (!n.is_empty()).then(|| (n, v.trim()))
+    })
+}
