@@ -61,7 +61,9 @@ fn config_errors_name_the_path_when_read_from_js() {
     assert!(lines.iter().any(|l| l.starts_with("categories[2].id: expected") && l.ends_with("got 42")), "{lines:?}");
     assert!(lines.iter().any(|l| l.starts_with("googleAnalytics[1]: expected") && l.ends_with("got 7")), "{lines:?}");
     assert!(lines.iter().any(|l| l.starts_with("signals.gpc: expected one of") && l.ends_with("got \"maybe\"")), "{lines:?}");
-    assert!(parsed.problems.iter().any(|p| p.path == "sensitivPaths" && !p.is_error), "{lines:?}");
+    // A misspelt top-level field is an error that names the field it was probably meant to be.
+    assert!(lines.iter().any(|l| l == "sensitivPaths: unknown field (did you mean \"sensitivePaths\"?)"), "{lines:?}");
+    assert!(parsed.problems.iter().any(|p| p.path == "sensitivPaths" && p.is_error), "{lines:?}");
     assert_eq!(parsed.config.google.analytics_ids, vec!["G-OK1".to_owned()]);
 }
 
