@@ -93,6 +93,8 @@ export interface ConsentGateConfig {
   services?: { name: string; category: CategoryId; description?: LocalizedText; cookies?: string | string[] }[];
   signals?: { dnt?: 'log' | 'honor'; gpc?: 'honor' | 'log'; choiceOverridesGpc?: boolean };
   sensitivePaths?: string | string[];
+  /** Also match hash routes (`#/patient-portal/…`) against `sensitivePaths`. */
+  matchHashRoutes?: boolean;
   regions?: { codes: string | string[]; defaults?: Partial<Record<CategoryId, boolean>> }[];
   lifetime?: { granted?: number; denied?: number };
   cookie?: { name?: string; domain?: string; sameSite?: 'Lax' | 'Strict' | 'None'; secure?: boolean };
