@@ -6,8 +6,9 @@ const d = document;
 let pushFailed = 0;
 
 /**
- * Pushes `arguments` onto dataLayer: gtag.js ignores plain arrays (TOOLCHAIN trap 5). A dataLayer
- * that throws (a hostile page) lost our Consent Mode commands, so gtag.js will never load.
+ * Pushes `arguments` onto dataLayer: gtag.js ignores plain arrays, only an `arguments` object
+ * counts. A dataLayer that throws (a hostile page) lost our Consent Mode commands, so gtag.js
+ * will never load.
  */
 export function gtag() {
   try {

@@ -612,7 +612,8 @@ pub fn record_view() -> JsValue {
     #[serde(rename_all = "camelCase")]
     struct RecordView<'a> {
         id: &'a str,
-        // f64, not u64: serializing a u64 pulls in core::fmt (TOOLCHAIN.md).
+        // f64, not u64: serializing a u64 makes serde format a range-check message, which pulls
+        // all of core::fmt into the wasm.
         created: f64,
         updated: f64,
         revision: &'a str,

@@ -98,7 +98,10 @@ export async function ready(page) {
   await page.waitForFunction(() => window.ConsentGate && window.ConsentGate.getConsent() !== null, null, { timeout: 10000 });
 }
 
-/** A Chromium profile directory whose preferences send Do Not Track (TOOLCHAIN trap 10). */
+/**
+ * A Chromium profile directory whose preferences send Do Not Track: a `DNT: 1` request header does
+ * not change `navigator.doNotTrack`, the profile setting does.
+ */
 export function dntProfile() {
   const dir = mkdtempSync(join(tmpdir(), 'cg-dnt-'));
   mkdirSync(join(dir, 'Default'), { recursive: true });
