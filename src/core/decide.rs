@@ -178,20 +178,11 @@ impl ConsentState {
     pub fn pairs(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
         CONSENT_TYPES.iter().zip(self.0).map(|(t, g)| (*t, if g { "granted" } else { "denied" }))
     }
-    /// Whether type `name` is granted.
-    pub fn is_granted(&self, name: &str) -> bool {
-        CONSENT_TYPES.iter().position(|t| *t == name).is_some_and(|i| self.0[i])
-    }
 }
 
 /// The Consent Mode state for the categories that may run.
 pub fn consent_state(allowed: &[String]) -> ConsentState {
     ConsentState(TYPE_CATEGORY.map(|c| allowed.iter().any(|a| a == c)))
-}
-
-/// The state every page starts with, before anything is known: all denied but security.
-pub fn consent_default() -> ConsentState {
-    consent_state(&["necessary".to_owned()])
 }
 
 /// Regional Consent Mode defaults, one `(state, regions)` per region rule. Only what a rule
@@ -211,8 +202,6 @@ pub fn regional_defaults(config: &Config) -> Vec<(ConsentState, Vec<String>)> {
 /// What to do after the allowed categories changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
-    /// Categories that may run now and could not before.
-    pub started: Vec<String>,
     /// Categories that ran and may not any more.
     pub stopped: Vec<String>,
     /// Inject gtag.js (for the analytics ids, or the Ads ids in advanced mode / ads-only sites).
@@ -260,11 +249,7 @@ pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) 
 /// even in advanced mode.
 pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: bool, tags_here: bool) -> Plan {
     let has = |list: &[String], c: &str| list.iter().any(|x| x == c);
-    let mut p = Plan {
-        started: after.iter().filter(|c| !has(before, c)).cloned().collect(),
-        stopped: before.iter().filter(|c| !has(after, c)).cloned().collect(),
-        ..Plan::default()
-    };
+    let mut p = Plan { stopped: before.iter().filter(|c| !has(after, c)).cloned().collect(), ..Plan::default() };
     let g = &config.google;
     let analytics = has(after, "analytics");
     let ads = has(after, "advertising");

@@ -71,10 +71,6 @@ impl Method {
     pub fn name(self) -> &'static str {
         METHODS.iter().find(|m| m.0 == self).map(|m| m.1).unwrap_or("")
     }
-    /// The inverse of [`Method::name`].
-    pub fn from_name(s: &str) -> Option<Method> {
-        METHODS.iter().find(|m| m.1 == s).map(|m| m.0)
-    }
     fn code(self) -> char {
         METHODS.iter().find(|m| m.0 == self).map(|m| m.2).unwrap_or('a')
     }
@@ -118,10 +114,6 @@ pub struct Record {
 }
 
 impl Record {
-    /// Whether `category` is granted in this record.
-    pub fn granted(&self, category: &str) -> bool {
-        self.choices.iter().any(|c| c.category == category && c.granted)
-    }
     /// The choice for `category`.
     pub fn choice(&self, category: &str) -> Option<&Choice> {
         self.choices.iter().find(|c| c.category == category)

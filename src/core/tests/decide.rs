@@ -326,9 +326,8 @@ fn consent_states() {
     for (allowed, want) in cases {
         assert_eq!(consent_state(&strings(allowed)), ConsentState(*want), "{allowed:?}");
     }
-    let d = consent_default();
-    assert_eq!(d, ConsentState([false, false, false, false, false, false, true]));
-    let pairs: Vec<(&str, &str)> = d.pairs().collect();
+    // The state every page starts with (the stub's default): all denied but security.
+    let pairs: Vec<(&str, &str)> = consent_state(&strings(&["necessary"])).pairs().collect();
     assert_eq!(
         pairs,
         [
@@ -341,10 +340,6 @@ fn consent_states() {
             ("security_storage", "granted"),
         ]
     );
-    assert!(d.is_granted("security_storage"));
-    assert!(!d.is_granted("ad_storage"));
-    assert!(!ConsentState([true; 7]).is_granted("no_such_type"));
-    assert_eq!(CONSENT_TYPES.len(), 7);
 }
 
 #[test]
@@ -360,7 +355,7 @@ fn regional_consent_defaults() {
         vec![
             (ConsentState([false, false, false, true, false, false, true]), strings(&["US-WA", "US-CA"])),
             (ConsentState([true, true, true, false, true, true, true]), strings(&["US"])),
-            (consent_default(), strings(&["ES"])),
+            (consent_state(&strings(&["necessary"])), strings(&["ES"])),
         ]
     );
     assert!(regional_defaults(&Config::default()).is_empty());
@@ -390,19 +385,19 @@ fn plan_table() {
         ("basic, nothing granted", &basic, n, n, false, true,
             Plan { disable: off(&[("G-1", true), ("AW-1", true)]), ..Plan::default() }),
         ("basic, first grant of analytics", &basic, n, na, false, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), started: strings(&["analytics"]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
         ("basic, accept all", &basic, n, nad, false, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["analytics", "advertising"]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), ..Plan::default() }),
         ("basic, ads only granted", &basic, n, nd, false, true,
-            Plan { disable: off(&[("G-1", true), ("AW-1", false)]), started: strings(&["advertising"]), load_gtag: true, configure: strings(&["AW-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", false)]), load_gtag: true, configure: strings(&["AW-1"]), ..Plan::default() }),
         ("basic, stored grant on a fresh page", &basic, &[], na, false, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), started: strings(&["necessary", "analytics"]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
         ("basic, ads added once gtag runs", &basic, na, nad, true, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["advertising"]), configure: strings(&["AW-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), configure: strings(&["AW-1"]), ..Plan::default() }),
         ("basic, same state again", &basic, nad, nad, true, true,
             Plan { disable: off(&[("G-1", false), ("AW-1", false)]), ..Plan::default() }),
         ("basic, analytics granted again after a withdrawal", &basic, n, na, true, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), started: strings(&["analytics"]), configure: strings(&["G-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), configure: strings(&["G-1"]), ..Plan::default() }),
         ("basic, withdrawal erases cookies", &basic, nad, n, true, true,
             Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), ..Plan::default() }),
         ("basic, withdrawal reloads when asked", &basic_reload, nad, n, true, true,
@@ -410,32 +405,32 @@ fn plan_table() {
         ("basic, withdrawal without gtag.js (gated scripts ran) also reloads", &basic_reload, nad, n, false, true,
             Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), reload: true, ..Plan::default() }),
         ("basic, nothing withdrawn: no reload", &basic_reload, na, nad, true, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["advertising"]), configure: strings(&["AW-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), configure: strings(&["AW-1"]), ..Plan::default() }),
         ("ads only, grant", &ads_only, n, nd, false, true,
-            Plan { disable: off(&[("AW-1", false)]), started: strings(&["advertising"]), load_gtag: true, configure: strings(&["AW-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("AW-1", false)]), load_gtag: true, configure: strings(&["AW-1"]), ..Plan::default() }),
         ("ads only, analytics grant loads nothing", &ads_only, n, na, false, true,
-            Plan { disable: off(&[("AW-1", true)]), started: strings(&["analytics"]), ..Plan::default() }),
+            Plan { disable: off(&[("AW-1", true)]), ..Plan::default() }),
         ("no ids, accept all", &no_ids, n, nad, false, true,
-            Plan { started: strings(&["analytics", "advertising"]), ..Plan::default() }),
+            Plan::default()),
         ("advanced, page start", &advanced, &[], n, false, true,
-            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), started: strings(&["necessary"]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
         ("advanced, analytics granted later", &advanced, n, na, true, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), started: strings(&["analytics"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), ..Plan::default() }),
         ("advanced, stored grant at page start", &advanced, &[], nad, false, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["necessary", "analytics", "advertising"]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), load_gtag: true, configure: strings(&["G-1", "AW-1"]), ..Plan::default() }),
         ("advanced, ads granted later", &advanced, na, nad, true, true,
-            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), started: strings(&["advertising"]), configure: strings(&["AW-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", false)]), configure: strings(&["AW-1"]), ..Plan::default() }),
         ("advanced, withdrawal", &advanced, nad, n, true, true,
             Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), ..Plan::default() }),
         ("advanced ads only, page start", &ads_only_advanced, &[], n, false, true,
-            Plan { disable: off(&[("AW-1", true)]), started: strings(&["necessary"]), load_gtag: true, ..Plan::default() }),
+            Plan { disable: off(&[("AW-1", true)]), load_gtag: true, ..Plan::default() }),
         // A sensitive page or a broken configuration: no Google tag, not even in advanced mode.
         ("advanced, sensitive page", &advanced, &[], n, false, false,
-            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), started: strings(&["necessary"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), ..Plan::default() }),
         ("advanced ads only, sensitive page", &ads_only_advanced, &[], n, false, false,
-            Plan { disable: off(&[("AW-1", true)]), started: strings(&["necessary"]), ..Plan::default() }),
+            Plan { disable: off(&[("AW-1", true)]), ..Plan::default() }),
         ("basic, broken configuration", &basic, &[], n, false, false,
-            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), started: strings(&["necessary"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), ..Plan::default() }),
         ("advanced, withdrawal on a sensitive page", &advanced, nad, n, true, false,
             Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), ..Plan::default() }),
     ];
