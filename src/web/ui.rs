@@ -164,20 +164,23 @@ impl Ui<'_> {
 
     /// Renders the notice into every `[data-consent-gate="notice"]` container.
     pub fn notice(&self, sections: &[Section], signal_lines: [Text; 2]) {
-        for container in all(self.doc, "[data-consent-gate=\"notice\"]") {
+        for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().enumerate() {
             let Some(root) = el(self.doc, "div", "cg-root cg-notice") else { continue };
             attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", "notice")]);
             super::bridge::own(&root);
+            // Ids stay unique when a page has two notice containers: section ids (link targets)
+            // go on the first only, and each container's switches get their own prefix.
+            let prefix = if i == 0 { "cg-n".to_owned() } else { crate::core::text::concat(&["cg-n", &crate::core::text::uint(i as u64)]) };
             for s in sections {
                 let Some(sec) = child(self.doc, &root, "section", "cg-section", "") else { continue };
-                if let Some(id) = &s.id {
+                if let (Some(id), 0) = (&s.id, i) {
                     attrs(&sec, &[("id", id)]);
                 }
                 if !s.heading.is_empty() {
                     child(self.doc, &sec, "h2", "", s.heading.get(&self.texts.lang));
                 }
                 for b in &s.blocks {
-                    self.block(&sec, b, signal_lines);
+                    self.block(&sec, b, signal_lines, &prefix);
                 }
             }
             container.set_text_content(None);
@@ -185,7 +188,7 @@ impl Ui<'_> {
         }
     }
 
-    fn block(&self, parent: &Node, b: &Block, signal_lines: [Text; 2]) {
+    fn block(&self, parent: &Node, b: &Block, signal_lines: [Text; 2], prefix: &str) {
         match b {
             Block::Paragraph(runs) => {
                 if let Some(p) = child(self.doc, parent, "p", "", "") {
@@ -206,7 +209,7 @@ impl Ui<'_> {
             }
             Block::Controls => {
                 if let Some(div) = child(self.doc, parent, "div", "cg-controls", "") {
-                    self.controls(&div, &div, "cg-n");
+                    self.controls(&div, &div, prefix);
                 }
             }
             Block::Signals => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { rmSync } from 'node:fs';
 import { ARGS, EXECUTABLE, closeBrowser, demoServer, dntProfile, interceptGoogle, openPage, ready, screenshot, settle } from './harness.mjs';
-import { active, looks, serveConfig, servePage, tabUntil, testPage } from './ui-helpers.mjs';
+import { active, axe, looks, serveConfig, servePage, tabUntil, testPage } from './ui-helpers.mjs';
 
 let server;
 before(async () => {
@@ -367,6 +367,28 @@ describe('notice page', () => {
     assert.match(await page.evaluate(() => localStorage.getItem('consent-gate')), /analytics:0u/);
     await context.close();
   });
+});
+
+test('two notice containers on one page: every id stays unique, both sets of switches work, axe passes', async () => {
+  const o = await openPage();
+  const html = testPage('en').replace('</main>', '<div data-consent-gate="notice"></div><div data-consent-gate="notice"></div></main>');
+  await servePage(o.context, server.url + '/t/two.html', html);
+  await o.page.goto(server.url + '/t/two.html');
+  await ready(o.page);
+  await o.page.locator('.cg-notice').nth(1).waitFor();
+  const dupes = await o.page.evaluate(() => {
+    const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+    return ids.filter((id, i) => ids.indexOf(id) !== i);
+  });
+  assert.deepEqual(dupes, [], 'duplicate ids');
+  // The second container's switch is labelled by its own heading and acts.
+  const second = o.page.locator('.cg-notice').nth(1).getByRole('switch', { name: 'Analytics' });
+  await second.click();
+  await o.page.locator('.cg-notice').nth(1).locator('[data-cg="save"]').click();
+  await o.page.waitForFunction(() => ConsentGate.getConsent().categories.analytics === true);
+  assert.equal(await o.page.locator('.cg-notice').first().getByRole('switch', { name: 'Analytics' }).getAttribute('aria-checked'), 'true', 'the first set follows');
+  assert.deepEqual((await axe(o.page)).filter((v) => v.startsWith('duplicate-id') || v.startsWith('aria-valid-attr-value')), []);
+  await o.context.close();
 });
 
 describe('languages', () => {
