@@ -81,7 +81,8 @@ fn expiry(name: &str, domain: Option<&str>, path: &str, secure: bool) -> String 
 /// Every assignment that expires cookie `name` wherever a page at `host` and `path` can see it:
 /// host-only and on each parent domain, on `/` and on each parent folder of `path` (with and
 /// without the trailing slash, since the two are different cookie paths). On https each is
-/// `Secure`: `__Secure-` and `__Host-` names are refused without it.
+/// `Secure` (`__Secure-` and `__Host-` names are refused without it) and is repeated
+/// `Partitioned`, the only way to reach a partitioned (CHIPS) copy.
 pub fn expire(name: &str, host: &str, path: &str, https: bool) -> Vec<String> {
     let domains = cookie_domains(host);
     let mut out = vec![];
@@ -90,6 +91,10 @@ pub fn expire(name: &str, host: &str, path: &str, https: bool) -> Vec<String> {
         for d in &domains {
             out.push(expiry(name, Some(d), &p, https));
         }
+    }
+    if https {
+        let partitioned: Vec<String> = out.iter().map(|a| concat(&[a, "; Partitioned"])).collect();
+        out.extend(partitioned);
     }
     out
 }

@@ -1,7 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off } from './bridge.js';
+import { on, off, d } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults };
@@ -13,8 +13,8 @@ const queue = [];
 
 function domReady() {
   return new Promise((resolve) => {
-    if (document.readyState != 'loading') resolve();
-    else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
+    if (d.readyState != 'loading') resolve();
+    else d.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
   });
 }
 
@@ -41,7 +41,7 @@ function failClosed(reason, privacyUrl) {
       (/Content.Security|CSP|unsafe-eval/i.test(reason) ? " The Content-Security-Policy's script-src needs 'wasm-unsafe-eval'." : ''),
   );
   for (const [, , , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
-  document.addEventListener('click', (ev) => {
+  d.addEventListener('click', (ev) => {
     const opener = ev.target && ev.target.closest && ev.target.closest('[data-consent-gate="preferences"]');
     if (opener && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
   });
@@ -79,7 +79,7 @@ export function init(config, options) {
       failClosed(loadError && loadError.message ? loadError.message : String(loadError), privacyUrl);
       throw new Error('consent-gate: the WebAssembly module could not load');
     }
-    const region = o.region || document.documentElement.getAttribute('data-consent-region') || undefined;
+    const region = o.region || d.documentElement.getAttribute('data-consent-region') || undefined;
     try {
       return wasm.start(cfg, fetchError, region);
     } catch (problems) {

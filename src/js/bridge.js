@@ -1,7 +1,40 @@
 // The small JavaScript the wasm imports: what Rust cannot express (the `arguments` object that
 // gtag needs), or only at a larger size (callbacks, script chains, observers).
 const w = window;
-const d = document;
+
+/**
+ * `target` seen only through its prototypes. Page markup can shadow a document's own properties
+ * by name (`<img name="cookie">`, `<form name="getElementById">`: "DOM clobbering"), and an HTML
+ * injection could so blind or stop consent-gate; the prototypes' methods and accessors it cannot
+ * touch.
+ */
+function shield(target) {
+  const find = (k) => {
+    for (let p = Object.getPrototypeOf(target); p; p = Object.getPrototypeOf(p)) {
+      const x = Object.getOwnPropertyDescriptor(p, k);
+      if (x) return x;
+    }
+  };
+  return new Proxy(target, {
+    get(t, k) {
+      const x = find(k);
+      return !x ? undefined : x.get ? x.get.call(t) : typeof x.value == 'function' ? x.value.bind(t) : x.value;
+    },
+    set(t, k, v) {
+      const x = find(k);
+      if (x && x.set) x.set.call(t, v);
+      return true;
+    },
+  });
+}
+
+/** The document, shielded from clobbering: every use of the document goes through it. */
+export const d = shield(document);
+
+/** The shielded document, for the wasm. */
+export function doc() {
+  return d;
+}
 
 let pushFailed = 0;
 
@@ -65,18 +98,27 @@ export function off(name, f) {
 let granted = [];
 let nonce = '';
 let texts = null;
+let sensitive = false;
 let observer = null;
 let chain = Promise.resolve();
+// Iframes loaded so far: a frame, unlike a script, can be unloaded again.
+const frames = new Set();
 
 /**
  * Activates gated scripts and iframes of the `allowed` categories, in document order, and keeps
- * doing so for elements added later. Iframes of other categories get a placeholder.
- * `placeholder` is [notice text with {name}, load button text, preferences button text].
+ * doing so for elements added later. Iframes of other categories get a placeholder; loaded ones
+ * that are no longer allowed are unloaded. On a `sensitivePage` nothing loads, not even by the
+ * placeholder's button. `placeholder` is [notice text with {name}, load button text, preferences
+ * button text, language].
  */
-export function gate(allowed, scriptNonce, placeholder) {
-  granted = allowed;
+export function gate(categories, scriptNonce, placeholder, sensitivePage) {
+  granted = categories;
   nonce = scriptNonce || '';
   texts = placeholder;
+  sensitive = sensitivePage;
+  for (const f of frames) {
+    if (sensitive || (!f.cgByVisitor && !allowed(f))) unloadFrame(f);
+  }
   scan();
   if (!observer && w.MutationObserver) {
     observer = new MutationObserver(scan);
@@ -87,7 +129,11 @@ export function gate(allowed, scriptNonce, placeholder) {
 // With a nonce configured, only elements that carry it themselves are the site's own: an HTML
 // injection cannot know it, so it cannot have its markup run under the nonce. (`el.nonce`, not
 // the attribute, which browsers hide.)
-const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && (!nonce || el.nonce === nonce);
+// As the browser's own nonce check does, an element with `<script` or `<style` in an attribute is
+// not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
+// the site's own nonced tag.
+const hijacked = (el) => [...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value));
+const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && (!nonce || (el.nonce === nonce && !hijacked(el)));
 
 function scan() {
   for (const el of d.querySelectorAll('script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]')) {
@@ -99,6 +145,8 @@ function scan() {
         loadFrame(el);
       } else if (!el.cgHolder) {
         placehold(el);
+      } else {
+        el.cgHolder.cgLoad.hidden = sensitive;
       }
     } catch (e) {
       // One broken element (an unparsable data-src) must not stop the others.
@@ -152,12 +200,22 @@ function insertScript(old, done) {
   }
 }
 
-function loadFrame(f) {
-  f.src = f.getAttribute('data-src');
+function loadFrame(f, byVisitor) {
+  f.cgSrc = f.getAttribute('data-src');
+  f.cgByVisitor = byVisitor;
+  f.src = f.cgSrc;
   f.removeAttribute('data-src');
   f.hidden = false;
   if (f.cgHolder) f.cgHolder.remove();
   f.cgHolder = null;
+  frames.add(f);
+}
+
+function unloadFrame(f) {
+  frames.delete(f);
+  f.setAttribute('data-src', f.cgSrc);
+  f.src = 'about:blank';
+  placehold(f);
 }
 
 function placehold(f) {
@@ -168,7 +226,10 @@ function placehold(f) {
   const p = d.createElement('p');
   p.textContent = texts[0].replace('{name}', f.getAttribute('data-consent-name') || f.getAttribute('title') || new URL(f.getAttribute('data-src'), d.baseURI).host);
   const load = button(texts[1]);
-  load.onclick = () => loadFrame(f);
+  // The visitor's own click loads this one embed, except on a sensitive page.
+  load.onclick = () => sensitive || loadFrame(f, 1);
+  load.hidden = sensitive;
+  box.cgLoad = load;
   const prefs = button(texts[2]);
   prefs.setAttribute('data-consent-gate', 'preferences');
   box.append(p, load, prefs);
@@ -216,6 +277,11 @@ export function watchNavigation(f) {
 export function watchStorage(f) {
   w.addEventListener('storage', (e) => (e.key == null || e.key == 'consent-gate') && f());
   w.addEventListener('pageshow', (e) => e.persisted && f());
+  // A decision shared through `cookie.domain` may come from another subdomain, which fires no
+  // storage event here: look again whenever the tab is shown, and on every cookie change where
+  // the Cookie Store API tells of them.
+  d.addEventListener('visibilitychange', () => d.visibilityState == 'visible' && f());
+  if (w.cookieStore) cookieStore.addEventListener('change', () => f());
 }
 
 // ---- what the SDK made: page markup copying our attributes is not ours ----
@@ -250,7 +316,7 @@ export function openModal(dialog, opener) {
 // scroll-padding when the element is already inside the viewport, so scroll it above the banner.
 // (A modal dialog is above the banner.)
 d.addEventListener('focusin', (e) => {
-  const b = d.getElementById('cg-banner');
+  const b = [...d.querySelectorAll('#cg-banner')].find(owns);
   const gap = b && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - b.getBoundingClientRect().top + 8;
   if (gap > 0) scrollBy(0, gap);
 });
@@ -314,7 +380,8 @@ export function logDrop() {
 }
 
 function logSend(url, body) {
-  fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }).then(
+  // No Referer: on a sensitive page the URL itself names it.
+  fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
     (r) => {
       if (!r.ok) return;
       const q = logQueue();

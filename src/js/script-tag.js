@@ -2,10 +2,10 @@
 // It runs synchronously in <head>: Consent Mode defaults first, then it loads the wasm and
 // stylesheet from next to itself and starts once the configuration has arrived.
 import * as api from './api.js';
+import { d } from './bridge.js';
 
 (function () {
   const w = window;
-  const d = document;
   const me = d.currentScript;
   if (w.ConsentGate) {
     console.warn('consent-gate: the script is included twice; the second copy does nothing');

@@ -69,6 +69,8 @@ struct Outcome {
     debug: bool,
     /// Cookie name patterns to erase.
     erase: Vec<String>,
+    /// Whether this is a sensitive page.
+    sensitive: bool,
 }
 
 impl App {
@@ -107,6 +109,7 @@ impl App {
             debug: self.config.debug,
             plan,
             erase,
+            sensitive: self.sensitive,
         }
     }
 
@@ -223,7 +226,7 @@ fn carry_out(o: Outcome) {
     if !o.erase.is_empty() {
         erase_cookies(&o.erase);
     }
-    let _ = bridge::gate(&strings(&o.allowed), &o.nonce, &o.placeholder);
+    let _ = bridge::gate(&strings(&o.allowed), &o.nonce, &o.placeholder, o.sensitive);
     if let Some(doc) = document() {
         ui::sync_switches(&doc, &o.rows);
         if !o.banner {

@@ -16,9 +16,12 @@ extern "C" {
     /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent.
     #[wasm_bindgen(catch)]
     pub fn emit(name: &str, detail: &JsValue) -> Result<(), JsValue>;
-    /// Activates gated scripts and iframes of the allowed categories.
+    /// Activates gated scripts and iframes of the allowed categories (none on a sensitive page).
     #[wasm_bindgen(catch)]
-    pub fn gate(allowed: &Array, nonce: &str, placeholder: &Array) -> Result<(), JsValue>;
+    pub fn gate(allowed: &Array, nonce: &str, placeholder: &Array, sensitive: bool) -> Result<(), JsValue>;
+    /// The page's document, seen only through its prototypes (page markup cannot shadow them).
+    #[wasm_bindgen]
+    pub fn doc() -> web_sys::Document;
     /// Calls `f` after every history change.
     #[wasm_bindgen(catch, js_name = watchNavigation)]
     pub fn watch_navigation(f: &Closure<dyn FnMut()>) -> Result<(), JsValue>;

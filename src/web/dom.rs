@@ -1,11 +1,12 @@
-//! The one place that builds DOM nodes. Texts are always set as text, never parsed as HTML.
+//! Small DOM builders for the interface. Texts are always set as text, never parsed as HTML.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
-/// The page's document. consent-gate only runs in a window, where this always exists.
+/// The page's document, shielded from clobbering (`bridge.js`): markup such as
+/// `<img name="cookie">` cannot shadow what consent-gate reads and calls. Always there in a window.
 pub fn document() -> Option<Document> {
-    web_sys::window()?.document()
+    Some(super::bridge::doc())
 }
 
 /// A new element with a class (none when `class` is empty). `None` only if the tag is invalid,

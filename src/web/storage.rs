@@ -22,7 +22,7 @@ fn local() -> Option<web_sys::Storage> {
 }
 
 fn html_document() -> Option<HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+    super::dom::document()?.dyn_into::<HtmlDocument>().ok()
 }
 
 /// The browser refused access to a store (blocked storage, cookies off).

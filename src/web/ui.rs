@@ -44,8 +44,10 @@ impl Ui<'_> {
 
     /// Shows the banner (once).
     pub fn show_banner(&self) {
-        let (Some(body), None) = (self.doc.body(), self.doc.get_element_by_id(BANNER_ID)) else { return };
+        // Ours is looked up by reference: page markup with the same id must not keep it away.
+        let (Some(body), None) = (self.doc.body(), banner()) else { return };
         let Some(b) = self.root("section", "cg-root cg-banner", BANNER_ID) else { return };
+        BANNER.with(|cell| *cell.borrow_mut() = Some(b.clone()));
         attrs(&b, &[("aria-labelledby", "cg-banner-title"), ("data-cg-scope", "banner")]);
         super::bridge::own(&b);
         if let Some(h) = child(self.doc, &b, "h2", "cg-title", self.t(Text::BannerTitle)) {
@@ -238,6 +240,12 @@ impl Ui<'_> {
 
 thread_local! {
     static DIALOG: std::cell::RefCell<Option<HtmlDialogElement>> = const { std::cell::RefCell::new(None) };
+    static BANNER: std::cell::RefCell<Option<Element>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The banner, while it is shown.
+fn banner() -> Option<Element> {
+    BANNER.with(|cell| cell.borrow().clone())
 }
 
 /// The preferences dialog, once built.
@@ -247,7 +255,7 @@ pub fn dialog() -> Option<HtmlDialogElement> {
 
 /// Removes the banner.
 pub fn hide_banner(doc: &Document) {
-    if let Some(b) = doc.get_element_by_id(BANNER_ID) {
+    if let Some(b) = BANNER.with(|cell| cell.borrow_mut().take()) {
         b.remove();
     }
     if let Some(html) = doc.document_element() {

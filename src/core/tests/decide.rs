@@ -647,9 +647,10 @@ fn cookie_paths_cover_every_folder_that_can_hold_a_visible_cookie() {
 #[test]
 fn expiry_reaches_the_host_every_parent_domain_and_folder() {
     let all = expire("_ga", "www.example.test", "/a/b", true);
-    assert_eq!(all.len(), 4 * 3);
+    assert_eq!(all.len(), 4 * 3 * 2);
     for want in [
         "_ga=; Max-Age=0; Path=/; Secure",
+        "_ga=; Max-Age=0; Path=/; Domain=example.test; Secure; Partitioned",
         "_ga=; Max-Age=0; Path=/; Domain=example.test; Secure",
         "_ga=; Max-Age=0; Path=/a/; Domain=www.example.test; Secure",
         "_ga=; Max-Age=0; Path=/a/b; Secure",
