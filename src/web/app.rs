@@ -362,7 +362,7 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     let banner = outcome.banner;
     let view = outcome.view.clone();
     carry_out(outcome);
-    render(banner);
+    render(banner, true);
     listen();
     with_app(|app| {
         if app.config_ok {
@@ -387,7 +387,8 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     }
 }
 
-fn render(banner: bool) {
+/// Draws the banner (when `banner`) and, at start (`notice`), the notice into its containers.
+fn render(banner: bool, notice: bool) {
     let Some(doc) = document() else { return };
     with_app(|app| {
         let rows = view::rows(&app.config, &app.texts, &app.effective);
@@ -395,7 +396,9 @@ fn render(banner: bool) {
         if banner {
             ui.show_banner();
         }
-        ui.notice(&app.config.notice, view::signal_lines(&app.config, app.signals));
+        if notice {
+            ui.notice(&app.config.notice, view::signal_lines(&app.config, app.signals));
+        }
     });
 }
 
@@ -434,8 +437,9 @@ fn on_stored_change() {
     if let Some(o) = outcome {
         let banner = o.banner;
         carry_out(o);
+        // The decision was withdrawn elsewhere (storage cleared, or expired): ask again.
         if banner {
-            render(true);
+            render(true, false);
         }
     }
 }
