@@ -38,28 +38,38 @@ const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
 need(wasmOpt, 'wasm-opt from the npm package "binaryen"');
 need(join(root, 'node_modules', 'esbuild'), 'the npm package "esbuild"');
 
-// 1. One cargo build. With nightly and rust-src (setup.sh adds it), std is rebuilt with
-// panic=immediate-abort: no panic message formatting is left in the wasm (about -6 KB brotli).
-// Stable builds the same code, larger; the size budget is set for the nightly build.
-function nightlyReady() {
+// 1. One cargo build, with the dated nightly named in rust-nightly.txt (setup.sh installs it with
+// rust-src): std is rebuilt with panic=immediate-abort, so no panic message formatting is left in
+// the wasm (about -6 KB brotli). No fallback: the size budget is set for this toolchain. Stable
+// builds the same code, larger, only when asked for with CONSENT_GATE_STABLE=1.
+const nightly = readFileSync(join(root, 'rust-nightly.txt'), 'utf8').trim();
+function toolchainVersion(toolchain) {
+  // RUSTUP_AUTO_INSTALL=0: asking must not install a toolchain without rust-src.
+  const quiet = { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, RUSTUP_AUTO_INSTALL: '0' } };
   try {
-    const sysroot = execFileSync('rustc', ['+nightly', '--print', 'sysroot'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return existsSync(join(sysroot, 'lib', 'rustlib', 'src', 'rust', 'library', 'std'));
+    const version = execFileSync('rustc', [`+${toolchain}`, '--version'], quiet).trim();
+    const sysroot = execFileSync('rustc', [`+${toolchain}`, '--print', 'sysroot'], quiet).trim();
+    return existsSync(join(sysroot, 'lib', 'rustlib', 'src', 'rust', 'library', 'std')) ? version : null;
   } catch {
-    return false;
+    return null;
   }
 }
-const nightly = process.env.CONSENT_GATE_STABLE ? false : nightlyReady();
 let wasmIn;
-if (nightly) {
-  run('cargo', ['+nightly', 'build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '-Zbuild-std=std,panic_abort', '--target-dir', join(root, 'target', 'nightly')], {
+if (process.env.CONSENT_GATE_STABLE) {
+  console.warn('build: CONSENT_GATE_STABLE is set: building on the default toolchain without build-std (larger: the size budget assumes ' + nightly + ').');
+  run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown']);
+  wasmIn = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
+} else {
+  const version = toolchainVersion(nightly);
+  if (!version) {
+    console.error(`build: the Rust toolchain ${nightly} with rust-src is missing (rust-nightly.txt pins it). Run "bash scripts/setup.sh": it installs it.`);
+    process.exit(1);
+  }
+  console.log(`build: toolchain ${nightly} (${version})`);
+  run('cargo', [`+${nightly}`, 'build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '-Zbuild-std=std,panic_abort', '--target-dir', join(root, 'target', 'nightly')], {
     env: { ...process.env, RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort' },
   });
   wasmIn = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
-} else {
-  console.warn('build: nightly Rust with rust-src is not available; building on stable (larger: the size budget assumes nightly).');
-  run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown']);
-  wasmIn = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
 }
 // 2. JS glue (web target: an ES module; the classic script bundles it).
 rmSync(bindgen, { recursive: true, force: true });
