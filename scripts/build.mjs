@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { shortenImports } from './shorten-imports.mjs';
+import { shortenExports, shortenImports } from './shorten-imports.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Built next door and swapped in at the end, so that pkg/ is never half-written.
@@ -82,8 +82,9 @@ run('wasm-bindgen', [
   const glueFile = join(bindgen, 'consent_gate.js');
   const wasmFile = join(bindgen, 'consent_gate_bg.wasm');
   const short = shortenImports(readFileSync(wasmFile), readFileSync(glueFile, 'utf8'), './consent_gate_bg.js');
-  writeFileSync(wasmFile, short.wasm);
-  writeFileSync(glueFile, short.glue);
+  const shorter = shortenExports(short.wasm, short.glue);
+  writeFileSync(wasmFile, shorter.wasm);
+  writeFileSync(glueFile, shorter.glue);
 }
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
