@@ -40,8 +40,10 @@ need(join(root, 'node_modules', 'esbuild'), 'the npm package "esbuild"');
 
 // 1. One cargo build, with the dated nightly named in rust-nightly.txt (setup.sh installs it with
 // rust-src): std is rebuilt with panic=immediate-abort, so no panic message formatting is left in
-// the wasm (about -6 KB brotli). No fallback: the size budget is set for this toolchain. Stable
-// builds the same code, larger, only when asked for with CONSENT_GATE_STABLE=1.
+// the wasm (about -6 KB brotli), and -Zlocation-detail=none drops the source paths that
+// #[track_caller] code still carried (never shown: nothing prints a panic location).
+// No fallback: the size budget is set for this toolchain. Stable builds the same code, larger,
+// only when asked for with CONSENT_GATE_STABLE=1.
 const nightly = readFileSync(join(root, 'rust-nightly.txt'), 'utf8').trim();
 function toolchainVersion(toolchain) {
   // RUSTUP_AUTO_INSTALL=0: asking must not install a toolchain without rust-src.
@@ -67,7 +69,7 @@ if (process.env.CONSENT_GATE_STABLE) {
   }
   console.log(`build: toolchain ${nightly} (${version})`);
   run('cargo', [`+${nightly}`, 'build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '-Zbuild-std=std,panic_abort', '--target-dir', join(root, 'target', 'nightly')], {
-    env: { ...process.env, RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort' },
+    env: { ...process.env, RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none' },
   });
   wasmIn = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
 }
