@@ -526,21 +526,23 @@ impl Reader {
         }
     }
 
-    fn choice<J: JsonLike, T: Copy>(&mut self, parent: &J, path: &str, name: &str, options: &[(&str, T)], default: T) -> T {
-        let Some(v) = parent.field(name) else { return default };
+    /// The index of the member's value in `names`; 0 (the default) when absent or not one of
+    /// them. Not generic over the result type: one copy for every enum it reads.
+    fn choice<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, names: &[&str]) -> usize {
+        let Some(v) = parent.field(name) else { return 0 };
         if let Some(s) = v.as_str() {
-            if let Some((_, t)) = options.iter().find(|(k, _)| *k == s) {
-                return *t;
+            if let Some(i) = names.iter().position(|k| *k == s) {
+                return i;
             }
         }
         let mut expected = String::from("one of");
-        for (i, (k, _)) in options.iter().enumerate() {
+        for (i, k) in names.iter().enumerate() {
             expected.push_str(if i == 0 { " \"" } else { ", \"" });
             expected.push_str(k);
             expected.push('"');
         }
         self.wrong(&join(path, name), &expected, &v);
-        default
+        0
     }
 
     /// A string or an array of strings, each accepted by `valid` (described by `expected`).
@@ -619,13 +621,8 @@ impl Reader {
         if let Some(v) = root.field("googleAds") {
             c.google.ads_ids = self.strings(&v, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"));
         }
-        c.google.mode = self.choice(
-            root,
-            root_path,
-            "consentMode",
-            &[("basic", ConsentModeKind::Basic), ("advanced", ConsentModeKind::Advanced)],
-            ConsentModeKind::Basic,
-        );
+        c.google.mode =
+            [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, root_path, "consentMode", &["basic", "advanced"])];
         c.google.wait_for_update = self.whole(root, root_path, "waitForUpdate", 10_000, 500);
         c.google.url_passthrough = self.boolean(root, root_path, "urlPassthrough", false);
         c.google.ads_data_redaction = self.boolean(root, root_path, "adsDataRedaction", true);
@@ -634,9 +631,8 @@ impl Reader {
         }
         if let Some(v) = root.field("signals") {
             if self.object(&v, "signals", &["dnt", "gpc", "choiceOverridesGpc"]) {
-                c.signals.dnt = self.choice(&v, "signals", "dnt", &[("log", DntPolicy::Log), ("honor", DntPolicy::Honor)], DntPolicy::Log);
-                c.signals.gpc =
-                    self.choice(&v, "signals", "gpc", &[("honor", GpcPolicy::Honor), ("log", GpcPolicy::Log)], GpcPolicy::Honor);
+                c.signals.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(&v, "signals", "dnt", &["log", "honor"])];
+                c.signals.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(&v, "signals", "gpc", &["honor", "log"])];
                 c.signals.choice_overrides_gpc = self.boolean(&v, "signals", "choiceOverridesGpc", false);
             }
         }
@@ -835,13 +831,7 @@ impl Reader {
                 _ => self.wrong("cookie.domain", "a domain name like \"example.org\"", &d),
             }
         }
-        c.same_site = self.choice(
-            v,
-            "cookie",
-            "sameSite",
-            &[("Lax", SameSite::Lax), ("Strict", SameSite::Strict), ("None", SameSite::None)],
-            SameSite::Lax,
-        );
+        c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None][self.choice(v, "cookie", "sameSite", &["Lax", "Strict", "None"])];
         if let Some(s) = v.field("secure") {
             match s.as_bool() {
                 Some(b) => c.secure = Some(b),
