@@ -547,9 +547,10 @@ impl Reader {
 
     /// A string or an array of strings, each accepted by `valid` (described by `expected`).
     fn strings<J: JsonLike>(&mut self, v: &J, path: &str, expected: &str, valid: fn(&str) -> bool) -> Vec<String> {
-        let items: Vec<(String, J)> = match v.as_array() {
-            Some(items) => items.into_iter().enumerate().map(|(i, x)| (index(path, i), x)).collect(),
-            None if v.as_str().is_some() => vec![(path.to_owned(), v.clone())],
+        let array = v.as_array();
+        let items = match &array {
+            Some(items) => items.as_slice(),
+            None if v.as_str().is_some() => core::slice::from_ref(v),
             None => {
                 let e = concat(&[expected, " or an array of them"]);
                 self.wrong(path, &e, v);
@@ -557,10 +558,12 @@ impl Reader {
             }
         };
         let mut out = vec![];
-        for (p, x) in items {
+        for (i, x) in items.iter().enumerate() {
             match x.as_str() {
                 Some(s) if valid(&s) => out.push(s),
-                _ => self.wrong(&p, expected, &x),
+                // An element's path only when there is a problem to report.
+                _ if array.is_some() => self.wrong(&index(path, i), expected, x),
+                _ => self.wrong(path, expected, x),
             }
         }
         out
