@@ -576,9 +576,10 @@ impl Reader {
         if v.is_object() {
             let mut out = vec![];
             for k in v.keys() {
-                let p = join(path, &k);
-                if let Some(s) = v.field(&k).and_then(|x| self.string(&x, &p)) {
-                    out.push((super::i18n::primary_subtag(&k), s));
+                let Some(x) = v.field(&k) else { continue };
+                match x.as_str() {
+                    Some(s) => out.push((super::i18n::primary_subtag(&k), s)),
+                    None => self.wrong(&join(path, &k), "a string", &x),
                 }
             }
             return Localized(out);
@@ -795,15 +796,14 @@ impl Reader {
                     self.wrong(&dpath, "an object", &d);
                 } else {
                     for k in d.keys() {
-                        let kp = join(&dpath, &k);
                         if !categories.iter().any(|c| c.id == k) {
-                            self.error(&kp, "the id of a configured category", &concat(&["\"", &k, "\""]));
+                            self.error(&join(&dpath, &k), "the id of a configured category", &concat(&["\"", &k, "\""]));
                             continue;
                         }
                         if let Some(x) = d.field(&k) {
                             match x.as_bool() {
                                 Some(b) => defaults.push((k, b)),
-                                None => self.wrong(&kp, "true or false", &x),
+                                None => self.wrong(&join(&dpath, &k), "true or false", &x),
                             }
                         }
                     }
@@ -858,13 +858,14 @@ impl Reader {
             }
             let mut overrides = vec![];
             for key in set.keys() {
-                let kp = join(&path, &key);
                 let Some(t) = Text::from_key(&key) else {
-                    self.warn(&kp, "unknown text name, ignored (is it misspelt?)");
+                    self.warn(&join(&path, &key), "unknown text name, ignored (is it misspelt?)");
                     continue;
                 };
-                if let Some(s) = set.field(&key).and_then(|x| self.string(&x, &kp)) {
-                    overrides.push((t, s));
+                let Some(x) = set.field(&key) else { continue };
+                match x.as_str() {
+                    Some(s) => overrides.push((t, s)),
+                    None => self.wrong(&join(&path, &key), "a string", &x),
                 }
             }
             let code = super::i18n::primary_subtag(&lang);
