@@ -73,6 +73,28 @@ if (process.env.CONSENT_GATE_STABLE) {
   });
   wasmIn = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
 }
+// Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
+// always passes init an object, and every string goes in with wasm-bindgen's realloc. Each
+// replacement must match exactly once, so a different wasm-bindgen output stops the build.
+function trimGlue(glue) {
+  const cuts = [
+    [
+      /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
+      '\n    ({module_or_path} = module_or_path);\n',
+    ],
+    [/\n    if \(realloc === undefined\) \{\n(        .*\n){5}    \}\n/g, '\n'],
+  ];
+  for (const [re, to] of cuts) {
+    const n = (glue.match(re) || []).length;
+    if (n !== 1) {
+      console.error(`build: the wasm-bindgen glue changed (${n} matches of ${re}): update trimGlue in scripts/build.mjs.`);
+      process.exit(1);
+    }
+    glue = glue.replace(re, to);
+  }
+  return glue;
+}
+
 // 2. JS glue (web target: an ES module; the classic script bundles it).
 rmSync(bindgen, { recursive: true, force: true });
 run('wasm-bindgen', [
@@ -86,7 +108,7 @@ run('wasm-bindgen', [
   const short = shortenImports(readFileSync(wasmFile), readFileSync(glueFile, 'utf8'), './consent_gate_bg.js');
   const shorter = shortenExports(short.wasm, short.glue);
   writeFileSync(wasmFile, shorter.wasm);
-  writeFileSync(glueFile, shorter.glue);
+  writeFileSync(glueFile, trimGlue(shorter.glue));
 }
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
