@@ -21,14 +21,16 @@ if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx w
   rustup target add wasm32-unknown-unknown || fail "rustup could not add wasm32-unknown-unknown: run 'rustup target add wasm32-unknown-unknown'."
 fi
 
-# The release build uses nightly's build-std (see scripts/build.mjs); it needs rust-src.
-if command -v rustup >/dev/null && rustup toolchain list | grep -q '^nightly'; then
-  if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
-    echo "setup: adding rust-src to the nightly toolchain"
-    rustup component add rust-src --toolchain nightly || echo "setup: could not add rust-src to nightly; the build will use stable and be larger"
-  fi
-else
-  echo "setup: no nightly toolchain; the build will use stable and be larger than the size budget allows ('rustup toolchain install nightly --component rust-src')"
+# The release build rebuilds std with one dated nightly (scripts/build.mjs): the name is in
+# rust-nightly.txt, the only place it is written. It needs rust-src; the wasm32 target is added too.
+NIGHTLY="$(tr -d '[:space:]' <rust-nightly.txt)"
+[ -n "$NIGHTLY" ] || fail "rust-nightly.txt is empty: it names the nightly toolchain of the release build."
+command -v rustup >/dev/null || fail "rustup is missing: the release build needs $NIGHTLY through rustup (https://rustup.rs)."
+if ! rustup component list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src' ||
+  ! rustup target list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "setup: installing the $NIGHTLY toolchain with rust-src and the wasm32 target (once)"
+  rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src --target wasm32-unknown-unknown ||
+    fail "rustup could not install $NIGHTLY: run 'rustup toolchain install $NIGHTLY --profile minimal --component rust-src --target wasm32-unknown-unknown'."
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$WASM_BINDGEN_VERSION" ]; then

@@ -1,7 +1,7 @@
-// Shortens the names of the wasm's imports from its JS glue. wasm-bindgen names each import
-// `__wbg_<name>_<16 hex digits>`; the hashes do not compress, so short names save about 1.8 KB
-// brotli (TOOLCHAIN.md). The wasm's import section and the glue's import object are rewritten
-// together; nothing else refers to these names.
+// Shortens the names between the wasm and its JS glue: imports and exports. wasm-bindgen names
+// each import `__wbg_<name>_<16 hex digits>`; the hashes do not compress, so short names save
+// about 1.8 KB brotli (TOOLCHAIN.md). The wasm's import section and the glue's import object are
+// rewritten together; nothing else refers to these names. Exports: see shortenExports.
 
 function readLeb(buf, pos) {
   let result = 0;
@@ -93,5 +93,52 @@ export function shortenImports(wasm, glue, module) {
   const key = JSON.stringify(module) + ': import0';
   if (!text.includes(key)) throw new Error('shorten-imports: the glue has no ' + key);
   text = text.replace(key, 'w: import0');
+  return { wasm: Buffer.concat(parts), glue: text, count: renames.size };
+}
+
+/** Renames the wasm's exports that the glue reads as `wasm.<name>` to one or two letters (the
+ * glue wraps every one of them, so no other code sees these names) and rewrites the glue to
+ * match. The closure shims' names carry two hashes each (over 200 bytes that do not compress).
+ * Returns the rewritten wasm (Buffer) and glue (string). */
+export function shortenExports(wasm, glue) {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const short = (i) => (i < letters.length ? letters[i] : letters[Math.floor(i / letters.length) - 1] + letters[i % letters.length]);
+  // The glue reaches the exports only through its `wasm` variable (`wasm = instance.exports`).
+  if (/\bwasm\[|exports\./.test(glue.replace('wasm = instance.exports;', ''))) {
+    throw new Error('shorten-exports: the glue reads the exports other than as wasm.<name>');
+  }
+  const used = (n) => new RegExp('\\bwasm\\.' + n.replace(/\$/g, '\\$') + '(?![\\w$])').test(glue);
+  let pos = 8;
+  const parts = [wasm.subarray(0, 8)];
+  const renames = new Map();
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const [size, body] = readLeb(wasm, pos + 1);
+    const end = body + size;
+    if (id !== 7) {
+      parts.push(wasm.subarray(pos, end));
+      pos = end;
+      continue;
+    }
+    let [count, p] = readLeb(wasm, body);
+    const out = [...leb(count)];
+    for (let i = 0; i < count; i++) {
+      const [field, p1] = readName(wasm, p);
+      const q = readLeb(wasm, p1 + 1)[1];
+      let newField = field;
+      if (used(field)) {
+        newField = short(renames.size);
+        renames.set(field, newField);
+      }
+      out.push(...name(newField), ...wasm.subarray(p1, q));
+      p = q;
+    }
+    parts.push(Buffer.from([7, ...leb(out.length), ...out]));
+    pos = end;
+  }
+  let text = glue;
+  for (const [from, to] of renames) {
+    text = text.replace(new RegExp('\\bwasm\\.' + from.replace(/\$/g, '\\$') + '(?![\\w$])', 'g'), 'wasm.' + to);
+  }
   return { wasm: Buffer.concat(parts), glue: text, count: renames.size };
 }

@@ -574,28 +574,31 @@ impl Reader {
         }
     }
 
-    fn choice<J: JsonLike, T: Copy>(&mut self, parent: &J, path: &str, name: &str, options: &[(&str, T)], default: T) -> T {
-        let Some(v) = parent.field(name) else { return default };
+    /// The index of the member's value in `names`; 0 (the default) when absent or not one of
+    /// them. Not generic over the result type: one copy for every enum it reads.
+    fn choice<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, names: &[&str]) -> usize {
+        let Some(v) = parent.field(name) else { return 0 };
         if let Some(s) = v.as_str() {
-            if let Some((_, t)) = options.iter().find(|(k, _)| *k == s) {
-                return *t;
+            if let Some(i) = names.iter().position(|k| *k == s) {
+                return i;
             }
         }
         let mut expected = String::from("one of");
-        for (i, (k, _)) in options.iter().enumerate() {
+        for (i, k) in names.iter().enumerate() {
             expected.push_str(if i == 0 { " \"" } else { ", \"" });
             expected.push_str(k);
             expected.push('"');
         }
         self.wrong(&join(path, name), &expected, &v);
-        default
+        0
     }
 
     /// A string or an array of strings, each accepted by `valid` (described by `expected`).
     fn strings<J: JsonLike>(&mut self, v: &J, path: &str, expected: &str, valid: fn(&str) -> bool) -> Vec<String> {
-        let items: Vec<(String, J)> = match v.as_array() {
-            Some(items) => items.into_iter().enumerate().map(|(i, x)| (index(path, i), x)).collect(),
-            None if v.as_str().is_some() => vec![(path.to_owned(), v.clone())],
+        let array = v.as_array();
+        let items = match &array {
+            Some(items) => items.as_slice(),
+            None if v.as_str().is_some() => core::slice::from_ref(v),
             None => {
                 let e = concat(&[expected, " or an array of them"]);
                 self.wrong(path, &e, v);
@@ -603,10 +606,12 @@ impl Reader {
             }
         };
         let mut out = vec![];
-        for (p, x) in items {
+        for (i, x) in items.iter().enumerate() {
             match x.as_str() {
                 Some(s) if valid(&s) => out.push(s),
-                _ => self.wrong(&p, expected, &x),
+                // An element's path only when there is a problem to report.
+                _ if array.is_some() => self.wrong(&index(path, i), expected, x),
+                _ => self.wrong(path, expected, x),
             }
         }
         out
@@ -619,9 +624,10 @@ impl Reader {
         if v.is_object() {
             let mut out = vec![];
             for k in v.keys() {
-                let p = join(path, &k);
-                if let Some(s) = v.field(&k).and_then(|x| self.string(&x, &p)) {
-                    out.push((super::i18n::primary_subtag(&k), s));
+                let Some(x) = v.field(&k) else { continue };
+                match x.as_str() {
+                    Some(s) => out.push((super::i18n::primary_subtag(&k), s)),
+                    None => self.wrong(&join(path, &k), "a string", &x),
                 }
             }
             return Localized(out);
@@ -667,13 +673,8 @@ impl Reader {
         if let Some(v) = root.field("googleAds") {
             c.google.ads_ids = self.strings(&v, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"));
         }
-        c.google.mode = self.choice(
-            root,
-            root_path,
-            "consentMode",
-            &[("basic", ConsentModeKind::Basic), ("advanced", ConsentModeKind::Advanced)],
-            ConsentModeKind::Basic,
-        );
+        c.google.mode =
+            [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, root_path, "consentMode", &["basic", "advanced"])];
         c.google.wait_for_update = self.whole(root, root_path, "waitForUpdate", 10_000, 500);
         c.google.url_passthrough = self.boolean(root, root_path, "urlPassthrough", false);
         c.google.ads_data_redaction = self.boolean(root, root_path, "adsDataRedaction", true);
@@ -682,9 +683,8 @@ impl Reader {
         }
         if let Some(v) = root.field("signals") {
             if self.object(&v, "signals", &["dnt", "gpc", "choiceOverridesGpc"]) {
-                c.signals.dnt = self.choice(&v, "signals", "dnt", &[("log", DntPolicy::Log), ("honor", DntPolicy::Honor)], DntPolicy::Log);
-                c.signals.gpc =
-                    self.choice(&v, "signals", "gpc", &[("honor", GpcPolicy::Honor), ("log", GpcPolicy::Log)], GpcPolicy::Honor);
+                c.signals.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(&v, "signals", "dnt", &["log", "honor"])];
+                c.signals.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(&v, "signals", "gpc", &["honor", "log"])];
                 c.signals.choice_overrides_gpc = self.boolean(&v, "signals", "choiceOverridesGpc", false);
             }
         }
@@ -845,15 +845,14 @@ impl Reader {
                     self.wrong(&dpath, "an object", &d);
                 } else {
                     for k in d.keys() {
-                        let kp = join(&dpath, &k);
                         if !categories.iter().any(|c| c.id == k) {
-                            self.error(&kp, "the id of a configured category", &concat(&["\"", &k, "\""]));
+                            self.error(&join(&dpath, &k), "the id of a configured category", &concat(&["\"", &k, "\""]));
                             continue;
                         }
                         if let Some(x) = d.field(&k) {
                             match x.as_bool() {
                                 Some(b) => defaults.push((k, b)),
-                                None => self.wrong(&kp, "true or false", &x),
+                                None => self.wrong(&join(&dpath, &k), "true or false", &x),
                             }
                         }
                     }
@@ -884,13 +883,7 @@ impl Reader {
                 _ => self.wrong("cookie.domain", "a domain name like \"example.org\"", &d),
             }
         }
-        c.same_site = self.choice(
-            v,
-            "cookie",
-            "sameSite",
-            &[("Lax", SameSite::Lax), ("Strict", SameSite::Strict), ("None", SameSite::None)],
-            SameSite::Lax,
-        );
+        c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None][self.choice(v, "cookie", "sameSite", &["Lax", "Strict", "None"])];
         if let Some(s) = v.field("secure") {
             match s.as_bool() {
                 Some(b) => c.secure = Some(b),
@@ -914,13 +907,14 @@ impl Reader {
             }
             let mut overrides = vec![];
             for key in set.keys() {
-                let kp = join(&path, &key);
                 let Some(t) = Text::from_key(&key) else {
-                    self.warn(&kp, "unknown text name, ignored (is it misspelt?)");
+                    self.warn(&join(&path, &key), "unknown text name, ignored (is it misspelt?)");
                     continue;
                 };
-                if let Some(s) = set.field(&key).and_then(|x| self.string(&x, &kp)) {
-                    overrides.push((t, s));
+                let Some(x) = set.field(&key) else { continue };
+                match x.as_str() {
+                    Some(s) => overrides.push((t, s)),
+                    None => self.wrong(&join(&path, &key), "a string", &x),
                 }
             }
             let code = super::i18n::primary_subtag(&lang);

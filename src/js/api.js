@@ -40,7 +40,7 @@ function failClosed(reason, privacyUrl) {
     'consent-gate: the WebAssembly module could not load (' + reason + '), so no analytics or advertising tag will load.' +
       (/Content.Security|CSP|unsafe-eval/i.test(reason) ? " The Content-Security-Policy's script-src needs 'wasm-unsafe-eval'." : ''),
   );
-  for (const [, , , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
+  for (const [, , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
   d.addEventListener('click', (ev) => {
     const opener = ev.target && ev.target.closest && ev.target.closest('[data-consent-gate="preferences"]');
     if (opener && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
@@ -86,25 +86,27 @@ export function init(config, options) {
       throw configError(problems);
     } finally {
       ready = true;
-      for (const [name, args, resolve, reject] of queue.splice(0)) run(name, args, resolve, reject);
+      for (const [call, resolve, reject] of queue.splice(0)) run(call, resolve, reject);
     }
   });
   return started;
 }
 
-function run(name, args, resolve, reject) {
+// Calls go through closures, not `wasm[name]`: a computed member of the glue's namespace would keep
+// every export of the glue (initSync included) in the bundle.
+function run(call, resolve, reject) {
   try {
-    resolve(wasm[name](...args));
+    resolve(call());
   } catch (e) {
     reject(e);
   }
 }
 
-function later(name, args) {
+function later(call) {
   return new Promise((resolve, reject) => {
-    if (ready) run(name, args, resolve, reject);
+    if (ready) run(call, resolve, reject);
     else if (broken) reject(new Error('consent-gate is not available'));
-    else queue.push([name, args, resolve, reject]);
+    else queue.push([call, resolve, reject]);
   });
 }
 
@@ -120,20 +122,20 @@ export function getConsentRecord() {
 
 /** Grants every optional category. */
 export function acceptAll() {
-  return later('acceptAll', []);
+  return later(() => wasm.acceptAll());
 }
 
 /** Refuses every optional category. */
 export function rejectAll() {
-  return later('rejectAll', []);
+  return later(() => wasm.rejectAll());
 }
 
 /** Changes some categories, e.g. `setConsent({ analytics: true })`. */
 export function setConsent(changes) {
-  return later('setConsent', [changes]);
+  return later(() => wasm.setConsent(changes));
 }
 
 /** Opens the preferences dialog. */
 export function showPreferences() {
-  later('showPreferences', []).catch(() => {});
+  later(() => wasm.showPreferences()).catch(() => {});
 }
