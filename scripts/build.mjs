@@ -112,7 +112,7 @@ run('wasm-bindgen', [
 }
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
-// 3. wasm-opt from npm's binaryen (Debian's 108 produces wasm Chromium rejects: TOOLCHAIN trap 1).
+// 3. wasm-opt from npm's binaryen (Debian's 108 produces wasm Chromium rejects at instantiation).
 // --low-memory-unused lets it fold constant address offsets: rustc's wasm32 layout puts the stack
 // first, growing down from 1 MiB towards 0, so the lowest 1 KiB is never touched short of a
 // 1 MiB-deep stack. The target_features section only matters to tools that read the features;

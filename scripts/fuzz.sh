@@ -8,7 +8,7 @@
 # Needs a nightly toolchain (libFuzzer's sanitizer flags); installs cargo-fuzz if missing.
 # New corpus entries go to fuzz/corpus/<target>/ and crashes to fuzz/artifacts/<target>/ (both
 # git-ignored); fuzz/seeds/<target>/ holds the committed starting inputs. A crash is replayed
-# with `cargo +nightly fuzz run <target> fuzz/artifacts/<target>/<file>`; keep it as a
+# with `cargo +$(cat rust-nightly.txt) fuzz run <target> fuzz/artifacts/<target>/<file>`; keep it as a
 # regression test in src/core/tests/ once fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +19,10 @@ case "$secs" in '' | *[!0-9]*) echo "usage: $0 [seconds] [target...]" >&2; exit 
 targets=(config_json record_decode cookie_parse path_match language)
 if [ $# -gt 0 ]; then targets=("$@"); fi
 
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-  echo "fuzz.sh: needs the nightly toolchain: rustup toolchain install nightly" >&2
+# The same dated nightly as the release build (rust-nightly.txt; scripts/setup.sh installs it).
+NIGHTLY="$(cat rust-nightly.txt)"
+if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1; then
+  echo "fuzz.sh: needs $NIGHTLY: run 'bash scripts/setup.sh'" >&2
   exit 1
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -38,7 +40,7 @@ for t in "${targets[@]}"; do
   [ "$t" = config_json ] && args+=(-dict=fuzz/config_json.dict)
   echo "== $t: ${secs}s"
   # Paths given to cargo fuzz are relative to the repository root (where this script runs).
-  if ! cargo +nightly fuzz run --fuzz-dir fuzz "$t" "$corpus" "fuzz/seeds/$t" -- "${args[@]}"; then
+  if ! cargo "+$NIGHTLY" fuzz run --fuzz-dir fuzz "$t" "$corpus" "fuzz/seeds/$t" -- "${args[@]}"; then
     failed+=("$t")
   fi
 done

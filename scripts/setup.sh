@@ -35,7 +35,7 @@ fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$WASM_BINDGEN_VERSION" ]; then
   echo "setup: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes a few minutes once)"
-  # Without --locked: its lockfile pins a crate version the registry mirror lacks (TOOLCHAIN.md).
+  # Without --locked: its lockfile pins a crate version the registry mirror of this machine lacks.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" ||
     fail "could not install wasm-bindgen-cli $WASM_BINDGEN_VERSION: run 'cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION'."
 fi

@@ -1,6 +1,6 @@
 // Shortens the names between the wasm and its JS glue: imports and exports. wasm-bindgen names
 // each import `__wbg_<name>_<16 hex digits>`; the hashes do not compress, so short names save
-// about 1.8 KB brotli (TOOLCHAIN.md). The wasm's import section and the glue's import object are
+// about 1.8 KB brotli (measured). The wasm's import section and the glue's import object are
 // rewritten together; nothing else refers to these names. Exports: see shortenExports.
 
 function readLeb(buf, pos) {

@@ -138,7 +138,8 @@ pub struct Google {
 /// What to do with Do Not Track.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DntPolicy {
-    /// Record it and change nothing (the default, as the seed policy says).
+    /// Record it and change nothing (the default: the site's privacy policy says it does not
+    /// respond to Do Not Track).
     Log,
     /// Treat it as a refusal of every optional category.
     Honor,

@@ -2,7 +2,8 @@
 //!
 //! The browser implements it over `JsValue` (through `js_sys::Reflect`), the native tests over
 //! `serde_json::Value`. Keeping serde's deserializers out of the wasm saves about 12 KB brotli
-//! (see TOOLCHAIN.md), and reading field by field lets every error name its exact path.
+//! (any deserializer pulls in `core::fmt` through its error messages), and reading field by field
+//! lets every error name its exact path.
 
 /// Read access to one JSON-like value.
 pub trait JsonLike: Sized + Clone {
