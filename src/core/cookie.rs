@@ -44,25 +44,11 @@ pub fn consent_cookie(config: &Config, value: &str, max_age_days: u32, https: bo
     s
 }
 
-/// Assignments that expire the consent cookie of the other scope, so that a copy left by an
-/// earlier `cookie.domain` setting, or planted by a sibling subdomain, never stays beside ours.
-pub fn stale_consent_cookies(config: &Config, host: &str, https: bool) -> Vec<String> {
-    let name = &config.cookie.name;
-    let mut out = vec![];
-    if config.cookie.domain.is_some() {
-        out.push(expiry(name, None, "/", https));
-        if https {
-            out.push(expiry(&concat(&[HOST_PREFIX, name]), None, "/", true));
-        }
-    } else {
-        for d in cookie_domains(host) {
-            out.push(expiry(name, Some(&d), "/", https));
-        }
-        if https {
-            out.push(expiry(name, None, "/", true));
-        }
-    }
-    out
+/// Both names the consent cookie can have (`name` and `__Host-name`). Before each save every
+/// copy of either is expired, on every domain, so that a copy of the other scope (an earlier
+/// `cookie.domain` setting, or one planted by a sibling subdomain) never stays beside ours.
+pub fn consent_cookie_names(config: &Config) -> [String; 2] {
+    [config.cookie.name.clone(), concat(&[HOST_PREFIX, &config.cookie.name])]
 }
 
 /// One assignment that expires `name` on `domain` (host-only when `None`) and `path`.

@@ -27,11 +27,8 @@ function configError(problems) {
 
 // The link rule of `is_safe_href` in src/core/config.rs (http(s), mailto or relative), for when
 // the wasm that holds it could not load.
-function safeHref(h) {
-  if (typeof h != 'string' || !h || h != h.trimStart()) return false;
-  if (/^(https?:\/\/|mailto:)/i.test(h)) return true;
-  return !h.split(/[/?#]/)[0].includes(':') && !h.startsWith('//') && !/[\0-\x1f\x7f-\x9f\\]/.test(h);
-}
+const safeHref = (h) =>
+  typeof h == 'string' && h != '' && h == h.trimStart() && (/^(https?:\/\/|mailto:)/i.test(h) || !/^[^/?#]*:|^\/\/|[\0-\x1f\x7f-\x9f\\]/.test(h));
 
 // Without the wasm nothing may load. "Cookie settings" links still lead to the privacy notice.
 function failClosed(reason, privacyUrl) {

@@ -43,9 +43,17 @@ let pushFailed = 0;
  * counts. A dataLayer that throws (a hostile page) lost our Consent Mode commands, so gtag.js
  * will never load.
  */
-export function gtag() {
+export function gtag(a, b, c) {
+  if (a == 'consent' && b == 'update') consentMode = c;
+  push(arguments);
+}
+
+// The last Consent Mode update, for the Tag Manager event.
+let consentMode = {};
+
+function push(entry) {
   try {
-    (w.dataLayer = w.dataLayer || []).push(arguments);
+    (w.dataLayer = w.dataLayer || []).push(entry);
   } catch (e) {
     if (!pushFailed++) console.error('consent-gate: dataLayer.push failed (' + e + '), so no Google tag will load');
   }
@@ -69,6 +77,14 @@ const last = {};
 /** Calls every handler of `name` and fires `consent-gate:<name>` on document. */
 export function emit(name, detail) {
   last[name] = detail;
+  // Google Tag Manager: one event per applied state (at start, on every decision, on a change of
+  // page rule), after the Consent Mode command it reflects, for triggers and variables.
+  if (name == 'change') {
+    push({
+      event: 'consent_gate_update',
+      consent_gate: { decided: detail.decided, allowed: detail.allowed, sensitive_page: detail.sensitivePage, consent_mode: consentMode },
+    });
+  }
   // A late `ready` subscriber gets the current state, not the one at start.
   if (name == 'change' && 'ready' in last) last.ready = detail;
   for (const f of (handlers[name] || []).slice()) call(f, detail);
@@ -116,9 +132,8 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
   nonce = scriptNonce || '';
   texts = placeholder;
   sensitive = sensitivePage;
-  for (const f of frames) {
-    if (sensitive || (!f.cgByVisitor && !allowed(f))) unloadFrame(f);
-  }
+  // One the visitor loaded by its own button stays, but not on a sensitive page.
+  for (const f of frames) if (!allowed(f) && (sensitive || !f.cgByVisitor)) unloadFrame(f);
   scan();
   if (!observer && w.MutationObserver) {
     observer = new MutationObserver(scan);
@@ -132,8 +147,8 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
 // As the browser's own nonce check does, an element with `<script` or `<style` in an attribute is
 // not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
 // the site's own nonced tag.
-const hijacked = (el) => [...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value));
-const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && (!nonce || (el.nonce === nonce && !hijacked(el)));
+const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
+const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && trusted(el);
 
 function scan() {
   for (const el of d.querySelectorAll('script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]')) {
@@ -156,7 +171,7 @@ function scan() {
 }
 
 // Types a browser runs as a classic or module script; any other type never fires load or error.
-const JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/(javascript1\.[0-5]|jscript|livescript))$/i;
+const JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script(1\.[0-5])?|text\/(jscript|livescript))$/i;
 
 function queueScript(old) {
   old.cgQueued = 1;
@@ -227,7 +242,7 @@ function placehold(f) {
   p.textContent = texts[0].replace('{name}', f.getAttribute('data-consent-name') || f.getAttribute('title') || new URL(f.getAttribute('data-src'), d.baseURI).host);
   const load = button(texts[1]);
   // The visitor's own click loads this one embed, except on a sensitive page.
-  load.onclick = () => sensitive || loadFrame(f, 1);
+  load.onclick = () => sensitive || !trusted(f) || loadFrame(f, 1);
   load.hidden = sensitive;
   box.cgLoad = load;
   const prefs = button(texts[2]);

@@ -293,9 +293,11 @@ fn save(config: &Config, r: &Record) {
     let first = storage::memory_get().is_none();
     storage::memory_set(&value);
     let local = storage::local_set(&value);
-    let https = page::https();
-    for stale in cookie::stale_consent_cookies(config, &page::host(), https) {
-        storage::set_cookie(&stale);
+    let (host, https) = (page::host(), page::https());
+    for name in cookie::consent_cookie_names(config) {
+        for stale in cookie::expire(&name, &host, "/", https) {
+            storage::set_cookie(&stale);
+        }
     }
     storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
     // A browser that blocks cookies drops the assignment without an error: read it back. On

@@ -172,26 +172,33 @@ test("another tab's withdrawal reaches an open tab: Consent Mode update denied, 
 
 test('a page restored from the back/forward cache after a withdrawal on another page comes back denied', async () => {
   bfBrowser ||= await chromium.launch({ executablePath: EXECUTABLE, args: ARGS, ignoreDefaultArgs: ['--disable-back-forward-cache'] });
-  const { page, context, net, pageErrors } = await openPage({ browserInstance: bfBrowser, initScript: recorder });
-  await page.goto(cacheServer.url + FIXTURE);
-  await ready(page);
-  await page.click('#cg-banner [data-cg="accept"]');
-  await page.waitForFunction(() => document.querySelector('script[src*="gtag/js"]'));
-  await page.evaluate(() => (window.__sameDocument = true));
-  const changesBefore = (await tabState(page)).changes.length;
-  // The visitor goes on to the privacy notice and withdraws there.
-  await page.click('#next');
-  await page.waitForURL((u) => u.pathname === '/privacy/');
-  await ready(page);
-  await page.click('footer [data-consent-gate="preferences"]');
-  await page.click('#cg-prefs [data-cg="reject"]');
-  assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false);
-  // Back: the first page comes out of the back/forward cache.
-  const gtagBeforeBack = net.gtag().length;
-  await page.goBack({ waitUntil: 'commit' });
-  await page.waitForURL((u) => u.pathname === FIXTURE, { waitUntil: 'commit' });
-  await page.waitForFunction(() => window.__pageshows && window.__pageshows.length > 0);
-  const restored = await page.evaluate(() => ({ same: window.__sameDocument === true, pageshows: window.__pageshows }));
+  // Chromium may evict a page from the cache for reasons of its own (a busy machine); the scenario
+  // then runs again in a fresh context, up to three times, and must end in a real restore.
+  let page, context, net, pageErrors, changesBefore, gtagBeforeBack, restored;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    ({ page, context, net, pageErrors } = await openPage({ browserInstance: bfBrowser, initScript: recorder }));
+    await page.goto(cacheServer.url + FIXTURE);
+    await ready(page);
+    await page.click('#cg-banner [data-cg="accept"]');
+    await page.waitForFunction(() => document.querySelector('script[src*="gtag/js"]'));
+    await page.evaluate(() => (window.__sameDocument = true));
+    changesBefore = (await tabState(page)).changes.length;
+    // The visitor goes on to the privacy notice and withdraws there.
+    await page.click('#next');
+    await page.waitForURL((u) => u.pathname === '/privacy/');
+    await ready(page);
+    await page.click('footer [data-consent-gate="preferences"]');
+    await page.click('#cg-prefs [data-cg="reject"]');
+    assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false);
+    // Back: the first page comes out of the back/forward cache.
+    gtagBeforeBack = net.gtag().length;
+    await page.goBack({ waitUntil: 'commit' });
+    await page.waitForURL((u) => u.pathname === FIXTURE, { waitUntil: 'commit' });
+    await page.waitForFunction(() => window.__pageshows && window.__pageshows.length > 0);
+    restored = await page.evaluate(() => ({ same: window.__sameDocument === true, pageshows: window.__pageshows }));
+    if (restored.same && restored.pageshows.includes(true)) break;
+    await context.close();
+  }
   assert.ok(restored.same && restored.pageshows.includes(true), 'the page really came from the back/forward cache: ' + JSON.stringify(restored));
   const s = await eventually(
     page,
