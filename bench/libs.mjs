@@ -1,5 +1,6 @@
-// The four ways the same page (pages/page.html) is wired. Each library is loaded from its npm package
-// (pinned in package.json devDependencies) or, for consent-gate, from pkg/ (the build output).
+// The ways the same page (pages/page.html) is wired: the four consent managers, plus variants of
+// consent-gate's own install (variantOf). Each library is loaded from its npm package (pinned in
+// package.json devDependencies) or, for consent-gate, from pkg/ (the build output).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,9 @@ export const ROOT = dirname(BENCH_DIR);
 export const PKG_DIR = process.env.BENCH_PKG_DIR ? resolve(process.env.BENCH_PKG_DIR) : join(ROOT, 'pkg');
 export const GA_ID = 'G-BENCH1234';
 export const GTAG_URL = `https://www.googletagmanager.com/gtag/js?id=${GA_ID}`;
+
+// consent-gate's configuration for the bench (served as /bench-consent.json; inlined by one variant).
+const BENCH_CONFIG = readFileSync(join(BENCH_DIR, 'pages', 'bench-consent.json'), 'utf8').trim();
 
 function npmVersion(name) {
   try {
@@ -44,6 +48,49 @@ export const LIBS = [
     prefix: '/consent-gate/',
     // The SDK injects gtag.js itself once analytics is granted (config "googleAnalytics").
     head: `<script src="/consent-gate/consent-gate.js" data-config="/bench-consent.json"></script>`,
+    bodyEnd: '',
+    banner: '#cg-banner',
+    accept: '#cg-banner [data-cg="accept"]',
+  },
+  // Variants of consent-gate's install, measured alongside (not compared with the other libraries:
+  // run.mjs reports them against plain consent-gate). Same files, same banner, same config contents.
+  {
+    id: 'consent-gate-preload',
+    label: 'consent-gate + preload',
+    variantOf: 'consent-gate',
+    variant: 'preload hints for the wasm and the config',
+    version: ourVersion(),
+    available: () => existsSync(join(PKG_DIR, 'consent-gate.js')),
+    unavailableReason: 'not built (pkg/consent-gate.js missing: run `npm run build`)',
+    prefix: '/consent-gate/',
+    // Both are fetched by the SDK with fetch() (mode cors, credentials same-origin), which is what
+    // as="fetch" + crossorigin (anonymous) preloads, so the preloaded responses are reused (run.mjs
+    // checks that nothing is requested twice). Without the hints the two requests start only once
+    // consent-gate.js has downloaded and run.
+    head: [
+      `<link rel="preload" href="/consent-gate/consent_gate_bg.wasm" as="fetch" crossorigin>`,
+      `<link rel="preload" href="/bench-consent.json" as="fetch" crossorigin>`,
+      `<script src="/consent-gate/consent-gate.js" data-config="/bench-consent.json"></script>`,
+    ].join('\n'),
+    bodyEnd: '',
+    banner: '#cg-banner',
+    accept: '#cg-banner [data-cg="accept"]',
+  },
+  {
+    id: 'consent-gate-inline',
+    label: 'consent-gate + inline config',
+    variantOf: 'consent-gate',
+    variant: 'configuration inline in the page instead of data-config',
+    version: ourVersion(),
+    available: () => existsSync(join(PKG_DIR, 'consent-gate.js')),
+    unavailableReason: 'not built (pkg/consent-gate.js missing: run `npm run build`)',
+    prefix: '/consent-gate/',
+    // README "Install on a site", second form: bench-consent.json's contents in
+    // <script type="application/json" id="consent-gate-config">, no config request.
+    head: [
+      `<script type="application/json" id="consent-gate-config">${BENCH_CONFIG}</script>`,
+      `<script src="/consent-gate/consent-gate.js"></script>`,
+    ].join('\n'),
     bodyEnd: '',
     banner: '#cg-banner',
     accept: '#cg-banner [data-cg="accept"]',
