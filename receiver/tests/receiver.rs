@@ -236,7 +236,7 @@ fn retention_deletes_old_events_at_start_and_periodically(db: &str) {
     execute(db, &format!("UPDATE consent_events SET received = received - {ten_days} WHERE body LIKE '%{old}%'"));
     let r = start(db, &["--token", TOKEN, "--retention-days", "7", "--retention-interval", "1"]);
     let ids = |r: &common::Receiver| -> Vec<String> { r.export(TOKEN).iter().map(|e| e["eventId"].as_str().unwrap().to_owned()).collect() };
-    assert_eq!(ids(&r), [fresh.clone()], "deleted at start");
+    assert_eq!(ids(&r), std::slice::from_ref(&fresh), "deleted at start");
     assert!(r.logs.lock().unwrap().iter().any(|l| l.contains("\"msg\":\"retention\"") && l.contains("\"deleted\":1")));
     // While running: an event that becomes old goes at the next run (every second here).
     let later = id();
