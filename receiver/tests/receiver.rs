@@ -316,3 +316,34 @@ fn rate_limits_per_client(db: &str) {
     assert_eq!(r.request("GET", "/healthz", &[], b"").status, 200, "health checks are not limited");
     assert_eq!(count(db), 5);
 }
+
+#[test]
+fn a_postgres_outage_is_a_503_never_a_2xx_and_the_receiver_reconnects() {
+    let db = postgres();
+    let name = db.rsplit('/').next().unwrap().to_owned();
+    let r = start(&db, &["--token", TOKEN]);
+    let (first, second) = (id(), id());
+    assert_eq!(r.post(&event(&first, Some("r"), Some("/"))).status, 204);
+    let mut admin = ::postgres::Client::connect(&std::env::var("CONSENT_GATE_TEST_POSTGRES").unwrap(), ::postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // Every connection is gone and none can be made: not a 2xx, so the SDK keeps the event.
+    for _ in 0..6 {
+        let a = r.post(&event(&second, Some("r"), Some("/")));
+        assert_eq!(a.status, 503, "{}", a.text());
+    }
+    assert_eq!(r.request("GET", "/healthz", &[], b"").status, 503);
+    admin.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).unwrap();
+    // The SDK sends it again: the receiver reconnects and stores it.
+    assert_eq!(r.post(&event(&second, Some("r"), Some("/"))).status, 204);
+    assert_eq!(r.request("GET", "/healthz", &[], b"").status, 200);
+    let ids: Vec<String> = r.export(TOKEN).iter().map(|e| e["eventId"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&first) && ids.contains(&second));
+    assert!(r.logs.lock().unwrap().iter().any(|l| l.contains("\"outcome\":\"storage error\"")));
+}
