@@ -38,6 +38,9 @@ async fn retention(app: &http::App, days: u32) {
     }
 }
 
+/// How long a stopping receiver waits for open connections to finish.
+const DRAIN: Duration = Duration::from_secs(30);
+
 async fn run(config: config::Config) -> Result<(), String> {
     let db = store::Db::open(&config.db).await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -64,10 +67,23 @@ async fn run(config: config::Config) -> Result<(), String> {
         ],
     );
     let service = http::router(app.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
-    // Every accepted request has been answered; the database closes when `app` goes.
-    log::event("info", &[("msg", "stopped")].map(|(k, v)| (k, v.into())));
-    tokio::time::sleep(Duration::from_millis(1)).await;
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let signalled = stopping.clone();
+    let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
+        shutdown().await;
+        signalled.notify_one();
+    });
+    tokio::select! {
+        served = async { serve.await } => {
+            served.map_err(|e| e.to_string())?;
+            // Every accepted request has been answered; the database closes when `app` goes.
+            log::event("info", &[("msg", "stopped".into())]);
+        }
+        // A client that never finishes its request must not hold a deploy up for ever.
+        _ = async { stopping.notified().await; tokio::time::sleep(DRAIN).await } => {
+            log::event("error", &[("msg", "stopped with connections still open".into()), ("waitedSeconds", DRAIN.as_secs().into())]);
+        }
+    }
     Ok(())
 }
 
