@@ -195,6 +195,226 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
     s
 }
 
+/// Reading events back: the validator a receiver runs on each `POST`ed body, written against
+/// the same names as [`to_json`] so that the SDK and the receiver cannot disagree on the format.
+/// It checks everything `schemas/consent-event.schema.json` says (required members, no others,
+/// types, enums, patterns, minimums), and what [`to_json`] always writes besides: `timestamp`
+/// is `time` in ISO-8601, `sensitive` is true exactly when `path` is null, and `method` is null
+/// exactly for a `pageview`. Only with the `event-reader` feature (the receiver's): the wasm
+/// build never has it.
+#[cfg(any(test, feature = "event-reader"))]
+pub mod read {
+    use super::super::record::{Method, Source};
+    use super::super::signals::{Dnt, Gpc};
+    use serde_json::{Map, Value};
+
+    /// Every member an event must have, in the order [`super::to_json`] writes them.
+    pub const REQUIRED: [&str; 15] = [
+        "type",
+        "eventId",
+        "recordId",
+        "browserId",
+        "timestamp",
+        "time",
+        "revision",
+        "noticeHash",
+        "choices",
+        "signals",
+        "language",
+        "method",
+        "path",
+        "sensitive",
+        "sdkVersion",
+    ];
+    /// Members an event may have besides [`REQUIRED`].
+    pub const OPTIONAL: [&str; 1] = ["dropped"];
+
+    const SOURCES: [Source; 6] = [Source::User, Source::Gpc, Source::Dnt, Source::Default, Source::Region, Source::PageRule];
+    const METHODS: [Method; 5] = [Method::Banner, Method::Preferences, Method::Notice, Method::Api, Method::Signal];
+
+    // A new variant breaks these matches, and so the build, until the lists above have it too.
+    const _: fn(Source) = |s| match s {
+        Source::User | Source::Gpc | Source::Dnt | Source::Default | Source::Region | Source::PageRule => {}
+    };
+    const _: fn(Method) = |m| match m {
+        Method::Banner | Method::Preferences | Method::Notice | Method::Api | Method::Signal => {}
+    };
+
+    /// The wire names of every `choices[].source`.
+    pub fn source_names() -> Vec<&'static str> {
+        SOURCES.iter().map(|s| s.name()).collect()
+    }
+    /// The wire names of every non-null `method`.
+    pub fn method_names() -> Vec<&'static str> {
+        METHODS.iter().map(|m| m.name()).collect()
+    }
+
+    /// A valid event, with the members a receiver indexes.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Received {
+        /// `eventId`: 32 lowercase hex digits, the deduplication key.
+        pub event_id: String,
+        /// `recordId`: the consent record in force, `None` when undecided.
+        pub record_id: Option<String>,
+        /// `browserId`.
+        pub browser_id: String,
+        /// `true` for a `pageview`, `false` for a `decision`.
+        pub pageview: bool,
+        /// `time`: milliseconds since 1970 by the browser's clock.
+        pub time: u64,
+        /// The whole event as compact JSON on one line.
+        pub json: String,
+    }
+
+    /// Why an event was refused.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Invalid {
+        /// The member at fault, as a path (`eventId`, `choices[2].source`); empty for the body.
+        pub field: String,
+        /// What is wrong with it.
+        pub problem: String,
+    }
+
+    fn bad(field: impl Into<String>, problem: impl Into<String>) -> Invalid {
+        Invalid { field: field.into(), problem: problem.into() }
+    }
+
+    fn kind(v: &Value) -> &'static str {
+        match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    fn string<'v>(o: &'v Map<String, Value>, k: &str) -> Result<&'v str, Invalid> {
+        o[k].as_str().ok_or_else(|| bad(k, format!("must be a string, not {}", kind(&o[k]))))
+    }
+
+    fn one_of<'v>(field: &str, v: &'v Value, names: &[&str]) -> Result<&'v str, Invalid> {
+        match v.as_str() {
+            Some(s) if names.contains(&s) => Ok(s),
+            _ => Err(bad(field, format!("must be one of {}, not {v}", names.join(", ")))),
+        }
+    }
+
+    fn hex(s: &str) -> bool {
+        s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+
+    fn only(o: &Map<String, Value>, prefix: &str, allowed: &[&str]) -> Result<(), Invalid> {
+        match o.keys().find(|k| !allowed.contains(&k.as_str())) {
+            Some(k) => Err(bad(format!("{prefix}{k}"), "is not a member of a consent event here")),
+            None => Ok(()),
+        }
+    }
+
+    /// Validates one parsed event.
+    pub fn validate(v: &Value) -> Result<Received, Invalid> {
+        let o = v.as_object().ok_or_else(|| bad("", format!("must be one JSON object (one event per request), not {}", kind(v))))?;
+        if let Some(k) = REQUIRED.iter().find(|k| !o.contains_key(**k)) {
+            return Err(bad(*k, "is missing"));
+        }
+        let allowed: Vec<&str> = REQUIRED.iter().chain(&OPTIONAL).copied().collect();
+        only(o, "", &allowed)?;
+
+        let pageview = one_of("type", &o["type"], &["decision", "pageview"])? == "pageview";
+        let event_id = string(o, "eventId")?;
+        if event_id.len() != 32 || !hex(event_id) {
+            return Err(bad("eventId", "must be 32 lowercase hex digits"));
+        }
+        let record_id = match &o["recordId"] {
+            Value::Null => None,
+            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            Value::String(_) => return Err(bad("recordId", "must not be empty (null when undecided)")),
+            other => return Err(bad("recordId", format!("must be a string or null, not {}", kind(other)))),
+        };
+        let browser_id = string(o, "browserId")?;
+        if browser_id.is_empty() {
+            return Err(bad("browserId", "must not be empty"));
+        }
+        let time = o["time"].as_u64().ok_or_else(|| bad("time", "must be an integer of milliseconds since 1970, at least 0"))?;
+        let timestamp = string(o, "timestamp")?;
+        let mut want = String::new();
+        if time < 253_402_300_800_000 {
+            super::push_iso8601(&mut want, time);
+        }
+        if timestamp != want {
+            return Err(bad("timestamp", format!("must be `time` as ISO-8601 UTC with milliseconds ({want:?}), not {timestamp:?}")));
+        }
+        for k in ["revision", "language", "sdkVersion"] {
+            string(o, k)?;
+        }
+        let hash = string(o, "noticeHash")?;
+        if !(hash.is_empty() || (hash.len() == 64 && hex(hash))) {
+            return Err(bad("noticeHash", "must be 64 lowercase hex digits, or empty"));
+        }
+        let choices = o["choices"].as_array().ok_or_else(|| bad("choices", format!("must be an array, not {}", kind(&o["choices"]))))?;
+        let sources = source_names();
+        for (i, c) in choices.iter().enumerate() {
+            let at = format!("choices[{i}]");
+            let c = c.as_object().ok_or_else(|| bad(&at, format!("must be an object, not {}", kind(c))))?;
+            for k in ["category", "granted", "source"] {
+                if !c.contains_key(k) {
+                    return Err(bad(format!("{at}.{k}"), "is missing"));
+                }
+            }
+            only(c, &format!("{at}."), &["category", "granted", "source"])?;
+            match c["category"].as_str() {
+                Some(s) if !s.is_empty() => {}
+                _ => return Err(bad(format!("{at}.category"), "must be a non-empty string")),
+            }
+            if !c["granted"].is_boolean() {
+                return Err(bad(format!("{at}.granted"), format!("must be a boolean, not {}", kind(&c["granted"]))));
+            }
+            one_of(&format!("{at}.source"), &c["source"], &sources)?;
+        }
+        let signals = o["signals"].as_object().ok_or_else(|| bad("signals", format!("must be an object, not {}", kind(&o["signals"]))))?;
+        for k in ["dnt", "gpc"] {
+            if !signals.contains_key(k) {
+                return Err(bad(format!("signals.{k}"), "is missing"));
+            }
+        }
+        only(signals, "signals.", &["dnt", "gpc"])?;
+        let dnt: Vec<&str> = [Dnt::On, Dnt::Off, Dnt::Unset].iter().map(|d| d.name()).collect();
+        let gpc: Vec<&str> = [Gpc::True, Gpc::False, Gpc::Absent].iter().map(|g| g.name()).collect();
+        one_of("signals.dnt", &signals["dnt"], &dnt)?;
+        one_of("signals.gpc", &signals["gpc"], &gpc)?;
+        match (&o["method"], pageview) {
+            (Value::Null, true) => {}
+            (Value::Null, false) => return Err(bad("method", "must not be null for a decision")),
+            (m, false) => {
+                one_of("method", m, &method_names())?;
+            }
+            (_, true) => return Err(bad("method", "must be null for a pageview")),
+        }
+        let sensitive =
+            o["sensitive"].as_bool().ok_or_else(|| bad("sensitive", format!("must be a boolean, not {}", kind(&o["sensitive"]))))?;
+        match (&o["path"], sensitive) {
+            (Value::String(_), false) | (Value::Null, true) => {}
+            (Value::String(_), true) => return Err(bad("path", "must be null on a sensitive page: its path never leaves the browser")),
+            (Value::Null, false) => return Err(bad("path", "must be a string when the page is not sensitive")),
+            (other, _) => return Err(bad("path", format!("must be a string or null, not {}", kind(other)))),
+        }
+        if let Some(d) = o.get("dropped") {
+            if d.as_u64().is_none_or(|n| n < 1) {
+                return Err(bad("dropped", "must be an integer of at least 1"));
+            }
+        }
+        Ok(Received { event_id: event_id.to_owned(), record_id, browser_id: browser_id.to_owned(), pageview, time, json: v.to_string() })
+    }
+
+    /// Parses and validates a request body: one event as a JSON object, in UTF-8.
+    pub fn parse(body: &[u8]) -> Result<Received, Invalid> {
+        let text = std::str::from_utf8(body).map_err(|_| bad("", "must be UTF-8"))?;
+        let v: Value = serde_json::from_str(text).map_err(|e| bad("", format!("is not JSON: {e}")))?;
+        validate(&v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +536,111 @@ mod tests {
         assert!(!en.contains(en_texts.get(Text::GpcStatusAbsent)), "signal lines vary by visitor");
         let es = notice_text(&config, &config.texts_for("es"));
         assert!(es.contains("Acerca") && es != en);
+    }
+
+    /// A valid event as the SDK writes it, with its notice hash filled in.
+    fn written(path: Option<&str>, pageview: bool) -> Value {
+        let c = choices();
+        let id = "0123456789abcdef0123456789abcdef";
+        let method = if pageview { None } else { Some(Method::Banner) };
+        let e = Event { event_id: id, path, pageview, method, ..event(&c) };
+        let json = to_json(&e).replacen(HASH_SLOT, &format!("\"noticeHash\":\"{}\"", "ab".repeat(32)), 1);
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn the_reader_accepts_what_the_writer_writes() {
+        for (path, pageview) in [(Some("/x"), false), (None, false), (Some("/"), true), (None, true)] {
+            let v = written(path, pageview);
+            let r = read::validate(&v).unwrap_or_else(|e| panic!("{e:?} {v}"));
+            assert_eq!(
+                (r.event_id.as_str(), r.record_id.as_deref(), r.pageview, r.time),
+                ("0123456789abcdef0123456789abcdef", Some("r1"), pageview, 1_700_000_000_123)
+            );
+            assert_eq!(serde_json::from_str::<Value>(&r.json).unwrap(), v);
+            assert!(!r.json.contains('\n'));
+        }
+        let mut v = written(Some("/"), false);
+        v["noticeHash"] = json!("");
+        v["recordId"] = Value::Null;
+        v["dropped"] = json!(3);
+        assert!(read::validate(&v).is_ok());
+        let body = to_json(&Event { event_id: "0123456789abcdef0123456789abcdef", ..event(&choices()) });
+        assert_eq!(read::parse(body.as_bytes()).unwrap().browser_id, "r1");
+    }
+
+    #[test]
+    fn the_reader_names_the_member_at_fault() {
+        type Mutation = Box<dyn Fn(&mut Value)>;
+        let cases: Vec<(&str, Mutation)> = vec![
+            ("type", Box::new(|v| v["type"] = json!("click"))),
+            ("eventId", Box::new(|v| v["eventId"] = json!("e1"))),
+            ("eventId", Box::new(|v| v["eventId"] = json!("0123456789ABCDEF0123456789ABCDEF"))),
+            ("eventId", Box::new(|v| v.as_object_mut().unwrap().remove("eventId").map(drop).unwrap())),
+            ("recordId", Box::new(|v| v["recordId"] = json!(""))),
+            ("recordId", Box::new(|v| v["recordId"] = json!(5))),
+            ("browserId", Box::new(|v| v["browserId"] = json!(""))),
+            ("timestamp", Box::new(|v| v["timestamp"] = json!("2023-11-14T22:13:20Z"))),
+            ("timestamp", Box::new(|v| v["time"] = json!(1_700_000_000_124u64))),
+            ("time", Box::new(|v| v["time"] = json!(-1))),
+            ("time", Box::new(|v| v["time"] = json!(1.5))),
+            ("revision", Box::new(|v| v["revision"] = Value::Null)),
+            ("noticeHash", Box::new(|v| v["noticeHash"] = json!("abc"))),
+            ("choices", Box::new(|v| v["choices"] = json!({}))),
+            ("choices[1].source", Box::new(|v| v["choices"][1]["source"] = json!("cookie"))),
+            ("choices[0].granted", Box::new(|v| v["choices"][0]["granted"] = json!("yes"))),
+            ("choices[0].category", Box::new(|v| v["choices"][0]["category"] = json!(""))),
+            ("choices[1].extra", Box::new(|v| v["choices"][1]["extra"] = json!(1))),
+            ("choices[0]", Box::new(|v| v["choices"][0] = json!("necessary"))),
+            ("signals.gpc", Box::new(|v| v["signals"]["gpc"] = json!(true))),
+            ("signals.dnt", Box::new(|v| v["signals"].as_object_mut().unwrap().remove("dnt").map(drop).unwrap())),
+            ("method", Box::new(|v| v["method"] = json!("click"))),
+            ("method", Box::new(|v| v["method"] = Value::Null)),
+            ("method", Box::new(|v| v["type"] = json!("pageview"))),
+            ("path", Box::new(|v| v["sensitive"] = json!(true))),
+            ("path", Box::new(|v| v["path"] = Value::Null)),
+            ("path", Box::new(|v| v["path"] = json!(["/"]))),
+            ("sensitive", Box::new(|v| v["sensitive"] = json!("false"))),
+            ("dropped", Box::new(|v| v["dropped"] = json!(0))),
+            ("ip", Box::new(|v| v["ip"] = json!("203.0.113.9"))),
+        ];
+        for (field, mutate) in cases {
+            let mut v = written(Some("/"), false);
+            mutate(&mut v);
+            let e = read::validate(&v).expect_err(&v.to_string());
+            assert_eq!(e.field, field, "{v}: {e:?}");
+            assert!(!e.problem.is_empty());
+        }
+        for body in [&b"[]"[..], b"{", b"\xff", b"null", b"\"x\""] {
+            assert_eq!(read::parse(body).unwrap_err().field, "", "{body:?}");
+        }
+    }
+
+    #[test]
+    fn the_reader_agrees_with_the_schema_file() {
+        let schema: Value = serde_json::from_str(include_str!("../../schemas/consent-event.schema.json")).unwrap();
+        let names = |v: &Value| -> Vec<String> { v.as_array().unwrap().iter().map(|x| x.as_str().unwrap_or("null").to_owned()).collect() };
+        let props = schema["properties"].as_object().unwrap();
+        assert_eq!(names(&schema["required"]), read::REQUIRED);
+        let mut all: Vec<&str> = props.keys().map(String::as_str).collect();
+        let mut ours: Vec<&str> = read::REQUIRED.iter().chain(&read::OPTIONAL).copied().collect();
+        all.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(all, ours);
+        assert_eq!(schema["additionalProperties"], json!(false));
+        assert_eq!(names(&props["type"]["enum"]), ["decision", "pageview"]);
+        assert_eq!(names(&props["choices"]["items"]["properties"]["source"]["enum"]), read::source_names());
+        let mut methods = read::method_names();
+        methods.push("null");
+        assert_eq!(names(&props["method"]["enum"]), methods);
+        assert_eq!(names(&props["signals"]["properties"]["dnt"]["enum"]), ["on", "off", "unset"]);
+        assert_eq!(names(&props["signals"]["properties"]["gpc"]["enum"]), ["true", "false", "absent"]);
+        // The hand-written checks stand for these patterns and limits; a change here needs one there.
+        assert_eq!(props["eventId"]["pattern"], json!("^[0-9a-f]{32}$"));
+        assert_eq!(props["timestamp"]["pattern"], json!("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$"));
+        assert_eq!(props["noticeHash"]["pattern"], json!("^([0-9a-f]{64})?$"));
+        assert_eq!((&props["time"]["minimum"], &props["dropped"]["minimum"]), (&json!(0), &json!(1)));
+        assert_eq!((&props["recordId"]["type"], &props["path"]["type"]), (&json!(["string", "null"]), &json!(["string", "null"])));
     }
 
     /// Reference: walks the calendar a year and a month at a time.

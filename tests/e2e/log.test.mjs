@@ -1,16 +1,16 @@
 // The consent log: one event per decision with the right fields and sources, page-view signal
 // events, DNT and GPC as seen, delivery that survives an endpoint outage (none lost, none
 // duplicated), no traffic without an endpoint, and the downloadable receipt. Events go to the
-// local receiver (tests/receiver.mjs); the endpoint is configured by serving a modified
-// /consent.json.
+// real receiver (receiver/, through tests/e2e/real-receiver.mjs), which validates each with the
+// core's own reader and refuses what the schema refuses; the endpoint is configured by serving a
+// modified /consent.json.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARGS, EXECUTABLE, closeBrowser, demoServer, dntProfile, openPage, ready, root, settle } from './harness.mjs';
-import { receiver } from '../receiver.mjs';
+import { realReceiver } from './real-receiver.mjs';
 
 const SCHEMA = JSON.parse(readFileSync(join(root, 'schemas', 'consent-event.schema.json'), 'utf8'));
 const DEMO = JSON.parse(readFileSync(join(root, 'www', 'consent.json'), 'utf8'));
@@ -25,9 +25,9 @@ after(async () => {
   await closeBrowser();
 });
 
-/** A receiver writing to a fresh file. */
+/** The real receiver on a fresh database. */
 function newReceiver() {
-  return receiver({ file: join(mkdtempSync(join(tmpdir(), 'cg-log-')), 'events.jsonl') });
+  return realReceiver();
 }
 
 /** Serves the demo configuration with `log` set to every page of `context`. */
@@ -39,7 +39,7 @@ async function withLog(context, log) {
 /** Waits until the receiver holds at least `n` events, then a moment more for stragglers. */
 async function events(rec, n) {
   const end = Date.now() + 10000;
-  while (rec.events().length < n && Date.now() < end) await new Promise((ok) => setTimeout(ok, 50));
+  while ((await rec.events()).length < n && Date.now() < end) await new Promise((ok) => setTimeout(ok, 50));
   await new Promise((ok) => setTimeout(ok, 400));
   return rec.events();
 }
@@ -254,7 +254,7 @@ test('receiver down: events survive reloads and arrive once it is back, none los
     await ready(page);
     await page.waitForFunction(() => JSON.parse(localStorage.getItem('consent-gate-log')).e.length == 3);
     await settle(page);
-    assert.equal(rec.events().length, 0);
+    assert.equal((await rec.events()).length, 0);
 
     await rec.start();
     await page.reload();
@@ -338,7 +338,7 @@ test('the notice hash identifies the notice: another text, another hash; the sam
     mutate(cfg);
     const body = JSON.stringify({ ...cfg, log });
     await context.route('**/consent.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
-    const before = rec.events().length;
+    const before = (await rec.events()).length;
     await page.goto(server.url + '/');
     await ready(page);
     await page.click('#cg-banner [data-cg="reject"]');
