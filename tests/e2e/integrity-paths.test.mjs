@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARGS, EXECUTABLE, closeBrowser, demoServer, openPage, ready, root, settle } from './harness.mjs';
-import { receiver } from '../receiver.mjs';
+import { realReceiver } from './real-receiver.mjs';
 
 const DEMO = JSON.parse(readFileSync(join(root, 'www', 'consent.json'), 'utf8'));
 const GA = 'G-DEMO12345';
@@ -60,9 +60,9 @@ async function serveConfig(context, config) {
   await context.route('**/consent.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
 }
 
-/** A consent-log receiver writing to a fresh file. */
+/** The real consent-log receiver (consent-gate-receiver) on a fresh database. */
 async function newReceiver() {
-  const r = await receiver({ file: join(mkdtempSync(join(tmpdir(), 'cg-paths-')), 'events.jsonl') });
+  const r = await realReceiver();
   receivers.push(r);
   return r;
 }
@@ -70,7 +70,7 @@ async function newReceiver() {
 /** Waits until the receiver holds at least `n` events (or 10 s), then a moment more for stragglers. */
 async function events(rec, n) {
   const end = Date.now() + 10000;
-  while (rec.events().length < n && Date.now() < end) await new Promise((ok) => setTimeout(ok, 50));
+  while ((await rec.events()).length < n && Date.now() < end) await new Promise((ok) => setTimeout(ok, 50));
   await new Promise((ok) => setTimeout(ok, 500));
   return rec.events();
 }
@@ -406,7 +406,7 @@ test('queued consent events older than 30 days are dropped without being sent; y
   await ready(page);
   const got = await events(rec, 2);
   await settle(page, 500);
-  const ids = rec.events().map((e) => e.eventId);
+  const ids = (await rec.events()).map((e) => e.eventId);
   assert.ok(ids.includes(WEEK) && ids.includes(MONTHISH), 'events younger than 30 days are delivered: ' + ids);
   assert.ok(!ids.includes(OLD), 'a 31-day-old event is not sent');
   assert.ok(!ids.includes(OLDER), 'a 400-day-old event is not sent');
@@ -479,7 +479,7 @@ test('setConsent({}) changes nothing: no record, no change event, no consent eve
   assert.equal(await page.evaluate(() => ConsentGate.getConsentRecord()), null);
   assert.equal(await page.locator('#cg-banner').isVisible(), true, 'the banner still asks');
   assert.equal(await changes(), before, 'no change event');
-  assert.equal(rec.events().length, 0, 'no consent event');
+  assert.equal((await rec.events()).length, 0, 'no consent event');
 
   await page.click('#cg-banner [data-cg="reject"]');
   await events(rec, 1);
@@ -489,7 +489,7 @@ test('setConsent({}) changes nothing: no record, no change event, no consent eve
   await settle(page, 500);
   assert.equal(await page.evaluate(() => localStorage.getItem('consent-gate')), stored, 'the record is untouched');
   assert.equal(await changes(), before, 'no change event');
-  assert.equal(rec.events().length, 1, 'only the banner decision is logged');
+  assert.equal((await rec.events()).length, 1, 'only the banner decision is logged');
 });
 
 test('a misspelt top-level field (sensitivePath) is an error that suggests sensitivePaths, and fails closed', async () => {
