@@ -104,14 +104,17 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 
 /// The parent domains a cookie may be set on from `host`, most specific first, ending with the
 /// registrable-looking domain (at least two labels). IP addresses and single labels have none.
-/// Cookies on a public suffix are refused by the browser, so trying them is harmless.
+/// Cookies on a public suffix are refused by the browser, so trying them is harmless. A host
+/// written with a trailing dot (`www.example.org.`) keeps it: the browser accepts `Domain=` there
+/// only in the same form.
 pub fn cookie_domains(host: &str) -> Vec<String> {
+    let dot = if host.ends_with('.') { "." } else { "" };
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return vec![];
     }
     let labels: Vec<&str> = host.split('.').collect();
-    (0..labels.len().saturating_sub(1)).map(|i| labels[i..].join(".")).collect()
+    (0..labels.len().saturating_sub(1)).map(|i| concat(&[&labels[i..].join("."), dot])).collect()
 }
 
 /// Which of `names` (cookies present now) match any of `patterns`.

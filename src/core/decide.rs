@@ -118,21 +118,27 @@ fn region_default(config: &Config, region: Option<&str>, category: &str) -> Opti
 /// the path `/x` too.
 pub fn is_sensitive(config: &Config, path: &str, hash: &str) -> bool {
     let hash_route = config.match_hash_routes.then(|| hash_route(hash)).flatten();
-    config.sensitive_paths.iter().any(|p| path_matches(p, path) || hash_route.is_some_and(|h| path_matches(p, h)))
+    config.sensitive_paths.iter().any(|p| path_matches(p, path) || hash_route.as_deref().is_some_and(|h| path_matches(p, h)))
 }
 
 /// What a navigation must change to matter: the path, and the hash route where the site opts
 /// in to hash routes. A new query or an in-page anchor changes nothing.
 pub fn route_key(config: &Config, path: &str, hash: &str) -> String {
-    let route = if config.match_hash_routes { hash_route(hash).unwrap_or("") } else { "" };
-    super::text::concat(&[path, "#", route])
+    let route = if config.match_hash_routes { hash_route(hash).unwrap_or_default() } else { String::new() };
+    super::text::concat(&[path, "#", &route])
 }
 
-/// The path a hash router shows: `#/a/b?q` and `#!/a/b` give `/a/b`; any other hash, none.
-pub fn hash_route(hash: &str) -> Option<&str> {
+/// The path a hash router shows: `#/a/b?q`, `#!/a/b` and `#a/b` (some routers leave out the
+/// slash) give `/a/b`; an empty hash, none. An in-page anchor `#top` reads as `/top`: with hash
+/// routes on, a rule can only match more, never less.
+pub fn hash_route(hash: &str) -> Option<String> {
     let route = hash.strip_prefix("#!").or_else(|| hash.strip_prefix('#'))?;
     let route = route.split('?').next().unwrap_or("");
-    route.starts_with('/').then_some(route)
+    match route {
+        "" => None,
+        r if r.starts_with('/') => Some(r.to_owned()),
+        r => Some(super::text::concat(&["/", r])),
+    }
 }
 
 /// Categories that still run on sensitive pages.

@@ -24,11 +24,51 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&b| b == b'*')
 }
 
-/// A URL path made comparable: percent-escapes decoded, lowercased, repeated slashes folded.
-/// Matching is deliberately loose (case-insensitive, decoded) so that `/Patient%2DPortal//x`
-/// cannot slip past a rule for `/patient-portal/*`.
+/// A URL path made comparable: percent-escapes decoded (repeatedly, for servers that decode
+/// twice), path parameters (`;jsessionid=…`) and trailing dots and spaces of a segment dropped
+/// (servers that ignore them serve `/portal;x/` and `/portal./` as `/portal/`), `.` and `..`
+/// resolved, lowercased, repeated slashes folded. Matching is deliberately loose so that no spelling a server accepts
+/// slips past a rule for `/patient-portal/*`.
 pub fn normalize_path(path: &str) -> String {
-    let b = path.as_bytes();
+    let mut b = decode(path.as_bytes());
+    for _ in 0..2 {
+        let again = decode(&b);
+        if again == b {
+            break;
+        }
+        b = again;
+    }
+    // Segment by segment: `.` and `..` resolved as a browser resolves them in a path (a hash
+    // route is not resolved by the browser), empty segments (doubled slashes) dropped.
+    let mut segments: Vec<&[u8]> = vec![];
+    for segment in b.split(|&c| c == b'/') {
+        let segment = &segment[..segment.iter().position(|&c| c == b';').unwrap_or(segment.len())];
+        let mut end = segment.len();
+        while end > 0 && (segment[end - 1] == b'.' || segment[end - 1] == b' ') {
+            end -= 1;
+        }
+        match segment {
+            b"" | b"." => {}
+            b".." => {
+                segments.pop();
+            }
+            _ => segments.push(if end == 0 { segment } else { &segment[..end] }),
+        }
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    if b.first() == Some(&b'/') {
+        out.push(b'/');
+    }
+    out.extend_from_slice(&segments.join(&b'/'));
+    if b.len() > 1 && b.last() == Some(&b'/') && !segments.is_empty() {
+        out.push(b'/');
+    }
+    out.make_ascii_lowercase();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One pass of percent-decoding; escapes that are not two hex digits are kept as they are.
+fn decode(b: &[u8]) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -40,12 +80,9 @@ pub fn normalize_path(path: &str) -> String {
             }
         }
         i += 1;
-        if c == b'/' && out.last() == Some(&b'/') {
-            continue;
-        }
-        out.push(c.to_ascii_lowercase());
+        out.push(c);
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 fn hex(b: u8) -> Option<u8> {
@@ -108,6 +145,16 @@ mod tests {
             ("/book", "/book/", true),
             ("/book/", "/book", true),
             ("/book", "/book//", true),
+            // Spellings servers accept for the same page.
+            ("/patient-portal/*", "/patient-portal;jsessionid=1/results", true),
+            ("/patient-portal/*", "/patient-portal./results", true),
+            ("/patient-portal/*", "/patient-portal%20/results", true),
+            ("/patient-portal/*", "/patient%252Dportal/x", true),
+            ("/patient-portal/*", "/x%252fpatient-portal/y", false),
+            ("/patient-portal/*", "%2fpatient-portal%2fy", true),
+            ("/patient-portal/*", "/x/../patient-portal/y", true),
+            ("/patient-portal/*", "/./patient-portal/y", true),
+            ("/patient-portal/*", "/patient-portal/../news", false),
             ("/book", "/books", false),
             ("/book", "/book/x", false),
             ("/", "/", true),

@@ -120,6 +120,9 @@ impl Record {
     }
 }
 
+/// The longest encoded record that is read at all.
+pub const MAX_ENCODED_LEN: usize = 8192;
+
 /// Version tag at the start of every encoded record; anything else is foreign.
 pub const FORMAT: &str = "cg1";
 
@@ -236,6 +239,11 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     if !s.starts_with("cg1|") {
         return Err(DecodeError::ForeignVersion);
     }
+    // Far above any real record (a few hundred bytes); a forged giant one would cost every page
+    // load time (the duplicate check is quadratic in the number of categories).
+    if s.len() > MAX_ENCODED_LEN {
+        return Err(DecodeError::Corrupt);
+    }
     let bad = DecodeError::Corrupt;
     let cut = s.rfind('|').ok_or(bad)?;
     let (body, sum) = s.split_at(cut + 1);
@@ -307,6 +315,21 @@ pub(crate) mod tests {
             method: Method::Preferences,
             sdk_version: "0.1.0".into(),
         }
+    }
+
+    #[test]
+    fn a_giant_record_is_refused_unread() {
+        let mut r = sample();
+        r.choices = (0..2000)
+            .map(|i| Choice {
+                category: crate::core::text::concat(&["c", &crate::core::text::uint(i)]),
+                granted: true,
+                source: Source::User,
+            })
+            .collect();
+        let s = encode(&r);
+        assert!(s.len() > MAX_ENCODED_LEN);
+        assert_eq!(decode(&s), Err(DecodeError::Corrupt));
     }
 
     #[test]

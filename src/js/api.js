@@ -76,7 +76,9 @@ export function init(config, options) {
       failClosed(loadError && loadError.message ? loadError.message : String(loadError), privacyUrl);
       throw new Error('consent-gate: the WebAssembly module could not load');
     }
-    const region = o.region || d.documentElement.getAttribute('data-consent-region') || undefined;
+    // The script tag reads `<html data-consent-region>` while in <head>; a module runs after the
+    // body is parsed, when injected markup could have set it, so an app passes `region` itself.
+    const region = o.region || undefined;
     try {
       return wasm.start(cfg, fetchError, region);
     } catch (problems) {

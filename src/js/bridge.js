@@ -31,6 +31,11 @@ function shield(target) {
 /** The document, shielded from clobbering: every use of the document goes through it. */
 export const d = shield(document);
 
+// The base URL gated `data-src` resolve against, taken when consent-gate loads: a `<base href>`
+// injected into the body later would otherwise send the site's own gated script, under its nonce,
+// to another host.
+const BASE = d.baseURI;
+
 /** The shielded document, for the wasm. */
 export function doc() {
   return d;
@@ -132,8 +137,20 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
   nonce = scriptNonce || '';
   texts = placeholder;
   sensitive = sensitivePage;
-  // One the visitor loaded by its own button stays, but not on a sensitive page.
-  for (const f of frames) if (!allowed(f) && (sensitive || !f.cgByVisitor)) unloadFrame(f);
+  // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
+  // any tag there, must not receive it as the referrer.
+  if (sensitive && !d.querySelector('meta[name=referrer][content=strict-origin]')) {
+    const m = d.createElement('meta');
+    m.name = 'referrer';
+    m.content = 'strict-origin';
+    d.head.appendChild(m);
+  }
+  // One the visitor loaded by its own button stays, but not on a sensitive page, and only until
+  // its category is allowed: from then on it follows the category like the others.
+  for (const f of frames) {
+    if (allowed(f)) f.cgByVisitor = 0;
+    else if (sensitive || !f.cgByVisitor) unloadFrame(f);
+  }
   scan();
   if (!observer && w.MutationObserver) {
     observer = new MutationObserver(scan);
@@ -202,7 +219,7 @@ function insertScript(old, done) {
     if (src) {
       s.async = false;
       s.onload = s.onerror = done;
-      s.src = new URL(src, d.baseURI).href;
+      s.src = new URL(src, BASE).href;
     } else {
       s.textContent = old.textContent;
     }
@@ -218,7 +235,7 @@ function insertScript(old, done) {
 function loadFrame(f, byVisitor) {
   f.cgSrc = f.getAttribute('data-src');
   f.cgByVisitor = byVisitor;
-  f.src = f.cgSrc;
+  f.src = new URL(f.cgSrc, BASE).href;
   f.removeAttribute('data-src');
   f.hidden = false;
   if (f.cgHolder) f.cgHolder.remove();
@@ -239,7 +256,7 @@ function placehold(f) {
   box.className = 'cg-root cg-embed';
   box.setAttribute('lang', texts[3]);
   const p = d.createElement('p');
-  p.textContent = texts[0].replace('{name}', f.getAttribute('data-consent-name') || f.getAttribute('title') || new URL(f.getAttribute('data-src'), d.baseURI).host);
+  p.textContent = texts[0].replace('{name}', f.getAttribute('data-consent-name') || f.getAttribute('title') || new URL(f.getAttribute('data-src'), BASE).host);
   const load = button(texts[1]);
   // The visitor's own click loads this one embed, except on a sensitive page.
   load.onclick = () => sensitive || !trusted(f) || loadFrame(f, 1);

@@ -7,13 +7,22 @@ import { d } from './bridge.js';
 (function () {
   const w = window;
   const me = d.currentScript;
-  if (w.ConsentGate) {
+  // A symbol, not `w.ConsentGate`: page markup can shadow a window name, not a symbol.
+  const loaded = Symbol.for('consent-gate');
+  if (w[loaded]) {
     console.warn('consent-gate: the script is included twice; the second copy does nothing');
     return;
   }
+  w[loaded] = true;
+  // The region hint is read now, in <head>: once the body is parsed, a stray `<html
+  // data-consent-region>` in injected markup would have been merged into the root element.
+  const region = (me && me.getAttribute('data-region')) || d.documentElement.getAttribute('data-consent-region');
+  const base = new URL('.', (me && me.src) || d.baseURI).href;
+  // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
+  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region }, options));
   api.consentDefaults();
   w.ConsentGate = {
-    init: api.init,
+    init,
     getConsent: api.getConsent,
     getConsentRecord: api.getConsentRecord,
     setConsent: api.setConsent,
@@ -24,7 +33,6 @@ import { d } from './bridge.js';
     off: api.off,
     consentDefaults: api.consentDefaults,
   };
-  const base = new URL('.', (me && me.src) || d.baseURI).href;
   const css = d.createElement('link');
   css.rel = 'stylesheet';
   css.href = base + 'consent-gate.css';
@@ -59,5 +67,5 @@ import { d } from './bridge.js';
     }
   }
   // Errors are already on the console, once; the rejection is for callers of init().
-  api.init(config, { wasm: base + 'consent_gate_bg.wasm', region: me && me.getAttribute('data-region') }).catch(() => {});
+  init(config).catch(() => {});
 })();

@@ -10,8 +10,10 @@ import { gtag } from './bridge.js';
 export function consentDefaults(options) {
   const w = window;
   const o = options || {};
-  if (w.__consentGateDefaults) return;
-  w.__consentGateDefaults = true;
+  // A symbol, not a name: page markup can shadow a window name (`<img name=…>`), not a symbol.
+  const done = Symbol.for('consent-gate.defaults');
+  if (w[done]) return;
+  w[done] = true;
   // Our own pusher (bridge.js): a page's gtag that pushes arrays would be ignored by gtag.js.
   if (typeof w.gtag != 'function') w.gtag = gtag;
   const denied = 'denied';

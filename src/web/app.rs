@@ -279,7 +279,7 @@ fn cookie_copy(config: &Config) -> Option<String> {
 /// The stored record `core` chooses from the copies; `warn` says on the console why a copy
 /// was refused when none could be used.
 fn load(config: &Config, warn: bool) -> Option<Record> {
-    let (local, memory, cookie) = (storage::local_get().ok().flatten(), storage::memory_get(), cookie_copy(config));
+    let (local, memory, cookie) = (storage::local_get().ok().flatten(), storage::memory_instead_of_local(), cookie_copy(config));
     let (best, problem) = decide::stored_record(config, page::https(), local.as_deref(), memory.as_deref(), cookie.as_deref(), page::now());
     if let (Some(e), true) = (problem, warn) {
         console("warn", &concat(&["consent-gate: ", e.message()]));

@@ -12,6 +12,8 @@ pub const KEY: &str = "consent-gate";
 thread_local! {
     /// The record for this page's life when neither localStorage nor cookies work.
     static MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Whether the last write to localStorage failed (blocked, or full).
+    static LOCAL_FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// localStorage, if the browser lets us use it. gloo's `LocalStorage::raw()` throws when storage
@@ -36,7 +38,9 @@ pub fn local_get() -> Result<Option<String>, Blocked> {
 
 /// Stores `value` in localStorage; false when storage is blocked or full.
 pub fn local_set(value: &str) -> bool {
-    local().is_some_and(|s| s.set_item(KEY, value).is_ok())
+    let ok = local().is_some_and(|s| s.set_item(KEY, value).is_ok());
+    LOCAL_FAILED.with(|f| f.set(!ok));
+    ok
 }
 
 /// The whole `document.cookie` string; `Err` when cookies are blocked.
@@ -52,6 +56,12 @@ pub fn set_cookie(assignment: &str) -> bool {
 /// The in-memory copy.
 pub fn memory_get() -> Option<String> {
     MEMORY.with(|m| m.borrow().clone())
+}
+
+/// The in-memory copy where it stands for localStorage: when this page's last write there failed.
+/// Otherwise localStorage is current, also when another tab wrote it under an earlier clock.
+pub fn memory_instead_of_local() -> Option<String> {
+    LOCAL_FAILED.with(|f| f.get()).then(memory_get).flatten()
 }
 
 /// Keeps a copy in memory (always done, so a blocked storage never loses a choice on this page).

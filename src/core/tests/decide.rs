@@ -290,14 +290,13 @@ fn sensitive_pages() {
     assert!(!is_sensitive(&Config::default(), "/patient-portal/", ""));
     // Hash routes count only when the site opts in.
     let hashes = config(json!({"sensitivePaths": ["/patient-portal/*"], "matchHashRoutes": true}));
-    for (hash, want) in [
-        ("#/patient-portal/x", true),
-        ("#!/Patient-Portal", true),
-        ("#/patient-portal?tab=1", true),
-        ("#/news", false),
-        ("#patient-portal", false),
-        ("", false),
-    ] {
+    #[rustfmt::skip]
+    let hash_cases = [
+        ("#/patient-portal/x", true), ("#!/Patient-Portal", true), ("#/patient-portal?tab=1", true), ("#/news", false),
+        // Routers that leave out the slash (Vue's hash mode, AngularJS).
+        ("#patient-portal/x", true), ("#!patient-portal", true), ("#news", false), ("#", false), ("", false),
+    ];
+    for (hash, want) in hash_cases {
         assert_eq!(is_sensitive(&hashes, "/", hash), want, "{hash}");
         assert!(!is_sensitive(&c, "/", hash), "{hash} without matchHashRoutes");
     }
@@ -308,7 +307,9 @@ fn only_a_new_path_or_hash_route_is_a_navigation() {
     let plain = Config::default();
     let hashes = config(json!({"matchHashRoutes": true}));
     assert_eq!(route_key(&plain, "/a", "#/x"), route_key(&plain, "/a", ""));
-    assert_eq!(route_key(&hashes, "/a", "#main"), route_key(&hashes, "/a", ""));
+    // Without hash routes an anchor changes nothing; with them it is a route like any other.
+    assert_eq!(route_key(&plain, "/a", "#main"), route_key(&plain, "/a", ""));
+    assert_ne!(route_key(&hashes, "/a", "#main"), route_key(&hashes, "/a", ""));
     assert_ne!(route_key(&hashes, "/a", "#/x"), route_key(&hashes, "/a", "#/y"));
     assert_ne!(route_key(&plain, "/a", ""), route_key(&plain, "/b", ""));
 }
@@ -565,11 +566,12 @@ fn cookie_domains_table() {
         ("www.example.test", &["www.example.test", "example.test"]),
         ("example.test", &["example.test"]),
         ("a.b.example.co.uk", &["a.b.example.co.uk", "b.example.co.uk", "example.co.uk", "co.uk"]),
-        ("WWW.Example.TEST.", &["www.example.test", "example.test"]),
+        ("WWW.Example.TEST.", &["www.example.test.", "example.test."]),
         ("localhost", &[]),
         ("intranet", &[]),
         ("127.0.0.1", &[]),
         ("10.0.0.1.", &[]),
+        ("www.example.test", &["www.example.test", "example.test"]),
         ("[::1]", &[]),
         ("[2001:db8::1]", &[]),
         ("", &[]),
