@@ -5,7 +5,9 @@
 #   2. wasm-bindgen-test in headless Chromium (the web layer)
 #   3. the build of pkg/ (fails over the size budget); the npm package packed, installed into
 #      tests/npm-app, built with Vite, and type-checked with tsc
-#   4. end-to-end tests: playwright-core driving /usr/bin/chromium against the demo on 127.0.0.1
+#   4. the consent event receiver (receiver/): integration tests on SQLite and a throw-away
+#      PostgreSQL cluster (scripts/test-receiver.sh installs Debian's postgresql when missing)
+#   5. end-to-end tests: playwright-core driving /usr/bin/chromium against the demo on 127.0.0.1
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -73,6 +75,14 @@ else
   tail -n 40 "$LOG/npm-app.log" 2>/dev/null
   fail 2 # the preparation and the type check that could not run
 fi
+
+echo "== receiver tests (SQLite and a throw-away PostgreSQL)"
+bash scripts/test-receiver.sh >"$LOG/receiver.log" 2>&1
+RECEIVER_STATUS=$?
+grep -E '^(test result|failures:|---- )' "$LOG/receiver.log" || true
+if grep -q 'test result' "$LOG/receiver.log"; then count_cargo "$LOG/receiver.log"; else tail -n 40 "$LOG/receiver.log"; fail 1; fi
+[ "$RECEIVER_STATUS" = 0 ] || grep -q '[1-9][0-9]* failed' "$LOG/receiver.log" || fail 1
+check clippy-receiver cargo clippy --quiet -p consent-gate-receiver --all-targets -- -D warnings
 
 echo "== end-to-end tests (playwright-core + /usr/bin/chromium)"
 if [ -f pkg/consent-gate.js ]; then
