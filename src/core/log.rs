@@ -209,7 +209,7 @@ pub mod read {
     use serde_json::{Map, Value};
 
     /// Every member an event must have, in the order [`super::to_json`] writes them.
-    pub const REQUIRED: [&str; 15] = [
+    pub const REQUIRED: [&str; 14] = [
         "type",
         "eventId",
         "recordId",
@@ -223,11 +223,12 @@ pub mod read {
         "language",
         "method",
         "path",
-        "sensitive",
         "sdkVersion",
     ];
-    /// Members an event may have besides [`REQUIRED`].
-    pub const OPTIONAL: [&str; 1] = ["dropped"];
+    /// Members an event may have besides [`REQUIRED`]. `sensitive` is absent in events that an
+    /// earlier SDK queued before it knew the member (their `path` is always a string): they must
+    /// still be delivered.
+    pub const OPTIONAL: [&str; 2] = ["dropped", "sensitive"];
 
     const SOURCES: [Source; 6] = [Source::User, Source::Gpc, Source::Dnt, Source::Default, Source::Region, Source::PageRule];
     const METHODS: [Method; 5] = [Method::Banner, Method::Preferences, Method::Notice, Method::Api, Method::Signal];
@@ -391,8 +392,10 @@ pub mod read {
             }
             (_, true) => return Err(bad("method", "must be null for a pageview")),
         }
-        let sensitive =
-            o["sensitive"].as_bool().ok_or_else(|| bad("sensitive", format!("must be a boolean, not {}", kind(&o["sensitive"]))))?;
+        let sensitive = match o.get("sensitive") {
+            None => false,
+            Some(v) => v.as_bool().ok_or_else(|| bad("sensitive", format!("must be a boolean, not {}", kind(v))))?,
+        };
         match (&o["path"], sensitive) {
             (Value::String(_), false) | (Value::Null, true) => {}
             (Value::String(_), true) => return Err(bad("path", "must be null on a sensitive page: its path never leaves the browser")),
@@ -567,6 +570,13 @@ mod tests {
         assert!(read::validate(&v).is_ok());
         let body = to_json(&Event { event_id: "0123456789abcdef0123456789abcdef", ..event(&choices()) });
         assert_eq!(read::parse(body.as_bytes()).unwrap().browser_id, "r1");
+        // An event an earlier SDK queued before `sensitive` existed is still delivered; without
+        // it, the path must be a string.
+        let mut old = written(Some("/x"), false);
+        old.as_object_mut().unwrap().remove("sensitive");
+        assert!(read::validate(&old).is_ok());
+        old["path"] = Value::Null;
+        assert!(read::validate(&old).is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, closeBrowser, demoServer, httpsDemoServer, interceptGoogle, openPage, ready, root, screenshot, settle } from './harness.mjs';
+import { ARGS, EXECUTABLE, YEAR, closeBrowser, demoServer, httpsDemoServer, interceptGoogle, openPage, ready, root, screenshot, settle, shiftClock } from './harness.mjs';
 
 // What the server answers for /consent.json: null for the demo's own file.
 let configFault = null;
@@ -524,21 +524,6 @@ test('a tampered consent cookie on https (foreign version, or a grant with a wro
   }
 });
 
-const YEAR = 365 * 86400000;
-function shiftClock(ms) {
-  const RealDate = Date;
-  const realNow = RealDate.now.bind(RealDate);
-  class ShiftedDate extends RealDate {
-    constructor(...a) {
-      if (a.length) super(...a);
-      else super(realNow() + ms);
-    }
-    static now() {
-      return realNow() + ms;
-    }
-  }
-  window.Date = ShiftedDate;
-}
 
 for (const { name, shift, kept, future } of [
   { name: 'two years later: older than its lifetime, it expires', shift: 2 * YEAR, kept: false },

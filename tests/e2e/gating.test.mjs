@@ -179,7 +179,7 @@ test('iframes show a placeholder until their category is granted, then load', as
   assert.match(await holder.textContent(), /This content is from Video Co and sets cookies/);
   assert.equal(await page.locator('iframe[src]').count(), 0);
   await page.evaluate(() => ConsentGate.setConsent({ advertising: true }));
-  await page.waitForFunction(() => document.querySelector('iframe[src="/fixtures/frame.html"]'));
+  await page.waitForFunction(() => document.querySelector('iframe[src$="/fixtures/frame.html"]'));
   assert.equal(await page.locator('.cg-embed').count(), 0);
   await page.waitForFunction(() => (window.__order || []).length > 0);
   assert.deepEqual(await page.evaluate(() => window.__order), ['ads']);

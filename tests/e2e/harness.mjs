@@ -109,6 +109,25 @@ export function dntProfile() {
   return dir;
 }
 
+/** A year in milliseconds. */
+export const YEAR = 365 * 86400000;
+
+/** Init script (`context.addInitScript(shiftClock, ms)`): the page's clock runs `ms` ahead. */
+export function shiftClock(ms) {
+  const RealDate = Date;
+  const realNow = RealDate.now.bind(RealDate);
+  class ShiftedDate extends RealDate {
+    constructor(...a) {
+      if (a.length) super(...a);
+      else super(realNow() + ms);
+    }
+    static now() {
+      return realNow() + ms;
+    }
+  }
+  window.Date = ShiftedDate;
+}
+
 /** Saves a screenshot under test-results/screenshots/. */
 export async function screenshot(page, name) {
   const dir = join(root, 'test-results', 'screenshots');

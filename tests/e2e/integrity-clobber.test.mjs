@@ -315,7 +315,7 @@ test('embeds: on a sensitive page the placeholder\'s "Load content" does not loa
 test('embeds: a loaded advertising embed is unloaded, with a placeholder, when an SPA navigation enters a sensitive path', async () => {
   const { page, context } = await openPage();
   await acceptOnHome(page);
-  await page.waitForFunction(() => document.querySelector('iframe[src="/embed.html"]'));
+  await page.waitForFunction(() => document.querySelector('iframe[src$="/embed.html"]'));
   assert.equal((await embeds(page)).loaded, 1, 'precondition: the video is loaded');
   await page.evaluate(() => history.pushState(null, '', '/patient-portal/messages'));
   await until(page, () => !document.querySelector('iframe[src*="/embed.html"]'));
@@ -327,7 +327,7 @@ test('embeds: a loaded advertising embed is unloaded, with a placeholder, when a
 test('embeds: a loaded advertising embed is unloaded, with a placeholder, when the visitor withdraws advertising', async () => {
   const { page, context } = await openPage();
   await acceptOnHome(page);
-  await page.waitForFunction(() => document.querySelector('iframe[src="/embed.html"]'));
+  await page.waitForFunction(() => document.querySelector('iframe[src$="/embed.html"]'));
   await page.locator('footer').getByRole('link', { name: 'Cookie settings' }).click();
   await page.locator('#cg-prefs').waitFor({ state: 'visible' });
   await page.click('#cg-prefs [data-cg-category="advertising"]');
