@@ -126,11 +126,11 @@ let chain = Promise.resolve();
 const frames = new Set();
 
 /**
- * Activates gated scripts and iframes of the `allowed` categories, in document order, and keeps
- * doing so for elements added later. Iframes of other categories get a placeholder; loaded ones
- * that are no longer allowed are unloaded. On a `sensitivePage` nothing loads, not even by the
- * placeholder's button. `placeholder` is [notice text with {name}, load button text, preferences
- * button text, language].
+ * Activates gated scripts and iframes of the allowed `categories` (on a sensitive page core allows
+ * only the necessary and functional ones), in document order, and keeps doing so for elements
+ * added later. Iframes of other categories get a placeholder; loaded ones that are no longer
+ * allowed are unloaded. On a `sensitivePage` the placeholder's button loads nothing either.
+ * `placeholder` is [notice text with {name}, load button text, preferences button text, language].
  */
 export function gate(categories, scriptNonce, placeholder, sensitivePage) {
   granted = categories;

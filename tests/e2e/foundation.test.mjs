@@ -38,10 +38,10 @@ test('the first consent entry is an Arguments object with consent/default, befor
   assert.equal(entries[firstConsent].kind, '[object Arguments]');
   assert.equal(entries[firstConsent].second, 'default');
   assert.ok(firstConsent < firstTag, JSON.stringify(entries));
-  // gtag commands are Arguments objects (gtag.js ignores arrays); the one plain object is the
-  // Tag Manager event consent-gate pushes after its Consent Mode update.
+  // gtag commands are Arguments objects (gtag.js ignores arrays); the plain objects are the Tag
+  // Manager events consent-gate pushes after each Consent Mode update.
   const plain = await page.evaluate(() => dataLayer.filter((e) => Object.prototype.toString.call(e) !== '[object Arguments]').map((e) => e.event));
-  assert.deepEqual(plain, ['consent_gate_update'], 'every gtag command is an Arguments object');
+  assert.ok(plain.length > 0 && plain.every((e) => e === 'consent_gate_update'), 'every gtag command is an Arguments object: ' + plain);
   await context.close();
 });
 
