@@ -272,7 +272,10 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
         if configure_now && (!configured_before || p.load_gtag) {
             p.configure.push(id.clone());
         }
-        p.disable.push((id.clone(), !analytics));
+        // Advanced mode's point is the cookieless ping while analytics is denied: GA is switched
+        // off only where no Google tag may run (a sensitive page, a broken configuration).
+        let advanced_here = tags_here && g.mode == super::config::ConsentModeKind::Advanced;
+        p.disable.push((id.clone(), !analytics && !advanced_here));
     }
     for id in &g.ads_ids {
         if ads && (!was_ads || p.load_gtag) {

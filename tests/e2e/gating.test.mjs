@@ -279,7 +279,7 @@ test('reload keeps every decision', async () => {
 test('advanced mode loads gtag.js at once under denied defaults; Ads config still waits', async () => {
   const { page, net, context } = await openPage();
   await page.route('**/consent.json', (route) =>
-    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ revision: '1', consentMode: 'advanced', googleAnalytics: 'G-ADV1', googleAds: 'AW-1' }) }),
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ revision: '1', consentMode: 'advanced', googleAnalytics: 'G-ADV1', googleAds: 'AW-1', sensitivePaths: ['/patient-portal/*'] }) }),
   );
   await page.goto(server.url + '/');
   await ready(page);
@@ -287,8 +287,14 @@ test('advanced mode loads gtag.js at once under denied defaults; Ads config stil
   assert.deepEqual(net.gtag(), ['https://www.googletagmanager.com/gtag/js?id=G-ADV1']);
   assert.deepEqual(await configs(page), ['G-ADV1']);
   assert.equal((await lastUpdate(page)).analytics_storage, 'denied');
+  // The point of advanced mode: GA is not switched off, it sends cookieless pings until consent.
+  assert.equal(await page.evaluate(() => window['ga-disable-G-ADV1']), false);
   await page.evaluate(() => ConsentGate.acceptAll());
   assert.deepEqual(await configs(page), ['G-ADV1', 'AW-1']);
+  assert.equal(await page.evaluate(() => window['ga-disable-G-ADV1']), false);
+  // On a sensitive page no Google tag may act, advanced mode or not.
+  await page.evaluate(() => history.pushState(null, '', '/patient-portal/x'));
+  await page.waitForFunction(() => window['ga-disable-G-ADV1'] === true);
   await context.close();
 });
 

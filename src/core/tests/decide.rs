@@ -413,8 +413,9 @@ fn plan_table() {
             Plan { disable: off(&[("AW-1", true)]), ..Plan::default() }),
         ("no ids, accept all", &no_ids, n, nad, false, true,
             Plan::default()),
+        // Advanced: GA stays on (cookieless pings) while analytics is denied.
         ("advanced, page start", &advanced, &[], n, false, true,
-            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), load_gtag: true, configure: strings(&["G-1"]), ..Plan::default() }),
         ("advanced, analytics granted later", &advanced, n, na, true, true,
             Plan { disable: off(&[("G-1", false), ("AW-1", true)]), ..Plan::default() }),
         ("advanced, stored grant at page start", &advanced, &[], nad, false, true,
@@ -422,7 +423,7 @@ fn plan_table() {
         ("advanced, ads granted later", &advanced, na, nad, true, true,
             Plan { disable: off(&[("G-1", false), ("AW-1", false)]), configure: strings(&["AW-1"]), ..Plan::default() }),
         ("advanced, withdrawal", &advanced, nad, n, true, true,
-            Plan { disable: off(&[("G-1", true), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), ..Plan::default() }),
+            Plan { disable: off(&[("G-1", false), ("AW-1", true)]), stopped: strings(&["analytics", "advertising"]), ..Plan::default() }),
         ("advanced ads only, page start", &ads_only_advanced, &[], n, false, true,
             Plan { disable: off(&[("AW-1", true)]), load_gtag: true, ..Plan::default() }),
         // A sensitive page or a broken configuration: no Google tag, not even in advanced mode.
