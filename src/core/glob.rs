@@ -41,7 +41,8 @@ pub fn normalize_path(path: &str) -> String {
     // Segment by segment: `.` and `..` resolved as a browser resolves them in a path (a hash
     // route is not resolved by the browser), empty segments (doubled slashes) dropped.
     let mut segments: Vec<&[u8]> = vec![];
-    for segment in b.split(|&c| c == b'/') {
+    // Servers that take `\` for `/` (IIS) route `/patient-portal%5Cx` to the portal.
+    for segment in b.split(|&c| c == b'/' || c == b'\\') {
         let segment = &segment[..segment.iter().position(|&c| c == b';').unwrap_or(segment.len())];
         let mut end = segment.len();
         while end > 0 && (segment[end - 1] == b'.' || segment[end - 1] == b' ') {
@@ -155,6 +156,8 @@ mod tests {
             ("/patient-portal/*", "/x/../patient-portal/y", true),
             ("/patient-portal/*", "/./patient-portal/y", true),
             ("/patient-portal/*", "/patient-portal/../news", false),
+            ("/patient-portal/*", "/patient-portal%5Cresults", true),
+            ("/patient-portal/*", "/x/..%5Cpatient-portal%5Cresults", true),
             ("/book", "/books", false),
             ("/book", "/book/x", false),
             ("/", "/", true),

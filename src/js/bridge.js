@@ -124,6 +124,7 @@ let observer = null;
 let chain = Promise.resolve();
 // Iframes loaded so far: a frame, unlike a script, can be unloaded again.
 const frames = new Set();
+let referrer;
 
 /**
  * Activates gated scripts and iframes of the allowed `categories` (on a sensitive page core allows
@@ -139,11 +140,11 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
   sensitive = sensitivePage;
   // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
   // any tag there, must not receive it as the referrer.
-  if (sensitive && !d.querySelector('meta[name=referrer][content=strict-origin]')) {
-    const m = d.createElement('meta');
-    m.name = 'referrer';
-    m.content = 'strict-origin';
-    d.head.appendChild(m);
+  // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
+  // no injected `<meta name=referrer content=unsafe-url>` can follow it.
+  if (sensitive) {
+    referrer ||= Object.assign(d.createElement('meta'), { name: 'referrer', content: 'strict-origin' });
+    d.head.appendChild(referrer);
   }
   // One the visitor loaded by its own button stays, but not on a sensitive page, and only until
   // its category is allowed: from then on it follows the category like the others.
@@ -164,7 +165,7 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
 // As the browser's own nonce check does, an element with `<script` or `<style` in an attribute is
 // not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
 // the site's own nonced tag.
-const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
+export const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
 const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && trusted(el);
 
 function scan() {
@@ -227,7 +228,7 @@ function insertScript(old, done) {
     else d.head.appendChild(s);
     if (!waits) done();
   } catch (e) {
-    console.error('consent-gate: a gated script could not be started (' + e + ')');
+    console.error('consent-gate: a gated script failed (' + e + ')');
     done();
   }
 }

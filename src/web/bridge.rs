@@ -35,6 +35,10 @@ extern "C" {
     /// Whether the SDK made `el`.
     #[wasm_bindgen]
     pub fn owns(el: &Element) -> bool;
+    /// Whether page markup `el` is the site's own: it carries the configured nonce (any element
+    /// when none is configured). Known once `gate` has run.
+    #[wasm_bindgen]
+    pub fn trusted(el: &Element) -> bool;
     /// Deletes the queue of consent events.
     #[wasm_bindgen(catch, js_name = logDrop)]
     pub fn log_drop() -> Result<(), JsValue>;

@@ -166,7 +166,10 @@ impl Ui<'_> {
 
     /// Renders the notice into every `[data-consent-gate="notice"]` container.
     pub fn notice(&self, sections: &[Section], signal_lines: [Text; 2]) {
-        for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().enumerate() {
+        // With a nonce configured, a container without it is injected markup: drawing the real
+        // controls there would let injected styles lay them over the page (a clickjack).
+        let trusted = |c: &Element| super::bridge::trusted(c);
+        for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().filter(trusted).enumerate() {
             let Some(root) = el(self.doc, "div", "cg-root cg-notice") else { continue };
             attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", "notice")]);
             super::bridge::own(&root);
