@@ -36,17 +36,17 @@ function name(s) {
   return [...leb(b.length), ...b];
 }
 
-/** Returns the rewritten wasm (Buffer) and glue (string). `module` is the glue's module name;
- * it becomes `w`. */
-export function shortenImports(wasm, glue, module) {
+/**
+ * `wasm` with section `id` rebuilt entry by entry, every other section kept as it is: `entry(p)`
+ * reads the entry at `p` and returns its new bytes and where the next entry starts.
+ */
+function rewriteSection(wasm, id, entry) {
   let pos = 8;
   const parts = [wasm.subarray(0, 8)];
-  const renames = new Map();
   while (pos < wasm.length) {
-    const id = wasm[pos];
     const [size, body] = readLeb(wasm, pos + 1);
     const end = body + size;
-    if (id !== 2) {
+    if (wasm[pos] !== id) {
       parts.push(wasm.subarray(pos, end));
       pos = end;
       continue;
@@ -54,35 +54,46 @@ export function shortenImports(wasm, glue, module) {
     let [count, p] = readLeb(wasm, body);
     const out = [...leb(count)];
     for (let i = 0; i < count; i++) {
-      const [mod, p1] = readName(wasm, p);
-      const [field, p2] = readName(wasm, p1);
-      const descStart = p2;
-      let q = p2;
-      const kind = wasm[q++];
-      if (kind === 0 || kind === 4) {
-        if (kind === 4) q++;
-        q = readLeb(wasm, q)[1];
-      } else if (kind === 1 || kind === 2) {
-        if (kind === 1) q++; // reftype
-        const flags = wasm[q++];
-        q = readLeb(wasm, q)[1];
-        if (flags & 1) q = readLeb(wasm, q)[1];
-      } else if (kind === 3) {
-        q += 2;
-      } else {
-        throw new Error('shorten-imports: unknown import kind ' + kind);
-      }
-      let newField = field;
-      if (mod === module && /^__wb/.test(field)) {
-        newField = renames.get(field) || 'i' + renames.size.toString(36);
-        renames.set(field, newField);
-      }
-      out.push(...name(mod === module ? 'w' : mod), ...name(newField), ...wasm.subarray(descStart, q));
-      p = q;
+      const [bytes, next] = entry(p);
+      out.push(...bytes);
+      p = next;
     }
-    parts.push(Buffer.from([2, ...leb(out.length), ...out]));
+    parts.push(Buffer.from([id, ...leb(out.length), ...out]));
     pos = end;
   }
+  return Buffer.concat(parts);
+}
+
+/** Returns the rewritten wasm (Buffer) and glue (string). `module` is the glue's module name;
+ * it becomes `w`. */
+export function shortenImports(wasm, glue, module) {
+  const renames = new Map();
+  const rewritten = rewriteSection(wasm, 2, (p) => {
+    const [mod, p1] = readName(wasm, p);
+    const [field, p2] = readName(wasm, p1);
+    const descStart = p2;
+    let q = p2;
+    const kind = wasm[q++];
+    if (kind === 0 || kind === 4) {
+      if (kind === 4) q++;
+      q = readLeb(wasm, q)[1];
+    } else if (kind === 1 || kind === 2) {
+      if (kind === 1) q++; // reftype
+      const flags = wasm[q++];
+      q = readLeb(wasm, q)[1];
+      if (flags & 1) q = readLeb(wasm, q)[1];
+    } else if (kind === 3) {
+      q += 2;
+    } else {
+      throw new Error('shorten-imports: unknown import kind ' + kind);
+    }
+    let newField = field;
+    if (mod === module && /^__wb/.test(field)) {
+      newField = renames.get(field) || 'i' + renames.size.toString(36);
+      renames.set(field, newField);
+    }
+    return [[...name(mod === module ? 'w' : mod), ...name(newField), ...wasm.subarray(descStart, q)], q];
+  });
   let text = glue;
   for (const [from, to] of renames) {
     const re = new RegExp('(\\s)' + from + ':', 'g');
@@ -93,7 +104,7 @@ export function shortenImports(wasm, glue, module) {
   const key = JSON.stringify(module) + ': import0';
   if (!text.includes(key)) throw new Error('shorten-imports: the glue has no ' + key);
   text = text.replace(key, 'w: import0');
-  return { wasm: Buffer.concat(parts), glue: text, count: renames.size };
+  return { wasm: rewritten, glue: text, count: renames.size };
 }
 
 /** Renames the wasm's exports that the glue reads as `wasm.<name>` to one or two letters (the
@@ -108,37 +119,20 @@ export function shortenExports(wasm, glue) {
     throw new Error('shorten-exports: the glue reads the exports other than as wasm.<name>');
   }
   const used = (n) => new RegExp('\\bwasm\\.' + n.replace(/\$/g, '\\$') + '(?![\\w$])').test(glue);
-  let pos = 8;
-  const parts = [wasm.subarray(0, 8)];
   const renames = new Map();
-  while (pos < wasm.length) {
-    const id = wasm[pos];
-    const [size, body] = readLeb(wasm, pos + 1);
-    const end = body + size;
-    if (id !== 7) {
-      parts.push(wasm.subarray(pos, end));
-      pos = end;
-      continue;
+  const rewritten = rewriteSection(wasm, 7, (p) => {
+    const [field, p1] = readName(wasm, p);
+    const q = readLeb(wasm, p1 + 1)[1];
+    let newField = field;
+    if (used(field)) {
+      newField = short(renames.size);
+      renames.set(field, newField);
     }
-    let [count, p] = readLeb(wasm, body);
-    const out = [...leb(count)];
-    for (let i = 0; i < count; i++) {
-      const [field, p1] = readName(wasm, p);
-      const q = readLeb(wasm, p1 + 1)[1];
-      let newField = field;
-      if (used(field)) {
-        newField = short(renames.size);
-        renames.set(field, newField);
-      }
-      out.push(...name(newField), ...wasm.subarray(p1, q));
-      p = q;
-    }
-    parts.push(Buffer.from([7, ...leb(out.length), ...out]));
-    pos = end;
-  }
+    return [[...name(newField), ...wasm.subarray(p1, q)], q];
+  });
   let text = glue;
   for (const [from, to] of renames) {
     text = text.replace(new RegExp('\\bwasm\\.' + from.replace(/\$/g, '\\$') + '(?![\\w$])', 'g'), 'wasm.' + to);
   }
-  return { wasm: Buffer.concat(parts), glue: text, count: renames.size };
+  return { wasm: rewritten, glue: text, count: renames.size };
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, YEAR, closeBrowser, demoServer, httpsDemoServer, interceptGoogle, openPage, ready, root, screenshot, settle, shiftClock } from './harness.mjs';
+import { ARGS, EXECUTABLE, YEAR, closeBrowser, configFaultHook, demoServer, httpsDemoServer, interceptGoogle, openPage, ready, root, screenshot, settle, shiftClock } from './harness.mjs';
 
 // What the server answers for /consent.json: null for the demo's own file.
 let configFault = null;
@@ -17,13 +17,7 @@ let server;
 // other subdomain can set, so it keeps the choice when localStorage cannot.
 let secure;
 before(async () => {
-  const hook = async (req, res) => {
-    if (!configFault || new URL(req.url, 'http://x').pathname !== '/consent.json') return false;
-    res.writeHead(configFault.status || 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(configFault.body);
-    return true;
-  };
-  server = await demoServer({ hook });
+  server = await demoServer({ hook: configFaultHook(() => configFault) });
   secure = await httpsDemoServer();
 });
 after(async () => {

@@ -32,6 +32,20 @@ export function demoServer(opts = {}) {
   return serve({ mounts, ...opts });
 }
 
+/**
+ * A server hook that answers /consent.json with `fault()` (`{ status?, body }`) while it returns
+ * one, and leaves it to the demo's own file while it returns null.
+ */
+export function configFaultHook(fault) {
+  return async (req, res) => {
+    const f = fault();
+    if (!f || new URL(req.url, 'http://x').pathname !== '/consent.json') return false;
+    res.writeHead(f.status || 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(f.body);
+    return true;
+  };
+}
+
 let tlsPromise;
 /** A self-signed certificate for 127.0.0.1, made once per run with openssl (Debian has it). */
 function selfSigned() {

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, YEAR, closeBrowser, demoServer, openPage, ready, root, settle, shiftClock } from './harness.mjs';
+import { ARGS, EXECUTABLE, YEAR, closeBrowser, configFaultHook, demoServer, openPage, ready, root, settle, shiftClock } from './harness.mjs';
 
 // What the server answers for /consent.json: null for the demo's own file.
 let configFault = null;
@@ -24,13 +24,7 @@ let bfBrowser;
 let domainBrowser;
 
 before(async () => {
-  const hook = async (req, res) => {
-    if (!configFault || new URL(req.url, 'http://x').pathname !== '/consent.json') return false;
-    res.writeHead(configFault.status || 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(configFault.body);
-    return true;
-  };
-  server = await demoServer({ hook });
+  server = await demoServer({ hook: configFaultHook(() => configFault) });
   cacheServer = await demoServer({ headers: { 'Cache-Control': 'max-age=0' } });
 });
 after(async () => {
