@@ -465,7 +465,6 @@ fn on_click(ev: Event) {
         Some("prefs") => Method::Preferences,
         _ => Method::Notice,
     };
-    let scope = Some(scope);
     if hit.has_attribute("data-cg-category") {
         if hit.get_attribute("aria-disabled").as_deref() != Some("true") {
             let on = hit.get_attribute("aria-checked").as_deref() == Some("true");
@@ -477,7 +476,7 @@ fn on_click(ev: Event) {
     let grants = match action.as_str() {
         "accept" => optional_categories(),
         "reject" => vec![],
-        "save" => scope.as_ref().map(ui::switched_on).unwrap_or_default(),
+        "save" => ui::switched_on(&scope),
         "prefs" => {
             ev.prevent_default();
             show_preferences(Some(hit));
@@ -500,8 +499,8 @@ fn on_click(ev: Event) {
     match method {
         Method::Preferences => close_dialog(),
         Method::Notice => {
-            if let (Some(s), Some(msg)) = (scope, with_app(|app| app.texts.get(Text::Saved).to_owned())) {
-                ui::announce(&s, &msg);
+            if let Some(msg) = with_app(|app| app.texts.get(Text::Saved).to_owned()) {
+                ui::announce(&scope, &msg);
             }
         }
         _ => {}
