@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes the npm test apps ready: `npm pack pkg/`, installs that tarball into this folder the way a
-# site would (by package name, from the packed file), and builds the apps that share it:
+# site would (by package name, from the packed file), and builds the three apps that share it:
 #   ./        a plain Vite 7 site                                   -> dist/
 #   webpack/  a plain webpack 5 site                                -> webpack/dist/
+#   react/    Vite 7 + React + React Router, <StrictMode> on (built
+#             with React's development build, see react/vite.config.js) -> react/dist/
 # Idempotent and quick when already done: each step runs only when its inputs changed (hash stamps):
 #   npm ci            when package.json / package-lock.json changed     (node_modules/.cg-lock-stamp)
 #   pack + install    when any file in pkg/ changed                      (node_modules/.cg-pkg-stamp)
@@ -61,4 +63,5 @@ build() {
 }
 build dist index.html about.html vite.config.js src -- node_modules/.bin/vite build
 build webpack/dist webpack/webpack.config.js webpack/src -- node_modules/.bin/webpack --config webpack/webpack.config.js
-echo "prepare: tests/npm-app is ready (dist/, webpack/dist/)"
+build react/dist react/index.html react/vite.config.js react/src -- env NODE_ENV=development node_modules/.bin/vite build --config react/vite.config.js
+echo "prepare: tests/npm-app is ready (dist/, webpack/dist/, react/dist/)"
