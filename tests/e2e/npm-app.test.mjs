@@ -22,7 +22,7 @@ const APPS = [
     mounts: { '/': join(APP, 'dist') },
     ga: 'G-NPMAPP0001',
     // Where the page's own HTML points, and where the bundler put the package's wasm.
-    html: join(APP, 'dist', 'index.html'),
+    index: join(APP, 'dist', 'index.html'),
     wasm: /^\/assets\/consent_gate_bg-[\w-]+\.wasm$/,
     wasmFile: (path) => join(APP, 'dist', path),
     otherPage: '/about.html',
@@ -31,6 +31,7 @@ const APPS = [
     name: 'webpack',
     mounts: { '/dist/': join(APP, 'webpack', 'dist'), '/': join(APP, 'webpack', 'public') },
     ga: 'G-WEBPACK001',
+    index: join(APP, 'webpack', 'public', 'index.html'),
     wasm: /^\/dist\/consent_gate_bg-[0-9a-f]{8}\.wasm$/,
     wasmFile: (path) => join(APP, 'webpack', path),
     otherPage: '/privacy.html',
@@ -40,12 +41,23 @@ const APPS = [
 before(async () => {
   // Packs pkg/, installs the tarball and builds the apps, each only when its inputs changed.
   execFileSync('bash', [join(APP, 'prepare.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (const app of APPS) app.server = await serve({ mounts: app.mounts });
+  for (const app of APPS) app.server = await serve({ mounts: app.mounts, hook: injectedBase(app) });
 });
 after(async () => {
   for (const app of APPS) await app.server?.close();
   await closeBrowser();
 });
+
+// `/?base` is the app's page with an HTML injection in its body: a <base href> to another host.
+const INJECTED_BASE = 'http://evil.example.test/';
+function injectedBase(app) {
+  return (req, res) => {
+    if (req.url !== '/?base') return false;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(readFileSync(app.index, 'utf8').replace('<body>', `<body><base href="${INJECTED_BASE}">`));
+    return true;
+  };
+}
 
 async function start(app) {
   const s = await openPage();
@@ -65,7 +77,7 @@ test('npm app: consent-gate is installed from the packed tarball', () => {
 });
 
 test('npm app (vite): the bundle and the stylesheet are linked from the page', () => {
-  const html = readFileSync(APPS[0].html, 'utf8');
+  const html = readFileSync(APPS[0].index, 'utf8');
   assert.match(html, /<script type="module" crossorigin src="\/assets\/main-[\w-]+\.js">/);
   assert.match(html, /<link rel="stylesheet" crossorigin href="\/assets\/main-[\w-]+\.css">/);
 });
@@ -131,6 +143,18 @@ for (const app of APPS) {
     await dialog.locator('[data-cg="accept"]').click();
     await page.waitForFunction(() => document.querySelector('script[src*="googletagmanager.com/gtag/js"]'));
     assert.deepEqual(net.gtag(), [gtagUrl(app)]);
+    await context.close();
+  });
+
+  test(`npm app (${app.name}): a <base href> injected into the page does not move where the wasm comes from`, async () => {
+    const { page, context } = await openPage();
+    const wasm = [];
+    page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url()));
+    await page.goto(app.server.url + '/?base');
+    assert.equal(await page.evaluate(() => document.baseURI), INJECTED_BASE, 'the injection is in force');
+    await page.locator('#cg-banner').waitFor({ state: 'visible' });
+    assert.equal(wasm.length, 1, wasm.join(' '));
+    assert.equal(new URL(wasm[0]).origin, app.server.url);
     await context.close();
   });
 }

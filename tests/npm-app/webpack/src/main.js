@@ -1,4 +1,5 @@
 // The site's entry point: consent-gate imported by package name, as any npm user would.
+import './public-path.js';
 import { consentDefaults, init, on, showPreferences } from 'consent-gate';
 import 'consent-gate/consent-gate.css';
 
