@@ -70,6 +70,19 @@ test('react app: React development build with StrictMode, consent-gate from the 
   assert.ok(readFileSync(join(DIST, 'assets', wasm)).equals(readFileSync(join(root, 'pkg', 'consent_gate_bg.wasm'))), "the emitted wasm is the package's");
 });
 
+test("react app: every line of the README's React snippets is in the app's sources", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## React\n'), readme.indexOf('\n## ', readme.indexOf('\n## React\n') + 1));
+  const snippets = [...section.matchAll(/```tsx?\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.equal(snippets.length, 2, 'the ts and the tsx snippet');
+  const sources = ['consent.ts', 'App.tsx', 'main.tsx'].map((f) => readFileSync(join(APP, 'react', 'src', f), 'utf8')).join('\n');
+  const lines = new Set(sources.split('\n').map((l) => l.trim()));
+  for (const line of snippets.join('\n').split('\n').map((l) => l.trim()).filter(Boolean)) assert.ok(lines.has(line), 'not in the app: ' + line);
+  // consent.ts is shown whole, in order.
+  const consent = readFileSync(join(APP, 'react', 'src', 'consent.ts'), 'utf8');
+  assert.ok(consent.endsWith(snippets[0]), 'README shows consent.ts as it is');
+});
+
 test('react app: under StrictMode consent-gate starts once: one ready event, one wasm request, one banner', async () => {
   const { page, net, context, wasm, pageErrors, consoleMessages } = await start();
   await waitStatus(page, 'not decided');

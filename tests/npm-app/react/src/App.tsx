@@ -46,7 +46,7 @@ function Privacy() {
 
 function ConsentStatus() {
   const consent = useConsent();
-  if (!consent) return <p id="consent-status">Consent: starting</p>;
+  if (!consent) return <p id="consent-status" aria-live="polite">Consent: starting</p>;
   const analytics = !consent.decided ? 'not decided' : consent.categories.analytics ? 'allowed' : 'refused';
   return (
     <p id="consent-status" aria-live="polite">
