@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../scripts/serve.mjs';
 import { closeBrowser, openPage, root, settle } from './harness.mjs';
+import { axe } from './ui-helpers.mjs';
 
 const APP = join(root, 'tests', 'npm-app');
 const DIST = join(APP, 'react', 'dist');
@@ -201,6 +202,27 @@ test('react app: nothing is rendered twice: one banner, one notice with one swit
   assert.equal(await page.locator('#cg-prefs').count(), 1);
   assert.equal(await page.locator(STATUS).count(), 1);
   assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('react app: axe finds nothing on the banner, the notice and the dialog; the keyboard reaches the app\'s button and focus comes back to it', async () => {
+  const { page, context } = await start('/privacy');
+  await page.locator('.cg-notice').waitFor({ state: 'visible' });
+  assert.deepEqual(await axe(page), [], 'banner and notice');
+  await page.click('#cg-banner [data-cg="reject"]');
+  await waitStatus(page, 'analytics refused');
+  // Keyboard only: Tab to the app's own button (rendered by React), Enter opens the dialog.
+  const button = page.getByRole('button', { name: 'Cookie settings' });
+  for (let i = 0; i < 30 && !(await button.evaluate((b) => b === document.activeElement)); i++) await page.keyboard.press('Tab');
+  assert.equal(await button.evaluate((b) => b === document.activeElement), true, 'Tab reaches the Cookie settings button');
+  await page.keyboard.press('Enter');
+  const dialog = page.locator('#cg-prefs');
+  await dialog.waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => !!document.activeElement.closest('#cg-prefs')), true, 'focus moves into the dialog');
+  assert.deepEqual(await axe(page), [], 'dialog');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await button.evaluate((b) => b === document.activeElement), true, 'focus returns to the button that opened it');
   await context.close();
 });
 
