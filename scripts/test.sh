@@ -4,7 +4,8 @@
 #   1. native cargo test (the pure core), cargo fmt --check, cargo clippy
 #   2. wasm-bindgen-test in headless Chromium (the web layer)
 #   3. the build of pkg/ (fails over the size budget); the npm package packed, installed into
-#      tests/npm-app, built with Vite, and type-checked with tsc
+#      tests/npm-app, built there with Vite 7, with webpack 5 and as a Vite + React app, and
+#      type-checked with tsc
 #   4. the consent event receiver (receiver/): integration tests on SQLite and a throw-away
 #      PostgreSQL cluster (scripts/test-receiver.sh installs Debian's postgresql when missing)
 #   5. end-to-end tests: playwright-core driving /usr/bin/chromium against the demo on 127.0.0.1
@@ -63,10 +64,11 @@ if grep -q 'test result' "$LOG/wasm.log"; then count_cargo "$LOG/wasm.log"; else
 check build node scripts/build.mjs
 grep -A5 'bytes a script-tag site' "$LOG/build.log" || true
 
-# The npm package used by a real bundler: `npm pack pkg/`, installed into tests/npm-app and built
-# with `vite build` (each step only when its inputs changed). A failure here counts as two (it and
-# the type check); the app's browser tests are in tests/e2e/npm-app.test.mjs.
-echo "== npm package: pack, install into tests/npm-app, vite build"
+# The npm package used by real bundlers: `npm pack pkg/`, installed into tests/npm-app and built by
+# Vite, by webpack and as a React app (each step only when its inputs changed). A failure here
+# counts as two (it and the type check); the apps' browser tests are in
+# tests/e2e/npm-app.test.mjs (Vite, webpack) and tests/e2e/npm-app-react.test.mjs.
+echo "== npm package: pack, install into tests/npm-app, build with vite, webpack, vite + react"
 if [ -f pkg/package.json ] && bash tests/npm-app/prepare.sh >"$LOG/npm-app.log" 2>&1; then
   echo "   ready"
   check npm-app-tsc tests/npm-app/node_modules/.bin/tsc --noEmit -p tests/npm-app

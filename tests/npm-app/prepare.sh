@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Makes the npm test app ready: `npm pack pkg/`, installs that tarball into this app the way a site
-# would (by package name, from the packed file), and builds the app with `vite build` into dist/.
+# Makes the npm test apps ready: `npm pack pkg/`, installs that tarball into this folder the way a
+# site would (by package name, from the packed file), and builds the three apps that share it:
+#   ./        a plain Vite 7 site                                   -> dist/
+#   webpack/  a plain webpack 5 site                                -> webpack/dist/
+#   react/    Vite 7 + React + React Router, <StrictMode> on (built
+#             with React's development build, see react/vite.config.js) -> react/dist/
 # Idempotent and quick when already done: each step runs only when its inputs changed (hash stamps):
 #   npm ci            when package.json / package-lock.json changed     (node_modules/.cg-lock-stamp)
 #   pack + install    when any file in pkg/ changed                      (node_modules/.cg-pkg-stamp)
-#   vite build        when pkg/, the app's sources or its lockfile changed (dist/.cg-build-stamp)
+#   each app's build  when pkg/, the app's sources or the lockfile changed (<out>/.cg-build-stamp)
 # consent-gate is installed with --no-save so that package-lock.json never records the tarball's
 # hash, which changes with every build of pkg/.
 set -euo pipefail
@@ -27,7 +31,7 @@ PKG_SUM="$(cd "$PKG" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha25
 stamp() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
 if ! stamp node_modules/.cg-lock-stamp "$LOCK_SUM"; then
-  echo "prepare: npm ci (vite, typescript)"
+  echo "prepare: npm ci (vite, webpack, react, typescript)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$LOCK_SUM" >node_modules/.cg-lock-stamp
   rm -f node_modules/.cg-pkg-stamp
@@ -43,10 +47,21 @@ if ! stamp node_modules/.cg-pkg-stamp "$PKG_SUM" || [ ! -f node_modules/consent-
   echo "$PKG_SUM" >node_modules/.cg-pkg-stamp
 fi
 
-BUILD_SUM="$(echo "$PKG_SUM $LOCK_SUM $(find index.html about.html vite.config.js src -type f | LC_ALL=C sort | xargs sha256sum)" | sha256sum | cut -c1-64)"
-if ! stamp dist/.cg-build-stamp "$BUILD_SUM"; then
-  echo "prepare: vite build"
-  node_modules/.bin/vite build
-  echo "$BUILD_SUM" >dist/.cg-build-stamp
-fi
-echo "prepare: tests/npm-app is ready (dist/)"
+# build OUT INPUTS... -- COMMAND...: runs COMMAND when pkg/, the lockfile or an input changed.
+build() {
+  local out="$1" inputs=()
+  shift
+  while [ "$1" != "--" ]; do inputs+=("$1"); shift; done
+  shift
+  local sum
+  sum="$(echo "$PKG_SUM $LOCK_SUM $(find "${inputs[@]}" -type f | LC_ALL=C sort | xargs sha256sum)" | sha256sum | cut -c1-64)"
+  if ! stamp "$out/.cg-build-stamp" "$sum"; then
+    echo "prepare: $*"
+    "$@"
+    echo "$sum" >"$out/.cg-build-stamp"
+  fi
+}
+build dist index.html about.html vite.config.js src -- node_modules/.bin/vite build
+build webpack/dist webpack/webpack.config.js webpack/src -- node_modules/.bin/webpack --config webpack/webpack.config.js
+build react/dist react/index.html react/vite.config.js react/src -- env NODE_ENV=development node_modules/.bin/vite build --config react/vite.config.js
+echo "prepare: tests/npm-app is ready (dist/, webpack/dist/, react/dist/)"

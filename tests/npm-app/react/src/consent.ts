@@ -1,0 +1,33 @@
+// consent-gate for the whole app: started once, and a hook that re-renders on every change.
+import { consentDefaults, init, off, on } from 'consent-gate';
+import type { ConsentState } from 'consent-gate';
+import { useSyncExternalStore } from 'react';
+import 'consent-gate/consent-gate.css';
+
+// At module level, not in an effect: a module runs once, while <StrictMode> runs effects twice in
+// development (a second init() would only return the first one's promise, with a warning).
+consentDefaults();
+init({
+  revision: '1',
+  privacyUrl: '/privacy',
+  googleAnalytics: 'G-REACTAPP01',
+  sensitivePaths: ['/patient-portal/*'],
+  notice: { sections: [{ heading: 'Your choices', blocks: [{ p: 'Change them here at any time.' }, { controls: true }] }] },
+}).catch((e: Error) => console.error(e));
+
+// The last state consent-gate reported: a store's snapshot must stay the same object until it
+// changes (getConsent() builds a new one on every call).
+let state: ConsentState | null = null;
+on('change', (s) => {
+  state = s;
+});
+
+function subscribe(onStoreChange: () => void): () => void {
+  on('change', onStoreChange);
+  return () => off('change', onStoreChange);
+}
+
+/** The consent state (null until consent-gate has started); the component re-renders on every change. */
+export function useConsent(): ConsentState | null {
+  return useSyncExternalStore(subscribe, () => state);
+}
