@@ -12,6 +12,8 @@ use web_sys::{Document, Element, HtmlDialogElement, Node};
 pub const BANNER_ID: &str = "cg-banner";
 /// Id of the preferences dialog.
 pub const DIALOG_ID: &str = "cg-prefs";
+/// Id of the floating button that reopens the preferences dialog.
+pub const REOPEN_ID: &str = "cg-reopen";
 /// Class on `<html>` while the banner is open: scroll padding and an end spacer so that the
 /// banner never hides the focused element or the end of the page (WCAG 2.4.11; `bridge.js`
 /// scrolls a focused element that is already in the viewport).
@@ -72,9 +74,20 @@ impl Ui<'_> {
         }
         // First in the document: keyboard and screen-reader users meet it before the page.
         let _ = body.prepend_with_node_1(&b);
-        if let Some(html) = self.doc.document_element() {
-            let _ = html.class_list().add_1(OPEN_CLASS);
-        }
+        mark_banner_open(self.doc, true);
+    }
+
+    /// The floating button that reopens the preferences dialog (`class` from
+    /// `view::reopen_button`), last in the page. Owned like the banner and an ordinary `prefs`
+    /// action: `on_click` opens the dialog, and focus comes back to the button when it closes.
+    /// Its icon is drawn by the stylesheet with empty alternative text: the label alone names it.
+    pub fn reopen_button(&self, class: &str) -> Option<()> {
+        let b = self.root("button", class, REOPEN_ID)?;
+        attrs(&b, &[("type", "button"), ("data-cg", "prefs"), ("data-cg-scope", "reopen")]);
+        super::bridge::own(&b);
+        b.set_text_content(Some(self.t(Text::ReopenButton)));
+        self.doc.body()?.append_child(&b).ok()?;
+        Some(())
     }
 
     /// The preferences dialog, built on first use. Kept by reference, not found by id: page
@@ -102,7 +115,8 @@ impl Ui<'_> {
         button(self.doc, &body, "cg-link-btn", "download", self.t(Text::DownloadRecord));
         d.append_child(&foot).ok()?;
         self.doc.body()?.append_child(&d).ok()?;
-        let d: HtmlDialogElement = d.dyn_into().ok()?;
+        // Created as a <dialog> just above: no run-time type check needed.
+        let d: HtmlDialogElement = d.unchecked_into();
         DIALOG.with(|cell| *cell.borrow_mut() = Some(d.clone()));
         Some(d)
     }
@@ -261,8 +275,13 @@ pub fn hide_banner(doc: &Document) {
     if let Some(b) = BANNER.with(|cell| cell.borrow_mut().take()) {
         b.remove();
     }
+    mark_banner_open(doc, false);
+}
+
+/// Sets or clears [`OPEN_CLASS`] on `<html>` (one `toggle`, not `add` and `remove`: fewer bytes).
+fn mark_banner_open(doc: &Document, open: bool) {
     if let Some(html) = doc.document_element() {
-        let _ = html.class_list().remove_1(OPEN_CLASS);
+        let _ = html.class_list().toggle_with_force(OPEN_CLASS, open);
     }
 }
 
