@@ -219,7 +219,7 @@ pub struct LogSettings {
 /// Where the floating "Privacy choices" button sits (`reopenButton`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Placement {
-    /// Bottom left (bottom right is where chat widgets usually are).
+    /// Bottom left.
     BottomLeft,
     /// Bottom right.
     BottomRight,
