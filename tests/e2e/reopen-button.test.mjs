@@ -19,8 +19,8 @@ after(async () => {
 const LABEL = 'Your privacy choices';
 
 /** Opens `path` with the demo configuration changed by `mutate`; waits for the banner if `banner`. */
-async function open(mutate, { path = '/', width = 1280, banner = true, reducedMotion } = {}) {
-  const o = await openPage({ viewport: { width, height: 700 }, contextOptions: reducedMotion ? { reducedMotion } : {} });
+async function open(mutate, { path = '/', width = 1280, banner = true, reducedMotion, colorScheme = 'light' } = {}) {
+  const o = await openPage({ viewport: { width, height: 700 }, contextOptions: { colorScheme, ...(reducedMotion ? { reducedMotion } : {}) } });
   await serveConfig(o.context, mutate);
   await o.page.goto(server.url + path);
   await ready(o.page);
@@ -108,8 +108,8 @@ test('on: hidden while the banner is open, shown after a decision; keyboard open
   await context.close();
 });
 
-test('on a sensitive page it is there too, and at 320 px it is axe-clean and inside the viewport', async () => {
-  const { page, context } = await open(on(), { width: 320 });
+test('on a sensitive page it is there too, and at 320 px in the dark scheme it is axe-clean and inside the viewport', async () => {
+  const { page, context } = await open(on(), { width: 320, colorScheme: 'dark' });
   await rejectInBanner(page);
   await page.goto(server.url + '/patient-portal/');
   await ready(page);
@@ -121,6 +121,8 @@ test('on a sensitive page it is there too, and at 320 px it is axe-clean and ins
   const box = await button.boundingBox();
   assert.ok(box.height >= 44 && box.width >= 44, 'a 44 px target');
   assert.deepEqual(await axe(page), []);
+  // It follows the dark scheme, like the banner and the dialog.
+  assert.equal(await button.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(27, 27, 31)');
   await button.click();
   await page.locator('#cg-prefs').waitFor({ state: 'visible' });
   assert.deepEqual(await axe(page), [], 'dialog opened from the button');
