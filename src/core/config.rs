@@ -216,6 +216,15 @@ pub struct LogSettings {
     pub page_views: bool,
 }
 
+/// Where the floating "Privacy choices" button sits (`reopenButton`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// Bottom left.
+    BottomLeft,
+    /// Bottom right.
+    BottomRight,
+}
+
 /// A run of text in the notice: plain text or a link.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inline {
@@ -293,6 +302,8 @@ pub struct Config {
     pub nonce: Option<String>,
     /// Reload the page after a withdrawal, since a loaded script cannot be unloaded.
     pub reload_on_withdraw: bool,
+    /// The floating button that reopens the preferences, and its corner; none unless configured.
+    pub reopen_button: Option<Placement>,
     /// Print decisions and signals on the console.
     pub debug: bool,
 }
@@ -324,6 +335,7 @@ impl Default for Config {
             notice: vec![],
             nonce: None,
             reload_on_withdraw: false,
+            reopen_button: None,
             debug: false,
         }
     }
@@ -494,6 +506,7 @@ const TOP_FIELDS: &[&str] = &[
     "notice",
     "nonce",
     "reloadOnWithdraw",
+    "reopenButton",
     "debug",
 ];
 
@@ -726,6 +739,8 @@ impl Reader {
         }
         c.nonce = self.opt_string(root, root_path, "nonce");
         c.reload_on_withdraw = self.boolean(root, root_path, "reloadOnWithdraw", false);
+        let reopen = self.choice(root, root_path, "reopenButton", &["off", "bottom-left", "bottom-right"]);
+        c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
         c.debug = self.boolean(root, root_path, "debug", false);
         c
     }

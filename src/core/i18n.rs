@@ -74,10 +74,12 @@ pub enum Text {
     GoogleAds,
     /// What Google Ads collects.
     GoogleAdsText,
+    /// Label of the floating button that reopens the preferences (`reopenButton` configuration).
+    ReopenButton,
 }
 
 /// Number of texts.
-pub const TEXT_COUNT: usize = Text::GoogleAdsText as usize + 1;
+pub const TEXT_COUNT: usize = Text::ReopenButton as usize + 1;
 
 const KEYS: [&str; TEXT_COUNT] = [
     "bannerLabel",
@@ -115,6 +117,7 @@ const KEYS: [&str; TEXT_COUNT] = [
     "googleAnalyticsText",
     "googleAds",
     "googleAdsText",
+    "reopenButton",
 ];
 
 const EN: [&str; TEXT_COUNT] = [
@@ -153,6 +156,7 @@ const EN: [&str; TEXT_COUNT] = [
     "Pages visited, time on page, device and browser type, approximate location from the IP address.",
     "Google Ads remarketing",
     "Visits and ad impressions, used to show our ads on other sites and measure them.",
+    "Your privacy choices",
 ];
 
 const ES: [&str; TEXT_COUNT] = [
@@ -191,6 +195,7 @@ const ES: [&str; TEXT_COUNT] = [
     "Páginas visitadas, tiempo en la página, tipo de dispositivo y navegador, ubicación aproximada a partir de la IP.",
     "Remarketing de Google Ads",
     "Visitas e impresiones de anuncios, para mostrar nuestros anuncios en otros sitios y medirlos.",
+    "Sus opciones de privacidad",
 ];
 
 /// Languages built into the SDK.
@@ -245,6 +250,7 @@ const ALL: [Text; TEXT_COUNT] = {
         GoogleAnalyticsText,
         GoogleAds,
         GoogleAdsText,
+        ReopenButton,
     ]
 };
 

@@ -1,7 +1,7 @@
 //! What the interface shows, decided without a browser: rows of the category switches, the
 //! services listed under each, and the lines that report privacy signals.
 
-use super::config::Config;
+use super::config::{Config, Placement};
 use super::decide::{dnt_honoured, gpc_honoured};
 use super::i18n::{Text, Texts};
 use super::record::Choice;
@@ -74,4 +74,19 @@ pub fn signal_lines(config: &Config, signals: Signals) -> [Text; 2] {
         _ => Text::DntStatusAbsent,
     };
     [gpc, dnt]
+}
+
+/// The floating "Privacy choices" button, when the site turned it on: its classes (`cg-right`
+/// places it bottom right; the stylesheet puts it bottom left otherwise). It is on every page,
+/// sensitive ones included: a visitor must be able to change their choices anywhere, and
+/// opening the dialog loads nothing. While the banner is open the stylesheet hides it
+/// (`html.cg-banner-open`): the banner's buttons do the same and it must not cover them; so it
+/// appears once the visitor has decided, and goes whenever they are asked again.
+pub fn reopen_button(config: &Config) -> Option<&'static str> {
+    // One string, cut short for the default corner: fewer bytes in the wasm than two.
+    const CLASSES: &str = "cg-root cg-right";
+    Some(match config.reopen_button? {
+        Placement::BottomLeft => &CLASSES[..7],
+        Placement::BottomRight => CLASSES,
+    })
 }

@@ -103,6 +103,12 @@ export interface ConsentGateConfig {
   notice?: { sections?: { id?: string; heading?: LocalizedText; blocks?: NoticeBlock[] }[] };
   nonce?: string;
   reloadOnWithdraw?: boolean;
+  /**
+   * A floating "Privacy choices" button that reopens the preferences, shown after a decision
+   * (hidden while the banner is open), on every page. Off by default; its label is the text
+   * `reopenButton`.
+   */
+  reopenButton?: 'off' | 'bottom-left' | 'bottom-right';
   debug?: boolean;
 }
 

@@ -401,6 +401,10 @@ fn render(banner: bool, notice: bool) {
         if notice {
             ui.notice(&app.config.notice, view::signal_lines(&app.config, app.signals));
         }
+        // Reopen button: built once, at start; the stylesheet hides it while the banner is open.
+        if let (true, Some(class)) = (notice, view::reopen_button(&app.config)) {
+            ui.reopen_button(class);
+        }
     });
 }
 

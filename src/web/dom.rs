@@ -1,7 +1,21 @@
 //! Small DOM builders for the interface. Texts are always set as text, never parsed as HTML.
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
+
+// `createElement` and `appendChild` without web-sys's `catch`: they throw only for an invalid tag
+// name or a node put inside itself, and we pass only fixed tag names and new elements. Without
+// the `Result` every builder below is infallible, and so are the call sites: fewer bytes.
+#[wasm_bindgen]
+extern "C" {
+    /// A document or node seen through these two methods only.
+    type Dom;
+    #[wasm_bindgen(method, js_name = createElement)]
+    fn create(this: &Dom, tag: &str) -> Element;
+    #[wasm_bindgen(method, js_name = appendChild)]
+    fn append(this: &Dom, child: &Node);
+}
 
 /// The page's document, shielded from clobbering (`bridge.js`): markup such as
 /// `<img name="cookie">` cannot shadow what consent-gate reads and calls. Always there in a window.
@@ -9,14 +23,18 @@ pub fn document() -> Option<Document> {
     Some(super::bridge::doc())
 }
 
-/// A new element with a class (none when `class` is empty). `None` only if the tag is invalid,
-/// which for our fixed tags cannot happen; callers skip what they cannot build.
-pub fn el(doc: &Document, tag: &str, class: &str) -> Option<Element> {
-    let e = doc.create_element(tag).ok()?;
+/// A new element with a class (none when `class` is empty).
+pub fn el(doc: &Document, tag: &str, class: &str) -> Element {
+    let e = doc.unchecked_ref::<Dom>().create(tag);
     if !class.is_empty() {
         e.set_class_name(class);
     }
-    Some(e)
+    e
+}
+
+/// Appends `child` to `parent`.
+pub fn add(parent: &Node, child: &Node) {
+    parent.unchecked_ref::<Dom>().append(child);
 }
 
 /// Sets attributes, ignoring failures (our names are always valid).
@@ -27,25 +45,25 @@ pub fn attrs(e: &Element, pairs: &[(&str, &str)]) {
 }
 
 /// A child element of `parent` holding `text` (set as text).
-pub fn child(doc: &Document, parent: &Node, tag: &str, class: &str, text: &str) -> Option<Element> {
-    let e = el(doc, tag, class)?;
+pub fn child(doc: &Document, parent: &Node, tag: &str, class: &str, text: &str) -> Element {
+    let e = el(doc, tag, class);
     if !text.is_empty() {
         e.set_text_content(Some(text));
     }
-    parent.append_child(&e).ok()?;
-    Some(e)
+    add(parent, &e);
+    e
 }
 
 /// Appends a text node.
 pub fn text(doc: &Document, parent: &Node, s: &str) {
-    let _ = parent.append_child(&doc.create_text_node(s));
+    add(parent, &doc.create_text_node(s));
 }
 
 /// A `<button type="button">` with a `data-cg` action.
-pub fn button(doc: &Document, parent: &Node, class: &str, action: &str, label: &str) -> Option<Element> {
-    let b = child(doc, parent, "button", class, label)?;
+pub fn button(doc: &Document, parent: &Node, class: &str, action: &str, label: &str) -> Element {
+    let b = child(doc, parent, "button", class, label);
     attrs(&b, &[("type", "button"), ("data-cg", action)]);
-    Some(b)
+    b
 }
 
 /// Every element matching `selector`.

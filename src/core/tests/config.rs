@@ -50,6 +50,7 @@ fn empty_object_gives_the_defaults_and_no_problem() {
     assert_eq!(c.cookie, CookieSettings { name: "consent_gate".into(), domain: None, same_site: SameSite::Lax, secure: None });
     assert_eq!(c.log, LogSettings { endpoint: None, page_views: false });
     assert_eq!((c.nonce, c.reload_on_withdraw, c.debug), (None, false, false));
+    assert_eq!(c.reopen_button, None);
 }
 
 #[test]
@@ -82,6 +83,7 @@ fn every_field_is_read() {
         "notice": {"sections": [{"id": "about", "heading": "About", "blocks": [{"controls": true}]}]},
         "nonce": "abc123",
         "reloadOnWithdraw": true,
+        "reopenButton": "bottom-right",
         "debug": true
     });
     let c = config(v);
@@ -126,6 +128,7 @@ fn every_field_is_read() {
         notice: vec![Section { id: Some("about".into()), heading: plain("About"), blocks: vec![Block::Controls] }],
         nonce: Some("abc123".into()),
         reload_on_withdraw: true,
+        reopen_button: Some(Placement::BottomRight),
         debug: true,
     };
     assert_eq!(c, want);
@@ -229,6 +232,8 @@ fn problems_name_their_exact_path() {
         (json!({"adsDataRedaction": 0}), &["error: adsDataRedaction: expected true or false, got 0"]),
         (json!({"reloadOnWithdraw": null}), &["error: reloadOnWithdraw: expected true or false, got null"]),
         (json!({"debug": "true"}), &["error: debug: expected true or false, got \"true\""]),
+        (json!({"reopenButton": true}), &["error: reopenButton: expected one of \"off\", \"bottom-left\", \"bottom-right\", got true"]),
+        (json!({"reopenButton": "top-left"}), &["error: reopenButton: expected one of \"off\", \"bottom-left\", \"bottom-right\", got \"top-left\""]),
         (json!({"services": {}}), &["error: services: expected an array of services, got an object"]),
         (json!({"services": [1]}), &["error: services[0]: expected an object, got 1"]),
         (json!({"services": [{"category": "analytics"}]}), &["error: services[0].name: expected a service name, got nothing"]),
@@ -313,7 +318,7 @@ fn problems_name_their_exact_path() {
                 "error: texts.de: expected an object of texts, got \"x\"",
                 "warning: texts.es.acceptAl: unknown text name, ignored (is it misspelt?)",
                 "error: texts.es.save: expected a string, got 5",
-                "warning: texts.fr: 34 texts missing for a language that is not built in; they stay in English",
+                "warning: texts.fr: 35 texts missing for a language that is not built in; they stay in English",
             ],
         ),
         (json!({"notice": []}), &["error: notice: expected an object, got an array"]),
@@ -536,7 +541,7 @@ fn texts_override_and_add_languages() {
     let p = read(
         &json!({"texts": {"es-MX": {"acceptAll": "Acepto"}, "en": {"save": "Save"}, "fr": {"acceptAll": "Tout accepter", "rejectAll": "Tout refuser"}}}),
     );
-    assert_eq!(lines(&p), ["warning: texts.fr: 33 texts missing for a language that is not built in; they stay in English"]);
+    assert_eq!(lines(&p), ["warning: texts.fr: 34 texts missing for a language that is not built in; they stay in English"]);
     assert!(!p.has_errors());
     let c = p.config;
     assert_eq!(c.text_languages(), ["en", "es", "fr"]);
@@ -589,6 +594,7 @@ const ALL_KEYS: [&str; TEXT_COUNT] = [
     "googleAnalyticsText",
     "googleAds",
     "googleAdsText",
+    "reopenButton",
 ];
 
 #[test]

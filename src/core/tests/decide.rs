@@ -757,3 +757,15 @@ fn cookies_of_every_denied_category_are_cleared() {
     assert_eq!(cookies_to_clear(&c, &granted, true), strings(&ADS_COOKIES));
     assert!(cookies_to_clear(&c, &denied, false).is_empty());
 }
+
+#[test]
+fn reopen_button_only_when_configured_in_its_corner() {
+    use crate::core::view::reopen_button;
+    assert_eq!(reopen_button(&config(json!({}))), None);
+    assert_eq!(reopen_button(&config(json!({"reopenButton": "off"}))), None);
+    assert_eq!(reopen_button(&config(json!({"reopenButton": "bottom-left"}))), Some("cg-root"));
+    assert_eq!(reopen_button(&config(json!({"reopenButton": "bottom-right"}))), Some("cg-root cg-right"));
+    // Sensitive pages do not take it away: the visitor must be able to change their choices there.
+    let sensitive = config(json!({"reopenButton": "bottom-left", "sensitivePaths": ["/*"]}));
+    assert!(is_sensitive(&sensitive, "/portal", "") && reopen_button(&sensitive).is_some());
+}

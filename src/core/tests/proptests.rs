@@ -35,6 +35,7 @@ const WORDS: &[&str] = &[
     "notice",
     "nonce",
     "reloadOnWithdraw",
+    "reopenButton",
     "debug",
     "id",
     "title",
