@@ -156,6 +156,16 @@ pub fn may_run(category: &str, effective: &[Choice], sensitive: bool, config_ok:
     effective.iter().any(|c| c.category == category && c.granted)
 }
 
+/// A category's state on this page, granted and source: on a sensitive page a granted category
+/// that may not run there is off, with the source `page-rule`; otherwise the visitor's state.
+pub fn in_force(c: &Choice, sensitive: bool) -> (bool, Source) {
+    if c.granted && sensitive && !SAFE_ON_SENSITIVE_PAGES.contains(&c.category.as_str()) {
+        (false, Source::PageRule)
+    } else {
+        (c.granted, c.source)
+    }
+}
+
 /// The categories that may run on this page now.
 pub fn allowed(config: &Config, effective: &[Choice], sensitive: bool, config_ok: bool) -> Vec<String> {
     config.categories.iter().filter(|c| may_run(&c.id, effective, sensitive, config_ok)).map(|c| c.id.clone()).collect()
@@ -183,6 +193,13 @@ impl ConsentState {
     /// Type name and `granted` / `denied`, ready for `gtag('consent', …)`.
     pub fn pairs(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
         CONSENT_TYPES.iter().zip(self.0).map(|(t, g)| (*t, if g { "granted" } else { "denied" }))
+    }
+}
+
+impl ConsentState {
+    /// Whether `ad_storage` is granted (Google signals and ad personalization follow it).
+    pub fn ad_storage(&self) -> bool {
+        self.0[0]
     }
 }
 

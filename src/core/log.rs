@@ -4,7 +4,7 @@
 
 use super::config::{Block, Config, Inline};
 use super::i18n::{Text, Texts};
-use super::record::{Choice, Method};
+use super::record::{Choice, Method, Record};
 use super::signals::Signals;
 use super::text::{push_json_str, push_uint};
 use super::view;
@@ -54,6 +54,51 @@ fn str_field(out: &mut String, k: &str, v: &str) {
     push_json_str(out, v);
 }
 
+/// The `choices` (with the page rule applied when `sensitive`, see [`super::decide::in_force`]),
+/// `signals` and `language` members.
+fn push_choices(s: &mut String, choices: &[Choice], sensitive: bool, signals: Signals, language: &str) {
+    key(s, "choices");
+    s.push('[');
+    for (i, c) in choices.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let (granted, source) = super::decide::in_force(c, sensitive);
+        s.push_str("{\"category\":");
+        push_json_str(s, &c.category);
+        s.push_str(if granted { ",\"granted\":true" } else { ",\"granted\":false" });
+        str_field(s, "source", source.name());
+        s.push('}');
+    }
+    s.push(']');
+    key(s, "signals");
+    s.push_str("{\"dnt\":\"");
+    s.push_str(signals.dnt.name());
+    s.push_str("\",\"gpc\":\"");
+    s.push_str(signals.gpc.name());
+    s.push_str("\"}");
+    str_field(s, "language", language);
+}
+
+/// The visitor's receipt (`getConsentRecord()`, "Download my consent record") as one JSON
+/// object: `id`, `created`, `updated`, `revision`, `choices`, `signals`, `language`, `method`,
+/// `sdkVersion`.
+pub fn record_json(r: &Record) -> String {
+    let mut s = String::with_capacity(512);
+    s.push_str("{\"id\":");
+    push_json_str(&mut s, &r.id);
+    key(&mut s, "created");
+    push_uint(&mut s, r.created);
+    key(&mut s, "updated");
+    push_uint(&mut s, r.updated);
+    str_field(&mut s, "revision", &r.revision);
+    push_choices(&mut s, &r.choices, false, r.signals, &r.language);
+    str_field(&mut s, "method", r.method.name());
+    str_field(&mut s, "sdkVersion", &r.sdk_version);
+    s.push('}');
+    s
+}
+
 /// The event as one JSON object (members in a fixed order; `noticeHash` is [`HASH_SLOT`]).
 pub fn to_json(e: &Event) -> String {
     let mut s = String::with_capacity(512);
@@ -74,26 +119,8 @@ pub fn to_json(e: &Event) -> String {
     str_field(&mut s, "revision", e.revision);
     s.push(',');
     s.push_str(HASH_SLOT);
-    key(&mut s, "choices");
-    s.push('[');
-    for (i, c) in e.choices.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str("{\"category\":");
-        push_json_str(&mut s, &c.category);
-        s.push_str(if c.granted { ",\"granted\":true" } else { ",\"granted\":false" });
-        str_field(&mut s, "source", c.source.name());
-        s.push('}');
-    }
-    s.push(']');
-    key(&mut s, "signals");
-    s.push_str("{\"dnt\":\"");
-    s.push_str(e.signals.dnt.name());
-    s.push_str("\",\"gpc\":\"");
-    s.push_str(e.signals.gpc.name());
-    s.push_str("\"}");
-    str_field(&mut s, "language", e.language);
+    // A page view on a sensitive page reports the state in force there.
+    push_choices(&mut s, e.choices, e.pageview && e.path.is_none(), e.signals, e.language);
     key(&mut s, "method");
     match e.method {
         Some(m) => push_json_str(&mut s, m.name()),

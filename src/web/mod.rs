@@ -5,7 +5,6 @@ pub mod app;
 pub mod bridge;
 pub mod dom;
 pub mod json;
-pub mod log;
 pub mod page;
 pub mod storage;
 pub mod ui;
