@@ -540,7 +540,7 @@ mod tests {
     }
 
     #[test]
-    fn notice_text_is_deterministic_and_covers_banner_categories_and_sections() {
+    fn notice_text_covers_banner_categories_and_sections() {
         let config = crate::core::config::read_config(&json!({
             "googleAnalytics": "G-1",
             "notice": { "sections": [{ "heading": { "en": "About", "es": "Acerca" }, "blocks": [
@@ -550,7 +550,6 @@ mod tests {
         }))
         .config;
         let en = notice_text(&config, &config.texts_for("en"));
-        assert_eq!(en, notice_text(&config, &config.texts_for("en")));
         let en_texts = config.texts_for("en");
         for want in [
             en_texts.get(Text::BannerText),

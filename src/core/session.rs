@@ -261,7 +261,7 @@ impl Session {
         // a configured wait goes out at once, before any tag consent-gate loads.
         let g = &config.google;
         if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
-            let state = decide::consent_state(&["necessary".to_owned()]);
+            let state = decide::consent_state(&config, &["necessary".to_owned()]);
             fx.push(Effect::ConsentDefault { state, regions: vec![], wait_for_update: Some(g.wait_for_update) });
         }
         // Regional defaults and url_passthrough go out before any tag we load.
@@ -376,9 +376,9 @@ impl Session {
         for (id, off) in &plan.disable {
             fx.push(Effect::Global(concat(&["ga-disable-", id]), *off));
         }
-        let consent = decide::consent_state(&self.allowed);
+        let consent = decide::consent_state(c, &self.allowed);
         // Google signals and ad personalization follow ad storage.
-        let ads = consent.ad_storage();
+        let ads = consent.granted(decide::AD_STORAGE);
         for name in ["allow_google_signals", "allow_ad_personalization_signals"] {
             fx.push(Effect::Set(name, ads));
         }

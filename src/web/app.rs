@@ -19,7 +19,7 @@ use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
-use crate::core::view;
+use crate::core::view::{self, Action, Scope};
 use js_sys::{Object, Reflect};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -322,11 +322,8 @@ fn on_click(ev: Event) {
         }
         return;
     };
-    let method = match scope.get_attribute("data-cg-scope").as_deref() {
-        Some("banner") => Method::Banner,
-        Some("prefs") => Method::Preferences,
-        _ => Method::Notice,
-    };
+    // The scope was made by the SDK, so it names one of ours.
+    let method = scope.get_attribute("data-cg-scope").and_then(|s| Scope::from_name(&s)).map_or(Method::Notice, Scope::method);
     if hit.has_attribute("data-cg-category") {
         if hit.get_attribute("aria-disabled").as_deref() != Some("true") {
             let on = hit.get_attribute("aria-checked").as_deref() == Some("true");
@@ -334,28 +331,28 @@ fn on_click(ev: Event) {
         }
         return;
     }
-    let action = hit.get_attribute("data-cg").unwrap_or_else(|| "prefs".into());
-    let grants = match action.as_str() {
-        "accept" => None,
-        "reject" => Some(vec![]),
-        "save" => Some(ui::switched_on(&scope)),
-        "prefs" => {
+    let action = hit.get_attribute("data-cg").map_or(Some(Action::Prefs), |a| Action::from_name(&a));
+    let grants = match action {
+        Some(Action::Accept) => None,
+        Some(Action::Reject) => Some(vec![]),
+        Some(Action::Save) => Some(ui::switched_on(&scope)),
+        Some(Action::Prefs) => {
             ev.prevent_default();
             show_preferences(Some(hit));
             return;
         }
-        "close" => {
+        Some(Action::Close) => {
             close_dialog();
             return;
         }
-        "download" => {
+        Some(Action::Download) => {
             let json = js_sys::JSON::stringify_with_replacer_and_space(&record_view(), &JsValue::NULL, &JsValue::from_f64(2.0));
             if let Some(text) = json.ok().and_then(|s| s.as_string()) {
                 let _ = bridge::download("consent-record.json", &text);
             }
             return;
         }
-        _ => return,
+        None => return,
     };
     decide_and_apply(grants, method);
     match method {

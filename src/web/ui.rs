@@ -4,7 +4,7 @@
 use super::dom::{all, attrs, button, child, el, text};
 use crate::core::config::{Block, Inline, Section};
 use crate::core::i18n::{Text, Texts};
-use crate::core::view::Row;
+use crate::core::view::{Action, Row, Scope};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlDialogElement, Node};
 
@@ -48,7 +48,8 @@ impl Ui<'_> {
         let (Some(body), None) = (self.doc.body(), banner()) else { return };
         let Some(b) = self.root("section", "cg-root cg-banner", BANNER_ID) else { return };
         BANNER.with(|cell| *cell.borrow_mut() = Some(b.clone()));
-        attrs(&b, &[("aria-labelledby", "cg-banner-title"), ("data-cg-scope", "banner")]);
+        // The region's accessible name is the `bannerLabel` text; the heading stays visible.
+        attrs(&b, &[("aria-label", self.t(Text::BannerLabel)), ("data-cg-scope", Scope::Banner.name())]);
         super::bridge::own(&b);
         if let Some(h) = child(self.doc, &b, "h2", "cg-title", self.t(Text::BannerTitle)) {
             attrs(&h, &[("id", "cg-banner-title")]);
@@ -66,9 +67,9 @@ impl Ui<'_> {
         }
         if let Some(actions) = child(self.doc, &b, "div", "cg-actions", "") {
             // Accept and reject look the same: no dark patterns.
-            button(self.doc, &actions, "cg-btn", "accept", self.t(Text::AcceptAll));
-            button(self.doc, &actions, "cg-btn", "reject", self.t(Text::RejectAll));
-            button(self.doc, &actions, "cg-btn cg-btn-quiet", "prefs", self.t(Text::Preferences));
+            button(self.doc, &actions, "cg-btn", Action::Accept, self.t(Text::AcceptAll));
+            button(self.doc, &actions, "cg-btn", Action::Reject, self.t(Text::RejectAll));
+            button(self.doc, &actions, "cg-btn cg-btn-quiet", Action::Prefs, self.t(Text::Preferences));
         }
         // First in the document: keyboard and screen-reader users meet it before the page.
         let _ = body.prepend_with_node_1(&b);
@@ -84,12 +85,12 @@ impl Ui<'_> {
             return Some(d);
         }
         let d = self.root("dialog", "cg-root cg-dialog", DIALOG_ID)?;
-        attrs(&d, &[("aria-labelledby", "cg-prefs-title"), ("data-cg-scope", "prefs")]);
+        attrs(&d, &[("aria-labelledby", "cg-prefs-title"), ("data-cg-scope", Scope::Prefs.name())]);
         super::bridge::own(&d);
         let head = child(self.doc, &d, "div", "cg-dialog-head", "")?;
         let h = child(self.doc, &head, "h2", "cg-title", self.t(Text::DialogTitle))?;
         attrs(&h, &[("id", "cg-prefs-title")]);
-        let close = button(self.doc, &head, "cg-close", "close", "×")?;
+        let close = button(self.doc, &head, "cg-close", Action::Close, "×")?;
         attrs(&close, &[("aria-label", self.t(Text::Close))]);
         let body = child(self.doc, &d, "div", "cg-dialog-body", "")?;
         child(self.doc, &body, "p", "cg-text", self.t(Text::DialogText));
@@ -99,7 +100,7 @@ impl Ui<'_> {
         // The buttons sit below the scrolling body: always visible, however long the texts.
         let foot = el(self.doc, "div", "cg-dialog-foot")?;
         self.controls(&body, &foot, "cg-p");
-        button(self.doc, &body, "cg-link-btn", "download", self.t(Text::DownloadRecord));
+        button(self.doc, &body, "cg-link-btn", Action::Download, self.t(Text::DownloadRecord));
         d.append_child(&foot).ok()?;
         self.doc.body()?.append_child(&d).ok()?;
         let d: HtmlDialogElement = d.dyn_into().ok()?;
@@ -155,9 +156,9 @@ impl Ui<'_> {
             }
         }
         if let Some(actions) = child(self.doc, foot, "div", "cg-actions", "") {
-            button(self.doc, &actions, "cg-btn", "save", self.t(Text::Save));
-            button(self.doc, &actions, "cg-btn", "accept", self.t(Text::AcceptAll));
-            button(self.doc, &actions, "cg-btn", "reject", self.t(Text::RejectAll));
+            button(self.doc, &actions, "cg-btn", Action::Save, self.t(Text::Save));
+            button(self.doc, &actions, "cg-btn", Action::Accept, self.t(Text::AcceptAll));
+            button(self.doc, &actions, "cg-btn", Action::Reject, self.t(Text::RejectAll));
         }
         if let Some(status) = child(self.doc, foot, "p", "cg-status", "") {
             attrs(&status, &[("role", "status")]);
@@ -171,7 +172,7 @@ impl Ui<'_> {
         let trusted = |c: &Element| super::bridge::trusted(c);
         for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().filter(trusted).enumerate() {
             let Some(root) = el(self.doc, "div", "cg-root cg-notice") else { continue };
-            attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", "notice")]);
+            attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", Scope::Notice.name())]);
             super::bridge::own(&root);
             // Ids stay unique when a page has two notice containers: section ids (link targets)
             // go on the first only, and each container's switches get their own prefix.

@@ -404,3 +404,50 @@ fn set_consent_table() {
         assert_eq!(got, expected, "{changes}");
     }
 }
+
+#[test]
+fn gpc_covers_a_sites_own_category_when_it_says_so() {
+    let config = json!({"categories": [
+        {"id": "advertising"},
+        {"id": "retargeting", "title": "Retargeting", "gpc": true},
+        {"id": "chat", "title": "Chat"}
+    ]});
+    let (mut s, _) = start_with(config, "/", None, GPC);
+    let state = |s: &Session| s.in_force().map(|(c, g, src)| (c.to_owned(), g, src)).collect::<Vec<_>>();
+    let expected = |chat: bool, chat_source| {
+        vec![
+            ("necessary".to_owned(), true, Def),
+            ("advertising".to_owned(), false, Source::Gpc),
+            ("retargeting".to_owned(), false, Source::Gpc),
+            ("chat".to_owned(), chat, chat_source),
+        ]
+    };
+    assert_eq!(state(&s), expected(false, Def));
+    // Accepting everything grants what GPC does not cover.
+    s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    assert_eq!(state(&s), expected(true, User));
+    // A site's own category governs no Consent Mode type: ad_storage stays denied.
+    let fx = s.input(Input::Navigate, &env("/other"));
+    assert!(briefs(&fx).contains(&"update security_storage".to_owned()), "{:#?}", briefs(&fx));
+}
+
+/// The stub (`src/js/stub.js`) writes the first Consent Mode default by hand, before the wasm
+/// loads: its types, in order, must be core's, all denied but `security_storage`, and its wait
+/// the one the session assumes.
+#[test]
+fn the_stub_denies_every_consent_type_core_knows() {
+    let stub = include_str!("../../js/stub.js");
+    let body = stub.split("gtag('consent', 'default', {").nth(1).and_then(|s| s.split("});").next()).expect("the stub's default command");
+    let members: Vec<(&str, &str)> = body.split(',').filter_map(|m| m.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
+    let types: Vec<&str> = members.iter().map(|(k, _)| *k).filter(|k| *k != "wait_for_update").collect();
+    assert_eq!(types, crate::core::decide::CONSENT_TYPES);
+    for (k, v) in &members {
+        match *k {
+            "security_storage" => assert_eq!(*v, "'granted'"),
+            "wait_for_update" => {
+                assert!(v.ends_with(&format!("? {} : o.waitForUpdate", crate::core::session::STUB_WAIT_FOR_UPDATE)), "{v}")
+            }
+            _ => assert_eq!(*v, "denied", "{k}"),
+        }
+    }
+}
