@@ -459,6 +459,49 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn the_receipt_is_the_record_as_json() {
+        let r = crate::core::record::Record {
+            id: "ab12".into(),
+            created: 1_700_000_000_000,
+            updated: 1_700_000_000_123,
+            revision: "2026 \"v2\"".into(),
+            choices: choices(),
+            signals: Signals { dnt: Dnt::Unset, gpc: Gpc::True },
+            language: "es".into(),
+            method: Method::Notice,
+            sdk_version: "1.2.3".into(),
+        };
+        let v: Value = serde_json::from_str(&record_json(&r)).unwrap();
+        assert_eq!(
+            v,
+            json!({
+                "id": "ab12", "created": 1_700_000_000_000u64, "updated": 1_700_000_000_123u64, "revision": "2026 \"v2\"",
+                "choices": [
+                    {"category": "necessary", "granted": true, "source": "default"},
+                    {"category": "advertising", "granted": false, "source": "gpc"}
+                ],
+                "signals": {"dnt": "unset", "gpc": "true"}, "language": "es", "method": "notice", "sdkVersion": "1.2.3"
+            })
+        );
+    }
+
+    #[test]
+    fn a_page_view_on_a_sensitive_page_reports_the_page_rule_a_decision_what_was_recorded() {
+        let granted = [Choice { category: "analytics".into(), granted: true, source: Source::User }];
+        let source = |e: &Event| serde_json::from_str::<Value>(&to_json(e)).unwrap()["choices"][0].clone();
+        let on_sensitive = Event { path: None, ..event(&granted) };
+        assert_eq!(
+            source(&Event { pageview: true, method: None, ..on_sensitive.clone() }),
+            json!({"category": "analytics", "granted": false, "source": "page-rule"})
+        );
+        assert_eq!(source(&on_sensitive), json!({"category": "analytics", "granted": true, "source": "user"}));
+        assert_eq!(
+            source(&Event { pageview: true, method: None, ..event(&granted) }),
+            json!({"category": "analytics", "granted": true, "source": "user"})
+        );
+    }
+
     fn event(choices: &[Choice]) -> Event<'_> {
         Event {
             pageview: false,

@@ -281,8 +281,9 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     let (session, effects) = Session::start(parsed, page, &e);
     let view = view(&session);
     SESSION.with(|a| *a.borrow_mut() = Some(session));
-    carry_out(effects, &view);
+    // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
+    carry_out(effects, &view);
     if errors.is_empty() {
         Ok(view)
     } else {
