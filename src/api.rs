@@ -28,20 +28,20 @@ pub fn get_consent_record() -> JsValue {
 /// Grants every optional category (an honoured GPC still keeps advertising off).
 #[wasm_bindgen(js_name = acceptAll)]
 pub fn accept_all() -> JsValue {
-    app::decide_and_apply(&app::optional_categories(), Method::Api)
+    app::decide_and_apply(None, Method::Api)
 }
 
 /// Refuses every optional category.
 #[wasm_bindgen(js_name = rejectAll)]
 pub fn reject_all() -> JsValue {
-    app::decide_and_apply(&[], Method::Api)
+    app::decide_and_apply(Some(vec![]), Method::Api)
 }
 
 /// Changes some categories: `setConsent({analytics: true, advertising: false})`.
 #[wasm_bindgen(js_name = setConsent)]
 pub fn set_consent(changes: JsValue) -> Result<JsValue, JsValue> {
     match app::grants_with(&changes).map_err(|e| JsValue::from(js_sys::Error::new(&e)))? {
-        Some(grants) => Ok(app::decide_and_apply(&grants, Method::Api)),
+        Some(grants) => Ok(app::decide_and_apply(Some(grants), Method::Api)),
         None => Ok(app::consent_view()),
     }
 }

@@ -92,7 +92,7 @@ fn start_shows_the_banner_and_a_choice_is_stored_and_sent_to_gtag() {
     let doc = web_sys::window().unwrap().document().unwrap();
     assert!(doc.get_element_by_id("cg-banner").is_some());
 
-    app::decide_and_apply(&["analytics".to_owned()], Method::Api);
+    app::decide_and_apply(Some(vec!["analytics".to_owned()]), Method::Api);
     assert!(doc.get_element_by_id("cg-banner").is_none());
     let stored = storage::local_get().unwrap().unwrap();
     assert!(stored.starts_with("cg1|") && stored.contains("analytics:1u") && stored.contains("advertising:0u"), "{stored}");

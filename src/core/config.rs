@@ -5,6 +5,9 @@
 //! (no analytics or advertising tag loads), a warning (such as an unknown, probably misspelt
 //! field) does not.
 
+use super::decide::{
+    AD_PERSONALIZATION, AD_STORAGE, AD_USER_DATA, ANALYTICS_STORAGE, FUNCTIONALITY_STORAGE, PERSONALIZATION_STORAGE, SECURITY_STORAGE,
+};
 use super::i18n::{Text, Texts};
 use super::json::JsonLike;
 use super::text::{concat, uint};
@@ -62,6 +65,12 @@ pub struct Category {
     pub required: bool,
     /// Its state before the visitor decides (overridden by region rules and signals).
     pub default: bool,
+    /// The Consent Mode types it governs (a set of `decide` bits such as `AD_STORAGE`); none for
+    /// a site's own category.
+    pub consent_types: u8,
+    /// Whether an honoured Global Privacy Control signal turns it off (`gpc`): true for the
+    /// built-in `advertising`, false for others unless the site sets it.
+    pub gpc: bool,
 }
 
 impl Category {
@@ -341,13 +350,25 @@ impl Default for Config {
     }
 }
 
+/// The Consent Mode types each built-in category governs and whether GPC covers it, in the
+/// order of [`BUILT_IN_CATEGORIES`].
+const BUILT_IN_PROPERTIES: [(u8, bool); 4] = [
+    (SECURITY_STORAGE, false),
+    (FUNCTIONALITY_STORAGE | PERSONALIZATION_STORAGE, false),
+    (ANALYTICS_STORAGE, false),
+    (AD_STORAGE | AD_USER_DATA | AD_PERSONALIZATION, true),
+];
+
 fn builtin_category(id: &str) -> Category {
+    let (consent_types, gpc) = BUILT_IN_CATEGORIES.iter().position(|b| *b == id).map_or((0, false), |i| BUILT_IN_PROPERTIES[i]);
     Category {
         id: id.to_owned(),
         title: Localized::default(),
         description: Localized::default(),
         required: id == "necessary",
         default: id == "necessary",
+        consent_types,
+        gpc,
     }
 }
 
@@ -753,7 +774,7 @@ impl Reader {
         let mut out: Vec<Category> = vec![];
         for (i, item) in items.iter().enumerate() {
             let path = index("categories", i);
-            if !self.object(item, &path, &["id", "title", "description", "required", "default"]) {
+            if !self.object(item, &path, &["id", "title", "description", "required", "default", "gpc"]) {
                 continue;
             }
             let id_path = join(&path, "id");
@@ -785,6 +806,7 @@ impl Reader {
                 cat.required = true;
             }
             cat.default = cat.required || self.boolean(item, &path, "default", false);
+            cat.gpc = self.boolean(item, &path, "gpc", cat.gpc);
             out.push(cat);
         }
         if !out.iter().any(|c| c.id == "necessary") {

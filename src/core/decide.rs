@@ -58,7 +58,7 @@ pub fn dnt_honoured(config: &Config, signals: Signals) -> bool {
 
 /// Whether the signals force `category` off for this visitor, and which signal does.
 fn signal_denial(config: &Config, signals: Signals, category: &str) -> Option<Source> {
-    if category == "advertising" && gpc_honoured(config, signals) {
+    if gpc_honoured(config, signals) && config.category(category).is_some_and(|c| c.gpc) {
         return Some(Source::Gpc);
     }
     if dnt_honoured(config, signals) && !config.category(category).is_some_and(|c| c.required) {
@@ -156,6 +156,16 @@ pub fn may_run(category: &str, effective: &[Choice], sensitive: bool, config_ok:
     effective.iter().any(|c| c.category == category && c.granted)
 }
 
+/// A category's state on this page, granted and source: on a sensitive page a granted category
+/// that may not run there is off, with the source `page-rule`; otherwise the visitor's state.
+pub fn in_force(c: &Choice, sensitive: bool) -> (bool, Source) {
+    if c.granted && sensitive && !SAFE_ON_SENSITIVE_PAGES.contains(&c.category.as_str()) {
+        (false, Source::PageRule)
+    } else {
+        (c.granted, c.source)
+    }
+}
+
 /// The categories that may run on this page now.
 pub fn allowed(config: &Config, effective: &[Choice], sensitive: bool, config_ok: bool) -> Vec<String> {
     config.categories.iter().filter(|c| may_run(&c.id, effective, sensitive, config_ok)).map(|c| c.id.clone()).collect()
@@ -172,23 +182,40 @@ pub const CONSENT_TYPES: [&str; 7] = [
     "security_storage",
 ];
 
-/// The category that governs each Consent Mode type (same order as [`CONSENT_TYPES`]).
-const TYPE_CATEGORY: [&str; 7] = ["advertising", "advertising", "advertising", "analytics", "functional", "functional", "necessary"];
+/// `ad_storage`: bit 0 of a set of Consent Mode types (bit `i` stands for `CONSENT_TYPES[i]`).
+pub const AD_STORAGE: u8 = 1;
+/// `ad_user_data`.
+pub const AD_USER_DATA: u8 = 1 << 1;
+/// `ad_personalization`.
+pub const AD_PERSONALIZATION: u8 = 1 << 2;
+/// `analytics_storage`.
+pub const ANALYTICS_STORAGE: u8 = 1 << 3;
+/// `functionality_storage`.
+pub const FUNCTIONALITY_STORAGE: u8 = 1 << 4;
+/// `personalization_storage`.
+pub const PERSONALIZATION_STORAGE: u8 = 1 << 5;
+/// `security_storage`.
+pub const SECURITY_STORAGE: u8 = 1 << 6;
 
-/// A Consent Mode state: granted or denied for each of [`CONSENT_TYPES`].
+/// A Consent Mode state: the set of granted [`CONSENT_TYPES`] (bit `i` for `CONSENT_TYPES[i]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ConsentState(pub [bool; 7]);
+pub struct ConsentState(pub u8);
 
 impl ConsentState {
     /// Type name and `granted` / `denied`, ready for `gtag('consent', …)`.
     pub fn pairs(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-        CONSENT_TYPES.iter().zip(self.0).map(|(t, g)| (*t, if g { "granted" } else { "denied" }))
+        CONSENT_TYPES.iter().enumerate().map(|(i, t)| (*t, if self.0 >> i & 1 == 1 { "granted" } else { "denied" }))
+    }
+    /// Whether every type of `types` (a set of bits) is granted.
+    pub fn granted(&self, types: u8) -> bool {
+        self.0 & types == types
     }
 }
 
-/// The Consent Mode state for the categories that may run.
-pub fn consent_state(allowed: &[String]) -> ConsentState {
-    ConsentState(TYPE_CATEGORY.map(|c| allowed.iter().any(|a| a == c)))
+/// The Consent Mode state for the categories that may run: each type is granted when a category
+/// that governs it may run.
+pub fn consent_state(config: &Config, allowed: &[String]) -> ConsentState {
+    ConsentState(allowed.iter().filter_map(|a| config.category(a)).fold(0, |m, c| m | c.consent_types))
 }
 
 /// Regional Consent Mode defaults, one `(state, regions)` per region rule. Only what a rule
@@ -200,7 +227,7 @@ pub fn regional_defaults(config: &Config) -> Vec<(ConsentState, Vec<String>)> {
         .map(|rule| {
             let mut allowed = vec!["necessary".to_owned()];
             allowed.extend(rule.defaults.iter().filter(|(_, g)| *g).map(|(c, _)| c.clone()));
-            (consent_state(&allowed), rule.codes.clone())
+            (consent_state(config, &allowed), rule.codes.clone())
         })
         .collect()
 }
@@ -220,14 +247,19 @@ pub struct Plan {
     pub reload: bool,
 }
 
-/// Cookies Google's tags set, per category.
-const GOOGLE_COOKIES: [(&str, &[&str]); 2] = [("analytics", &["_ga", "_ga_*", "_gid", "_gat*"]), ("advertising", &["_gcl_*", "_gac_*"])];
+/// Cookies Google's tags set, per Consent Mode type.
+const GOOGLE_COOKIES: [(u8, &[&str]); 2] = [(ANALYTICS_STORAGE, &["_ga", "_ga_*", "_gid", "_gat*"]), (AD_STORAGE, &["_gcl_*", "_gac_*"])];
 
-/// Cookie name patterns to erase when `category` is withdrawn: Google's and the configured
-/// services'.
+/// Cookie name patterns to erase when `category` is withdrawn: Google's for the Consent Mode
+/// types it governs, and the configured services'.
 pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
-    let mut out: Vec<String> =
-        GOOGLE_COOKIES.iter().filter(|(c, _)| *c == category).flat_map(|(_, names)| names.iter().map(|n| (*n).to_owned())).collect();
+    let types = config.category(category).map_or(0, |c| c.consent_types);
+    let mut out: Vec<String> = vec![];
+    for (t, names) in GOOGLE_COOKIES {
+        if types & t != 0 {
+            out.extend(names.iter().map(|n| (*n).to_owned()));
+        }
+    }
     for s in config.services.iter().filter(|s| s.category == category) {
         out.extend(s.cookies.iter().cloned());
     }
@@ -257,15 +289,17 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
     let has = |list: &[String], c: &str| list.iter().any(|x| x == c);
     let mut p = Plan { stopped: before.iter().filter(|c| !has(after, c)).cloned().collect(), ..Plan::default() };
     let g = &config.google;
-    let analytics = has(after, "analytics");
-    let ads = has(after, "advertising");
+    // Google Analytics follows analytics_storage, Google Ads ad_storage.
+    let (now, then) = (consent_state(config, after), consent_state(config, before));
+    let analytics = now.granted(ANALYTICS_STORAGE);
+    let ads = now.granted(AD_STORAGE);
     let wants_gtag = match g.mode {
         super::config::ConsentModeKind::Advanced => !g.analytics_ids.is_empty() || !g.ads_ids.is_empty(),
         super::config::ConsentModeKind::Basic => (analytics && !g.analytics_ids.is_empty()) || (ads && !g.ads_ids.is_empty()),
     };
     p.load_gtag = wants_gtag && tags_here && !gtag_loaded;
-    let was_analytics = has(before, "analytics");
-    let was_ads = has(before, "advertising");
+    let was_analytics = then.granted(ANALYTICS_STORAGE);
+    let was_ads = then.granted(AD_STORAGE);
     for id in &g.analytics_ids {
         let configured_before = was_analytics || (gtag_loaded && g.mode == super::config::ConsentModeKind::Advanced);
         let configure_now = analytics || (tags_here && g.mode == super::config::ConsentModeKind::Advanced);

@@ -4,7 +4,7 @@
 
 use super::config::{Block, Config, Inline};
 use super::i18n::{Text, Texts};
-use super::record::{Choice, Method};
+use super::record::{Choice, Method, Record};
 use super::signals::Signals;
 use super::text::{push_json_str, push_uint};
 use super::view;
@@ -54,6 +54,51 @@ fn str_field(out: &mut String, k: &str, v: &str) {
     push_json_str(out, v);
 }
 
+/// The `choices` (with the page rule applied when `sensitive`, see [`super::decide::in_force`]),
+/// `signals` and `language` members.
+fn push_choices(s: &mut String, choices: &[Choice], sensitive: bool, signals: Signals, language: &str) {
+    key(s, "choices");
+    s.push('[');
+    for (i, c) in choices.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let (granted, source) = super::decide::in_force(c, sensitive);
+        s.push_str("{\"category\":");
+        push_json_str(s, &c.category);
+        s.push_str(if granted { ",\"granted\":true" } else { ",\"granted\":false" });
+        str_field(s, "source", source.name());
+        s.push('}');
+    }
+    s.push(']');
+    key(s, "signals");
+    s.push_str("{\"dnt\":\"");
+    s.push_str(signals.dnt.name());
+    s.push_str("\",\"gpc\":\"");
+    s.push_str(signals.gpc.name());
+    s.push_str("\"}");
+    str_field(s, "language", language);
+}
+
+/// The visitor's receipt (`getConsentRecord()`, "Download my consent record") as one JSON
+/// object: `id`, `created`, `updated`, `revision`, `choices`, `signals`, `language`, `method`,
+/// `sdkVersion`.
+pub fn record_json(r: &Record) -> String {
+    let mut s = String::with_capacity(512);
+    s.push_str("{\"id\":");
+    push_json_str(&mut s, &r.id);
+    key(&mut s, "created");
+    push_uint(&mut s, r.created);
+    key(&mut s, "updated");
+    push_uint(&mut s, r.updated);
+    str_field(&mut s, "revision", &r.revision);
+    push_choices(&mut s, &r.choices, false, r.signals, &r.language);
+    str_field(&mut s, "method", r.method.name());
+    str_field(&mut s, "sdkVersion", &r.sdk_version);
+    s.push('}');
+    s
+}
+
 /// The event as one JSON object (members in a fixed order; `noticeHash` is [`HASH_SLOT`]).
 pub fn to_json(e: &Event) -> String {
     let mut s = String::with_capacity(512);
@@ -74,26 +119,8 @@ pub fn to_json(e: &Event) -> String {
     str_field(&mut s, "revision", e.revision);
     s.push(',');
     s.push_str(HASH_SLOT);
-    key(&mut s, "choices");
-    s.push('[');
-    for (i, c) in e.choices.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str("{\"category\":");
-        push_json_str(&mut s, &c.category);
-        s.push_str(if c.granted { ",\"granted\":true" } else { ",\"granted\":false" });
-        str_field(&mut s, "source", c.source.name());
-        s.push('}');
-    }
-    s.push(']');
-    key(&mut s, "signals");
-    s.push_str("{\"dnt\":\"");
-    s.push_str(e.signals.dnt.name());
-    s.push_str("\",\"gpc\":\"");
-    s.push_str(e.signals.gpc.name());
-    s.push_str("\"}");
-    str_field(&mut s, "language", e.language);
+    // A page view on a sensitive page reports the state in force there.
+    push_choices(&mut s, e.choices, e.pageview && e.path.is_none(), e.signals, e.language);
     key(&mut s, "method");
     match e.method {
         Some(m) => push_json_str(&mut s, m.name()),
@@ -432,6 +459,49 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn the_receipt_is_the_record_as_json() {
+        let r = crate::core::record::Record {
+            id: "ab12".into(),
+            created: 1_700_000_000_000,
+            updated: 1_700_000_000_123,
+            revision: "2026 \"v2\"".into(),
+            choices: choices(),
+            signals: Signals { dnt: Dnt::Unset, gpc: Gpc::True },
+            language: "es".into(),
+            method: Method::Notice,
+            sdk_version: "1.2.3".into(),
+        };
+        let v: Value = serde_json::from_str(&record_json(&r)).unwrap();
+        assert_eq!(
+            v,
+            json!({
+                "id": "ab12", "created": 1_700_000_000_000u64, "updated": 1_700_000_000_123u64, "revision": "2026 \"v2\"",
+                "choices": [
+                    {"category": "necessary", "granted": true, "source": "default"},
+                    {"category": "advertising", "granted": false, "source": "gpc"}
+                ],
+                "signals": {"dnt": "unset", "gpc": "true"}, "language": "es", "method": "notice", "sdkVersion": "1.2.3"
+            })
+        );
+    }
+
+    #[test]
+    fn a_page_view_on_a_sensitive_page_reports_the_page_rule_a_decision_what_was_recorded() {
+        let granted = [Choice { category: "analytics".into(), granted: true, source: Source::User }];
+        let source = |e: &Event| serde_json::from_str::<Value>(&to_json(e)).unwrap()["choices"][0].clone();
+        let on_sensitive = Event { path: None, ..event(&granted) };
+        assert_eq!(
+            source(&Event { pageview: true, method: None, ..on_sensitive.clone() }),
+            json!({"category": "analytics", "granted": false, "source": "page-rule"})
+        );
+        assert_eq!(source(&on_sensitive), json!({"category": "analytics", "granted": true, "source": "user"}));
+        assert_eq!(
+            source(&Event { pageview: true, method: None, ..event(&granted) }),
+            json!({"category": "analytics", "granted": true, "source": "user"})
+        );
+    }
+
     fn event(choices: &[Choice]) -> Event<'_> {
         Event {
             pageview: false,
@@ -513,7 +583,7 @@ mod tests {
     }
 
     #[test]
-    fn notice_text_is_deterministic_and_covers_banner_categories_and_sections() {
+    fn notice_text_covers_banner_categories_and_sections() {
         let config = crate::core::config::read_config(&json!({
             "googleAnalytics": "G-1",
             "notice": { "sections": [{ "heading": { "en": "About", "es": "Acerca" }, "blocks": [
@@ -523,7 +593,6 @@ mod tests {
         }))
         .config;
         let en = notice_text(&config, &config.texts_for("en"));
-        assert_eq!(en, notice_text(&config, &config.texts_for("en")));
         let en_texts = config.texts_for("en");
         for want in [
             en_texts.get(Text::BannerText),

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod json;
 pub mod log;
 pub mod record;
+pub mod session;
 pub mod signals;
 pub mod text;
 pub mod view;

@@ -60,9 +60,25 @@ pub fn concat(parts: &[&str]) -> String {
     s
 }
 
+/// Appends `b` as two lowercase hex digits.
+pub fn push_hex(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(HEX[usize::from(b >> 4)] as char);
+    out.push(HEX[usize::from(b & 15)] as char);
+}
+
+/// The value of one hex digit (either case).
+pub fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// Appends `s` as a JSON string literal (quoted and escaped).
 pub fn push_json_str(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
         match c {
@@ -74,9 +90,8 @@ pub fn push_json_str(out: &mut String, s: &str) {
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
                 let n = c as u32;
                 out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[((n >> shift) & 0xf) as usize] as char);
-                }
+                push_hex(out, (n >> 8) as u8);
+                push_hex(out, n as u8);
             }
             c => out.push(c),
         }

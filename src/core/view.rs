@@ -2,10 +2,85 @@
 //! services listed under each, and the lines that report privacy signals.
 
 use super::config::{Config, Placement};
-use super::decide::{dnt_honoured, gpc_honoured};
+use super::decide::{dnt_honoured, gpc_honoured, AD_STORAGE, ANALYTICS_STORAGE};
 use super::i18n::{Text, Texts};
-use super::record::Choice;
+use super::record::{Choice, Method};
 use super::signals::{Dnt, Gpc, Signals};
+
+/// What a button of the SDK's interface does: its `data-cg` attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Grant every optional category.
+    Accept,
+    /// Refuse every optional category.
+    Reject,
+    /// Record the switches as set.
+    Save,
+    /// Open the preferences dialog.
+    Prefs,
+    /// Close the dialog.
+    Close,
+    /// Download the consent record.
+    Download,
+}
+
+/// Each action with its attribute value.
+const ACTIONS: [(Action, &str); 6] = [
+    (Action::Accept, "accept"),
+    (Action::Reject, "reject"),
+    (Action::Save, "save"),
+    (Action::Prefs, "prefs"),
+    (Action::Close, "close"),
+    (Action::Download, "download"),
+];
+
+impl Action {
+    /// The `data-cg` value.
+    pub fn name(self) -> &'static str {
+        ACTIONS.iter().find(|(a, _)| *a == self).map_or("", |(_, n)| n)
+    }
+    /// The action a `data-cg` value names.
+    pub fn from_name(name: &str) -> Option<Action> {
+        ACTIONS.iter().find(|(_, n)| *n == name).map(|(a, _)| *a)
+    }
+}
+
+/// Where a control of the SDK's interface sits: its `data-cg-scope` attribute. It decides the
+/// method a decision is recorded with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The banner.
+    Banner,
+    /// The preferences dialog.
+    Prefs,
+    /// The notice drawn into the page.
+    Notice,
+    /// The floating "Privacy choices" button (it only opens the dialog).
+    Reopen,
+}
+
+/// Each scope with its attribute value and the method a decision there is recorded with.
+const SCOPES: [(Scope, &str, Method); 4] = [
+    (Scope::Banner, "banner", Method::Banner),
+    (Scope::Prefs, "prefs", Method::Preferences),
+    (Scope::Notice, "notice", Method::Notice),
+    (Scope::Reopen, "reopen", Method::Preferences),
+];
+
+impl Scope {
+    /// The `data-cg-scope` value.
+    pub fn name(self) -> &'static str {
+        SCOPES.iter().find(|(s, ..)| *s == self).map_or("", |(_, n, _)| n)
+    }
+    /// The scope a `data-cg-scope` value names.
+    pub fn from_name(name: &str) -> Option<Scope> {
+        SCOPES.iter().find(|(_, n, _)| *n == name).map(|(s, ..)| *s)
+    }
+    /// How a decision made here is recorded.
+    pub fn method(self) -> Method {
+        SCOPES.iter().find(|(s, ..)| *s == self).map_or(Method::Notice, |(.., m)| *m)
+    }
+}
 
 /// One category as the switches show it.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,10 +119,12 @@ pub fn rows(config: &Config, texts: &Texts, effective: &[Choice]) -> Vec<Row> {
 pub fn services(config: &Config, texts: &Texts, category: &str) -> Vec<(String, String)> {
     let mut out = vec![];
     let g = &config.google;
-    if category == "analytics" && !g.analytics_ids.is_empty() {
+    // Google's tags run under the category that governs their Consent Mode type.
+    let governs = |t| config.category(category).is_some_and(|c| c.consent_types & t != 0);
+    if governs(ANALYTICS_STORAGE) && !g.analytics_ids.is_empty() {
         out.push((texts.get(Text::GoogleAnalytics).to_owned(), texts.get(Text::GoogleAnalyticsText).to_owned()));
     }
-    if category == "advertising" && !g.ads_ids.is_empty() {
+    if governs(AD_STORAGE) && !g.ads_ids.is_empty() {
         out.push((texts.get(Text::GoogleAds).to_owned(), texts.get(Text::GoogleAdsText).to_owned()));
     }
     for s in config.services.iter().filter(|s| s.category == category) {

@@ -23,9 +23,9 @@ export interface ConsentState {
   decided: boolean;
   /** The policy revision in force. */
   revision: string;
-  /** Each category's state for this visitor. */
+  /** Each category's state in force on this page (a page rule can keep a granted one off). */
   categories: Record<CategoryId, boolean>;
-  /** Where each state came from. */
+  /** Where each state came from (`page-rule`: a sensitive page keeps a granted category off). */
   sources: Record<CategoryId, ChoiceSource>;
   /** The categories allowed to run on this page now (none but necessary/functional on sensitive pages). */
   allowed: CategoryId[];
@@ -83,7 +83,8 @@ export interface ConsentGateConfig {
   revision?: string | number;
   language?: string;
   privacyUrl?: string;
-  categories?: { id: CategoryId; title?: LocalizedText; description?: LocalizedText; required?: boolean; default?: boolean }[];
+  /** `gpc`: an honoured Global Privacy Control signal turns the category off (default: `advertising` only). */
+  categories?: { id: CategoryId; title?: LocalizedText; description?: LocalizedText; required?: boolean; default?: boolean; gpc?: boolean }[];
   googleAnalytics?: string | string[];
   googleAds?: string | string[];
   consentMode?: 'basic' | 'advanced';

@@ -1,6 +1,8 @@
 // The synchronous first step. It must run before any Google tag: it defines dataLayer and gtag
 // and denies every Consent Mode type but security_storage until the wasm knows the visitor's
-// choice. (The same seven types are listed in src/core/decide.rs; the e2e tests check both.)
+// choice. (Core's list of the seven types is `CONSENT_TYPES` in src/core/decide.rs; a native test
+// in src/core/tests/session.rs checks this copy against it. The configured waitForUpdate, once
+// known, follows in a second default: see `Session::start`.)
 import { gtag } from './bridge.js';
 
 /**

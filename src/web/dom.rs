@@ -1,5 +1,6 @@
 //! Small DOM builders for the interface. Texts are always set as text, never parsed as HTML.
 
+use crate::core::view::Action;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
@@ -60,9 +61,9 @@ pub fn text(doc: &Document, parent: &Node, s: &str) {
 }
 
 /// A `<button type="button">` with a `data-cg` action.
-pub fn button(doc: &Document, parent: &Node, class: &str, action: &str, label: &str) -> Element {
+pub fn button(doc: &Document, parent: &Node, class: &str, action: Action, label: &str) -> Element {
     let b = child(doc, parent, "button", class, label);
-    attrs(&b, &[("type", "button"), ("data-cg", action)]);
+    attrs(&b, &[("type", "button"), ("data-cg", action.name())]);
     b
 }
 

@@ -1,5 +1,6 @@
 //! What the browser tells about this page view: signals, languages, path, host, time.
 
+use crate::core::session::Level;
 use crate::core::signals::{Dnt, Gpc, Signals};
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
@@ -59,15 +60,16 @@ pub fn now() -> u64 {
 
 /// 16 random bytes in hex: the pseudonymous browser id.
 pub fn random_id() -> String {
+    // Every browser that runs WebAssembly has crypto.getRandomValues.
     let mut bytes = [0u8; 16];
-    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        for b in bytes.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
+    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = c.get_random_values_with_u8_array(&mut bytes);
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]).collect()
+    let mut id = String::with_capacity(32);
+    for b in bytes {
+        crate::core::text::push_hex(&mut id, b);
+    }
+    id
 }
 
 /// `window[name] = value`.
@@ -77,12 +79,12 @@ pub fn set_global(name: &str, value: bool) {
     }
 }
 
-/// Writes one line to the console: `error`, `warn` or `info`.
-pub fn console(level: &str, message: &str) {
+/// Writes one line to the console.
+pub fn console(level: Level, message: &str) {
     let m = JsValue::from_str(message);
     match level {
-        "error" => web_sys::console::error_1(&m),
-        "warn" => web_sys::console::warn_1(&m),
-        _ => web_sys::console::info_1(&m),
+        Level::Error => web_sys::console::error_1(&m),
+        Level::Warn => web_sys::console::warn_1(&m),
+        Level::Info => web_sys::console::info_1(&m),
     }
 }

@@ -4,7 +4,7 @@
 use super::dom::{add, all, attrs, button, child, el, text};
 use crate::core::config::{Block, Inline, Section};
 use crate::core::i18n::{Text, Texts};
-use crate::core::view::Row;
+use crate::core::view::{Action, Row, Scope};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlDialogElement, Node};
 
@@ -50,7 +50,8 @@ impl Ui<'_> {
         let (Some(body), None) = (self.doc.body(), banner()) else { return };
         let b = self.root("section", "cg-root cg-banner", BANNER_ID);
         BANNER.with(|cell| *cell.borrow_mut() = Some(b.clone()));
-        attrs(&b, &[("aria-labelledby", "cg-banner-title"), ("data-cg-scope", "banner")]);
+        // The region's accessible name is the `bannerLabel` text; the heading stays visible.
+        attrs(&b, &[("aria-label", self.t(Text::BannerLabel)), ("data-cg-scope", Scope::Banner.name())]);
         super::bridge::own(&b);
         attrs(&child(self.doc, &b, "h2", "cg-title", self.t(Text::BannerTitle)), &[("id", "cg-banner-title")]);
         let p = child(self.doc, &b, "p", "cg-text", self.t(Text::BannerText));
@@ -63,9 +64,9 @@ impl Ui<'_> {
         }
         let actions = child(self.doc, &b, "div", "cg-actions", "");
         // Accept and reject look the same: no dark patterns.
-        button(self.doc, &actions, "cg-btn", "accept", self.t(Text::AcceptAll));
-        button(self.doc, &actions, "cg-btn", "reject", self.t(Text::RejectAll));
-        button(self.doc, &actions, "cg-btn cg-btn-quiet", "prefs", self.t(Text::Preferences));
+        button(self.doc, &actions, "cg-btn", Action::Accept, self.t(Text::AcceptAll));
+        button(self.doc, &actions, "cg-btn", Action::Reject, self.t(Text::RejectAll));
+        button(self.doc, &actions, "cg-btn cg-btn-quiet", Action::Prefs, self.t(Text::Preferences));
         // First in the document: keyboard and screen-reader users meet it before the page.
         let _ = body.prepend_with_node_1(&b);
         mark_banner_open(self.doc, true);
@@ -78,7 +79,7 @@ impl Ui<'_> {
     pub fn reopen_button(&self, class: &str) {
         let Some(body) = self.doc.body() else { return };
         let b = self.root("button", class, REOPEN_ID);
-        attrs(&b, &[("type", "button"), ("data-cg", "prefs"), ("data-cg-scope", "reopen")]);
+        attrs(&b, &[("type", "button"), ("data-cg", Action::Prefs.name()), ("data-cg-scope", Scope::Reopen.name())]);
         super::bridge::own(&b);
         b.set_text_content(Some(self.t(Text::ReopenButton)));
         add(&body, &b);
@@ -92,11 +93,11 @@ impl Ui<'_> {
         }
         let page = self.doc.body()?;
         let d = self.root("dialog", "cg-root cg-dialog", DIALOG_ID);
-        attrs(&d, &[("aria-labelledby", "cg-prefs-title"), ("data-cg-scope", "prefs")]);
+        attrs(&d, &[("aria-labelledby", "cg-prefs-title"), ("data-cg-scope", Scope::Prefs.name())]);
         super::bridge::own(&d);
         let head = child(self.doc, &d, "div", "cg-dialog-head", "");
         attrs(&child(self.doc, &head, "h2", "cg-title", self.t(Text::DialogTitle)), &[("id", "cg-prefs-title")]);
-        attrs(&button(self.doc, &head, "cg-close", "close", "×"), &[("aria-label", self.t(Text::Close))]);
+        attrs(&button(self.doc, &head, "cg-close", Action::Close, "×"), &[("aria-label", self.t(Text::Close))]);
         let body = child(self.doc, &d, "div", "cg-dialog-body", "");
         child(self.doc, &body, "p", "cg-text", self.t(Text::DialogText));
         if self.gpc_line {
@@ -105,7 +106,7 @@ impl Ui<'_> {
         // The buttons sit below the scrolling body: always visible, however long the texts.
         let foot = el(self.doc, "div", "cg-dialog-foot");
         self.controls(&body, &foot, "cg-p");
-        button(self.doc, &body, "cg-link-btn", "download", self.t(Text::DownloadRecord));
+        button(self.doc, &body, "cg-link-btn", Action::Download, self.t(Text::DownloadRecord));
         add(&d, &foot);
         add(&page, &d);
         // Created as a <dialog> just above: no run-time type check needed.
@@ -154,9 +155,9 @@ impl Ui<'_> {
             }
         }
         let actions = child(self.doc, foot, "div", "cg-actions", "");
-        button(self.doc, &actions, "cg-btn", "save", self.t(Text::Save));
-        button(self.doc, &actions, "cg-btn", "accept", self.t(Text::AcceptAll));
-        button(self.doc, &actions, "cg-btn", "reject", self.t(Text::RejectAll));
+        button(self.doc, &actions, "cg-btn", Action::Save, self.t(Text::Save));
+        button(self.doc, &actions, "cg-btn", Action::Accept, self.t(Text::AcceptAll));
+        button(self.doc, &actions, "cg-btn", Action::Reject, self.t(Text::RejectAll));
         attrs(&child(self.doc, foot, "p", "cg-status", ""), &[("role", "status")]);
     }
 
@@ -167,7 +168,7 @@ impl Ui<'_> {
         let trusted = |c: &Element| super::bridge::trusted(c);
         for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().filter(trusted).enumerate() {
             let root = el(self.doc, "div", "cg-root cg-notice");
-            attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", "notice")]);
+            attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", Scope::Notice.name())]);
             super::bridge::own(&root);
             // Ids stay unique when a page has two notice containers: section ids (link targets)
             // go on the first only, and each container's switches get their own prefix.

@@ -105,6 +105,48 @@ test('on a sensitive page nothing loads, even with everything granted', async ()
   await context.close();
 });
 
+test('a page rule is a source: on a sensitive page getConsent() says page-rule for what it keeps off', async () => {
+  const { page, context } = await openPage();
+  await page.goto(server.url + '/');
+  await ready(page);
+  await page.evaluate(() => ConsentGate.setConsent({ functional: true, analytics: true, advertising: false }));
+  await page.goto(server.url + '/patient-portal/');
+  await ready(page);
+  const c = await page.evaluate(() => ConsentGate.getConsent());
+  assert.deepEqual([c.categories.analytics, c.sources.analytics], [false, 'page-rule'], 'granted, kept off by the page rule');
+  assert.deepEqual([c.categories.functional, c.sources.functional], [true, 'user'], 'functional runs on sensitive pages');
+  assert.deepEqual([c.categories.advertising, c.sources.advertising], [false, 'user'], 'refused by the visitor, not the rule');
+  // The visitor's own choice is unchanged: the switch still shows it, and the record keeps it.
+  await page.evaluate(() => ConsentGate.showPreferences());
+  assert.equal(await page.locator('#cg-prefs [data-cg-category="analytics"]').getAttribute('aria-checked'), 'true');
+  const recorded = await page.evaluate(() => ConsentGate.getConsentRecord().choices.find((x) => x.category === 'analytics'));
+  assert.deepEqual([recorded.granted, recorded.source], [true, 'user']);
+  await page.evaluate(() => history.pushState(null, '', '/'));
+  await page.waitForFunction(() => ConsentGate.getConsent().sources.analytics === 'user' && ConsentGate.getConsent().categories.analytics === true);
+  await context.close();
+});
+
+test('waitForUpdate: the configured wait reaches a Consent Mode default before any tag loads', async () => {
+  const defaults = async (config) => {
+    const { page, context } = await openPage();
+    await page.route('**/consent.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(config) }));
+    await page.goto(server.url + '/');
+    await ready(page);
+    await page.evaluate(() => ConsentGate.acceptAll());
+    await page.waitForFunction(() => dataLayer.some((e) => e[0] === 'config'));
+    const entries = await page.evaluate(() => dataLayer.map((e) => [e[0], e[1], e[2] && e[2].region ? 'region' : e[2] && e[2].wait_for_update]));
+    await context.close();
+    const firstTag = entries.findIndex(([a]) => a === 'js' || a === 'config');
+    const waits = entries.filter(([a, b, w], i) => a === 'consent' && b === 'default' && w !== 'region' && i < firstTag).map(([, , w]) => w);
+    return waits;
+  };
+  // Before the configuration is known the stub waits 500 ms; the configured wait follows it, so
+  // it is the one in force when gtag.js reads the queue.
+  assert.deepEqual(await defaults({ revision: '1', googleAnalytics: 'G-DEMO12345', waitForUpdate: 2000 }), [500, 2000]);
+  assert.deepEqual(await defaults({ revision: '1', googleAnalytics: 'G-DEMO12345', waitForUpdate: 0 }), [500, 0]);
+  assert.deepEqual(await defaults({ revision: '1', googleAnalytics: 'G-DEMO12345' }), [500]);
+});
+
 test('a single-page app that navigates into a sensitive path stops at once and resumes on leaving', async () => {
   const { page, net, context } = await openPage();
   await page.goto(server.url + '/');

@@ -142,7 +142,7 @@ test('an injected <base href> after the gated element does not send the site\'s 
   await page.goto(server.url + FIX + 'r2-base.html');
   await ready(page);
   assert.match(await page.evaluate(() => document.baseURI), /^http:\/\/evil\.example\.test:/, 'precondition: the injected base is in force');
-  await page.getByRole('region', { name: 'Your privacy choices' }).getByRole('button', { name: 'Accept all' }).click();
+  await page.getByRole('region', { name: 'Cookie consent' }).getByRole('button', { name: 'Accept all' }).click();
   await until(page, () => window.__siteScript || window.__evil);
   await settle(page);
   assert.deepEqual(requested.filter((u) => u.includes('evil.example.test')), [], 'requests to the injected base\'s host');
@@ -173,7 +173,7 @@ test('an embed loaded with "Load content", then Accept all, then Reject all in t
   await ready(page);
   await page.locator('.cg-embed').getByRole('button', { name: 'Load content' }).click();
   await page.waitForFunction(() => document.querySelector('iframe[src*="/embed.html"]'));
-  await page.getByRole('region', { name: 'Your privacy choices' }).getByRole('button', { name: 'Accept all' }).click();
+  await page.getByRole('region', { name: 'Cookie consent' }).getByRole('button', { name: 'Accept all' }).click();
   await page.waitForFunction(() => ConsentGate.getConsent().categories.advertising === true);
   assert.equal((await embeds(page)).loaded, 1, 'precondition: the video is loaded after Accept all');
   await rejectInDialog(page);
@@ -190,7 +190,7 @@ test('clock moved back 10 minutes after tab A accepted: Reject all in tab B is a
   const { page: a, context } = await openPage();
   await a.goto(server.url + '/');
   await ready(a);
-  await a.getByRole('region', { name: 'Your privacy choices' }).getByRole('button', { name: 'Accept all' }).click();
+  await a.getByRole('region', { name: 'Cookie consent' }).getByRole('button', { name: 'Accept all' }).click();
   await a.waitForFunction(() => document.querySelector('script[src*="gtag/js"]'));
   // Tab B opens after the visitor's clock was set back by 10 minutes.
   const b = await context.newPage();
@@ -221,7 +221,7 @@ test('clobbering: <img name="__consentGateDefaults"> before the ES module runs, 
   // A deferred script tag runs after the body is parsed, like the module.
   const deferred = await openPage();
   await deferred.page.goto(server.url + FIX + 'r2-defer.html');
-  const banner = deferred.page.getByRole('region', { name: 'Your privacy choices' });
+  const banner = deferred.page.getByRole('region', { name: 'Cookie consent' });
   await banner.waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
   const bannerShown = await banner.isVisible();
   const warnings = deferred.consoleMessages.filter((m) => m.type === 'warning' || m.type === 'error').map((m) => m.text);
@@ -244,7 +244,7 @@ test('with matchHashRoutes, #patient-portal/x, #!patient-portal/x, #/x/../patien
   page.on('request', (r) => requested.push(r.url()));
   await page.goto(server.url + '/');
   await ready(page);
-  await page.getByRole('region', { name: 'Your privacy choices' }).getByRole('button', { name: 'Accept all' }).click();
+  await page.getByRole('region', { name: 'Cookie consent' }).getByRole('button', { name: 'Accept all' }).click();
   await page.waitForFunction(() => document.querySelector('script[src*="gtag/js"]'));
 
   const seen = {};
@@ -283,7 +283,7 @@ test('a forged 1 MB stored record with 100k categories (valid checksum) does not
   const { page, net, context } = await openPage();
   await page.goto(server.url + '/privacy/');
   await ready(page);
-  await page.getByRole('region', { name: 'Your privacy choices' }).getByRole('button', { name: 'Accept all' }).click();
+  await page.getByRole('region', { name: 'Cookie consent' }).getByRole('button', { name: 'Accept all' }).click();
   const real = await page.evaluate(() => localStorage.getItem('consent-gate'));
   await context.clearCookies(); // localStorage alone holds the record
   // cg1|id|created|updated|revision|language|method|dnt|gpc|version|choices|checksum: the
@@ -302,7 +302,7 @@ test('a forged 1 MB stored record with 100k categories (valid checksum) does not
     .waitForFunction(() => window.ConsentGate && window.ConsentGate.getConsent() !== null, null, { timeout: 5000 })
     .then(() => true, () => false);
   assert.equal(readyIn5s, true, 'consent-gate was not ready within 5 s with the forged record stored');
-  const banner = page.getByRole('region', { name: 'Your privacy choices' });
+  const banner = page.getByRole('region', { name: 'Cookie consent' });
   await banner.waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
   assert.equal(await banner.isVisible(), true, 'the banner is shown (the forged record is no decision)');
   assert.equal(await page.evaluate(() => ConsentGate.getConsent().decided), false);
@@ -315,7 +315,7 @@ test('after /patient-portal/?test=hiv-results, following the logo link to / give
   const { page } = await openPage();
   await page.goto(server.url + '/');
   await ready(page);
-  await page.getByRole('region', { name: 'Your privacy choices' }).getByRole('button', { name: 'Accept all' }).click();
+  await page.getByRole('region', { name: 'Cookie consent' }).getByRole('button', { name: 'Accept all' }).click();
   await page.goto(server.url + '/patient-portal/?test=hiv-results');
   await ready(page);
   const sent = page.waitForRequest((r) => r.isNavigationRequest() && r.url() === server.url + '/');
@@ -336,7 +336,7 @@ test('on www.example.test. (trailing dot), Reject all erases _ga and _gcl_au set
   await page.goto(`http://www.example.test.:${server.port}/`);
   await ready(page);
   assert.equal(await page.evaluate(() => location.hostname), 'www.example.test.');
-  await page.getByRole('region', { name: 'Your privacy choices' }).getByRole('button', { name: 'Accept all' }).click();
+  await page.getByRole('region', { name: 'Cookie consent' }).getByRole('button', { name: 'Accept all' }).click();
   await page.waitForFunction(() => document.querySelector('script[src*="gtag/js"]'));
   // What gtag.js writes (cookie_domain auto: the highest domain the browser accepts).
   await page.evaluate(() => {

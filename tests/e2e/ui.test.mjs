@@ -35,10 +35,10 @@ describe('banner', () => {
     const { page, context, pageErrors } = await open('/');
     const banner = page.locator('#cg-banner');
     await banner.waitFor({ state: 'visible' });
-    const region = page.getByRole('region', { name: 'Your privacy choices' });
-    assert.equal(await region.count(), 1, 'role region named by its heading');
-    assert.equal(await banner.getAttribute('aria-labelledby'), 'cg-banner-title');
-    assert.equal(await page.locator('#cg-banner-title').textContent(), 'Your privacy choices');
+    // The region is named by the bannerLabel text; its heading is the visible title.
+    const region = page.getByRole('region', { name: 'Cookie consent', exact: true });
+    assert.equal(await region.count(), 1, 'role region named "Cookie consent"');
+    assert.equal(await region.getByRole('heading', { level: 2 }).textContent(), 'Your privacy choices');
     assert.equal(await banner.locator('a[href="/privacy/"]').textContent(), 'Privacy notice');
     const accept = await looks(banner.locator('[data-cg="accept"]'));
     const reject = await looks(banner.locator('[data-cg="reject"]'));
@@ -51,6 +51,18 @@ describe('banner', () => {
     assert.deepEqual(pageErrors, []);
     await screenshot(page, 'ui-banner-1280');
     await context.close();
+  });
+
+  test('bannerLabel names the banner region, in the visitor\'s language', async () => {
+    const { page, context } = await open('/', { config: (c) => void (c.texts = { en: { bannerLabel: 'Privacy at Example Health' } }) });
+    await page.locator('#cg-banner').waitFor({ state: 'visible' });
+    assert.equal(await page.getByRole('region', { name: 'Privacy at Example Health', exact: true }).count(), 1);
+    assert.equal(await page.getByRole('region', { name: 'Cookie consent' }).count(), 0);
+    await context.close();
+    const es = await open('/', { config: (c) => void (c.language = 'es') });
+    await es.page.locator('#cg-banner').waitFor({ state: 'visible' });
+    assert.equal(await es.page.getByRole('region', { name: 'Consentimiento de cookies', exact: true }).count(), 1);
+    await es.context.close();
   });
 
   test('banner at 375 px', async () => {

@@ -14,7 +14,17 @@ fn plain(s: &str) -> Localized {
 }
 
 fn cat(id: &str, title: Localized, description: Localized, required: bool, default: bool) -> Category {
-    Category { id: id.into(), title, description, required, default }
+    // What Google documents each built-in category's purposes to map to; GPC covers advertising.
+    // Bits in the order of CONSENT_TYPES: ad_storage, ad_user_data, ad_personalization,
+    // analytics_storage, functionality_storage, personalization_storage, security_storage.
+    let (consent_types, gpc) = match id {
+        "necessary" => (0b100_0000, false),
+        "functional" => (0b011_0000, false),
+        "analytics" => (0b000_1000, false),
+        "advertising" => (0b000_0111, true),
+        _ => (0, false),
+    };
+    Category { id: id.into(), title, description, required, default, consent_types, gpc }
 }
 
 #[test]
@@ -518,7 +528,7 @@ fn titles_and_descriptions_fall_back_to_built_in_texts() {
         assert_eq!(k.title_in(texts), title, "{id} {}", texts.lang);
         assert_eq!(k.description_in(texts), description, "{id} {}", texts.lang);
     }
-    let none = Category { id: "x".into(), title: Localized::default(), description: Localized::default(), required: false, default: false };
+    let none = cat("x", Localized::default(), Localized::default(), false, false);
     assert_eq!((none.title_in(&en), none.description_in(&en)), ("x".to_owned(), String::new()));
 }
 

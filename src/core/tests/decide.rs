@@ -325,10 +325,11 @@ fn consent_states() {
         (&["necessary", "functional", "analytics", "advertising", "chat"], [true; 7]),
     ];
     for (allowed, want) in cases {
-        assert_eq!(consent_state(&strings(allowed)), ConsentState(*want), "{allowed:?}");
+        let bits = want.iter().enumerate().fold(0, |m, (i, g)| m | (u8::from(*g) << i));
+        assert_eq!(consent_state(&Config::default(), &strings(allowed)), ConsentState(bits), "{allowed:?}");
     }
     // The state every page starts with (the stub's default): all denied but security.
-    let pairs: Vec<(&str, &str)> = consent_state(&strings(&["necessary"])).pairs().collect();
+    let pairs: Vec<(&str, &str)> = consent_state(&Config::default(), &strings(&["necessary"])).pairs().collect();
     assert_eq!(
         pairs,
         [
@@ -354,9 +355,9 @@ fn regional_consent_defaults() {
     assert_eq!(
         got,
         vec![
-            (ConsentState([false, false, false, true, false, false, true]), strings(&["US-WA", "US-CA"])),
-            (ConsentState([true, true, true, false, true, true, true]), strings(&["US"])),
-            (consent_state(&strings(&["necessary"])), strings(&["ES"])),
+            (ConsentState(0b100_1000), strings(&["US-WA", "US-CA"])),
+            (ConsentState(0b111_0111), strings(&["US"])),
+            (consent_state(&Config::default(), &strings(&["necessary"])), strings(&["ES"])),
         ]
     );
     assert!(regional_defaults(&Config::default()).is_empty());

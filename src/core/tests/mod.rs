@@ -3,6 +3,7 @@
 mod config;
 mod decide;
 mod proptests;
+mod session;
 
 use super::config::{read_config, Config, Parsed};
 use super::record::{Choice, Method, Record, Source};

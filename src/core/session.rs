@@ -1,0 +1,520 @@
+//! One page's consent session: the state the SDK keeps while a page is open, and every rule for
+//! what happens at start and after each input (a visitor's choice, an API call, a navigation, a
+//! stored record changed by another tab). Each step returns the [`Effect`]s to carry out, in
+//! order; the browser layer (`src/web/app.rs`) reads the browser and carries them out, deciding
+//! nothing itself.
+
+use super::config::{Config, Parsed, Problem};
+use super::decide::{self, ConsentState, Status};
+use super::i18n::{negotiate, Text, Texts};
+use super::json::JsonLike;
+use super::log;
+use super::record::{Choice, DecodeError, Method, Record, Source};
+use super::signals::Signals;
+use super::text::concat;
+use super::view::{self, Row};
+
+/// The `wait_for_update` the stub (`src/js/stub.js`) sends before the configuration is known.
+pub const STUB_WAIT_FOR_UPDATE: u32 = 500;
+
+/// What the browser tells about the page when an input arrives.
+pub struct Env<'a> {
+    /// `location.pathname`.
+    pub path: String,
+    /// `location.hash` (`#/…`), or empty.
+    pub hash: String,
+    /// Milliseconds since 1970 UTC.
+    pub now: u64,
+    /// Whether the page is served over https.
+    pub https: bool,
+    /// A new random hex id at each call (record and event ids).
+    pub random_id: &'a dyn Fn() -> String,
+}
+
+/// The stored copies of the record, as the browser read them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Copies {
+    /// localStorage.
+    pub local: Option<String>,
+    /// This page's own copy, where it stands for a failed localStorage write.
+    pub memory: Option<String>,
+    /// The consent cookie's value.
+    pub cookie: Option<String>,
+}
+
+/// What the browser tells once, at start.
+pub struct Page {
+    /// DNT and GPC.
+    pub signals: Signals,
+    /// The region hint of the page (`us-wa`), not yet checked.
+    pub region: Option<String>,
+    /// `<html lang>`.
+    pub html_lang: Option<String>,
+    /// `navigator.languages`.
+    pub languages: Vec<String>,
+    /// The stored copies of the record.
+    pub copies: Copies,
+}
+
+/// A console level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// `console.error`.
+    Error,
+    /// `console.warn`.
+    Warn,
+    /// `console.info`.
+    Info,
+}
+
+/// An SDK event for the page (`on()` handlers and `consent-gate:<name>` DOM events).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emit {
+    /// `change`, with the consent view.
+    Change,
+    /// `ready`, with the consent view.
+    Ready,
+    /// `signal`, with the browser signals.
+    Signal(Signals),
+}
+
+impl Emit {
+    /// The event name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Emit::Change => "change",
+            Emit::Ready => "ready",
+            Emit::Signal(_) => "signal",
+        }
+    }
+}
+
+/// What the browser layer carries out, in the order given.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// One line on the console.
+    Console(Level, String),
+    /// `gtag('consent', 'default', …)`: for `regions` (all when empty), with `wait_for_update`.
+    ConsentDefault {
+        /// The state.
+        state: ConsentState,
+        /// ISO 3166-2 region codes; empty for the global default.
+        regions: Vec<String>,
+        /// Milliseconds tags wait for an update, for the global default.
+        wait_for_update: Option<u32>,
+    },
+    /// `gtag('consent', 'update', state)`.
+    ConsentUpdate(ConsentState),
+    /// `gtag('set', name, value)`.
+    Set(&'static str, bool),
+    /// `gtag('config', id, {allow_google_signals, allow_ad_personalization_signals})`, both
+    /// set to `signals`.
+    Config {
+        /// The tag id.
+        id: String,
+        /// Google signals and ad personalization.
+        signals: bool,
+    },
+    /// `window[name] = value` (the `ga-disable-<id>` kill switches).
+    Global(String, bool),
+    /// Inject gtag.js for `id` with the site's nonce.
+    LoadTag {
+        /// The tag id in the script URL.
+        id: String,
+        /// The script nonce (empty for none).
+        nonce: String,
+    },
+    /// Expire every present cookie whose name matches one of these patterns.
+    EraseCookies(Vec<String>),
+    /// Write the session's record (`Session::stored`) to every store.
+    Store,
+    /// Activate the gated scripts and iframes of `allowed`.
+    Gate {
+        /// The categories that may run.
+        allowed: Vec<String>,
+        /// The script nonce (empty for none).
+        nonce: String,
+        /// Embed placeholder: notice text with `{name}`, load button, preferences button, language.
+        placeholder: [String; 4],
+        /// A sensitive page: a placeholder loads nothing.
+        sensitive: bool,
+    },
+    /// Set every switch to these rows.
+    SyncSwitches(Vec<Row>),
+    /// Show the banner (once).
+    ShowBanner,
+    /// Remove the banner.
+    HideBanner,
+    /// Draw the notice into its containers.
+    RenderNotice,
+    /// Add the floating "Privacy choices" button with these classes ([`view::reopen_button`]).
+    ShowReopenButton(&'static str),
+    /// Fire an SDK event.
+    Emit(Emit),
+    /// Delete the consent-log queue: no endpoint is configured.
+    LogDrop,
+    /// Queue and send one consent event (`json` empty: only resend the queue) with the SHA-256
+    /// of `notice`.
+    Log {
+        /// Where events go.
+        endpoint: String,
+        /// The event, from [`log::to_json`].
+        json: String,
+        /// The notice text whose hash the event carries.
+        notice: String,
+    },
+    /// Reload the page.
+    Reload,
+}
+
+/// A page's consent session.
+pub struct Session {
+    /// The configuration in force (the built-in one when it had errors).
+    pub config: Config,
+    /// False when the configuration had errors: nothing but necessary runs.
+    pub config_ok: bool,
+    /// Texts in the visitor's language.
+    pub texts: Texts,
+    /// DNT and GPC on this page view.
+    pub signals: Signals,
+    /// The checked region hint (`US-WA`).
+    pub region: Option<String>,
+    /// The last record read or written, valid or not (its id and creation time carry over).
+    pub stored: Option<Record>,
+    /// Whether `stored` is a valid decision.
+    pub status: Status,
+    /// Categories allowed to run on this page now.
+    pub allowed: Vec<String>,
+    /// Each category's state for this visitor.
+    pub effective: Vec<Choice>,
+    /// Whether this is a sensitive page.
+    pub sensitive: bool,
+    /// The route the page was last decided for: a navigation that keeps it changes nothing.
+    location: String,
+    gtag_loaded: bool,
+}
+
+/// An input after start.
+pub enum Input {
+    /// The visitor (banner, dialog, notice) or the API decided: `grants` are the categories
+    /// turned on.
+    Decide(Vec<String>, Method),
+    /// "Accept all": every optional category (an honoured GPC still keeps its categories off).
+    AcceptAll(Method),
+    /// The page's URL changed (the new one is in [`Env`]).
+    Navigate,
+    /// Another tab changed the stored record, or the page was restored from the back/forward
+    /// cache: these are the copies now.
+    StoredChanged(Copies),
+}
+
+/// The configuration that could not even be fetched or parsed: the built-in one, with
+/// `message` as its one error.
+pub fn unreadable(message: String) -> Parsed {
+    Parsed { config: Config::default(), problems: vec![Problem { path: "config".into(), message, is_error: true }] }
+}
+
+/// The console lines for configuration problems: errors first, then warnings.
+fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
+    for (errors, level, head) in [
+        (true, Level::Error, "consent-gate: the configuration has errors, so no analytics or advertising tag will load:"),
+        (false, Level::Warn, "consent-gate: configuration warnings:"),
+    ] {
+        let mut out = String::new();
+        for p in problems.iter().filter(|p| p.is_error == errors) {
+            out.push_str("\n  ");
+            out.push_str(&p.line());
+        }
+        if !out.is_empty() {
+            fx.push(Effect::Console(level, concat(&[head, &out])));
+        }
+    }
+}
+
+/// The stored record to go by, and the console warning when a copy was refused and none used.
+fn load(config: &Config, copies: &Copies, env: &Env) -> (Option<Record>, Option<DecodeError>) {
+    decide::stored_record(config, env.https, copies.local.as_deref(), copies.memory.as_deref(), copies.cookie.as_deref(), env.now)
+}
+
+impl Session {
+    /// Starts a session from the configuration read and what the page tells.
+    pub fn start(parsed: Parsed, page: Page, env: &Env) -> (Session, Vec<Effect>) {
+        let mut fx = vec![];
+        report(&parsed.problems, &mut fx);
+        let config_ok = !parsed.has_errors();
+        let config = parsed.config;
+        let lang = negotiate(config.language.as_deref(), page.html_lang.as_deref(), &page.languages, &config.text_languages());
+        let texts = config.texts_for(&lang);
+        let (stored, problem) = load(&config, &page.copies, env);
+        if let Some(e) = problem {
+            fx.push(Effect::Console(Level::Warn, concat(&["consent-gate: ", e.message()])));
+        }
+        let status = decide::status(&config, stored.as_ref(), env.now);
+        // The hint comes from the site's server; `us-wa` means `US-WA`.
+        let region = page.region.map(|r| r.trim().to_ascii_uppercase()).filter(|r| super::config::is_region_code(r));
+        let signals = page.signals;
+        if config.debug {
+            fx.push(Effect::Console(
+                Level::Info,
+                concat(&["consent-gate: Do Not Track ", signals.dnt.name(), ", Global Privacy Control ", signals.gpc.name()]),
+            ));
+        }
+        // The stub denied everything before the configuration was known, with its own wait;
+        // a configured wait goes out at once, before any tag consent-gate loads.
+        let g = &config.google;
+        if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
+            let state = decide::consent_state(&config, &["necessary".to_owned()]);
+            fx.push(Effect::ConsentDefault { state, regions: vec![], wait_for_update: Some(g.wait_for_update) });
+        }
+        // Regional defaults and url_passthrough go out before any tag we load.
+        for (state, regions) in decide::regional_defaults(&config) {
+            fx.push(Effect::ConsentDefault { state, regions, wait_for_update: None });
+        }
+        if g.url_passthrough {
+            fx.push(Effect::Set("url_passthrough", true));
+        }
+        // The stub turned redaction on before the configuration was known.
+        if !g.ads_data_redaction {
+            fx.push(Effect::Set("ads_data_redaction", false));
+        }
+        let mut s = Session {
+            config,
+            config_ok,
+            texts,
+            signals,
+            region,
+            stored,
+            status,
+            allowed: vec!["necessary".into()],
+            effective: vec![],
+            sensitive: false,
+            location: String::new(),
+            gtag_loaded: false,
+        };
+        s.apply(env, &mut fx);
+        if decide::banner_must_show(s.status) {
+            fx.push(Effect::ShowBanner);
+        }
+        fx.push(Effect::RenderNotice);
+        if let Some(class) = view::reopen_button(&s.config) {
+            fx.push(Effect::ShowReopenButton(class));
+        }
+        if s.config_ok {
+            s.page_view(env, &mut fx);
+        }
+        fx.push(Effect::Emit(Emit::Signal(signals)));
+        fx.push(Effect::Emit(Emit::Ready));
+        (s, fx)
+    }
+
+    /// The valid decision, if any.
+    pub fn decided(&self) -> Option<&Record> {
+        (self.status == Status::Decided).then_some(self.stored.as_ref()).flatten()
+    }
+
+    /// The effects of one input.
+    pub fn input(&mut self, input: Input, env: &Env) -> Vec<Effect> {
+        let mut fx = vec![];
+        match input {
+            Input::Decide(grants, method) => self.decide(&grants, method, env, &mut fx),
+            Input::AcceptAll(method) => self.decide(&decide::optional_categories(&self.config), method, env, &mut fx),
+            Input::Navigate => {
+                if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
+                    self.apply(env, &mut fx);
+                }
+            }
+            Input::StoredChanged(copies) => {
+                let (stored, _) = load(&self.config, &copies, env);
+                if stored != self.stored {
+                    // Applied as if decided here, but not logged again: the tab that decided did.
+                    self.status = decide::status(&self.config, stored.as_ref(), env.now);
+                    self.stored = stored;
+                    self.apply(env, &mut fx);
+                    // The decision was withdrawn elsewhere (storage cleared, or expired): ask again.
+                    if decide::banner_must_show(self.status) {
+                        fx.push(Effect::ShowBanner);
+                    }
+                }
+            }
+        }
+        fx
+    }
+
+    fn decide(&mut self, grants: &[String], method: Method, env: &Env, fx: &mut Vec<Effect>) {
+        // With a broken configuration the decision is not the site's to take: it holds for this
+        // page only, and the visitor's stored choice stays as it was.
+        if self.config_ok {
+            let r = decide::record_choice(
+                &self.config,
+                self.stored.as_ref(),
+                grants,
+                method,
+                self.signals,
+                &self.texts.lang,
+                &(env.random_id)(),
+                env.now,
+                super::VERSION,
+            );
+            fx.push(Effect::Store);
+            // Logged before the state is applied: a `change` handler may decide again, and this
+            // decision came first.
+            self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, fx);
+            self.stored = Some(r);
+        }
+        self.status = Status::Decided;
+        self.apply(env, fx);
+    }
+
+    /// Re-derives the state from the decision, the signals and the page, and the effects that
+    /// bring the page in line with it.
+    fn apply(&mut self, env: &Env, fx: &mut Vec<Effect>) {
+        let c = &self.config;
+        self.effective = decide::effective(c, self.decided(), self.signals, self.region.as_deref());
+        self.sensitive = decide::is_sensitive(c, &env.path, &env.hash);
+        self.location = decide::route_key(c, &env.path, &env.hash);
+        let after = decide::allowed(c, &self.effective, self.sensitive, self.config_ok);
+        let plan = decide::plan(c, &self.allowed, &after, self.gtag_loaded, self.config_ok && !self.sensitive);
+        self.gtag_loaded |= plan.load_gtag;
+        self.allowed = after;
+        let g = &c.google;
+        // The kill switches first: they must be set before gtag acts on any command.
+        for (id, off) in &plan.disable {
+            fx.push(Effect::Global(concat(&["ga-disable-", id]), *off));
+        }
+        let consent = decide::consent_state(c, &self.allowed);
+        // Google signals and ad personalization follow ad storage.
+        let ads = consent.granted(decide::AD_STORAGE);
+        for name in ["allow_google_signals", "allow_ad_personalization_signals"] {
+            fx.push(Effect::Set(name, ads));
+        }
+        fx.push(Effect::ConsentUpdate(consent));
+        if plan.load_gtag {
+            // gtag.js is fetched once, for the first id configured now (or the first one of all).
+            if let Some(id) = plan.configure.first().or(g.analytics_ids.first()).or(g.ads_ids.first()) {
+                fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.clone().unwrap_or_default() });
+            }
+        }
+        for id in plan.configure {
+            fx.push(Effect::Config { id, signals: ads });
+        }
+        let erase = decide::cookies_to_clear(c, &self.effective, self.config_ok);
+        if !erase.is_empty() {
+            fx.push(Effect::EraseCookies(erase));
+        }
+        let t = &self.texts;
+        fx.push(Effect::Gate {
+            allowed: self.allowed.clone(),
+            nonce: c.nonce.clone().unwrap_or_default(),
+            placeholder: [
+                t.get(Text::EmbedNotice).to_owned(),
+                t.get(Text::EmbedLoad).to_owned(),
+                t.get(Text::Preferences).to_owned(),
+                t.lang.clone(),
+            ],
+            sensitive: self.sensitive,
+        });
+        fx.push(Effect::SyncSwitches(self.rows()));
+        if !decide::banner_must_show(self.status) {
+            fx.push(Effect::HideBanner);
+        }
+        if c.debug {
+            fx.push(Effect::Console(Level::Info, concat(&["consent-gate: allowed on this page: ", &self.allowed.join(", ")])));
+        }
+        fx.push(Effect::Emit(Emit::Change));
+        if plan.reload {
+            fx.push(Effect::Reload);
+        }
+    }
+
+    /// Each category's state on this page: id, granted, source (see [`decide::in_force`]).
+    pub fn in_force(&self) -> impl Iterator<Item = (&str, bool, Source)> {
+        self.effective.iter().map(|c| {
+            let (granted, source) = decide::in_force(c, self.sensitive);
+            (c.category.as_str(), granted, source)
+        })
+    }
+
+    /// The category switches as they stand.
+    pub fn rows(&self) -> Vec<Row> {
+        view::rows(&self.config, &self.texts, &self.effective)
+    }
+
+    /// At start: resend queued consent events, then a `signal` decision when a browser signal
+    /// decides for an undecided visitor, and a `pageview` event when `log.pageViews` is on. With
+    /// no endpoint, events queued under an earlier configuration are dropped.
+    fn page_view(&self, env: &Env, fx: &mut Vec<Effect>) {
+        let Some(endpoint) = &self.config.log.endpoint else {
+            fx.push(Effect::LogDrop);
+            return;
+        };
+        fx.push(Effect::Log { endpoint: endpoint.clone(), json: String::new(), notice: log::notice_text(&self.config, &self.texts) });
+        let decided = self.status == Status::Decided;
+        if !decided && self.effective.iter().any(|c| matches!(c.source, Source::Gpc | Source::Dnt)) {
+            self.log(env, self.stored.as_ref(), false, &self.effective, Some(Method::Signal), self.signals, fx);
+        }
+        if self.config.log.page_views {
+            self.log(env, self.stored.as_ref(), decided, &self.effective, None, self.signals, fx);
+        }
+    }
+
+    /// One consent event. `stored`: any stored record, whose id is the browser id (a visitor
+    /// with none gets a random id for this page view only); `decided`: that record is in force
+    /// (then it is also the `recordId`). On a sensitive page the path is left out.
+    #[allow(clippy::too_many_arguments)] // each is a distinct fact of the event
+    fn log(
+        &self,
+        env: &Env,
+        stored: Option<&Record>,
+        decided: bool,
+        choices: &[Choice],
+        method: Option<Method>,
+        signals: Signals,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(endpoint) = &self.config.log.endpoint else { return };
+        let event = log::Event {
+            pageview: method.is_none(),
+            event_id: &(env.random_id)(),
+            record_id: stored.filter(|_| decided).map(|r| r.id.as_str()),
+            browser_id: &stored.map_or_else(env.random_id, |r| r.id.clone()),
+            time: env.now,
+            revision: &self.config.revision,
+            choices,
+            signals,
+            language: &self.texts.lang,
+            method,
+            path: (!self.sensitive).then_some(env.path.as_str()),
+        };
+        fx.push(Effect::Log {
+            endpoint: endpoint.clone(),
+            json: log::to_json(&event),
+            notice: log::notice_text(&self.config, &self.texts),
+        });
+    }
+
+    /// The categories granted now with `changes` applied, for `setConsent({analytics: true})`.
+    /// `None` for an empty object, which changes nothing. Errors name the unknown category or
+    /// the value that is not a boolean.
+    pub fn grants_with<J: JsonLike>(&self, changes: &J) -> Result<Option<Vec<String>>, String> {
+        if !changes.is_object() {
+            return Err("setConsent: expected an object like {analytics: true}".into());
+        }
+        let keys = changes.keys();
+        if keys.is_empty() {
+            return Ok(None);
+        }
+        let mut grants: Vec<String> = self.effective.iter().filter(|c| c.granted).map(|c| c.category.clone()).collect();
+        for key in keys {
+            if self.config.category(&key).is_none() {
+                return Err(concat(&["setConsent.", &key, ": expected the id of a configured category"]));
+            }
+            match changes.field(&key).and_then(|v| v.as_bool()) {
+                Some(true) if !grants.contains(&key) => grants.push(key),
+                Some(true) => {}
+                Some(false) => grants.retain(|g| *g != key),
+                None => return Err(concat(&["setConsent.", &key, ": expected true or false"])),
+            }
+        }
+        Ok(Some(grants))
+    }
+}

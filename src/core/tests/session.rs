@@ -1,0 +1,469 @@
+//! The session, table-driven: these inputs give these effects, in this order.
+
+use super::{read, record, Row, DNT, GPC, NO_SIGNALS};
+use crate::core::decide::Status;
+use crate::core::record::{encode, Method, Source};
+use crate::core::session::{Copies, Effect, Env, Input, Page, Session};
+use crate::core::signals::Signals;
+use serde_json::{json, Value};
+use std::cell::Cell;
+
+use Source::{Default as Def, User};
+
+const NOW: u64 = 1_800_000_000_000;
+const ACCEPTED: &[Row] = &[("necessary", true, Def), ("functional", true, User), ("analytics", true, User), ("advertising", true, User)];
+const REFUSED: &[Row] = &[("necessary", true, Def), ("functional", false, User), ("analytics", false, User), ("advertising", false, User)];
+
+thread_local! {
+    static IDS: Cell<u32> = const { Cell::new(0) };
+}
+
+fn next_id() -> String {
+    IDS.with(|n| {
+        n.set(n.get() + 1);
+        format!("id{}", n.get())
+    })
+}
+
+fn env(path: &str) -> Env<'static> {
+    let (path, hash) = path.split_once('#').map_or((path, String::new()), |(p, h)| (p, format!("#{h}")));
+    Env { path: path.into(), hash, now: NOW, https: true, random_id: &next_id }
+}
+
+/// The stored copy of a record decided now with these rows (`None`: nothing stored).
+fn stored(rows: Option<&[Row]>) -> Copies {
+    Copies { local: rows.map(|r| encode(&record("1", NOW, r))), ..Copies::default() }
+}
+
+fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals) -> (Session, Vec<Effect>) {
+    let page = Page { signals, region: None, html_lang: None, languages: vec![], copies: stored(rows) };
+    Session::start(read(&config), page, &env(path))
+}
+
+/// One effect in a line a table can spell.
+fn brief(e: &Effect) -> String {
+    let granted =
+        |s: &crate::core::decide::ConsentState| s.pairs().filter(|(_, v)| *v == "granted").map(|(k, _)| k).collect::<Vec<_>>().join(",");
+    match e {
+        Effect::Console(level, _) => format!("console {level:?}"),
+        Effect::ConsentDefault { state, regions, wait_for_update } => {
+            format!("default {} regions={} wait={:?}", granted(state), regions.join(","), wait_for_update)
+        }
+        Effect::ConsentUpdate(state) => format!("update {}", granted(state)),
+        Effect::Set(name, value) => format!("set {name}={value}"),
+        Effect::Config { id, signals } => format!("config {id} signals={signals}"),
+        Effect::Global(name, value) => format!("{name}={value}"),
+        Effect::LoadTag { id, nonce } => format!("load {id} nonce={nonce}"),
+        Effect::EraseCookies(p) => format!("erase {}", p.join(",")),
+        Effect::Store => "store".into(),
+        Effect::Gate { allowed, sensitive, .. } => format!("gate {}{}", allowed.join(","), if *sensitive { " sensitive" } else { "" }),
+        Effect::SyncSwitches(rows) => {
+            format!("switches {}", rows.iter().filter(|r| r.checked).map(|r| r.id.as_str()).collect::<Vec<_>>().join(","))
+        }
+        Effect::ShowBanner => "show banner".into(),
+        Effect::HideBanner => "hide banner".into(),
+        Effect::RenderNotice => "notice".into(),
+        Effect::ShowReopenButton(class) => format!("reopen button {class}"),
+        Effect::Emit(k) => format!("emit {}", k.name()),
+        Effect::LogDrop => "log drop".into(),
+        Effect::Log { json, .. } if json.is_empty() => "log resend".into(),
+        Effect::Log { json, .. } => {
+            let v: Value = serde_json::from_str(json).unwrap();
+            let sources: Vec<String> = v["choices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| format!("{}:{}", c["category"].as_str().unwrap(), c["source"].as_str().unwrap()))
+                .collect();
+            format!("log {} {} {}", v["type"].as_str().unwrap(), v["method"].as_str().unwrap_or("-"), sources.join(","))
+        }
+        Effect::Reload => "reload".into(),
+    }
+}
+
+fn briefs(fx: &[Effect]) -> Vec<String> {
+    fx.iter().map(brief).collect()
+}
+
+/// Name, configuration, path, stored decision, signals; the effects expected.
+type StartCase = (&'static str, Value, &'static str, Option<&'static [Row<'static>]>, Signals, Vec<&'static str>);
+/// Name, configuration, path, stored decision, input, path at the input; the effects expected.
+type InputCase = (&'static str, Value, &'static str, Option<&'static [Row<'static>]>, Input, &'static str, Vec<&'static str>);
+/// The grants `setConsent` leads to, or its error.
+type SetConsentResult = Result<Option<Vec<&'static str>>, &'static str>;
+
+const GA: &str = "G-TEST1";
+const BASE_ANALYTICS_OFF: [&str; 5] = [
+    "ga-disable-G-TEST1=true",
+    "set allow_google_signals=false",
+    "set allow_ad_personalization_signals=false",
+    "update security_storage",
+    "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
+];
+
+fn site() -> Value {
+    json!({"googleAnalytics": [GA]})
+}
+
+fn with(mut base: Value, extra: Value) -> Value {
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    base
+}
+
+#[test]
+fn start_table() {
+    let undecided_basic: Vec<&str> = BASE_ANALYTICS_OFF
+        .iter()
+        .copied()
+        .chain(["gate necessary", "switches necessary", "emit change", "show banner", "notice", "log drop", "emit signal", "emit ready"])
+        .collect();
+    let cases: Vec<StartCase> = vec![
+        ("undecided, basic mode: nothing loads, the banner shows", site(), "/", None, NO_SIGNALS, undecided_basic),
+        (
+            "decided accept: GA loads and is configured, the banner is hidden",
+            site(),
+            "/",
+            Some(ACCEPTED),
+            NO_SIGNALS,
+            vec![
+                "ga-disable-G-TEST1=false",
+                "set allow_google_signals=true",
+                "set allow_ad_personalization_signals=true",
+                "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
+                "load G-TEST1 nonce=",
+                "config G-TEST1 signals=true",
+                "gate necessary,functional,analytics,advertising",
+                "switches necessary,functional,analytics,advertising",
+                "hide banner",
+                "emit change",
+                "notice",
+                "log drop",
+                "emit signal",
+                "emit ready",
+            ],
+        ),
+        (
+            // Fault 1: the configured wait reaches a Consent Mode default before any tag loads.
+            "waitForUpdate: a global default with the configured wait goes out first",
+            with(site(), json!({"waitForUpdate": 2000, "urlPassthrough": true, "adsDataRedaction": false})),
+            "/",
+            Some(ACCEPTED),
+            NO_SIGNALS,
+            vec!["default security_storage regions= wait=Some(2000)", "set url_passthrough=true", "set ads_data_redaction=false", "ga-disable-G-TEST1=false"],
+        ),
+        (
+            // Fault 4: advanced mode loads gtag.js at once and leaves GA on for cookieless pings.
+            "advanced mode, undecided: gtag.js loads, GA is not disabled, config without signals",
+            with(site(), json!({"consentMode": "advanced"})),
+            "/",
+            None,
+            NO_SIGNALS,
+            vec!["ga-disable-G-TEST1=false", "set allow_google_signals=false", "set allow_ad_personalization_signals=false", "update security_storage", "load G-TEST1 nonce=", "config G-TEST1 signals=false"],
+        ),
+        (
+            "advanced mode on a sensitive page: no tag, GA disabled",
+            with(site(), json!({"consentMode": "advanced", "sensitivePaths": ["/portal/*"]})),
+            "/portal/x",
+            Some(ACCEPTED),
+            NO_SIGNALS,
+            vec!["ga-disable-G-TEST1=true", "set allow_google_signals=false", "set allow_ad_personalization_signals=false", "update functionality_storage,personalization_storage,security_storage", "gate necessary,functional sensitive"],
+        ),
+        (
+            "an Ads-only site loads gtag.js for the Ads id",
+            json!({"googleAds": ["AW-1"], "nonce": "n0"}),
+            "/",
+            Some(ACCEPTED),
+            NO_SIGNALS,
+            vec!["ga-disable-AW-1=false", "set allow_google_signals=true", "set allow_ad_personalization_signals=true", "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage", "load AW-1 nonce=n0", "config AW-1 signals=true"],
+        ),
+        (
+            "a configuration with errors: the banner still shows, nothing loads, the console says why",
+            json!({"googleAnalytics": ["UA-1"], "log": {"endpoint": "https://log.example/e"}}),
+            "/",
+            None,
+            NO_SIGNALS,
+            vec!["console Error", "set allow_google_signals=false", "set allow_ad_personalization_signals=false", "update security_storage", "gate necessary", "switches necessary", "emit change", "show banner", "notice", "emit signal", "emit ready"],
+        ),
+        (
+            "GPC, undecided, with a log endpoint: a signal decision is logged",
+            with(site(), json!({"log": {"endpoint": "https://log.example/e"}})),
+            "/",
+            None,
+            GPC,
+            vec!["log resend", "log decision signal necessary:default,functional:default,analytics:default,advertising:gpc", "emit signal", "emit ready"],
+        ),
+        ("GPC, decided: no signal decision", with(site(), json!({"log": {"endpoint": "https://log.example/e"}})), "/", Some(REFUSED), GPC, vec!["log resend", "emit signal"]),
+        (
+            "DNT honoured, page views on: signal decision, then the page view",
+            with(site(), json!({"signals": {"dnt": "honor"}, "log": {"endpoint": "https://log.example/e", "pageViews": true}})),
+            "/",
+            None,
+            DNT,
+            vec![
+                "log resend",
+                "log decision signal necessary:default,functional:dnt,analytics:dnt,advertising:dnt",
+                "log pageview - necessary:default,functional:dnt,analytics:dnt,advertising:dnt",
+                "emit signal",
+            ],
+        ),
+        (
+            // Fault 2: the page rule's source is produced where it keeps a granted category off.
+            "a sensitive page: the page view says which categories the page rule keeps off",
+            with(site(), json!({"sensitivePaths": ["/portal/*"], "log": {"endpoint": "https://log.example/e", "pageViews": true}})),
+            "/portal/1",
+            Some(ACCEPTED),
+            NO_SIGNALS,
+            vec!["log resend", "log pageview - necessary:default,functional:user,analytics:page-rule,advertising:page-rule", "emit signal"],
+        ),
+    ];
+    for (name, config, path, rows, signals, expected) in cases {
+        let (_, fx) = start_with(config, path, rows, signals);
+        let got = briefs(&fx);
+        // The expected lines appear in this order, with nothing else between them.
+        let at = got.iter().position(|g| g == expected[0]).unwrap_or_else(|| panic!("{name}: no {:?} in {got:#?}", expected[0]));
+        assert_eq!(&got[at..(at + expected.len()).min(got.len())], &expected[..], "{name}: {got:#?}");
+    }
+}
+
+#[test]
+fn the_reopen_button_is_added_at_start_only_when_configured_on_every_page() {
+    let has_button = |config: Value, path: &str| {
+        let (_, fx) = start_with(config, path, Some(ACCEPTED), NO_SIGNALS);
+        briefs(&fx).into_iter().find(|b| b.starts_with("reopen button"))
+    };
+    assert_eq!(has_button(site(), "/"), None);
+    let left = with(site(), json!({"reopenButton": "bottom-left", "sensitivePaths": ["/portal/**"]}));
+    assert_eq!(has_button(left.clone(), "/").as_deref(), Some("reopen button cg-root"));
+    // On a sensitive page too: the visitor must be able to change their choices anywhere.
+    assert_eq!(has_button(left, "/portal/x").as_deref(), Some("reopen button cg-root"));
+    let right = with(site(), json!({"reopenButton": "bottom-right"}));
+    assert_eq!(has_button(right, "/").as_deref(), Some("reopen button cg-root cg-right"));
+}
+
+#[test]
+fn no_configured_wait_sends_no_second_default() {
+    let (_, fx) = start_with(site(), "/", None, NO_SIGNALS);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ConsentDefault { .. })), "{:#?}", briefs(&fx));
+}
+
+#[test]
+fn the_page_rule_shows_in_the_state_in_force() {
+    let config = with(site(), json!({"sensitivePaths": ["/portal/*"]}));
+    let (mut s, _) = start_with(config, "/portal/1", Some(ACCEPTED), NO_SIGNALS);
+    let state = |s: &Session| s.in_force().map(|(c, g, src)| (c.to_owned(), g, src)).collect::<Vec<_>>();
+    let page_rule = vec![
+        ("necessary".to_owned(), true, Def),
+        ("functional".to_owned(), true, User),
+        ("analytics".to_owned(), false, Source::PageRule),
+        ("advertising".to_owned(), false, Source::PageRule),
+    ];
+    assert_eq!(state(&s), page_rule);
+    // The visitor's own choice is unchanged: the switches stay on.
+    assert!(s.rows().iter().all(|r| r.checked));
+    // Off the sensitive page, the visitor's choice is in force again.
+    s.input(Input::Navigate, &env("/home"));
+    assert!(s.in_force().all(|(_, g, src)| g && src != Source::PageRule));
+    // A refused category stays the visitor's refusal there.
+    let (s, _) = start_with(with(site(), json!({"sensitivePaths": ["/portal/*"]})), "/portal/1", Some(REFUSED), NO_SIGNALS);
+    assert_eq!(s.in_force().find(|(c, ..)| *c == "analytics").map(|(.., src)| src), Some(User));
+}
+
+#[test]
+fn input_table() {
+    let log = json!({"endpoint": "https://log.example/e"});
+    let cases: Vec<InputCase> = vec![
+        (
+            "accept on the banner: stored, logged, then applied; gtag.js loads once",
+            with(site(), json!({"log": log})),
+            "/",
+            None,
+            Input::Decide(vec!["functional".into(), "analytics".into(), "advertising".into()], Method::Banner),
+            "/",
+            vec![
+                "store",
+                "log decision banner necessary:default,functional:user,analytics:user,advertising:user",
+                "ga-disable-G-TEST1=false",
+                "set allow_google_signals=true",
+                "set allow_ad_personalization_signals=true",
+                "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
+                "load G-TEST1 nonce=",
+                "config G-TEST1 signals=true",
+                "gate necessary,functional,analytics,advertising",
+                "switches necessary,functional,analytics,advertising",
+                "hide banner",
+                "emit change",
+            ],
+        ),
+        (
+            "a withdrawal with reloadOnWithdraw: cookies erased, then a reload",
+            with(site(), json!({"reloadOnWithdraw": true})),
+            "/",
+            Some(ACCEPTED),
+            Input::Decide(vec![], Method::Preferences),
+            "/",
+            vec![
+                "store",
+                "ga-disable-G-TEST1=true",
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update security_storage",
+                "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
+                "gate necessary",
+                "switches necessary",
+                "hide banner",
+                "emit change",
+                "reload",
+            ],
+        ),
+        (
+            "a broken configuration: the choice holds for this page only (nothing stored or logged)",
+            json!({"googleAnalytics": ["UA-1"], "log": log}),
+            "/",
+            None,
+            Input::Decide(vec!["analytics".into()], Method::Banner),
+            "/",
+            vec!["set allow_google_signals=false", "set allow_ad_personalization_signals=false", "update security_storage", "gate necessary", "switches necessary", "hide banner", "emit change"],
+        ),
+        (
+            "a navigation into a sensitive page stops GA and reloads when asked",
+            with(site(), json!({"sensitivePaths": ["/portal/*"], "reloadOnWithdraw": true})),
+            "/",
+            Some(ACCEPTED),
+            Input::Navigate,
+            "/portal/7",
+            vec![
+                "ga-disable-G-TEST1=true",
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update functionality_storage,personalization_storage,security_storage",
+                "gate necessary,functional sensitive",
+                "switches necessary,functional,analytics,advertising",
+                "hide banner",
+                "emit change",
+                "reload",
+            ],
+        ),
+        ("a navigation that keeps the route (a query, an anchor) changes nothing", site(), "/a", Some(ACCEPTED), Input::Navigate, "/a#top", vec![]),
+        (
+            "hash routes count when the site opts in",
+            with(site(), json!({"sensitivePaths": ["/portal/*"], "matchHashRoutes": true})),
+            "/app",
+            Some(ACCEPTED),
+            Input::Navigate,
+            "/app#/portal/1",
+            vec![
+                "ga-disable-G-TEST1=true",
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update functionality_storage,personalization_storage,security_storage",
+                "gate necessary,functional sensitive",
+                "switches necessary,functional,analytics,advertising",
+                "hide banner",
+                "emit change",
+            ],
+        ),
+        ("another tab wrote the same record: nothing happens", site(), "/", Some(ACCEPTED), Input::StoredChanged(stored(Some(ACCEPTED))), "/", vec![]),
+        (
+            "another tab cleared storage: the defaults apply and the banner shows again (nothing logged)",
+            with(site(), json!({"log": log})),
+            "/",
+            Some(ACCEPTED),
+            Input::StoredChanged(Copies::default()),
+            "/",
+            vec![
+                "ga-disable-G-TEST1=true",
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update security_storage",
+                "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
+                "gate necessary",
+                "switches necessary",
+                "emit change",
+                "show banner",
+            ],
+        ),
+    ];
+    for (name, config, path, rows, input, to, expected) in cases {
+        let (mut s, _) = start_with(config, path, rows, NO_SIGNALS);
+        let got = briefs(&s.input(input, &env(to)));
+        assert_eq!(got, expected, "{name}");
+    }
+}
+
+#[test]
+fn a_decision_keeps_the_browser_id_and_stores_under_gpc() {
+    let (mut s, _) = start_with(site(), "/", Some(REFUSED), GPC);
+    let fx = s.input(Input::Decide(vec!["advertising".into()], Method::Api), &env("/"));
+    assert_eq!(fx.first(), Some(&Effect::Store), "{:#?}", briefs(&fx));
+    let r = s.stored.as_ref().unwrap();
+    assert_eq!(r.id, "r1", "the record id carries over");
+    assert_eq!(r.choice("advertising").map(|c| (c.granted, c.source)), Some((false, Source::Gpc)));
+    assert_eq!(s.status, Status::Decided);
+}
+
+#[test]
+fn set_consent_table() {
+    let (s, _) = start_with(site(), "/", Some(REFUSED), NO_SIGNALS);
+    let cases: &[(Value, SetConsentResult)] = &[
+        (json!({}), Ok(None)),
+        (json!({"analytics": true}), Ok(Some(vec!["necessary", "analytics"]))),
+        (json!({"analytics": true, "necessary": false}), Ok(Some(vec!["analytics"]))),
+        (json!({"chat": true}), Err("setConsent.chat: expected the id of a configured category")),
+        (json!({"analytics": "yes"}), Err("setConsent.analytics: expected true or false")),
+        (json!([1]), Err("setConsent: expected an object like {analytics: true}")),
+    ];
+    for (changes, expected) in cases {
+        let got = s.grants_with(changes);
+        let expected = expected.clone().map(|o| o.map(|v| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>())).map_err(str::to_owned);
+        assert_eq!(got, expected, "{changes}");
+    }
+}
+
+#[test]
+fn gpc_covers_a_sites_own_category_when_it_says_so() {
+    let config = json!({"categories": [
+        {"id": "advertising"},
+        {"id": "retargeting", "title": "Retargeting", "gpc": true},
+        {"id": "chat", "title": "Chat"}
+    ]});
+    let (mut s, _) = start_with(config, "/", None, GPC);
+    let state = |s: &Session| s.in_force().map(|(c, g, src)| (c.to_owned(), g, src)).collect::<Vec<_>>();
+    let expected = |chat: bool, chat_source| {
+        vec![
+            ("necessary".to_owned(), true, Def),
+            ("advertising".to_owned(), false, Source::Gpc),
+            ("retargeting".to_owned(), false, Source::Gpc),
+            ("chat".to_owned(), chat, chat_source),
+        ]
+    };
+    assert_eq!(state(&s), expected(false, Def));
+    // Accepting everything grants what GPC does not cover.
+    s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    assert_eq!(state(&s), expected(true, User));
+    // A site's own category governs no Consent Mode type: ad_storage stays denied.
+    let fx = s.input(Input::Navigate, &env("/other"));
+    assert!(briefs(&fx).contains(&"update security_storage".to_owned()), "{:#?}", briefs(&fx));
+}
+
+/// The stub (`src/js/stub.js`) writes the first Consent Mode default by hand, before the wasm
+/// loads: its types, in order, must be core's, all denied but `security_storage`, and its wait
+/// the one the session assumes.
+#[test]
+fn the_stub_denies_every_consent_type_core_knows() {
+    let stub = include_str!("../../js/stub.js");
+    let body = stub.split("gtag('consent', 'default', {").nth(1).and_then(|s| s.split("});").next()).expect("the stub's default command");
+    let members: Vec<(&str, &str)> = body.split(',').filter_map(|m| m.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
+    let types: Vec<&str> = members.iter().map(|(k, _)| *k).filter(|k| *k != "wait_for_update").collect();
+    assert_eq!(types, crate::core::decide::CONSENT_TYPES);
+    for (k, v) in &members {
+        match *k {
+            "security_storage" => assert_eq!(*v, "'granted'"),
+            "wait_for_update" => {
+                assert!(v.ends_with(&format!("? {} : o.waitForUpdate", crate::core::session::STUB_WAIT_FOR_UPDATE)), "{v}")
+            }
+            _ => assert_eq!(*v, "denied", "{k}"),
+        }
+    }
+}
