@@ -113,8 +113,16 @@ pub fn cookie_domains(host: &str) -> Vec<String> {
     if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return vec![];
     }
-    let labels: Vec<&str> = host.split('.').collect();
-    (0..labels.len().saturating_sub(1)).map(|i| concat(&[&labels[i..].join("."), dot])).collect()
+    // Each suffix that starts at a label, except the last label alone.
+    let mut out = vec![];
+    let mut start = 0;
+    for (i, b) in host.bytes().enumerate() {
+        if b == b'.' {
+            out.push(concat(&[&host[start..], dot]));
+            start = i + 1;
+        }
+    }
+    out
 }
 
 /// Which of `names` (cookies present now) match any of `patterns`.
