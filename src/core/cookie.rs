@@ -3,7 +3,7 @@
 
 use super::config::{Config, SameSite};
 use super::glob::glob;
-use super::text::{concat, push_uint};
+use super::text::{concat, push_uint, trim_end_byte};
 
 /// Browsers keep a cookie with this name prefix host-only, `Secure` and on `/` (https only), so
 /// no sibling subdomain can set or shadow it.
@@ -109,7 +109,7 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 /// only in the same form.
 pub fn cookie_domains(host: &str) -> Vec<String> {
     let dot = if host.ends_with('.') { "." } else { "" };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = trim_end_byte(host, b'.').to_ascii_lowercase();
     if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return vec![];
     }

@@ -1,5 +1,7 @@
 //! One wildcard matcher for sensitive paths and cookie names: `*` matches any run of characters.
 
+use super::text::trim_end_byte;
+
 /// Whether `text` matches `pattern`, where `*` matches any run of characters (also none).
 /// Linear in practice: it backtracks only to the last `*`, so no input can make it slow.
 pub fn glob(pattern: &str, text: &str) -> bool {
@@ -128,7 +130,7 @@ fn hex(b: u8) -> Option<u8> {
 pub fn path_matches(pattern: &str, path: &str) -> bool {
     let p = normalize_path(pattern);
     let t = normalize_path(path);
-    let unslashed = |s: &str| if s.len() > 1 { s.trim_end_matches('/').to_owned() } else { s.to_owned() };
+    let unslashed = |s: &str| if s.len() > 1 { trim_end_byte(s, b'/').to_owned() } else { s.to_owned() };
     let (p, t) = (unslashed(&p), unslashed(&t));
     glob(&p, &t) || p.strip_suffix("/*").is_some_and(|folder| folder == t)
 }

@@ -245,7 +245,7 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
         return Err(DecodeError::Corrupt);
     }
     let bad = DecodeError::Corrupt;
-    let cut = s.rfind('|').ok_or(bad)?;
+    let cut = s.bytes().rposition(|b| b == b'|').ok_or(bad)?;
     let (body, sum) = s.split_at(cut + 1);
     let mut want = String::new();
     push_hex32(&mut want, checksum(body));

@@ -39,6 +39,17 @@ pub fn parse_uint(s: &str) -> Option<u64> {
     Some(n)
 }
 
+/// `s` without the ASCII byte `b` repeated at its end (`str::trim_end_matches` with a char pulls
+/// in a reverse byte search that nothing else needs).
+pub fn trim_end_byte(s: &str, b: u8) -> &str {
+    let mut end = s.len();
+    while end > 0 && s.as_bytes()[end - 1] == b {
+        end -= 1;
+    }
+    // Cutting before an ASCII byte is always at a character boundary.
+    &s[..end]
+}
+
 /// At most `max` characters of `s`, with an ellipsis when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
