@@ -392,14 +392,19 @@ pub fn is_safe_href(href: &str) -> bool {
     if h.len() != href.len() || h.is_empty() {
         return false;
     }
-    let lower = h.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") {
+    if ["http://", "https://", "mailto:"].iter().any(|scheme| starts_with_ignore_case(h, scheme)) {
         return true;
     }
     // Relative: no scheme before the first '/', '?' or '#'; no control characters or backslashes
     // (browsers treat `\` as `/`, which turns `\\evil` into a protocol-relative URL).
-    let head = h.split(['/', '?', '#']).next().unwrap_or("");
-    !head.contains(':') && !h.starts_with("//") && !h.chars().any(|c| c.is_control() || c == '\\')
+    // No scheme: no ':' before the first '/', '?' or '#'.
+    let scheme = h.bytes().take_while(|b| !matches!(b, b'/' | b'?' | b'#')).any(|b| b == b':');
+    !scheme && !h.starts_with("//") && !h.chars().any(|c| c.is_control() || c == '\\')
+}
+
+/// Whether `s` starts with the ASCII `prefix`, case ignored.
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes().get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// Whether `code` looks like an ISO 3166-1/-2 code (`US`, `US-WA`, `ES-CT`).
@@ -751,7 +756,7 @@ impl Reader {
         if let Some(v) = root.field("log") {
             if self.object(&v, "log", LOG_FIELDS) {
                 c.log.endpoint = v.field("endpoint").and_then(|e| match e.as_str() {
-                    Some(s) if s.trim_start().to_ascii_lowercase().starts_with("mailto:") => {
+                    Some(s) if starts_with_ignore_case(s.trim_start(), "mailto:") => {
                         self.wrong("log.endpoint", "an http(s) or relative URL", &e);
                         None
                     }
