@@ -79,8 +79,10 @@ pub fn expire(name: &str, host: &str, path: &str, https: bool) -> Vec<String> {
         }
     }
     if https {
-        let partitioned: Vec<String> = out.iter().map(|a| concat(&[a, "; Partitioned"])).collect();
-        out.extend(partitioned);
+        for i in 0..out.len() {
+            let partitioned = concat(&[&out[i], "; Partitioned"]);
+            out.push(partitioned);
+        }
     }
     out
 }
@@ -127,7 +129,13 @@ pub fn cookie_domains(host: &str) -> Vec<String> {
 
 /// Which of `names` (cookies present now) match any of `patterns`.
 pub fn matching_cookies<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
-    names.iter().filter(|n| patterns.iter().any(|p| glob(p, n))).map(|n| n.as_str()).collect()
+    let mut out = vec![];
+    for n in names {
+        if patterns.iter().any(|p| glob(p, n)) {
+            out.push(n.as_str());
+        }
+    }
+    out
 }
 
 /// The value of cookie `name` in a `document.cookie` string.
