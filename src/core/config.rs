@@ -303,7 +303,7 @@ impl Default for Config {
             revision: "1".into(),
             language: None,
             privacy_url: None,
-            categories: BUILT_IN_CATEGORIES.iter().map(|id| builtin_category(id)).collect(),
+            categories: built_in_categories(),
             google: Google {
                 analytics_ids: vec![],
                 ads_ids: vec![],
@@ -327,6 +327,14 @@ impl Default for Config {
             debug: false,
         }
     }
+}
+
+fn built_in_categories() -> Vec<Category> {
+    let mut out = Vec::with_capacity(BUILT_IN_CATEGORIES.len());
+    for id in BUILT_IN_CATEGORIES {
+        out.push(builtin_category(id));
+    }
+    out
 }
 
 fn builtin_category(id: &str) -> Category {
@@ -918,7 +926,8 @@ impl Reader {
         if let Some(d) = v.field("domain") {
             match d.as_str() {
                 Some(s) if s.bytes().any(|b| b != b'.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') => {
-                    c.domain = Some(s.trim_start_matches('.').to_ascii_lowercase())
+                    let dots = s.bytes().take_while(|&b| b == b'.').count();
+                    c.domain = Some(s[dots..].to_ascii_lowercase())
                 }
                 _ => self.wrong("cookie.domain", "a domain name like \"example.org\"", &d),
             }
