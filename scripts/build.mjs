@@ -83,6 +83,11 @@ function trimGlue(glue) {
       '\n    ({module_or_path} = module_or_path);\n',
     ],
     [/\n    if \(realloc === undefined\) \{\n(        .*\n){5}    \}\n/g, '\n'],
+    // The same advice in fewer words, named like the SDK's other console messages.
+    [
+      /"`WebAssembly\.instantiateStreaming` failed because your server does not serve Wasm with `application\/wasm` MIME type\. Falling back to `WebAssembly\.instantiate` which is slower\. Original error:\\n"/g,
+      '"consent-gate: serve consent_gate_bg.wasm as application/wasm (loading it the slower way):"',
+    ],
   ];
   for (const [re, to] of cuts) {
     const n = (glue.match(re) || []).length;
