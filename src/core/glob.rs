@@ -1,6 +1,6 @@
 //! One wildcard matcher for sensitive paths and cookie names: `*` matches any run of characters.
 
-use super::text::trim_end_byte;
+use super::text::{hex_value, trim_end_byte};
 
 /// Whether `text` matches `pattern`, where `*` matches any run of characters (also none).
 /// Linear in practice: it backtracks only to the last `*`, so no input can make it slow.
@@ -104,7 +104,7 @@ fn decode(b: &[u8]) -> Vec<u8> {
     while i < b.len() {
         let mut c = b[i];
         if c == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+            if let (Some(h), Some(l)) = (hex_value(b[i + 1]), hex_value(b[i + 2])) {
                 c = h * 16 + l;
                 i += 2;
             }
@@ -113,15 +113,6 @@ fn decode(b: &[u8]) -> Vec<u8> {
         out.push(c);
     }
     out
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// Whether `path` matches a sensitive-path `pattern`. A trailing slash makes no difference on

@@ -2,7 +2,7 @@
 //! compact, versioned string encoding (stored in localStorage and mirrored in a cookie).
 
 use super::signals::{Dnt, Gpc, Signals};
-use super::text::{parse_uint, push_uint};
+use super::text::{hex_value, parse_uint, push_hex, push_uint, HEX_DIGITS};
 
 /// Where a category's state came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,14 +149,14 @@ impl DecodeError {
 }
 
 fn escape(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
             out.push(b as char);
         } else {
             out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
+            // Uppercase, as RFC 3986 recommends for percent-encoding.
+            out.push(char::from(HEX_DIGITS[usize::from(b >> 4)].to_ascii_uppercase()));
+            out.push(char::from(HEX_DIGITS[usize::from(b & 15)].to_ascii_uppercase()));
         }
     }
 }
@@ -167,10 +167,9 @@ fn unescape(s: &str) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = |c: u8| (c as char).to_digit(16);
-            let h = hex(*b.get(i + 1)?)?;
-            let l = hex(*b.get(i + 2)?)?;
-            out.push((h * 16 + l) as u8);
+            let h = hex_value(*b.get(i + 1)?)?;
+            let l = hex_value(*b.get(i + 2)?)?;
+            out.push(h * 16 + l);
             i += 3;
         } else if b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'-' || b[i] == b'_' {
             out.push(b[i]);
@@ -188,10 +187,7 @@ fn checksum(s: &str) -> u32 {
 }
 
 fn push_hex32(out: &mut String, n: u32) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for shift in (0..8).rev() {
-        out.push(HEX[((n >> (shift * 4)) & 15) as usize] as char);
-    }
+    push_hex(out, n, 8);
 }
 
 /// Encodes a record as a cookie-safe string:

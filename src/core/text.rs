@@ -1,5 +1,25 @@
 //! Small string helpers that avoid `core::fmt` (it costs kilobytes in the wasm).
 
+/// The hexadecimal digits, lowercase: the one table every hex encoder of the SDK uses.
+pub const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the `digits` lowest hex digits of `n`, most significant first, lowercase.
+pub fn push_hex(out: &mut String, n: u32, digits: u32) {
+    for i in (0..digits).rev() {
+        out.push(char::from(HEX_DIGITS[((n >> (i * 4)) & 15) as usize]));
+    }
+}
+
+/// The value of one hex digit, either case; `None` for anything else.
+pub fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// Appends the decimal digits of `n` to `out`.
 pub fn push_uint(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
@@ -73,7 +93,6 @@ pub fn concat(parts: &[&str]) -> String {
 
 /// Appends `s` as a JSON string literal (quoted and escaped).
 pub fn push_json_str(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
         match c {
@@ -83,11 +102,8 @@ pub fn push_json_str(out: &mut String, s: &str) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                let n = c as u32;
                 out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[((n >> shift) & 0xf) as usize] as char);
-                }
+                push_hex(out, c as u32, 4);
             }
             c => out.push(c),
         }
