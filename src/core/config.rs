@@ -564,11 +564,10 @@ impl Reader {
         for k in v.keys() {
             if !known.contains(&k.as_str()) {
                 let top = path.is_empty();
+                let what = if top { "unknown field" } else { "unknown field, ignored" };
                 let message = match nearest(&k, known) {
-                    Some(name) => {
-                        concat(&[if top { "unknown field" } else { "unknown field, ignored" }, " (did you mean \"", name, "\"?)"])
-                    }
-                    None => concat(&[if top { "unknown field" } else { "unknown field, ignored" }, " (is it misspelt?)"]),
+                    Some(name) => concat(&[what, " (did you mean \"", name, "\"?)"]),
+                    None => concat(&[what, " (is it misspelt?)"]),
                 };
                 self.problems.push(Problem { path: join(path, &k), message, is_error: top });
             }
