@@ -65,9 +65,17 @@ function rewriteSection(wasm, id, entry) {
 }
 
 /** Returns the rewritten wasm (Buffer) and glue (string). `module` is the glue's module name;
- * it becomes `w`. */
+ * it becomes `w`. Snippet modules (`./snippets/<crate>-<hash>/<path>`, the `#[wasm_bindgen(module)]`
+ * files) become `b`, `b1`, ...: their long names are repeated in every import entry too. */
 export function shortenImports(wasm, glue, module) {
   const renames = new Map();
+  const snippets = new Map();
+  const moduleName = (mod) => {
+    if (mod === module) return 'w';
+    if (!mod.startsWith('./snippets/')) return mod;
+    if (!snippets.has(mod)) snippets.set(mod, 'b' + (snippets.size || ''));
+    return snippets.get(mod);
+  };
   const rewritten = rewriteSection(wasm, 2, (p) => {
     const [mod, p1] = readName(wasm, p);
     const [field, p2] = readName(wasm, p1);
@@ -92,7 +100,7 @@ export function shortenImports(wasm, glue, module) {
       newField = renames.get(field) || 'i' + renames.size.toString(36);
       renames.set(field, newField);
     }
-    return [[...name(mod === module ? 'w' : mod), ...name(newField), ...wasm.subarray(descStart, q)], q];
+    return [[...name(moduleName(mod)), ...name(newField), ...wasm.subarray(descStart, q)], q];
   });
   let text = glue;
   for (const [from, to] of renames) {
@@ -104,6 +112,11 @@ export function shortenImports(wasm, glue, module) {
   const key = JSON.stringify(module) + ': import0';
   if (!text.includes(key)) throw new Error('shorten-imports: the glue has no ' + key);
   text = text.replace(key, 'w: import0');
+  for (const [mod, short] of snippets) {
+    const entry = JSON.stringify(mod) + ': import';
+    if (!text.includes(entry)) throw new Error('shorten-imports: the glue has no ' + entry);
+    text = text.replaceAll(entry, short + ': import');
+  }
   return { wasm: rewritten, glue: text, count: renames.size };
 }
 

@@ -323,7 +323,7 @@ impl Default for Config {
             revision: "1".into(),
             language: None,
             privacy_url: None,
-            categories: BUILT_IN_CATEGORIES.iter().map(|id| builtin_category(id)).collect(),
+            categories: built_in_categories(),
             google: Google {
                 analytics_ids: vec![],
                 ads_ids: vec![],
@@ -358,6 +358,14 @@ const BUILT_IN_PROPERTIES: [(u8, bool); 4] = [
     (ANALYTICS_STORAGE, false),
     (AD_STORAGE | AD_USER_DATA | AD_PERSONALIZATION, true),
 ];
+
+fn built_in_categories() -> Vec<Category> {
+    let mut out = Vec::with_capacity(BUILT_IN_CATEGORIES.len());
+    for id in BUILT_IN_CATEGORIES {
+        out.push(builtin_category(id));
+    }
+    out
+}
 
 fn builtin_category(id: &str) -> Category {
     let (consent_types, gpc) = BUILT_IN_CATEGORIES.iter().position(|b| *b == id).map_or((0, false), |i| BUILT_IN_PROPERTIES[i]);
@@ -425,14 +433,19 @@ pub fn is_safe_href(href: &str) -> bool {
     if h.len() != href.len() || h.is_empty() {
         return false;
     }
-    let lower = h.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") {
+    if ["http://", "https://", "mailto:"].iter().any(|scheme| starts_with_ignore_case(h, scheme)) {
         return true;
     }
     // Relative: no scheme before the first '/', '?' or '#'; no control characters or backslashes
     // (browsers treat `\` as `/`, which turns `\\evil` into a protocol-relative URL).
-    let head = h.split(['/', '?', '#']).next().unwrap_or("");
-    !head.contains(':') && !h.starts_with("//") && !h.chars().any(|c| c.is_control() || c == '\\')
+    // No scheme: no ':' before the first '/', '?' or '#'.
+    let scheme = h.bytes().take_while(|b| !matches!(b, b'/' | b'?' | b'#')).any(|b| b == b':');
+    !scheme && !h.starts_with("//") && !h.chars().any(|c| c.is_control() || c == '\\')
+}
+
+/// Whether `s` starts with the ASCII `prefix`, case ignored.
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes().get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// Whether `code` looks like an ISO 3166-1/-2 code (`US`, `US-WA`, `ES-CT`).
@@ -503,7 +516,12 @@ fn edit_distance(a: &[u8], b: &[u8]) -> u8 {
     row[b.len()]
 }
 
-const TOP_FIELDS: &[&str] = &[
+// The members each object of the configuration may have: the reader warns about any other, and a
+// test compares these lists with `schemas/consent-gate.schema.json`. (A category's members are
+// listed in `Reader::categories`.)
+
+/// The top-level members.
+pub(crate) const TOP_FIELDS: &[&str] = &[
     "$schema",
     "revision",
     "language",
@@ -530,6 +548,28 @@ const TOP_FIELDS: &[&str] = &[
     "reopenButton",
     "debug",
 ];
+/// The members of `signals`.
+pub(crate) const SIGNALS_FIELDS: &[&str] = &["dnt", "gpc", "choiceOverridesGpc"];
+/// The members of `lifetime`.
+pub(crate) const LIFETIME_FIELDS: &[&str] = &["granted", "denied"];
+/// The members of `cookie`.
+pub(crate) const COOKIE_FIELDS: &[&str] = &["name", "domain", "sameSite", "secure"];
+/// The members of `log`.
+pub(crate) const LOG_FIELDS: &[&str] = &["endpoint", "pageViews"];
+/// The members of an entry of `categories`.
+pub(crate) const CATEGORY_FIELDS: &[&str] = &["id", "title", "description", "required", "default", "gpc"];
+/// The members of an entry of `services`.
+pub(crate) const SERVICE_FIELDS: &[&str] = &["name", "category", "description", "cookies"];
+/// The members of an entry of `regions`.
+pub(crate) const REGION_FIELDS: &[&str] = &["codes", "defaults"];
+/// The members of `notice`.
+pub(crate) const NOTICE_FIELDS: &[&str] = &["sections"];
+/// The members of a section of `notice.sections`.
+pub(crate) const SECTION_FIELDS: &[&str] = &["id", "heading", "blocks"];
+/// The members of a notice block.
+pub(crate) const BLOCK_FIELDS: &[&str] = &["p", "h3", "list", "controls", "signals"];
+/// The members of a link in the notice.
+pub(crate) const LINK_FIELDS: &[&str] = &["text", "href"];
 
 struct Reader {
     problems: Vec<Problem>,
@@ -560,16 +600,32 @@ impl Reader {
         for k in v.keys() {
             if !known.contains(&k.as_str()) {
                 let top = path.is_empty();
+                let what = if top { "unknown field" } else { "unknown field, ignored" };
                 let message = match nearest(&k, known) {
-                    Some(name) => {
-                        concat(&[if top { "unknown field" } else { "unknown field, ignored" }, " (did you mean \"", name, "\"?)"])
-                    }
-                    None => concat(&[if top { "unknown field" } else { "unknown field, ignored" }, " (is it misspelt?)"]),
+                    Some(name) => concat(&[what, " (did you mean \"", name, "\"?)"]),
+                    None => concat(&[what, " (is it misspelt?)"]),
                 };
                 self.problems.push(Problem { path: join(path, &k), message, is_error: top });
             }
         }
         true
+    }
+
+    /// The member `name`, which must be there: its absence is an error naming what was expected.
+    fn required<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, expected: &str) -> Option<J> {
+        let v = parent.field(name);
+        if v.is_none() {
+            self.error(&join(path, name), expected, "nothing");
+        }
+        v
+    }
+
+    /// The member `name` as a [`Localized`] text; empty when absent.
+    fn opt_localized<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str) -> Localized {
+        match parent.field(name) {
+            Some(v) => self.localized(&v, &join(path, name)),
+            None => Localized::default(),
+        }
     }
 
     fn string<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<String> {
@@ -710,46 +766,46 @@ impl Reader {
         }
         c.google.mode =
             [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, root_path, "consentMode", &["basic", "advanced"])];
-        c.google.wait_for_update = self.whole(root, root_path, "waitForUpdate", 10_000, 500);
-        c.google.url_passthrough = self.boolean(root, root_path, "urlPassthrough", false);
-        c.google.ads_data_redaction = self.boolean(root, root_path, "adsDataRedaction", true);
+        c.google.wait_for_update = self.whole(root, root_path, "waitForUpdate", 10_000, c.google.wait_for_update);
+        c.google.url_passthrough = self.boolean(root, root_path, "urlPassthrough", c.google.url_passthrough);
+        c.google.ads_data_redaction = self.boolean(root, root_path, "adsDataRedaction", c.google.ads_data_redaction);
         if let Some(v) = root.field("services") {
             c.services = self.services(&v, &c.categories);
         }
         if let Some(v) = root.field("signals") {
-            if self.object(&v, "signals", &["dnt", "gpc", "choiceOverridesGpc"]) {
+            if self.object(&v, "signals", SIGNALS_FIELDS) {
                 c.signals.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(&v, "signals", "dnt", &["log", "honor"])];
                 c.signals.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(&v, "signals", "gpc", &["honor", "log"])];
-                c.signals.choice_overrides_gpc = self.boolean(&v, "signals", "choiceOverridesGpc", false);
+                c.signals.choice_overrides_gpc = self.boolean(&v, "signals", "choiceOverridesGpc", c.signals.choice_overrides_gpc);
             }
         }
         if let Some(v) = root.field("sensitivePaths") {
             c.sensitive_paths = self.strings(&v, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'));
         }
-        c.match_hash_routes = self.boolean(root, root_path, "matchHashRoutes", false);
+        c.match_hash_routes = self.boolean(root, root_path, "matchHashRoutes", c.match_hash_routes);
         if let Some(v) = root.field("regions") {
             c.regions = self.regions(&v, &c.categories);
         }
         if let Some(v) = root.field("lifetime") {
-            if self.object(&v, "lifetime", &["granted", "denied"]) {
+            if self.object(&v, "lifetime", LIFETIME_FIELDS) {
                 // Chrome caps cookie lifetime at 400 days.
-                c.lifetime.granted_days = self.whole(&v, "lifetime", "granted", 400, 365);
-                c.lifetime.denied_days = self.whole(&v, "lifetime", "denied", 400, 180);
+                c.lifetime.granted_days = self.whole(&v, "lifetime", "granted", 400, c.lifetime.granted_days);
+                c.lifetime.denied_days = self.whole(&v, "lifetime", "denied", 400, c.lifetime.denied_days);
             }
         }
         if let Some(v) = root.field("cookie") {
             self.cookie(&v, &mut c.cookie);
         }
         if let Some(v) = root.field("log") {
-            if self.object(&v, "log", &["endpoint", "pageViews"]) {
+            if self.object(&v, "log", LOG_FIELDS) {
                 c.log.endpoint = v.field("endpoint").and_then(|e| match e.as_str() {
-                    Some(s) if s.trim_start().to_ascii_lowercase().starts_with("mailto:") => {
+                    Some(s) if starts_with_ignore_case(s.trim_start(), "mailto:") => {
                         self.wrong("log.endpoint", "an http(s) or relative URL", &e);
                         None
                     }
                     _ => self.href(&e, "log.endpoint"),
                 });
-                c.log.page_views = self.boolean(&v, "log", "pageViews", false);
+                c.log.page_views = self.boolean(&v, "log", "pageViews", c.log.page_views);
             }
         }
         if let Some(v) = root.field("texts") {
@@ -759,10 +815,10 @@ impl Reader {
             c.notice = self.notice(&v);
         }
         c.nonce = self.opt_string(root, root_path, "nonce");
-        c.reload_on_withdraw = self.boolean(root, root_path, "reloadOnWithdraw", false);
+        c.reload_on_withdraw = self.boolean(root, root_path, "reloadOnWithdraw", c.reload_on_withdraw);
         let reopen = self.choice(root, root_path, "reopenButton", &["off", "bottom-left", "bottom-right"]);
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
-        c.debug = self.boolean(root, root_path, "debug", false);
+        c.debug = self.boolean(root, root_path, "debug", c.debug);
         c
     }
 
@@ -774,7 +830,7 @@ impl Reader {
         let mut out: Vec<Category> = vec![];
         for (i, item) in items.iter().enumerate() {
             let path = index("categories", i);
-            if !self.object(item, &path, &["id", "title", "description", "required", "default", "gpc"]) {
+            if !self.object(item, &path, CATEGORY_FIELDS) {
                 continue;
             }
             let id_path = join(&path, "id");
@@ -833,26 +889,21 @@ impl Reader {
         let mut out = vec![];
         for (i, item) in items.iter().enumerate() {
             let path = index("services", i);
-            if !self.object(item, &path, &["name", "category", "description", "cookies"]) {
+            if !self.object(item, &path, SERVICE_FIELDS) {
                 continue;
             }
             let name = self.opt_string(item, &path, "name");
-            let category = match item.field("category") {
-                Some(c) => self.category_ref(&c, &join(&path, "category"), categories),
-                None => {
-                    self.error(&join(&path, "category"), "a category id", "nothing");
-                    None
-                }
+            let category = self.required(item, &path, "category", "a category id");
+            let category = category.and_then(|c| self.category_ref(&c, &join(&path, "category"), categories));
+            let description = self.opt_localized(item, &path, "description");
+            let cookies = match item.field("cookies") {
+                Some(c) => self.strings(&c, &join(&path, "cookies"), "a cookie name, '*' matching any characters", is_cookie_name),
+                None => vec![],
             };
-            let description = item.field("description").map(|d| self.localized(&d, &join(&path, "description"))).unwrap_or_default();
-            let cookies = item
-                .field("cookies")
-                .map(|c| self.strings(&c, &join(&path, "cookies"), "a cookie name, '*' matching any characters", is_cookie_name))
-                .unwrap_or_default();
-            match (name, category) {
-                (Some(name), Some(category)) => out.push(Service { name, category, description, cookies }),
-                (None, _) if item.field("name").is_none() => self.error(&join(&path, "name"), "a service name", "nothing"),
-                _ => {}
+            // A missing name is reported last, after the problems of the other members.
+            let name = name.or_else(|| self.required(item, &path, "name", "a service name").and(None));
+            if let (Some(name), Some(category)) = (name, category) {
+                out.push(Service { name, category, description, cookies });
             }
         }
         out
@@ -866,15 +917,12 @@ impl Reader {
         let mut out = vec![];
         for (i, item) in items.iter().enumerate() {
             let path = index("regions", i);
-            if !self.object(item, &path, &["codes", "defaults"]) {
+            if !self.object(item, &path, REGION_FIELDS) {
                 continue;
             }
-            let codes = match item.field("codes") {
+            let codes = match self.required(item, &path, "codes", "region codes") {
                 Some(c) => self.strings(&c, &join(&path, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code),
-                None => {
-                    self.error(&join(&path, "codes"), "region codes", "nothing");
-                    vec![]
-                }
+                None => vec![],
             };
             let mut defaults = vec![];
             if let Some(d) = item.field("defaults") {
@@ -904,7 +952,7 @@ impl Reader {
     }
 
     fn cookie<J: JsonLike>(&mut self, v: &J, c: &mut CookieSettings) {
-        if !self.object(v, "cookie", &["name", "domain", "sameSite", "secure"]) {
+        if !self.object(v, "cookie", COOKIE_FIELDS) {
             return;
         }
         if let Some(n) = v.field("name") {
@@ -916,7 +964,8 @@ impl Reader {
         if let Some(d) = v.field("domain") {
             match d.as_str() {
                 Some(s) if s.bytes().any(|b| b != b'.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') => {
-                    c.domain = Some(s.trim_start_matches('.').to_ascii_lowercase())
+                    let dots = s.bytes().take_while(|&b| b == b'.').count();
+                    c.domain = Some(s[dots..].to_ascii_lowercase())
                 }
                 _ => self.wrong("cookie.domain", "a domain name like \"example.org\"", &d),
             }
@@ -970,7 +1019,7 @@ impl Reader {
 
     fn inline<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<Inline> {
         if v.is_object() && v.field("href").is_some() {
-            if !self.object(v, path, &["text", "href"]) {
+            if !self.object(v, path, LINK_FIELDS) {
                 return None;
             }
             let href = v.field("href").and_then(|h| self.href(&h, &join(path, "href")))?;
@@ -985,14 +1034,20 @@ impl Reader {
     }
 
     fn inlines<J: JsonLike>(&mut self, v: &J, path: &str) -> Vec<Inline> {
+        let mut out = vec![];
         match v.as_array() {
-            Some(items) => items.iter().enumerate().filter_map(|(i, x)| self.inline(x, &index(path, i))).collect(),
-            None => self.inline(v, path).into_iter().collect(),
+            Some(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    out.extend(self.inline(x, &index(path, i)));
+                }
+            }
+            None => out.extend(self.inline(v, path)),
         }
+        out
     }
 
     fn notice<J: JsonLike>(&mut self, v: &J) -> Vec<Section> {
-        if !self.object(v, "notice", &["sections"]) {
+        if !self.object(v, "notice", NOTICE_FIELDS) {
             return vec![];
         }
         let Some(sections) = v.field("sections") else { return vec![] };
@@ -1003,20 +1058,18 @@ impl Reader {
         let mut out = vec![];
         for (i, s) in items.iter().enumerate() {
             let path = index("notice.sections", i);
-            if !self.object(s, &path, &["id", "heading", "blocks"]) {
+            if !self.object(s, &path, SECTION_FIELDS) {
                 continue;
             }
             let id = self.opt_string(s, &path, "id").filter(|id| is_identifier(id));
-            let heading = s.field("heading").map(|h| self.localized(&h, &join(&path, "heading"))).unwrap_or_default();
+            let heading = self.opt_localized(s, &path, "heading");
             let mut blocks = vec![];
             if let Some(b) = s.field("blocks") {
                 let bpath = join(&path, "blocks");
                 match b.as_array() {
                     Some(list) => {
                         for (j, block) in list.iter().enumerate() {
-                            if let Some(b) = self.block(block, &index(&bpath, j)) {
-                                blocks.push(b);
-                            }
+                            blocks.extend(self.block(block, &index(&bpath, j)));
                         }
                     }
                     None => self.wrong(&bpath, "an array of blocks", &b),
@@ -1029,7 +1082,7 @@ impl Reader {
 
     fn block<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<Block> {
         const KINDS: &str = "an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\"";
-        if !self.object(v, path, &["p", "h3", "list", "controls", "signals"]) {
+        if !self.object(v, path, BLOCK_FIELDS) {
             return None;
         }
         if let Some(p) = v.field("p") {
@@ -1044,7 +1097,11 @@ impl Reader {
                 self.wrong(&lp, "an array of list items", &l);
                 return None;
             };
-            return Some(Block::List(items.iter().enumerate().map(|(i, x)| self.inlines(x, &index(&lp, i))).collect()));
+            let mut list = vec![];
+            for (i, x) in items.iter().enumerate() {
+                list.push(self.inlines(x, &index(&lp, i)));
+            }
+            return Some(Block::List(list));
         }
         if v.field("controls").is_some() {
             return Some(Block::Controls);

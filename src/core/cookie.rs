@@ -3,7 +3,7 @@
 
 use super::config::{Config, SameSite};
 use super::glob::glob;
-use super::text::{concat, push_uint};
+use super::text::{concat, push_uint, trim_end_byte};
 
 /// Browsers keep a cookie with this name prefix host-only, `Secure` and on `/` (https only), so
 /// no sibling subdomain can set or shadow it.
@@ -79,8 +79,10 @@ pub fn expire(name: &str, host: &str, path: &str, https: bool) -> Vec<String> {
         }
     }
     if https {
-        let partitioned: Vec<String> = out.iter().map(|a| concat(&[a, "; Partitioned"])).collect();
-        out.extend(partitioned);
+        for i in 0..out.len() {
+            let partitioned = concat(&[&out[i], "; Partitioned"]);
+            out.push(partitioned);
+        }
     }
     out
 }
@@ -109,17 +111,31 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 /// only in the same form.
 pub fn cookie_domains(host: &str) -> Vec<String> {
     let dot = if host.ends_with('.') { "." } else { "" };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = trim_end_byte(host, b'.').to_ascii_lowercase();
     if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return vec![];
     }
-    let labels: Vec<&str> = host.split('.').collect();
-    (0..labels.len().saturating_sub(1)).map(|i| concat(&[&labels[i..].join("."), dot])).collect()
+    // Each suffix that starts at a label, except the last label alone.
+    let mut out = vec![];
+    let mut start = 0;
+    for (i, b) in host.bytes().enumerate() {
+        if b == b'.' {
+            out.push(concat(&[&host[start..], dot]));
+            start = i + 1;
+        }
+    }
+    out
 }
 
 /// Which of `names` (cookies present now) match any of `patterns`.
 pub fn matching_cookies<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
-    names.iter().filter(|n| patterns.iter().any(|p| glob(p, n))).map(|n| n.as_str()).collect()
+    let mut out = vec![];
+    for n in names {
+        if patterns.iter().any(|p| glob(p, n)) {
+            out.push(n.as_str());
+        }
+    }
+    out
 }
 
 /// The value of cookie `name` in a `document.cookie` string.

@@ -1,6 +1,6 @@
 //! One wildcard matcher for sensitive paths and cookie names: `*` matches any run of characters.
 
-use super::text::hex_value;
+use super::text::{hex_value, trim_end_byte};
 
 /// Whether `text` matches `pattern`, where `*` matches any run of characters (also none).
 /// Linear in practice: it backtracks only to the last `*`, so no input can make it slow.
@@ -62,12 +62,39 @@ pub fn normalize_path(path: &str) -> String {
     if b.first() == Some(&b'/') {
         out.push(b'/');
     }
-    out.extend_from_slice(&segments.join(&b'/'));
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(segment);
+    }
     if b.len() > 1 && b.last() == Some(&b'/') && !segments.is_empty() {
         out.push(b'/');
     }
     out.make_ascii_lowercase();
-    String::from_utf8_lossy(&out).into_owned()
+    lossy_utf8(&out)
+}
+
+/// `bytes` as text, each invalid sequence replaced by U+FFFD, exactly as
+/// `String::from_utf8_lossy` does (maximal subparts), in far less wasm code: it reuses the UTF-8
+/// validator the rest of the SDK needs anyway.
+fn lossy_utf8(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match core::str::from_utf8(bytes) {
+            Ok(valid) => {
+                out.push_str(valid);
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                // `from_utf8` has just found these bytes valid: the default is never taken.
+                out.push_str(core::str::from_utf8(valid).unwrap_or_default());
+                out.push('\u{FFFD}');
+                bytes = &rest[e.error_len().unwrap_or(rest.len())..];
+            }
+        }
+    }
 }
 
 /// One pass of percent-decoding; escapes that are not two hex digits are kept as they are.
@@ -94,7 +121,7 @@ fn decode(b: &[u8]) -> Vec<u8> {
 pub fn path_matches(pattern: &str, path: &str) -> bool {
     let p = normalize_path(pattern);
     let t = normalize_path(path);
-    let unslashed = |s: &str| if s.len() > 1 { s.trim_end_matches('/').to_owned() } else { s.to_owned() };
+    let unslashed = |s: &str| if s.len() > 1 { trim_end_byte(s, b'/').to_owned() } else { s.to_owned() };
     let (p, t) = (unslashed(&p), unslashed(&t));
     glob(&p, &t) || p.strip_suffix("/*").is_some_and(|folder| folder == t)
 }
@@ -159,6 +186,16 @@ mod tests {
         for (p, t, want) in cases {
             assert_eq!(path_matches(p, t), want, "{p} {t}");
         }
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_as_std_does() {
+        let cases: [&[u8]; 8] =
+            [b"", b"abc", b"a\xffb", b"\xe2\x82", b"\xe2\x82x\xe2\x82\xac", b"\xf0\x9f\x98", b"\xc0\xaf\xed\xa0\x80", "é€😀".as_bytes()];
+        for bytes in cases {
+            assert_eq!(lossy_utf8(bytes), String::from_utf8_lossy(bytes), "{bytes:?}");
+        }
+        assert_eq!(normalize_path("/%C3%A9%FF%e2%82"), "/é\u{FFFD}\u{FFFD}");
     }
 
     #[test]

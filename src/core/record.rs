@@ -2,7 +2,7 @@
 //! compact, versioned string encoding (stored in localStorage and mirrored in a cookie).
 
 use super::signals::{Dnt, Gpc, Signals};
-use super::text::{hex_value, parse_uint, push_hex, push_uint};
+use super::text::{hex_value, parse_uint, push_hex, push_uint, HEX_DIGITS};
 
 /// Where a category's state came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,14 +149,14 @@ impl DecodeError {
 }
 
 fn escape(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
             out.push(b as char);
         } else {
             out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
+            // Uppercase, as RFC 3986 recommends for percent-encoding.
+            out.push(char::from(HEX_DIGITS[usize::from(b >> 4)].to_ascii_uppercase()));
+            out.push(char::from(HEX_DIGITS[usize::from(b & 15)].to_ascii_uppercase()));
         }
     }
 }
@@ -187,9 +187,7 @@ fn checksum(s: &str) -> u32 {
 }
 
 fn push_hex32(out: &mut String, n: u32) {
-    for b in n.to_be_bytes() {
-        push_hex(out, b);
-    }
+    push_hex(out, n, 8);
 }
 
 /// Encodes a record as a cookie-safe string:
@@ -243,7 +241,7 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
         return Err(DecodeError::Corrupt);
     }
     let bad = DecodeError::Corrupt;
-    let cut = s.rfind('|').ok_or(bad)?;
+    let cut = s.bytes().rposition(|b| b == b'|').ok_or(bad)?;
     let (body, sum) = s.split_at(cut + 1);
     let mut want = String::new();
     push_hex32(&mut want, checksum(body));

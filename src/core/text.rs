@@ -1,5 +1,25 @@
 //! Small string helpers that avoid `core::fmt` (it costs kilobytes in the wasm).
 
+/// The hexadecimal digits, lowercase: the one table every hex encoder of the SDK uses.
+pub const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the `digits` lowest hex digits of `n`, most significant first, lowercase.
+pub fn push_hex(out: &mut String, n: u32, digits: u32) {
+    for i in (0..digits).rev() {
+        out.push(char::from(HEX_DIGITS[((n >> (i * 4)) & 15) as usize]));
+    }
+}
+
+/// The value of one hex digit, either case; `None` for anything else.
+pub fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// Appends the decimal digits of `n` to `out`.
 pub fn push_uint(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
@@ -39,6 +59,17 @@ pub fn parse_uint(s: &str) -> Option<u64> {
     Some(n)
 }
 
+/// `s` without the ASCII byte `b` repeated at its end (`str::trim_end_matches` with a char pulls
+/// in a reverse byte search that nothing else needs).
+pub fn trim_end_byte(s: &str, b: u8) -> &str {
+    let mut end = s.len();
+    while end > 0 && s.as_bytes()[end - 1] == b {
+        end -= 1;
+    }
+    // Cutting before an ASCII byte is always at a character boundary.
+    &s[..end]
+}
+
 /// At most `max` characters of `s`, with an ellipsis when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
@@ -60,23 +91,6 @@ pub fn concat(parts: &[&str]) -> String {
     s
 }
 
-/// Appends `b` as two lowercase hex digits.
-pub fn push_hex(out: &mut String, b: u8) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(HEX[usize::from(b >> 4)] as char);
-    out.push(HEX[usize::from(b & 15)] as char);
-}
-
-/// The value of one hex digit (either case).
-pub fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Appends `s` as a JSON string literal (quoted and escaped).
 pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
@@ -88,10 +102,8 @@ pub fn push_json_str(out: &mut String, s: &str) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                let n = c as u32;
                 out.push_str("\\u");
-                push_hex(out, (n >> 8) as u8);
-                push_hex(out, n as u8);
+                push_hex(out, c as u32, 4);
             }
             c => out.push(c),
         }

@@ -101,18 +101,18 @@ pub struct Row {
 
 /// The rows for every category, switched as `effective` says.
 pub fn rows(config: &Config, texts: &Texts, effective: &[Choice]) -> Vec<Row> {
-    config
-        .categories
-        .iter()
-        .map(|c| Row {
+    let mut out = Vec::with_capacity(config.categories.len());
+    for c in &config.categories {
+        out.push(Row {
             id: c.id.clone(),
             title: c.title_in(texts),
             description: c.description_in(texts),
             required: c.required,
             checked: c.required || effective.iter().any(|e| e.category == c.id && e.granted),
             services: services(config, texts, &c.id),
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 /// The services that run under `category`: Google's tags where configured, then the site's.

@@ -67,7 +67,7 @@ pub fn random_id() -> String {
     }
     let mut id = String::with_capacity(32);
     for b in bytes {
-        crate::core::text::push_hex(&mut id, b);
+        crate::core::text::push_hex(&mut id, b.into(), 2);
     }
     id
 }

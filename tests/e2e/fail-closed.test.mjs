@@ -120,3 +120,28 @@ test('fails closed in a browser without WebAssembly', async () => {
   const server = await siteServer();
   await failsClosed({ server, initScript: () => delete window.WebAssembly, why: /^this browser has no WebAssembly$/ });
 });
+
+test('a wasm served with the wrong MIME type still runs, with one warning that says what to fix', async () => {
+  const wasm = readFileSync(join(root, 'pkg', 'consent_gate_bg.wasm'));
+  const server = await siteServer({
+    hook: (req, res) => {
+      if (new URL(req.url, 'http://x').pathname !== WASM_PATH) return false;
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store' });
+      res.end(wasm);
+      return true;
+    },
+  });
+  servers.push(server);
+  const { page, context, pageErrors, consoleMessages } = await openWatched();
+  try {
+    await page.goto(server.url + '/');
+    await page.locator('#cg-banner').waitFor();
+    const warnings = consoleMessages.filter((m) => m.type === 'warning' && m.text.includes('consent-gate'));
+    assert.equal(warnings.length, 1, JSON.stringify(consoleMessages));
+    assert.match(warnings[0].text, /^consent-gate: serve consent_gate_bg\.wasm as application\/wasm \(loading it the slower way\):/);
+    assert.deepEqual(own(consoleMessages), []);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -392,6 +392,39 @@ fn problems_are_collected_not_stopped_at_the_first() {
     assert!(p.config.google.analytics_ids.is_empty());
 }
 
+/// The member names of the schema object at `pointer` in `schemas/consent-gate.schema.json`.
+fn schema_members(pointer: &str) -> Vec<String> {
+    let schema: Value = serde_json::from_str(include_str!("../../../schemas/consent-gate.schema.json")).unwrap();
+    let object = schema.pointer(pointer).unwrap_or_else(|| panic!("no {pointer} in the schema"));
+    assert_eq!(object["additionalProperties"], json!(false), "{pointer}");
+    object["properties"].as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn the_reader_knows_exactly_the_schema_members() {
+    let lists: &[(&str, &[&str])] = &[
+        ("", TOP_FIELDS),
+        ("/properties/signals", SIGNALS_FIELDS),
+        ("/properties/lifetime", LIFETIME_FIELDS),
+        ("/properties/cookie", COOKIE_FIELDS),
+        ("/properties/log", LOG_FIELDS),
+        ("/properties/categories/items", CATEGORY_FIELDS),
+        ("/properties/services/items", SERVICE_FIELDS),
+        ("/properties/regions/items", REGION_FIELDS),
+        ("/properties/notice", NOTICE_FIELDS),
+        ("/properties/notice/properties/sections/items", SECTION_FIELDS),
+        ("/definitions/block", BLOCK_FIELDS),
+        ("/definitions/inline/oneOf/1", LINK_FIELDS),
+    ];
+    for (pointer, known) in lists {
+        let mut schema = schema_members(pointer);
+        let mut reader: Vec<String> = known.iter().map(|k| (*k).to_owned()).collect();
+        schema.sort();
+        reader.sort();
+        assert_eq!(reader, schema, "{pointer}");
+    }
+}
+
 #[test]
 fn unknown_nested_fields_are_warnings_and_top_level_ones_errors() {
     let p = read(&json!({"debugg": true}));
