@@ -418,7 +418,13 @@ impl Session {
             fx.push(Effect::HideBanner);
         }
         if c.debug {
-            fx.push(Effect::Console(Level::Info, concat(&["consent-gate: allowed on this page: ", &self.allowed.join(", ")])));
+            // A loop, not `join`: the only `join` of Strings would add its own copy to the wasm.
+            let mut line = String::from("consent-gate: allowed on this page:");
+            for (i, id) in self.allowed.iter().enumerate() {
+                line.push_str(if i == 0 { " " } else { ", " });
+                line.push_str(id);
+            }
+            fx.push(Effect::Console(Level::Info, line));
         }
         fx.push(Effect::Emit(Emit::Change));
         if plan.reload {
