@@ -357,7 +357,9 @@ impl Session {
             );
             fx.push(Effect::Store);
             // Logged before the state is applied: a `change` handler may decide again, and this
-            // decision came first.
+            // decision came first. Whether the page is sensitive is read from the URL now: the
+            // app may have routed since the last step without the session hearing of it.
+            self.sensitive = decide::is_sensitive(&self.config, &env.path, &env.hash);
             self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, fx);
             self.stored = Some(r);
         }

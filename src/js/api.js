@@ -44,15 +44,38 @@ function failClosed(reason, privacyUrl) {
   });
 }
 
+// One copy per page. A second (the script tag and an npm import, or the script twice) would run
+// a second session that undoes the first one's withdrawals. A symbol, not a window name: page
+// markup can shadow a window name, not a symbol.
+const RUNNING = Symbol.for('consent-gate');
+
+// What the running copy hands a second one: its start, or its state.
+const running = () => started || getConsent();
+
+/** Claims the page for this copy; false, with one warning, when another copy holds it. */
+export function claim() {
+  const other = window[RUNNING];
+  if (other && other != running) {
+    console.warn('consent-gate: another copy already runs on this page; this one does nothing');
+    return false;
+  }
+  return (window[RUNNING] = running);
+}
+
 /**
  * Starts consent-gate. `config` is the configuration object (or a promise of it; a rejected
  * promise's reason is reported as a configuration error). Calling it again returns the first call's
- * promise.
+ * promise. When another copy already runs on the page, this one does nothing: the promise
+ * resolves to that copy's state.
  */
 export function init(config, options) {
   if (started) {
     console.warn('consent-gate: init() was called again; the first configuration stays in force');
     return started;
+  }
+  if (!claim()) {
+    broken = true;
+    return (started = Promise.resolve().then(window[RUNNING]));
   }
   const o = options || {};
   consentDefaults();

@@ -31,10 +31,11 @@ function shield(target) {
 /** The document, shielded from clobbering: every use of the document goes through it. */
 export const d = shield(document);
 
-// The base URL gated `data-src` resolve against, taken when consent-gate loads: a `<base href>`
-// injected into the body later would otherwise send the site's own gated script, under its nonce,
-// to another host.
-const BASE = d.baseURI;
+// The base URL gated `data-src` resolve against: the site's `<base href>` in <head>, else the
+// page's URL. One in the body is injected markup that would send the site's own gated script,
+// under its nonce, to another host; an ES module runs after parsing, when it is already in force.
+const base = d.querySelector('base[href]');
+const BASE = base && base.parentNode == d.head ? base.href : location.href;
 
 /** The shielded document, for the wasm. */
 export function doc() {
@@ -79,8 +80,21 @@ export function loadGtag(id, nonce) {
 const handlers = {};
 const last = {};
 
+// Events raised by a handler (one that decides again, or routes) wait until the one in progress
+// has reached every listener: so the last state each listener sees is the one in force.
+const pending = [];
+
 /** Calls every handler of `name` and fires `consent-gate:<name>` on document. */
 export function emit(name, detail) {
+  if (pending.push([name, detail]) > 1) return;
+  try {
+    while (pending.length) deliver(...pending[0]), pending.shift();
+  } finally {
+    pending.length = 0;
+  }
+}
+
+function deliver(name, detail) {
   last[name] = detail;
   // Google Tag Manager: one event per applied state (at start, on every decision, on a change of
   // page rule), after the Consent Mode command it reflects, for triggers and variables.
@@ -108,6 +122,14 @@ function call(f, detail) {
 export function on(name, f) {
   (handlers[name] = handlers[name] || []).push(f);
   if (name in last) call(f, last[name]);
+}
+
+/**
+ * A copy of `v`'s own enumerable members (`null` for anything but a plain object), read now,
+ * before the wasm takes its state: what a getter or a Proxy of it throws, or does, happens here.
+ */
+export function plain(v) {
+  return v && typeof v == 'object' && !Array.isArray(v) ? Object.assign(Object.create(null), v) : null;
 }
 
 /** Unsubscribes. */
@@ -166,6 +188,23 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
 // not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
 // the site's own nonced tag.
 export const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
+// <html>, <head> and <body> are never the SDK's hosts: injected `<body data-consent-gate=…>` is
+// merged onto the real one (a notice drawn there would wipe the page; an opener would take every
+// click).
+const isRoot = (el) => /^(HTML|HEAD|BODY)$/.test(el.tagName);
+
+/** Whether page markup `el` may hold the notice: the site's own, and not html, head or body. */
+export const noticeContainer = (el) => !isRoot(el) && trusted(el);
+
+/**
+ * Whether a click on `target` is one on the public opener `el`: not when `el` is html or body, nor
+ * when a link, button or field inside `el` was clicked (injected markup wrapping the page must not
+ * turn its links into "open preferences"); an opener that is itself such an element works.
+ */
+export function opens(target, el) {
+  const i = target.closest('a[href],button,input,select,textarea,label,summary,[role=button],[contenteditable]');
+  return !isRoot(el) && (!i || i == el || !el.contains(i));
+}
 const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && trusted(el);
 
 function scan() {

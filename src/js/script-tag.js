@@ -7,13 +7,7 @@ import { d } from './bridge.js';
 (function () {
   const w = window;
   const me = d.currentScript;
-  // A symbol, not `w.ConsentGate`: page markup can shadow a window name, not a symbol.
-  const loaded = Symbol.for('consent-gate');
-  if (w[loaded]) {
-    console.warn('consent-gate: the script is included twice; the second copy does nothing');
-    return;
-  }
-  w[loaded] = true;
+  if (!api.claim()) return;
   // The region hint is read now, in <head>: once the body is parsed, a stray `<html
   // data-consent-region>` in injected markup would have been merged into the root element.
   const region = (me && me.getAttribute('data-region')) || d.documentElement.getAttribute('data-consent-region');

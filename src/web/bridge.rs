@@ -35,10 +35,17 @@ extern "C" {
     /// Whether the SDK made `el`.
     #[wasm_bindgen]
     pub fn owns(el: &Element) -> bool;
-    /// Whether page markup `el` is the site's own: it carries the configured nonce (any element
-    /// when none is configured). Known once `gate` has run.
+    /// Whether page markup `el` may hold the notice: not html, head or body, and the site's own
+    /// (it carries the configured nonce, when one is configured; known once `gate` has run).
+    #[wasm_bindgen(js_name = noticeContainer)]
+    pub fn notice_container(el: &Element) -> bool;
+    /// A copy of an object's own enumerable members, read now (`null` for anything but a plain
+    /// object): what a getter or Proxy of it throws, or does, happens here.
+    #[wasm_bindgen(catch)]
+    pub fn plain(v: &JsValue) -> Result<JsValue, JsValue>;
+    /// Whether a click on `target` is one on the public "Privacy choices" opener `opener`.
     #[wasm_bindgen]
-    pub fn trusted(el: &Element) -> bool;
+    pub fn opens(target: &Element, opener: &Element) -> bool;
     /// Deletes the queue of consent events.
     #[wasm_bindgen(catch, js_name = logDrop)]
     pub fn log_drop() -> Result<(), JsValue>;

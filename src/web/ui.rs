@@ -165,8 +165,8 @@ impl Ui<'_> {
     pub fn notice(&self, sections: &[Section], signal_lines: [Text; 2]) {
         // With a nonce configured, a container without it is injected markup: drawing the real
         // controls there would let injected styles lay them over the page (a clickjack).
-        let trusted = |c: &Element| super::bridge::trusted(c);
-        for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().filter(trusted).enumerate() {
+        let ok = |c: &Element| super::bridge::notice_container(c);
+        for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().filter(ok).enumerate() {
             let root = el(self.doc, "div", "cg-root cg-notice");
             attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", Scope::Notice.name())]);
             super::bridge::own(&root);

@@ -467,3 +467,24 @@ fn the_stub_denies_every_consent_type_core_knows() {
         }
     }
 }
+
+#[test]
+fn a_decision_after_an_unheard_route_into_a_sensitive_page_logs_no_path() {
+    // The app routed (a getter of the setConsent argument did) and the session did not hear of it:
+    // the decision's event must still leave the patient URL out.
+    let config = with(site(), json!({"sensitivePaths": ["/portal/*"], "log": {"endpoint": "https://log.example/e"}}));
+    for (path, logged) in [("/portal/results", None), ("/shop", Some("/shop"))] {
+        let (mut s, _) = start_with(config.clone(), "/", None, NO_SIGNALS);
+        let fx = s.input(Input::Decide(vec!["analytics".into()], Method::Api), &env(path));
+        let events: Vec<Value> = fx
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Log { json, .. } if !json.is_empty() => Some(serde_json::from_str(json).unwrap()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(events.len(), 1, "{path}");
+        assert_eq!(events[0]["path"].as_str(), logged, "{path}: {}", events[0]);
+        assert_eq!(s.sensitive, logged.is_none(), "{path}");
+    }
+}
