@@ -1,7 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d } from './bridge.js';
+import { on, off, d, opens } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults };
@@ -40,7 +40,7 @@ function failClosed(reason, privacyUrl) {
   for (const [, , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
   d.addEventListener('click', (ev) => {
     const opener = ev.target && ev.target.closest && ev.target.closest('[data-consent-gate="preferences"]');
-    if (opener && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
+    if (opener && opens(ev.target, opener) && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
   });
 }
 
@@ -56,7 +56,7 @@ const running = () => started || getConsent();
 export function claim() {
   const other = window[RUNNING];
   if (other && other != running) {
-    console.warn('consent-gate: another copy already runs on this page; this one does nothing');
+    console.warn('consent-gate: another copy runs on this page; this one does nothing');
     return false;
   }
   return (window[RUNNING] = running);

@@ -31,11 +31,11 @@ function shield(target) {
 /** The document, shielded from clobbering: every use of the document goes through it. */
 export const d = shield(document);
 
-// The base URL gated `data-src` resolve against: the site's `<base href>` in <head>, else the
-// page's URL. One in the body is injected markup that would send the site's own gated script,
-// under its nonce, to another host; an ES module runs after parsing, when it is already in force.
-const base = d.querySelector('base[href]');
-const BASE = base && base.parentNode == d.head ? base.href : location.href;
+// The base URL gated `data-src` resolve against: the site's `<base href>` in <head> (the first in
+// the document, so the one in force), else the page's URL. One in the body is injected markup that
+// would send the site's own gated script, under its nonce, to another host; an ES module runs
+// after parsing, when it is already in force.
+const BASE = (d.head.querySelector('base[href]') || location).href;
 
 /** The shielded document, for the wasm. */
 export function doc() {
@@ -87,14 +87,12 @@ const pending = [];
 /** Calls every handler of `name` and fires `consent-gate:<name>` on document. */
 export function emit(name, detail) {
   if (pending.push([name, detail]) > 1) return;
-  try {
-    while (pending.length) deliver(...pending[0]), pending.shift();
-  } finally {
-    pending.length = 0;
-  }
+  // for…of also visits the events pushed while it runs; `call` keeps one failure from the rest.
+  for (const e of pending) call(deliver, e);
+  pending.length = 0;
 }
 
-function deliver(name, detail) {
+function deliver([name, detail]) {
   last[name] = detail;
   // Google Tag Manager: one event per applied state (at start, on every decision, on a change of
   // page rule), after the Consent Mode command it reflects, for triggers and variables.
@@ -125,11 +123,16 @@ export function on(name, f) {
 }
 
 /**
- * A copy of `v`'s own enumerable members (`null` for anything but a plain object), read now,
- * before the wasm takes its state: what a getter or a Proxy of it throws, or does, happens here.
+ * A copy of `v`'s own enumerable members, read now, before the wasm takes its state: what a getter
+ * or a Proxy of it does happens here. `null` for anything but a plain object, and for one that
+ * throws when read.
  */
 export function plain(v) {
-  return v && typeof v == 'object' && !Array.isArray(v) ? Object.assign(Object.create(null), v) : null;
+  try {
+    return v && typeof v == 'object' && !Array.isArray(v) ? { ...v } : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 /** Unsubscribes. */
@@ -197,13 +200,14 @@ const isRoot = (el) => /^(HTML|HEAD|BODY)$/.test(el.tagName);
 export const noticeContainer = (el) => !isRoot(el) && trusted(el);
 
 /**
- * Whether a click on `target` is one on the public opener `el`: not when `el` is html or body, nor
- * when a link, button or field inside `el` was clicked (injected markup wrapping the page must not
- * turn its links into "open preferences"); an opener that is itself such an element works.
+ * Whether a click on `target` is one on `el` as a public opener (`data-consent-gate="preferences"`):
+ * not when `el` is html or body, nor when a link, button or field inside `el` was clicked
+ * (injected markup wrapping the page must not turn its links into "open preferences"); an opener
+ * that is itself such an element works.
  */
 export function opens(target, el) {
-  const i = target.closest('a[href],button,input,select,textarea,label,summary,[role=button],[contenteditable]');
-  return !isRoot(el) && (!i || i == el || !el.contains(i));
+  const i = target.closest('[href],button,input,select,textarea,label,summary,[role=button],[contenteditable]');
+  return el.matches('[data-consent-gate="preferences"]') && !isRoot(el) && (!i || i == el || !el.contains(i));
 }
 const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && trusted(el);
 

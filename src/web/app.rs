@@ -318,7 +318,7 @@ fn on_click(ev: Event) {
     // public opener only opens the dialog.
     let scope = hit.closest("[data-cg-scope]").ok().flatten().filter(bridge::owns);
     let Some(scope) = scope else {
-        if hit.matches("[data-consent-gate=\"preferences\"]").unwrap_or(false) && bridge::opens(&target, &hit) {
+        if bridge::opens(&target, &hit) {
             ev.prevent_default();
             show_preferences(Some(hit));
         }
@@ -382,11 +382,11 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
 /// The argument is copied before the session is borrowed: a getter or Proxy of it that throws
-/// would otherwise leave the session borrowed for good, and one that routes would go unheard.
+/// would otherwise leave the session borrowed for good (one that cannot be read is "not an
+/// object"), and one that routes would go unheard.
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
-    let copy =
-        bridge::plain(changes).map_err(|_| "setConsent: the argument could not be read; expected an object like {analytics: true}")?;
-    with_session(|s| s.grants_with(&Js(copy))).unwrap_or_else(|| Err("consent-gate is not started".into()))
+    let copy = Js(bridge::plain(changes));
+    with_session(|s| s.grants_with(&copy)).unwrap_or_else(|| Err("consent-gate is not started".into()))
 }
 
 /// Opens the preferences dialog, focus returning to `opener` when it closes.

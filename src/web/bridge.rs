@@ -40,10 +40,11 @@ extern "C" {
     #[wasm_bindgen(js_name = noticeContainer)]
     pub fn notice_container(el: &Element) -> bool;
     /// A copy of an object's own enumerable members, read now (`null` for anything but a plain
-    /// object): what a getter or Proxy of it throws, or does, happens here.
-    #[wasm_bindgen(catch)]
-    pub fn plain(v: &JsValue) -> Result<JsValue, JsValue>;
-    /// Whether a click on `target` is one on the public "Privacy choices" opener `opener`.
+    /// object, and for one that throws when read).
+    #[wasm_bindgen]
+    pub fn plain(v: &JsValue) -> JsValue;
+    /// Whether a click on `target` is one on `opener` as a public "Privacy choices" opener (it
+    /// may be a copy of one of the SDK's own controls instead).
     #[wasm_bindgen]
     pub fn opens(target: &Element, opener: &Element) -> bool;
     /// Deletes the queue of consent events.
