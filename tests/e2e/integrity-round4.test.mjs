@@ -73,7 +73,8 @@ window.second = init({ revision: '1', googleAnalytics: 'G-R4TWO0001' });</script
     `<script src="/consent-gate/consent-gate.js" data-manual></script>
 <script>ConsentGate.init({ revision: '1', privacyUrl: '/privacy/' }).catch(() => (window.failed = 1));</script>`,
     `<p>You searched for: <body data-consent-gate="preferences"></p>
-<p><a id="link" href="/r4/next.html">Next page</a></p>
+<p id="text">The site's page.</p>
+<button type="button" id="other" onclick="window.clicked = 1">Add to basket</button>
 <button type="button" data-consent-gate="preferences" id="real">Privacy choices</button>`,
   ),
   '/r4/next.html': html('', '<h1 id="next">Next</h1>'),
@@ -239,14 +240,17 @@ test('injected openers wrapping the page leave its links and buttons alone; the 
   await context.close();
 });
 
-test('without the wasm (failed closed), an injected <body> opener does not send every link to the privacy page', async () => {
+test('without the wasm (failed closed), an injected <body> opener does not send every click to the privacy page', async () => {
   const { page, context } = await openPage();
   await context.route('**/consent_gate_bg.wasm', (route) => route.abort());
   await page.goto(server.url + '/r4/opener-closed.html');
   await page.waitForFunction(() => window.failed);
-  await page.click('#link');
-  await page.waitForURL(/\/r4\/next\.html$/);
-  await page.goBack();
+  // A site button that does its own thing, and plain text: neither leaves the page.
+  await page.click('#other');
+  await page.click('#text');
+  await settle(page, 500);
+  assert.equal(new URL(page.url()).pathname, '/r4/opener-closed.html');
+  assert.equal(await page.evaluate(() => window.clicked), 1);
   await page.click('#real');
   await page.waitForURL(/\/privacy\/$/);
   await context.close();
