@@ -145,7 +145,8 @@ pub enum Effect {
     ShowBanner,
     /// Remove the banner.
     HideBanner,
-    /// Draw the notice into its containers.
+    /// Draw the notice into each of its containers not drawn yet (one already drawn keeps its
+    /// own).
     RenderNotice,
     /// Add the floating "Privacy choices" button with these classes ([`view::reopen_button`]).
     ShowReopenButton(&'static str),
@@ -206,6 +207,9 @@ pub enum Input {
     /// Another tab changed the stored record, or the page was restored from the back/forward
     /// cache: these are the copies now.
     StoredChanged(Copies),
+    /// A notice container entered the page after start: a single-page app's route mounted it, or
+    /// put back one it had removed.
+    NoticeContainersAdded,
 }
 
 /// The configuration that could not even be fetched or parsed: the built-in one, with
@@ -336,6 +340,9 @@ impl Session {
                     }
                 }
             }
+            // A new container gets the notice as it stands; one put back has switches that may
+            // have missed changes while it was out of the page.
+            Input::NoticeContainersAdded => fx = vec![Effect::RenderNotice, Effect::SyncSwitches(self.rows())],
         }
         fx
     }

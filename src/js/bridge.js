@@ -165,10 +165,10 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
 // As the browser's own nonce check does, an element with `<script` or `<style` in an attribute is
 // not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
 // the site's own nonced tag.
-export const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
+const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
 const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && trusted(el);
 
-function scan() {
+function scan(mutations) {
   for (const el of d.querySelectorAll('script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]')) {
     const ok = allowed(el);
     try {
@@ -186,7 +186,39 @@ function scan() {
       console.error('consent-gate: a gated element was skipped (' + e + ')');
     }
   }
+  // After a mutation: did a notice container enter the page (a route mounted one, or put back one
+  // it had removed)? The first mutation after start finds the containers of the start new: a step
+  // that changes nothing.
+  if (mutations) {
+    const now = containers();
+    if (now.some((c) => !notices.includes(c))) noticesAdded?.();
+    notices = now;
+  }
 }
+
+// ---- notice containers that single-page apps mount after start ----
+const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
+let notices = [];
+let noticesAdded;
+
+/**
+ * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
+ * stored record (`watchStorage`), 2 the notice containers (one entered the page after start).
+ * One callback and one import for the three: fewer bytes.
+ */
+export function watch(f) {
+  noticesAdded = () => f(2);
+  watchStorage(() => f(1));
+  watchNavigation(() => f(0));
+}
+
+/**
+ * The notice containers to draw into, in document order: the trusted ones (with a nonce
+ * configured, one without it is injected markup: the real controls drawn there could be laid over
+ * the page by injected styles, a clickjack) that do not hold the notice already (a router may take
+ * one out and put it back). The notice is known by reference, which page markup cannot copy.
+ */
+export const noticeContainers = () => containers().filter((c) => trusted(c) && !mine.has(c.firstElementChild));
 
 // Types a browser runs as a classic or module script; any other type never fires load or error.
 const JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script(1\.[0-5])?|text\/(jscript|livescript))$/i;
@@ -285,7 +317,7 @@ function button(text) {
  * navigation (`navigation.navigate()` with `intercept()`, which patches no history method).
  * `f` finds out itself whether the path changed.
  */
-export function watchNavigation(f) {
+function watchNavigation(f) {
   for (const m of ['pushState', 'replaceState']) {
     const orig = history[m];
     history[m] = function () {
@@ -307,7 +339,7 @@ export function watchNavigation(f) {
  * storage was cleared) and when the page is restored from the back/forward cache, which
  * delivers no storage events while the page is frozen.
  */
-export function watchStorage(f) {
+function watchStorage(f) {
   w.addEventListener('storage', (e) => (e.key == null || e.key == 'consent-gate') && f());
   w.addEventListener('pageshow', (e) => e.persisted && f());
   // A decision shared through `cookie.domain` may come from another subdomain, which fires no

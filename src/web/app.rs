@@ -297,17 +297,18 @@ fn listen() {
     let click = Closure::<dyn FnMut(Event)>::new(on_click);
     let _ = doc.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
     click.forget();
-    let nav = Closure::<dyn FnMut()>::new(|| {
-        step(Some(Input::Navigate));
+    let changed = Closure::<dyn FnMut(u8)>::new(|what| {
+        step(match what {
+            0 => Some(Input::Navigate),
+            // Another tab changed the stored record, or the page came back from the back/forward
+            // cache: the copies are read now.
+            1 => None,
+            // A single-page app's route mounted a notice container (or put one back).
+            _ => Some(Input::NoticeContainersAdded),
+        });
     });
-    let _ = bridge::watch_navigation(&nav);
-    nav.forget();
-    // Another tab changed the stored record, or the page came back from the back/forward cache.
-    let stored = Closure::<dyn FnMut()>::new(|| {
-        step(None);
-    });
-    let _ = bridge::watch_storage(&stored);
-    stored.forget();
+    let _ = bridge::watch(&changed);
+    changed.forget();
 }
 
 fn on_click(ev: Event) {

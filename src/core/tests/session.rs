@@ -384,6 +384,24 @@ fn input_table() {
                 "show banner",
             ],
         ),
+        (
+            "a notice container mounted after start: the notice drawn, every switch set to the state in force",
+            site(),
+            "/",
+            Some(REFUSED),
+            Input::NoticeContainersAdded,
+            "/",
+            vec!["notice", "switches necessary"],
+        ),
+        (
+            "a notice container mounted on a sensitive page: the visitor's choices, not the page rule, in the switches",
+            with(site(), json!({"sensitivePaths": ["/portal/*"]})),
+            "/portal/1",
+            Some(ACCEPTED),
+            Input::NoticeContainersAdded,
+            "/portal/1",
+            vec!["notice", "switches necessary,functional,analytics,advertising"],
+        ),
     ];
     for (name, config, path, rows, input, to, expected) in cases {
         let (mut s, _) = start_with(config, path, rows, NO_SIGNALS);
