@@ -13,12 +13,6 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     app::start(config, config_error, region)
 }
 
-/// The current consent state, or `null` before start.
-#[wasm_bindgen(js_name = getConsent)]
-pub fn get_consent() -> JsValue {
-    app::consent_view()
-}
-
 /// The visitor's consent record, or `null` when undecided.
 #[wasm_bindgen(js_name = getConsentRecord)]
 pub fn get_consent_record() -> JsValue {

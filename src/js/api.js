@@ -1,10 +1,10 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d } from './bridge.js';
+import { on, off, d, getConsent } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
-export { on, off, consentDefaults };
+export { on, off, consentDefaults, getConsent };
 
 let started = null;
 let ready = false;
@@ -107,11 +107,6 @@ function later(call) {
     else if (broken) reject(new Error('consent-gate is not available'));
     else queue.push([call, resolve, reject]);
   });
-}
-
-/** The current consent state, or null before consent-gate is ready. */
-export function getConsent() {
-  return ready ? wasm.getConsent() : null;
 }
 
 /** The visitor's consent record (their receipt), or null when they have not decided. */

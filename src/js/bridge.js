@@ -79,8 +79,13 @@ export function loadGtag(id, nonce) {
 const handlers = {};
 const last = {};
 
-/** Calls every handler of `name` and fires `consent-gate:<name>` on document. */
+/**
+ * Calls every handler of `name` and fires `consent-gate:<name>` on document. `detail` is frozen,
+ * and the objects in it (a state is two levels deep): every handler, and getConsent(), get the same
+ * object.
+ */
 export function emit(name, detail) {
+  for (const v of Object.values(Object.freeze(detail))) Object.freeze(v);
   last[name] = detail;
   // Google Tag Manager: one event per applied state (at start, on every decision, on a change of
   // page rule), after the Consent Mode command it reflects, for triggers and variables.
@@ -102,6 +107,15 @@ function call(f, detail) {
   } catch (e) {
     console.error(e);
   }
+}
+
+/**
+ * The consent state the last `change` event carried (a change of state always fires one), or null
+ * before start: the same object until the state changes, so that it can be a store's snapshot
+ * (React's useSyncExternalStore).
+ */
+export function getConsent() {
+  return last.change || null;
 }
 
 /** Subscribes; a late subscriber receives the current state at once. */

@@ -402,7 +402,8 @@ pub fn show_preferences(opener: Option<Element>) {
     }
 }
 
-/// The current consent state for `getConsent()`; `null` before start.
+/// The current consent state (what `start` and an empty `setConsent({})` resolve to; `getConsent()`
+/// gives the one the last `change` event carried); `null` before start.
 pub fn consent_view() -> JsValue {
     with_session(|s| view(s)).unwrap_or(JsValue::NULL)
 }
