@@ -5,7 +5,7 @@
 //! (no analytics or advertising tag loads), a warning (such as an unknown, probably misspelt
 //! field) does not.
 
-use super::i18n::{Text, Texts};
+use super::i18n::{language, needs_file, Text, Texts, TEXT_COUNT};
 use super::json::JsonLike;
 use super::text::{concat, uint};
 
@@ -348,10 +348,11 @@ impl Config {
     pub fn text_languages(&self) -> Vec<String> {
         self.texts.iter().map(|(l, _)| l.clone()).collect()
     }
-    /// The texts for `lang`: built-in ones, then the site's overrides. Keys a site-added language
-    /// lacks stay English; that is reported as a warning when the configuration is read.
-    pub fn texts_for(&self, lang: &str) -> Texts {
-        let mut texts = Texts::new(lang);
+    /// The texts for `lang`: English, then `file` (the texts of `lang`'s language file, if it
+    /// loaded), then the site's overrides. Keys a site-added language lacks stay English; that is
+    /// reported as a warning when the configuration is read.
+    pub fn texts_for(&self, lang: &str, file: Vec<(Text, String)>) -> Texts {
+        let mut texts = Texts::new(lang, file);
         for (l, overrides) in &self.texts {
             if l == lang {
                 for (t, v) in overrides {
@@ -384,6 +385,19 @@ pub fn read_config<J: JsonLike>(root: &J) -> Parsed {
     let mut r = Reader { problems: vec![] };
     let config = r.config(root);
     Parsed { config, problems: r.problems }
+}
+
+/// Reads the language file of `lang` (`i18n/<lang>.json`), a configuration that holds only
+/// `{"texts": {"<lang>": {...}}}`, with the same reader. Any problem (an unknown key or field, a
+/// value that is not a string) or a missing text rejects the whole file, so that a visitor never
+/// sees a mix of languages; the error names the first problem.
+pub fn read_language_file<J: JsonLike>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
+    let mut parsed = read_config(file);
+    match (parsed.problems.first(), parsed.config.texts.pop()) {
+        (Some(p), _) => Err(p.line()),
+        (None, Some((l, set))) if l == lang && set.len() == TEXT_COUNT => Ok(set),
+        _ => Err(concat(&["expected every text in texts.", lang])),
+    }
 }
 
 /// Whether `href` is a link the SDK will render: http(s), mailto, or relative.
@@ -627,7 +641,7 @@ impl Reader {
             for k in v.keys() {
                 let Some(x) = v.field(&k) else { continue };
                 match x.as_str() {
-                    Some(s) => out.push((super::i18n::primary_subtag(&k), s)),
+                    Some(s) => out.push((language(&k), s)),
                     None => self.wrong(&join(path, &k), "a string", &x),
                 }
             }
@@ -918,13 +932,11 @@ impl Reader {
                     None => self.wrong(&join(&path, &key), "a string", &x),
                 }
             }
-            let code = super::i18n::primary_subtag(&lang);
-            if super::i18n::built_in(&code).is_none() {
-                let missing = super::i18n::TEXT_COUNT - overrides.len();
-                if missing > 0 {
-                    let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not built in; they stay in English"]);
-                    self.warn(&path, &msg);
-                }
+            let code = language(&lang);
+            let missing = TEXT_COUNT - overrides.len();
+            if code != "en" && !needs_file(&code) && missing > 0 {
+                let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not shipped; they stay in English"]);
+                self.warn(&path, &msg);
             }
             out.push((code, overrides));
         }

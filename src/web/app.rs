@@ -14,7 +14,7 @@ use super::ui::{self, Ui};
 use crate::core::config::{read_config, Config, Parsed, Problem};
 use crate::core::cookie;
 use crate::core::decide::{self, Plan, Status};
-use crate::core::i18n::{negotiate, Text, Texts};
+use crate::core::i18n::{needs_file, negotiate, Text, Texts};
 use crate::core::record::{self, Choice, Method, Record};
 use crate::core::signals::Signals;
 use crate::core::text::concat;
@@ -310,7 +310,10 @@ fn save(config: &Config, r: &Record) {
 
 /// Starts the SDK. Returns the consent view, or the list of configuration errors (after still
 /// showing the banner with built-in texts and loading nothing).
-pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>) -> Result<JsValue, JsValue> {
+/// When the visitor's language is shipped as a file and `lang_texts` is `undefined`, it does not
+/// start but returns that language; the page loads the file and calls it again with `lang_texts`
+/// (its content, or a string saying why it could not be loaded).
+pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>, lang_texts: JsValue) -> Result<JsValue, JsValue> {
     if let Some(view) = with_app(|app| app.view()) {
         return Ok(view);
     }
@@ -319,12 +322,25 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
         None if config.is_undefined() || config.is_null() => read_config(&Js(Object::new().into())),
         None => read_config(&Js(config)),
     };
+    let lang = negotiate(
+        parsed.config.language.as_deref(),
+        page::html_lang().as_deref(),
+        &page::browser_languages(),
+        &parsed.config.text_languages(),
+    );
+    let file = if !lang_texts.is_undefined() {
+        super::lang::file_texts(&lang, lang_texts)
+    } else if needs_file(&lang) {
+        // Not started: the page loads this language's file first, then calls start again with it.
+        return Ok(JsValue::from_str(&lang));
+    } else {
+        vec![]
+    };
     report(&parsed.problems);
     let config_ok = !parsed.has_errors();
     let config = parsed.config;
     let signals = page::signals();
-    let lang = negotiate(config.language.as_deref(), page::html_lang().as_deref(), &page::browser_languages(), &config.text_languages());
-    let texts = config.texts_for(&lang);
+    let texts = config.texts_for(&lang, file);
     let stored = load(&config, true);
     let status = decide::status(&config, stored.as_ref(), page::now());
     // The hint comes from the site's server; `us-wa` means `US-WA`.

@@ -5,6 +5,7 @@ pub mod app;
 pub mod bridge;
 pub mod dom;
 pub mod json;
+pub mod lang;
 pub mod log;
 pub mod page;
 pub mod storage;
