@@ -152,13 +152,15 @@ impl Texts {
 /// Tagalog (`fil` → `tl`).
 pub fn language(tag: &str) -> String {
     let lower = tag.trim().to_ascii_lowercase();
-    // `_` too: `en_GB` is common outside browsers.
-    let mut subtags = lower.split(['-', '_']);
-    match (subtags.next().unwrap_or(""), subtags.next()) {
+    let mut subtags = lower.split('-');
+    // `_` as well (`en_GB`, `zh_TW` are common outside browsers).
+    let mut first = subtags.next().unwrap_or("").split('_');
+    let primary = first.next().unwrap_or("");
+    match (primary, first.next().or_else(|| subtags.next())) {
         ("fil", _) => "tl",
         ("zh", Some("hant" | "tw" | "hk" | "mo")) => "zh-Hant",
         ("zh", _) => "zh-Hans",
-        (primary, _) => primary,
+        _ => primary,
     }
     .to_owned()
 }
