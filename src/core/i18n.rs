@@ -14,7 +14,7 @@ macro_rules! texts {
         /// Every text, in declaration order (`ALL[t as usize] == t`).
         pub const ALL: &[Text] = &[$(Text::$name),*];
         const KEYS: &[&str] = &[$($key),*];
-        const ENGLISH: &[&str] = &[$($english),*];
+        const ENGLISH: [&str; ALL.len()] = [$($english),*];
     };
 }
 

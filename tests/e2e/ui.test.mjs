@@ -414,7 +414,8 @@ describe('languages', () => {
   test('without <html lang>: navigator.languages, else English', async () => {
     for (const [locale, want] of [
       ['es-ES', 'Aceptar todo'],
-      ['de-DE', 'Accept all'],
+      ['de-DE', 'Alle akzeptieren'],
+      ['it-IT', 'Accept all'],
     ]) {
       const o = await openPage({ contextOptions: { locale } });
       await servePage(o.context, server.url + '/t/nolang.html', testPage(null));
