@@ -192,7 +192,6 @@ writeFileSync(
         './consent-gate.css': './consent-gate.css',
         './consent_gate_bg.wasm': './consent_gate_bg.wasm',
         './consent-gate.js': './consent-gate.js',
-        './i18n/*': './i18n/*',
         './consent-gate.schema.json': './consent-gate.schema.json',
         './consent-event.schema.json': './consent-event.schema.json',
         './package.json': './package.json',
