@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let html = lines.next().filter(|l| !l.is_empty());
     let browser: Vec<String> = lines.map(str::to_owned).collect();
     let offered: Vec<String> = offered.split('\n').map(language).collect();
-    let got = negotiate(configured, html, &browser, &offered);
+    let got = negotiate(configured, html, &browser, |l| offered.iter().any(|o| o == l));
     assert!(got == "en" || needs_file(&got) || offered.contains(&got), "{got:?}");
     assert!(!got.is_empty());
 });

@@ -344,9 +344,9 @@ impl Config {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
-    /// The languages the site adds or overrides texts for.
-    pub fn text_languages(&self) -> Vec<String> {
-        self.texts.iter().map(|(l, _)| l.clone()).collect()
+    /// Whether the site's texts add or override the language `lang`.
+    pub fn offers_texts(&self, lang: &str) -> bool {
+        self.texts.iter().any(|(l, _)| l == lang)
     }
     /// The texts for `lang`: English, then `file` (the texts of `lang`'s language file, if it
     /// loaded), then the site's overrides. Keys a site-added language lacks stay English; that is

@@ -322,12 +322,9 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
         None if config.is_undefined() || config.is_null() => read_config(&Js(Object::new().into())),
         None => read_config(&Js(config)),
     };
-    let lang = negotiate(
-        parsed.config.language.as_deref(),
-        page::html_lang().as_deref(),
-        &page::browser_languages(),
-        &parsed.config.text_languages(),
-    );
+    let lang = negotiate(parsed.config.language.as_deref(), page::html_lang().as_deref(), &page::browser_languages(), |l| {
+        parsed.config.offers_texts(l)
+    });
     let file = if !lang_texts.is_undefined() {
         super::lang::file_texts(&lang, lang_texts)
     } else if needs_file(&lang) {
