@@ -396,7 +396,7 @@ pub fn read_language_file<J: JsonLike>(file: &J, lang: &str) -> Result<Vec<(Text
     match (parsed.problems.first(), parsed.config.texts.pop()) {
         (Some(p), _) => Err(p.line()),
         (None, Some((l, set))) if l == lang && set.len() == TEXT_COUNT => Ok(set),
-        _ => Err(concat(&["expected every text in texts.", lang])),
+        _ => Err("expected every text, under texts.<its language>".to_owned()),
     }
 }
 
@@ -922,14 +922,15 @@ impl Reader {
             }
             let mut overrides = vec![];
             for key in set.keys() {
+                let at = join(&path, &key);
                 let Some(t) = Text::from_key(&key) else {
-                    self.warn(&join(&path, &key), "unknown text name, ignored (is it misspelt?)");
+                    self.warn(&at, "unknown text name, ignored (is it misspelt?)");
                     continue;
                 };
                 let Some(x) = set.field(&key) else { continue };
                 match x.as_str() {
                     Some(s) => overrides.push((t, s)),
-                    None => self.wrong(&join(&path, &key), "a string", &x),
+                    None => self.wrong(&at, "a string", &x),
                 }
             }
             let code = language(&lang);

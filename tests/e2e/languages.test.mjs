@@ -149,7 +149,7 @@ describe('a broken language file', () => {
     [
       'incomplete',
       (r) => r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ texts: { es: { acceptAll: 'Aceptar todo' } } }) }),
-      /expected every text in texts\.es/,
+      /expected every text, under texts\.<its language>/,
     ],
     [
       'a value that is not a string',

@@ -53,12 +53,12 @@ fn a_broken_or_incomplete_file_is_rejected_with_the_reason() {
     assert_eq!(read_language_file(&with(&|_| {}), "fr").map(|t| t.len()), Ok(ALL.len()));
     let cases = [
         (json!([]), "config: expected an object, got an array"),
-        (json!({ "texts": { "de": all.clone() } }), "expected every text in texts.fr"),
+        (json!({ "texts": { "de": all.clone() } }), "expected every text, under texts.<its language>"),
         (json!({ "text": {} }), "text: unknown field"),
         (json!({ "texts": [] }), "texts: expected an object of texts by language, got an array"),
         (with(&|t| void(t.insert("acceptAll".into(), json!(1)))), "texts.fr.acceptAll: expected a string, got 1"),
         (with(&|t| void(t.insert("acceptAl".into(), json!("x")))), "texts.fr.acceptAl: unknown text name"),
-        (with(&|t| void(t.remove("save"))), "expected every text in texts.fr"),
+        (with(&|t| void(t.remove("save"))), "expected every text, under texts.<its language>"),
     ];
     for (file, want) in cases {
         let e = read_language_file(&file, "fr").unwrap_err();
