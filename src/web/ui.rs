@@ -40,7 +40,7 @@ impl Ui<'_> {
 
     fn root(&self, tag: &str, class: &str, id: &str) -> Element {
         let e = el(self.doc, tag, class);
-        attrs(&e, &[("id", id), ("lang", &self.texts.lang)]);
+        attrs(&e, &[("id", id), ("lang", &self.texts.lang), ("dir", self.texts.dir())]);
         e
     }
 
@@ -168,7 +168,7 @@ impl Ui<'_> {
         let trusted = |c: &Element| super::bridge::trusted(c);
         for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().filter(trusted).enumerate() {
             let root = el(self.doc, "div", "cg-root cg-notice");
-            attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", Scope::Notice.name())]);
+            attrs(&root, &[("lang", &self.texts.lang), ("dir", self.texts.dir()), ("data-cg-scope", Scope::Notice.name())]);
             super::bridge::own(&root);
             // Ids stay unique when a page has two notice containers: section ids (link targets)
             // go on the first only, and each container's switches get their own prefix.
