@@ -48,10 +48,10 @@ pub struct Page {
     pub signals: Signals,
     /// The region hint of the page (`us-wa`), not yet checked.
     pub region: Option<String>,
-    /// `<html lang>`.
-    pub html_lang: Option<String>,
-    /// `navigator.languages`.
-    pub languages: Vec<String>,
+    /// The visitor's language, from [`language`].
+    pub lang: String,
+    /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`).
+    pub file_texts: Vec<(Text, String)>,
     /// The stored copies of the record.
     pub copies: Copies,
 }
@@ -218,6 +218,12 @@ pub fn unreadable(message: String) -> Parsed {
     Parsed { config: Config::default(), problems: vec![Problem { path: "config".into(), message, is_error: true }] }
 }
 
+/// The visitor's language: the configured one, else `<html lang>`, else the browser's
+/// (`navigator.languages`), among English, the shipped files and the site's own texts.
+pub fn language(config: &Config, html_lang: Option<&str>, browser: &[String]) -> String {
+    negotiate(config.language.as_deref(), html_lang, browser, |l| config.offers_texts(l))
+}
+
 /// The console lines for configuration problems: errors first, then warnings.
 fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
     for (errors, level, head) in [
@@ -247,8 +253,7 @@ impl Session {
         report(&parsed.problems, &mut fx);
         let config_ok = !parsed.has_errors();
         let config = parsed.config;
-        let lang = negotiate(config.language.as_deref(), page.html_lang.as_deref(), &page.languages, &config.text_languages());
-        let texts = config.texts_for(&lang);
+        let texts = config.texts_for(&page.lang, page.file_texts);
         let (stored, problem) = load(&config, &page.copies, env);
         if let Some(e) = problem {
             fx.push(Effect::Console(Level::Warn, concat(&["consent-gate: ", e.message()])));
@@ -425,7 +430,13 @@ impl Session {
             fx.push(Effect::HideBanner);
         }
         if c.debug {
-            fx.push(Effect::Console(Level::Info, concat(&["consent-gate: allowed on this page: ", &self.allowed.join(", ")])));
+            // A loop, not `join`: the only `join` of Strings would add its own copy to the wasm.
+            let mut line = String::from("consent-gate: allowed on this page:");
+            for (i, id) in self.allowed.iter().enumerate() {
+                line.push_str(if i == 0 { " " } else { ", " });
+                line.push_str(id);
+            }
+            fx.push(Effect::Console(Level::Info, line));
         }
         fx.push(Effect::Emit(Emit::Change));
         if plan.reload {

@@ -79,14 +79,23 @@ export function init(config, options) {
     // The script tag reads `<html data-consent-region>` while in <head>; a module runs after the
     // body is parsed, when injected markup could have set it, so an app passes `region` itself.
     const region = o.region || undefined;
-    try {
-      return wasm.start(cfg, fetchError, region);
-    } catch (problems) {
-      throw configError(problems);
-    } finally {
+    // `start` answers with a language when the visitor's is a file to load first: `o.texts`, the
+    // entry point's loader, gives its texts (or why not), and start runs again with them. So the
+    // banner is drawn once, in that language.
+    const begin = (texts) => {
+      let state;
+      try {
+        state = wasm.start(cfg, fetchError, region, texts);
+      } catch (problems) {
+        state = configError(problems);
+      }
+      if (typeof state == 'string') return o.texts(state).then(begin);
       ready = true;
       for (const [call, resolve, reject] of queue.splice(0)) run(call, resolve, reject);
-    }
+      if (state instanceof Error) throw state;
+      return state;
+    };
+    return begin();
   });
   return started;
 }

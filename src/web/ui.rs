@@ -41,7 +41,7 @@ impl Ui<'_> {
 
     fn root(&self, tag: &str, class: &str, id: &str) -> Element {
         let e = el(self.doc, tag, class);
-        attrs(&e, &[("id", id), ("lang", &self.texts.lang)]);
+        attrs(&e, &[("id", id), ("lang", &self.texts.lang), ("dir", self.texts.dir())]);
         e
     }
 
@@ -170,7 +170,7 @@ impl Ui<'_> {
             let container: Element = container.unchecked_into();
             let i = NOTICES.fetch_add(1, Relaxed);
             let root = el(self.doc, "div", "cg-root cg-notice");
-            attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", Scope::Notice.name())]);
+            attrs(&root, &[("lang", &self.texts.lang), ("dir", self.texts.dir()), ("data-cg-scope", Scope::Notice.name())]);
             super::bridge::own(&root);
             // Ids stay unique when a page has two notice containers: a section id (a link target)
             // goes on a notice only while no element in the page has it (so a router's new

@@ -36,7 +36,7 @@ fn stored(rows: Option<&[Row]>) -> Copies {
 }
 
 fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals) -> (Session, Vec<Effect>) {
-    let page = Page { signals, region: None, html_lang: None, languages: vec![], copies: stored(rows) };
+    let page = Page { signals, region: None, lang: "en".into(), file_texts: vec![], copies: stored(rows) };
     Session::start(read(&config), page, &env(path))
 }
 
