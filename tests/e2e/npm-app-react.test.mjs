@@ -62,7 +62,9 @@ const lastConsentUpdate = (page) => page.evaluate(() => [...dataLayer].reverse()
 
 test('react app: React development build with StrictMode, consent-gate from the installed package', () => {
   const assets = readdirSync(join(DIST, 'assets'));
-  const bundle = readFileSync(join(DIST, 'assets', assets.find((f) => f.endsWith('.js'))), 'utf8');
+  // The entry chunk the page loads (the language files are chunks of their own).
+  const entry = /<script type="module"[^>]* src="\/assets\/([^"]+\.js)"/.exec(readFileSync(join(DIST, 'index.html'), 'utf8'))[1];
+  const bundle = readFileSync(join(DIST, 'assets', entry), 'utf8');
   // The development build: the one in which StrictMode runs effects twice.
   assert.match(bundle, /jsxDEV/);
   assert.match(bundle, /StrictMode/);
