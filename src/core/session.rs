@@ -48,10 +48,10 @@ pub struct Page {
     pub signals: Signals,
     /// The region hint of the page (`us-wa`), not yet checked.
     pub region: Option<String>,
-    /// `<html lang>`.
-    pub html_lang: Option<String>,
-    /// `navigator.languages`.
-    pub languages: Vec<String>,
+    /// The visitor's language, from [`language`].
+    pub lang: String,
+    /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`).
+    pub file_texts: Vec<(Text, String)>,
     /// The stored copies of the record.
     pub copies: Copies,
 }
@@ -145,7 +145,8 @@ pub enum Effect {
     ShowBanner,
     /// Remove the banner.
     HideBanner,
-    /// Draw the notice into its containers.
+    /// Draw the notice into each of its containers not drawn yet (one already drawn keeps its
+    /// own).
     RenderNotice,
     /// Add the floating "Privacy choices" button with these classes ([`view::reopen_button`]).
     ShowReopenButton(&'static str),
@@ -206,12 +207,21 @@ pub enum Input {
     /// Another tab changed the stored record, or the page was restored from the back/forward
     /// cache: these are the copies now.
     StoredChanged(Copies),
+    /// A notice container entered the page after start: a single-page app's route mounted it, or
+    /// put back one it had removed.
+    NoticeContainersAdded,
 }
 
 /// The configuration that could not even be fetched or parsed: the built-in one, with
 /// `message` as its one error.
 pub fn unreadable(message: String) -> Parsed {
     Parsed { config: Config::default(), problems: vec![Problem { path: "config".into(), message, is_error: true }] }
+}
+
+/// The visitor's language: the configured one, else `<html lang>`, else the browser's
+/// (`navigator.languages`), among English, the shipped files and the site's own texts.
+pub fn language(config: &Config, html_lang: Option<&str>, browser: &[String]) -> String {
+    negotiate(config.language.as_deref(), html_lang, browser, |l| config.offers_texts(l))
 }
 
 /// The console lines for configuration problems: errors first, then warnings.
@@ -243,8 +253,7 @@ impl Session {
         report(&parsed.problems, &mut fx);
         let config_ok = !parsed.has_errors();
         let config = parsed.config;
-        let lang = negotiate(config.language.as_deref(), page.html_lang.as_deref(), &page.languages, &config.text_languages());
-        let texts = config.texts_for(&lang);
+        let texts = config.texts_for(&page.lang, page.file_texts);
         let (stored, problem) = load(&config, &page.copies, env);
         if let Some(e) = problem {
             fx.push(Effect::Console(Level::Warn, concat(&["consent-gate: ", e.message()])));
@@ -336,6 +345,9 @@ impl Session {
                     }
                 }
             }
+            // A new container gets the notice as it stands; one put back has switches that may
+            // have missed changes while it was out of the page.
+            Input::NoticeContainersAdded => fx = vec![Effect::RenderNotice, Effect::SyncSwitches(self.rows())],
         }
         fx
     }

@@ -1,10 +1,10 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens } from './bridge.js';
+import { on, off, d, opens, getConsent } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
-export { on, off, consentDefaults };
+export { on, off, consentDefaults, getConsent };
 
 let started = null;
 let ready = false;
@@ -102,14 +102,23 @@ export function init(config, options) {
     // The script tag reads `<html data-consent-region>` while in <head>; a module runs after the
     // body is parsed, when injected markup could have set it, so an app passes `region` itself.
     const region = o.region || undefined;
-    try {
-      return wasm.start(cfg, fetchError, region);
-    } catch (problems) {
-      throw configError(problems);
-    } finally {
+    // `start` answers with a language when the visitor's is a file to load first: `o.texts`, the
+    // entry point's loader, gives its texts (or why not), and start runs again with them. So the
+    // banner is drawn once, in that language.
+    const begin = (texts) => {
+      let state;
+      try {
+        state = wasm.start(cfg, fetchError, region, texts);
+      } catch (problems) {
+        state = configError(problems);
+      }
+      if (typeof state == 'string') return o.texts(state).then(begin);
       ready = true;
       for (const [call, resolve, reject] of queue.splice(0)) run(call, resolve, reject);
-    }
+      if (state instanceof Error) throw state;
+      return state;
+    };
+    return begin();
   });
   return started;
 }
@@ -130,11 +139,6 @@ function later(call) {
     else if (broken) reject(new Error('consent-gate is not available'));
     else queue.push([call, resolve, reject]);
   });
-}
-
-/** The current consent state, or null before consent-gate is ready. */
-export function getConsent() {
-  return ready ? wasm.getConsent() : null;
 }
 
 /** The visitor's consent record (their receipt), or null when they have not decided. */

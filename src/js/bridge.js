@@ -84,15 +84,14 @@ const last = {};
 // has reached every listener: so the last state each listener sees is the one in force.
 const pending = [];
 
-/** Calls every handler of `name` and fires `consent-gate:<name>` on document. */
+/**
+ * Calls every handler of `name` and fires `consent-gate:<name>` on document. `detail` is frozen,
+ * and the objects in it (a state is two levels deep): every handler, and getConsent(), get the same
+ * object. getConsent() and the Tag Manager event follow at once; handlers get it after the event
+ * being delivered, if any.
+ */
 export function emit(name, detail) {
-  if (pending.push([name, detail]) > 1) return;
-  // for…of also visits the events pushed while it runs; `call` keeps one failure from the rest.
-  for (const e of pending) call(deliver, e);
-  pending.length = 0;
-}
-
-function deliver([name, detail]) {
+  for (const v of Object.values(Object.freeze(detail))) Object.freeze(v);
   last[name] = detail;
   // Google Tag Manager: one event per applied state (at start, on every decision, on a change of
   // page rule), after the Consent Mode command it reflects, for triggers and variables.
@@ -104,6 +103,13 @@ function deliver([name, detail]) {
   }
   // A late `ready` subscriber gets the current state, not the one at start.
   if (name == 'change' && 'ready' in last) last.ready = detail;
+  if (pending.push([name, detail]) > 1) return;
+  // for…of also visits the events pushed while it runs; `call` keeps one failure from the rest.
+  for (const e of pending) call(deliver, e);
+  pending.length = 0;
+}
+
+function deliver([name, detail]) {
   for (const f of (handlers[name] || []).slice()) call(f, detail);
   d.dispatchEvent(new CustomEvent('consent-gate:' + name, { detail }));
 }
@@ -114,6 +120,15 @@ function call(f, detail) {
   } catch (e) {
     console.error(e);
   }
+}
+
+/**
+ * The consent state the last `change` event carried (a change of state always fires one), or null
+ * before start: the same object until the state changes, so that it can be a store's snapshot
+ * (React's useSyncExternalStore).
+ */
+export function getConsent() {
+  return last.change || null;
 }
 
 /** Subscribes; a late subscriber receives the current state at once. */
@@ -211,7 +226,7 @@ export function opens(target, el) {
 }
 const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && trusted(el);
 
-function scan() {
+function scan(mutations) {
   for (const el of d.querySelectorAll('script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]')) {
     const ok = allowed(el);
     try {
@@ -229,7 +244,39 @@ function scan() {
       console.error('consent-gate: a gated element was skipped (' + e + ')');
     }
   }
+  // After a mutation: did a notice container enter the page (a route mounted one, or put back one
+  // it had removed)? The first mutation after start finds the containers of the start new: a step
+  // that changes nothing.
+  if (mutations) {
+    const now = containers();
+    if (now.some((c) => !notices.includes(c))) noticesAdded?.();
+    notices = now;
+  }
 }
+
+// ---- notice containers that single-page apps mount after start ----
+const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
+let notices = [];
+let noticesAdded;
+
+/**
+ * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
+ * stored record (`watchStorage`), 2 the notice containers (one entered the page after start).
+ * One callback and one import for the three: fewer bytes.
+ */
+export function watch(f) {
+  noticesAdded = () => f(2);
+  watchStorage(() => f(1));
+  watchNavigation(() => f(0));
+}
+
+/**
+ * The notice containers to draw into, in document order: the trusted ones (with a nonce
+ * configured, one without it is injected markup: the real controls drawn there could be laid over
+ * the page by injected styles, a clickjack) that do not hold the notice already (a router may take
+ * one out and put it back). The notice is known by reference, which page markup cannot copy.
+ */
+export const noticeContainers = () => containers().filter((c) => noticeContainer(c) && !mine.has(c.firstElementChild));
 
 // Types a browser runs as a classic or module script; any other type never fires load or error.
 const JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script(1\.[0-5])?|text\/(jscript|livescript))$/i;
@@ -328,7 +375,7 @@ function button(text) {
  * navigation (`navigation.navigate()` with `intercept()`, which patches no history method).
  * `f` finds out itself whether the path changed.
  */
-export function watchNavigation(f) {
+function watchNavigation(f) {
   for (const m of ['pushState', 'replaceState']) {
     const orig = history[m];
     history[m] = function () {
@@ -350,7 +397,7 @@ export function watchNavigation(f) {
  * storage was cleared) and when the page is restored from the back/forward cache, which
  * delivers no storage events while the page is frozen.
  */
-export function watchStorage(f) {
+function watchStorage(f) {
   w.addEventListener('storage', (e) => (e.key == null || e.key == 'consent-gate') && f());
   w.addEventListener('pageshow', (e) => e.persisted && f());
   // A decision shared through `cookie.domain` may come from another subdomain, which fires no

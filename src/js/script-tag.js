@@ -13,7 +13,12 @@ import { d } from './bridge.js';
   const region = (me && me.getAttribute('data-region')) || d.documentElement.getAttribute('data-consent-region');
   const base = new URL('.', (me && me.src) || d.baseURI).href;
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
-  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region }, options));
+  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts }, options));
+  // A language file next to the script: its texts, or why they could not be had.
+  const texts = (lang) =>
+    fetch(base + 'i18n/' + lang + '.json')
+      .then((r) => (r.ok ? r.json() : 'HTTP ' + r.status))
+      .catch(String);
   api.consentDefaults();
   w.ConsentGate = {
     init,

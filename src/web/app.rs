@@ -14,7 +14,7 @@ use super::ui::{self, Ui};
 use crate::core::config::{read_config, Config, Problem};
 use crate::core::cookie;
 use crate::core::decide::{self, ConsentState, Status};
-use crate::core::i18n::Text;
+use crate::core::i18n::{needs_file, Text};
 use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
@@ -260,7 +260,10 @@ fn save(config: &Config, r: &Record) {
 
 /// Starts the SDK. Returns the consent view, or the list of configuration errors (after still
 /// showing the banner with built-in texts and loading nothing).
-pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>) -> Result<JsValue, JsValue> {
+/// When the visitor's language is shipped as a file and `lang_texts` is `undefined`, it does not
+/// start but returns that language; the page loads the file and calls it again with `lang_texts`
+/// (its content, or a string saying why it could not be loaded).
+pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>, lang_texts: JsValue) -> Result<JsValue, JsValue> {
     let running = consent_view();
     if !running.is_null() {
         return Ok(running);
@@ -270,14 +273,18 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
         None if config.is_undefined() || config.is_null() => read_config(&Js(Object::new().into())),
         None => read_config(&Js(config)),
     };
-    let errors: Vec<String> = parsed.problems.iter().filter(|p| p.is_error).map(Problem::line).collect();
-    let page = Page {
-        signals: page::signals(),
-        region,
-        html_lang: page::html_lang(),
-        languages: page::browser_languages(),
-        copies: copies(&parsed.config),
+    let (html_lang, languages) = (page::html_lang(), page::browser_languages());
+    let lang = session::language(&parsed.config, html_lang.as_deref(), &languages);
+    let file_texts = if !lang_texts.is_undefined() {
+        super::lang::file_texts(&lang, lang_texts)
+    } else if needs_file(&lang) {
+        // Not started: the page loads this language's file first, then calls start again with it.
+        return Ok(JsValue::from_str(&lang));
+    } else {
+        vec![]
     };
+    let errors: Vec<String> = parsed.problems.iter().filter(|p| p.is_error).map(Problem::line).collect();
+    let page = Page { signals: page::signals(), region, lang, file_texts, copies: copies(&parsed.config) };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
     let view = view(&session);
@@ -297,17 +304,18 @@ fn listen() {
     let click = Closure::<dyn FnMut(Event)>::new(on_click);
     let _ = doc.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
     click.forget();
-    let nav = Closure::<dyn FnMut()>::new(|| {
-        step(Some(Input::Navigate));
+    let changed = Closure::<dyn FnMut(u8)>::new(|what| {
+        step(match what {
+            0 => Some(Input::Navigate),
+            // Another tab changed the stored record, or the page came back from the back/forward
+            // cache: the copies are read now.
+            1 => None,
+            // A single-page app's route mounted a notice container (or put one back).
+            _ => Some(Input::NoticeContainersAdded),
+        });
     });
-    let _ = bridge::watch_navigation(&nav);
-    nav.forget();
-    // Another tab changed the stored record, or the page came back from the back/forward cache.
-    let stored = Closure::<dyn FnMut()>::new(|| {
-        step(None);
-    });
-    let _ = bridge::watch_storage(&stored);
-    stored.forget();
+    let _ = bridge::watch(&changed);
+    changed.forget();
 }
 
 fn on_click(ev: Event) {
@@ -405,7 +413,8 @@ pub fn show_preferences(opener: Option<Element>) {
     }
 }
 
-/// The current consent state for `getConsent()`; `null` before start.
+/// The current consent state (what `start` and an empty `setConsent({})` resolve to; `getConsent()`
+/// gives the one the last `change` event carried); `null` before start.
 pub fn consent_view() -> JsValue {
     with_session(|s| view(s)).unwrap_or(JsValue::NULL)
 }

@@ -22,23 +22,17 @@ extern "C" {
     /// The page's document, seen only through its prototypes (page markup cannot shadow them).
     #[wasm_bindgen]
     pub fn doc() -> web_sys::Document;
-    /// Calls `f` after every history change.
-    #[wasm_bindgen(catch, js_name = watchNavigation)]
-    pub fn watch_navigation(f: &Closure<dyn FnMut()>) -> Result<(), JsValue>;
-    /// Calls `f` when another tab changes the stored record and when the page comes back
-    /// from the back/forward cache.
-    #[wasm_bindgen(catch, js_name = watchStorage)]
-    pub fn watch_storage(f: &Closure<dyn FnMut()>) -> Result<(), JsValue>;
+    /// Calls `f` with what changed: 0 after every history change, 1 when another tab changes the
+    /// stored record and when the page comes back from the back/forward cache, 2 when a notice
+    /// container enters the page after start (gating's observer sees it).
+    #[wasm_bindgen(catch)]
+    pub fn watch(f: &Closure<dyn FnMut(u8)>) -> Result<(), JsValue>;
     /// Marks `el` as made by the SDK (page markup cannot do that).
     #[wasm_bindgen]
     pub fn own(el: &Element);
     /// Whether the SDK made `el`.
     #[wasm_bindgen]
     pub fn owns(el: &Element) -> bool;
-    /// Whether page markup `el` may hold the notice: not html, head or body, and the site's own
-    /// (it carries the configured nonce, when one is configured; known once `gate` has run).
-    #[wasm_bindgen(js_name = noticeContainer)]
-    pub fn notice_container(el: &Element) -> bool;
     /// A copy of an object's own enumerable members, read now (`null` for anything but a plain
     /// object, and for one that throws when read).
     #[wasm_bindgen]
@@ -47,6 +41,10 @@ extern "C" {
     /// may be a copy of one of the SDK's own controls instead).
     #[wasm_bindgen]
     pub fn opens(target: &Element, opener: &Element) -> bool;
+    /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they
+    /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
+    #[wasm_bindgen(js_name = noticeContainers)]
+    pub fn notice_containers() -> Array;
     /// Deletes the queue of consent events.
     #[wasm_bindgen(catch, js_name = logDrop)]
     pub fn log_drop() -> Result<(), JsValue>;

@@ -36,7 +36,7 @@ fn stored(rows: Option<&[Row]>) -> Copies {
 }
 
 fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals) -> (Session, Vec<Effect>) {
-    let page = Page { signals, region: None, html_lang: None, languages: vec![], copies: stored(rows) };
+    let page = Page { signals, region: None, lang: "en".into(), file_texts: vec![], copies: stored(rows) };
     Session::start(read(&config), page, &env(path))
 }
 
@@ -383,6 +383,24 @@ fn input_table() {
                 "emit change",
                 "show banner",
             ],
+        ),
+        (
+            "a notice container mounted after start: the notice drawn, every switch set to the state in force",
+            site(),
+            "/",
+            Some(REFUSED),
+            Input::NoticeContainersAdded,
+            "/",
+            vec!["notice", "switches necessary"],
+        ),
+        (
+            "a notice container mounted on a sensitive page: the visitor's choices, not the page rule, in the switches",
+            with(site(), json!({"sensitivePaths": ["/portal/*"]})),
+            "/portal/1",
+            Some(ACCEPTED),
+            Input::NoticeContainersAdded,
+            "/portal/1",
+            vec!["notice", "switches necessary,functional,analytics,advertising"],
         ),
     ];
     for (name, config, path, rows, input, to, expected) in cases {
