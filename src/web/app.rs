@@ -142,11 +142,8 @@ fn set(o: &Object, k: &str, v: &JsValue) {
 fn carry_out(effects: Vec<Effect>, view: &JsValue) {
     let doc = document();
     for e in effects {
-        let _ = match e {
-            Effect::Console(level, message) => {
-                console(level, &message);
-                Ok(())
-            }
+        match e {
+            Effect::Console(level, message) => console(level, &message),
             Effect::ConsentDefault { state, regions, wait_for_update } => {
                 let o = consent_object(&state);
                 if let Some(ms) = wait_for_update {
@@ -165,41 +162,31 @@ fn carry_out(effects: Vec<Effect>, view: &JsValue) {
                 set(&o, "allow_ad_personalization_signals", &JsValue::from_bool(signals));
                 bridge::gtag("config", &JsValue::from_str(&id), &o)
             }
-            Effect::Global(name, value) => {
-                page::set_global(&name, value);
-                Ok(())
-            }
-            Effect::LoadTag { id, nonce } => bridge::load_gtag(&id, &nonce),
-            Effect::EraseCookies(patterns) => {
-                erase_cookies(&patterns);
-                Ok(())
-            }
-
+            Effect::Global(name, value) => page::set_global(&name, value),
+            Effect::LoadTag { id, nonce } => drop(bridge::load_gtag(&id, &nonce)),
+            Effect::EraseCookies(patterns) => erase_cookies(&patterns),
             Effect::Gate { allowed, nonce, placeholder, sensitive } => {
-                bridge::gate(&strings(&allowed), &nonce, &strings(&placeholder), sensitive)
+                drop(bridge::gate(&strings(&allowed), &nonce, &strings(&placeholder), sensitive))
             }
             Effect::SyncSwitches(rows) => {
                 if let Some(doc) = &doc {
                     ui::sync_switches(doc, &rows);
                 }
-                Ok(())
             }
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
                 with_session(|s| with_state(s, &e, doc.as_ref()));
-                Ok(())
             }
             Effect::HideBanner => {
                 if let Some(doc) = &doc {
                     ui::hide_banner(doc);
                 }
-                Ok(())
             }
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), view),
             Effect::LogDrop => bridge::log_drop(),
-            Effect::Log { endpoint, json, notice } => bridge::log_event(&endpoint, &json, &notice),
+            Effect::Log { endpoint, json, notice } => drop(bridge::log_event(&endpoint, &json, &notice)),
             Effect::Reload => bridge::reload(),
-        };
+        }
     }
 }
 

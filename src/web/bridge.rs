@@ -7,15 +7,17 @@ use web_sys::Element;
 
 #[wasm_bindgen(module = "/src/js/bridge.js")]
 extern "C" {
-    /// `gtag(a, b, c)`, pushing the `arguments` object onto dataLayer.
-    #[wasm_bindgen(catch)]
-    pub fn gtag(a: &str, b: &JsValue, c: &JsValue) -> Result<(), JsValue>;
+    /// `gtag(a, b, c)`, pushing the `arguments` object onto dataLayer (it catches a dataLayer that
+    /// throws, so no `catch` glue here).
+    #[wasm_bindgen]
+    pub fn gtag(a: &str, b: &JsValue, c: &JsValue);
     /// Injects gtag.js for `id`.
     #[wasm_bindgen(catch, js_name = loadGtag)]
     pub fn load_gtag(id: &str, nonce: &str) -> Result<(), JsValue>;
-    /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent.
-    #[wasm_bindgen(catch)]
-    pub fn emit(name: &str, detail: &JsValue) -> Result<(), JsValue>;
+    /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent (a handler that throws is
+    /// caught there).
+    #[wasm_bindgen]
+    pub fn emit(name: &str, detail: &JsValue);
     /// Activates gated scripts and iframes of the allowed categories (none on a sensitive page).
     #[wasm_bindgen(catch)]
     pub fn gate(allowed: &Array, nonce: &str, placeholder: &Array, sensitive: bool) -> Result<(), JsValue>;
@@ -46,8 +48,8 @@ extern "C" {
     #[wasm_bindgen(js_name = noticeContainers)]
     pub fn notice_containers() -> Array;
     /// Deletes the queue of consent events.
-    #[wasm_bindgen(catch, js_name = logDrop)]
-    pub fn log_drop() -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = logDrop)]
+    pub fn log_drop();
     /// `showModal()`, and focus back to `opener` on close.
     #[wasm_bindgen(catch, js_name = openModal)]
     pub fn open_modal(dialog: &Element, opener: Option<Element>) -> Result<(), JsValue>;
@@ -55,8 +57,8 @@ extern "C" {
     #[wasm_bindgen(catch)]
     pub fn download(name: &str, text: &str) -> Result<(), JsValue>;
     /// Reloads the page.
-    #[wasm_bindgen(catch)]
-    pub fn reload() -> Result<(), JsValue>;
+    #[wasm_bindgen]
+    pub fn reload();
     /// Queues and sends one consent event, with the SHA-256 of `notice`; with an empty `json`,
     /// only retries the queued events and starts hashing `notice`.
     #[wasm_bindgen(catch, js_name = logEvent)]
