@@ -211,8 +211,13 @@ export const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attribut
 // click).
 const isRoot = (el) => /^(HTML|HEAD|BODY)$/.test(el.tagName);
 
-/** Whether page markup `el` may hold the notice: the site's own, and not html, head or body. */
-export const noticeContainer = (el) => !isRoot(el) && trusted(el);
+/**
+ * Whether page markup `el` may hold the notice: the site's own, not html, head or body, and empty
+ * of elements (text, such as a "loading" line, is replaced). Drawing clears the container: an
+ * unclosed injected `<div data-consent-gate="notice">` swallows the page after it, which must not
+ * be wiped; and a container that already holds the notice is not drawn again.
+ */
+export const noticeContainer = (el) => !isRoot(el) && !el.firstElementChild && trusted(el);
 
 /**
  * Whether a click on `target` is one on `el` as a public opener (`data-consent-gate="preferences"`):
@@ -273,10 +278,10 @@ export function watch(f) {
 /**
  * The notice containers to draw into, in document order: the trusted ones (with a nonce
  * configured, one without it is injected markup: the real controls drawn there could be laid over
- * the page by injected styles, a clickjack) that do not hold the notice already (a router may take
- * one out and put it back). The notice is known by reference, which page markup cannot copy.
+ * the page by injected styles, a clickjack) that hold no element yet (a router may take one out and
+ * put it back: it keeps its notice). See `noticeContainer`.
  */
-export const noticeContainers = () => containers().filter((c) => noticeContainer(c) && !mine.has(c.firstElementChild));
+export const noticeContainers = () => containers().filter(noticeContainer);
 
 // Types a browser runs as a classic or module script; any other type never fires load or error.
 const JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script(1\.[0-5])?|text\/(jscript|livescript))$/i;

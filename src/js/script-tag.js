@@ -7,6 +7,10 @@ import { d } from './bridge.js';
 (function () {
   const w = window;
   const me = d.currentScript;
+  // Consent Mode defaults before anything else, even when this copy then steps aside: whatever
+  // holds the page (another copy, or a value a page script put there), no Google tag may start
+  // without them.
+  api.consentDefaults();
   if (!api.claim()) return;
   // The region hint is read now, in <head>: once the body is parsed, a stray `<html
   // data-consent-region>` in injected markup would have been merged into the root element.
@@ -19,7 +23,6 @@ import { d } from './bridge.js';
     fetch(base + 'i18n/' + lang + '.json')
       .then((r) => (r.ok ? r.json() : 'HTTP ' + r.status))
       .catch(String);
-  api.consentDefaults();
   w.ConsentGate = {
     init,
     getConsent: api.getConsent,

@@ -43,17 +43,17 @@ fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
 
 /// Hands one input to the session and carries out its effects (with the state released: they
 /// may call back into the page). `None` says the stored copies changed: they are read now.
-/// Returns the consent view after the step.
+/// Returns the consent view after the step (and after anything a handler did meanwhile).
 fn step(input: Option<Input>) -> JsValue {
     let e = env(&page::random_id);
-    let Some((effects, view)) = with_session(|s| {
+    let Some(effects) = with_session(|s| {
         let input = input.unwrap_or_else(|| Input::StoredChanged(copies(&s.config)));
-        (s.input(input, &e), view(s))
+        s.input(input, &e)
     }) else {
         return JsValue::NULL;
     };
-    carry_out(effects, &view);
-    view
+    carry_out(effects);
+    consent_view()
 }
 
 fn view(s: &Session) -> JsValue {
@@ -138,8 +138,9 @@ fn set(o: &Object, k: &str, v: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), v);
 }
 
-/// Carries out the effects in order; `view` is the consent view for `change` and `ready`.
-fn carry_out(effects: Vec<Effect>, view: &JsValue) {
+/// Carries out the effects in order. An event carries the state as it is when it fires: a
+/// handler of an earlier one may have changed it (decided again, or routed into a sensitive page).
+fn carry_out(effects: Vec<Effect>) {
     let doc = document();
     for e in effects {
         match e {
@@ -163,7 +164,7 @@ fn carry_out(effects: Vec<Effect>, view: &JsValue) {
                 bridge::gtag("config", &JsValue::from_str(&id), &o)
             }
             Effect::Global(name, value) => page::set_global(&name, value),
-            Effect::LoadTag { id, nonce } => drop(bridge::load_gtag(&id, &nonce)),
+            Effect::LoadTag { id, nonce } => bridge::load_gtag(&id, &nonce),
             Effect::EraseCookies(patterns) => erase_cookies(&patterns),
             Effect::Gate { allowed, nonce, placeholder, sensitive } => {
                 drop(bridge::gate(&strings(&allowed), &nonce, &strings(&placeholder), sensitive))
@@ -182,7 +183,7 @@ fn carry_out(effects: Vec<Effect>, view: &JsValue) {
                 }
             }
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
-            Effect::Emit(kind) => bridge::emit(kind.name(), view),
+            Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::log_drop(),
             Effect::Log { endpoint, json, notice } => drop(bridge::log_event(&endpoint, &json, &notice)),
             Effect::Reload => bridge::reload(),
@@ -274,13 +275,12 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     let page = Page { signals: page::signals(), region, lang, file_texts, copies: copies(&parsed.config) };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
-    let view = view(&session);
     SESSION.with(|a| *a.borrow_mut() = Some(session));
     // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
-    carry_out(effects, &view);
+    carry_out(effects);
     if errors.is_empty() {
-        Ok(view)
+        Ok(consent_view())
     } else {
         Err(strings(&errors).into())
     }

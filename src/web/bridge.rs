@@ -11,9 +11,9 @@ extern "C" {
     /// throws, so no `catch` glue here).
     #[wasm_bindgen]
     pub fn gtag(a: &str, b: &JsValue, c: &JsValue);
-    /// Injects gtag.js for `id`.
-    #[wasm_bindgen(catch, js_name = loadGtag)]
-    pub fn load_gtag(id: &str, nonce: &str) -> Result<(), JsValue>;
+    /// Injects gtag.js for `id` (a script element appended to `<head>`: nothing there throws).
+    #[wasm_bindgen(js_name = loadGtag)]
+    pub fn load_gtag(id: &str, nonce: &str);
     /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent (a handler that throws is
     /// caught there).
     #[wasm_bindgen]
