@@ -11,7 +11,7 @@
 //  5. An injected `<body data-consent-gate="notice">` does not wipe the page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, ready, settle } from './harness.mjs';
+import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
 
 const NONCE = 'R4nd0m';
 const logs = [];
@@ -88,6 +88,7 @@ window.second = init({ revision: '1', googleAnalytics: 'G-R4TWO0001' });</script
 };
 
 let server;
+const servePages = pagesHook(pages);
 before(async () => {
   const hook = (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
@@ -101,10 +102,7 @@ before(async () => {
       });
       return true;
     }
-    if (!(path in pages)) return false;
-    res.writeHead(200, { 'Content-Type': path.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(pages[path]);
-    return true;
+    return servePages(req, res);
   };
   server = await demoServer({ hook });
 });

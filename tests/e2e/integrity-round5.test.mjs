@@ -7,7 +7,7 @@
 //     defaults before stepping aside, so a tag loaded after it starts denied.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, ready } from './harness.mjs';
+import { closeBrowser, demoServer, openPage, pagesHook, ready } from './harness.mjs';
 
 const html = (head, body) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>r5</title>${head}</head><body><main>${body}</main></body></html>`;
@@ -46,14 +46,7 @@ ${inline({ revision: '1', googleAnalytics: 'G-R5PRE0001' })}<script src="/consen
 
 let server;
 before(async () => {
-  const hook = (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    if (!(path in pages)) return false;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(pages[path]);
-    return true;
-  };
-  server = await demoServer({ hook });
+  server = await demoServer({ hook: pagesHook(pages) });
 });
 after(async () => {
   await server.close();

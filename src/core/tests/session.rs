@@ -101,6 +101,20 @@ const BASE_ANALYTICS_OFF: [&str; 5] = [
     "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
 ];
 
+/// What applying "everything allowed" does on an ordinary page, in order.
+const ACCEPTED_APPLIED: [&str; 10] = [
+    "ga-disable-G-TEST1=false",
+    "set allow_google_signals=true",
+    "set allow_ad_personalization_signals=true",
+    "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
+    "load G-TEST1 nonce=",
+    "config G-TEST1 signals=true",
+    "gate necessary,functional,analytics,advertising",
+    "switches necessary,functional,analytics,advertising",
+    "hide banner",
+    "emit change",
+];
+
 fn site() -> Value {
     json!({"googleAnalytics": [GA]})
 }
@@ -127,22 +141,7 @@ fn start_table() {
             "/",
             Some(ACCEPTED),
             NO_SIGNALS,
-            vec![
-                "ga-disable-G-TEST1=false",
-                "set allow_google_signals=true",
-                "set allow_ad_personalization_signals=true",
-                "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
-                "load G-TEST1 nonce=",
-                "config G-TEST1 signals=true",
-                "gate necessary,functional,analytics,advertising",
-                "switches necessary,functional,analytics,advertising",
-                "hide banner",
-                "emit change",
-                "notice",
-                "log drop",
-                "emit signal",
-                "emit ready",
-            ],
+            ACCEPTED_APPLIED.iter().copied().chain(["notice", "log drop", "emit signal", "emit ready"]).collect(),
         ),
         (
             // Fault 1: the configured wait reaches a Consent Mode default before any tag loads.
@@ -281,20 +280,10 @@ fn input_table() {
             None,
             Input::Decide(vec!["functional".into(), "analytics".into(), "advertising".into()], Method::Banner),
             "/",
-            vec![
-                "store",
-                "log decision banner necessary:default,functional:user,analytics:user,advertising:user",
-                "ga-disable-G-TEST1=false",
-                "set allow_google_signals=true",
-                "set allow_ad_personalization_signals=true",
-                "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
-                "load G-TEST1 nonce=",
-                "config G-TEST1 signals=true",
-                "gate necessary,functional,analytics,advertising",
-                "switches necessary,functional,analytics,advertising",
-                "hide banner",
-                "emit change",
-            ],
+            ["store", "log decision banner necessary:default,functional:user,analytics:user,advertising:user"]
+                .into_iter()
+                .chain(ACCEPTED_APPLIED)
+                .collect(),
         ),
         (
             "a withdrawal with reloadOnWithdraw: cookies erased, then a reload",
@@ -324,7 +313,15 @@ fn input_table() {
             None,
             Input::Decide(vec!["analytics".into()], Method::Banner),
             "/",
-            vec!["set allow_google_signals=false", "set allow_ad_personalization_signals=false", "update security_storage", "gate necessary", "switches necessary", "hide banner", "emit change"],
+            vec![
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update security_storage",
+                "gate necessary",
+                "switches necessary",
+                "hide banner",
+                "emit change",
+            ],
         ),
         (
             "a navigation into a sensitive page stops GA and reloads when asked",
@@ -345,7 +342,15 @@ fn input_table() {
                 "reload",
             ],
         ),
-        ("a navigation that keeps the route (a query, an anchor) changes nothing", site(), "/a", Some(ACCEPTED), Input::Navigate, "/a#top", vec![]),
+        (
+            "a navigation that keeps the route (a query, an anchor) changes nothing",
+            site(),
+            "/a",
+            Some(ACCEPTED),
+            Input::Navigate,
+            "/a#top",
+            vec![],
+        ),
         (
             "hash routes count when the site opts in",
             with(site(), json!({"sensitivePaths": ["/portal/*"], "matchHashRoutes": true})),
@@ -364,7 +369,15 @@ fn input_table() {
                 "emit change",
             ],
         ),
-        ("another tab wrote the same record: nothing happens", site(), "/", Some(ACCEPTED), Input::StoredChanged(stored(Some(ACCEPTED))), "/", vec![]),
+        (
+            "another tab wrote the same record: nothing happens",
+            site(),
+            "/",
+            Some(ACCEPTED),
+            Input::StoredChanged(stored(Some(ACCEPTED))),
+            "/",
+            vec![],
+        ),
         (
             "another tab cleared storage: the defaults apply and the banner shows again (nothing logged)",
             with(site(), json!({"log": log})),
