@@ -519,3 +519,29 @@ fn a_decision_after_an_unheard_route_into_a_sensitive_page_logs_no_path() {
         assert_eq!(s.sensitive, logged.is_none(), "{path}");
     }
 }
+
+#[test]
+fn debug_prints_the_signals_at_start_and_what_is_allowed_after_each_step() {
+    use crate::core::session::Level;
+    let info = |fx: &[Effect]| -> Vec<String> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::Console(Level::Info, message) => Some(message.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (mut s, fx) = start_with(with(site(), json!({"debug": true})), "/", None, GPC);
+    assert_eq!(
+        info(&fx),
+        ["consent-gate: Do Not Track unset, Global Privacy Control true", "consent-gate: allowed on this page: necessary"]
+    );
+    let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    // GPC keeps advertising off.
+    assert_eq!(info(&fx), ["consent-gate: allowed on this page: necessary, functional, analytics"]);
+    // Without `debug` the console stays quiet.
+    let (mut s, fx) = start_with(site(), "/", None, GPC);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&fx));
+    let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&fx));
+}
