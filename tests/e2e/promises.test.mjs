@@ -1,0 +1,136 @@
+// Documented promises that no other browser test showed the effect of (issue 13's audit):
+//  - the script tag's `data-region`, which wins over `<html data-consent-region>`;
+//  - `data-manual`: the script tag does not start, and `init(config, { region })` starts it;
+//  - the `consent-gate:signal` event on document;
+//  - a gated script's `data-type="module"`;
+//  - an embed placeholder named by `title`, else by the host of `data-src`;
+//  - a consent event's `dropped`, when the browser's queue of 50 was full.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
+
+const html = (head, body) =>
+  `<!doctype html><html lang="en"${head.root || ''}><head><meta charset="utf-8"><title>promises</title>${head.tags}</head><body><main>${body}</main></body></html>`;
+const inline = (config) => `<script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>`;
+// A visitor in US-WA starts with analytics off, anyone else with it on.
+const REGIONAL = {
+  revision: '1',
+  categories: [{ id: 'necessary' }, { id: 'analytics', default: true }],
+  regions: [{ codes: ['US-WA'], defaults: { analytics: false } }],
+};
+const ENDPOINT = 'http://log.example.test/events';
+
+const pages = {
+  '/p/region.html': html(
+    { root: ' data-consent-region="DE"', tags: `${inline(REGIONAL)}<script src="/consent-gate/consent-gate.js" data-region="us-wa"></script>` },
+    '<h1>Region</h1>',
+  ),
+  '/p/manual.html': html(
+    { tags: `<script src="/consent-gate/consent-gate.js" data-manual data-config="/p/never.json"></script>` },
+    '<h1>Manual</h1>',
+  ),
+  '/p/signal.html': html(
+    {
+      tags: `<script>window.signals = []; document.addEventListener('consent-gate:signal', (e) => signals.push(e.detail));</script>
+${inline({ revision: '1' })}<script src="/consent-gate/consent-gate.js"></script>`,
+    },
+    '<h1>Signal</h1>',
+  ),
+  '/p/gated.html': html(
+    { tags: `${inline({ revision: '1' })}<script src="/consent-gate/consent-gate.js"></script>` },
+    `<script type="text/plain" data-consent-category="analytics" data-type="module">window.metaType = typeof import.meta;</script>
+<iframe id="titled" data-consent-category="advertising" data-src="/fixtures/frame.html" title="Clinic tour"></iframe>
+<iframe id="bare" data-consent-category="advertising" data-src="http://video.example.test/embed/42"></iframe>`,
+  ),
+  '/p/log.html': html(
+    { tags: `${inline({ revision: '1', log: { endpoint: ENDPOINT } })}<script src="/consent-gate/consent-gate.js"></script>` },
+    '<h1>Log</h1>',
+  ),
+};
+
+let server;
+before(async () => {
+  server = await demoServer({ hook: pagesHook(pages) });
+});
+after(async () => {
+  await server.close();
+  await closeBrowser();
+});
+
+test('the script tag\'s data-region sets the region (any case) and wins over <html data-consent-region>', async () => {
+  const { page, context } = await openPage();
+  await page.goto(server.url + '/p/region.html');
+  await ready(page);
+  const c = await page.evaluate(() => ConsentGate.getConsent());
+  assert.deepEqual({ region: c.region, analytics: c.categories.analytics, source: c.sources.analytics }, { region: 'US-WA', analytics: false, source: 'region' });
+  await context.close();
+});
+
+test('data-manual: the script tag reads no configuration and does not start; init(config, { region }) starts it', async () => {
+  const { page, context } = await openPage();
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(server.url + '/p/manual.html');
+  await settle(page, 500);
+  assert.equal(await page.evaluate(() => ConsentGate.getConsent()), null);
+  assert.equal(await page.locator('#cg-banner').count(), 0);
+  assert.ok(!fetched.includes('/p/never.json') && !fetched.some((p) => p.endsWith('.wasm')), fetched.join(' '));
+  // The Consent Mode defaults went out all the same.
+  assert.equal(await page.evaluate(() => dataLayer.filter((e) => e[0] == 'consent' && e[1] == 'default').length), 1);
+  const c = await page.evaluate((config) => ConsentGate.init(config, { region: 'US-WA' }), REGIONAL);
+  assert.deepEqual({ region: c.region, analytics: c.categories.analytics, source: c.sources.analytics }, { region: 'US-WA', analytics: false, source: 'region' });
+  await page.locator('#cg-banner').waitFor({ state: 'visible' });
+  await context.close();
+});
+
+test('the signal event is also a consent-gate:signal event on document, with the signals', async () => {
+  const { page, context } = await openPage({ gpc: true });
+  await page.goto(server.url + '/p/signal.html');
+  await ready(page);
+  assert.deepEqual(await page.evaluate(() => window.signals), [{ dnt: 'unset', gpc: 'true' }]);
+  await context.close();
+});
+
+test('a gated script with data-type="module" runs as a module; embed placeholders are named by title, else by host', async () => {
+  const { page, context, pageErrors } = await openPage();
+  await page.goto(server.url + '/p/gated.html');
+  await ready(page);
+  const names = await page.locator('.cg-embed p').allTextContents();
+  assert.deepEqual(names, ['This content is from Clinic tour and sets cookies.', `This content is from video.example.test and sets cookies.`]);
+  assert.equal(await page.evaluate(() => window.metaType), undefined, 'nothing runs before consent');
+  await page.evaluate(() => ConsentGate.setConsent({ analytics: true }));
+  await page.waitForFunction(() => window.metaType !== undefined);
+  // `import.meta` exists only in a module (a classic script would not even parse).
+  assert.equal(await page.evaluate(() => window.metaType), 'object');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('a full queue (50 undelivered events): the oldest goes, and the next event says so in "dropped"', async () => {
+  const { page, context } = await openPage();
+  const posted = [];
+  // The endpoint is down: every event stays queued.
+  await context.route(ENDPOINT, (route) => {
+    posted.push(JSON.parse(route.request().postData()));
+    return route.fulfill({ status: 503, body: '' });
+  });
+  await page.goto(server.url + '/fixtures/frame.html');
+  await page.evaluate(() => {
+    const old = (i) => JSON.stringify({ type: 'pageview', eventId: 'old' + i, time: Date.now() - 1000 + i });
+    localStorage.setItem('consent-gate-log', JSON.stringify({ e: Array.from({ length: 50 }, (_, i) => old(i)) }));
+  });
+  await page.goto(server.url + '/p/log.html');
+  await ready(page);
+  await page.evaluate(() => ConsentGate.setConsent({ analytics: true }));
+  await page.evaluate(() => ConsentGate.setConsent({ analytics: false }));
+  const decisions = () => posted.filter((e) => e.type == 'decision');
+  for (let i = 0; i < 100 && decisions().length < 2; i++) await settle(page, 50);
+  const [first, second] = decisions();
+  assert.equal(first.dropped, undefined, 'the event that filled the queue dropped none before it');
+  assert.equal(second.dropped, 1, 'the next event counts the one dropped');
+  const queue = await page.evaluate(() => JSON.parse(localStorage.getItem('consent-gate-log')).e.map((b) => JSON.parse(b).eventId));
+  assert.equal(queue.length, 50);
+  assert.deepEqual(queue.slice(0, 2), ['old2', 'old3'], 'the two oldest went');
+  assert.deepEqual(queue.slice(-2), [first.eventId, second.eventId]);
+  await context.close();
+});
