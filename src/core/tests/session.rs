@@ -545,3 +545,37 @@ fn debug_prints_the_signals_at_start_and_what_is_allowed_after_each_step() {
     let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&fx));
 }
+
+#[test]
+fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_visitors_language() {
+    let config = json!({
+        "googleAnalytics": ["G-1"],
+        "categories": [
+            {"id": "analytics", "description": {"en": "Counts visits", "es": "Cuenta visitas"}},
+            {"id": "chat", "title": {"en": "Chat", "es": "Charla"}, "required": true}
+        ],
+        "services": [
+            {"name": "Hotjar", "category": "analytics", "description": {"en": "Heatmaps", "es": "Mapas de calor"}},
+            {"name": "Crisp", "category": "chat"}
+        ]
+    });
+    let rows = |lang: &str| {
+        let page = Page { signals: NO_SIGNALS, region: None, lang: lang.into(), file_texts: vec![], copies: stored(None) };
+        let (s, _) = Session::start(read(&config), page, &env("/"));
+        s.rows().into_iter().map(|r| (r.id, r.title, r.description, r.required, r.checked, r.services)).collect::<Vec<_>>()
+    };
+    let owned = |pairs: &[(&str, &str)]| pairs.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect::<Vec<_>>();
+    let en = rows("en");
+    assert_eq!(en.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["necessary", "analytics", "chat"]);
+    // Google Analytics runs under the category that governs analytics_storage, then the site's own.
+    let analytics = &en[1];
+    assert_eq!((analytics.1.as_str(), analytics.2.as_str(), analytics.3, analytics.4), ("Analytics", "Counts visits", false, false));
+    assert_eq!(analytics.5[1..], owned(&[("Hotjar", "Heatmaps")]));
+    assert_eq!(analytics.5[0].0, "Google Analytics");
+    // A required category is on and cannot be switched; a site's own category lists only its services.
+    assert_eq!((en[2].1.as_str(), en[2].3, en[2].4), ("Chat", true, true));
+    assert_eq!(en[2].5, owned(&[("Crisp", "")]));
+    let es = rows("es");
+    assert_eq!((es[1].2.as_str(), es[2].1.as_str()), ("Cuenta visitas", "Charla"));
+    assert_eq!(es[1].5[1..], owned(&[("Hotjar", "Mapas de calor")]));
+}
