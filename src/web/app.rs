@@ -1,5 +1,6 @@
 //! The running SDK on one page: it reads the browser, hands each input to the session in
-//! `core::session`, and carries out the effects that come back. It decides nothing itself.
+//! `core::session`, and carries out the effects that come back. What it still decides is listed
+//! in `web`'s module doc.
 //!
 //! The session lives in one `RefCell`. Anything that can call back into the page (events, gated
 //! inline scripts, gtag hooks) runs after the borrow is released, so that a page handler calling
