@@ -4,7 +4,8 @@
 //  - the `consent-gate:signal` event on document;
 //  - a gated script's `data-type="module"`;
 //  - an embed placeholder named by `title`, else by the host of `data-src`;
-//  - a consent event's `dropped`, when the browser's queue of 50 was full.
+//  - a consent event's `dropped`, when the browser's queue of 50 was full;
+//  - the options of `consentDefaults()` (npm), and that only its first call acts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
@@ -41,6 +42,16 @@ ${inline({ revision: '1' })}<script src="/consent-gate/consent-gate.js"></script
     `<script type="text/plain" data-consent-category="analytics" data-type="module">window.metaType = typeof import.meta;</script>
 <iframe id="titled" data-consent-category="advertising" data-src="/fixtures/frame.html" title="Clinic tour"></iframe>
 <iframe id="bare" data-consent-category="advertising" data-src="http://video.example.test/embed/42"></iframe>`,
+  ),
+  '/p/defaults.html': html(
+    {
+      tags: `<script type="module">import { consentDefaults } from '/consent-gate/index.js';
+const options = new URLSearchParams(location.search).has('options') ? { waitForUpdate: 1200, urlPassthrough: true, adsDataRedaction: false } : undefined;
+consentDefaults(options);
+consentDefaults({ waitForUpdate: 9 });
+window.done = 1;</script>`,
+    },
+    '<h1>Defaults</h1>',
   ),
   '/p/log.html': html(
     { tags: `${inline({ revision: '1', log: { endpoint: ENDPOINT } })}<script src="/consent-gate/consent-gate.js"></script>` },
@@ -132,5 +143,26 @@ test('a full queue (50 undelivered events): the oldest goes, and the next event 
   assert.equal(queue.length, 50);
   assert.deepEqual(queue.slice(0, 2), ['old2', 'old3'], 'the two oldest went');
   assert.deepEqual(queue.slice(-2), [first.eventId, second.eventId]);
+  await context.close();
+});
+
+test('consentDefaults(options): the wait, url_passthrough and ads_data_redaction follow them; a second call sends nothing', async () => {
+  const { page, context, net } = await openPage();
+  const sent = async (query) => {
+    await page.goto(server.url + '/p/defaults.html' + query);
+    await page.waitForFunction(() => window.done);
+    return page.evaluate(() =>
+      dataLayer.map((e) => [...e]).map(([a, b, c]) => (a == 'consent' ? [a, b, c.wait_for_update, c.analytics_storage, c.security_storage] : [a, b, c])),
+    );
+  };
+  assert.deepEqual(await sent(''), [
+    ['consent', 'default', 500, 'denied', 'granted'],
+    ['set', 'ads_data_redaction', true],
+  ]);
+  assert.deepEqual(await sent('?options'), [
+    ['consent', 'default', 1200, 'denied', 'granted'],
+    ['set', 'url_passthrough', true],
+  ]);
+  assert.deepEqual(net.google, []);
   await context.close();
 });
