@@ -770,3 +770,27 @@ fn reopen_button_only_when_configured_in_its_corner() {
     let sensitive = config(json!({"reopenButton": "bottom-left", "sensitivePaths": ["/*"]}));
     assert!(is_sensitive(&sensitive, "/portal", "") && reopen_button(&sensitive).is_some());
 }
+
+#[test]
+fn the_signal_lines_say_what_the_signals_policy_does() {
+    use crate::core::i18n::Text::*;
+    use crate::core::view::{shows_gpc_line, signal_lines};
+    let base = Config::default();
+    let gpc_log = config(json!({"signals": {"gpc": "log"}}));
+    let dnt_honor = config(json!({"signals": {"dnt": "honor"}}));
+    let overrides = config(json!({"signals": {"choiceOverridesGpc": true}}));
+    // (config, signals, the notice's two lines, the GPC line in the banner and dialog)
+    let cases = [
+        (&base, NO_SIGNALS, [GpcStatusAbsent, DntStatusAbsent], false),
+        (&base, BOTH, [GpcStatusHonoured, DntStatusLogged], true),
+        (&gpc_log, GPC, [GpcStatusLogged, DntStatusAbsent], false),
+        (&dnt_honor, DNT, [GpcStatusAbsent, DntStatusHonoured], false),
+        (&dnt_honor, BOTH, [GpcStatusHonoured, DntStatusHonoured], true),
+        // A site that lets a choice override GPC honours it all the same for a visitor who has not chosen.
+        (&overrides, GPC, [GpcStatusHonoured, DntStatusAbsent], true),
+        (&base, Signals { dnt: Dnt::Off, gpc: Gpc::False }, [GpcStatusAbsent, DntStatusAbsent], false),
+    ];
+    for (i, (c, s, lines, gpc_line)) in cases.into_iter().enumerate() {
+        assert_eq!((signal_lines(c, s), shows_gpc_line(c, s)), (lines, gpc_line), "case {i}");
+    }
+}
