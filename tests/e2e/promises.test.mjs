@@ -5,7 +5,8 @@
 //  - a gated script's `data-type="module"`;
 //  - an embed placeholder named by `title`, else by the host of `data-src`;
 //  - a consent event's `dropped`, when the browser's queue of 50 was full;
-//  - the options of `consentDefaults()` (npm), and that only its first call acts.
+//  - the options of `consentDefaults()` (npm), and that only its first call acts;
+//  - `init`'s `wasm` option as a Response and as a compiled WebAssembly.Module (index.d.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
@@ -165,4 +166,25 @@ test('consentDefaults(options): the wait, url_passthrough and ads_data_redaction
   ]);
   assert.deepEqual(net.google, []);
   await context.close();
+});
+
+test("init's wasm option takes a Response and a compiled WebAssembly.Module", async () => {
+  for (const kind of ['Response', 'Module']) {
+    const { page, context, net } = await openPage();
+    const wasm = [];
+    page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname));
+    await page.goto(server.url + '/p/manual.html');
+    const state = await page.evaluate(async (kind) => {
+      const response = await fetch('/consent-gate/consent_gate_bg.wasm');
+      const wasm = kind == 'Response' ? response : await WebAssembly.compile(await response.arrayBuffer());
+      const s = await ConsentGate.init({ revision: 'r-' + kind, googleAnalytics: 'G-WASMOPT1' }, { wasm });
+      await ConsentGate.acceptAll();
+      return s.revision;
+    }, kind);
+    assert.equal(state, 'r-' + kind);
+    assert.deepEqual(wasm, ['/consent-gate/consent_gate_bg.wasm'], kind + ': the one fetched by the page, nothing from the script tag');
+    await page.waitForFunction(() => document.querySelector('script[src*="gtag/js"]'));
+    assert.deepEqual(net.gtag(), ['https://www.googletagmanager.com/gtag/js?id=G-WASMOPT1']);
+    await context.close();
+  }
 });
