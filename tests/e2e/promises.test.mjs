@@ -6,7 +6,9 @@
 //  - an embed placeholder named by `title`, else by the host of `data-src`;
 //  - a consent event's `dropped`, when the browser's queue of 50 was full;
 //  - the options of `consentDefaults()` (npm), and that only its first call acts;
-//  - `init`'s `wasm` option as a Response and as a compiled WebAssembly.Module (index.d.ts).
+//  - `init`'s `wasm` option as a Response and as a compiled WebAssembly.Module (index.d.ts);
+//  - an embed's "Load content": this one embed, this page view, no consent recorded; its
+//    "Preferences" button; the placeholder's texts from `texts`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
@@ -53,6 +55,14 @@ consentDefaults({ waitForUpdate: 9 });
 window.done = 1;</script>`,
     },
     '<h1>Defaults</h1>',
+  ),
+  '/p/embeds.html': html(
+    {
+      tags: `${inline({ revision: '1', googleAds: 'AW-EMBED1', texts: { en: { embedNotice: 'Video by {name}: it sets cookies.', embedLoad: 'Play this video' } } })}
+<script src="/consent-gate/consent-gate.js"></script>`,
+    },
+    `<iframe id="one" data-consent-category="advertising" data-src="/fixtures/frame.html?one" data-consent-name="Video Co"></iframe>
+<iframe id="two" data-consent-category="advertising" data-src="/fixtures/frame.html?two" data-consent-name="Video Co"></iframe>`,
   ),
   '/p/log.html': html(
     { tags: `${inline({ revision: '1', log: { endpoint: ENDPOINT } })}<script src="/consent-gate/consent-gate.js"></script>` },
@@ -187,4 +197,28 @@ test("init's wasm option takes a Response and a compiled WebAssembly.Module", as
     assert.deepEqual(net.gtag(), ['https://www.googletagmanager.com/gtag/js?id=G-WASMOPT1']);
     await context.close();
   }
+});
+
+test('"Load content" loads that one embed for this page view and records no consent; "Preferences" opens the dialog', async () => {
+  const { page, context, net } = await openPage();
+  await page.goto(server.url + '/p/embeds.html');
+  await ready(page);
+  const holders = page.locator('.cg-embed');
+  assert.deepEqual(await holders.locator('p').allTextContents(), ['Video by Video Co: it sets cookies.', 'Video by Video Co: it sets cookies.']);
+  await holders.first().getByRole('button', { name: 'Play this video' }).click();
+  await page.waitForFunction(() => document.querySelector('#one[src$="/fixtures/frame.html?one"]'));
+  assert.equal(await page.locator('#two').getAttribute('src'), null, 'the other embed of the category stays unloaded');
+  assert.equal(await holders.count(), 1);
+  const state = await page.evaluate(() => [ConsentGate.getConsent().decided, ConsentGate.getConsent().categories.advertising, ConsentGate.getConsentRecord()]);
+  assert.deepEqual(state, [false, false, null], 'no consent recorded');
+  assert.deepEqual(net.google, []);
+  await holders.first().getByRole('button', { name: 'Preferences' }).click();
+  await page.locator('#cg-prefs').waitFor({ state: 'visible' });
+  await page.keyboard.press('Escape');
+  // The next page view asks again.
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.locator('.cg-embed').count(), 2);
+  assert.equal(await page.locator('iframe[src]').count(), 0);
+  await context.close();
 });
