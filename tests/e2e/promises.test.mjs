@@ -8,7 +8,9 @@
 //  - the options of `consentDefaults()` (npm), and that only its first call acts;
 //  - `init`'s `wasm` option as a Response and as a compiled WebAssembly.Module (index.d.ts);
 //  - an embed's "Load content": this one embed, this page view, no consent recorded; its
-//    "Preferences" button; the placeholder's texts from `texts`.
+//    "Preferences" button; the placeholder's texts from `texts`;
+//  - `signals.choiceOverridesGpc`: once the visitor grants advertising, GPC keeps nothing off
+//    (`gpcHonoured` false, no "honoured: advertising is off" line).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
@@ -63,6 +65,10 @@ window.done = 1;</script>`,
     },
     `<iframe id="one" data-consent-category="advertising" data-src="/fixtures/frame.html?one" data-consent-name="Video Co"></iframe>
 <iframe id="two" data-consent-category="advertising" data-src="/fixtures/frame.html?two" data-consent-name="Video Co"></iframe>`,
+  ),
+  '/p/overrides.html': html(
+    { tags: `${inline({ revision: '1', signals: { choiceOverridesGpc: true } })}<script src="/consent-gate/consent-gate.js"></script>` },
+    '<h1>Overrides</h1>',
   ),
   '/p/log.html': html(
     { tags: `${inline({ revision: '1', log: { endpoint: ENDPOINT } })}<script src="/consent-gate/consent-gate.js"></script>` },
@@ -220,5 +226,21 @@ test('"Load content" loads that one embed for this page view and records no cons
   await ready(page);
   assert.equal(await page.locator('.cg-embed').count(), 2);
   assert.equal(await page.locator('iframe[src]').count(), 0);
+  await context.close();
+});
+
+test('choiceOverridesGpc: GPC keeps advertising off until the visitor grants it; then nothing says it is honoured', async () => {
+  const { page, context } = await openPage({ gpc: true });
+  await page.goto(server.url + '/p/overrides.html');
+  await ready(page);
+  const view = () => page.evaluate(() => (({ gpcHonoured, categories, sources }) => [gpcHonoured, categories.advertising, sources.advertising])(ConsentGate.getConsent()));
+  assert.deepEqual(await view(), [true, false, 'gpc']);
+  assert.equal(await page.locator('#cg-banner .cg-gpc').count(), 1);
+  await page.evaluate(() => ConsentGate.setConsent({ advertising: true }));
+  assert.deepEqual(await view(), [false, true, 'user']);
+  await page.evaluate(() => ConsentGate.showPreferences());
+  await page.locator('#cg-prefs').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#cg-prefs [data-cg-category="advertising"]').getAttribute('aria-checked'), 'true');
+  assert.equal(await page.locator('#cg-prefs .cg-gpc').count(), 0, 'no "honoured: advertising is off" beside a switch that is on');
   await context.close();
 });
