@@ -87,8 +87,8 @@ fn view(s: &Session) -> JsValue {
     })
 }
 
-fn ui<'a>(s: &'a Session, doc: &'a web_sys::Document, rows: &'a [view::Row]) -> Ui<'a> {
-    Ui { doc, texts: &s.texts, rows, gpc_line: view::shows_gpc_line(&s.config, s.signals), privacy_url: s.config.privacy_url.as_deref() }
+fn ui<'a>(s: &'a Session, rows: &'a [view::Row]) -> Ui<'a> {
+    Ui { texts: &s.texts, rows, gpc_line: view::shows_gpc_line(&s.config, s.signals), privacy_url: s.config.privacy_url.as_deref() }
 }
 
 /// `{category: granted}` (or `{category: source}` when `.1`) as in force on this page, in
@@ -141,7 +141,6 @@ fn set(o: &Object, k: &str, v: &JsValue) {
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
 /// handler of an earlier one may have changed it (decided again, or routed into a sensitive page).
 fn carry_out(effects: Vec<Effect>) {
-    let doc = document();
     for e in effects {
         match e {
             Effect::Console(level, message) => console(level, &message),
@@ -169,19 +168,11 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Gate { allowed, nonce, placeholder, sensitive } => {
                 drop(bridge::gate(&strings(&allowed), &nonce, &strings(&placeholder), sensitive))
             }
-            Effect::SyncSwitches(rows) => {
-                if let Some(doc) = &doc {
-                    ui::sync_switches(doc, &rows);
-                }
-            }
+            Effect::SyncSwitches(rows) => ui::sync_switches(&rows),
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
-                with_session(|s| with_state(s, &e, doc.as_ref()));
+                with_session(|s| with_state(s, &e));
             }
-            Effect::HideBanner => {
-                if let Some(doc) = &doc {
-                    ui::hide_banner(doc);
-                }
-            }
+            Effect::HideBanner => ui::hide_banner(),
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::log_drop(),
@@ -192,12 +183,12 @@ fn carry_out(effects: Vec<Effect>) {
 }
 
 /// Carries out an effect that needs the session's configuration or texts.
-fn with_state(s: &Session, e: &Effect, doc: Option<&web_sys::Document>) {
-    match (e, s.stored.as_ref(), doc) {
-        (Effect::Store, Some(r), _) => save(&s.config, r),
-        (Effect::ShowBanner, _, Some(doc)) => ui(s, doc, &s.rows()).show_banner(),
-        (Effect::RenderNotice, _, Some(doc)) => ui(s, doc, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals)),
-        (Effect::ShowReopenButton(class), _, Some(doc)) => ui(s, doc, &[]).reopen_button(class),
+fn with_state(s: &Session, e: &Effect) {
+    match (e, s.stored.as_ref()) {
+        (Effect::Store, Some(r)) => save(&s.config, r),
+        (Effect::ShowBanner, _) => ui(s, &s.rows()).show_banner(),
+        (Effect::RenderNotice, _) => ui(s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals)),
+        (Effect::ShowReopenButton(class), _) => ui(s, &[]).reopen_button(class),
         _ => {}
     }
 }
@@ -315,7 +306,7 @@ fn on_click(ev: Event) {
     let Some(scope) = scope else {
         if bridge::opens(&target, &hit) {
             ev.prevent_default();
-            show_preferences(Some(hit));
+            show_preferences(Some(&hit));
         }
         return;
     };
@@ -335,11 +326,11 @@ fn on_click(ev: Event) {
         Some(Action::Save) => Some(ui::switched_on(&scope)),
         Some(Action::Prefs) => {
             ev.prevent_default();
-            show_preferences(Some(hit));
+            show_preferences(Some(&hit));
             return;
         }
         Some(Action::Close) => {
-            close_dialog();
+            ui::close_dialog();
             return;
         }
         Some(Action::Download) => {
@@ -353,19 +344,13 @@ fn on_click(ev: Event) {
     };
     decide_and_apply(grants, method);
     match method {
-        Method::Preferences => close_dialog(),
+        Method::Preferences => ui::close_dialog(),
         Method::Notice => {
             if let Some(msg) = with_session(|s| s.texts.get(Text::Saved).to_owned()) {
                 ui::announce(&scope, &msg);
             }
         }
         _ => {}
-    }
-}
-
-fn close_dialog() {
-    if let Some(d) = ui::dialog() {
-        d.close();
     }
 }
 
@@ -385,18 +370,10 @@ pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
 }
 
 /// Opens the preferences dialog, focus returning to `opener` when it closes.
-pub fn show_preferences(opener: Option<Element>) {
-    let Some(doc) = document() else { return };
-    let opener = opener.or_else(|| doc.active_element());
-    let dialog = with_session(|s| {
-        let rows = s.rows();
-        let d = ui(s, &doc, &rows).dialog();
-        ui::sync_switches(&doc, &rows);
-        d
-    })
-    .flatten();
-    if let Some(d) = dialog {
-        let _ = bridge::open_modal(&d, opener);
+/// Opened with the session released: a focus handler of the page may call the API.
+pub fn show_preferences(opener: Option<&Element>) {
+    if let Some(desc) = with_session(|s| ui(s, &s.rows()).preferences()) {
+        ui::show_preferences(&desc, opener);
     }
 }
 

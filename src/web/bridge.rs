@@ -29,9 +29,6 @@ extern "C" {
     /// container enters the page after start (gating's observer sees it).
     #[wasm_bindgen(catch)]
     pub fn watch(f: &Closure<dyn FnMut(u8)>) -> Result<(), JsValue>;
-    /// Marks `el` as made by the SDK (page markup cannot do that).
-    #[wasm_bindgen]
-    pub fn own(el: &Element);
     /// Whether the SDK made `el`.
     #[wasm_bindgen]
     pub fn owns(el: &Element) -> bool;
@@ -50,9 +47,10 @@ extern "C" {
     /// Deletes the queue of consent events.
     #[wasm_bindgen(js_name = logDrop)]
     pub fn log_drop();
-    /// `showModal()`, and focus back to `opener` on close.
-    #[wasm_bindgen(catch, js_name = openModal)]
-    pub fn open_modal(dialog: &Element, opener: Option<Element>) -> Result<(), JsValue>;
+    /// Carries out one step of the interface (`ui::Part`) from its description: the markup is
+    /// built there, the texts set as text.
+    #[wasm_bindgen(catch)]
+    pub fn ui(part: u8, desc: &JsValue, at: Option<&Element>) -> Result<JsValue, JsValue>;
     /// Offers a file download.
     #[wasm_bindgen(catch)]
     pub fn download(name: &str, text: &str) -> Result<(), JsValue>;
