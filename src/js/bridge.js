@@ -266,13 +266,14 @@ let noticesAdded;
 
 /**
  * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
- * stored record (`watchStorage`), 2 the notice containers (one entered the page after start).
- * One callback and one import for the three: fewer bytes.
+ * stored record (`watchStorage`), 2 the notice containers (one entered the page after start), 3 a
+ * click on the interface (`clicked`). One callback and one import for the four: fewer bytes.
  */
 export function watch(f) {
   noticesAdded = () => f(2);
   watchStorage(() => f(1));
   watchNavigation(() => f(0));
+  d.addEventListener('click', (e) => clicked(e, f));
 }
 
 /**
@@ -412,8 +413,46 @@ function own(el) {
 }
 
 /** Whether the SDK made `el`. */
-export function owns(el) {
+function owns(el) {
   return mine.has(el);
+}
+
+// The control clicked and the part of the interface it is in, while the wasm handles the click
+// (`ui` 3, 7 and 8 act on them).
+let clickedControl;
+let clickedScope;
+
+/**
+ * One delegated handler for every click on the interface. Only the SDK's own banner, dialog,
+ * notice and "Privacy choices" button act: page markup (an HTML injection) that copies their
+ * attributes can neither give consent nor set the recorded method; a public opener
+ * (`data-consent-gate="preferences"`) only opens the dialog. A switch toggles here; what a button
+ * does, and how the choice is recorded, the wasm decides: `f(3, scope, action)` with the
+ * `data-cg-scope` of the part (empty for an opener) and the button's `data-cg`.
+ */
+function clicked(e, f) {
+  const t = e.target;
+  const hit = t.closest && t.closest('[data-cg],[data-cg-category],[data-consent-gate="preferences"]');
+  if (!hit) return;
+  let scope = hit.closest('[data-cg-scope]');
+  if (!owns(scope)) {
+    if (!opens(t, hit)) return;
+    scope = null;
+  } else if (hit.hasAttribute('data-cg-category')) {
+    if (hit.getAttribute('aria-disabled') != 'true') hit.setAttribute('aria-checked', hit.getAttribute('aria-checked') != 'true');
+    return;
+  }
+  const action = (scope && hit.getAttribute('data-cg')) || 'prefs';
+  if (action == 'prefs') e.preventDefault();
+  // Kept for the wasm's steps, and restored after: a handler of an event it fires may click again.
+  const outer = [clickedControl, clickedScope];
+  clickedControl = hit;
+  clickedScope = scope;
+  try {
+    f(3, scope ? scope.getAttribute('data-cg-scope') : '', action);
+  } finally {
+    [clickedControl, clickedScope] = outer;
+  }
 }
 
 /** Opens a modal dialog and returns focus to `opener` when it closes (APG dialog pattern). */
@@ -573,10 +612,12 @@ export function noticeRenderer(load) {
 /**
  * Carries out one step of the interface (src/web/ui.rs `Part`), `a` describing it: 0 show the
  * banner, 1 hide it, 2 add the "Privacy choices" button, 3 open the preferences dialog (focus
- * back to `at`, else to the element focused now), 4 close it, 5 draw the notice, 6 set the
- * switches, 7 put `a` in the status line of `at`, 8 the categories switched on inside `at`.
+ * back to the control clicked, else to the element focused now), 4 close it, 5 draw the notice,
+ * 6 set the switches, 7 put `a` in the status line of the part clicked, 8 the categories switched
+ * on there.
  */
-export function ui(part, a, at) {
+export function ui(part, a) {
+  const at = clickedScope;
   if (part == 0 && !banner && d.body) {
     const b = (banner = mark(el('section', 'cg-root cg-banner'), a, 'banner'));
     b.id = 'cg-banner';
@@ -623,7 +664,7 @@ export function ui(part, a, at) {
       d.body.appendChild(g);
     }
     sync(a[7][5]);
-    openModal(dialog, at || d.activeElement);
+    openModal(dialog, clickedControl || d.activeElement);
   } else if (part == 4) {
     if (dialog) dialog.close();
   } else if (part == 5) {

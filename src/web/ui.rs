@@ -11,7 +11,6 @@ use crate::core::i18n::{Text, Texts};
 use crate::core::view::Row;
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Element;
 
 /// One step of the interface: the first argument of `ui` in `bridge.js`.
 #[derive(Clone, Copy)]
@@ -28,8 +27,8 @@ enum Part {
 }
 
 /// Carries out `part` in `bridge.js`; what a failing page hook throws there is ignored.
-fn draw(part: Part, desc: &JsValue, at: Option<&Element>) -> JsValue {
-    bridge::ui(part as u8, desc, at).unwrap_or(JsValue::UNDEFINED)
+fn draw(part: Part, desc: &JsValue) -> JsValue {
+    bridge::ui(part as u8, desc).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// A description being built: a flat JS array.
@@ -89,7 +88,7 @@ impl Ui<'_> {
         self.texts(&d, &[Text::BannerLabel, Text::BannerTitle, Text::BannerText, Text::PrivacyLink]);
         d.s(self.privacy_url.unwrap_or("")).s(self.gpc());
         self.texts(&d, &[Text::AcceptAll, Text::RejectAll, Text::Preferences]);
-        draw(Part::Banner, &d.0, None);
+        draw(Part::Banner, &d.0);
     }
 
     /// The floating button that reopens the preferences dialog (`class` from
@@ -98,7 +97,7 @@ impl Ui<'_> {
     pub fn reopen_button(&self, class: &str) {
         let d = Desc::root(self.texts);
         d.s(class).s(self.texts.get(Text::ReopenButton));
-        draw(Part::Reopen, &d.0, None);
+        draw(Part::Reopen, &d.0);
     }
 
     /// The description of the preferences dialog, for [`show_preferences`].
@@ -168,7 +167,7 @@ impl Ui<'_> {
             all.v(&section.0);
         }
         d.v(&all.0);
-        draw(Part::Notice, &d.0, None);
+        draw(Part::Notice, &d.0);
     }
 }
 
@@ -198,33 +197,33 @@ fn switched(rows: &[Row]) -> Array {
 }
 
 /// Opens the preferences dialog described by `desc` (built on first use), its switches set as it
-/// says, focus returning to `opener` (else to the element focused now) when it closes.
-pub fn show_preferences(desc: &Array, opener: Option<&Element>) {
-    draw(Part::Prefs, desc, opener);
+/// says, focus returning to the control clicked (else to the element focused now) when it closes.
+pub fn show_preferences(desc: &Array) {
+    draw(Part::Prefs, desc);
 }
 
 /// Removes the banner.
 pub fn hide_banner() {
-    draw(Part::HideBanner, &JsValue::UNDEFINED, None);
+    draw(Part::HideBanner, &JsValue::UNDEFINED);
 }
 
 /// Closes the preferences dialog.
 pub fn close_dialog() {
-    draw(Part::Close, &JsValue::UNDEFINED, None);
+    draw(Part::Close, &JsValue::UNDEFINED);
 }
 
 /// Sets every switch (dialog and notice) to the states in `rows`.
 pub fn sync_switches(rows: &[Row]) {
-    draw(Part::Switches, &switched(rows), None);
+    draw(Part::Switches, &switched(rows));
 }
 
-/// Puts `message` in the status line of `scope` (screen readers announce it).
-pub fn announce(scope: &Element, message: &str) {
-    draw(Part::Announce, &JsValue::from_str(message), Some(scope));
+/// Puts `message` in the status line of the part clicked (screen readers announce it).
+pub fn announce(message: &str) {
+    draw(Part::Announce, &JsValue::from_str(message));
 }
 
-/// The categories switched on inside `scope`.
-pub fn switched_on(scope: &Element) -> Vec<String> {
-    let ids = draw(Part::SwitchedOn, &JsValue::UNDEFINED, Some(scope));
+/// The categories switched on in the part clicked.
+pub fn switched_on() -> Vec<String> {
+    let ids = draw(Part::SwitchedOn, &JsValue::UNDEFINED);
     ids.dyn_into::<Array>().map_or(vec![], |a| a.iter().filter_map(|v| v.as_string()).collect())
 }
