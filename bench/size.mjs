@@ -57,7 +57,7 @@ function main() {
   //    consent-gate.css (what run.mjs measures); index.js is the npm (ESM) glue, not downloaded by a script-tag site.
   if (existsSync(PKG_DIR)) {
     const role = (f) =>
-      f === 'consent-gate.js' ? 'JS glue, script tag' : f === 'index.js' ? 'JS glue, npm (ESM)' : f.endsWith('.wasm') ? 'wasm (after wasm-opt)' : f.endsWith('.css') ? 'css' : 'js';
+      f === 'consent-gate.js' ? 'JS glue, script tag' : f === 'index.js' ? 'JS glue, npm (ESM)' : f.endsWith('.wasm') ? 'wasm (after wasm-opt)' : f.endsWith('.css') ? 'css' : f === 'consent-gate-notice.js' ? 'notice renderer (pages with a notice only)' : 'js';
     const files = readdirSync(PKG_DIR)
       .filter((f) => /\.(js|mjs|wasm|css)$/.test(f) && statSync(join(PKG_DIR, f)).isFile())
       .sort()
@@ -150,7 +150,7 @@ function byPart(items) {
     [/consent_gate[^:]*::core::config/, 'core: configuration reader'],
     [/consent_gate[^:]*::core::record/, 'core: record encoding'],
     [/consent_gate[^:]*::core::log/, 'core: consent events'],
-    [/consent_gate[^:]*::core::(decide|view|glob|signals)/, 'core: decisions, view, path matcher, signals'],
+    [/consent_gate[^:]*::core::(session|decide|view|glob|signals|cookie)/, 'core: session, decisions, view, path matcher, signals, cookies'],
     [/consent_gate[^:]*::core::(i18n|text|json)/, 'core: texts and string helpers'],
     [/consent_gate[^:]*::web::ui|consent_gate[^:]*::web::dom/, 'web: banner, dialog, notice (DOM)'],
     [/consent_gate[^:]*::web::app/, 'web: app state, gtag bridge, events'],

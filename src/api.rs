@@ -47,5 +47,5 @@ pub fn set_consent(changes: JsValue) -> Result<JsValue, JsValue> {
 /// Opens the preferences dialog.
 #[wasm_bindgen(js_name = showPreferences)]
 pub fn show_preferences() {
-    app::show_preferences(None)
+    app::show_preferences()
 }

@@ -1,7 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent } from './bridge.js';
+import { on, off, d, opens, getConsent, noticeRenderer } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -93,7 +93,10 @@ export function init(config, options) {
     fetchError = String(e && e.message ? e.message : e);
     return null;
   });
-  started = Promise.all([configReady, wasmReady, domReady()]).then(([cfg]) => {
+  // A notice container in the page: its renderer loads while the wasm compiles (`o.notice`, the
+  // entry point's loader); one mounted later loads it then.
+  const noticeReady = domReady().then(() => noticeRenderer(o.notice));
+  started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;
       failClosed(loadError && loadError.message ? loadError.message : String(loadError), privacyUrl);

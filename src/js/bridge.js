@@ -266,13 +266,14 @@ let noticesAdded;
 
 /**
  * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
- * stored record (`watchStorage`), 2 the notice containers (one entered the page after start).
- * One callback and one import for the three: fewer bytes.
+ * stored record (`watchStorage`), 2 the notice containers (one entered the page after start), 3 a
+ * click on the interface (`clicked`). One callback and one import for the four: fewer bytes.
  */
 export function watch(f) {
   noticesAdded = () => f(2);
   watchStorage(() => f(1));
   watchNavigation(() => f(0));
+  d.addEventListener('click', (e) => clicked(e, f));
 }
 
 /**
@@ -353,25 +354,16 @@ function placehold(f) {
   box.setAttribute('lang', texts[3]);
   const p = d.createElement('p');
   p.textContent = texts[0].replace('{name}', f.getAttribute('data-consent-name') || f.getAttribute('title') || new URL(f.getAttribute('data-src'), BASE).host);
-  const load = button(texts[1]);
+  box.append(p);
+  const load = button(box, texts[1]);
   // The visitor's own click loads this one embed, except on a sensitive page.
   load.onclick = () => sensitive || !trusted(f) || loadFrame(f, 1);
   load.hidden = sensitive;
   box.cgLoad = load;
-  const prefs = button(texts[2]);
-  prefs.setAttribute('data-consent-gate', 'preferences');
-  box.append(p, load, prefs);
+  button(box, texts[2]).setAttribute('data-consent-gate', 'preferences');
   f.hidden = true;
   f.cgHolder = box;
   f.before(box);
-}
-
-function button(text) {
-  const b = d.createElement('button');
-  b.type = 'button';
-  b.className = 'cg-btn';
-  b.textContent = text;
-  return b;
 }
 
 // ---- single-page apps: a callback on every change of the URL ----
@@ -416,17 +408,55 @@ function watchStorage(f) {
 const mine = new WeakSet();
 
 /** Marks `el` as made by the SDK. */
-export function own(el) {
+function own(el) {
   mine.add(el);
 }
 
 /** Whether the SDK made `el`. */
-export function owns(el) {
+function owns(el) {
   return mine.has(el);
 }
 
+// The control clicked and the part of the interface it is in, while the wasm handles the click
+// (`ui` 3, 7 and 8 act on them).
+let clickedControl;
+let clickedScope;
+
+/**
+ * One delegated handler for every click on the interface. Only the SDK's own banner, dialog,
+ * notice and "Privacy choices" button act: page markup (an HTML injection) that copies their
+ * attributes can neither give consent nor set the recorded method; a public opener
+ * (`data-consent-gate="preferences"`) only opens the dialog. A switch toggles here; what a button
+ * does, and how the choice is recorded, the wasm decides: `f(3, scope, action)` with the
+ * `data-cg-scope` of the part (empty for an opener) and the button's `data-cg`.
+ */
+function clicked(e, f) {
+  const t = e.target;
+  const hit = t.closest && t.closest('[data-cg],[data-cg-category],[data-consent-gate="preferences"]');
+  if (!hit) return;
+  let scope = hit.closest('[data-cg-scope]');
+  if (!owns(scope)) {
+    if (!opens(t, hit)) return;
+    scope = null;
+  } else if (hit.hasAttribute('data-cg-category')) {
+    if (hit.getAttribute('aria-disabled') != 'true') hit.setAttribute('aria-checked', hit.getAttribute('aria-checked') != 'true');
+    return;
+  }
+  const action = (scope && hit.getAttribute('data-cg')) || 'prefs';
+  if (action == 'prefs') e.preventDefault();
+  // Kept for the wasm's steps, and restored after: a handler of an event it fires may click again.
+  const outer = [clickedControl, clickedScope];
+  clickedControl = hit;
+  clickedScope = scope;
+  try {
+    f(3, scope ? scope.getAttribute('data-cg-scope') : '', action);
+  } finally {
+    [clickedControl, clickedScope] = outer;
+  }
+}
+
 /** Opens a modal dialog and returns focus to `opener` when it closes (APG dialog pattern). */
-export function openModal(dialog, opener) {
+function openModal(dialog, opener) {
   dialog.addEventListener('close', () => opener && opener.isConnected && opener.focus(), { once: true });
   // Tab wraps inside: a native modal lets focus leave for the browser's own interface.
   dialog.onkeydown = (e) => {
@@ -444,10 +474,212 @@ export function openModal(dialog, opener) {
 // scroll-padding when the element is already inside the viewport, so scroll it above the banner.
 // (A modal dialog is above the banner.)
 d.addEventListener('focusin', (e) => {
-  const b = [...d.querySelectorAll('#cg-banner')].find(owns);
+  const b = banner && banner.isConnected && banner;
   const gap = b && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - b.getBoundingClientRect().top + 8;
   if (gap > 0) scrollBy(0, gap);
 });
+
+// ---- the interface: built here from what core decided (src/web/ui.rs describes it) ----
+// Texts are set as text, never parsed as HTML; attribute names are fixed here; the only links are
+// the ones core checked (http(s), mailto or relative). The banner and the dialog are kept by
+// reference, not found by id: page markup with the same id is never taken for ours.
+let banner;
+let dialog;
+// The categories whose switches are on, as core last said: a notice drawn later shows them.
+let switchedOn = [];
+// The notice: its last description, its renderer (consent-gate-notice.js, loaded only when a page
+// has a container: `noticeRenderer`), and how many containers have been drawn into (each one's
+// switch ids get their own prefix).
+let noticeDesc;
+let renderer;
+let rendererLoading;
+let loadRenderer;
+let noticeCount = 0;
+
+/** A new element with class `cls` and `text` (set as text), appended to `parent` when given. */
+function el(tag, cls, text, parent) {
+  const e = d.createElement(tag);
+  if (cls) e.className = cls;
+  if (text) e.textContent = text;
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+/** A `<button type="button">` in `parent`, with the `data-cg` `action` when given. */
+function button(parent, text, action, cls) {
+  const b = el('button', cls || 'cg-btn', text, parent);
+  b.type = 'button';
+  if (action) b.setAttribute('data-cg', action);
+  return b;
+}
+
+/** Marks `e` as the root of one of our parts: `a`'s language and direction, its scope, owned. */
+function mark(e, a, scope) {
+  e.lang = a[0];
+  e.dir = a[1];
+  e.setAttribute('data-cg-scope', scope);
+  own(e);
+  return e;
+}
+
+/**
+ * The category switches (into `parent`) and the three buttons with the status line (into `foot`).
+ * `c` is [save, accept all, reject all, "Services" label, rows, ids switched on]; a row is
+ * [id, title, description, required, then each service's name and what it collects].
+ */
+function controls(parent, foot, prefix, c) {
+  const list = el('ul', 'cg-cats', '', parent);
+  for (const [id, title, text, required, ...services] of c[4]) {
+    const li = el('li', 'cg-cat', '', list);
+    const head = el('div', 'cg-cat-head', '', li);
+    const titleId = prefix + '-t-' + id;
+    const textId = prefix + '-d-' + id;
+    el('h3', 'cg-cat-title', title, head).id = titleId;
+    const s = el('button', 'cg-switch', '', head);
+    s.type = 'button';
+    s.setAttribute('role', 'switch');
+    s.setAttribute('data-cg-category', id);
+    s.setAttribute('aria-checked', switchedOn.includes(id));
+    s.setAttribute('aria-labelledby', titleId);
+    s.setAttribute('aria-describedby', textId);
+    if (required) s.setAttribute('aria-disabled', 'true');
+    el('p', 'cg-text', text, li).id = textId;
+    if (services.length) {
+      el('p', 'cg-services-label', c[3], li);
+      const ul = el('ul', 'cg-services', '', li);
+      for (let i = 0; i < services.length; i += 2) {
+        const item = el('li', '', '', ul);
+        el('strong', '', services[i], item);
+        if (services[i + 1]) item.append(': ', services[i + 1]);
+      }
+    }
+  }
+  const actions = el('div', 'cg-actions', '', foot);
+  button(actions, c[0], 'save');
+  button(actions, c[1], 'accept');
+  button(actions, c[2], 'reject');
+  el('p', 'cg-status', '', foot).setAttribute('role', 'status');
+}
+
+/** Sets `switchedOn` and every switch of the page to it. */
+function sync(ids) {
+  switchedOn = ids;
+  for (const s of d.querySelectorAll('[data-cg-category]')) s.setAttribute('aria-checked', switchedOn.includes(s.getAttribute('data-cg-category')));
+}
+
+/** Sets or clears the class that gives the page scroll padding and an end spacer below the banner. */
+const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open', open);
+
+/** The builders consent-gate-notice.js draws with. */
+const kit = { d, el, mark, controls };
+
+/** Draws the notice into every container that does not hold it yet, once its renderer is here. */
+function drawNotice() {
+  const boxes = noticeContainers();
+  if (!noticeDesc || !boxes.length) return;
+  if (!renderer) return loadNotice();
+  for (const box of boxes) {
+    const n = renderer(kit, noticeDesc, 'cg-n' + noticeCount++);
+    box.textContent = '';
+    box.appendChild(n);
+  }
+}
+
+/**
+ * Loads the notice renderer once. When it cannot load, the page goes on without the notice, and
+ * the console says so once; nothing else depends on it.
+ */
+function loadNotice() {
+  return (rendererLoading ||= new Promise((r) => r(loadRenderer())).then(
+    (m) => {
+      renderer = m.default;
+      drawNotice();
+    },
+    (e) => console.error('consent-gate: the notice renderer could not load (' + e + '), so the privacy notice is not shown'),
+  ));
+}
+
+/**
+ * Sets how the notice renderer is loaded (`load` resolves to the module consent-gate-notice.js)
+ * and starts loading it when the page has a notice container: before the wasm starts, so a
+ * notice in the page is drawn at start.
+ */
+export function noticeRenderer(load) {
+  loadRenderer = load;
+  return containers().length && loadNotice();
+}
+
+/**
+ * Carries out one step of the interface (src/web/ui.rs `Part`), `a` describing it: 0 show the
+ * banner, 1 hide it, 2 add the "Privacy choices" button, 3 open the preferences dialog (focus
+ * back to the control clicked, else to the element focused now), 4 close it, 5 draw the notice,
+ * 6 set the switches, 7 put `a` in the status line of the part clicked, 8 the categories switched
+ * on there.
+ */
+export function ui(part, a) {
+  const at = clickedScope;
+  if (part == 0 && !banner && d.body) {
+    const b = (banner = mark(el('section', 'cg-root cg-banner'), a, 'banner'));
+    b.id = 'cg-banner';
+    // The region's accessible name is the `bannerLabel` text; the heading stays visible.
+    b.setAttribute('aria-label', a[2]);
+    el('h2', 'cg-title', a[3], b).id = 'cg-banner-title';
+    const p = el('p', 'cg-text', a[4], b);
+    if (a[6]) {
+      p.append(' ');
+      el('a', 'cg-link', a[5], p).href = a[6];
+    }
+    if (a[7]) el('p', 'cg-gpc', a[7], b);
+    const actions = el('div', 'cg-actions', '', b);
+    // Accept and reject look the same: no dark patterns.
+    button(actions, a[8], 'accept');
+    button(actions, a[9], 'reject');
+    button(actions, a[10], 'prefs', 'cg-btn cg-btn-quiet');
+    // First in the document: keyboard and screen-reader users meet it before the page.
+    d.body.prepend(b);
+    bannerOpen(true);
+  } else if (part == 1) {
+    if (banner) banner.remove();
+    banner = null;
+    bannerOpen(false);
+  } else if (part == 2 && d.body) {
+    // Last in the page; its icon is drawn by the stylesheet, the label alone names it.
+    mark(button(d.body, a[3], 'prefs', a[2]), a, 'reopen').id = 'cg-reopen';
+  } else if (part == 3 && d.body) {
+    if (!dialog) {
+      const g = (dialog = mark(el('dialog', 'cg-root cg-dialog'), a, 'prefs'));
+      g.id = 'cg-prefs';
+      g.setAttribute('aria-labelledby', 'cg-prefs-title');
+      const head = el('div', 'cg-dialog-head', '', g);
+      el('h2', 'cg-title', a[2], head).id = 'cg-prefs-title';
+      button(head, '×', 'close', 'cg-close').setAttribute('aria-label', a[3]);
+      const body = el('div', 'cg-dialog-body', '', g);
+      el('p', 'cg-text', a[4], body);
+      if (a[5]) el('p', 'cg-gpc', a[5], body);
+      // The buttons sit below the scrolling body: always visible, however long the texts.
+      const foot = el('div', 'cg-dialog-foot');
+      controls(body, foot, 'cg-p', a[7]);
+      button(body, a[6], 'download', 'cg-link-btn');
+      g.appendChild(foot);
+      d.body.appendChild(g);
+    }
+    sync(a[7][5]);
+    openModal(dialog, clickedControl || d.activeElement);
+  } else if (part == 4) {
+    if (dialog) dialog.close();
+  } else if (part == 5) {
+    noticeDesc = a;
+    switchedOn = a[2][5];
+    drawNotice();
+  } else if (part == 6) {
+    sync(a);
+  } else if (part == 7) {
+    const s = at.querySelector('.cg-status');
+    if (s) s.textContent = a;
+  } else if (part == 8) {
+    return [...at.querySelectorAll('[data-cg-category][aria-checked="true"]')].map((s) => s.getAttribute('data-cg-category'));
+  }
+}
 
 /** Offers `text` as a downloaded file. */
 export function download(name, text) {

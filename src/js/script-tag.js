@@ -17,7 +17,9 @@ import { d } from './bridge.js';
   const region = (me && me.getAttribute('data-region')) || d.documentElement.getAttribute('data-consent-region');
   const base = new URL('.', (me && me.src) || d.baseURI).href;
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
-  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts }, options));
+  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts, notice }, options));
+  // The notice renderer next to the script (an ES module), loaded only on pages with a notice.
+  const notice = () => import(base + 'consent-gate-notice.js');
   // A language file next to the script: its texts, or why they could not be had.
   const texts = (lang) =>
     fetch(base + 'i18n/' + lang + '.json')

@@ -7,7 +7,6 @@
 //! the API again never finds the state busy.
 
 use super::bridge::{self, strings};
-use super::dom::document;
 use super::json::Js;
 use super::page::{self, console};
 use super::storage;
@@ -26,8 +25,6 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, Event};
 
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
@@ -88,8 +85,8 @@ fn view(s: &Session) -> JsValue {
     })
 }
 
-fn ui<'a>(s: &'a Session, doc: &'a web_sys::Document, rows: &'a [view::Row]) -> Ui<'a> {
-    Ui { doc, texts: &s.texts, rows, gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
+fn ui<'a>(s: &'a Session, rows: &'a [view::Row]) -> Ui<'a> {
+    Ui { texts: &s.texts, rows, gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
 }
 
 /// `{category: granted}` (or `{category: source}` when `.1`) as in force on this page, in
@@ -142,7 +139,6 @@ fn set(o: &Object, k: &str, v: &JsValue) {
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
 /// handler of an earlier one may have changed it (decided again, or routed into a sensitive page).
 fn carry_out(effects: Vec<Effect>) {
-    let doc = document();
     for e in effects {
         match e {
             Effect::Console(level, message) => console(level, &message),
@@ -170,19 +166,11 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Gate { allowed, nonce, placeholder, sensitive } => {
                 drop(bridge::gate(&strings(&allowed), &nonce, &strings(&placeholder), sensitive))
             }
-            Effect::SyncSwitches(rows) => {
-                if let Some(doc) = &doc {
-                    ui::sync_switches(doc, &rows);
-                }
-            }
+            Effect::SyncSwitches(rows) => ui::sync_switches(&rows),
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
-                with_session(|s| with_state(s, &e, doc.as_ref()));
+                with_session(|s| with_state(s, &e));
             }
-            Effect::HideBanner => {
-                if let Some(doc) = &doc {
-                    ui::hide_banner(doc);
-                }
-            }
+            Effect::HideBanner => ui::hide_banner(),
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::log_drop(),
@@ -193,14 +181,12 @@ fn carry_out(effects: Vec<Effect>) {
 }
 
 /// Carries out an effect that needs the session's configuration or texts.
-fn with_state(s: &Session, e: &Effect, doc: Option<&web_sys::Document>) {
-    match (e, s.stored.as_ref(), doc) {
-        (Effect::Store, Some(r), _) => save(&s.config, r),
-        (Effect::ShowBanner, _, Some(doc)) => ui(s, doc, &s.rows()).show_banner(),
-        (Effect::RenderNotice, _, Some(doc)) => {
-            ui(s, doc, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
-        }
-        (Effect::ShowReopenButton(class), _, Some(doc)) => ui(s, doc, &[]).reopen_button(class),
+fn with_state(s: &Session, e: &Effect) {
+    match (e, s.stored.as_ref()) {
+        (Effect::Store, Some(r)) => save(&s.config, r),
+        (Effect::ShowBanner, _) => ui(s, &s.rows()).show_banner(),
+        (Effect::RenderNotice, _) => ui(s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective))),
+        (Effect::ShowReopenButton(class), _) => ui(s, &[]).reopen_button(class),
         _ => {}
     }
 }
@@ -290,61 +276,33 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
 }
 
 fn listen() {
-    let Some(doc) = document() else { return };
-    let click = Closure::<dyn FnMut(Event)>::new(on_click);
-    let _ = doc.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
-    click.forget();
-    let changed = Closure::<dyn FnMut(u8)>::new(|what| {
-        step(match what {
-            0 => Some(Input::Navigate),
+    // `Fn`, not `FnMut`: a handler of an event fired during one call (a click's `change`) may
+    // navigate, which calls it again before that call returns.
+    let changed =
+        Closure::<dyn Fn(u8, Option<String>, Option<String>)>::new(|what: u8, scope: Option<String>, action: Option<String>| match what {
+            0 => drop(step(Some(Input::Navigate))),
             // Another tab changed the stored record, or the page came back from the back/forward
             // cache: the copies are read now.
-            1 => None,
+            1 => drop(step(None)),
             // A single-page app's route mounted a notice container (or put one back).
-            _ => Some(Input::NoticeContainersAdded),
+            2 => drop(step(Some(Input::NoticeContainersAdded))),
+            _ => on_click(&scope.unwrap_or_default(), &action.unwrap_or_default()),
         });
-    });
     let _ = bridge::watch(&changed);
     changed.forget();
 }
 
-fn on_click(ev: Event) {
-    let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-    let Some(hit) = target.closest("[data-cg],[data-cg-category],[data-consent-gate=\"preferences\"]").ok().flatten() else { return };
-    // Only the SDK's own banner, dialog and notice act: page markup (an HTML injection) that
-    // copies their attributes can neither give consent nor set the recorded method. The
-    // public opener only opens the dialog.
-    let scope = hit.closest("[data-cg-scope]").ok().flatten().filter(bridge::owns);
-    let Some(scope) = scope else {
-        if bridge::opens(&target, &hit) {
-            ev.prevent_default();
-            show_preferences(Some(hit));
-        }
-        return;
-    };
-    // The scope was made by the SDK, so it names one of ours.
-    let method = scope.get_attribute("data-cg-scope").and_then(|s| Scope::from_name(&s)).map_or(Method::Notice, Scope::method);
-    if hit.has_attribute("data-cg-category") {
-        if hit.get_attribute("aria-disabled").as_deref() != Some("true") {
-            let on = hit.get_attribute("aria-checked").as_deref() == Some("true");
-            let _ = hit.set_attribute("aria-checked", if on { "false" } else { "true" });
-        }
-        return;
-    }
-    let action = hit.get_attribute("data-cg").map_or(Some(Action::Prefs), |a| Action::from_name(&a));
-    let grants = match action {
+/// A click on a button of the SDK's own interface (`bridge.js` checks that it is ours, and
+/// toggles switches itself): `scope` is the `data-cg-scope` of the part it is in (empty for a
+/// public "Privacy choices" opener, which only opens the dialog), `action` its `data-cg`.
+fn on_click(scope: &str, action: &str) {
+    let method = Scope::from_name(scope).map_or(Method::Notice, Scope::method);
+    let grants = match Action::from_name(action) {
         Some(Action::Accept) => None,
         Some(Action::Reject) => Some(vec![]),
-        Some(Action::Save) => Some(ui::switched_on(&scope)),
-        Some(Action::Prefs) => {
-            ev.prevent_default();
-            show_preferences(Some(hit));
-            return;
-        }
-        Some(Action::Close) => {
-            close_dialog();
-            return;
-        }
+        Some(Action::Save) => Some(ui::switched_on()),
+        Some(Action::Prefs) => return show_preferences(),
+        Some(Action::Close) => return ui::close_dialog(),
         Some(Action::Download) => {
             let json = js_sys::JSON::stringify_with_replacer_and_space(&record_view(), &JsValue::NULL, &JsValue::from_f64(2.0));
             if let Some(text) = json.ok().and_then(|s| s.as_string()) {
@@ -356,19 +314,13 @@ fn on_click(ev: Event) {
     };
     decide_and_apply(grants, method);
     match method {
-        Method::Preferences => close_dialog(),
+        Method::Preferences => ui::close_dialog(),
         Method::Notice => {
             if let Some(msg) = with_session(|s| s.texts.get(Text::Saved).to_owned()) {
-                ui::announce(&scope, &msg);
+                ui::announce(&msg);
             }
         }
         _ => {}
-    }
-}
-
-fn close_dialog() {
-    if let Some(d) = ui::dialog() {
-        d.close();
     }
 }
 
@@ -387,19 +339,12 @@ pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
     with_session(|s| s.grants_with(&copy)).unwrap_or_else(|| Err("consent-gate is not started".into()))
 }
 
-/// Opens the preferences dialog, focus returning to `opener` when it closes.
-pub fn show_preferences(opener: Option<Element>) {
-    let Some(doc) = document() else { return };
-    let opener = opener.or_else(|| doc.active_element());
-    let dialog = with_session(|s| {
-        let rows = s.rows();
-        let d = ui(s, &doc, &rows).dialog();
-        ui::sync_switches(&doc, &rows);
-        d
-    })
-    .flatten();
-    if let Some(d) = dialog {
-        let _ = bridge::open_modal(&d, opener);
+/// Opens the preferences dialog, focus returning to the control clicked, else to the element
+/// focused now, when it closes. Opened with the session released: a focus handler of the page
+/// may call the API.
+pub fn show_preferences() {
+    if let Some(desc) = with_session(|s| ui(s, &s.rows()).preferences()) {
+        ui::show_preferences(&desc);
     }
 }
 

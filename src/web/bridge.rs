@@ -3,7 +3,6 @@
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
-use web_sys::Element;
 
 #[wasm_bindgen(module = "/src/js/bridge.js")]
 extern "C" {
@@ -26,23 +25,14 @@ extern "C" {
     pub fn doc() -> web_sys::Document;
     /// Calls `f` with what changed: 0 after every history change, 1 when another tab changes the
     /// stored record and when the page comes back from the back/forward cache, 2 when a notice
-    /// container enters the page after start (gating's observer sees it).
+    /// container enters the page after start (gating's observer sees it), 3 with the scope and
+    /// action of a click on the SDK's own interface.
     #[wasm_bindgen(catch)]
-    pub fn watch(f: &Closure<dyn FnMut(u8)>) -> Result<(), JsValue>;
-    /// Marks `el` as made by the SDK (page markup cannot do that).
-    #[wasm_bindgen]
-    pub fn own(el: &Element);
-    /// Whether the SDK made `el`.
-    #[wasm_bindgen]
-    pub fn owns(el: &Element) -> bool;
+    pub fn watch(f: &Closure<dyn Fn(u8, Option<String>, Option<String>)>) -> Result<(), JsValue>;
     /// A copy of an object's own enumerable members, read now (`null` for anything but a plain
     /// object, and for one that throws when read).
     #[wasm_bindgen]
     pub fn plain(v: &JsValue) -> JsValue;
-    /// Whether a click on `target` is one on `opener` as a public "Privacy choices" opener (it
-    /// may be a copy of one of the SDK's own controls instead).
-    #[wasm_bindgen]
-    pub fn opens(target: &Element, opener: &Element) -> bool;
     /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they
     /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
     #[wasm_bindgen(js_name = noticeContainers)]
@@ -50,9 +40,10 @@ extern "C" {
     /// Deletes the queue of consent events.
     #[wasm_bindgen(js_name = logDrop)]
     pub fn log_drop();
-    /// `showModal()`, and focus back to `opener` on close.
-    #[wasm_bindgen(catch, js_name = openModal)]
-    pub fn open_modal(dialog: &Element, opener: Option<Element>) -> Result<(), JsValue>;
+    /// Carries out one step of the interface (`ui::Part`) from its description: the markup is
+    /// built there, the texts set as text.
+    #[wasm_bindgen(catch)]
+    pub fn ui(part: u8, desc: &JsValue) -> Result<JsValue, JsValue>;
     /// Offers a file download.
     #[wasm_bindgen(catch)]
     pub fn download(name: &str, text: &str) -> Result<(), JsValue>;

@@ -146,6 +146,30 @@ for (const app of APPS) {
     await context.close();
   });
 
+  test(`npm app (${app.name}): the notice renderer is a chunk of its own, loaded on the page with a notice container only`, async () => {
+    const { page, net, context, pageErrors } = await openPage();
+    const scripts = [];
+    page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
+    await page.goto(app.server.url + '/');
+    await page.locator('#cg-banner').waitFor({ state: 'visible' });
+    await settle(page, 500);
+    assert.equal(scripts.length, 1, 'the app bundle only: ' + scripts.join(' '));
+    const bundle = scripts[0];
+    await page.goto(app.server.url + app.otherPage);
+    const notice = page.locator('[data-consent-gate="notice"] .cg-notice');
+    await notice.waitFor({ state: 'visible' });
+    assert.equal(await notice.locator('[data-cg-category="analytics"]').getAttribute('aria-checked'), 'false');
+    const chunks = scripts.slice(1).filter((s) => s !== bundle);
+    assert.equal(chunks.length, 1, 'one chunk more: ' + scripts.join(' '));
+    // The switches act: allowing analytics there loads the tag.
+    await notice.getByRole('switch', { name: 'Analytics' }).click();
+    await notice.locator('[data-cg="save"]').click();
+    await page.waitForFunction(() => document.querySelector('script[src*="googletagmanager.com/gtag/js"]'));
+    assert.deepEqual(net.gtag(), [gtagUrl(app)]);
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
   test(`npm app (${app.name}): a <base href> injected into the page does not move where the wasm comes from`, async () => {
     const { page, context } = await openPage();
     const wasm = [];

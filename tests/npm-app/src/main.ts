@@ -10,6 +10,8 @@ init({
   revision: '1',
   privacyUrl: '/about.html',
   googleAnalytics: 'G-NPMAPP0001',
+  // Drawn into the privacy page's notice container (the renderer is a chunk of its own).
+  notice: { sections: [{ heading: 'Your choices', blocks: [{ controls: true }] }] },
 }).catch((e: Error) => console.error(e));
 
 on('change', (state: ConsentState) => {

@@ -10,6 +10,8 @@ init({
   revision: '1',
   privacyUrl: '/privacy.html',
   googleAnalytics: 'G-WEBPACK001',
+  // Drawn into the privacy page's notice container (the renderer is a chunk of its own).
+  notice: { sections: [{ heading: 'Your choices', blocks: [{ controls: true }] }] },
 }).catch((e) => console.error(e));
 
 on('change', (state) => {

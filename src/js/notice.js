@@ -1,0 +1,44 @@
+// The privacy notice drawn into `[data-consent-gate="notice"]` containers, in a file of its own:
+// only pages with a container load it (the script tag imports consent-gate-notice.js from next to
+// itself, the ES module through a dynamic import the site's bundler splits off). What it shows was
+// decided in Rust (src/web/ui.rs `notice`); `k` is bridge.js's builders, so the switches are the
+// dialog's and the notice is owned like the rest of the interface.
+
+/**
+ * The notice's root element for the description `a`: [language, direction, controls (as in the
+ * dialog), the two signal lines, sections]. A section is [id, heading, blocks…]; a block is
+ * [0, runs…] a paragraph, [1, text] a sub-heading, [2, runs…] per item a list, [3] the switches,
+ * [4] the signal lines; a run is a text, or [text, href] a link (its href checked by core).
+ * `prefix` keeps the switches' ids unique when a page has two containers.
+ */
+export default function notice(k, a, prefix) {
+  const root = k.mark(k.el('div', 'cg-root cg-notice'), a, 'notice');
+  const runs = (parent, items) => {
+    for (const r of items) {
+      if (typeof r == 'string') parent.append(r);
+      else k.el('a', 'cg-link', r[0], parent).href = r[1];
+    }
+  };
+  for (const [id, heading, ...blocks] of a[4]) {
+    const section = k.el('section', 'cg-section', '', root);
+    // A section id (a link target) only while no element in the page has it: so a router's new
+    // container gets those of the one it removed, and a second container none twice.
+    if (id && !k.d.getElementById(id)) section.id = id;
+    if (heading) k.el('h2', '', heading, section);
+    for (const [kind, ...b] of blocks) {
+      if (kind == 0) runs(k.el('p', '', '', section), b);
+      else if (kind == 1) k.el('h3', '', b[0], section);
+      else if (kind == 2) {
+        const ul = k.el('ul', '', '', section);
+        for (const item of b) runs(k.el('li', '', '', ul), item);
+      } else if (kind == 3) {
+        const div = k.el('div', 'cg-controls', '', section);
+        k.controls(div, div, prefix, a[2]);
+      } else {
+        const ul = k.el('ul', 'cg-signals', '', section);
+        for (const line of a[3]) k.el('li', '', line, ul);
+      }
+    }
+  }
+  return root;
+}
