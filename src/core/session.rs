@@ -9,6 +9,7 @@ use super::decide::{self, ConsentState, Status};
 use super::i18n::{negotiate, Text, Texts};
 use super::json::JsonLike;
 use super::log;
+use super::queue::Queue;
 use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
 use super::text::concat;
@@ -29,6 +30,9 @@ pub struct Env<'a> {
     pub https: bool,
     /// A new random hex id at each call (record and event ids).
     pub random_id: &'a dyn Fn() -> String,
+    /// The consent-log queue as stored ([`Queue::write`]); `None` when there is none or storage
+    /// is blocked (then this page's own copy stands for it).
+    pub log_stored: Option<String>,
 }
 
 /// The stored copies of the record, as the browser read them.
@@ -153,15 +157,18 @@ pub enum Effect {
     Emit(Emit),
     /// Delete the consent-log queue: no endpoint is configured.
     LogDrop,
-    /// Queue and send one consent event (`json` empty: only resend the queue) with the SHA-256
-    /// of `notice`.
+    /// Compute the hex SHA-256 of this notice text and hand it back ([`Input::NoticeHash`]):
+    /// the page's first consent events wait for it.
+    LogHash(String),
+    /// The consent-log queue changed: store it, then post these events.
     Log {
-        /// Where events go.
+        /// Where events go (from the configuration, never from storage).
         endpoint: String,
-        /// The event, from [`log::to_json`].
-        json: String,
-        /// The notice text whose hash the event carries.
-        notice: String,
+        /// The queue to store, from [`Queue::write`].
+        store: String,
+        /// `(eventId, body)` of each event to post now; the browser hands back the id of each
+        /// one answered 2xx ([`Input::Delivered`]).
+        send: Vec<(String, String)>,
     },
     /// Reload the page.
     Reload,
@@ -192,6 +199,12 @@ pub struct Session {
     /// The route the page was last decided for: a navigation that keeps it changes nothing.
     location: String,
     gtag_loaded: bool,
+    /// This page's copy of the stored consent-log queue, for when storage is blocked.
+    log_memory: String,
+    /// The notice's hash, once the browser computed it (empty: it cannot).
+    notice_hash: Option<String>,
+    /// Whether the unreadable-queue warning was given (once per page).
+    log_warned: bool,
 }
 
 /// An input after start.
@@ -206,6 +219,10 @@ pub enum Input {
     /// Another tab changed the stored record, or the page was restored from the back/forward
     /// cache: these are the copies now.
     StoredChanged(Copies),
+    /// The hex SHA-256 of the notice ([`Effect::LogHash`]); empty when the browser cannot.
+    NoticeHash(String),
+    /// The endpoint answered 2xx to the consent event with this id.
+    Delivered(String),
 }
 
 /// The configuration that could not even be fetched or parsed: the built-in one, with
@@ -290,6 +307,9 @@ impl Session {
             sensitive: false,
             location: String::new(),
             gtag_loaded: false,
+            log_memory: String::new(),
+            notice_hash: None,
+            log_warned: false,
         };
         s.apply(env, &mut fx);
         if decide::banner_must_show(s.status) {
@@ -322,6 +342,13 @@ impl Session {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
                     self.apply(env, &mut fx);
                 }
+            }
+            Input::NoticeHash(hash) if self.notice_hash.is_none() => self.logged_page_view(hash, env, &mut fx),
+            Input::NoticeHash(_) => {}
+            Input::Delivered(id) => {
+                let mut q = self.log_queue(env, &mut fx);
+                q.keep(env.now, &id);
+                self.log_store(&q, vec![], &mut fx);
             }
             Input::StoredChanged(copies) => {
                 let (stored, _) = load(&self.config, &copies, env);
@@ -358,7 +385,10 @@ impl Session {
             fx.push(Effect::Store);
             // Logged before the state is applied: a `change` handler may decide again, and this
             // decision came first.
-            self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, fx);
+            let mut q = self.log_queue(env, fx);
+            let mut send = vec![];
+            self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q, &mut send);
+            self.log_store(&q, send, fx);
             self.stored = Some(r);
         }
         self.status = Status::Decided;
@@ -439,27 +469,70 @@ impl Session {
         view::rows(&self.config, &self.texts, &self.effective)
     }
 
-    /// At start: resend queued consent events, then a `signal` decision when a browser signal
-    /// decides for an undecided visitor, and a `pageview` event when `log.pageViews` is on. With
-    /// no endpoint, events queued under an earlier configuration are dropped.
-    fn page_view(&self, env: &Env, fx: &mut Vec<Effect>) {
-        let Some(endpoint) = &self.config.log.endpoint else {
+    /// At start: with no endpoint, events queued under an earlier configuration are dropped;
+    /// else the queued events are sent again, and the browser hashes the notice, which the
+    /// page's first events carry.
+    fn page_view(&mut self, env: &Env, fx: &mut Vec<Effect>) {
+        if self.config.log.endpoint.is_none() {
             fx.push(Effect::LogDrop);
             return;
-        };
-        fx.push(Effect::Log { endpoint: endpoint.clone(), json: String::new(), notice: log::notice_text(&self.config, &self.texts) });
+        }
+        fx.push(Effect::LogHash(log::notice_text(&self.config, &self.texts)));
+        let mut q = self.log_queue(env, fx);
+        q.keep(env.now, "");
+        let send = q.events.iter().map(|e| (e.id.clone(), e.json.clone())).collect();
+        self.log_store(&q, send, fx);
+    }
+
+    /// The notice hash arrived: a `signal` decision when a browser signal decides for an
+    /// undecided visitor, and a `pageview` event when `log.pageViews` is on. A hash that is not
+    /// 64 lowercase hex digits counts as none.
+    fn logged_page_view(&mut self, hash: String, env: &Env, fx: &mut Vec<Effect>) {
+        let valid = hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        self.notice_hash = Some(if valid { hash } else { String::new() });
+        let mut q = self.log_queue(env, fx);
+        let mut send = vec![];
         let decided = self.status == Status::Decided;
         if !decided && self.effective.iter().any(|c| matches!(c.source, Source::Gpc | Source::Dnt)) {
-            self.log(env, self.stored.as_ref(), false, &self.effective, Some(Method::Signal), self.signals, fx);
+            self.log(env, self.stored.as_ref(), false, &self.effective, Some(Method::Signal), self.signals, &mut q, &mut send);
         }
         if self.config.log.page_views {
-            self.log(env, self.stored.as_ref(), decided, &self.effective, None, self.signals, fx);
+            self.log(env, self.stored.as_ref(), decided, &self.effective, None, self.signals, &mut q, &mut send);
+        }
+        self.log_store(&q, send, fx);
+    }
+
+    /// The consent-log queue as it stands: the stored one (read strictly: an unreadable one is
+    /// emptied, with one warning per page), else this page's copy.
+    fn log_queue(&mut self, env: &Env, fx: &mut Vec<Effect>) -> Queue {
+        match Queue::read(env.log_stored.as_deref().unwrap_or(&self.log_memory)) {
+            Ok(q) => q,
+            Err(why) => {
+                // Nothing stored yet is an empty queue, not an unreadable one.
+                if env.log_stored.is_some() && !std::mem::replace(&mut self.log_warned, true) {
+                    let text = concat(&[
+                        "consent-gate: the consent-log queue in localStorage (consent-gate-log) was ",
+                        why,
+                        ", so it was emptied",
+                    ]);
+                    fx.push(Effect::Console(Level::Warn, text));
+                }
+                Queue::default()
+            }
         }
     }
 
-    /// One consent event. `stored`: any stored record, whose id is the browser id (a visitor
-    /// with none gets a random id for this page view only); `decided`: that record is in force
-    /// (then it is also the `recordId`). On a sensitive page the path is left out.
+    /// Stores `q` (and keeps this page's copy) and posts `send`; nothing without an endpoint.
+    fn log_store(&mut self, q: &Queue, send: Vec<(String, String)>, fx: &mut Vec<Effect>) {
+        let Some(endpoint) = &self.config.log.endpoint else { return };
+        self.log_memory = q.write();
+        fx.push(Effect::Log { endpoint: endpoint.clone(), store: self.log_memory.clone(), send });
+    }
+
+    /// Queues one consent event in `q`, with the notice hash when known (empty before), and adds
+    /// it to `send`. `stored`: any stored record, whose id is the browser id (a visitor with none
+    /// gets a random id for this page view only); `decided`: that record is in force (then it is
+    /// also the `recordId`). On a sensitive page the path is left out.
     #[allow(clippy::too_many_arguments)] // each is a distinct fact of the event
     fn log(
         &self,
@@ -469,9 +542,12 @@ impl Session {
         choices: &[Choice],
         method: Option<Method>,
         signals: Signals,
-        fx: &mut Vec<Effect>,
+        q: &mut Queue,
+        send: &mut Vec<(String, String)>,
     ) {
-        let Some(endpoint) = &self.config.log.endpoint else { return };
+        if self.config.log.endpoint.is_none() {
+            return;
+        }
         let event = log::Event {
             pageview: method.is_none(),
             event_id: &(env.random_id)(),
@@ -479,17 +555,16 @@ impl Session {
             browser_id: &stored.map_or_else(env.random_id, |r| r.id.clone()),
             time: env.now,
             revision: &self.config.revision,
+            notice_hash: self.notice_hash.as_deref().unwrap_or_default(),
             choices,
             signals,
             language: &self.texts.lang,
             method,
             path: (!self.sensitive).then_some(env.path.as_str()),
         };
-        fx.push(Effect::Log {
-            endpoint: endpoint.clone(),
-            json: log::to_json(&event),
-            notice: log::notice_text(&self.config, &self.texts),
-        });
+        if let Some(e) = q.add(&event, env.now) {
+            send.push((e.id.clone(), e.json.clone()));
+        }
     }
 
     /// The categories granted now with `changes` applied, for `setConsent({analytics: true})`.

@@ -370,91 +370,52 @@ export function reload() {
   location.reload();
 }
 
-// ---- consent log (README "Consent log"): hash, persisted queue, delivery ----
-// Each event goes into the localStorage queue at once (so leaving the page loses nothing), gets
-// the notice's SHA-256 when crypto.subtle has it, then is POSTed with fetch keepalive (a
-// text/plain body: no CORS preflight). Only a 2xx answer takes it off the queue; what is left is
-// sent again on the next page load. sendBeacon is not used: it cannot tell whether the event
-// arrived (and every browser that runs WebAssembly has fetch).
+// ---- consent log (README "Consent log"): storage, hashing and delivery only ----
+// What is kept, for how long, and what is sent is decided in Rust (core::queue). Events are
+// POSTed with fetch keepalive (a text/plain body: no CORS preflight); only a 2xx is reported
+// back. sendBeacon is not used: it cannot tell whether the event arrived (and every browser that
+// runs WebAssembly has fetch).
 const LOG = 'consent-gate-log';
-const SLOT = '"noticeHash":""';
-let logMem = { e: [] };
-let logStarted;
-let notice;
-let noticeHash;
+let logged;
 
-// Queued events are proof of a consent given then; after this long undelivered, they are dropped.
-const LOG_MAX_AGE = 30 * 864e5;
-
-function logQueue(q) {
+/** The stored queue; null when there is none or storage is blocked. */
+export function logRead() {
   try {
-    if (q) localStorage.setItem(LOG, JSON.stringify(q));
-    else q = JSON.parse(localStorage.getItem(LOG));
-  } catch (e) {}
-  q = logMem = q && Array.isArray(q.e) ? q : logMem;
-  q.e = q.e.filter(fresh);
-  return q;
-}
-
-function fresh(body) {
-  try {
-    return Date.now() - JSON.parse(body).time < LOG_MAX_AGE;
+    return localStorage.getItem(LOG);
   } catch (e) {
-    return false;
+    return null;
   }
 }
 
-/** Deletes the queue: the configuration has no endpoint any more. */
-export function logDrop() {
-  logMem = { e: [] };
+/** Stores the queue as Rust wrote it; an empty one deletes it. */
+export function logWrite(q) {
   try {
-    localStorage.removeItem(LOG);
+    if (q) localStorage.setItem(LOG, q);
+    else localStorage.removeItem(LOG);
   } catch (e) {}
 }
 
-function logSend(url, body) {
-  // No Referer: on a sensitive page the URL itself names it.
-  fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
-    (r) => {
-      if (!r.ok) return;
-      const q = logQueue();
-      q.e = q.e.filter((x) => x != body);
-      logQueue(q);
-    },
-    () => {},
-  );
+/** Sets `f(id, hash)`: `f('', hash)` once the notice hash is known, `f(id, '')` on a 2xx. */
+export function logListen(f) {
+  logged = f;
 }
 
-/**
- * Queues one event (at most 50 are kept: the oldest go, counted in the next event's `dropped`),
- * fills in the hex SHA-256 of `text` (left empty without crypto.subtle, or when the page is left
- * before the digest is ready) and sends it. The first call of a page resends every queued event
- * first; an empty `json` does only that (and starts hashing).
- */
-export function logEvent(url, json, text) {
-  if (!logStarted) for (const body of logQueue().e) logSend(url, body);
-  logStarted = 1;
-  if (notice !== text) {
-    const s = w.crypto && crypto.subtle;
-    notice = text;
-    noticeHash = (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject()).then(
+/** Hands the hex SHA-256 of `text` to the callback (empty without crypto.subtle). */
+export function logHash(text) {
+  const s = w.crypto && crypto.subtle;
+  (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
+    .then(
       (b) => Array.from(new Uint8Array(b), (x) => (x + 256).toString(16).slice(1)).join(''),
       () => '',
-    );
-  }
-  if (!json) return;
-  const q = logQueue();
-  if (q.d) json = json.slice(0, -1) + ',"dropped":' + q.d + '}';
-  q.d = 0;
-  q.e.push(json);
-  while (q.e.length > 50) q.e.shift(), q.d++;
-  logQueue(q);
-  noticeHash.then((h) => {
-    const q = logQueue();
-    const i = q.e.indexOf(json);
-    if (i < 0) return;
-    const body = (q.e[i] = json.replace(SLOT, SLOT.slice(0, -1) + h + '"'));
-    logQueue(q);
-    logSend(url, body);
-  });
+    )
+    .then((h) => logged('', h));
+}
+
+/** POSTs one event; a 2xx answer reports its `id`. */
+export function logSend(url, id, body) {
+  // No Referer: on a sensitive page the URL itself names it.
+  fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
+    (r) => r.ok && logged(id, ''),
+    () => {},
+  );
 }

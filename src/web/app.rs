@@ -38,7 +38,7 @@ fn with_session<R>(f: impl FnOnce(&mut Session) -> R) -> Option<R> {
 
 /// What the browser tells now.
 fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
-    Env { path: page::path(), hash: page::hash(), now: page::now(), https: page::https(), random_id }
+    Env { path: page::path(), hash: page::hash(), now: page::now(), https: page::https(), random_id, log_stored: bridge::log_read() }
 }
 
 /// Hands one input to the session and carries out its effects (with the state released: they
@@ -196,8 +196,15 @@ fn carry_out(effects: Vec<Effect>, view: &JsValue) {
             }
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), view),
-            Effect::LogDrop => bridge::log_drop(),
-            Effect::Log { endpoint, json, notice } => bridge::log_event(&endpoint, &json, &notice),
+            Effect::LogDrop => bridge::log_write(""),
+            Effect::LogHash(notice) => bridge::log_hash(&notice),
+            Effect::Log { endpoint, store, send } => {
+                let _ = bridge::log_write(&store);
+                for (id, body) in send {
+                    let _ = bridge::log_send(&endpoint, &id, &body);
+                }
+                Ok(())
+            }
             Effect::Reload => bridge::reload(),
         };
     }
@@ -308,6 +315,12 @@ fn listen() {
     });
     let _ = bridge::watch_storage(&stored);
     stored.forget();
+    // The consent log: the notice's hash (an empty id), or the id of an event answered 2xx.
+    let logged = Closure::<dyn FnMut(String, String)>::new(|id: String, hash: String| {
+        step(Some(if id.is_empty() { Input::NoticeHash(hash) } else { Input::Delivered(id) }));
+    });
+    let _ = bridge::log_listen(&logged);
+    logged.forget();
 }
 
 fn on_click(ev: Event) {

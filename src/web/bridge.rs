@@ -39,9 +39,6 @@ extern "C" {
     /// when none is configured). Known once `gate` has run.
     #[wasm_bindgen]
     pub fn trusted(el: &Element) -> bool;
-    /// Deletes the queue of consent events.
-    #[wasm_bindgen(catch, js_name = logDrop)]
-    pub fn log_drop() -> Result<(), JsValue>;
     /// `showModal()`, and focus back to `opener` on close.
     #[wasm_bindgen(catch, js_name = openModal)]
     pub fn open_modal(dialog: &Element, opener: Option<Element>) -> Result<(), JsValue>;
@@ -51,10 +48,22 @@ extern "C" {
     /// Reloads the page.
     #[wasm_bindgen(catch)]
     pub fn reload() -> Result<(), JsValue>;
-    /// Queues and sends one consent event, with the SHA-256 of `notice`; with an empty `json`,
-    /// only retries the queued events and starts hashing `notice`.
-    #[wasm_bindgen(catch, js_name = logEvent)]
-    pub fn log_event(endpoint: &str, json: &str, notice: &str) -> Result<(), JsValue>;
+    /// The stored consent-log queue; `None` when there is none or storage is blocked.
+    #[wasm_bindgen(js_name = logRead)]
+    pub fn log_read() -> Option<String>;
+    /// Stores the consent-log queue (an empty one: deletes it).
+    #[wasm_bindgen(catch, js_name = logWrite)]
+    pub fn log_write(stored: &str) -> Result<(), JsValue>;
+    /// Sets the callback of the consent log: `f("", hash)` when the notice hash is ready,
+    /// `f(id, "")` when the event `id` was answered 2xx.
+    #[wasm_bindgen(catch, js_name = logListen)]
+    pub fn log_listen(f: &Closure<dyn FnMut(String, String)>) -> Result<(), JsValue>;
+    /// Computes the hex SHA-256 of `notice` and hands it to the callback.
+    #[wasm_bindgen(catch, js_name = logHash)]
+    pub fn log_hash(notice: &str) -> Result<(), JsValue>;
+    /// POSTs one consent event with fetch keepalive; a 2xx hands `id` to the callback.
+    #[wasm_bindgen(catch, js_name = logSend)]
+    pub fn log_send(endpoint: &str, id: &str, body: &str) -> Result<(), JsValue>;
 }
 
 /// A JS array of strings.

@@ -2,6 +2,7 @@
 
 use super::{read, record, Row, DNT, GPC, NO_SIGNALS};
 use crate::core::decide::Status;
+use crate::core::queue::Queue;
 use crate::core::record::{encode, Method, Source};
 use crate::core::session::{Copies, Effect, Env, Input, Page, Session};
 use crate::core::signals::Signals;
@@ -27,7 +28,7 @@ fn next_id() -> String {
 
 fn env(path: &str) -> Env<'static> {
     let (path, hash) = path.split_once('#').map_or((path, String::new()), |(p, h)| (p, format!("#{h}")));
-    Env { path: path.into(), hash, now: NOW, https: true, random_id: &next_id }
+    Env { path: path.into(), hash, now: NOW, https: true, random_id: &next_id, log_stored: None }
 }
 
 /// The stored copy of a record decided now with these rows (`None`: nothing stored).
@@ -66,19 +67,25 @@ fn brief(e: &Effect) -> String {
         Effect::ShowReopenButton(class) => format!("reopen button {class}"),
         Effect::Emit(k) => format!("emit {}", k.name()),
         Effect::LogDrop => "log drop".into(),
-        Effect::Log { json, .. } if json.is_empty() => "log resend".into(),
-        Effect::Log { json, .. } => {
-            let v: Value = serde_json::from_str(json).unwrap();
-            let sources: Vec<String> = v["choices"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| format!("{}:{}", c["category"].as_str().unwrap(), c["source"].as_str().unwrap()))
-                .collect();
-            format!("log {} {} {}", v["type"].as_str().unwrap(), v["method"].as_str().unwrap_or("-"), sources.join(","))
+        Effect::LogHash(_) => "log hash".into(),
+        Effect::Log { store, send, .. } => {
+            let queued: Vec<String> = Queue::read(store).unwrap().events.iter().map(|e| event_line(&e.json)).collect();
+            format!("log [{}] sending {}", queued.join(" | "), send.len())
         }
         Effect::Reload => "reload".into(),
     }
+}
+
+/// A consent event in a line: type, method, each category's source.
+fn event_line(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap();
+    let sources: Vec<String> = v["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{}:{}", c["category"].as_str().unwrap(), c["source"].as_str().unwrap()))
+        .collect();
+    format!("{} {} {}", v["type"].as_str().unwrap(), v["method"].as_str().unwrap_or("-"), sources.join(","))
 }
 
 fn briefs(fx: &[Effect]) -> Vec<String> {
@@ -192,9 +199,16 @@ fn start_table() {
             "/",
             None,
             GPC,
-            vec!["log resend", "log decision signal necessary:default,functional:default,analytics:default,advertising:gpc", "emit signal", "emit ready"],
+            // Made when the notice hash arrives (the last line), with it.
+            vec![
+                "log hash",
+                "log [] sending 0",
+                "emit signal",
+                "emit ready",
+                "log [decision signal necessary:default,functional:default,analytics:default,advertising:gpc] sending 1",
+            ],
         ),
-        ("GPC, decided: no signal decision", with(site(), json!({"log": {"endpoint": "https://log.example/e"}})), "/", Some(REFUSED), GPC, vec!["log resend", "emit signal"]),
+        ("GPC, decided: no signal decision", with(site(), json!({"log": {"endpoint": "https://log.example/e"}})), "/", Some(REFUSED), GPC, vec!["log hash", "log [] sending 0", "emit signal", "emit ready", "log [] sending 0"]),
         (
             "DNT honoured, page views on: signal decision, then the page view",
             with(site(), json!({"signals": {"dnt": "honor"}, "log": {"endpoint": "https://log.example/e", "pageViews": true}})),
@@ -202,10 +216,11 @@ fn start_table() {
             None,
             DNT,
             vec![
-                "log resend",
-                "log decision signal necessary:default,functional:dnt,analytics:dnt,advertising:dnt",
-                "log pageview - necessary:default,functional:dnt,analytics:dnt,advertising:dnt",
+                "log hash",
+                "log [] sending 0",
                 "emit signal",
+                "emit ready",
+                "log [decision signal necessary:default,functional:dnt,analytics:dnt,advertising:dnt | pageview - necessary:default,functional:dnt,analytics:dnt,advertising:dnt] sending 2",
             ],
         ),
         (
@@ -215,11 +230,13 @@ fn start_table() {
             "/portal/1",
             Some(ACCEPTED),
             NO_SIGNALS,
-            vec!["log resend", "log pageview - necessary:default,functional:user,analytics:page-rule,advertising:page-rule", "emit signal"],
+            vec!["log hash", "log [] sending 0", "emit signal", "emit ready", "log [pageview - necessary:default,functional:user,analytics:page-rule,advertising:page-rule] sending 1"],
         ),
     ];
     for (name, config, path, rows, signals, expected) in cases {
-        let (_, fx) = start_with(config, path, rows, signals);
+        let (mut s, mut fx) = start_with(config, path, rows, signals);
+        // The browser hands back the notice hash that start asked for.
+        fx.extend(s.input(Input::NoticeHash("ab".repeat(32)), &env(path)));
         let got = briefs(&fx);
         // The expected lines appear in this order, with nothing else between them.
         let at = got.iter().position(|g| g == expected[0]).unwrap_or_else(|| panic!("{name}: no {:?} in {got:#?}", expected[0]));
@@ -283,7 +300,8 @@ fn input_table() {
             "/",
             vec![
                 "store",
-                "log decision banner necessary:default,functional:user,analytics:user,advertising:user",
+                // Sent at once, before the notice hash is known: with an empty one.
+                "log [decision banner necessary:default,functional:user,analytics:user,advertising:user] sending 1",
                 "ga-disable-G-TEST1=false",
                 "set allow_google_signals=true",
                 "set allow_ad_personalization_signals=true",
