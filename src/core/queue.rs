@@ -130,3 +130,211 @@ fn entry(line: &str) -> Option<Queued> {
     let time = parse_uint(time)?;
     ok.then(|| Queued { id: id.into(), time, json: json.into() })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::log::read;
+    use crate::core::record::{Choice, Method, Source};
+    use crate::core::signals::{Dnt, Gpc, Signals};
+    use serde_json::Value;
+
+    const NOW: u64 = 1_800_000_000_000;
+    const DAY: u64 = 86_400_000;
+
+    fn id(n: usize) -> String {
+        format!("{n:032x}")
+    }
+
+    /// A decision event with id `n`, made at `time`.
+    fn add(q: &mut Queue, n: usize, time: u64) -> Option<Queued> {
+        let choices = [Choice { category: "necessary".into(), granted: true, source: Source::Default }];
+        let id = id(n);
+        let event = Event {
+            pageview: false,
+            event_id: &id,
+            record_id: Some("r1"),
+            browser_id: "r1",
+            time,
+            revision: "1",
+            notice_hash: "",
+            choices: &choices,
+            signals: Signals { dnt: Dnt::Unset, gpc: Gpc::Absent },
+            language: "en",
+            method: Some(Method::Banner),
+            path: Some("/"),
+        };
+        q.add(&event, time).cloned()
+    }
+
+    fn dropped_member(e: &Queued) -> Option<u64> {
+        serde_json::from_str::<Value>(&e.json).unwrap().get("dropped").map(|d| d.as_u64().unwrap())
+    }
+
+    #[test]
+    fn the_cap_keeps_the_newest_50_and_every_drop_is_reported_once() {
+        // (events queued, how many stay, the oldest that stays): each event pushed out is counted
+        // in the `dropped` of the next event queued, once, also across a page (storage).
+        for (n, kept, oldest) in [(1, 1, 0), (49, 49, 0), (50, 50, 0), (51, 50, 1), (52, 50, 2), (120, 50, 70)] {
+            let mut q = Queue::default();
+            let mut reported = 0;
+            for i in 0..n {
+                reported += dropped_member(&add(&mut q, i, NOW + i as u64).unwrap()).unwrap_or(0);
+            }
+            assert_eq!(q.events.len(), kept, "{n} events");
+            assert_eq!(q.events[0].id, id(oldest), "{n} events");
+            let mut q = Queue::read(&q.write()).unwrap();
+            let next = add(&mut q, 1000, NOW + 1000).unwrap();
+            reported += dropped_member(&next).unwrap_or(0);
+            // Only the newest drop was not yet reported: the next event carries it.
+            assert_eq!(dropped_member(&next), (n > 50).then_some(1), "{n} events");
+            assert_eq!(reported, (n as u64).saturating_sub(50), "{n} events: every drop reported once");
+            // This one pushed one out if the queue was full: only that is pending now.
+            assert_eq!(q.dropped, u64::from(n >= 50), "{n} events");
+        }
+    }
+
+    #[test]
+    fn dropped_is_reported_in_one_event_then_reset() {
+        let mut q = Queue::default();
+        for i in 0..50 {
+            add(&mut q, i, NOW);
+        }
+        q.dropped = 3; // as a page that lost 3 events and then closed left it
+        q.keep(NOW, &id(10));
+        // One delivered: room again, so this one pushes nothing out and reports the 3 only.
+        let e = add(&mut q, 100, NOW).unwrap();
+        assert_eq!(dropped_member(&e), Some(3));
+        assert_eq!(q.dropped, 0);
+        assert_eq!(dropped_member(&add(&mut q, 101, NOW).unwrap()), None);
+        // The event that carries it is a valid event for the receiver.
+        let got = read::parse(e.json.as_bytes()).unwrap();
+        assert_eq!(got.event_id, id(100));
+    }
+
+    #[test]
+    fn events_are_kept_for_30_days_either_side_of_the_clock() {
+        // (event time relative to now, kept): the visitor's clock may go forward (the event looks
+        // old) or back (the event looks dated in the future).
+        let cases: [(i64, bool); 8] = [
+            (0, true),
+            (-(29 * DAY as i64), true),
+            (-(30 * DAY as i64) + 1, true),
+            (-(30 * DAY as i64), false),
+            (-(400 * DAY as i64), false),
+            (30 * DAY as i64 - 1, true),
+            (30 * DAY as i64, false),
+            (400 * DAY as i64, false),
+        ];
+        for (offset, kept) in cases {
+            let mut q = Queue::default();
+            add(&mut q, 1, NOW.wrapping_add_signed(offset));
+            // The clock now reads NOW: a later step (a delivery, a new event, the next page).
+            q.keep(NOW, "");
+            assert_eq!(q.events.len(), usize::from(kept), "event at now{offset:+}ms");
+            let mut q = Queue::read(&{
+                let mut q = Queue::default();
+                add(&mut q, 1, NOW.wrapping_add_signed(offset));
+                q.write()
+            })
+            .unwrap();
+            add(&mut q, 2, NOW);
+            assert_eq!(q.events.iter().any(|e| e.id == id(1)), kept, "event at now{offset:+}ms, then a new one");
+            // Expiry is not a drop for the cap: nothing is reported.
+            assert_eq!(dropped_member(q.events.last().unwrap()), None);
+        }
+    }
+
+    #[test]
+    fn a_delivery_removes_only_that_event() {
+        let mut q = Queue::default();
+        for i in 0..3 {
+            add(&mut q, i, NOW);
+        }
+        q.keep(NOW, &id(1));
+        assert_eq!(q.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>(), [id(0), id(2)]);
+        q.keep(NOW, &id(7));
+        assert_eq!(q.events.len(), 2, "an unknown id changes nothing");
+    }
+
+    #[test]
+    fn an_id_is_queued_once() {
+        let mut q = Queue::default();
+        assert!(add(&mut q, 5, NOW).is_some());
+        assert!(add(&mut q, 5, NOW + 1).is_none(), "the same id again is not queued");
+        assert_eq!((q.events.len(), q.dropped), (1, 0));
+        // A stored queue with an id twice is forged or broken.
+        let line = q.write().lines().nth(1).unwrap().to_owned();
+        assert_eq!(Queue::read(&format!("{}\n{line}", q.write())), Err("an event id in it was repeated"));
+    }
+
+    #[test]
+    fn storage_round_trips() {
+        let mut q = Queue::default();
+        for i in 0..52 {
+            add(&mut q, i, NOW + i as u64);
+        }
+        q.keep(NOW, &id(20));
+        assert_eq!(Queue::read(&q.write()), Ok(q.clone()));
+        assert_eq!(Queue::read(&Queue::default().write()), Ok(Queue::default()));
+    }
+
+    #[test]
+    fn storage_is_read_strictly() {
+        let mut q = Queue::default();
+        add(&mut q, 1, NOW);
+        let good = q.write();
+        let (head, line) = good.split_once('\n').unwrap();
+        let full = {
+            let mut q = Queue::default();
+            for i in 0..50 {
+                add(&mut q, i, NOW);
+            }
+            q.write()
+        };
+        let big = format!("{NOW} {} {{\"type\":\"{}\"}}", id(1), "x".repeat(MAX_EVENT));
+        let cases: Vec<(&str, String)> = vec![
+            ("empty", String::new()),
+            ("an earlier SDK's JSON queue", r#"{"e":["{\"type\":\"pageview\"}"],"d":0}"#.into()),
+            ("another header", good.replacen("consent-gate-log/1", "consent-gate-log/2", 1)),
+            ("a negative dropped count", good.replacen("/1 0", "/1 -1", 1)),
+            ("a blank line", format!("{good}\n")),
+            ("no time", format!("{head}\n{}", line.split_once(' ').unwrap().1)),
+            ("a time that is not a number", format!("{head}\nsoon {}", line.split_once(' ').unwrap().1)),
+            ("an id with a quote", format!("{head}\n{}", line.replacen(&id(1), "a\"b", 1))),
+            ("an id too long", format!("{head}\n{}", line.replacen(&id(1), &"a".repeat(65), 1))),
+            ("not an event", format!("{head}\n{NOW} {} [1,2]", id(1))),
+            ("a raw control character", format!("{head}\n{}", line.replacen("\"1\"", "\"\u{1}\"", 1))),
+            ("an event over the size limit", format!("{head}\n{big}")),
+            ("51 events", format!("{full}\n{NOW} {} {}", id(99), q.events[0].json)),
+        ];
+        for (what, stored) in cases {
+            assert!(Queue::read(&stored).is_err(), "{what}: {stored:.200}");
+        }
+        // What a forged queue can do: a valid line is sent as it is, to the configured endpoint.
+        assert!(Queue::read(&good).is_ok());
+    }
+
+    #[test]
+    fn an_event_too_long_to_store_is_not_queued_and_counts_as_dropped() {
+        let choices = [Choice { category: "c".repeat(MAX_EVENT), granted: true, source: Source::User }];
+        let event = Event {
+            pageview: true,
+            event_id: "0",
+            record_id: None,
+            browser_id: "b",
+            time: NOW,
+            revision: "1",
+            notice_hash: "",
+            choices: &choices,
+            signals: Signals { dnt: Dnt::Unset, gpc: Gpc::Absent },
+            language: "en",
+            method: None,
+            path: None,
+        };
+        let mut q = Queue::default();
+        assert!(q.add(&event, NOW).is_none());
+        assert_eq!((q.events.len(), q.dropped), (0, 1));
+        assert_eq!(dropped_member(&add(&mut q, 1, NOW).unwrap()), Some(1));
+    }
+}

@@ -4,7 +4,7 @@ use super::{read, record, Row, DNT, GPC, NO_SIGNALS};
 use crate::core::decide::Status;
 use crate::core::queue::Queue;
 use crate::core::record::{encode, Method, Source};
-use crate::core::session::{Copies, Effect, Env, Input, Page, Session};
+use crate::core::session::{Copies, Effect, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
 use serde_json::{json, Value};
 use std::cell::Cell;
@@ -484,4 +484,128 @@ fn the_stub_denies_every_consent_type_core_knows() {
             _ => assert_eq!(*v, "denied", "{k}"),
         }
     }
+}
+
+/// The `Log` effects in `fx`: (endpoint, the stored queue, the bodies posted).
+fn logs(fx: &[Effect]) -> Vec<(String, Queue, Vec<Value>)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Log { endpoint, store, send } => Some((
+                endpoint.clone(),
+                Queue::read(store).unwrap(),
+                send.iter()
+                    .map(|(id, body)| {
+                        let v: Value = serde_json::from_str(body).unwrap();
+                        assert_eq!(v["eventId"].as_str(), Some(id.as_str()), "the id reported back is the event's");
+                        v
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The consent log over a page's life: what is stored and posted, read from the stored text
+/// (which the browser hands back as it is) and the hash and deliveries the browser reports.
+#[test]
+fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
+    let config = with(site(), json!({"log": {"endpoint": "https://log.example/e", "pageViews": true}}));
+    let hash = "ab".repeat(32);
+    let page = |stored: Option<String>| Env { log_stored: stored, ..env("/") };
+
+    // A queue left by an earlier page: one fresh event, one from 31 days ago.
+    let mut earlier = Queue::default();
+    let old_event = |id: &str, time: u64| {
+        let mut q = Queue::default();
+        let choices = [crate::core::record::Choice { category: "necessary".into(), granted: true, source: Def }];
+        let e = crate::core::log::Event {
+            pageview: true,
+            event_id: id,
+            record_id: None,
+            browser_id: "b",
+            time,
+            revision: "0",
+            notice_hash: "",
+            choices: &choices,
+            signals: NO_SIGNALS,
+            language: "en",
+            method: None,
+            path: Some("/"),
+        };
+        q.add(&e, time).unwrap().clone()
+    };
+    earlier.events.push(old_event("old", NOW - 31 * 86_400_000));
+    earlier.events.push(old_event("fresh", NOW - 86_400_000));
+    let (mut s, fx) = Session::start(
+        read(&config),
+        Page { signals: NO_SIGNALS, region: None, html_lang: None, languages: vec![], copies: stored(None) },
+        &page(Some(earlier.write())),
+    );
+    // At start: the notice is to be hashed, the queue is resent at once (the expired event
+    // unsent and gone), and this page's view waits for the hash.
+    assert!(fx.iter().any(|e| matches!(e, Effect::LogHash(t) if t.contains("Google Analytics"))));
+    let l = logs(&fx);
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0].0, "https://log.example/e");
+    assert_eq!(l[0].1.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["fresh"]);
+    assert_eq!(l[0].2.iter().map(|v| v["eventId"].as_str().unwrap()).collect::<Vec<_>>(), ["fresh"]);
+    let mut stored_now = l[0].1.write();
+
+    // The hash arrives: the page view is queued with it and posted.
+    let fx = s.input(Input::NoticeHash(hash.clone()), &page(Some(stored_now.clone())));
+    let l = logs(&fx);
+    assert_eq!(l[0].2.len(), 1);
+    assert_eq!((l[0].2[0]["type"].as_str(), l[0].2[0]["noticeHash"].as_str()), (Some("pageview"), Some(hash.as_str())));
+    assert_eq!(l[0].1.events.len(), 2);
+    let view_id = l[0].2[0]["eventId"].as_str().unwrap().to_owned();
+    stored_now = l[0].1.write();
+    // A second hash (a forged call) changes nothing.
+    assert!(s.input(Input::NoticeHash("cd".repeat(32)), &page(Some(stored_now.clone()))).is_empty());
+
+    // The endpoint answered 2xx to the page view: only it leaves the queue, nothing is posted.
+    let fx = s.input(Input::Delivered(view_id.clone()), &page(Some(stored_now.clone())));
+    let l = logs(&fx);
+    assert_eq!(l[0].1.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["fresh"]);
+    assert!(l[0].2.is_empty());
+
+    // A decision carries the hash; with storage blocked (nothing read) the page's own copy is
+    // the queue, so the undelivered event is not lost.
+    let fx = s.input(Input::AcceptAll(Method::Banner), &page(None));
+    let l = logs(&fx);
+    assert_eq!(l[0].1.events.len(), 2, "the page's copy still has the undelivered event");
+    assert_eq!((l[0].2[0]["method"].as_str(), l[0].2[0]["noticeHash"].as_str()), (Some("banner"), Some(hash.as_str())));
+}
+
+#[test]
+fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent() {
+    let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
+    let forged = "consent-gate-log/1 0\n1800000000000 x {\"type\":\"decision\"}\n1800000000000 x {\"type\":\"decision\"}".to_owned();
+    let page = || Env { log_stored: Some(forged.clone()), ..env("/") };
+    let (mut s, fx) = Session::start(
+        read(&config),
+        Page { signals: GPC, region: None, html_lang: None, languages: vec![], copies: stored(None) },
+        &page(),
+    );
+    let warnings =
+        |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::Console(Level::Warn, m) if m.contains("consent-gate-log"))).count();
+    assert_eq!(warnings(&fx), 1, "{:#?}", briefs(&fx));
+    let l = logs(&fx);
+    assert!(l[0].1.events.is_empty() && l[0].2.is_empty(), "nothing of it is sent, and it is overwritten");
+    // Still unreadable on the next step (another tab wrote it again): no second warning.
+    let fx = s.input(Input::NoticeHash("not a hash".into()), &page());
+    assert_eq!(warnings(&fx), 0);
+    // A hash that is not one counts as none: the signal decision goes out with an empty one.
+    let l = logs(&fx);
+    assert_eq!((l[0].2[0]["method"].as_str(), l[0].2[0]["noticeHash"].as_str()), (Some("signal"), Some("")));
+}
+
+/// Before the browser has the notice hash (an API call in the same task as start), a decision
+/// is queued and posted at once with an empty hash rather than wait.
+#[test]
+fn a_decision_before_the_hash_is_sent_with_an_empty_one() {
+    let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
+    let (mut s, _) = start_with(config, "/", None, NO_SIGNALS);
+    let l = logs(&s.input(Input::AcceptAll(Method::Api), &env("/")));
+    assert_eq!((l[0].2[0]["method"].as_str(), l[0].2[0]["noticeHash"].as_str()), (Some("api"), Some("")));
 }
