@@ -99,6 +99,11 @@ impl Queue {
     /// Reads what [`Queue::write`] wrote, strictly; the error says what was wrong (for the one
     /// console warning), and the caller starts from an empty queue.
     pub fn read(stored: &str) -> Result<Queue, &'static str> {
+        // An empty queue in the JSON format the browser layer kept before (`{"e":[…],"d":n}`) is
+        // an empty queue; one with events in it is not read (so it is emptied, with the warning).
+        if stored.starts_with("{\"e\":[]") {
+            return Ok(Queue::default());
+        }
         let mut lines = stored.split('\n');
         let dropped = lines.next().and_then(|l| l.strip_prefix(HEADER)).and_then(parse_uint).ok_or("not a queue this SDK wrote")?;
         let mut q = Queue { events: Vec::new(), dropped };
@@ -277,6 +282,11 @@ mod tests {
         q.keep(NOW, &id(20));
         assert_eq!(Queue::read(&q.write()), Ok(q.clone()));
         assert_eq!(Queue::read(&Queue::default().write()), Ok(Queue::default()));
+        // What the earlier JSON queue left after delivering everything: no warning for every
+        // returning visitor.
+        for empty in [r#"{"e":[],"d":0}"#, r#"{"e":[]}"#] {
+            assert_eq!(Queue::read(empty), Ok(Queue::default()));
+        }
     }
 
     #[test]
@@ -295,7 +305,7 @@ mod tests {
         let big = format!("{NOW} {} {{\"type\":\"{}\"}}", id(1), "x".repeat(MAX_EVENT));
         let cases: Vec<(&str, String)> = vec![
             ("empty", String::new()),
-            ("an earlier SDK's JSON queue", r#"{"e":["{\"type\":\"pageview\"}"],"d":0}"#.into()),
+            ("an earlier SDK's JSON queue with events", r#"{"e":["{\"type\":\"pageview\"}"],"d":0}"#.into()),
             ("another header", good.replacen("consent-gate-log/1", "consent-gate-log/2", 1)),
             ("a negative dropped count", good.replacen("/1 0", "/1 -1", 1)),
             ("a blank line", format!("{good}\n")),
