@@ -72,12 +72,13 @@ impl Queue {
             return None;
         }
         self.dropped = 0;
-        self.events.push(Queued { id: event.event_id.into(), time: event.time, json });
-        // A queue read back holds at most CAP events, so one more is the most there can be.
-        if self.events.len() > CAP {
-            self.events.remove(0);
+        // A queue read back holds at most CAP events: the oldest makes room (ids are unique).
+        if self.events.len() >= CAP {
+            let oldest = self.events[0].id.clone();
+            self.keep(now, &oldest);
             self.dropped += 1;
         }
+        self.events.push(Queued { id: event.event_id.into(), time: event.time, json });
         self.events.last()
     }
 
@@ -121,17 +122,23 @@ impl Queue {
     }
 }
 
+/// Whether every byte of `s` is `ok` (a function pointer: one copy of the loop for every test).
+pub fn all_bytes(s: &str, ok: fn(u8) -> bool) -> bool {
+    s.bytes().all(ok)
+}
+
 /// One stored event line, or `None` when anything in it is not as [`Queue::write`] writes it:
 /// decimal time, an id of 1 to 64 ASCII letters and digits, an object with no control character.
 fn entry(line: &str) -> Option<Queued> {
     let (time, rest) = line.split_once(' ')?;
     let (id, json) = rest.split_once(' ')?;
-    let ok = (1..=64).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && all_bytes(id, |b| b.is_ascii_alphanumeric())
         && json.len() <= MAX_EVENT
         && json.starts_with("{\"type\":")
         && json.ends_with('}')
-        && json.bytes().all(|b| b >= 0x20);
+        && all_bytes(json, |b| b >= 0x20);
     let time = parse_uint(time)?;
     ok.then(|| Queued { id: id.into(), time, json: json.into() })
 }

@@ -9,7 +9,7 @@ use super::decide::{self, ConsentState, Status};
 use super::i18n::{negotiate, Text, Texts};
 use super::json::JsonLike;
 use super::log;
-use super::queue::Queue;
+use super::queue::{self, Queue};
 use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
 use super::text::concat;
@@ -480,7 +480,10 @@ impl Session {
         fx.push(Effect::LogHash(log::notice_text(&self.config, &self.texts)));
         let mut q = self.log_queue(env, fx);
         q.keep(env.now, "");
-        let send = q.events.iter().map(|e| (e.id.clone(), e.json.clone())).collect();
+        let mut send = vec![];
+        for e in &q.events {
+            send.push((e.id.clone(), e.json.clone()));
+        }
         self.log_store(&q, send, fx);
     }
 
@@ -488,7 +491,7 @@ impl Session {
     /// undecided visitor, and a `pageview` event when `log.pageViews` is on. A hash that is not
     /// 64 lowercase hex digits counts as none.
     fn logged_page_view(&mut self, hash: String, env: &Env, fx: &mut Vec<Effect>) {
-        let valid = hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        let valid = hash.len() == 64 && queue::all_bytes(&hash, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         self.notice_hash = Some(if valid { hash } else { String::new() });
         let mut q = self.log_queue(env, fx);
         let mut send = vec![];

@@ -1,7 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d } from './bridge.js';
+import { on, off, d, logListen } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults };
@@ -79,6 +79,7 @@ export function init(config, options) {
     // The script tag reads `<html data-consent-region>` while in <head>; a module runs after the
     // body is parsed, when injected markup could have set it, so an app passes `region` itself.
     const region = o.region || undefined;
+    logListen(wasm.logged);
     try {
       return wasm.start(cfg, fetchError, region);
     } catch (problems) {

@@ -395,7 +395,7 @@ export function logWrite(q) {
   } catch (e) {}
 }
 
-/** Sets `f(id, hash)`: `f('', hash)` once the notice hash is known, `f(id, '')` on a 2xx. */
+/** Sets `f(id, hash)` (the wasm's `logged`): `f('', hash)` once the notice hash is known, `f(id, '')` on a 2xx. */
 export function logListen(f) {
   logged = f;
 }

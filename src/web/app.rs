@@ -315,12 +315,12 @@ fn listen() {
     });
     let _ = bridge::watch_storage(&stored);
     stored.forget();
-    // The consent log: the notice's hash (an empty id), or the id of an event answered 2xx.
-    let logged = Closure::<dyn FnMut(String, String)>::new(|id: String, hash: String| {
-        step(Some(if id.is_empty() { Input::NoticeHash(hash) } else { Input::Delivered(id) }));
-    });
-    let _ = bridge::log_listen(&logged);
-    logged.forget();
+}
+
+/// The consent log's browser side reports back: the notice hash (with an empty `id`), or the id
+/// of an event answered 2xx.
+pub fn logged(id: String, hash: String) {
+    step(Some(if id.is_empty() { Input::NoticeHash(hash) } else { Input::Delivered(id) }));
 }
 
 fn on_click(ev: Event) {

@@ -54,14 +54,10 @@ extern "C" {
     /// Stores the consent-log queue (an empty one: deletes it).
     #[wasm_bindgen(catch, js_name = logWrite)]
     pub fn log_write(stored: &str) -> Result<(), JsValue>;
-    /// Sets the callback of the consent log: `f("", hash)` when the notice hash is ready,
-    /// `f(id, "")` when the event `id` was answered 2xx.
-    #[wasm_bindgen(catch, js_name = logListen)]
-    pub fn log_listen(f: &Closure<dyn FnMut(String, String)>) -> Result<(), JsValue>;
-    /// Computes the hex SHA-256 of `notice` and hands it to the callback.
+    /// Computes the hex SHA-256 of `notice` and hands it back (`logged` in `src/api.rs`).
     #[wasm_bindgen(catch, js_name = logHash)]
     pub fn log_hash(notice: &str) -> Result<(), JsValue>;
-    /// POSTs one consent event with fetch keepalive; a 2xx hands `id` to the callback.
+    /// POSTs one consent event with fetch keepalive; a 2xx hands `id` back (`logged`).
     #[wasm_bindgen(catch, js_name = logSend)]
     pub fn log_send(endpoint: &str, id: &str, body: &str) -> Result<(), JsValue>;
 }
