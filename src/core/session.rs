@@ -506,8 +506,12 @@ impl Session {
     }
 
     /// The consent-log queue as it stands: the stored one (read strictly: an unreadable one is
-    /// emptied, with one warning per page), else this page's copy.
+    /// emptied, with one warning per page), else this page's copy. Without an endpoint there is
+    /// none (and nothing is stored or sent).
     fn log_queue(&mut self, env: &Env, fx: &mut Vec<Effect>) -> Queue {
+        if self.config.log.endpoint.is_none() {
+            return Queue::default();
+        }
         match Queue::read(env.log_stored.as_deref().unwrap_or(&self.log_memory)) {
             Ok(q) => q,
             Err(why) => {
@@ -548,9 +552,6 @@ impl Session {
         q: &mut Queue,
         send: &mut Vec<(String, String)>,
     ) {
-        if self.config.log.endpoint.is_none() {
-            return;
-        }
         let event = log::Event {
             pageview: method.is_none(),
             event_id: &(env.random_id)(),

@@ -609,3 +609,22 @@ fn a_decision_before_the_hash_is_sent_with_an_empty_one() {
     let l = logs(&s.input(Input::AcceptAll(Method::Api), &env("/")));
     assert_eq!((l[0].2[0]["method"].as_str(), l[0].2[0]["noticeHash"].as_str()), (Some("api"), Some("")));
 }
+
+/// Without an endpoint nothing of the log runs: an unreadable queue left in storage (another tab
+/// of an older build) gives no warning, and nothing is stored or sent.
+#[test]
+fn without_an_endpoint_the_queue_is_left_alone() {
+    let unreadable = || Env { log_stored: Some("not a queue".into()), ..env("/") };
+    let (mut s, fx) = Session::start(
+        read(&site()),
+        Page { signals: GPC, region: None, html_lang: None, languages: vec![], copies: stored(None) },
+        &unreadable(),
+    );
+    let fx: Vec<Effect> = fx
+        .into_iter()
+        .chain(s.input(Input::AcceptAll(Method::Banner), &unreadable()))
+        .chain(s.input(Input::Delivered("x".into()), &unreadable()))
+        .collect();
+    assert!(briefs(&fx).iter().all(|b| (!b.starts_with("log ") || b == "log drop") && b != "console Warn"), "{:#?}", briefs(&fx));
+    assert!(briefs(&fx).contains(&"log drop".to_owned()));
+}
