@@ -3,7 +3,7 @@
 // the script-tag files (consent-gate.js, consent_gate_bg.wasm, consent-gate.css). Prints the
 // bytes a script-tag site downloads and fails when they exceed size-budget.json.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -140,16 +140,40 @@ run(wasmOpt, [
 // 4. Bundle the JS: the glue's import of its bridge snippet resolves to src/js/bridge.js, so the
 // wasm and the API share one module instance (one set of event handlers).
 const esbuild = await import(join(root, 'node_modules', 'esbuild', 'lib', 'main.js'));
+// The languages other than English: i18n/<lang>.json, copied next to the script as they are
+// (minified) and, for npm, also as modules i18n/<lang>.js. The ES module gets one dynamic import
+// per language (the virtual module consent-gate-languages), left to the site's bundler to split.
+const languages = readdirSync(join(root, 'i18n'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort();
 const resolveGlue = {
   name: 'consent-gate-glue',
   setup(b) {
     b.onResolve({ filter: /^consent-gate-glue$/ }, () => ({ path: join(bindgen, 'consent_gate.js') }));
     b.onResolve({ filter: /snippets\/.*\/src\/js\/bridge\.js$/ }, () => ({ path: join(root, 'src', 'js', 'bridge.js') }));
+    b.onResolve({ filter: /^consent-gate-languages$/ }, () => ({ path: 'languages', namespace: 'consent-gate' }));
+    b.onLoad({ filter: /^languages$/, namespace: 'consent-gate' }, () => ({
+      contents: 'export default {' + languages.map((l) => `${JSON.stringify(l)}: () => import(${JSON.stringify(`./i18n/${l}.js`)})`).join(',') + '};',
+    }));
+    b.onResolve({ filter: /^\.\/i18n\// }, (a) => ({ path: a.path, external: true }));
   },
 };
 const common = { bundle: true, minify: true, target: 'es2020', plugins: [resolveGlue], logLevel: 'warning', legalComments: 'none' };
 await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'esm.js')], format: 'esm', outfile: join(pkg, 'index.js') });
 await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'script-tag.js')], format: 'iife', outfile: join(pkg, 'consent-gate.js') });
+mkdirSync(join(pkg, 'i18n'));
+for (const l of languages) {
+  let texts;
+  try {
+    texts = JSON.stringify(JSON.parse(readFileSync(join(root, 'i18n', l + '.json'), 'utf8')));
+  } catch (e) {
+    console.error(`build: i18n/${l}.json: ${e.message}`);
+    process.exit(1);
+  }
+  writeFileSync(join(pkg, 'i18n', l + '.json'), texts);
+  writeFileSync(join(pkg, 'i18n', l + '.js'), 'export default ' + texts + ';\n');
+}
 await esbuild.build({ entryPoints: [join(root, 'src', 'css', 'consent-gate.css')], minify: true, outfile: join(pkg, 'consent-gate.css'), logLevel: 'warning' });
 
 // 5. Types, schemas, package.json, README.
@@ -158,7 +182,7 @@ for (const f of ['consent-gate.schema.json', 'consent-event.schema.json']) {
   if (existsSync(join(root, 'schemas', f))) copyFileSync(join(root, 'schemas', f), join(pkg, f));
 }
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
-const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent-gate.js', 'consent-gate.css', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
+const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent-gate.js', 'consent-gate.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
 writeFileSync(
   join(pkg, 'package.json'),
   JSON.stringify(
@@ -193,7 +217,8 @@ writeFileSync(
 rmSync(out, { recursive: true, force: true });
 renameSync(pkg, out);
 
-// 6. What a script-tag site downloads (English texts are inside the wasm).
+// 6. What a script-tag site downloads (English texts are inside the wasm; another language adds
+// its i18n/<lang>.json, printed below).
 const shipped = ['consent-gate.js', 'consent_gate_bg.wasm', 'consent-gate.css'];
 const total = { raw: 0, gzip: 0, brotli: 0 };
 console.log('\nbytes a script-tag site downloads:');
@@ -209,6 +234,10 @@ for (const f of shipped) {
   console.log(`  ${f.padEnd(22)} ${String(sizes.raw).padStart(7)} ${String(sizes.gzip).padStart(8)} ${String(sizes.brotli).padStart(8)}`);
 }
 console.log(`  ${'total'.padEnd(22)} ${String(total.raw).padStart(7)} ${String(total.gzip).padStart(8)} ${String(total.brotli).padStart(8)}`);
+{
+  const sizes = languages.map((l) => brotliCompressSync(readFileSync(join(out, 'i18n', l + '.json')), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length);
+  console.log(`  plus one language file for a visitor who needs it: ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes brotli`);
+}
 writeFileSync(join(root, 'target', 'size.json'), JSON.stringify({ version, ...total }, null, 2) + '\n');
 const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).brotliBytes;
 if (total.brotli > budget) {

@@ -8,15 +8,13 @@ use wasm_bindgen::prelude::*;
 /// Starts the SDK with a configuration object. `config_error` reports a configuration that could
 /// not even be fetched or parsed; `region` is the page's region hint (`US-WA`). Resolves to the
 /// consent state; rejects with the list of configuration errors (after failing closed).
+/// When the visitor's language is a file next to the script (`i18n/<lang>.json`) and `lang_texts`
+/// is `undefined`, it resolves to that language instead, without starting: the page loads the file
+/// and calls start again with `lang_texts`, its content or a string saying why it could not be
+/// loaded.
 #[wasm_bindgen]
-pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>) -> Result<JsValue, JsValue> {
-    app::start(config, config_error, region)
-}
-
-/// The current consent state, or `null` before start.
-#[wasm_bindgen(js_name = getConsent)]
-pub fn get_consent() -> JsValue {
-    app::consent_view()
+pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>, lang_texts: JsValue) -> Result<JsValue, JsValue> {
+    app::start(config, config_error, region, lang_texts)
 }
 
 /// The visitor's consent record, or `null` when undecided.

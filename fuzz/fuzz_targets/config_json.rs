@@ -40,8 +40,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = plan(c, &a, &[], true, true);
     }
     let _ = regional_defaults(c);
-    for lang in c.text_languages() {
-        let t = c.texts_for(&lang);
+    for (lang, _) in &c.texts {
+        let t = c.texts_for(lang, vec![]);
         for k in &c.categories {
             let _ = (k.title_in(&t), k.description_in(&t));
         }

@@ -8,7 +8,7 @@
 use super::decide::{
     AD_PERSONALIZATION, AD_STORAGE, AD_USER_DATA, ANALYTICS_STORAGE, FUNCTIONALITY_STORAGE, PERSONALIZATION_STORAGE, SECURITY_STORAGE,
 };
-use super::i18n::{Text, Texts};
+use super::i18n::{language, needs_file, Text, Texts, TEXT_COUNT};
 use super::json::JsonLike;
 use super::text::{concat, uint};
 
@@ -385,14 +385,15 @@ impl Config {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
-    /// The languages the site adds or overrides texts for.
-    pub fn text_languages(&self) -> Vec<String> {
-        self.texts.iter().map(|(l, _)| l.clone()).collect()
+    /// Whether the site's texts add or override the language `lang`.
+    pub fn offers_texts(&self, lang: &str) -> bool {
+        self.texts.iter().any(|(l, _)| l == lang)
     }
-    /// The texts for `lang`: built-in ones, then the site's overrides. Keys a site-added language
-    /// lacks stay English; that is reported as a warning when the configuration is read.
-    pub fn texts_for(&self, lang: &str) -> Texts {
-        let mut texts = Texts::new(lang);
+    /// The texts for `lang`: English, then `file` (the texts of `lang`'s language file, if it
+    /// loaded), then the site's overrides. Keys a site-added language lacks stay English; that is
+    /// reported as a warning when the configuration is read.
+    pub fn texts_for(&self, lang: &str, file: Vec<(Text, String)>) -> Texts {
+        let mut texts = Texts::new(lang, file);
         for (l, overrides) in &self.texts {
             if l == lang {
                 for (t, v) in overrides {
@@ -425,6 +426,19 @@ pub fn read_config<J: JsonLike>(root: &J) -> Parsed {
     let mut r = Reader { problems: vec![] };
     let config = r.config(root);
     Parsed { config, problems: r.problems }
+}
+
+/// Reads the language file of `lang` (`i18n/<lang>.json`), a configuration that holds only
+/// `{"texts": {"<lang>": {...}}}`, with the same reader. Any problem (an unknown key or field, a
+/// value that is not a string) or a missing text rejects the whole file, so that a visitor never
+/// sees a mix of languages; the error names the first problem.
+pub fn read_language_file<J: JsonLike>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
+    let mut parsed = read_config(file);
+    match (parsed.problems.first(), parsed.config.texts.pop()) {
+        (Some(p), _) => Err(p.line()),
+        (None, Some((l, set))) if l == lang && set.len() == TEXT_COUNT => Ok(set),
+        _ => Err("expected every text, under texts.<its language>".to_owned()),
+    }
 }
 
 /// Whether `href` is a link the SDK will render: http(s), mailto, or relative.
@@ -717,7 +731,7 @@ impl Reader {
             for k in v.keys() {
                 let Some(x) = v.field(&k) else { continue };
                 match x.as_str() {
-                    Some(s) => out.push((super::i18n::primary_subtag(&k), s)),
+                    Some(s) => out.push((language(&k), s)),
                     None => self.wrong(&join(path, &k), "a string", &x),
                 }
             }
@@ -994,23 +1008,22 @@ impl Reader {
             }
             let mut overrides = vec![];
             for key in set.keys() {
+                let at = join(&path, &key);
                 let Some(t) = Text::from_key(&key) else {
-                    self.warn(&join(&path, &key), "unknown text name, ignored (is it misspelt?)");
+                    self.warn(&at, "unknown text name, ignored (is it misspelt?)");
                     continue;
                 };
                 let Some(x) = set.field(&key) else { continue };
                 match x.as_str() {
                     Some(s) => overrides.push((t, s)),
-                    None => self.wrong(&join(&path, &key), "a string", &x),
+                    None => self.wrong(&at, "a string", &x),
                 }
             }
-            let code = super::i18n::primary_subtag(&lang);
-            if super::i18n::built_in(&code).is_none() {
-                let missing = super::i18n::TEXT_COUNT - overrides.len();
-                if missing > 0 {
-                    let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not built in; they stay in English"]);
-                    self.warn(&path, &msg);
-                }
+            let code = language(&lang);
+            let missing = TEXT_COUNT - overrides.len();
+            if code != "en" && !needs_file(&code) && missing > 0 {
+                let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not shipped; they stay in English"]);
+                self.warn(&path, &msg);
             }
             out.push((code, overrides));
         }

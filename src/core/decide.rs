@@ -71,29 +71,23 @@ fn signal_denial(config: &Config, signals: Signals, category: &str) -> Option<So
 /// signals, the region's default and the configured default, in that order. An honoured GPC
 /// wins over a visitor's grant of advertising unless the site lets choices override it.
 pub fn effective(config: &Config, decided: Option<&Record>, signals: Signals, region: Option<&str>) -> Vec<Choice> {
-    config
-        .categories
-        .iter()
-        .map(|cat| {
-            let id = cat.id.clone();
-            if cat.required {
-                return Choice { category: id, granted: true, source: Source::Default };
-            }
-            let user = decided.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
-            let signal = signal_denial(config, signals, &cat.id);
-            match (user, signal) {
-                (Some(u), Some(Source::Gpc)) if u.granted && !config.signals.choice_overrides_gpc => {
-                    Choice { category: id, granted: false, source: Source::Gpc }
-                }
-                (Some(u), _) => Choice { category: id, granted: u.granted, source: Source::User },
-                (None, Some(s)) => Choice { category: id, granted: false, source: s },
-                (None, None) => match region_default(config, region, &cat.id) {
-                    Some(granted) => Choice { category: id, granted, source: Source::Region },
-                    None => Choice { category: id, granted: cat.default, source: Source::Default },
-                },
-            }
-        })
-        .collect()
+    // A loop with one `Choice` built at the end: smaller in the wasm than a map/collect chain.
+    let mut out = Vec::with_capacity(config.categories.len());
+    for cat in &config.categories {
+        let user = decided.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
+        let (granted, source) = match (cat.required, user, signal_denial(config, signals, &cat.id)) {
+            (true, ..) => (true, Source::Default),
+            (_, Some(u), Some(Source::Gpc)) if u.granted && !config.signals.choice_overrides_gpc => (false, Source::Gpc),
+            (_, Some(u), _) => (u.granted, Source::User),
+            (_, None, Some(s)) => (false, s),
+            (_, None, None) => match region_default(config, region, &cat.id) {
+                Some(granted) => (granted, Source::Region),
+                None => (cat.default, Source::Default),
+            },
+        };
+        out.push(Choice { category: cat.id.clone(), granted, source });
+    }
+    out
 }
 
 fn region_default(config: &Config, region: Option<&str>, category: &str) -> Option<bool> {

@@ -1,208 +1,111 @@
-//! Built-in texts (English and Spanish), text overrides from configuration, and language choice.
+//! The interface texts: their keys and English wording (built in), the languages shipped as files
+//! next to the script (`i18n/<lang>.json`), and which language a visitor gets.
 
-/// Every text the interface shows. Config overrides use the camelCase name from [`Text::key`].
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(u8)]
-pub enum Text {
+/// Declares every text once: its [`Text`] variant, its configuration key and its English wording.
+macro_rules! texts {
+    ($($(#[$doc:meta])* $name:ident $key:literal $english:literal,)*) => {
+        /// Every text the interface shows. Config overrides and language files use the camelCase
+        /// name from [`Text::key`].
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        #[repr(u8)]
+        pub enum Text {
+            $($(#[$doc])* $name,)*
+        }
+        /// Every text, in declaration order (`ALL[t as usize] == t`).
+        pub const ALL: &[Text] = &[$(Text::$name),*];
+        const KEYS: &[&str] = &[$($key),*];
+        const ENGLISH: [&str; ALL.len()] = [$($english),*];
+    };
+}
+
+texts! {
     /// Accessible name of the banner region.
-    BannerLabel,
+    BannerLabel "bannerLabel" "Cookie consent",
     /// Heading of the banner.
-    BannerTitle,
+    BannerTitle "bannerTitle" "Your privacy choices",
     /// The banner's short notice.
-    BannerText,
+    BannerText "bannerText" "We use cookies for site analytics and advertising only if you allow it. You can change your choices at any time.",
     /// "Accept all" button.
-    AcceptAll,
+    AcceptAll "acceptAll" "Accept all",
     /// "Reject all" button.
-    RejectAll,
+    RejectAll "rejectAll" "Reject all",
     /// Button that opens the preferences dialog.
-    Preferences,
+    Preferences "preferences" "Preferences",
     /// Link to the full privacy notice.
-    PrivacyLink,
+    PrivacyLink "privacyLink" "Privacy notice",
     /// One line in the banner when GPC is honoured.
-    GpcHonoured,
+    GpcHonoured "gpcHonoured" "Your browser's Global Privacy Control signal is honoured: advertising is off.",
     /// Heading of the preferences dialog.
-    DialogTitle,
+    DialogTitle "dialogTitle" "Privacy preferences",
     /// Introduction in the preferences dialog.
-    DialogText,
+    DialogText "dialogText" "Choose which kinds of cookies and similar technologies this site may use.",
     /// "Save" button.
-    Save,
+    Save "save" "Save choices",
     /// "Close" button of the dialog.
-    Close,
+    Close "close" "Close",
     /// Label before the list of a category's services.
-    Services,
+    Services "services" "Services",
     /// Button that downloads the consent record.
-    DownloadRecord,
+    DownloadRecord "downloadRecord" "Download my consent record",
     /// Announced after a choice is saved.
-    Saved,
+    Saved "saved" "Your choices are saved.",
     /// Signal status: GPC detected and honoured.
-    GpcStatusHonoured,
+    GpcStatusHonoured "gpcStatusHonoured" "Global Privacy Control: detected and honoured, advertising is off.",
     /// Signal status: GPC detected and only recorded.
-    GpcStatusLogged,
+    GpcStatusLogged "gpcStatusLogged" "Global Privacy Control: detected and recorded.",
     /// Signal status: GPC not sent.
-    GpcStatusAbsent,
+    GpcStatusAbsent "gpcStatusAbsent" "Global Privacy Control: not detected.",
     /// Signal status: DNT on and only recorded.
-    DntStatusLogged,
+    DntStatusLogged "dntStatusLogged" "Do Not Track: detected and recorded; this site does not change its behaviour for it.",
     /// Signal status: DNT on and honoured.
-    DntStatusHonoured,
+    DntStatusHonoured "dntStatusHonoured" "Do Not Track: detected and honoured; analytics and advertising are off.",
     /// Signal status: DNT not on.
-    DntStatusAbsent,
+    DntStatusAbsent "dntStatusAbsent" "Do Not Track: not enabled.",
     /// Iframe placeholder; `{name}` is replaced by the embed's name.
-    EmbedNotice,
+    EmbedNotice "embedNotice" "This content is from {name} and sets cookies.",
     /// Iframe placeholder button that loads the content.
-    EmbedLoad,
+    EmbedLoad "embedLoad" "Load content",
     /// Title of the built-in `necessary` category.
-    NecessaryTitle,
+    NecessaryTitle "necessaryTitle" "Strictly necessary",
     /// Description of the built-in `necessary` category.
-    NecessaryText,
+    NecessaryText "necessaryText" "Needed for the site to work and to remember your choices. Always on.",
     /// Title of the built-in `functional` category.
-    FunctionalTitle,
+    FunctionalTitle "functionalTitle" "Functional",
     /// Description of the built-in `functional` category.
-    FunctionalText,
+    FunctionalText "functionalText" "Remembers settings such as language to make the site easier to use.",
     /// Title of the built-in `analytics` category.
-    AnalyticsTitle,
+    AnalyticsTitle "analyticsTitle" "Analytics",
     /// Description of the built-in `analytics` category.
-    AnalyticsText,
+    AnalyticsText "analyticsText" "Helps us understand how visitors use the site, in aggregate, so we can improve it.",
     /// Title of the built-in `advertising` category.
-    AdvertisingTitle,
+    AdvertisingTitle "advertisingTitle" "Advertising",
     /// Description of the built-in `advertising` category.
-    AdvertisingText,
+    AdvertisingText "advertisingText" "Lets us measure and tailor our ads on this and other sites, including remarketing.",
     /// Name shown for Google Analytics in the service lists.
-    GoogleAnalytics,
+    GoogleAnalytics "googleAnalytics" "Google Analytics",
     /// What Google Analytics collects.
-    GoogleAnalyticsText,
+    GoogleAnalyticsText "googleAnalyticsText" "Pages visited, time on page, device and browser type, approximate location from the IP address.",
     /// Name shown for Google Ads in the service lists.
-    GoogleAds,
+    GoogleAds "googleAds" "Google Ads remarketing",
     /// What Google Ads collects.
-    GoogleAdsText,
+    GoogleAdsText "googleAdsText" "Visits and ad impressions, used to show our ads on other sites and measure them.",
     /// Label of the floating button that reopens the preferences (`reopenButton` configuration).
-    ReopenButton,
+    ReopenButton "reopenButton" "Your privacy choices",
 }
 
 /// Number of texts.
-pub const TEXT_COUNT: usize = Text::ReopenButton as usize + 1;
+pub const TEXT_COUNT: usize = ALL.len();
 
-const KEYS: [&str; TEXT_COUNT] = [
-    "bannerLabel",
-    "bannerTitle",
-    "bannerText",
-    "acceptAll",
-    "rejectAll",
-    "preferences",
-    "privacyLink",
-    "gpcHonoured",
-    "dialogTitle",
-    "dialogText",
-    "save",
-    "close",
-    "services",
-    "downloadRecord",
-    "saved",
-    "gpcStatusHonoured",
-    "gpcStatusLogged",
-    "gpcStatusAbsent",
-    "dntStatusLogged",
-    "dntStatusHonoured",
-    "dntStatusAbsent",
-    "embedNotice",
-    "embedLoad",
-    "necessaryTitle",
-    "necessaryText",
-    "functionalTitle",
-    "functionalText",
-    "analyticsTitle",
-    "analyticsText",
-    "advertisingTitle",
-    "advertisingText",
-    "googleAnalytics",
-    "googleAnalyticsText",
-    "googleAds",
-    "googleAdsText",
-    "reopenButton",
-];
+/// The languages shipped as files next to the script (`i18n/<lang>.json`) and in the npm package
+/// (`i18n/<lang>.js`), as [`language`] names them, separated by spaces. English is built in. A test
+/// checks this list against the `i18n/` directory.
+pub const SHIPPED: &str = "am ar de es fa fr ja km ko pa pt ru so tl uk vi zh-Hans zh-Hant";
 
-const EN: [&str; TEXT_COUNT] = [
-    "Cookie consent",
-    "Your privacy choices",
-    "We use cookies for site analytics and advertising only if you allow it. You can change your choices at any time.",
-    "Accept all",
-    "Reject all",
-    "Preferences",
-    "Privacy notice",
-    "Your browser's Global Privacy Control signal is honoured: advertising is off.",
-    "Privacy preferences",
-    "Choose which kinds of cookies and similar technologies this site may use.",
-    "Save choices",
-    "Close",
-    "Services",
-    "Download my consent record",
-    "Your choices are saved.",
-    "Global Privacy Control: detected and honoured, advertising is off.",
-    "Global Privacy Control: detected and recorded.",
-    "Global Privacy Control: not detected.",
-    "Do Not Track: detected and recorded; this site does not change its behaviour for it.",
-    "Do Not Track: detected and honoured; analytics and advertising are off.",
-    "Do Not Track: not enabled.",
-    "This content is from {name} and sets cookies.",
-    "Load content",
-    "Strictly necessary",
-    "Needed for the site to work and to remember your choices. Always on.",
-    "Functional",
-    "Remembers settings such as language to make the site easier to use.",
-    "Analytics",
-    "Helps us understand how visitors use the site, in aggregate, so we can improve it.",
-    "Advertising",
-    "Lets us measure and tailor our ads on this and other sites, including remarketing.",
-    "Google Analytics",
-    "Pages visited, time on page, device and browser type, approximate location from the IP address.",
-    "Google Ads remarketing",
-    "Visits and ad impressions, used to show our ads on other sites and measure them.",
-    "Your privacy choices",
-];
-
-const ES: [&str; TEXT_COUNT] = [
-    "Consentimiento de cookies",
-    "Sus opciones de privacidad",
-    "Usamos cookies de analítica y publicidad solo si usted lo permite. Puede cambiar sus opciones en cualquier momento.",
-    "Aceptar todo",
-    "Rechazar todo",
-    "Preferencias",
-    "Aviso de privacidad",
-    "Se respeta la señal Global Privacy Control de su navegador: la publicidad está desactivada.",
-    "Preferencias de privacidad",
-    "Elija qué tipos de cookies y tecnologías similares puede usar este sitio.",
-    "Guardar opciones",
-    "Cerrar",
-    "Servicios",
-    "Descargar mi registro de consentimiento",
-    "Sus opciones se han guardado.",
-    "Global Privacy Control: detectada y respetada, la publicidad está desactivada.",
-    "Global Privacy Control: detectada y registrada.",
-    "Global Privacy Control: no detectada.",
-    "Do Not Track: detectada y registrada; este sitio no cambia su comportamiento por ella.",
-    "Do Not Track: detectada y respetada; la analítica y la publicidad están desactivadas.",
-    "Do Not Track: no activada.",
-    "Este contenido es de {name} y usa cookies.",
-    "Cargar contenido",
-    "Estrictamente necesarias",
-    "Necesarias para que el sitio funcione y recuerde sus opciones. Siempre activas.",
-    "Funcionales",
-    "Recuerdan ajustes como el idioma para facilitar el uso del sitio.",
-    "Analítica",
-    "Nos ayuda a entender, de forma agregada, cómo se usa el sitio para mejorarlo.",
-    "Publicidad",
-    "Nos permite medir y adaptar nuestros anuncios en este y otros sitios, incluido el remarketing.",
-    "Google Analytics",
-    "Páginas visitadas, tiempo en la página, tipo de dispositivo y navegador, ubicación aproximada a partir de la IP.",
-    "Remarketing de Google Ads",
-    "Visitas e impresiones de anuncios, para mostrar nuestros anuncios en otros sitios y medirlos.",
-    "Sus opciones de privacidad",
-];
-
-/// Languages built into the SDK.
-pub const BUILT_IN: [&str; 2] = ["en", "es"];
+/// Languages written right to left (as [`language`] names them), separated by spaces.
+const RIGHT_TO_LEFT: &str = "ar fa he ur ps yi dv ckb sd ug";
 
 impl Text {
-    /// The camelCase name used in configuration (`texts.<lang>.<key>`).
+    /// The camelCase name used in configuration (`texts.<lang>.<key>`) and in language files.
     pub fn key(self) -> &'static str {
         KEYS[self as usize]
     }
@@ -212,97 +115,70 @@ impl Text {
     }
 }
 
-const ALL: [Text; TEXT_COUNT] = {
-    use Text::*;
-    [
-        BannerLabel,
-        BannerTitle,
-        BannerText,
-        AcceptAll,
-        RejectAll,
-        Preferences,
-        PrivacyLink,
-        GpcHonoured,
-        DialogTitle,
-        DialogText,
-        Save,
-        Close,
-        Services,
-        DownloadRecord,
-        Saved,
-        GpcStatusHonoured,
-        GpcStatusLogged,
-        GpcStatusAbsent,
-        DntStatusLogged,
-        DntStatusHonoured,
-        DntStatusAbsent,
-        EmbedNotice,
-        EmbedLoad,
-        NecessaryTitle,
-        NecessaryText,
-        FunctionalTitle,
-        FunctionalText,
-        AnalyticsTitle,
-        AnalyticsText,
-        AdvertisingTitle,
-        AdvertisingText,
-        GoogleAnalytics,
-        GoogleAnalyticsText,
-        GoogleAds,
-        GoogleAdsText,
-        ReopenButton,
-    ]
-};
-
-/// The built-in texts of `lang`, if it is built in.
-pub fn built_in(lang: &str) -> Option<&'static [&'static str; TEXT_COUNT]> {
-    match lang {
-        "en" => Some(&EN),
-        "es" => Some(&ES),
-        _ => None,
-    }
-}
-
-/// The full set of texts for one language: built-in ones with the site's overrides applied.
+/// The texts for one language: English, replaced by a language file's texts and the site's
+/// overrides (see `Config::texts_for`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Texts {
-    /// The language these texts are in (a lowercase primary subtag such as `en`).
+    /// The language these texts are in, as [`language`] names it (`en`, `es`, `zh-Hant`).
     pub lang: String,
-    values: Vec<String>,
+    /// The texts that replace English; a later one wins.
+    replaced: Vec<(Text, String)>,
 }
 
 impl Texts {
-    /// The built-in texts of `lang`, English where `lang` is not built in.
-    pub fn new(lang: &str) -> Texts {
-        let base = built_in(lang).unwrap_or(&EN);
-        Texts { lang: lang.to_owned(), values: base.iter().map(|s| (*s).to_owned()).collect() }
+    /// English texts, labelled `lang`, with `replaced` in place of some (a later one wins).
+    pub fn new(lang: &str, replaced: Vec<(Text, String)>) -> Texts {
+        Texts { lang: lang.to_owned(), replaced }
     }
     /// One text.
     pub fn get(&self, t: Text) -> &str {
-        &self.values[t as usize]
+        self.replaced.iter().rev().find(|(r, _)| *r == t).map_or(ENGLISH[t as usize], |(_, v)| v)
     }
     /// Replaces one text.
     pub fn set(&mut self, t: Text, value: String) {
-        self.values[t as usize] = value;
+        self.replaced.push((t, value));
+    }
+    /// The writing direction for the `dir` attribute: `rtl` or `ltr`.
+    pub fn dir(&self) -> &'static str {
+        if RIGHT_TO_LEFT.split(' ').any(|l| l == self.lang) {
+            "rtl"
+        } else {
+            "ltr"
+        }
     }
 }
 
-/// The primary language subtag of a BCP 47 tag, lowercased (`es-MX` → `es`).
-pub fn primary_subtag(tag: &str) -> String {
-    let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-    primary.to_ascii_lowercase()
+/// The language a BCP 47 tag asks for, as the SDK names its languages: the lowercase primary
+/// subtag (`pt-BR` → `pt`), except that Chinese keeps its script, from the second subtag
+/// (`zh-Hant…`, `zh-TW`, `zh-HK`, `zh-MO` → `zh-Hant`; any other `zh` → `zh-Hans`) and Filipino is
+/// Tagalog (`fil` → `tl`).
+pub fn language(tag: &str) -> String {
+    let lower = tag.trim().to_ascii_lowercase();
+    let mut subtags = lower.split('-');
+    // `_` as well (`en_GB`, `zh_TW` are common outside browsers).
+    let mut first = subtags.next().unwrap_or("").split('_');
+    let primary = first.next().unwrap_or("");
+    match (primary, first.next().or_else(|| subtags.next())) {
+        ("fil", _) => "tl",
+        ("zh", Some("hant" | "tw" | "hk" | "mo")) => "zh-Hant",
+        ("zh", _) => "zh-Hans",
+        _ => primary,
+    }
+    .to_owned()
+}
+
+/// Whether `lang` (as [`language`] names it) is shipped as a file that must be loaded.
+pub fn needs_file(lang: &str) -> bool {
+    SHIPPED.split(' ').any(|l| l == lang)
 }
 
 /// Chooses the interface language: the configured one, else `<html lang>`, else the first of
-/// `navigator.languages` that the SDK or the site's texts offer; English when nothing matches.
-pub fn negotiate(configured: Option<&str>, html_lang: Option<&str>, browser: &[String], offered: &[String]) -> String {
+/// `navigator.languages` that is English, shipped, or `offered` by the site's texts (asked with
+/// the name [`language`] gives); English when nothing matches.
+pub fn negotiate(configured: Option<&str>, html_lang: Option<&str>, browser: &[String], offered: impl Fn(&str) -> bool) -> String {
     let is_offered = |tag: &str| {
-        let p = primary_subtag(tag);
-        if !p.is_empty() && (BUILT_IN.contains(&p.as_str()) || offered.contains(&p)) {
-            Some(p)
-        } else {
-            None
-        }
+        let l = language(tag);
+        (l == "en" || needs_file(&l) || offered(&l)).then_some(l)
     };
     configured
         .and_then(is_offered)
@@ -316,38 +192,87 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_and_texts_line_up() {
-        for (i, t) in ALL.iter().enumerate() {
-            assert_eq!(*t as usize, i);
+    fn keys_name_their_texts() {
+        for t in ALL {
             assert_eq!(Text::from_key(t.key()), Some(*t));
         }
-        assert!(EN.iter().chain(ES.iter()).all(|s| !s.is_empty()));
+        assert!(ENGLISH.iter().all(|s| !s.is_empty()));
         assert_eq!(Text::from_key("acceptAl"), None);
     }
 
     #[test]
     fn negotiation_order() {
         let none: Vec<String> = vec![];
-        let nav = vec!["fr-FR".to_owned(), "es-MX".to_owned()];
+        let nav = vec!["xx-XX".to_owned(), "es-MX".to_owned()];
         type Case<'a> = (Option<&'a str>, Option<&'a str>, &'a Vec<String>, &'a [&'a str], &'a str);
         let cases: &[Case] = &[
             (Some("es"), Some("en"), &none, &[], "es"),
             (None, Some("es-ES"), &none, &[], "es"),
             (None, None, &nav, &[], "es"),
-            (None, None, &nav, &["fr"], "fr"),
+            (None, None, &nav, &["xx"], "xx"),
             (Some("xx"), None, &none, &[], "en"),
             (Some("ES"), None, &none, &[], "es"),
             (None, Some(""), &none, &[], "en"),
+            (None, Some("it"), &none, &["it"], "it"),
         ];
         for (cfg, html, navs, offered, want) in cases {
-            let offered: Vec<String> = offered.iter().map(|s| s.to_string()).collect();
-            assert_eq!(negotiate(*cfg, *html, navs, &offered), *want, "{cfg:?} {html:?}");
+            assert_eq!(negotiate(*cfg, *html, navs, |l| offered.contains(&l)), *want, "{cfg:?} {html:?}");
         }
     }
 
     #[test]
-    fn unknown_language_falls_back_to_english() {
-        assert_eq!(Texts::new("de").get(Text::AcceptAll), "Accept all");
-        assert_eq!(Texts::new("es").get(Text::AcceptAll), "Aceptar todo");
+    fn browser_tags_map_to_shipped_languages() {
+        let cases = [
+            ("zh-CN", "zh-Hans"),
+            ("zh-SG", "zh-Hans"),
+            ("zh", "zh-Hans"),
+            ("zh-Hans-HK", "zh-Hans"),
+            ("zh-TW", "zh-Hant"),
+            ("zh-HK", "zh-Hant"),
+            ("zh_MO", "zh-Hant"),
+            ("zh-hant", "zh-Hant"),
+            ("zh-Hant-CN", "zh-Hant"),
+            ("pt-BR", "pt"),
+            ("pt-PT", "pt"),
+            ("fil", "tl"),
+            ("fil-PH", "tl"),
+            ("tl", "tl"),
+            ("fr-CA", "fr"),
+            ("de-AT", "de"),
+            ("ar-EG", "ar"),
+            ("fa-IR", "fa"),
+            ("ko-KR", "ko"),
+            ("ja-JP", "ja"),
+            ("vi-VN", "vi"),
+            ("ru-RU", "ru"),
+            ("uk-UA", "uk"),
+            ("so-SO", "so"),
+            ("am-ET", "am"),
+            ("pa-IN", "pa"),
+            ("km-KH", "km"),
+            ("EN-us", "en"),
+        ];
+        for (tag, want) in cases {
+            assert_eq!(negotiate(None, None, &[tag.to_owned()], |_| false), want, "{tag}");
+        }
+        // A language that is neither shipped nor offered by the site is skipped.
+        assert_eq!(negotiate(None, None, &["it-IT".to_owned(), "pt-BR".to_owned()], |_| false), "pt");
+    }
+
+    #[test]
+    fn right_to_left_languages() {
+        for (lang, dir) in [("ar", "rtl"), ("fa", "rtl"), ("he", "rtl"), ("en", "ltr"), ("es", "ltr"), ("zh-Hant", "ltr")] {
+            assert_eq!(Texts::new(lang, vec![]).dir(), dir, "{lang}");
+        }
+    }
+
+    #[test]
+    fn new_texts_are_english() {
+        assert_eq!(Texts::new("de", vec![]).get(Text::AcceptAll), "Accept all");
+        assert_eq!(Texts::new("de", vec![]).lang, "de");
+        let mut t = Texts::new("de", vec![(Text::AcceptAll, "Alle akzeptieren".into())]);
+        assert_eq!(t.get(Text::AcceptAll), "Alle akzeptieren");
+        t.set(Text::AcceptAll, "Ja".into());
+        assert_eq!((t.get(Text::AcceptAll), t.get(Text::Save)), ("Ja", "Save choices"));
     }
 }

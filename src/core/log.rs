@@ -583,8 +583,8 @@ mod tests {
             ] }] }
         }))
         .config;
-        let en = notice_text(&config, &config.texts_for("en"));
-        let en_texts = config.texts_for("en");
+        let en = notice_text(&config, &config.texts_for("en", vec![]));
+        let en_texts = config.texts_for("en", vec![]);
         for want in [
             en_texts.get(Text::BannerText),
             en_texts.get(Text::AnalyticsTitle),
@@ -597,7 +597,7 @@ mod tests {
             assert!(en.contains(want), "{want:?} in {en}");
         }
         assert!(!en.contains(en_texts.get(Text::GpcStatusAbsent)), "signal lines vary by visitor");
-        let es = notice_text(&config, &config.texts_for("es"));
+        let es = notice_text(&config, &config.texts_for("es", vec![]));
         assert!(es.contains("Acerca") && es != en);
     }
 

@@ -52,10 +52,10 @@ pub struct Page {
     pub signals: Signals,
     /// The region hint of the page (`us-wa`), not yet checked.
     pub region: Option<String>,
-    /// `<html lang>`.
-    pub html_lang: Option<String>,
-    /// `navigator.languages`.
-    pub languages: Vec<String>,
+    /// The visitor's language, from [`language`].
+    pub lang: String,
+    /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`).
+    pub file_texts: Vec<(Text, String)>,
     /// The stored copies of the record.
     pub copies: Copies,
 }
@@ -149,7 +149,8 @@ pub enum Effect {
     ShowBanner,
     /// Remove the banner.
     HideBanner,
-    /// Draw the notice into its containers.
+    /// Draw the notice into each of its containers not drawn yet (one already drawn keeps its
+    /// own).
     RenderNotice,
     /// Add the floating "Privacy choices" button with these classes ([`view::reopen_button`]).
     ShowReopenButton(&'static str),
@@ -223,12 +224,21 @@ pub enum Input {
     NoticeHash(String),
     /// The endpoint answered 2xx to the consent event with this id.
     Delivered(String),
+    /// A notice container entered the page after start: a single-page app's route mounted it, or
+    /// put back one it had removed.
+    NoticeContainersAdded,
 }
 
 /// The configuration that could not even be fetched or parsed: the built-in one, with
 /// `message` as its one error.
 pub fn unreadable(message: String) -> Parsed {
     Parsed { config: Config::default(), problems: vec![Problem { path: "config".into(), message, is_error: true }] }
+}
+
+/// The visitor's language: the configured one, else `<html lang>`, else the browser's
+/// (`navigator.languages`), among English, the shipped files and the site's own texts.
+pub fn language(config: &Config, html_lang: Option<&str>, browser: &[String]) -> String {
+    negotiate(config.language.as_deref(), html_lang, browser, |l| config.offers_texts(l))
 }
 
 /// The console lines for configuration problems: errors first, then warnings.
@@ -260,8 +270,7 @@ impl Session {
         report(&parsed.problems, &mut fx);
         let config_ok = !parsed.has_errors();
         let config = parsed.config;
-        let lang = negotiate(config.language.as_deref(), page.html_lang.as_deref(), &page.languages, &config.text_languages());
-        let texts = config.texts_for(&lang);
+        let texts = config.texts_for(&page.lang, page.file_texts);
         let (stored, problem) = load(&config, &page.copies, env);
         if let Some(e) = problem {
             fx.push(Effect::Console(Level::Warn, concat(&["consent-gate: ", e.message()])));
@@ -363,6 +372,9 @@ impl Session {
                     }
                 }
             }
+            // A new container gets the notice as it stands; one put back has switches that may
+            // have missed changes while it was out of the page.
+            Input::NoticeContainersAdded => fx = vec![Effect::RenderNotice, Effect::SyncSwitches(self.rows())],
         }
         fx
     }
@@ -384,7 +396,9 @@ impl Session {
             );
             fx.push(Effect::Store);
             // Logged before the state is applied: a `change` handler may decide again, and this
-            // decision came first.
+            // decision came first. Whether the page is sensitive is read from the URL now: the
+            // app may have routed since the last step without the session hearing of it.
+            self.sensitive = decide::is_sensitive(&self.config, &env.path, &env.hash);
             let mut q = self.log_queue(env, fx);
             let mut send = vec![];
             self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q, &mut send);
@@ -448,7 +462,13 @@ impl Session {
             fx.push(Effect::HideBanner);
         }
         if c.debug {
-            fx.push(Effect::Console(Level::Info, concat(&["consent-gate: allowed on this page: ", &self.allowed.join(", ")])));
+            // A loop, not `join`: the only `join` of Strings would add its own copy to the wasm.
+            let mut line = String::from("consent-gate: allowed on this page:");
+            for (i, id) in self.allowed.iter().enumerate() {
+                line.push_str(if i == 0 { " " } else { ", " });
+                line.push_str(id);
+            }
+            fx.push(Effect::Console(Level::Info, line));
         }
         fx.push(Effect::Emit(Emit::Change));
         if plan.reload {

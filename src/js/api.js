@@ -1,10 +1,10 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, logListen } from './bridge.js';
+import { on, off, d, opens, getConsent, logListen } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
-export { on, off, consentDefaults };
+export { on, off, consentDefaults, getConsent };
 
 let started = null;
 let ready = false;
@@ -40,19 +40,42 @@ function failClosed(reason, privacyUrl) {
   for (const [, , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
   d.addEventListener('click', (ev) => {
     const opener = ev.target && ev.target.closest && ev.target.closest('[data-consent-gate="preferences"]');
-    if (opener && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
+    if (opener && opens(ev.target, opener) && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
   });
+}
+
+// One copy per page. A second (the script tag and an npm import, or the script twice) would run
+// a second session that undoes the first one's withdrawals. A symbol, not a window name: page
+// markup can shadow a window name, not a symbol.
+const RUNNING = Symbol.for('consent-gate');
+
+// What the running copy hands a second one: its start, or its state.
+const running = () => started || getConsent();
+
+/** Claims the page for this copy; false, with one warning, when another copy holds it. */
+export function claim() {
+  const other = window[RUNNING];
+  if (other && other != running) {
+    console.warn('consent-gate: another copy runs on this page; this one does nothing');
+    return false;
+  }
+  return (window[RUNNING] = running);
 }
 
 /**
  * Starts consent-gate. `config` is the configuration object (or a promise of it; a rejected
  * promise's reason is reported as a configuration error). Calling it again returns the first call's
- * promise.
+ * promise. When another copy already runs on the page, this one does nothing: the promise
+ * resolves to that copy's state.
  */
 export function init(config, options) {
   if (started) {
     console.warn('consent-gate: init() was called again; the first configuration stays in force');
     return started;
+  }
+  if (!claim()) {
+    broken = true;
+    return (started = Promise.resolve().then(window[RUNNING]));
   }
   const o = options || {};
   consentDefaults();
@@ -80,14 +103,23 @@ export function init(config, options) {
     // body is parsed, when injected markup could have set it, so an app passes `region` itself.
     const region = o.region || undefined;
     logListen(wasm.logged);
-    try {
-      return wasm.start(cfg, fetchError, region);
-    } catch (problems) {
-      throw configError(problems);
-    } finally {
+    // `start` answers with a language when the visitor's is a file to load first: `o.texts`, the
+    // entry point's loader, gives its texts (or why not), and start runs again with them. So the
+    // banner is drawn once, in that language.
+    const begin = (texts) => {
+      let state;
+      try {
+        state = wasm.start(cfg, fetchError, region, texts);
+      } catch (problems) {
+        state = configError(problems);
+      }
+      if (typeof state == 'string') return o.texts(state).then(begin);
       ready = true;
       for (const [call, resolve, reject] of queue.splice(0)) run(call, resolve, reject);
-    }
+      if (state instanceof Error) throw state;
+      return state;
+    };
+    return begin();
   });
   return started;
 }
@@ -108,11 +140,6 @@ function later(call) {
     else if (broken) reject(new Error('consent-gate is not available'));
     else queue.push([call, resolve, reject]);
   });
-}
-
-/** The current consent state, or null before consent-gate is ready. */
-export function getConsent() {
-  return ready ? wasm.getConsent() : null;
 }
 
 /** The visitor's consent record (their receipt), or null when they have not decided. */

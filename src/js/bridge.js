@@ -31,10 +31,11 @@ function shield(target) {
 /** The document, shielded from clobbering: every use of the document goes through it. */
 export const d = shield(document);
 
-// The base URL gated `data-src` resolve against, taken when consent-gate loads: a `<base href>`
-// injected into the body later would otherwise send the site's own gated script, under its nonce,
-// to another host.
-const BASE = d.baseURI;
+// The base URL gated `data-src` resolve against: the site's `<base href>` in <head> (the first in
+// the document, so the one in force), else the page's URL. One in the body is injected markup that
+// would send the site's own gated script, under its nonce, to another host; an ES module runs
+// after parsing, when it is already in force.
+const BASE = (d.head.querySelector('base[href]') || location).href;
 
 /** The shielded document, for the wasm. */
 export function doc() {
@@ -79,8 +80,18 @@ export function loadGtag(id, nonce) {
 const handlers = {};
 const last = {};
 
-/** Calls every handler of `name` and fires `consent-gate:<name>` on document. */
+// Events raised by a handler (one that decides again, or routes) wait until the one in progress
+// has reached every listener: so the last state each listener sees is the one in force.
+const pending = [];
+
+/**
+ * Calls every handler of `name` and fires `consent-gate:<name>` on document. `detail` is frozen,
+ * and the objects in it (a state is two levels deep): every handler, and getConsent(), get the same
+ * object. getConsent() and the Tag Manager event follow at once; handlers get it after the event
+ * being delivered, if any.
+ */
 export function emit(name, detail) {
+  for (const v of Object.values(Object.freeze(detail))) Object.freeze(v);
   last[name] = detail;
   // Google Tag Manager: one event per applied state (at start, on every decision, on a change of
   // page rule), after the Consent Mode command it reflects, for triggers and variables.
@@ -92,6 +103,13 @@ export function emit(name, detail) {
   }
   // A late `ready` subscriber gets the current state, not the one at start.
   if (name == 'change' && 'ready' in last) last.ready = detail;
+  if (pending.push([name, detail]) > 1) return;
+  // for…of also visits the events pushed while it runs; `call` keeps one failure from the rest.
+  for (const e of pending) call(deliver, e);
+  pending.length = 0;
+}
+
+function deliver([name, detail]) {
   for (const f of (handlers[name] || []).slice()) call(f, detail);
   d.dispatchEvent(new CustomEvent('consent-gate:' + name, { detail }));
 }
@@ -104,10 +122,32 @@ function call(f, detail) {
   }
 }
 
+/**
+ * The consent state the last `change` event carried (a change of state always fires one), or null
+ * before start: the same object until the state changes, so that it can be a store's snapshot
+ * (React's useSyncExternalStore).
+ */
+export function getConsent() {
+  return last.change || null;
+}
+
 /** Subscribes; a late subscriber receives the current state at once. */
 export function on(name, f) {
   (handlers[name] = handlers[name] || []).push(f);
   if (name in last) call(f, last[name]);
+}
+
+/**
+ * A copy of `v`'s own enumerable members, read now, before the wasm takes its state: what a getter
+ * or a Proxy of it does happens here. `null` for anything but a plain object, and for one that
+ * throws when read.
+ */
+export function plain(v) {
+  try {
+    return v && typeof v == 'object' && !Array.isArray(v) ? { ...v } : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 /** Unsubscribes. */
@@ -166,9 +206,32 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
 // not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
 // the site's own nonced tag.
 export const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
+// <html>, <head> and <body> are never the SDK's hosts: injected `<body data-consent-gate=…>` is
+// merged onto the real one (a notice drawn there would wipe the page; an opener would take every
+// click).
+const isRoot = (el) => /^(HTML|HEAD|BODY)$/.test(el.tagName);
+
+/**
+ * Whether page markup `el` may hold the notice: the site's own, not html, head or body, and empty
+ * of elements (text, such as a "loading" line, is replaced). Drawing clears the container: an
+ * unclosed injected `<div data-consent-gate="notice">` swallows the page after it, which must not
+ * be wiped; and a container that already holds the notice is not drawn again.
+ */
+export const noticeContainer = (el) => !isRoot(el) && !el.firstElementChild && trusted(el);
+
+/**
+ * Whether a click on `target` is one on `el` as a public opener (`data-consent-gate="preferences"`):
+ * not when `el` is html or body, nor when a link, button or field inside `el` was clicked
+ * (injected markup wrapping the page must not turn its links into "open preferences"); an opener
+ * that is itself such an element works.
+ */
+export function opens(target, el) {
+  const i = target.closest('[href],button,input,select,textarea,label,summary,[role=button],[contenteditable]');
+  return el.matches('[data-consent-gate="preferences"]') && !isRoot(el) && (!i || i == el || !el.contains(i));
+}
 const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && trusted(el);
 
-function scan() {
+function scan(mutations) {
   for (const el of d.querySelectorAll('script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]')) {
     const ok = allowed(el);
     try {
@@ -186,7 +249,39 @@ function scan() {
       console.error('consent-gate: a gated element was skipped (' + e + ')');
     }
   }
+  // After a mutation: did a notice container enter the page (a route mounted one, or put back one
+  // it had removed)? The first mutation after start finds the containers of the start new: a step
+  // that changes nothing.
+  if (mutations) {
+    const now = containers();
+    if (now.some((c) => !notices.includes(c))) noticesAdded?.();
+    notices = now;
+  }
 }
+
+// ---- notice containers that single-page apps mount after start ----
+const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
+let notices = [];
+let noticesAdded;
+
+/**
+ * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
+ * stored record (`watchStorage`), 2 the notice containers (one entered the page after start).
+ * One callback and one import for the three: fewer bytes.
+ */
+export function watch(f) {
+  noticesAdded = () => f(2);
+  watchStorage(() => f(1));
+  watchNavigation(() => f(0));
+}
+
+/**
+ * The notice containers to draw into, in document order: the trusted ones (with a nonce
+ * configured, one without it is injected markup: the real controls drawn there could be laid over
+ * the page by injected styles, a clickjack) that hold no element yet (a router may take one out and
+ * put it back: it keeps its notice). See `noticeContainer`.
+ */
+export const noticeContainers = () => containers().filter(noticeContainer);
 
 // Types a browser runs as a classic or module script; any other type never fires load or error.
 const JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script(1\.[0-5])?|text\/(jscript|livescript))$/i;
@@ -285,7 +380,7 @@ function button(text) {
  * navigation (`navigation.navigate()` with `intercept()`, which patches no history method).
  * `f` finds out itself whether the path changed.
  */
-export function watchNavigation(f) {
+function watchNavigation(f) {
   for (const m of ['pushState', 'replaceState']) {
     const orig = history[m];
     history[m] = function () {
@@ -307,7 +402,7 @@ export function watchNavigation(f) {
  * storage was cleared) and when the page is restored from the back/forward cache, which
  * delivers no storage events while the page is frozen.
  */
-export function watchStorage(f) {
+function watchStorage(f) {
   w.addEventListener('storage', (e) => (e.key == null || e.key == 'consent-gate') && f());
   w.addEventListener('pageshow', (e) => e.persisted && f());
   // A decision shared through `cookie.domain` may come from another subdomain, which fires no

@@ -141,7 +141,10 @@ export interface ConsentGateEvents {
 export function consentDefaults(options?: { waitForUpdate?: number; urlPassthrough?: boolean; adsDataRedaction?: boolean }): void;
 /** Starts consent-gate. A second call returns the first call's promise. */
 export function init(config?: ConsentGateConfig | Promise<ConsentGateConfig>, options?: InitOptions): Promise<ConsentState>;
-/** The current consent state, or null before consent-gate is ready. */
+/**
+ * The current consent state, as the last `change` event carried it: the same frozen object until
+ * the state changes (a valid `useSyncExternalStore` snapshot), or null before consent-gate started.
+ */
 export function getConsent(): ConsentState | null;
 /** The visitor's consent record, or null when they have not decided. */
 export function getConsentRecord(): ConsentRecord | null;

@@ -7,20 +7,22 @@ import { d } from './bridge.js';
 (function () {
   const w = window;
   const me = d.currentScript;
-  // A symbol, not `w.ConsentGate`: page markup can shadow a window name, not a symbol.
-  const loaded = Symbol.for('consent-gate');
-  if (w[loaded]) {
-    console.warn('consent-gate: the script is included twice; the second copy does nothing');
-    return;
-  }
-  w[loaded] = true;
+  // Consent Mode defaults before anything else, even when this copy then steps aside: whatever
+  // holds the page (another copy, or a value a page script put there), no Google tag may start
+  // without them.
+  api.consentDefaults();
+  if (!api.claim()) return;
   // The region hint is read now, in <head>: once the body is parsed, a stray `<html
   // data-consent-region>` in injected markup would have been merged into the root element.
   const region = (me && me.getAttribute('data-region')) || d.documentElement.getAttribute('data-consent-region');
   const base = new URL('.', (me && me.src) || d.baseURI).href;
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
-  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region }, options));
-  api.consentDefaults();
+  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts }, options));
+  // A language file next to the script: its texts, or why they could not be had.
+  const texts = (lang) =>
+    fetch(base + 'i18n/' + lang + '.json')
+      .then((r) => (r.ok ? r.json() : 'HTTP ' + r.status))
+      .catch(String);
   w.ConsentGate = {
     init,
     getConsent: api.getConsent,

@@ -14,7 +14,7 @@ use super::ui::{self, Ui};
 use crate::core::config::{read_config, Config, Problem};
 use crate::core::cookie;
 use crate::core::decide::{self, ConsentState, Status};
-use crate::core::i18n::Text;
+use crate::core::i18n::{needs_file, Text};
 use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
@@ -43,17 +43,17 @@ fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
 
 /// Hands one input to the session and carries out its effects (with the state released: they
 /// may call back into the page). `None` says the stored copies changed: they are read now.
-/// Returns the consent view after the step.
+/// Returns the consent view after the step (and after anything a handler did meanwhile).
 fn step(input: Option<Input>) -> JsValue {
     let e = env(&page::random_id);
-    let Some((effects, view)) = with_session(|s| {
+    let Some(effects) = with_session(|s| {
         let input = input.unwrap_or_else(|| Input::StoredChanged(copies(&s.config)));
-        (s.input(input, &e), view(s))
+        s.input(input, &e)
     }) else {
         return JsValue::NULL;
     };
-    carry_out(effects, &view);
-    view
+    carry_out(effects);
+    consent_view()
 }
 
 fn view(s: &Session) -> JsValue {
@@ -138,15 +138,13 @@ fn set(o: &Object, k: &str, v: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), v);
 }
 
-/// Carries out the effects in order; `view` is the consent view for `change` and `ready`.
-fn carry_out(effects: Vec<Effect>, view: &JsValue) {
+/// Carries out the effects in order. An event carries the state as it is when it fires: a
+/// handler of an earlier one may have changed it (decided again, or routed into a sensitive page).
+fn carry_out(effects: Vec<Effect>) {
     let doc = document();
     for e in effects {
-        let _ = match e {
-            Effect::Console(level, message) => {
-                console(level, &message);
-                Ok(())
-            }
+        match e {
+            Effect::Console(level, message) => console(level, &message),
             Effect::ConsentDefault { state, regions, wait_for_update } => {
                 let o = consent_object(&state);
                 if let Some(ms) = wait_for_update {
@@ -165,48 +163,37 @@ fn carry_out(effects: Vec<Effect>, view: &JsValue) {
                 set(&o, "allow_ad_personalization_signals", &JsValue::from_bool(signals));
                 bridge::gtag("config", &JsValue::from_str(&id), &o)
             }
-            Effect::Global(name, value) => {
-                page::set_global(&name, value);
-                Ok(())
-            }
+            Effect::Global(name, value) => page::set_global(&name, value),
             Effect::LoadTag { id, nonce } => bridge::load_gtag(&id, &nonce),
-            Effect::EraseCookies(patterns) => {
-                erase_cookies(&patterns);
-                Ok(())
-            }
-
+            Effect::EraseCookies(patterns) => erase_cookies(&patterns),
             Effect::Gate { allowed, nonce, placeholder, sensitive } => {
-                bridge::gate(&strings(&allowed), &nonce, &strings(&placeholder), sensitive)
+                drop(bridge::gate(&strings(&allowed), &nonce, &strings(&placeholder), sensitive))
             }
             Effect::SyncSwitches(rows) => {
                 if let Some(doc) = &doc {
                     ui::sync_switches(doc, &rows);
                 }
-                Ok(())
             }
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
                 with_session(|s| with_state(s, &e, doc.as_ref()));
-                Ok(())
             }
             Effect::HideBanner => {
                 if let Some(doc) = &doc {
                     ui::hide_banner(doc);
                 }
-                Ok(())
             }
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
-            Effect::Emit(kind) => bridge::emit(kind.name(), view),
+            Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::log_write(""),
             Effect::LogHash(notice) => bridge::log_hash(&notice),
             Effect::Log { endpoint, store, send } => {
-                let _ = bridge::log_write(&store);
+                bridge::log_write(&store);
                 for (id, body) in send {
-                    let _ = bridge::log_send(&endpoint, &id, &body);
+                    bridge::log_send(&endpoint, &id, &body);
                 }
-                Ok(())
             }
             Effect::Reload => bridge::reload(),
-        };
+        }
     }
 }
 
@@ -267,7 +254,10 @@ fn save(config: &Config, r: &Record) {
 
 /// Starts the SDK. Returns the consent view, or the list of configuration errors (after still
 /// showing the banner with built-in texts and loading nothing).
-pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>) -> Result<JsValue, JsValue> {
+/// When the visitor's language is shipped as a file and `lang_texts` is `undefined`, it does not
+/// start but returns that language; the page loads the file and calls it again with `lang_texts`
+/// (its content, or a string saying why it could not be loaded).
+pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>, lang_texts: JsValue) -> Result<JsValue, JsValue> {
     let running = consent_view();
     if !running.is_null() {
         return Ok(running);
@@ -277,23 +267,26 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
         None if config.is_undefined() || config.is_null() => read_config(&Js(Object::new().into())),
         None => read_config(&Js(config)),
     };
-    let errors: Vec<String> = parsed.problems.iter().filter(|p| p.is_error).map(Problem::line).collect();
-    let page = Page {
-        signals: page::signals(),
-        region,
-        html_lang: page::html_lang(),
-        languages: page::browser_languages(),
-        copies: copies(&parsed.config),
+    let (html_lang, languages) = (page::html_lang(), page::browser_languages());
+    let lang = session::language(&parsed.config, html_lang.as_deref(), &languages);
+    let file_texts = if !lang_texts.is_undefined() {
+        super::lang::file_texts(&lang, lang_texts)
+    } else if needs_file(&lang) {
+        // Not started: the page loads this language's file first, then calls start again with it.
+        return Ok(JsValue::from_str(&lang));
+    } else {
+        vec![]
     };
+    let errors: Vec<String> = parsed.problems.iter().filter(|p| p.is_error).map(Problem::line).collect();
+    let page = Page { signals: page::signals(), region, lang, file_texts, copies: copies(&parsed.config) };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
-    let view = view(&session);
     SESSION.with(|a| *a.borrow_mut() = Some(session));
     // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
-    carry_out(effects, &view);
+    carry_out(effects);
     if errors.is_empty() {
-        Ok(view)
+        Ok(consent_view())
     } else {
         Err(strings(&errors).into())
     }
@@ -304,17 +297,18 @@ fn listen() {
     let click = Closure::<dyn FnMut(Event)>::new(on_click);
     let _ = doc.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
     click.forget();
-    let nav = Closure::<dyn FnMut()>::new(|| {
-        step(Some(Input::Navigate));
+    let changed = Closure::<dyn FnMut(u8)>::new(|what| {
+        step(match what {
+            0 => Some(Input::Navigate),
+            // Another tab changed the stored record, or the page came back from the back/forward
+            // cache: the copies are read now.
+            1 => None,
+            // A single-page app's route mounted a notice container (or put one back).
+            _ => Some(Input::NoticeContainersAdded),
+        });
     });
-    let _ = bridge::watch_navigation(&nav);
-    nav.forget();
-    // Another tab changed the stored record, or the page came back from the back/forward cache.
-    let stored = Closure::<dyn FnMut()>::new(|| {
-        step(None);
-    });
-    let _ = bridge::watch_storage(&stored);
-    stored.forget();
+    let _ = bridge::watch(&changed);
+    changed.forget();
 }
 
 /// The consent log's browser side reports back: the notice hash (with an empty `id`), or the id
@@ -331,7 +325,7 @@ fn on_click(ev: Event) {
     // public opener only opens the dialog.
     let scope = hit.closest("[data-cg-scope]").ok().flatten().filter(bridge::owns);
     let Some(scope) = scope else {
-        if hit.matches("[data-consent-gate=\"preferences\"]").unwrap_or(false) {
+        if bridge::opens(&target, &hit) {
             ev.prevent_default();
             show_preferences(Some(hit));
         }
@@ -394,8 +388,12 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 }
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
+/// The argument is copied before the session is borrowed: a getter or Proxy of it that throws
+/// would otherwise leave the session borrowed for good (one that cannot be read is "not an
+/// object"), and one that routes would go unheard.
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
-    with_session(|s| s.grants_with(&Js(changes.clone()))).unwrap_or_else(|| Err("consent-gate is not started".into()))
+    let copy = Js(bridge::plain(changes));
+    with_session(|s| s.grants_with(&copy)).unwrap_or_else(|| Err("consent-gate is not started".into()))
 }
 
 /// Opens the preferences dialog, focus returning to `opener` when it closes.
@@ -414,7 +412,8 @@ pub fn show_preferences(opener: Option<Element>) {
     }
 }
 
-/// The current consent state for `getConsent()`; `null` before start.
+/// The current consent state (what `start` and an empty `setConsent({})` resolve to; `getConsent()`
+/// gives the one the last `change` event carried); `null` before start.
 pub fn consent_view() -> JsValue {
     with_session(|s| view(s)).unwrap_or(JsValue::NULL)
 }

@@ -7,38 +7,46 @@ use web_sys::Element;
 
 #[wasm_bindgen(module = "/src/js/bridge.js")]
 extern "C" {
-    /// `gtag(a, b, c)`, pushing the `arguments` object onto dataLayer.
-    #[wasm_bindgen(catch)]
-    pub fn gtag(a: &str, b: &JsValue, c: &JsValue) -> Result<(), JsValue>;
-    /// Injects gtag.js for `id`.
-    #[wasm_bindgen(catch, js_name = loadGtag)]
-    pub fn load_gtag(id: &str, nonce: &str) -> Result<(), JsValue>;
-    /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent.
-    #[wasm_bindgen(catch)]
-    pub fn emit(name: &str, detail: &JsValue) -> Result<(), JsValue>;
+    /// `gtag(a, b, c)`, pushing the `arguments` object onto dataLayer (it catches a dataLayer that
+    /// throws, so no `catch` glue here).
+    #[wasm_bindgen]
+    pub fn gtag(a: &str, b: &JsValue, c: &JsValue);
+    /// Injects gtag.js for `id` (a script element appended to `<head>`: nothing there throws).
+    #[wasm_bindgen(js_name = loadGtag)]
+    pub fn load_gtag(id: &str, nonce: &str);
+    /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent (a handler that throws is
+    /// caught there).
+    #[wasm_bindgen]
+    pub fn emit(name: &str, detail: &JsValue);
     /// Activates gated scripts and iframes of the allowed categories (none on a sensitive page).
     #[wasm_bindgen(catch)]
     pub fn gate(allowed: &Array, nonce: &str, placeholder: &Array, sensitive: bool) -> Result<(), JsValue>;
     /// The page's document, seen only through its prototypes (page markup cannot shadow them).
     #[wasm_bindgen]
     pub fn doc() -> web_sys::Document;
-    /// Calls `f` after every history change.
-    #[wasm_bindgen(catch, js_name = watchNavigation)]
-    pub fn watch_navigation(f: &Closure<dyn FnMut()>) -> Result<(), JsValue>;
-    /// Calls `f` when another tab changes the stored record and when the page comes back
-    /// from the back/forward cache.
-    #[wasm_bindgen(catch, js_name = watchStorage)]
-    pub fn watch_storage(f: &Closure<dyn FnMut()>) -> Result<(), JsValue>;
+    /// Calls `f` with what changed: 0 after every history change, 1 when another tab changes the
+    /// stored record and when the page comes back from the back/forward cache, 2 when a notice
+    /// container enters the page after start (gating's observer sees it).
+    #[wasm_bindgen(catch)]
+    pub fn watch(f: &Closure<dyn FnMut(u8)>) -> Result<(), JsValue>;
     /// Marks `el` as made by the SDK (page markup cannot do that).
     #[wasm_bindgen]
     pub fn own(el: &Element);
     /// Whether the SDK made `el`.
     #[wasm_bindgen]
     pub fn owns(el: &Element) -> bool;
-    /// Whether page markup `el` is the site's own: it carries the configured nonce (any element
-    /// when none is configured). Known once `gate` has run.
+    /// A copy of an object's own enumerable members, read now (`null` for anything but a plain
+    /// object, and for one that throws when read).
     #[wasm_bindgen]
-    pub fn trusted(el: &Element) -> bool;
+    pub fn plain(v: &JsValue) -> JsValue;
+    /// Whether a click on `target` is one on `opener` as a public "Privacy choices" opener (it
+    /// may be a copy of one of the SDK's own controls instead).
+    #[wasm_bindgen]
+    pub fn opens(target: &Element, opener: &Element) -> bool;
+    /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they
+    /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
+    #[wasm_bindgen(js_name = noticeContainers)]
+    pub fn notice_containers() -> Array;
     /// `showModal()`, and focus back to `opener` on close.
     #[wasm_bindgen(catch, js_name = openModal)]
     pub fn open_modal(dialog: &Element, opener: Option<Element>) -> Result<(), JsValue>;
@@ -46,20 +54,20 @@ extern "C" {
     #[wasm_bindgen(catch)]
     pub fn download(name: &str, text: &str) -> Result<(), JsValue>;
     /// Reloads the page.
-    #[wasm_bindgen(catch)]
-    pub fn reload() -> Result<(), JsValue>;
+    #[wasm_bindgen]
+    pub fn reload();
     /// The stored consent-log queue; `None` when there is none or storage is blocked.
     #[wasm_bindgen(js_name = logRead)]
     pub fn log_read() -> Option<String>;
     /// Stores the consent-log queue (an empty one: deletes it).
-    #[wasm_bindgen(catch, js_name = logWrite)]
-    pub fn log_write(stored: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = logWrite)]
+    pub fn log_write(stored: &str);
     /// Computes the hex SHA-256 of `notice` and hands it back (`logged` in `src/api.rs`).
-    #[wasm_bindgen(catch, js_name = logHash)]
-    pub fn log_hash(notice: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = logHash)]
+    pub fn log_hash(notice: &str);
     /// POSTs one consent event with fetch keepalive; a 2xx hands `id` back (`logged`).
-    #[wasm_bindgen(catch, js_name = logSend)]
-    pub fn log_send(endpoint: &str, id: &str, body: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = logSend)]
+    pub fn log_send(endpoint: &str, id: &str, body: &str);
 }
 
 /// A JS array of strings.

@@ -7,6 +7,7 @@ pub mod app;
 pub mod bridge;
 pub mod dom;
 pub mod json;
+pub mod lang;
 pub mod page;
 pub mod storage;
 pub mod ui;

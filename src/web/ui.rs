@@ -5,6 +5,7 @@ use super::dom::{add, all, attrs, button, child, el, text};
 use crate::core::config::{Block, Inline, Section};
 use crate::core::i18n::{Text, Texts};
 use crate::core::view::{Action, Row, Scope};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlDialogElement, Node};
 
@@ -40,7 +41,7 @@ impl Ui<'_> {
 
     fn root(&self, tag: &str, class: &str, id: &str) -> Element {
         let e = el(self.doc, tag, class);
-        attrs(&e, &[("id", id), ("lang", &self.texts.lang)]);
+        attrs(&e, &[("id", id), ("lang", &self.texts.lang), ("dir", self.texts.dir())]);
         e
     }
 
@@ -161,21 +162,24 @@ impl Ui<'_> {
         attrs(&child(self.doc, foot, "p", "cg-status", ""), &[("role", "status")]);
     }
 
-    /// Renders the notice into every `[data-consent-gate="notice"]` container.
+    /// Renders the notice into every `[data-consent-gate="notice"]` container it is not in yet.
     pub fn notice(&self, sections: &[Section], signal_lines: [Text; 2]) {
-        // With a nonce configured, a container without it is injected markup: drawing the real
-        // controls there would let injected styles lay them over the page (a clickjack).
-        let trusted = |c: &Element| super::bridge::trusted(c);
-        for (i, container) in all(self.doc, "[data-consent-gate=\"notice\"]").into_iter().filter(trusted).enumerate() {
+        // Not into injected markup when a nonce is configured (a clickjack), and once into each
+        // container, however often a router takes it out and puts it back.
+        for container in super::bridge::notice_containers().iter() {
+            let container: Element = container.unchecked_into();
+            let i = NOTICES.fetch_add(1, Relaxed);
             let root = el(self.doc, "div", "cg-root cg-notice");
-            attrs(&root, &[("lang", &self.texts.lang), ("data-cg-scope", Scope::Notice.name())]);
+            attrs(&root, &[("lang", &self.texts.lang), ("dir", self.texts.dir()), ("data-cg-scope", Scope::Notice.name())]);
             super::bridge::own(&root);
-            // Ids stay unique when a page has two notice containers: section ids (link targets)
-            // go on the first only, and each container's switches get their own prefix.
-            let prefix = if i == 0 { "cg-n".to_owned() } else { crate::core::text::concat(&["cg-n", &crate::core::text::uint(i as u64)]) };
+            // Ids stay unique when a page has two notice containers: a section id (a link target)
+            // goes on a notice only while no element in the page has it (so a router's new
+            // container gets those of the one it removed), and each container's switches get their
+            // own prefix.
+            let prefix = crate::core::text::concat(&["cg-n", &crate::core::text::uint(i)]);
             for s in sections {
                 let sec = child(self.doc, &root, "section", "cg-section", "");
-                if let (Some(id), 0) = (&s.id, i) {
+                if let Some(id) = s.id.as_deref().filter(|id| self.doc.get_element_by_id(id).is_none()) {
                     attrs(&sec, &[("id", id)]);
                 }
                 if !s.heading.is_empty() {
@@ -228,6 +232,10 @@ impl Ui<'_> {
         }
     }
 }
+
+/// Notice containers drawn so far on this page (those a router removed since included): each one's
+/// switches get their own id prefix.
+static NOTICES: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     static DIALOG: std::cell::RefCell<Option<HtmlDialogElement>> = const { std::cell::RefCell::new(None) };

@@ -79,7 +79,7 @@ test('script tag included twice: one banner, one warning, no error, one wasm and
   assert.equal(seen.filter((p) => p.endsWith('.wasm')).length, 1, seen.join(' '));
   const warnings = consoleMessages.filter((m) => m.type === 'warning');
   assert.equal(warnings.length, 1, JSON.stringify(warnings));
-  assert.match(warnings[0].text, /consent-gate: the script is included twice/);
+  assert.match(warnings[0].text, /consent-gate: another copy runs on this page/);
   assert.deepEqual(net.google, []);
 
   await page.click('#cg-banner [data-cg="accept"]');

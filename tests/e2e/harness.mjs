@@ -46,6 +46,20 @@ export function configFaultHook(fault) {
   };
 }
 
+/**
+ * A server hook that answers the paths of `pages` (`{path: body}`), uncached, as JavaScript for a
+ * `.js` path and HTML otherwise, and leaves every other path to the demo.
+ */
+export function pagesHook(pages) {
+  return (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (!(path in pages)) return false;
+    res.writeHead(200, { 'Content-Type': path.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(pages[path]);
+    return true;
+  };
+}
+
 let tlsPromise;
 /** A self-signed certificate for 127.0.0.1, made once per run with openssl (Debian has it). */
 function selfSigned() {

@@ -1,10 +1,10 @@
 // consent-gate in a React single-page app: tests/npm-app/react (Vite 7 + React 19 + React Router 7,
 // <StrictMode> on, built with React's development build so that StrictMode really runs every
 // effect twice) imports 'consent-gate' from the packed tarball. It starts consent-gate at module
-// level and reads its state through a useSyncExternalStore hook on the `change` event
-// (react/src/consent.ts). What a visitor of such an app must get: consent-gate started once, one
-// banner and one notice, the app showing each new choice at once, and no tag on a sensitive page
-// reached by a client-side link.
+// level and reads its state through a useSyncExternalStore hook on getConsent() and the `change`
+// event (react/src/consent.ts). What a visitor of such an app must get: consent-gate started once,
+// one banner and one notice (also on a route reached by a client-side link), the app showing each
+// new choice at once, and no tag on a sensitive page reached by a client-side link.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -62,7 +62,9 @@ const lastConsentUpdate = (page) => page.evaluate(() => [...dataLayer].reverse()
 
 test('react app: React development build with StrictMode, consent-gate from the installed package', () => {
   const assets = readdirSync(join(DIST, 'assets'));
-  const bundle = readFileSync(join(DIST, 'assets', assets.find((f) => f.endsWith('.js'))), 'utf8');
+  // The entry chunk the page loads (the language files are chunks of their own).
+  const entry = /<script type="module"[^>]* src="\/assets\/([^"]+\.js)"/.exec(readFileSync(join(DIST, 'index.html'), 'utf8'))[1];
+  const bundle = readFileSync(join(DIST, 'assets', entry), 'utf8');
   // The development build: the one in which StrictMode runs effects twice.
   assert.match(bundle, /jsxDEV/);
   assert.match(bundle, /StrictMode/);
@@ -96,6 +98,8 @@ test('react app: under StrictMode consent-gate starts once: one ready event, one
   assert.ok(consoleMessages.some((m) => /React DevTools/.test(m.text)), 'React development build');
   // init() was called once: a second call would have warned.
   assert.deepEqual(consoleMessages.filter((m) => /consent-gate/.test(m.text)), []);
+  // getConsent() is the hook's snapshot: were it a new object on each call, React's development
+  // build would say "The result of getSnapshot should be cached" (and render in a loop).
   assert.deepEqual(consoleMessages.filter((m) => m.type === 'error'), []);
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(net.google, [], 'nothing goes to Google before a choice');
@@ -165,23 +169,31 @@ test('react app: accepting on a sensitive page reached by a Link loads nothing u
   await page.getByRole('link', { name: 'Patient portal' }).click();
   await waitStatus(page, 'off (sensitive page)');
   await page.click('#cg-banner [data-cg="accept"]');
-  await waitStatus(page, 'analytics allowed');
+  // The state in force on a sensitive page reads analytics off (source `page-rule`); the visitor's
+  // choice is in the stored record.
+  await waitStatus(page, 'analytics refused');
   assert.match(await status(page), /tags on this page: off \(sensitive page\)$/);
+  assert.match(await page.evaluate(() => localStorage.getItem('consent-gate')), /analytics:1u/);
   await settle(page, 500);
   assert.deepEqual(net.google, [], 'no Google request on the sensitive page, whatever the choice');
   assert.equal(await page.evaluate((id) => window['ga-disable-' + id], GA), true);
   await page.getByRole('link', { name: 'Home' }).click();
   await page.waitForFunction(() => document.querySelector('script[src*="googletagmanager.com/gtag/js"]'));
+  await waitStatus(page, 'analytics allowed');
   assert.deepEqual(net.gtag(), [GTAG]);
   await context.close();
 });
 
-test('react app: nothing is rendered twice: one banner, one notice with one switch per category, one dialog', async () => {
+test('react app: a client-side Link to the privacy route shows the notice once, with one working switch per category, and one dialog', async () => {
   const { page, context, pageErrors } = await start();
-  // The privacy link is a document load (reloadDocument): the notice is drawn at start.
+  const documents = [];
+  page.on('request', (r) => r.resourceType() === 'document' && documents.push(r.url()));
+  // The route mounts its notice container after consent-gate started.
   await page.getByRole('link', { name: 'Privacy', exact: true }).click();
+  await page.waitForURL(/\/privacy$/);
   const notice = page.locator('[data-consent-gate="notice"] .cg-notice');
-  await notice.waitFor({ state: 'visible' });
+  await notice.waitFor({ state: 'visible', timeout: 3000 });
+  assert.deepEqual(documents, [], 'a client-side navigation, not a page load');
   await settle(page, 500);
   assert.equal(await page.locator('#cg-banner').count(), 1);
   assert.equal(await page.locator('.cg-notice').count(), 1);
@@ -201,6 +213,7 @@ test('react app: nothing is rendered twice: one banner, one notice with one swit
   }
   assert.equal(await page.locator('#cg-prefs').count(), 1);
   assert.equal(await page.locator(STATUS).count(), 1);
+  assert.deepEqual(documents, []);
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
@@ -226,16 +239,34 @@ test('react app: axe finds nothing on the banner, the notice and the dialog; the
   await context.close();
 });
 
-// Not yet: consent-gate draws the notice only at start (src/web/app.rs `render(…, notice: true)`),
-// so a route that mounts a notice container later stays empty. The app works around it with a
-// document load (above); this test says what a client-side render should give.
-test('react app: a notice container mounted by a client-side route is filled', { todo: 'the notice is drawn only into containers present at start' }, async () => {
-  const { page, context } = await start();
-  await page.evaluate(() => {
-    const c = document.createElement('div');
-    c.setAttribute('data-consent-gate', 'notice');
-    document.querySelector('main').append(c);
+test('react app: leaving the privacy route and coming back mounts the notice again, once, in step with a choice made elsewhere', async () => {
+  const { page, context, pageErrors } = await start();
+  const notice = page.locator('[data-consent-gate="notice"] .cg-notice');
+  await page.getByRole('link', { name: 'Privacy', exact: true }).click();
+  await notice.waitFor({ state: 'visible', timeout: 3000 });
+  assert.equal(await notice.locator('[data-cg-category="analytics"]').getAttribute('aria-checked'), 'false');
+  // The router unmounts the container; the visitor accepts on the home page; the route mounts a
+  // new container.
+  await page.getByRole('link', { name: 'Home' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+  assert.equal(await page.locator('[data-consent-gate="notice"]').count(), 0);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await waitStatus(page, 'analytics allowed');
+  await page.getByRole('link', { name: 'Privacy', exact: true }).click();
+  await notice.waitFor({ state: 'visible', timeout: 3000 });
+  await settle(page, 500);
+  assert.equal(await page.locator('.cg-notice').count(), 1);
+  assert.equal(await notice.locator('[data-cg-category="analytics"]').getAttribute('aria-checked'), 'true');
+  const dupes = await page.evaluate(() => {
+    const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+    return ids.filter((id, i) => ids.indexOf(id) !== i);
   });
-  await page.locator('[data-consent-gate="notice"] .cg-notice').waitFor({ state: 'visible', timeout: 3000 });
+  assert.deepEqual(dupes, [], 'duplicate ids');
+  // Its switches act: withdrawing there re-renders the app.
+  await notice.getByRole('switch', { name: 'Analytics' }).click();
+  await notice.locator('[data-cg="save"]').click();
+  await waitStatus(page, 'analytics refused');
+  assert.equal((await lastConsentUpdate(page)).analytics_storage, 'denied');
+  assert.deepEqual(pageErrors, []);
   await context.close();
 });

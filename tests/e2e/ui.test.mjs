@@ -426,7 +426,8 @@ describe('languages', () => {
   test('without <html lang>: navigator.languages, else English', async () => {
     for (const [locale, want] of [
       ['es-ES', 'Aceptar todo'],
-      ['de-DE', 'Accept all'],
+      ['de-DE', 'Alle akzeptieren'],
+      ['it-IT', 'Accept all'],
     ]) {
       const o = await openPage({ contextOptions: { locale } });
       await servePage(o.context, server.url + '/t/nolang.html', testPage(null));
@@ -440,15 +441,15 @@ describe('languages', () => {
   test('texts override a string and add a language; missing keys stay English with a warning', async () => {
     const { page, context, consoleMessages } = await open('/', {
       config: (c) => {
-        c.language = 'fr';
-        c.texts = { en: { rejectAll: 'No thanks' }, fr: { acceptAll: 'Tout accepter', rejectAll: 'Tout refuser', bannerTitle: 'Vos choix' } };
+        c.language = 'it';
+        c.texts = { en: { rejectAll: 'No thanks' }, it: { acceptAll: 'Accetta tutto', rejectAll: 'Rifiuta tutto', bannerTitle: 'Le tue scelte' } };
       },
     });
-    assert.deepEqual(await bannerTexts(page), ['Tout accepter', 'Tout refuser', 'Preferences']);
-    assert.equal(await page.locator('#cg-banner-title').textContent(), 'Vos choix');
-    assert.equal(await page.locator('#cg-banner').getAttribute('lang'), 'fr');
-    const warn = consoleMessages.find((m) => m.type == 'warning' && m.text.includes('texts.fr'));
-    assert.ok(warn, 'a warning names texts.fr: ' + JSON.stringify(consoleMessages));
+    assert.deepEqual(await bannerTexts(page), ['Accetta tutto', 'Rifiuta tutto', 'Preferences']);
+    assert.equal(await page.locator('#cg-banner-title').textContent(), 'Le tue scelte');
+    assert.equal(await page.locator('#cg-banner').getAttribute('lang'), 'it');
+    const warn = consoleMessages.find((m) => m.type == 'warning' && m.text.includes('texts.it'));
+    assert.ok(warn, 'a warning names texts.it: ' + JSON.stringify(consoleMessages));
     await context.close();
     const en = await open('/', { config: (c) => void (c.texts = { en: { rejectAll: 'No thanks' } }) });
     assert.deepEqual(await bannerTexts(en.page), ['Accept all', 'No thanks', 'Preferences']);

@@ -2,7 +2,7 @@
 
 use super::{config, lines, read};
 use crate::core::config::*;
-use crate::core::i18n::{Text, Texts, TEXT_COUNT};
+use crate::core::i18n::{Text, Texts, ALL, TEXT_COUNT};
 use serde_json::{json, Value};
 
 fn loc(pairs: &[(&str, &str)]) -> Localized {
@@ -323,12 +323,12 @@ fn problems_name_their_exact_path() {
         (json!({"log": {"pageViews": 1}}), &["error: log.pageViews: expected true or false, got 1"]),
         (json!({"texts": []}), &["error: texts: expected an object of texts by language, got an array"]),
         (
-            json!({"texts": {"es": {"acceptAll": "Vale", "acceptAl": "x", "save": 5}, "fr": {"acceptAll": "Tout accepter"}, "de": "x"}}),
+            json!({"texts": {"es": {"acceptAll": "Vale", "acceptAl": "x", "save": 5}, "it": {"acceptAll": "Accetta tutto"}, "de": "x"}}),
             &[
                 "error: texts.de: expected an object of texts, got \"x\"",
                 "warning: texts.es.acceptAl: unknown text name, ignored (is it misspelt?)",
                 "error: texts.es.save: expected a string, got 5",
-                "warning: texts.fr: 35 texts missing for a language that is not built in; they stay in English",
+                "warning: texts.it: 35 texts missing for a language that is not shipped; they stay in English",
             ],
         ),
         (json!({"notice": []}), &["error: notice: expected an object, got an array"]),
@@ -545,9 +545,9 @@ fn titles_and_descriptions_fall_back_to_built_in_texts() {
             {"id": "chat", "title": {"fr": "Discussion"}}
         ]
     }));
-    let en = Texts::new("en");
-    let es = Texts::new("es");
-    let de = Texts::new("de");
+    let en = Texts::new("en", vec![]);
+    let es = super::shipped_texts("es");
+    let de = Texts::new("de", vec![]);
     let rows = [
         ("necessary", &en, "Strictly necessary", "Needed for the site to work and to remember your choices. Always on."),
         ("analytics", &en, "Stats", "Helps us understand how visitors use the site, in aggregate, so we can improve it."),
@@ -582,63 +582,27 @@ fn localized_lookup_order() {
 #[test]
 fn texts_override_and_add_languages() {
     let p = read(
-        &json!({"texts": {"es-MX": {"acceptAll": "Acepto"}, "en": {"save": "Save"}, "fr": {"acceptAll": "Tout accepter", "rejectAll": "Tout refuser"}}}),
+        &json!({"texts": {"es-MX": {"acceptAll": "Acepto"}, "en": {"save": "Save"}, "it": {"acceptAll": "Accetta tutto", "rejectAll": "Rifiuta tutto"}}}),
     );
-    assert_eq!(lines(&p), ["warning: texts.fr: 34 texts missing for a language that is not built in; they stay in English"]);
+    assert_eq!(lines(&p), ["warning: texts.it: 34 texts missing for a language that is not shipped; they stay in English"]);
     assert!(!p.has_errors());
     let c = p.config;
-    assert_eq!(c.text_languages(), ["en", "es", "fr"]);
-    let es = c.texts_for("es");
+    assert_eq!(c.texts.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(), ["en", "es", "it"]);
+    assert!(c.offers_texts("it") && !c.offers_texts("fr"));
+    // A site override wins over the language file; the rest of the file stays.
+    let es = c.texts_for("es", super::shipped("es"));
     assert_eq!((es.get(Text::AcceptAll), es.get(Text::RejectAll)), ("Acepto", "Rechazar todo"));
-    let fr = c.texts_for("fr");
-    assert_eq!((fr.get(Text::AcceptAll), fr.get(Text::RejectAll), fr.get(Text::Save)), ("Tout accepter", "Tout refuser", "Save choices"));
-    assert_eq!(c.texts_for("en").get(Text::Save), "Save");
-    assert_eq!(c.texts_for("de").get(Text::Save), "Save choices");
+    let it = c.texts_for("it", vec![]);
+    assert_eq!((it.get(Text::AcceptAll), it.get(Text::RejectAll), it.get(Text::Save)), ("Accetta tutto", "Rifiuta tutto", "Save choices"));
+    assert_eq!(c.texts_for("en", vec![]).get(Text::Save), "Save");
+    assert_eq!(c.texts_for("de", vec![]).get(Text::Save), "Save choices");
     // A language given every text gets no warning.
-    let all: serde_json::Map<String, Value> = (0..TEXT_COUNT).map(|i| (ALL_KEYS[i].to_owned(), Value::String(format!("t{i}")))).collect();
+    let all: serde_json::Map<String, Value> =
+        ALL.iter().enumerate().map(|(i, t)| (t.key().to_owned(), Value::String(format!("t{i}")))).collect();
     let p = read(&json!({"texts": {"de": all}}));
     assert!(p.problems.is_empty(), "{:?}", lines(&p));
-    assert_eq!(p.config.texts_for("de").get(Text::GoogleAdsText), "t34");
+    assert_eq!(p.config.texts_for("de", vec![]).get(Text::ReopenButton), format!("t{}", TEXT_COUNT - 1));
 }
-
-const ALL_KEYS: [&str; TEXT_COUNT] = [
-    "bannerLabel",
-    "bannerTitle",
-    "bannerText",
-    "acceptAll",
-    "rejectAll",
-    "preferences",
-    "privacyLink",
-    "gpcHonoured",
-    "dialogTitle",
-    "dialogText",
-    "save",
-    "close",
-    "services",
-    "downloadRecord",
-    "saved",
-    "gpcStatusHonoured",
-    "gpcStatusLogged",
-    "gpcStatusAbsent",
-    "dntStatusLogged",
-    "dntStatusHonoured",
-    "dntStatusAbsent",
-    "embedNotice",
-    "embedLoad",
-    "necessaryTitle",
-    "necessaryText",
-    "functionalTitle",
-    "functionalText",
-    "analyticsTitle",
-    "analyticsText",
-    "advertisingTitle",
-    "advertisingText",
-    "googleAnalytics",
-    "googleAnalyticsText",
-    "googleAds",
-    "googleAdsText",
-    "reopenButton",
-];
 
 #[test]
 fn notice_sections_and_blocks() {

@@ -2,13 +2,28 @@
 
 mod config;
 mod decide;
+mod languages;
 mod proptests;
 mod session;
 
-use super::config::{read_config, Config, Parsed};
+use super::config::{read_config, read_language_file, Config, Parsed};
+use super::i18n::{Text, Texts};
 use super::record::{Choice, Method, Record, Source};
 use super::signals::{Dnt, Gpc, Signals};
 use serde_json::Value;
+
+/// The texts of a language file shipped in `i18n/`, which must read without a problem.
+fn shipped(lang: &str) -> Vec<(Text, String)> {
+    let path = format!("{}/i18n/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    read_language_file(&file, lang).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The texts a visitor of a shipped language sees: English, then that language's file.
+fn shipped_texts(lang: &str) -> Texts {
+    Config::default().texts_for(lang, shipped(lang))
+}
 
 /// Reads a configuration from a `serde_json::json!` value.
 fn read(v: &Value) -> Parsed {

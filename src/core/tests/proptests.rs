@@ -4,7 +4,7 @@
 use crate::core::config::{is_region_code, is_safe_href, read_config, Block, Config, Inline, Parsed};
 use crate::core::decide::{allowed, effective, plan, regional_defaults, status};
 use crate::core::glob::{glob, normalize_path, path_matches};
-use crate::core::i18n::{negotiate, primary_subtag, Texts, BUILT_IN};
+use crate::core::i18n::{language, needs_file, negotiate};
 use crate::core::record::{Choice, Method, Record, Source};
 use crate::core::signals::{Dnt, Gpc, Signals};
 use proptest::prelude::*;
@@ -203,8 +203,8 @@ fn exercise(c: &Config, region: Option<&str>) {
         let _ = plan(c, &a, &[], true, false);
     }
     let _ = regional_defaults(c);
-    for lang in c.text_languages().iter().map(String::as_str).chain(["en", "es", "zz"]) {
-        let t = c.texts_for(lang);
+    for lang in c.texts.iter().map(|(l, _)| l.as_str()).chain(["en", "es", "zz"]) {
+        let t = c.texts_for(lang, vec![]);
         for k in &c.categories {
             let _ = (k.title_in(&t), k.description_in(&t));
         }
@@ -294,13 +294,11 @@ proptest! {
         browser in prop::collection::vec(prop_oneof!["[a-zA-Z]{0,3}([-_][a-zA-Z0-9]{0,4})?", ".{0,8}"], 0..4),
         offered in prop::collection::vec("[a-z]{2,3}", 0..3),
     ) {
-        let got = negotiate(configured.as_deref(), html.as_deref(), &browser, &offered);
-        prop_assert!(got == "en" || BUILT_IN.contains(&got.as_str()) || offered.contains(&got), "{:?}", got);
-        let first = configured.iter().chain(html.iter()).chain(browser.iter()).map(|t| primary_subtag(t)).find(|p| {
-            !p.is_empty() && (BUILT_IN.contains(&p.as_str()) || offered.contains(p))
-        });
-        prop_assert_eq!(got.clone(), first.unwrap_or_else(|| "en".to_owned()));
-        prop_assert_eq!(&Texts::new(&got).lang, &got);
+        let got = negotiate(configured.as_deref(), html.as_deref(), &browser, |l| offered.iter().any(|o| o == l));
+        let on_offer = |l: &String| l == "en" || needs_file(l) || offered.contains(l);
+        prop_assert!(on_offer(&got), "{:?}", got);
+        let first = configured.iter().chain(html.iter()).chain(browser.iter()).map(|t| language(t)).find(on_offer);
+        prop_assert_eq!(got, first.unwrap_or_else(|| "en".to_owned()));
     }
 
     #[test]

@@ -37,7 +37,7 @@ fn stored(rows: Option<&[Row]>) -> Copies {
 }
 
 fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals) -> (Session, Vec<Effect>) {
-    let page = Page { signals, region: None, html_lang: None, languages: vec![], copies: stored(rows) };
+    let page = Page { signals, region: None, lang: "en".into(), file_texts: vec![], copies: stored(rows) };
     Session::start(read(&config), page, &env(path))
 }
 
@@ -108,6 +108,20 @@ const BASE_ANALYTICS_OFF: [&str; 5] = [
     "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
 ];
 
+/// What applying "everything allowed" does on an ordinary page, in order.
+const ACCEPTED_APPLIED: [&str; 10] = [
+    "ga-disable-G-TEST1=false",
+    "set allow_google_signals=true",
+    "set allow_ad_personalization_signals=true",
+    "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
+    "load G-TEST1 nonce=",
+    "config G-TEST1 signals=true",
+    "gate necessary,functional,analytics,advertising",
+    "switches necessary,functional,analytics,advertising",
+    "hide banner",
+    "emit change",
+];
+
 fn site() -> Value {
     json!({"googleAnalytics": [GA]})
 }
@@ -134,22 +148,7 @@ fn start_table() {
             "/",
             Some(ACCEPTED),
             NO_SIGNALS,
-            vec![
-                "ga-disable-G-TEST1=false",
-                "set allow_google_signals=true",
-                "set allow_ad_personalization_signals=true",
-                "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
-                "load G-TEST1 nonce=",
-                "config G-TEST1 signals=true",
-                "gate necessary,functional,analytics,advertising",
-                "switches necessary,functional,analytics,advertising",
-                "hide banner",
-                "emit change",
-                "notice",
-                "log drop",
-                "emit signal",
-                "emit ready",
-            ],
+            ACCEPTED_APPLIED.iter().copied().chain(["notice", "log drop", "emit signal", "emit ready"]).collect(),
         ),
         (
             // Fault 1: the configured wait reaches a Consent Mode default before any tag loads.
@@ -298,21 +297,14 @@ fn input_table() {
             None,
             Input::Decide(vec!["functional".into(), "analytics".into(), "advertising".into()], Method::Banner),
             "/",
-            vec![
+            [
                 "store",
                 // Sent at once, before the notice hash is known: with an empty one.
                 "log [decision banner necessary:default,functional:user,analytics:user,advertising:user] sending 1",
-                "ga-disable-G-TEST1=false",
-                "set allow_google_signals=true",
-                "set allow_ad_personalization_signals=true",
-                "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
-                "load G-TEST1 nonce=",
-                "config G-TEST1 signals=true",
-                "gate necessary,functional,analytics,advertising",
-                "switches necessary,functional,analytics,advertising",
-                "hide banner",
-                "emit change",
-            ],
+            ]
+            .into_iter()
+            .chain(ACCEPTED_APPLIED)
+            .collect(),
         ),
         (
             "a withdrawal with reloadOnWithdraw: cookies erased, then a reload",
@@ -342,7 +334,15 @@ fn input_table() {
             None,
             Input::Decide(vec!["analytics".into()], Method::Banner),
             "/",
-            vec!["set allow_google_signals=false", "set allow_ad_personalization_signals=false", "update security_storage", "gate necessary", "switches necessary", "hide banner", "emit change"],
+            vec![
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update security_storage",
+                "gate necessary",
+                "switches necessary",
+                "hide banner",
+                "emit change",
+            ],
         ),
         (
             "a navigation into a sensitive page stops GA and reloads when asked",
@@ -363,7 +363,15 @@ fn input_table() {
                 "reload",
             ],
         ),
-        ("a navigation that keeps the route (a query, an anchor) changes nothing", site(), "/a", Some(ACCEPTED), Input::Navigate, "/a#top", vec![]),
+        (
+            "a navigation that keeps the route (a query, an anchor) changes nothing",
+            site(),
+            "/a",
+            Some(ACCEPTED),
+            Input::Navigate,
+            "/a#top",
+            vec![],
+        ),
         (
             "hash routes count when the site opts in",
             with(site(), json!({"sensitivePaths": ["/portal/*"], "matchHashRoutes": true})),
@@ -382,7 +390,15 @@ fn input_table() {
                 "emit change",
             ],
         ),
-        ("another tab wrote the same record: nothing happens", site(), "/", Some(ACCEPTED), Input::StoredChanged(stored(Some(ACCEPTED))), "/", vec![]),
+        (
+            "another tab wrote the same record: nothing happens",
+            site(),
+            "/",
+            Some(ACCEPTED),
+            Input::StoredChanged(stored(Some(ACCEPTED))),
+            "/",
+            vec![],
+        ),
         (
             "another tab cleared storage: the defaults apply and the banner shows again (nothing logged)",
             with(site(), json!({"log": log})),
@@ -401,6 +417,24 @@ fn input_table() {
                 "emit change",
                 "show banner",
             ],
+        ),
+        (
+            "a notice container mounted after start: the notice drawn, every switch set to the state in force",
+            site(),
+            "/",
+            Some(REFUSED),
+            Input::NoticeContainersAdded,
+            "/",
+            vec!["notice", "switches necessary"],
+        ),
+        (
+            "a notice container mounted on a sensitive page: the visitor's choices, not the page rule, in the switches",
+            with(site(), json!({"sensitivePaths": ["/portal/*"]})),
+            "/portal/1",
+            Some(ACCEPTED),
+            Input::NoticeContainersAdded,
+            "/portal/1",
+            vec!["notice", "switches necessary,functional,analytics,advertising"],
         ),
     ];
     for (name, config, path, rows, input, to, expected) in cases {
@@ -539,7 +573,7 @@ fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
     earlier.events.push(old_event("fresh", NOW - 86_400_000));
     let (mut s, fx) = Session::start(
         read(&config),
-        Page { signals: NO_SIGNALS, region: None, html_lang: None, languages: vec![], copies: stored(None) },
+        Page { signals: NO_SIGNALS, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
         &page(Some(earlier.write())),
     );
     // At start: the notice is to be hashed, the queue is resent at once (the expired event
@@ -584,7 +618,7 @@ fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent()
     let page = || Env { log_stored: Some(forged.clone()), ..env("/") };
     let (mut s, fx) = Session::start(
         read(&config),
-        Page { signals: GPC, region: None, html_lang: None, languages: vec![], copies: stored(None) },
+        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
         &page(),
     );
     let warnings =
@@ -617,7 +651,7 @@ fn without_an_endpoint_the_queue_is_left_alone() {
     let unreadable = || Env { log_stored: Some("not a queue".into()), ..env("/") };
     let (mut s, fx) = Session::start(
         read(&site()),
-        Page { signals: GPC, region: None, html_lang: None, languages: vec![], copies: stored(None) },
+        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
         &unreadable(),
     );
     let fx: Vec<Effect> = fx
@@ -627,4 +661,19 @@ fn without_an_endpoint_the_queue_is_left_alone() {
         .collect();
     assert!(briefs(&fx).iter().all(|b| (!b.starts_with("log ") || b == "log drop") && b != "console Warn"), "{:#?}", briefs(&fx));
     assert!(briefs(&fx).contains(&"log drop".to_owned()));
+}
+
+#[test]
+fn a_decision_after_an_unheard_route_into_a_sensitive_page_logs_no_path() {
+    // The app routed (a getter of the setConsent argument did) and the session did not hear of it:
+    // the decision's event must still leave the patient URL out.
+    let config = with(site(), json!({"sensitivePaths": ["/portal/*"], "log": {"endpoint": "https://log.example/e"}}));
+    for (path, logged) in [("/portal/results", None), ("/shop", Some("/shop"))] {
+        let (mut s, _) = start_with(config.clone(), "/", None, NO_SIGNALS);
+        let fx = s.input(Input::Decide(vec!["analytics".into()], Method::Api), &env(path));
+        let events: Vec<Value> = logs(&fx).into_iter().flat_map(|l| l.2).collect();
+        assert_eq!(events.len(), 1, "{path}");
+        assert_eq!(events[0]["path"].as_str(), logged, "{path}: {}", events[0]);
+        assert_eq!(s.sensitive, logged.is_none(), "{path}");
+    }
 }

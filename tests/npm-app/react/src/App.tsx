@@ -1,7 +1,6 @@
 // Three routes: a home page, a patient portal (a sensitive path: no tag may run there) and the
-// privacy page that holds consent-gate's notice. Every page shows the consent state from the hook.
-// consent-gate draws the notice at start, into the containers present then, so the privacy page
-// is reached by a document load (`reloadDocument`), not a client-side render.
+// privacy page that holds consent-gate's notice (drawn when the route mounts its container).
+// Every page shows the consent state from the hook.
 import { showPreferences } from 'consent-gate';
 import { Link, Route, Routes } from 'react-router';
 import { useConsent } from './consent';
@@ -12,10 +11,7 @@ export function App() {
       <header>
         <h1>Harbor Clinic</h1>
         <nav aria-label="Main">
-          <Link to="/">Home</Link> <Link to="/patient-portal/appointments">Patient portal</Link>{' '}
-          <Link to="/privacy" reloadDocument>
-            Privacy
-          </Link>
+          <Link to="/">Home</Link> <Link to="/patient-portal/appointments">Patient portal</Link> <Link to="/privacy">Privacy</Link>
         </nav>
       </header>
       <main>

@@ -1,5 +1,5 @@
 // consent-gate for the whole app: started once, and a hook that re-renders on every change.
-import { consentDefaults, init, off, on } from 'consent-gate';
+import { consentDefaults, getConsent, init, off, on } from 'consent-gate';
 import type { ConsentState } from 'consent-gate';
 import { useSyncExternalStore } from 'react';
 import 'consent-gate/consent-gate.css';
@@ -15,13 +15,6 @@ init({
   notice: { sections: [{ heading: 'Your choices', blocks: [{ p: 'Change them here at any time.' }, { controls: true }] }] },
 }).catch((e: Error) => console.error(e));
 
-// The last state consent-gate reported: a store's snapshot must stay the same object until it
-// changes (getConsent() builds a new one on every call).
-let state: ConsentState | null = null;
-on('change', (s) => {
-  state = s;
-});
-
 function subscribe(onStoreChange: () => void): () => void {
   on('change', onStoreChange);
   return () => off('change', onStoreChange);
@@ -29,5 +22,6 @@ function subscribe(onStoreChange: () => void): () => void {
 
 /** The consent state (null until consent-gate has started); the component re-renders on every change. */
 export function useConsent(): ConsentState | null {
-  return useSyncExternalStore(subscribe, () => state);
+  // getConsent() returns the same (frozen) object until the state changes: it is the snapshot.
+  return useSyncExternalStore(subscribe, getConsent);
 }
