@@ -10,8 +10,8 @@
 //! is dropped unsent. So no clock setting keeps an event for ever.
 //!
 //! Storage is untrusted too (any script of the site can write it). What it holds is read back
-//! strictly ([`Queue::read`]): anything but what [`Queue::write`] writes, more than [`CAP`]
-//! events, or an event id twice empties the queue. The endpoint is never stored (it comes from
+//! strictly ([`Queue::read`]): anything but lines of `time id JSON` under the header, more than
+//! [`CAP`] events, an event over [`MAX_EVENT`] bytes or an event id twice empties the queue. The endpoint is never stored (it comes from
 //! the configuration), and a stored event is at most [`MAX_EVENT`] bytes, so a forged queue can
 //! neither redirect the events nor make a page send more than `CAP * MAX_EVENT` bytes.
 
@@ -97,50 +97,27 @@ impl Queue {
         s
     }
 
-    /// Reads what [`Queue::write`] wrote, strictly; the error says what was wrong (for the one
-    /// console warning), and the caller starts from an empty queue.
-    pub fn read(stored: &str) -> Result<Queue, &'static str> {
-        // An empty queue in the JSON format the browser layer kept before (`{"e":[…],"d":n}`) is
-        // an empty queue; one with events in it is not read (so it is emptied, with the warning).
+    /// Reads what [`Queue::write`] wrote; `None` (the caller warns once and starts from an
+    /// empty queue) for anything else: another header, a line that is not `time id JSON`, more
+    /// than [`CAP`] events, an event over [`MAX_EVENT`] bytes, or an id twice.
+    pub fn read(stored: &str) -> Option<Queue> {
+        // An empty queue in the JSON format the browser layer kept before (`{"e":[…],"d":n}`)
+        // is an empty queue; one with events in it is not read (it is emptied, with the warning).
         if stored.starts_with("{\"e\":[]") {
-            return Ok(Queue::default());
+            return Some(Queue::default());
         }
         let mut lines = stored.split('\n');
-        let dropped = lines.next().and_then(|l| l.strip_prefix(HEADER)).and_then(parse_uint).ok_or("not a queue this SDK wrote")?;
-        let mut q = Queue { events: Vec::new(), dropped };
+        let mut q = Queue { events: Vec::new(), dropped: parse_uint(lines.next()?.strip_prefix(HEADER)?)? };
         for line in lines {
-            if q.events.len() == CAP {
-                return Err("longer than 50 events");
+            let (time, rest) = line.split_once(' ')?;
+            let (id, json) = rest.split_once(' ')?;
+            if q.events.len() == CAP || json.len() > MAX_EVENT || q.events.iter().any(|e| e.id == id) {
+                return None;
             }
-            let e = entry(line).ok_or("an event in it was unreadable")?;
-            if q.events.iter().any(|x| x.id == e.id) {
-                return Err("an event id in it was repeated");
-            }
-            q.events.push(e);
+            q.events.push(Queued { id: id.into(), time: parse_uint(time)?, json: json.into() });
         }
-        Ok(q)
+        Some(q)
     }
-}
-
-/// Whether every byte of `s` is `ok` (a function pointer: one copy of the loop for every test).
-pub fn all_bytes(s: &str, ok: fn(u8) -> bool) -> bool {
-    s.bytes().all(ok)
-}
-
-/// One stored event line, or `None` when anything in it is not as [`Queue::write`] writes it:
-/// decimal time, an id of 1 to 64 ASCII letters and digits, an object with no control character.
-fn entry(line: &str) -> Option<Queued> {
-    let (time, rest) = line.split_once(' ')?;
-    let (id, json) = rest.split_once(' ')?;
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && all_bytes(id, |b| b.is_ascii_alphanumeric())
-        && json.len() <= MAX_EVENT
-        && json.starts_with("{\"type\":")
-        && json.ends_with('}')
-        && all_bytes(json, |b| b >= 0x20);
-    let time = parse_uint(time)?;
-    ok.then(|| Queued { id: id.into(), time, json: json.into() })
 }
 
 #[cfg(test)]
@@ -277,7 +254,7 @@ mod tests {
         assert_eq!((q.events.len(), q.dropped), (1, 0));
         // A stored queue with an id twice is forged or broken.
         let line = q.write().lines().nth(1).unwrap().to_owned();
-        assert_eq!(Queue::read(&format!("{}\n{line}", q.write())), Err("an event id in it was repeated"));
+        assert_eq!(Queue::read(&format!("{}\n{line}", q.write())), None);
     }
 
     #[test]
@@ -287,12 +264,12 @@ mod tests {
             add(&mut q, i, NOW + i as u64);
         }
         q.keep(NOW, &id(20));
-        assert_eq!(Queue::read(&q.write()), Ok(q.clone()));
-        assert_eq!(Queue::read(&Queue::default().write()), Ok(Queue::default()));
+        assert_eq!(Queue::read(&q.write()), Some(q.clone()));
+        assert_eq!(Queue::read(&Queue::default().write()), Some(Queue::default()));
         // What the earlier JSON queue left after delivering everything: no warning for every
         // returning visitor.
         for empty in [r#"{"e":[],"d":0}"#, r#"{"e":[]}"#] {
-            assert_eq!(Queue::read(empty), Ok(Queue::default()));
+            assert_eq!(Queue::read(empty), Some(Queue::default()));
         }
     }
 
@@ -318,18 +295,17 @@ mod tests {
             ("a blank line", format!("{good}\n")),
             ("no time", format!("{head}\n{}", line.split_once(' ').unwrap().1)),
             ("a time that is not a number", format!("{head}\nsoon {}", line.split_once(' ').unwrap().1)),
-            ("an id with a quote", format!("{head}\n{}", line.replacen(&id(1), "a\"b", 1))),
-            ("an id too long", format!("{head}\n{}", line.replacen(&id(1), &"a".repeat(65), 1))),
-            ("not an event", format!("{head}\n{NOW} {} [1,2]", id(1))),
-            ("a raw control character", format!("{head}\n{}", line.replacen("\"1\"", "\"\u{1}\"", 1))),
+            ("no id", format!("{head}\n{NOW} {}", q.events[0].json.replace(' ', ""))),
             ("an event over the size limit", format!("{head}\n{big}")),
             ("51 events", format!("{full}\n{NOW} {} {}", id(99), q.events[0].json)),
         ];
         for (what, stored) in cases {
-            assert!(Queue::read(&stored).is_err(), "{what}: {stored:.200}");
+            assert!(Queue::read(&stored).is_none(), "{what}: {stored:.200}");
         }
-        // What a forged queue can do: a valid line is sent as it is, to the configured endpoint.
-        assert!(Queue::read(&good).is_ok());
+        // What a forged queue can do: a line in the format is sent as it is (whatever its JSON
+        // says: the receiver validates each event), to the configured endpoint only, at most 50
+        // of at most 16 KB.
+        assert!(Queue::read(&good).is_some());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::decide::{self, ConsentState, Status};
 use super::i18n::{negotiate, Text, Texts};
 use super::json::JsonLike;
 use super::log;
-use super::queue::{self, Queue};
+use super::queue::{Queue, Queued, CAP};
 use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
 use super::text::concat;
@@ -167,9 +167,9 @@ pub enum Effect {
         endpoint: String,
         /// The queue to store, from [`Queue::write`].
         store: String,
-        /// `(eventId, body)` of each event to post now; the browser hands back the id of each
-        /// one answered 2xx ([`Input::Delivered`]).
-        send: Vec<(String, String)>,
+        /// The events to post now; the browser hands back the id of each one answered 2xx
+        /// ([`Input::Delivered`]).
+        send: Vec<Queued>,
     },
     /// Reload the page.
     Reload,
@@ -357,7 +357,7 @@ impl Session {
             Input::Delivered(id) => {
                 let mut q = self.log_queue(env, &mut fx);
                 q.keep(env.now, &id);
-                self.log_store(&q, vec![], &mut fx);
+                self.log_store(q, 0, &mut fx);
             }
             Input::StoredChanged(copies) => {
                 let (stored, _) = load(&self.config, &copies, env);
@@ -400,9 +400,8 @@ impl Session {
             // app may have routed since the last step without the session hearing of it.
             self.sensitive = decide::is_sensitive(&self.config, &env.path, &env.hash);
             let mut q = self.log_queue(env, fx);
-            let mut send = vec![];
-            self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q, &mut send);
-            self.log_store(&q, send, fx);
+            let new = self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q);
+            self.log_store(q, new, fx);
             self.stored = Some(r);
         }
         self.status = Status::Decided;
@@ -500,29 +499,25 @@ impl Session {
         fx.push(Effect::LogHash(log::notice_text(&self.config, &self.texts)));
         let mut q = self.log_queue(env, fx);
         q.keep(env.now, "");
-        let mut send = vec![];
-        for e in &q.events {
-            send.push((e.id.clone(), e.json.clone()));
-        }
-        self.log_store(&q, send, fx);
+        self.log_store(q, CAP, fx);
     }
 
     /// The notice hash arrived: a `signal` decision when a browser signal decides for an
     /// undecided visitor, and a `pageview` event when `log.pageViews` is on. A hash that is not
     /// 64 lowercase hex digits counts as none.
     fn logged_page_view(&mut self, hash: String, env: &Env, fx: &mut Vec<Effect>) {
-        let valid = hash.len() == 64 && queue::all_bytes(&hash, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        let valid = hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         self.notice_hash = Some(if valid { hash } else { String::new() });
         let mut q = self.log_queue(env, fx);
-        let mut send = vec![];
+        let mut new = 0;
         let decided = self.status == Status::Decided;
         if !decided && self.effective.iter().any(|c| matches!(c.source, Source::Gpc | Source::Dnt)) {
-            self.log(env, self.stored.as_ref(), false, &self.effective, Some(Method::Signal), self.signals, &mut q, &mut send);
+            new += self.log(env, self.stored.as_ref(), false, &self.effective, Some(Method::Signal), self.signals, &mut q);
         }
         if self.config.log.page_views {
-            self.log(env, self.stored.as_ref(), decided, &self.effective, None, self.signals, &mut q, &mut send);
+            new += self.log(env, self.stored.as_ref(), decided, &self.effective, None, self.signals, &mut q);
         }
-        self.log_store(&q, send, fx);
+        self.log_store(q, new, fx);
     }
 
     /// The consent-log queue as it stands: the stored one (read strictly: an unreadable one is
@@ -532,32 +527,27 @@ impl Session {
         if self.config.log.endpoint.is_none() {
             return Queue::default();
         }
-        match Queue::read(env.log_stored.as_deref().unwrap_or(&self.log_memory)) {
-            Ok(q) => q,
-            Err(why) => {
-                // Nothing stored yet is an empty queue, not an unreadable one.
-                if env.log_stored.is_some() && !std::mem::replace(&mut self.log_warned, true) {
-                    let text = concat(&[
-                        "consent-gate: the consent-log queue in localStorage (consent-gate-log) was ",
-                        why,
-                        ", so it was emptied",
-                    ]);
-                    fx.push(Effect::Console(Level::Warn, text));
-                }
-                Queue::default()
+        Queue::read(env.log_stored.as_deref().unwrap_or(&self.log_memory)).unwrap_or_else(|| {
+            // Nothing stored yet is an empty queue, not an unreadable one.
+            if env.log_stored.is_some() && !std::mem::replace(&mut self.log_warned, true) {
+                let text = "consent-gate: the consent-log queue in localStorage (consent-gate-log) was not one this SDK writes (at most 50 events of 16 KB, each id once), so it was emptied";
+                fx.push(Effect::Console(Level::Warn, text.into()));
             }
-        }
+            Queue::default()
+        })
     }
 
-    /// Stores `q` (and keeps this page's copy) and posts `send`; nothing without an endpoint.
-    fn log_store(&mut self, q: &Queue, send: Vec<(String, String)>, fx: &mut Vec<Effect>) {
+    /// Stores `q` (and keeps this page's copy) and posts its `new` newest events (all of them
+    /// when `new` is [`CAP`]); nothing without an endpoint.
+    fn log_store(&mut self, mut q: Queue, new: usize, fx: &mut Vec<Effect>) {
         let Some(endpoint) = &self.config.log.endpoint else { return };
         self.log_memory = q.write();
+        let send = q.events.split_off(q.events.len().saturating_sub(new));
         fx.push(Effect::Log { endpoint: endpoint.clone(), store: self.log_memory.clone(), send });
     }
 
-    /// Queues one consent event in `q`, with the notice hash when known (empty before), and adds
-    /// it to `send`. `stored`: any stored record, whose id is the browser id (a visitor with none
+    /// Queues one consent event in `q`, with the notice hash when known (empty before); returns
+    /// 1 when it was queued, else 0. `stored`: any stored record, whose id is the browser id (a visitor with none
     /// gets a random id for this page view only); `decided`: that record is in force (then it is
     /// also the `recordId`). On a sensitive page the path is left out.
     #[allow(clippy::too_many_arguments)] // each is a distinct fact of the event
@@ -570,8 +560,7 @@ impl Session {
         method: Option<Method>,
         signals: Signals,
         q: &mut Queue,
-        send: &mut Vec<(String, String)>,
-    ) {
+    ) -> usize {
         let event = log::Event {
             pageview: method.is_none(),
             event_id: &(env.random_id)(),
@@ -586,9 +575,7 @@ impl Session {
             method,
             path: (!self.sensitive).then_some(env.path.as_str()),
         };
-        if let Some(e) = q.add(&event, env.now) {
-            send.push((e.id.clone(), e.json.clone()));
-        }
+        usize::from(q.add(&event, env.now).is_some())
     }
 
     /// The categories granted now with `changes` applied, for `setConsent({analytics: true})`.

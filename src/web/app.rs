@@ -188,8 +188,8 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::LogHash(notice) => bridge::log_hash(&notice),
             Effect::Log { endpoint, store, send } => {
                 bridge::log_write(&store);
-                for (id, body) in send {
-                    bridge::log_send(&endpoint, &id, &body);
+                for e in send {
+                    bridge::log_send(&endpoint, &e.id, &e.json);
                 }
             }
             Effect::Reload => bridge::reload(),

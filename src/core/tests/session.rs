@@ -528,9 +528,9 @@ fn logs(fx: &[Effect]) -> Vec<(String, Queue, Vec<Value>)> {
                 endpoint.clone(),
                 Queue::read(store).unwrap(),
                 send.iter()
-                    .map(|(id, body)| {
-                        let v: Value = serde_json::from_str(body).unwrap();
-                        assert_eq!(v["eventId"].as_str(), Some(id.as_str()), "the id reported back is the event's");
+                    .map(|e| {
+                        let v: Value = serde_json::from_str(&e.json).unwrap();
+                        assert_eq!(v["eventId"].as_str(), Some(e.id.as_str()), "the id reported back is the event's");
                         v
                     })
                     .collect(),
