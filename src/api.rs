@@ -49,10 +49,3 @@ pub fn set_consent(changes: JsValue) -> Result<JsValue, JsValue> {
 pub fn show_preferences() {
     app::show_preferences(None)
 }
-
-/// Not public API: `src/js/bridge.js` reports the consent log's notice hash (`id` empty) or
-/// the id of an event answered 2xx (`src/js/api.js` hands it this function).
-#[wasm_bindgen]
-pub fn logged(id: String, hash: String) {
-    app::logged(id, hash)
-}

@@ -31,7 +31,8 @@ pub struct Env<'a> {
     /// A new random hex id at each call (record and event ids).
     pub random_id: &'a dyn Fn() -> String,
     /// The consent-log queue as stored ([`Queue::write`]); `None` when there is none or storage
-    /// is blocked (then this page's own copy stands for it).
+    /// is blocked (then this page's events are posted all the same: a queue kept in the page
+    /// would not outlive it, and nothing is resent before the next page).
     pub log_stored: Option<String>,
 }
 
@@ -200,8 +201,6 @@ pub struct Session {
     /// The route the page was last decided for: a navigation that keeps it changes nothing.
     location: String,
     gtag_loaded: bool,
-    /// This page's copy of the stored consent-log queue, for when storage is blocked.
-    log_memory: String,
     /// The notice's hash, once the browser computed it (empty: it cannot).
     notice_hash: Option<String>,
     /// Whether the unreadable-queue warning was given (once per page).
@@ -316,7 +315,6 @@ impl Session {
             sensitive: false,
             location: String::new(),
             gtag_loaded: false,
-            log_memory: String::new(),
             notice_hash: None,
             log_warned: false,
         };
@@ -521,15 +519,15 @@ impl Session {
     }
 
     /// The consent-log queue as it stands: the stored one (read strictly: an unreadable one is
-    /// emptied, with one warning per page), else this page's copy. Without an endpoint there is
-    /// none (and nothing is stored or sent).
+    /// emptied, with one warning per page); empty when nothing is stored or storage is blocked.
+    /// Without an endpoint there is none (and nothing is stored or sent).
     fn log_queue(&mut self, env: &Env, fx: &mut Vec<Effect>) -> Queue {
         if self.config.log.endpoint.is_none() {
             return Queue::default();
         }
-        Queue::read(env.log_stored.as_deref().unwrap_or(&self.log_memory)).unwrap_or_else(|| {
-            // Nothing stored yet is an empty queue, not an unreadable one.
-            if env.log_stored.is_some() && !std::mem::replace(&mut self.log_warned, true) {
+        let Some(stored) = &env.log_stored else { return Queue::default() };
+        Queue::read(stored).unwrap_or_else(|| {
+            if !std::mem::replace(&mut self.log_warned, true) {
                 let text = "consent-gate: the consent-log queue in localStorage (consent-gate-log) was not one this SDK writes (at most 50 events of 16 KB, each id once), so it was emptied";
                 fx.push(Effect::Console(Level::Warn, text.into()));
             }
@@ -537,13 +535,13 @@ impl Session {
         })
     }
 
-    /// Stores `q` (and keeps this page's copy) and posts its `new` newest events (all of them
-    /// when `new` is [`CAP`]); nothing without an endpoint.
-    fn log_store(&mut self, mut q: Queue, new: usize, fx: &mut Vec<Effect>) {
+    /// Stores `q` and posts its `new` newest events (all of them when `new` is [`CAP`]);
+    /// nothing without an endpoint.
+    fn log_store(&self, mut q: Queue, new: usize, fx: &mut Vec<Effect>) {
         let Some(endpoint) = &self.config.log.endpoint else { return };
-        self.log_memory = q.write();
+        let store = q.write();
         let send = q.events.split_off(q.events.len().saturating_sub(new));
-        fx.push(Effect::Log { endpoint: endpoint.clone(), store: self.log_memory.clone(), send });
+        fx.push(Effect::Log { endpoint: endpoint.clone(), store, send });
     }
 
     /// Queues one consent event in `q`, with the notice hash when known (empty before); returns

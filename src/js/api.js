@@ -1,7 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, logListen } from './bridge.js';
+import { on, off, d, opens, getConsent } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -102,7 +102,6 @@ export function init(config, options) {
     // The script tag reads `<html data-consent-region>` while in <head>; a module runs after the
     // body is parsed, when injected markup could have set it, so an app passes `region` itself.
     const region = o.region || undefined;
-    logListen(wasm.logged);
     // `start` answers with a language when the visitor's is a file to load first: `o.texts`, the
     // entry point's loader, gives its texts (or why not), and start runs again with them. So the
     // banner is drawn once, in that language.

@@ -263,14 +263,18 @@ function scan(mutations) {
 const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
 let notices = [];
 let noticesAdded;
+// The `watch` callback, for the consent log's reports.
+let logged;
 
 /**
  * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
- * stored record (`watchStorage`), 2 the notice containers (one entered the page after start).
- * One callback and one import for the three: fewer bytes.
+ * stored record (`watchStorage`), 2 the notice containers (one entered the page after start); and
+ * for the consent log, 3 with the notice hash (`logHash`), 4 with the id of an event answered 2xx
+ * (`logSend`). One callback and one import for them all: fewer bytes.
  */
 export function watch(f) {
   noticesAdded = () => f(2);
+  logged = f;
   watchStorage(() => f(1));
   watchNavigation(() => f(0));
 }
@@ -471,7 +475,6 @@ export function reload() {
 // back. sendBeacon is not used: it cannot tell whether the event arrived (and every browser that
 // runs WebAssembly has fetch).
 const LOG = 'consent-gate-log';
-let logged;
 
 /** The stored queue; null when there is none or storage is blocked. */
 export function logRead() {
@@ -490,12 +493,7 @@ export function logWrite(q) {
   } catch (e) {}
 }
 
-/** Sets `f(id, hash)` (the wasm's `logged`): `f('', hash)` once the notice hash is known, `f(id, '')` on a 2xx. */
-export function logListen(f) {
-  logged = f;
-}
-
-/** Hands the hex SHA-256 of `text` to the callback (empty without crypto.subtle). */
+/** Hands the hex SHA-256 of `text` to the `watch` callback (empty without crypto.subtle). */
 export function logHash(text) {
   const s = w.crypto && crypto.subtle;
   (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
@@ -503,14 +501,14 @@ export function logHash(text) {
       (b) => Array.from(new Uint8Array(b), (x) => (x + 256).toString(16).slice(1)).join(''),
       () => '',
     )
-    .then((h) => logged('', h));
+    .then((h) => logged(3, h));
 }
 
 /** POSTs one event; a 2xx answer reports its `id`. */
 export function logSend(url, id, body) {
   // No Referer: on a sensitive page the URL itself names it.
   fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
-    (r) => r.ok && logged(id, ''),
+    (r) => r.ok && logged(4, id),
     () => {},
   );
 }

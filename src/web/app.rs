@@ -297,24 +297,22 @@ fn listen() {
     let click = Closure::<dyn FnMut(Event)>::new(on_click);
     let _ = doc.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
     click.forget();
-    let changed = Closure::<dyn FnMut(u8)>::new(|what| {
+    // `report`: the consent log's notice hash (3), or the id of an event delivered (4).
+    let changed = Closure::<dyn FnMut(u8, Option<String>)>::new(|what, report: Option<String>| {
+        let report = report.unwrap_or_default();
         step(match what {
             0 => Some(Input::Navigate),
             // Another tab changed the stored record, or the page came back from the back/forward
             // cache: the copies are read now.
             1 => None,
             // A single-page app's route mounted a notice container (or put one back).
-            _ => Some(Input::NoticeContainersAdded),
+            2 => Some(Input::NoticeContainersAdded),
+            3 => Some(Input::NoticeHash(report)),
+            _ => Some(Input::Delivered(report)),
         });
     });
     let _ = bridge::watch(&changed);
     changed.forget();
-}
-
-/// The consent log's browser side reports back: the notice hash (with an empty `id`), or the id
-/// of an event answered 2xx.
-pub fn logged(id: String, hash: String) {
-    step(Some(if id.is_empty() { Input::NoticeHash(hash) } else { Input::Delivered(id) }));
 }
 
 fn on_click(ev: Event) {

@@ -26,9 +26,10 @@ extern "C" {
     pub fn doc() -> web_sys::Document;
     /// Calls `f` with what changed: 0 after every history change, 1 when another tab changes the
     /// stored record and when the page comes back from the back/forward cache, 2 when a notice
-    /// container enters the page after start (gating's observer sees it).
+    /// container enters the page after start (gating's observer sees it); for the consent log, 3
+    /// with the notice hash ([`log_hash`]), 4 with the id of an event answered 2xx ([`log_send`]).
     #[wasm_bindgen(catch)]
-    pub fn watch(f: &Closure<dyn FnMut(u8)>) -> Result<(), JsValue>;
+    pub fn watch(f: &Closure<dyn FnMut(u8, Option<String>)>) -> Result<(), JsValue>;
     /// Marks `el` as made by the SDK (page markup cannot do that).
     #[wasm_bindgen]
     pub fn own(el: &Element);
@@ -62,10 +63,10 @@ extern "C" {
     /// Stores the consent-log queue (an empty one: deletes it).
     #[wasm_bindgen(js_name = logWrite)]
     pub fn log_write(stored: &str);
-    /// Computes the hex SHA-256 of `notice` and hands it back (`logged` in `src/api.rs`).
+    /// Computes the hex SHA-256 of `notice` and hands it back (`watch`).
     #[wasm_bindgen(js_name = logHash)]
     pub fn log_hash(notice: &str);
-    /// POSTs one consent event with fetch keepalive; a 2xx hands `id` back (`logged`).
+    /// POSTs one consent event with fetch keepalive; a 2xx hands `id` back (`watch`).
     #[wasm_bindgen(js_name = logSend)]
     pub fn log_send(endpoint: &str, id: &str, body: &str);
 }
