@@ -159,13 +159,17 @@ pub enum Effect {
     Emit(Emit),
     /// Delete the consent-log queue: no endpoint is configured.
     LogDrop,
-    /// Compute the hex SHA-256 of this notice text and hand it back ([`Input::NoticeHash`]):
-    /// the page's first consent events wait for it.
-    LogHash(String),
-    /// The consent-log queue changed: store it, then post these events.
-    Log {
+    /// Once, at start: the consent log's endpoint, where [`Effect::Log`] posts; and compute the
+    /// hex SHA-256 of the notice text and hand it back ([`Input::NoticeHash`]): the page's first
+    /// consent events wait for it.
+    LogHash {
         /// Where events go (from the configuration, never from storage).
         endpoint: String,
+        /// The notice text ([`log::notice_text`]).
+        notice: String,
+    },
+    /// The consent-log queue changed: store it, then post these events to the endpoint.
+    Log {
         /// The queue to store, from [`Queue::write`].
         store: String,
         /// The events to post now; the browser hands back the id of each one answered 2xx
@@ -490,22 +494,22 @@ impl Session {
     /// else the queued events are sent again, and the browser hashes the notice, which the
     /// page's first events carry.
     fn page_view(&mut self, env: &Env, fx: &mut Vec<Effect>) {
-        if self.config.log.endpoint.is_none() {
+        let Some(endpoint) = self.config.log.endpoint.clone() else {
             fx.push(Effect::LogDrop);
             return;
-        }
-        fx.push(Effect::LogHash(log::notice_text(&self.config, &self.texts)));
+        };
+        fx.push(Effect::LogHash { endpoint, notice: log::notice_text(&self.config, &self.texts) });
         let mut q = self.log_queue(env, fx);
         q.keep(env.now, "");
         self.log_store(q, CAP, fx);
     }
 
     /// The notice hash arrived: a `signal` decision when a browser signal decides for an
-    /// undecided visitor, and a `pageview` event when `log.pageViews` is on. A hash that is not
-    /// 64 lowercase hex digits counts as none.
+    /// undecided visitor, and a `pageview` event when `log.pageViews` is on. (It comes from
+    /// `bridge.js`'s `crypto.subtle` digest, which page scripts cannot reach, and is written as
+    /// an escaped JSON string like every other member.)
     fn logged_page_view(&mut self, hash: String, env: &Env, fx: &mut Vec<Effect>) {
-        let valid = hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        self.notice_hash = Some(if valid { hash } else { String::new() });
+        self.notice_hash = Some(hash);
         let mut q = self.log_queue(env, fx);
         let mut new = 0;
         let decided = self.status == Status::Decided;
@@ -538,10 +542,12 @@ impl Session {
     /// Stores `q` and posts its `new` newest events (all of them when `new` is [`CAP`]);
     /// nothing without an endpoint.
     fn log_store(&self, mut q: Queue, new: usize, fx: &mut Vec<Effect>) {
-        let Some(endpoint) = &self.config.log.endpoint else { return };
+        if self.config.log.endpoint.is_none() {
+            return;
+        }
         let store = q.write();
         let send = q.events.split_off(q.events.len().saturating_sub(new));
-        fx.push(Effect::Log { endpoint: endpoint.clone(), store, send });
+        fx.push(Effect::Log { store, send });
     }
 
     /// Queues one consent event in `q`, with the notice hash when known (empty before); returns

@@ -475,6 +475,7 @@ export function reload() {
 // back. sendBeacon is not used: it cannot tell whether the event arrived (and every browser that
 // runs WebAssembly has fetch).
 const LOG = 'consent-gate-log';
+let logUrl;
 
 /** The stored queue; null when there is none or storage is blocked. */
 export function logRead() {
@@ -493,8 +494,12 @@ export function logWrite(q) {
   } catch (e) {}
 }
 
-/** Hands the hex SHA-256 of `text` to the `watch` callback (empty without crypto.subtle). */
-export function logHash(text) {
+/**
+ * Keeps `url`, the endpoint, and hands the hex SHA-256 of `text` to the `watch` callback (empty
+ * without crypto.subtle).
+ */
+export function logHash(url, text) {
+  logUrl = url;
   const s = w.crypto && crypto.subtle;
   (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
     .then(
@@ -504,10 +509,10 @@ export function logHash(text) {
     .then((h) => logged(3, h));
 }
 
-/** POSTs one event; a 2xx answer reports its `id`. */
-export function logSend(url, id, body) {
+/** POSTs one event to the endpoint; a 2xx answer reports its `id`. */
+export function logSend(id, body) {
   // No Referer: on a sensitive page the URL itself names it.
-  fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
+  fetch(logUrl, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
     (r) => r.ok && logged(4, id),
     () => {},
   );

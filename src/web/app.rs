@@ -185,11 +185,11 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::log_write(""),
-            Effect::LogHash(notice) => bridge::log_hash(&notice),
-            Effect::Log { endpoint, store, send } => {
+            Effect::LogHash { endpoint, notice } => bridge::log_hash(&endpoint, &notice),
+            Effect::Log { store, send } => {
                 bridge::log_write(&store);
                 for e in send {
-                    bridge::log_send(&endpoint, &e.id, &e.json);
+                    bridge::log_send(&e.id, &e.json);
                 }
             }
             Effect::Reload => bridge::reload(),

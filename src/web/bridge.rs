@@ -63,12 +63,14 @@ extern "C" {
     /// Stores the consent-log queue (an empty one: deletes it).
     #[wasm_bindgen(js_name = logWrite)]
     pub fn log_write(stored: &str);
-    /// Computes the hex SHA-256 of `notice` and hands it back (`watch`).
+    /// Keeps the consent log's `endpoint` for [`log_send`], and computes the hex SHA-256 of
+    /// `notice` and hands it back (`watch`).
     #[wasm_bindgen(js_name = logHash)]
-    pub fn log_hash(notice: &str);
-    /// POSTs one consent event with fetch keepalive; a 2xx hands `id` back (`watch`).
+    pub fn log_hash(endpoint: &str, notice: &str);
+    /// POSTs one consent event to the endpoint with fetch keepalive; a 2xx hands `id` back
+    /// (`watch`).
     #[wasm_bindgen(js_name = logSend)]
-    pub fn log_send(endpoint: &str, id: &str, body: &str);
+    pub fn log_send(id: &str, body: &str);
 }
 
 /// A JS array of strings.
