@@ -205,7 +205,7 @@ pub struct Session {
     /// The route the page was last decided for: a navigation that keeps it changes nothing.
     location: String,
     gtag_loaded: bool,
-    /// The notice's hash, once the browser computed it (empty: it cannot).
+    /// The notice's hash, once the browser reported it (empty: it could not compute it).
     notice_hash: Option<String>,
     /// Whether the unreadable-queue warning was given (once per page).
     log_warned: bool,
@@ -551,9 +551,9 @@ impl Session {
     }
 
     /// Queues one consent event in `q`, with the notice hash when known (empty before); returns
-    /// 1 when it was queued, else 0. `stored`: any stored record, whose id is the browser id (a visitor with none
-    /// gets a random id for this page view only); `decided`: that record is in force (then it is
-    /// also the `recordId`). On a sensitive page the path is left out.
+    /// 1 when it was queued, else 0. `stored`: any stored record, whose id is the browser id (a
+    /// visitor with none gets a random id for this page view only); `decided`: that record is in
+    /// force (then it is also the `recordId`). On a sensitive page the path is left out.
     #[allow(clippy::too_many_arguments)] // each is a distinct fact of the event
     fn log(
         &self,
