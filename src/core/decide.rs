@@ -51,6 +51,13 @@ pub fn gpc_honoured(config: &Config, signals: Signals) -> bool {
     signals.gpc == Gpc::True && config.signals.gpc == GpcPolicy::Honor
 }
 
+/// Whether an honoured GPC keeps a category off for this visitor now (`getConsent().gpcHonoured`,
+/// the banner's and the dialog's GPC line): not once the visitor's own grant overrides it
+/// (`signals.choiceOverridesGpc`).
+pub fn gpc_keeps_off(effective: &[Choice]) -> bool {
+    effective.iter().any(|c| c.source == Source::Gpc)
+}
+
 /// Whether DNT, under the site's policy, turns every optional category off.
 pub fn dnt_honoured(config: &Config, signals: Signals) -> bool {
     signals.dnt == Dnt::On && config.signals.dnt == DntPolicy::Honor

@@ -1,4 +1,5 @@
-//! The pure core: every decision consent-gate makes, with no browser dependency.
+//! The pure core: consent-gate's decisions, with no browser dependency (the few still made in
+//! the browser layer, each tied to the DOM, are listed in `web`'s module doc).
 //!
 //! Nothing here imports web-sys, js-sys or wasm-bindgen, so all of it is tested natively with
 //! `cargo test`. The `web` layer carries out what these functions decide.

@@ -2,7 +2,7 @@
 //! services listed under each, and the lines that report privacy signals.
 
 use super::config::{Config, Placement};
-use super::decide::{dnt_honoured, gpc_honoured, AD_STORAGE, ANALYTICS_STORAGE};
+use super::decide::{dnt_honoured, AD_STORAGE, ANALYTICS_STORAGE};
 use super::i18n::{Text, Texts};
 use super::record::{Choice, Method};
 use super::signals::{Dnt, Gpc, Signals};
@@ -133,14 +133,10 @@ pub fn services(config: &Config, texts: &Texts, category: &str) -> Vec<(String, 
     out
 }
 
-/// Whether the banner and the dialog carry the "GPC is honoured" line.
-pub fn shows_gpc_line(config: &Config, signals: Signals) -> bool {
-    gpc_honoured(config, signals)
-}
-
-/// The two status lines of the notice: GPC, then DNT.
-pub fn signal_lines(config: &Config, signals: Signals) -> [Text; 2] {
-    let gpc = match (signals.gpc, gpc_honoured(config, signals)) {
+/// The two status lines of the notice: GPC, then DNT. `gpc_keeps_off`: see
+/// [`super::decide::gpc_keeps_off`].
+pub fn signal_lines(config: &Config, signals: Signals, gpc_keeps_off: bool) -> [Text; 2] {
+    let gpc = match (signals.gpc, gpc_keeps_off) {
         (_, true) => Text::GpcStatusHonoured,
         (Gpc::True, false) => Text::GpcStatusLogged,
         _ => Text::GpcStatusAbsent,

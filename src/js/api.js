@@ -26,7 +26,7 @@ function configError(problems) {
 }
 
 // The link rule of `is_safe_href` in src/core/config.rs (http(s), mailto or relative), for when
-// the wasm that holds it could not load.
+// the wasm that holds it could not load. tests/e2e/links.test.mjs checks that the two agree.
 const safeHref = (h) =>
   typeof h == 'string' && h != '' && h == h.trimStart() && (/^(https?:\/\/|mailto:)/i.test(h) || !/^[^/?#]*:|^\/\/|[\0-\x1f\x7f-\x9f\\]/.test(h));
 

@@ -31,7 +31,10 @@ export interface ConsentState {
   allowed: CategoryId[];
   /** Browser signals. */
   signals: SignalState;
-  /** Whether an honoured Global Privacy Control signal keeps advertising off. */
+  /**
+   * Whether an honoured Global Privacy Control signal keeps a category off now (advertising, by
+   * default); false once the visitor's own grant wins over it (`signals.choiceOverridesGpc`).
+   */
   gpcHonoured: boolean;
   /** Whether this page matches `sensitivePaths`. */
   sensitivePage: boolean;

@@ -1,5 +1,6 @@
 //! The running SDK on one page: it reads the browser, hands each input to the session in
-//! `core::session`, and carries out the effects that come back. It decides nothing itself.
+//! `core::session`, and carries out the effects that come back. What it still decides is listed
+//! in `web`'s module doc.
 //!
 //! The session lives in one `RefCell`. Anything that can call back into the page (events, gated
 //! inline scripts, gtag hooks) runs after the borrow is released, so that a page handler calling
@@ -79,7 +80,7 @@ fn view(s: &Session) -> JsValue {
         sources: ChoiceMap(s, true),
         allowed: &s.allowed,
         signals: SignalsView::of(s.signals),
-        gpc_honoured: decide::gpc_honoured(&s.config, s.signals),
+        gpc_honoured: decide::gpc_keeps_off(&s.effective),
         sensitive_page: s.sensitive,
         region: s.region.as_deref(),
         language: &s.texts.lang,
@@ -88,7 +89,7 @@ fn view(s: &Session) -> JsValue {
 }
 
 fn ui<'a>(s: &'a Session, doc: &'a web_sys::Document, rows: &'a [view::Row]) -> Ui<'a> {
-    Ui { doc, texts: &s.texts, rows, gpc_line: view::shows_gpc_line(&s.config, s.signals), privacy_url: s.config.privacy_url.as_deref() }
+    Ui { doc, texts: &s.texts, rows, gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
 }
 
 /// `{category: granted}` (or `{category: source}` when `.1`) as in force on this page, in
@@ -202,7 +203,9 @@ fn with_state(s: &Session, e: &Effect, doc: Option<&web_sys::Document>) {
     match (e, s.stored.as_ref(), doc) {
         (Effect::Store, Some(r), _) => save(&s.config, r),
         (Effect::ShowBanner, _, Some(doc)) => ui(s, doc, &s.rows()).show_banner(),
-        (Effect::RenderNotice, _, Some(doc)) => ui(s, doc, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals)),
+        (Effect::RenderNotice, _, Some(doc)) => {
+            ui(s, doc, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+        }
         (Effect::ShowReopenButton(class), _, Some(doc)) => ui(s, doc, &[]).reopen_button(class),
         _ => {}
     }

@@ -11,7 +11,7 @@
 //  5. Embeds: no "Load" on a sensitive page; a loaded advertising embed is unloaded when an SPA
 //     navigation enters a sensitive path and when the visitor withdraws advertising.
 //  6. An injected element with the banner's id does not stop the real banner.
-// Run alone: node --test --test-force-exit tests/e2e/integrity-clobber.mjs
+// Run alone: node --test --test-force-exit tests/e2e/integrity-clobber.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -11,7 +11,7 @@
 //  8. The page after a sensitive page receives the origin only as its referrer.
 //  9. A host written with a trailing dot: Google cookies on its parent domain are erased.
 // Fixtures: tests/e2e/fixtures/integrity/r2-*.
-// Run alone: node --test --test-force-exit tests/e2e/integrity-round2.mjs
+// Run alone: node --test --test-force-exit tests/e2e/integrity-round2.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -6,7 +6,7 @@
 //     domain, on `/` and on parent folders of the page's path, every `_gcl_*` included.
 //  9. A broken configuration never overwrites the stored decision; when the configuration
 //     comes back, the earlier decision is in force.
-// Run alone: node --test --test-force-exit tests/e2e/integrity-tabs.mjs
+// Run alone: node --test --test-force-exit tests/e2e/integrity-tabs.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

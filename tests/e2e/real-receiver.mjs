@@ -1,8 +1,7 @@
 // The real consent event receiver (receiver/, the consent-gate-receiver binary) for the e2e tests:
 // built with cargo on first use, started on a free 127.0.0.1 port with a fresh SQLite file, read
-// back through its token-guarded GET /export. Same shape as tests/receiver.mjs, except that
-// events() is async. stop() sends SIGTERM and start() listens again on the same port, to simulate
-// downtime.
+// back through its token-guarded GET /export (events() is async). stop() sends SIGTERM and
+// start() listens again on the same port, to simulate downtime.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';

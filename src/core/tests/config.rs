@@ -668,3 +668,14 @@ fn long_values_are_cut_in_messages() {
     let want = format!("error: consentMode: expected one of \"basic\", \"advanced\", got \"{}…", "é".repeat(39));
     assert_eq!(lines(&p), [want]);
 }
+
+/// The cases `tests/e2e/links.test.mjs` checks the JavaScript copy of the rule against.
+#[test]
+fn the_link_rule_decides_the_shared_cases() {
+    let cases: Value = serde_json::from_str(include_str!("../../../tests/links.json")).unwrap();
+    for (list, safe) in [("safe", true), ("unsafe", false)] {
+        for href in cases[list].as_array().unwrap() {
+            assert_eq!(is_safe_href(href.as_str().unwrap()), safe, "{href}");
+        }
+    }
+}

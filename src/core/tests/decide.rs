@@ -770,3 +770,35 @@ fn reopen_button_only_when_configured_in_its_corner() {
     let sensitive = config(json!({"reopenButton": "bottom-left", "sensitivePaths": ["/*"]}));
     assert!(is_sensitive(&sensitive, "/portal", "") && reopen_button(&sensitive).is_some());
 }
+
+#[test]
+fn the_signal_lines_say_what_the_signals_policy_does() {
+    use crate::core::i18n::Text::*;
+    use crate::core::view::signal_lines;
+    let base = Config::default();
+    let gpc_log = config(json!({"signals": {"gpc": "log"}}));
+    let dnt_honor = config(json!({"signals": {"dnt": "honor"}}));
+    let overrides = config(json!({"signals": {"choiceOverridesGpc": true}}));
+    let no_ads = config(json!({"categories": [{"id": "analytics"}]}));
+    let all = record("1", NOW, ALL);
+    // (config, decision, signals, the notice's two lines, the GPC line in the banner and dialog
+    // and `getConsent().gpcHonoured`)
+    let cases = [
+        (&base, None, NO_SIGNALS, [GpcStatusAbsent, DntStatusAbsent], false),
+        (&base, None, BOTH, [GpcStatusHonoured, DntStatusLogged], true),
+        (&base, Some(&all), GPC, [GpcStatusHonoured, DntStatusAbsent], true),
+        (&gpc_log, None, GPC, [GpcStatusLogged, DntStatusAbsent], false),
+        (&dnt_honor, None, DNT, [GpcStatusAbsent, DntStatusHonoured], false),
+        (&dnt_honor, None, BOTH, [GpcStatusHonoured, DntStatusHonoured], true),
+        // A site that lets a choice override GPC honours it until the visitor grants advertising.
+        (&overrides, None, GPC, [GpcStatusHonoured, DntStatusAbsent], true),
+        (&overrides, Some(&all), GPC, [GpcStatusLogged, DntStatusAbsent], false),
+        // With no category that GPC covers, GPC keeps nothing off.
+        (&no_ads, None, GPC, [GpcStatusLogged, DntStatusAbsent], false),
+        (&base, None, Signals { dnt: Dnt::Off, gpc: Gpc::False }, [GpcStatusAbsent, DntStatusAbsent], false),
+    ];
+    for (i, (c, decided, s, lines, gpc_line)) in cases.into_iter().enumerate() {
+        let keeps_off = gpc_keeps_off(&effective(c, decided, s, None));
+        assert_eq!((signal_lines(c, s, keeps_off), keeps_off), (lines, gpc_line), "case {i}");
+    }
+}

@@ -185,6 +185,25 @@ fn start_table() {
             vec!["ga-disable-AW-1=false", "set allow_google_signals=true", "set allow_ad_personalization_signals=true", "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage", "load AW-1 nonce=n0", "config AW-1 signals=true"],
         ),
         (
+            "several ids: gtag.js loads once, for the first; every id is switched on and configured",
+            json!({"googleAnalytics": ["G-1", "G-2"], "googleAds": "AW-1"}),
+            "/",
+            Some(ACCEPTED),
+            NO_SIGNALS,
+            vec![
+                "ga-disable-G-1=false",
+                "ga-disable-G-2=false",
+                "ga-disable-AW-1=false",
+                "set allow_google_signals=true",
+                "set allow_ad_personalization_signals=true",
+                "update ad_storage,ad_user_data,ad_personalization,analytics_storage,functionality_storage,personalization_storage,security_storage",
+                "load G-1 nonce=",
+                "config G-1 signals=true",
+                "config G-2 signals=true",
+                "config AW-1 signals=true",
+            ],
+        ),
+        (
             "a configuration with errors: the banner still shows, nothing loads, the console says why",
             json!({"googleAnalytics": ["UA-1"], "log": {"endpoint": "https://log.example/e"}}),
             "/",
@@ -675,4 +694,64 @@ fn a_decision_after_an_unheard_route_into_a_sensitive_page_logs_no_path() {
         assert_eq!(events[0]["path"].as_str(), logged, "{path}: {}", events[0]);
         assert_eq!(s.sensitive, logged.is_none(), "{path}");
     }
+}
+
+#[test]
+fn debug_prints_the_signals_at_start_and_what_is_allowed_after_each_step() {
+    use crate::core::session::Level;
+    let info = |fx: &[Effect]| -> Vec<String> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::Console(Level::Info, message) => Some(message.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (mut s, fx) = start_with(with(site(), json!({"debug": true})), "/", None, GPC);
+    assert_eq!(
+        info(&fx),
+        ["consent-gate: Do Not Track unset, Global Privacy Control true", "consent-gate: allowed on this page: necessary"]
+    );
+    let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    // GPC keeps advertising off.
+    assert_eq!(info(&fx), ["consent-gate: allowed on this page: necessary, functional, analytics"]);
+    // Without `debug` the console stays quiet.
+    let (mut s, fx) = start_with(site(), "/", None, GPC);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&fx));
+    let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&fx));
+}
+
+#[test]
+fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_visitors_language() {
+    let config = json!({
+        "googleAnalytics": ["G-1"],
+        "categories": [
+            {"id": "analytics", "description": {"en": "Counts visits", "es": "Cuenta visitas"}},
+            {"id": "chat", "title": {"en": "Chat", "es": "Charla"}, "required": true}
+        ],
+        "services": [
+            {"name": "Hotjar", "category": "analytics", "description": {"en": "Heatmaps", "es": "Mapas de calor"}},
+            {"name": "Crisp", "category": "chat"}
+        ]
+    });
+    let rows = |lang: &str| {
+        let page = Page { signals: NO_SIGNALS, region: None, lang: lang.into(), file_texts: vec![], copies: stored(None) };
+        let (s, _) = Session::start(read(&config), page, &env("/"));
+        s.rows().into_iter().map(|r| (r.id, r.title, r.description, r.required, r.checked, r.services)).collect::<Vec<_>>()
+    };
+    let owned = |pairs: &[(&str, &str)]| pairs.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect::<Vec<_>>();
+    let en = rows("en");
+    assert_eq!(en.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["necessary", "analytics", "chat"]);
+    // Google Analytics runs under the category that governs analytics_storage, then the site's own.
+    let analytics = &en[1];
+    assert_eq!((analytics.1.as_str(), analytics.2.as_str(), analytics.3, analytics.4), ("Analytics", "Counts visits", false, false));
+    assert_eq!(analytics.5[1..], owned(&[("Hotjar", "Heatmaps")]));
+    assert_eq!(analytics.5[0].0, "Google Analytics");
+    // A required category is on and cannot be switched; a site's own category lists only its services.
+    assert_eq!((en[2].1.as_str(), en[2].3, en[2].4), ("Chat", true, true));
+    assert_eq!(en[2].5, owned(&[("Crisp", "")]));
+    let es = rows("es");
+    assert_eq!((es[1].2.as_str(), es[2].1.as_str()), ("Cuenta visitas", "Charla"));
+    assert_eq!(es[1].5[1..], owned(&[("Hotjar", "Mapas de calor")]));
 }
