@@ -9,11 +9,6 @@ use super::signals::Signals;
 use super::text::{push_json_str, push_uint};
 use super::view;
 
-/// The `noticeHash` member as core writes it: the browser fills in the hex SHA-256 of the
-/// notice text (asynchronously, `crypto.subtle`) by replacing this exact text, which cannot
-/// occur inside an escaped string value.
-pub const HASH_SLOT: &str = "\"noticeHash\":\"\"";
-
 /// One consent event.
 #[derive(Clone, Debug)]
 pub struct Event<'a> {
@@ -30,6 +25,9 @@ pub struct Event<'a> {
     pub time: u64,
     /// Policy revision.
     pub revision: &'a str,
+    /// Hex SHA-256 of the notice text ([`notice_text`]), or empty when the browser cannot
+    /// compute it.
+    pub notice_hash: &'a str,
     /// Each category's state and source.
     pub choices: &'a [Choice],
     /// DNT and GPC as seen on this page view.
@@ -99,8 +97,9 @@ pub fn record_json(r: &Record) -> String {
     s
 }
 
-/// The event as one JSON object (members in a fixed order; `noticeHash` is [`HASH_SLOT`]).
-pub fn to_json(e: &Event) -> String {
+/// The event as one JSON object, members in a fixed order, with `dropped` last when it is not
+/// zero (older events the browser's queue dropped unsent, [`super::queue`]).
+pub fn to_json(e: &Event, dropped: u64) -> String {
     let mut s = String::with_capacity(512);
     s.push_str(if e.pageview { "{\"type\":\"pageview\"" } else { "{\"type\":\"decision\"" });
     str_field(&mut s, "eventId", e.event_id);
@@ -117,8 +116,7 @@ pub fn to_json(e: &Event) -> String {
     key(&mut s, "time");
     push_uint(&mut s, e.time);
     str_field(&mut s, "revision", e.revision);
-    s.push(',');
-    s.push_str(HASH_SLOT);
+    str_field(&mut s, "noticeHash", e.notice_hash);
     // A page view on a sensitive page reports the state in force there.
     push_choices(&mut s, e.choices, e.pageview && e.path.is_none(), e.signals, e.language);
     key(&mut s, "method");
@@ -134,6 +132,10 @@ pub fn to_json(e: &Event) -> String {
     key(&mut s, "sensitive");
     s.push_str(if e.path.is_some() { "false" } else { "true" });
     str_field(&mut s, "sdkVersion", super::VERSION);
+    if dropped > 0 {
+        key(&mut s, "dropped");
+        push_uint(&mut s, dropped);
+    }
     s.push('}');
     s
 }
@@ -489,7 +491,7 @@ mod tests {
     #[test]
     fn a_page_view_on_a_sensitive_page_reports_the_page_rule_a_decision_what_was_recorded() {
         let granted = [Choice { category: "analytics".into(), granted: true, source: Source::User }];
-        let source = |e: &Event| serde_json::from_str::<Value>(&to_json(e)).unwrap()["choices"][0].clone();
+        let source = |e: &Event| serde_json::from_str::<Value>(&to_json(e, 0)).unwrap()["choices"][0].clone();
         let on_sensitive = Event { path: None, ..event(&granted) };
         assert_eq!(
             source(&Event { pageview: true, method: None, ..on_sensitive.clone() }),
@@ -510,6 +512,7 @@ mod tests {
             browser_id: "r1",
             time: 1_700_000_000_123,
             revision: "2026 \"v2\"\n\\ \u{1}\u{2028}",
+            notice_hash: "",
             choices,
             signals: Signals { dnt: Dnt::On, gpc: Gpc::True },
             language: "es",
@@ -522,7 +525,7 @@ mod tests {
     fn an_event_is_one_json_object_with_every_field() {
         let c = choices();
         let e = event(&c);
-        let v: Value = serde_json::from_str(&to_json(&e)).unwrap();
+        let v: Value = serde_json::from_str(&to_json(&e, 0)).unwrap();
         assert_eq!(
             v,
             json!({
@@ -537,32 +540,20 @@ mod tests {
                 "path": "/a b/ü", "sensitive": false, "sdkVersion": crate::core::VERSION
             })
         );
-        let pv = to_json(&Event { pageview: true, record_id: None, method: None, choices: &[], ..e });
+        let pv = to_json(&Event { pageview: true, record_id: None, method: None, choices: &[], ..e }, 0);
         let v: Value = serde_json::from_str(&pv).unwrap();
         assert_eq!((&v["type"], &v["recordId"], &v["method"], &v["choices"]), (&json!("pageview"), &Value::Null, &Value::Null, &json!([])));
         // Line separators are escaped: the JSON is also valid JavaScript, one line per event.
-        assert!(!to_json(&e).contains(['\n', '\u{2028}', '\u{1}']));
+        assert!(!to_json(&e, 0).contains(['\n', '\u{2028}', '\u{1}']));
     }
 
     #[test]
     fn an_event_on_a_sensitive_page_carries_no_path() {
         let c = choices();
-        let json = to_json(&Event { path: None, ..event(&c) });
+        let json = to_json(&Event { path: None, ..event(&c) }, 0);
         let v: Value = serde_json::from_str(&json).unwrap();
         assert_eq!((&v["path"], &v["sensitive"]), (&Value::Null, &json!(true)));
         assert!(!json.contains("/a b"), "{json}");
-    }
-
-    #[test]
-    fn the_hash_slot_is_the_first_match_even_when_strings_imitate_it() {
-        let c = choices();
-        let sneaky = "\"noticeHash\":\"\"";
-        let e = Event { revision: sneaky, event_id: sneaky, path: Some(sneaky), ..event(&c) };
-        let s = to_json(&e);
-        assert_eq!(s.matches(HASH_SLOT).count(), 1);
-        let filled = s.replacen(HASH_SLOT, "\"noticeHash\":\"ab\"", 1);
-        let v: Value = serde_json::from_str(&filled).unwrap();
-        assert_eq!((&v["noticeHash"], &v["revision"]), (&json!("ab"), &json!(sneaky)));
     }
 
     #[test]
@@ -616,7 +607,8 @@ mod tests {
         let id = "0123456789abcdef0123456789abcdef";
         let method = if pageview { None } else { Some(Method::Banner) };
         let e = Event { event_id: id, path, pageview, method, ..event(&c) };
-        let json = to_json(&e).replacen(HASH_SLOT, &format!("\"noticeHash\":\"{}\"", "ab".repeat(32)), 1);
+        let hash = "ab".repeat(32);
+        let json = to_json(&Event { notice_hash: &hash, ..e }, 0);
         serde_json::from_str(&json).unwrap()
     }
 
@@ -637,7 +629,7 @@ mod tests {
         v["recordId"] = Value::Null;
         v["dropped"] = json!(3);
         assert!(read::validate(&v).is_ok());
-        let body = to_json(&Event { event_id: "0123456789abcdef0123456789abcdef", ..event(&choices()) });
+        let body = to_json(&Event { event_id: "0123456789abcdef0123456789abcdef", ..event(&choices()) }, 0);
         assert_eq!(read::parse(body.as_bytes()).unwrap().browser_id, "r1");
         // An event an earlier SDK queued before `sensitive` existed is still delivered; without
         // it, the path must be a string.
@@ -753,7 +745,7 @@ mod tests {
         fn any_strings_make_valid_json_that_round_trips(id in ".{0,20}", revision in "\\PC{0,40}|[\\x00-\\x7f]{0,40}", path in ".{0,40}", category in ".{1,20}") {
             let c = [Choice { category: category.clone(), granted: true, source: Source::User }];
             let e = Event { event_id: &id, revision: &revision, path: Some(&path), ..event(&c) };
-            let v: Value = serde_json::from_str(&to_json(&e)).unwrap();
+            let v: Value = serde_json::from_str(&to_json(&e, 0)).unwrap();
             proptest::prop_assert_eq!((v["eventId"].as_str(), v["revision"].as_str(), v["path"].as_str()), (Some(&*id), Some(&*revision), Some(&*path)));
             proptest::prop_assert_eq!(v["choices"][0]["category"].as_str(), Some(&*category));
         }

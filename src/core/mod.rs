@@ -11,6 +11,7 @@ pub mod glob;
 pub mod i18n;
 pub mod json;
 pub mod log;
+pub mod queue;
 pub mod record;
 pub mod session;
 pub mod signals;

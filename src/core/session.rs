@@ -9,6 +9,7 @@ use super::decide::{self, ConsentState, Status};
 use super::i18n::{negotiate, Text, Texts};
 use super::json::JsonLike;
 use super::log;
+use super::queue::{Queue, Queued, CAP};
 use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
 use super::text::concat;
@@ -29,6 +30,10 @@ pub struct Env<'a> {
     pub https: bool,
     /// A new random hex id at each call (record and event ids).
     pub random_id: &'a dyn Fn() -> String,
+    /// The consent-log queue as stored ([`Queue::write`]); `None` when there is none or storage
+    /// is blocked (then this page's events are posted all the same: a queue kept in the page
+    /// would not outlive it, and nothing is resent before the next page).
+    pub log_stored: Option<String>,
 }
 
 /// The stored copies of the record, as the browser read them.
@@ -154,15 +159,22 @@ pub enum Effect {
     Emit(Emit),
     /// Delete the consent-log queue: no endpoint is configured.
     LogDrop,
-    /// Queue and send one consent event (`json` empty: only resend the queue) with the SHA-256
-    /// of `notice`.
-    Log {
-        /// Where events go.
+    /// Once, at start: the consent log's endpoint, where [`Effect::Log`] posts; and compute the
+    /// hex SHA-256 of the notice text and hand it back ([`Input::NoticeHash`]): the page's first
+    /// consent events wait for it.
+    LogHash {
+        /// Where events go (from the configuration, never from storage).
         endpoint: String,
-        /// The event, from [`log::to_json`].
-        json: String,
-        /// The notice text whose hash the event carries.
+        /// The notice text ([`log::notice_text`]).
         notice: String,
+    },
+    /// The consent-log queue changed: store it, then post these events to the endpoint.
+    Log {
+        /// The queue to store, from [`Queue::write`].
+        store: String,
+        /// The events to post now; the browser hands back the id of each one answered 2xx
+        /// ([`Input::Delivered`]).
+        send: Vec<Queued>,
     },
     /// Reload the page.
     Reload,
@@ -193,6 +205,10 @@ pub struct Session {
     /// The route the page was last decided for: a navigation that keeps it changes nothing.
     location: String,
     gtag_loaded: bool,
+    /// The notice's hash, once the browser reported it (empty: it could not compute it).
+    notice_hash: Option<String>,
+    /// Whether the unreadable-queue warning was given (once per page).
+    log_warned: bool,
 }
 
 /// An input after start.
@@ -207,6 +223,10 @@ pub enum Input {
     /// Another tab changed the stored record, or the page was restored from the back/forward
     /// cache: these are the copies now.
     StoredChanged(Copies),
+    /// The hex SHA-256 of the notice ([`Effect::LogHash`]); empty when the browser cannot.
+    NoticeHash(String),
+    /// The endpoint answered 2xx to the consent event with this id.
+    Delivered(String),
     /// A notice container entered the page after start: a single-page app's route mounted it, or
     /// put back one it had removed.
     NoticeContainersAdded,
@@ -299,6 +319,8 @@ impl Session {
             sensitive: false,
             location: String::new(),
             gtag_loaded: false,
+            notice_hash: None,
+            log_warned: false,
         };
         s.apply(env, &mut fx);
         if decide::banner_must_show(s.status) {
@@ -331,6 +353,13 @@ impl Session {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
                     self.apply(env, &mut fx);
                 }
+            }
+            Input::NoticeHash(hash) if self.notice_hash.is_none() => self.logged_page_view(hash, env, &mut fx),
+            Input::NoticeHash(_) => {}
+            Input::Delivered(id) => {
+                let mut q = self.log_queue(env, &mut fx);
+                q.keep(env.now, &id);
+                self.log_store(q, 0, &mut fx);
             }
             Input::StoredChanged(copies) => {
                 let (stored, _) = load(&self.config, &copies, env);
@@ -372,7 +401,9 @@ impl Session {
             // decision came first. Whether the page is sensitive is read from the URL now: the
             // app may have routed since the last step without the session hearing of it.
             self.sensitive = decide::is_sensitive(&self.config, &env.path, &env.hash);
-            self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, fx);
+            let mut q = self.log_queue(env, fx);
+            let new = self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q);
+            self.log_store(q, new, fx);
             self.stored = Some(r);
         }
         self.status = Status::Decided;
@@ -459,27 +490,70 @@ impl Session {
         view::rows(&self.config, &self.texts, &self.effective)
     }
 
-    /// At start: resend queued consent events, then a `signal` decision when a browser signal
-    /// decides for an undecided visitor, and a `pageview` event when `log.pageViews` is on. With
-    /// no endpoint, events queued under an earlier configuration are dropped.
-    fn page_view(&self, env: &Env, fx: &mut Vec<Effect>) {
-        let Some(endpoint) = &self.config.log.endpoint else {
+    /// At start: with no endpoint, events queued under an earlier configuration are dropped;
+    /// else the queued events are sent again, and the browser hashes the notice, which the
+    /// page's first events carry.
+    fn page_view(&mut self, env: &Env, fx: &mut Vec<Effect>) {
+        let Some(endpoint) = self.config.log.endpoint.clone() else {
             fx.push(Effect::LogDrop);
             return;
         };
-        fx.push(Effect::Log { endpoint: endpoint.clone(), json: String::new(), notice: log::notice_text(&self.config, &self.texts) });
-        let decided = self.status == Status::Decided;
-        if !decided && self.effective.iter().any(|c| matches!(c.source, Source::Gpc | Source::Dnt)) {
-            self.log(env, self.stored.as_ref(), false, &self.effective, Some(Method::Signal), self.signals, fx);
-        }
-        if self.config.log.page_views {
-            self.log(env, self.stored.as_ref(), decided, &self.effective, None, self.signals, fx);
-        }
+        fx.push(Effect::LogHash { endpoint, notice: log::notice_text(&self.config, &self.texts) });
+        let mut q = self.log_queue(env, fx);
+        q.keep(env.now, "");
+        self.log_store(q, CAP, fx);
     }
 
-    /// One consent event. `stored`: any stored record, whose id is the browser id (a visitor
-    /// with none gets a random id for this page view only); `decided`: that record is in force
-    /// (then it is also the `recordId`). On a sensitive page the path is left out.
+    /// The notice hash arrived: a `signal` decision when a browser signal decides for an
+    /// undecided visitor, and a `pageview` event when `log.pageViews` is on. (It comes from
+    /// `bridge.js`'s `crypto.subtle` digest, which page scripts cannot reach, and is written as
+    /// an escaped JSON string like every other member.)
+    fn logged_page_view(&mut self, hash: String, env: &Env, fx: &mut Vec<Effect>) {
+        self.notice_hash = Some(hash);
+        let mut q = self.log_queue(env, fx);
+        let mut new = 0;
+        let decided = self.status == Status::Decided;
+        if !decided && self.effective.iter().any(|c| matches!(c.source, Source::Gpc | Source::Dnt)) {
+            new += self.log(env, self.stored.as_ref(), false, &self.effective, Some(Method::Signal), self.signals, &mut q);
+        }
+        if self.config.log.page_views {
+            new += self.log(env, self.stored.as_ref(), decided, &self.effective, None, self.signals, &mut q);
+        }
+        self.log_store(q, new, fx);
+    }
+
+    /// The consent-log queue as it stands: the stored one (read strictly: an unreadable one is
+    /// emptied, with one warning per page); empty when nothing is stored or storage is blocked.
+    /// Without an endpoint there is none (and nothing is stored or sent).
+    fn log_queue(&mut self, env: &Env, fx: &mut Vec<Effect>) -> Queue {
+        if self.config.log.endpoint.is_none() {
+            return Queue::default();
+        }
+        let Some(stored) = &env.log_stored else { return Queue::default() };
+        Queue::read(stored).unwrap_or_else(|| {
+            if !std::mem::replace(&mut self.log_warned, true) {
+                let text = "consent-gate: the consent-log queue in localStorage (consent-gate-log) was not one this SDK writes (at most 50 events of 16 KB, each id once), so it was emptied";
+                fx.push(Effect::Console(Level::Warn, text.into()));
+            }
+            Queue::default()
+        })
+    }
+
+    /// Stores `q` and posts its `new` newest events (all of them when `new` is [`CAP`]);
+    /// nothing without an endpoint.
+    fn log_store(&self, mut q: Queue, new: usize, fx: &mut Vec<Effect>) {
+        if self.config.log.endpoint.is_none() {
+            return;
+        }
+        let store = q.write();
+        let send = q.events.split_off(q.events.len().saturating_sub(new));
+        fx.push(Effect::Log { store, send });
+    }
+
+    /// Queues one consent event in `q`, with the notice hash when known (empty before); returns
+    /// 1 when it was queued, else 0. `stored`: any stored record, whose id is the browser id (a
+    /// visitor with none gets a random id for this page view only); `decided`: that record is in
+    /// force (then it is also the `recordId`). On a sensitive page the path is left out.
     #[allow(clippy::too_many_arguments)] // each is a distinct fact of the event
     fn log(
         &self,
@@ -489,9 +563,8 @@ impl Session {
         choices: &[Choice],
         method: Option<Method>,
         signals: Signals,
-        fx: &mut Vec<Effect>,
-    ) {
-        let Some(endpoint) = &self.config.log.endpoint else { return };
+        q: &mut Queue,
+    ) -> usize {
         let event = log::Event {
             pageview: method.is_none(),
             event_id: &(env.random_id)(),
@@ -499,17 +572,14 @@ impl Session {
             browser_id: &stored.map_or_else(env.random_id, |r| r.id.clone()),
             time: env.now,
             revision: &self.config.revision,
+            notice_hash: self.notice_hash.as_deref().unwrap_or_default(),
             choices,
             signals,
             language: &self.texts.lang,
             method,
             path: (!self.sensitive).then_some(env.path.as_str()),
         };
-        fx.push(Effect::Log {
-            endpoint: endpoint.clone(),
-            json: log::to_json(&event),
-            notice: log::notice_text(&self.config, &self.texts),
-        });
+        usize::from(q.add(&event, env.now).is_some())
     }
 
     /// The categories granted now with `changes` applied, for `setConsent({analytics: true})`.

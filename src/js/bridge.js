@@ -263,14 +263,19 @@ function scan(mutations) {
 const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
 let notices = [];
 let noticesAdded;
+// The `watch` callback, for the consent log's reports.
+let logged;
 
 /**
  * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
  * stored record (`watchStorage`), 2 the notice containers (one entered the page after start), 3 a
- * click on the interface (`clicked`). One callback and one import for the four: fewer bytes.
+ * click on the interface (`clicked`); and for the consent log, 4 with the notice hash (`logHash`),
+ * 5 with the id of an event answered 2xx (`logSend`). One callback and one import for them all:
+ * fewer bytes.
  */
 export function watch(f) {
   noticesAdded = () => f(2);
+  logged = f;
   watchStorage(() => f(1));
   watchNavigation(() => f(0));
   d.addEventListener('click', (e) => clicked(e, f));
@@ -697,91 +702,51 @@ export function reload() {
   location.reload();
 }
 
-// ---- consent log (README "Consent log"): hash, persisted queue, delivery ----
-// Each event goes into the localStorage queue at once (so leaving the page loses nothing), gets
-// the notice's SHA-256 when crypto.subtle has it, then is POSTed with fetch keepalive (a
-// text/plain body: no CORS preflight). Only a 2xx answer takes it off the queue; what is left is
-// sent again on the next page load. sendBeacon is not used: it cannot tell whether the event
-// arrived (and every browser that runs WebAssembly has fetch).
+// ---- consent log (README "Consent log"): storage, hashing and delivery only ----
+// What is kept, for how long, and what is sent is decided in Rust (core::queue). Events are
+// POSTed with fetch keepalive (a text/plain body: no CORS preflight); only a 2xx is reported
+// back. sendBeacon is not used: it cannot tell whether the event arrived (and every browser that
+// runs WebAssembly has fetch).
 const LOG = 'consent-gate-log';
-const SLOT = '"noticeHash":""';
-let logMem = { e: [] };
-let logStarted;
-let notice;
-let noticeHash;
+let logUrl;
 
-// Queued events are proof of a consent given then; after this long undelivered, they are dropped.
-const LOG_MAX_AGE = 30 * 864e5;
-
-function logQueue(q) {
+/** The stored queue; null when there is none or storage is blocked. */
+export function logRead() {
   try {
-    if (q) localStorage.setItem(LOG, JSON.stringify(q));
-    else q = JSON.parse(localStorage.getItem(LOG));
-  } catch (e) {}
-  q = logMem = q && Array.isArray(q.e) ? q : logMem;
-  q.e = q.e.filter(fresh);
-  return q;
-}
-
-function fresh(body) {
-  try {
-    return Date.now() - JSON.parse(body).time < LOG_MAX_AGE;
+    return localStorage.getItem(LOG);
   } catch (e) {
-    return false;
+    return null;
   }
 }
 
-/** Deletes the queue: the configuration has no endpoint any more. */
-export function logDrop() {
-  logMem = { e: [] };
+/** Stores the queue as Rust wrote it; an empty one deletes it. */
+export function logWrite(q) {
   try {
-    localStorage.removeItem(LOG);
+    if (q) localStorage.setItem(LOG, q);
+    else localStorage.removeItem(LOG);
   } catch (e) {}
-}
-
-function logSend(url, body) {
-  // No Referer: on a sensitive page the URL itself names it.
-  fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
-    (r) => {
-      if (!r.ok) return;
-      const q = logQueue();
-      q.e = q.e.filter((x) => x != body);
-      logQueue(q);
-    },
-    () => {},
-  );
 }
 
 /**
- * Queues one event (at most 50 are kept: the oldest go, counted in the next event's `dropped`),
- * fills in the hex SHA-256 of `text` (left empty without crypto.subtle, or when the page is left
- * before the digest is ready) and sends it. The first call of a page resends every queued event
- * first; an empty `json` does only that (and starts hashing).
+ * Keeps `url`, the endpoint, and hands the hex SHA-256 of `text` to the `watch` callback (empty
+ * without crypto.subtle).
  */
-export function logEvent(url, json, text) {
-  if (!logStarted) for (const body of logQueue().e) logSend(url, body);
-  logStarted = 1;
-  if (notice !== text) {
-    const s = w.crypto && crypto.subtle;
-    notice = text;
-    noticeHash = (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject()).then(
+export function logHash(url, text) {
+  logUrl = url;
+  const s = w.crypto && crypto.subtle;
+  (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
+    .then(
       (b) => Array.from(new Uint8Array(b), (x) => (x + 256).toString(16).slice(1)).join(''),
       () => '',
-    );
-  }
-  if (!json) return;
-  const q = logQueue();
-  if (q.d) json = json.slice(0, -1) + ',"dropped":' + q.d + '}';
-  q.d = 0;
-  q.e.push(json);
-  while (q.e.length > 50) q.e.shift(), q.d++;
-  logQueue(q);
-  noticeHash.then((h) => {
-    const q = logQueue();
-    const i = q.e.indexOf(json);
-    if (i < 0) return;
-    const body = (q.e[i] = json.replace(SLOT, SLOT.slice(0, -1) + h + '"'));
-    logQueue(q);
-    logSend(url, body);
-  });
+    )
+    .then((h) => logged(4, h));
+}
+
+/** POSTs one event to the endpoint; a 2xx answer reports its `id`. */
+export function logSend(id, body) {
+  // No Referer: on a sensitive page the URL itself names it.
+  fetch(logUrl, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
+    (r) => r.ok && logged(5, id),
+    () => {},
+  );
 }

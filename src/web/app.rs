@@ -36,7 +36,7 @@ fn with_session<R>(f: impl FnOnce(&mut Session) -> R) -> Option<R> {
 
 /// What the browser tells now.
 fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
-    Env { path: page::path(), hash: page::hash(), now: page::now(), https: page::https(), random_id }
+    Env { path: page::path(), hash: page::hash(), now: page::now(), https: page::https(), random_id, log_stored: bridge::log_read() }
 }
 
 /// Hands one input to the session and carries out its effects (with the state released: they
@@ -173,8 +173,14 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::HideBanner => ui::hide_banner(),
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
-            Effect::LogDrop => bridge::log_drop(),
-            Effect::Log { endpoint, json, notice } => drop(bridge::log_event(&endpoint, &json, &notice)),
+            Effect::LogDrop => bridge::log_write(""),
+            Effect::LogHash { endpoint, notice } => bridge::log_hash(&endpoint, &notice),
+            Effect::Log { store, send } => {
+                bridge::log_write(&store);
+                for e in send {
+                    bridge::log_send(&e.id, &e.json);
+                }
+            }
             Effect::Reload => bridge::reload(),
         }
     }
@@ -185,7 +191,9 @@ fn with_state(s: &Session, e: &Effect) {
     match (e, s.stored.as_ref()) {
         (Effect::Store, Some(r)) => save(&s.config, r),
         (Effect::ShowBanner, _) => ui(s, &s.rows()).show_banner(),
-        (Effect::RenderNotice, _) => ui(s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective))),
+        (Effect::RenderNotice, _) => {
+            ui(s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+        }
         (Effect::ShowReopenButton(class), _) => ui(s, &[]).reopen_button(class),
         _ => {}
     }
@@ -279,14 +287,18 @@ fn listen() {
     // `Fn`, not `FnMut`: a handler of an event fired during one call (a click's `change`) may
     // navigate, which calls it again before that call returns.
     let changed =
-        Closure::<dyn Fn(u8, Option<String>, Option<String>)>::new(|what: u8, scope: Option<String>, action: Option<String>| match what {
+        Closure::<dyn Fn(u8, Option<String>, Option<String>)>::new(|what: u8, value: Option<String>, action: Option<String>| match what {
             0 => drop(step(Some(Input::Navigate))),
             // Another tab changed the stored record, or the page came back from the back/forward
             // cache: the copies are read now.
             1 => drop(step(None)),
             // A single-page app's route mounted a notice container (or put one back).
             2 => drop(step(Some(Input::NoticeContainersAdded))),
-            _ => on_click(&scope.unwrap_or_default(), &action.unwrap_or_default()),
+            // A click on the SDK's interface: `value` is the part's scope.
+            3 => on_click(&value.unwrap_or_default(), &action.unwrap_or_default()),
+            // The consent log: the notice hash, then the id of each event delivered.
+            4 => drop(step(Some(Input::NoticeHash(value.unwrap_or_default())))),
+            _ => drop(step(Some(Input::Delivered(value.unwrap_or_default())))),
         });
     let _ = bridge::watch(&changed);
     changed.forget();

@@ -26,7 +26,8 @@ extern "C" {
     /// Calls `f` with what changed: 0 after every history change, 1 when another tab changes the
     /// stored record and when the page comes back from the back/forward cache, 2 when a notice
     /// container enters the page after start (gating's observer sees it), 3 with the scope and
-    /// action of a click on the SDK's own interface.
+    /// action of a click on the SDK's own interface; for the consent log, 4 with the notice hash
+    /// ([`log_hash`]), 5 with the id of an event answered 2xx ([`log_send`]).
     #[wasm_bindgen(catch)]
     pub fn watch(f: &Closure<dyn Fn(u8, Option<String>, Option<String>)>) -> Result<(), JsValue>;
     /// A copy of an object's own enumerable members, read now (`null` for anything but a plain
@@ -37,9 +38,6 @@ extern "C" {
     /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
     #[wasm_bindgen(js_name = noticeContainers)]
     pub fn notice_containers() -> Array;
-    /// Deletes the queue of consent events.
-    #[wasm_bindgen(js_name = logDrop)]
-    pub fn log_drop();
     /// Carries out one step of the interface (`ui::Part`) from its description: the markup is
     /// built there, the texts set as text.
     #[wasm_bindgen(catch)]
@@ -50,10 +48,20 @@ extern "C" {
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();
-    /// Queues and sends one consent event, with the SHA-256 of `notice`; with an empty `json`,
-    /// only retries the queued events and starts hashing `notice`.
-    #[wasm_bindgen(catch, js_name = logEvent)]
-    pub fn log_event(endpoint: &str, json: &str, notice: &str) -> Result<(), JsValue>;
+    /// The stored consent-log queue; `None` when there is none or storage is blocked.
+    #[wasm_bindgen(js_name = logRead)]
+    pub fn log_read() -> Option<String>;
+    /// Stores the consent-log queue (an empty one: deletes it).
+    #[wasm_bindgen(js_name = logWrite)]
+    pub fn log_write(stored: &str);
+    /// Keeps the consent log's `endpoint` for [`log_send`], and computes the hex SHA-256 of
+    /// `notice` and hands it back (`watch`).
+    #[wasm_bindgen(js_name = logHash)]
+    pub fn log_hash(endpoint: &str, notice: &str);
+    /// POSTs one consent event to the endpoint with fetch keepalive; a 2xx hands `id` back
+    /// (`watch`).
+    #[wasm_bindgen(js_name = logSend)]
+    pub fn log_send(id: &str, body: &str);
 }
 
 /// A JS array of strings.

@@ -387,10 +387,14 @@ function queuedEvent(eventId, age) {
   });
 }
 
-/** Puts `queue` in the localStorage key consent-gate-log, from a page of the site without the SDK. */
+/**
+ * Puts `queue` ({e: event JSON strings, d: dropped}) in the localStorage key consent-gate-log in
+ * the SDK's format (README "Consent log"), from a page of the site without the SDK.
+ */
 async function seedQueue(page, queue) {
+  const lines = queue.e.map((json) => `${JSON.parse(json).time} ${JSON.parse(json).eventId} ${json}`);
   await page.goto(server.url + '/fixtures/integrity/paths-blank.html');
-  await page.evaluate((q) => localStorage.setItem('consent-gate-log', JSON.stringify(q)), queue);
+  await page.evaluate((q) => localStorage.setItem('consent-gate-log', q), ['consent-gate-log/1 ' + queue.d, ...lines].join('\n'));
 }
 
 test('queued consent events older than 30 days are dropped without being sent; younger ones are delivered', async () => {
@@ -411,7 +415,7 @@ test('queued consent events older than 30 days are dropped without being sent; y
   assert.ok(!ids.includes(OLD), 'a 31-day-old event is not sent');
   assert.ok(!ids.includes(OLDER), 'a 400-day-old event is not sent');
   assert.equal(got.length, 2);
-  await page.waitForFunction(() => JSON.parse(localStorage.getItem('consent-gate-log') || '{"e":[]}').e.length === 0, null, { timeout: 5000 }).catch(() => {});
+  await page.waitForFunction(() => (localStorage.getItem('consent-gate-log') || '').split('\n').length - 1 === 0, null, { timeout: 5000 }).catch(() => {});
   const left = await page.evaluate(() => localStorage.getItem('consent-gate-log'));
   assert.ok(!left || !left.includes('a'.repeat(32)), 'the stale event is not kept either: ' + left);
 });

@@ -144,8 +144,10 @@ test('a full queue (50 undelivered events): the oldest goes, and the next event 
   });
   await page.goto(server.url + '/fixtures/frame.html');
   await page.evaluate(() => {
-    const old = (i) => JSON.stringify({ type: 'pageview', eventId: 'old' + i, time: Date.now() - 1000 + i });
-    localStorage.setItem('consent-gate-log', JSON.stringify({ e: Array.from({ length: 50 }, (_, i) => old(i)) }));
+    // The SDK's format (README "Consent log"): a header with the dropped count, then a line per
+    // event: time, id, JSON.
+    const old = (i, time = Date.now() - 1000 + i) => `${time} old${i} ${JSON.stringify({ type: 'pageview', eventId: 'old' + i, time })}`;
+    localStorage.setItem('consent-gate-log', ['consent-gate-log/1 0', ...Array.from({ length: 50 }, (_, i) => old(i))].join('\n'));
   });
   await page.goto(server.url + '/p/log.html');
   await ready(page);
@@ -156,7 +158,13 @@ test('a full queue (50 undelivered events): the oldest goes, and the next event 
   const [first, second] = decisions();
   assert.equal(first.dropped, undefined, 'the event that filled the queue dropped none before it');
   assert.equal(second.dropped, 1, 'the next event counts the one dropped');
-  const queue = await page.evaluate(() => JSON.parse(localStorage.getItem('consent-gate-log')).e.map((b) => JSON.parse(b).eventId));
+  const queue = await page.evaluate(() =>
+    localStorage
+      .getItem('consent-gate-log')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(' ')[1]),
+  );
   assert.equal(queue.length, 50);
   assert.deepEqual(queue.slice(0, 2), ['old2', 'old3'], 'the two oldest went');
   assert.deepEqual(queue.slice(-2), [first.eventId, second.eventId]);

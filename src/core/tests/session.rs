@@ -2,8 +2,9 @@
 
 use super::{read, record, Row, DNT, GPC, NO_SIGNALS};
 use crate::core::decide::Status;
+use crate::core::queue::Queue;
 use crate::core::record::{encode, Method, Source};
-use crate::core::session::{Copies, Effect, Env, Input, Page, Session};
+use crate::core::session::{Copies, Effect, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
 use serde_json::{json, Value};
 use std::cell::Cell;
@@ -27,7 +28,7 @@ fn next_id() -> String {
 
 fn env(path: &str) -> Env<'static> {
     let (path, hash) = path.split_once('#').map_or((path, String::new()), |(p, h)| (p, format!("#{h}")));
-    Env { path: path.into(), hash, now: NOW, https: true, random_id: &next_id }
+    Env { path: path.into(), hash, now: NOW, https: true, random_id: &next_id, log_stored: None }
 }
 
 /// The stored copy of a record decided now with these rows (`None`: nothing stored).
@@ -66,19 +67,25 @@ fn brief(e: &Effect) -> String {
         Effect::ShowReopenButton(class) => format!("reopen button {class}"),
         Effect::Emit(k) => format!("emit {}", k.name()),
         Effect::LogDrop => "log drop".into(),
-        Effect::Log { json, .. } if json.is_empty() => "log resend".into(),
-        Effect::Log { json, .. } => {
-            let v: Value = serde_json::from_str(json).unwrap();
-            let sources: Vec<String> = v["choices"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| format!("{}:{}", c["category"].as_str().unwrap(), c["source"].as_str().unwrap()))
-                .collect();
-            format!("log {} {} {}", v["type"].as_str().unwrap(), v["method"].as_str().unwrap_or("-"), sources.join(","))
+        Effect::LogHash { .. } => "log hash".into(),
+        Effect::Log { store, send, .. } => {
+            let queued: Vec<String> = Queue::read(store).unwrap().events.iter().map(|e| event_line(&e.json)).collect();
+            format!("log [{}] sending {}", queued.join(" | "), send.len())
         }
         Effect::Reload => "reload".into(),
     }
+}
+
+/// A consent event in a line: type, method, each category's source.
+fn event_line(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap();
+    let sources: Vec<String> = v["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{}:{}", c["category"].as_str().unwrap(), c["source"].as_str().unwrap()))
+        .collect();
+    format!("{} {} {}", v["type"].as_str().unwrap(), v["method"].as_str().unwrap_or("-"), sources.join(","))
 }
 
 fn briefs(fx: &[Effect]) -> Vec<String> {
@@ -210,9 +217,16 @@ fn start_table() {
             "/",
             None,
             GPC,
-            vec!["log resend", "log decision signal necessary:default,functional:default,analytics:default,advertising:gpc", "emit signal", "emit ready"],
+            // Made when the notice hash arrives (the last line), with it.
+            vec![
+                "log hash",
+                "log [] sending 0",
+                "emit signal",
+                "emit ready",
+                "log [decision signal necessary:default,functional:default,analytics:default,advertising:gpc] sending 1",
+            ],
         ),
-        ("GPC, decided: no signal decision", with(site(), json!({"log": {"endpoint": "https://log.example/e"}})), "/", Some(REFUSED), GPC, vec!["log resend", "emit signal"]),
+        ("GPC, decided: no signal decision", with(site(), json!({"log": {"endpoint": "https://log.example/e"}})), "/", Some(REFUSED), GPC, vec!["log hash", "log [] sending 0", "emit signal", "emit ready", "log [] sending 0"]),
         (
             "DNT honoured, page views on: signal decision, then the page view",
             with(site(), json!({"signals": {"dnt": "honor"}, "log": {"endpoint": "https://log.example/e", "pageViews": true}})),
@@ -220,10 +234,11 @@ fn start_table() {
             None,
             DNT,
             vec![
-                "log resend",
-                "log decision signal necessary:default,functional:dnt,analytics:dnt,advertising:dnt",
-                "log pageview - necessary:default,functional:dnt,analytics:dnt,advertising:dnt",
+                "log hash",
+                "log [] sending 0",
                 "emit signal",
+                "emit ready",
+                "log [decision signal necessary:default,functional:dnt,analytics:dnt,advertising:dnt | pageview - necessary:default,functional:dnt,analytics:dnt,advertising:dnt] sending 2",
             ],
         ),
         (
@@ -233,11 +248,13 @@ fn start_table() {
             "/portal/1",
             Some(ACCEPTED),
             NO_SIGNALS,
-            vec!["log resend", "log pageview - necessary:default,functional:user,analytics:page-rule,advertising:page-rule", "emit signal"],
+            vec!["log hash", "log [] sending 0", "emit signal", "emit ready", "log [pageview - necessary:default,functional:user,analytics:page-rule,advertising:page-rule] sending 1"],
         ),
     ];
     for (name, config, path, rows, signals, expected) in cases {
-        let (_, fx) = start_with(config, path, rows, signals);
+        let (mut s, mut fx) = start_with(config, path, rows, signals);
+        // The browser hands back the notice hash that start asked for.
+        fx.extend(s.input(Input::NoticeHash("ab".repeat(32)), &env(path)));
         let got = briefs(&fx);
         // The expected lines appear in this order, with nothing else between them.
         let at = got.iter().position(|g| g == expected[0]).unwrap_or_else(|| panic!("{name}: no {:?} in {got:#?}", expected[0]));
@@ -299,10 +316,14 @@ fn input_table() {
             None,
             Input::Decide(vec!["functional".into(), "analytics".into(), "advertising".into()], Method::Banner),
             "/",
-            ["store", "log decision banner necessary:default,functional:user,analytics:user,advertising:user"]
-                .into_iter()
-                .chain(ACCEPTED_APPLIED)
-                .collect(),
+            [
+                "store",
+                // Sent at once, before the notice hash is known: with an empty one.
+                "log [decision banner necessary:default,functional:user,analytics:user,advertising:user] sending 1",
+            ]
+            .into_iter()
+            .chain(ACCEPTED_APPLIED)
+            .collect(),
         ),
         (
             "a withdrawal with reloadOnWithdraw: cookies erased, then a reload",
@@ -518,6 +539,148 @@ fn the_stub_denies_every_consent_type_core_knows() {
     }
 }
 
+/// The `Log` effects in `fx`: (the stored queue, the bodies posted).
+fn logs(fx: &[Effect]) -> Vec<(Queue, Vec<Value>)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Log { store, send } => Some((
+                Queue::read(store).unwrap(),
+                send.iter()
+                    .map(|e| {
+                        let v: Value = serde_json::from_str(&e.json).unwrap();
+                        assert_eq!(v["eventId"].as_str(), Some(e.id.as_str()), "the id reported back is the event's");
+                        v
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The consent log over a page's life: what is stored and posted, read from the stored text
+/// (which the browser hands back as it is) and the hash and deliveries the browser reports.
+#[test]
+fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
+    let config = with(site(), json!({"log": {"endpoint": "https://log.example/e", "pageViews": true}}));
+    let hash = "ab".repeat(32);
+    let page = |stored: Option<String>| Env { log_stored: stored, ..env("/") };
+
+    // A queue left by an earlier page: one fresh event, one from 31 days ago.
+    let mut earlier = Queue::default();
+    let old_event = |id: &str, time: u64| {
+        let mut q = Queue::default();
+        let choices = [crate::core::record::Choice { category: "necessary".into(), granted: true, source: Def }];
+        let e = crate::core::log::Event {
+            pageview: true,
+            event_id: id,
+            record_id: None,
+            browser_id: "b",
+            time,
+            revision: "0",
+            notice_hash: "",
+            choices: &choices,
+            signals: NO_SIGNALS,
+            language: "en",
+            method: None,
+            path: Some("/"),
+        };
+        q.add(&e, time).unwrap().clone()
+    };
+    earlier.events.push(old_event("old", NOW - 31 * 86_400_000));
+    earlier.events.push(old_event("fresh", NOW - 86_400_000));
+    let (mut s, fx) = Session::start(
+        read(&config),
+        Page { signals: NO_SIGNALS, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
+        &page(Some(earlier.write())),
+    );
+    // At start: the notice is to be hashed, the queue is resent at once (the expired event
+    // unsent and gone), and this page's view waits for the hash.
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::LogHash { endpoint, notice } if endpoint == "https://log.example/e" && notice.contains("Google Analytics"))
+    ));
+    let l = logs(&fx);
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0].0.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["fresh"]);
+    assert_eq!(l[0].1.iter().map(|v| v["eventId"].as_str().unwrap()).collect::<Vec<_>>(), ["fresh"]);
+    let mut stored_now = l[0].0.write();
+
+    // The hash arrives: the page view is queued with it and posted.
+    let fx = s.input(Input::NoticeHash(hash.clone()), &page(Some(stored_now.clone())));
+    let l = logs(&fx);
+    assert_eq!(l[0].1.len(), 1);
+    assert_eq!((l[0].1[0]["type"].as_str(), l[0].1[0]["noticeHash"].as_str()), (Some("pageview"), Some(hash.as_str())));
+    assert_eq!(l[0].0.events.len(), 2);
+    let view_id = l[0].1[0]["eventId"].as_str().unwrap().to_owned();
+    stored_now = l[0].0.write();
+    // A second hash (a forged call) changes nothing.
+    assert!(s.input(Input::NoticeHash("cd".repeat(32)), &page(Some(stored_now.clone()))).is_empty());
+
+    // The endpoint answered 2xx to the page view: only it leaves the queue, nothing is posted.
+    let fx = s.input(Input::Delivered(view_id.clone()), &page(Some(stored_now.clone())));
+    let l = logs(&fx);
+    assert_eq!(l[0].0.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["fresh"]);
+    assert!(l[0].1.is_empty());
+
+    // A decision carries the hash; with storage blocked (nothing read) it is posted all the same.
+    let fx = s.input(Input::AcceptAll(Method::Banner), &page(None));
+    let l = logs(&fx);
+    assert_eq!(l[0].0.events.len(), 1, "a queue of its own");
+    assert_eq!((l[0].1[0]["method"].as_str(), l[0].1[0]["noticeHash"].as_str()), (Some("banner"), Some(hash.as_str())));
+}
+
+#[test]
+fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent() {
+    let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
+    let forged = "consent-gate-log/1 0\n1800000000000 x {\"type\":\"decision\"}\n1800000000000 x {\"type\":\"decision\"}".to_owned();
+    let page = || Env { log_stored: Some(forged.clone()), ..env("/") };
+    let (mut s, fx) = Session::start(
+        read(&config),
+        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
+        &page(),
+    );
+    let warnings =
+        |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::Console(Level::Warn, m) if m.contains("consent-gate-log"))).count();
+    assert_eq!(warnings(&fx), 1, "{:#?}", briefs(&fx));
+    let l = logs(&fx);
+    assert!(l[0].0.events.is_empty() && l[0].1.is_empty(), "nothing of it is sent, and it is overwritten");
+    // Still unreadable on the next step (another tab wrote it again): no second warning.
+    let fx = s.input(Input::NoticeHash(String::new()), &page());
+    assert_eq!(warnings(&fx), 0);
+    // The signal decision goes out with the hash reported (empty: the browser could not compute it).
+    let l = logs(&fx);
+    assert_eq!((l[0].1[0]["method"].as_str(), l[0].1[0]["noticeHash"].as_str()), (Some("signal"), Some("")));
+}
+
+/// Before the browser has the notice hash (an API call in the same task as start), a decision
+/// is queued and posted at once with an empty hash rather than wait.
+#[test]
+fn a_decision_before_the_hash_is_sent_with_an_empty_one() {
+    let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
+    let (mut s, _) = start_with(config, "/", None, NO_SIGNALS);
+    let l = logs(&s.input(Input::AcceptAll(Method::Api), &env("/")));
+    assert_eq!((l[0].1[0]["method"].as_str(), l[0].1[0]["noticeHash"].as_str()), (Some("api"), Some("")));
+}
+
+/// Without an endpoint nothing of the log runs: an unreadable queue left in storage (another tab
+/// of an older build) gives no warning, and nothing is stored or sent.
+#[test]
+fn without_an_endpoint_the_queue_is_left_alone() {
+    let unreadable = || Env { log_stored: Some("not a queue".into()), ..env("/") };
+    let (mut s, fx) = Session::start(
+        read(&site()),
+        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
+        &unreadable(),
+    );
+    let fx: Vec<Effect> = fx
+        .into_iter()
+        .chain(s.input(Input::AcceptAll(Method::Banner), &unreadable()))
+        .chain(s.input(Input::Delivered("x".into()), &unreadable()))
+        .collect();
+    assert!(briefs(&fx).iter().all(|b| (!b.starts_with("log ") || b == "log drop") && b != "console Warn"), "{:#?}", briefs(&fx));
+    assert!(briefs(&fx).contains(&"log drop".to_owned()));
+}
+
 #[test]
 fn a_decision_after_an_unheard_route_into_a_sensitive_page_logs_no_path() {
     // The app routed (a getter of the setConsent argument did) and the session did not hear of it:
@@ -526,13 +689,7 @@ fn a_decision_after_an_unheard_route_into_a_sensitive_page_logs_no_path() {
     for (path, logged) in [("/portal/results", None), ("/shop", Some("/shop"))] {
         let (mut s, _) = start_with(config.clone(), "/", None, NO_SIGNALS);
         let fx = s.input(Input::Decide(vec!["analytics".into()], Method::Api), &env(path));
-        let events: Vec<Value> = fx
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Log { json, .. } if !json.is_empty() => Some(serde_json::from_str(json).unwrap()),
-                _ => None,
-            })
-            .collect();
+        let events: Vec<Value> = logs(&fx).into_iter().flat_map(|l| l.1).collect();
         assert_eq!(events.len(), 1, "{path}");
         assert_eq!(events[0]["path"].as_str(), logged, "{path}: {}", events[0]);
         assert_eq!(s.sensitive, logged.is_none(), "{path}");
