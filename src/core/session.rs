@@ -523,7 +523,10 @@ impl Session {
         if keys.is_empty() {
             return Ok(None);
         }
-        let mut grants: Vec<String> = self.effective.iter().filter(|c| c.granted).map(|c| c.category.clone()).collect();
+        let mut grants = vec![];
+        for c in self.effective.iter().filter(|c| c.granted) {
+            grants.push(c.category.clone());
+        }
         for key in keys {
             if self.config.category(&key).is_none() {
                 return Err(concat(&["setConsent.", &key, ": expected the id of a configured category"]));
