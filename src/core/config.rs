@@ -700,23 +700,21 @@ impl Reader {
 
     /// A string or an array of strings, each accepted by `valid` (described by `expected`).
     fn strings<J: JsonLike>(&mut self, v: &J, path: &str, expected: &str, valid: fn(&str) -> bool) -> Vec<String> {
-        let array = v.as_array();
-        let items = match &array {
-            Some(items) => items.as_slice(),
-            None if v.as_str().is_some() => core::slice::from_ref(v),
-            None => {
-                let e = concat(&[expected, " or an array of them"]);
-                self.wrong(path, &e, v);
-                return vec![];
-            }
-        };
+        let len = v.array_len();
+        if len.is_none() && v.as_str().is_none() {
+            let e = concat(&[expected, " or an array of them"]);
+            self.wrong(path, &e, v);
+            return vec![];
+        }
         let mut out = vec![];
-        for (i, x) in items.iter().enumerate() {
+        // A lone string reads as an array of one, reported under the field's own path.
+        for i in 0..len.unwrap_or(1) {
+            let x = if len.is_some() { v.at(i) } else { v.clone() };
             match x.as_str() {
                 Some(s) if valid(&s) => out.push(s),
                 // An element's path only when there is a problem to report.
-                _ if array.is_some() => self.wrong(&index(path, i), expected, x),
-                _ => self.wrong(path, expected, x),
+                _ if len.is_some() => self.wrong(&index(path, i), expected, &x),
+                _ => self.wrong(path, expected, &x),
             }
         }
         out
@@ -749,6 +747,15 @@ impl Reader {
             self.wrong(path, "an http(s), mailto or relative link", v);
             None
         }
+    }
+
+    /// The number of elements of the array `v`; when it is not one, the problem `expected`.
+    fn array<J: JsonLike>(&mut self, v: &J, path: &str, expected: &str) -> Option<usize> {
+        let len = v.array_len();
+        if len.is_none() {
+            self.wrong(path, expected, v);
+        }
+        len
     }
 
     fn config<J: JsonLike>(&mut self, root: &J) -> Config {
@@ -837,12 +844,12 @@ impl Reader {
     }
 
     fn categories<J: JsonLike>(&mut self, v: &J) -> Vec<Category> {
-        let Some(items) = v.as_array() else {
-            self.wrong("categories", "an array of categories", v);
+        let Some(len) = self.array(v, "categories", "an array of categories") else {
             return Config::default().categories;
         };
         let mut out: Vec<Category> = vec![];
-        for (i, item) in items.iter().enumerate() {
+        for i in 0..len {
+            let item = &v.at(i);
             let path = index("categories", i);
             if !self.object(item, &path, CATEGORY_FIELDS) {
                 continue;
@@ -896,12 +903,10 @@ impl Reader {
     }
 
     fn services<J: JsonLike>(&mut self, v: &J, categories: &[Category]) -> Vec<Service> {
-        let Some(items) = v.as_array() else {
-            self.wrong("services", "an array of services", v);
-            return vec![];
-        };
+        let Some(len) = self.array(v, "services", "an array of services") else { return vec![] };
         let mut out = vec![];
-        for (i, item) in items.iter().enumerate() {
+        for i in 0..len {
+            let item = &v.at(i);
             let path = index("services", i);
             if !self.object(item, &path, SERVICE_FIELDS) {
                 continue;
@@ -924,12 +929,10 @@ impl Reader {
     }
 
     fn regions<J: JsonLike>(&mut self, v: &J, categories: &[Category]) -> Vec<RegionRule> {
-        let Some(items) = v.as_array() else {
-            self.wrong("regions", "an array of region rules", v);
-            return vec![];
-        };
+        let Some(len) = self.array(v, "regions", "an array of region rules") else { return vec![] };
         let mut out = vec![];
-        for (i, item) in items.iter().enumerate() {
+        for i in 0..len {
+            let item = &v.at(i);
             let path = index("regions", i);
             if !self.object(item, &path, REGION_FIELDS) {
                 continue;
@@ -1048,10 +1051,10 @@ impl Reader {
 
     fn inlines<J: JsonLike>(&mut self, v: &J, path: &str) -> Vec<Inline> {
         let mut out = vec![];
-        match v.as_array() {
-            Some(items) => {
-                for (i, x) in items.iter().enumerate() {
-                    out.extend(self.inline(x, &index(path, i)));
+        match v.array_len() {
+            Some(len) => {
+                for i in 0..len {
+                    out.extend(self.inline(&v.at(i), &index(path, i)));
                 }
             }
             None => out.extend(self.inline(v, path)),
@@ -1064,12 +1067,10 @@ impl Reader {
             return vec![];
         }
         let Some(sections) = v.field("sections") else { return vec![] };
-        let Some(items) = sections.as_array() else {
-            self.wrong("notice.sections", "an array of sections", &sections);
-            return vec![];
-        };
+        let Some(len) = self.array(&sections, "notice.sections", "an array of sections") else { return vec![] };
         let mut out = vec![];
-        for (i, s) in items.iter().enumerate() {
+        for i in 0..len {
+            let s = &sections.at(i);
             let path = index("notice.sections", i);
             if !self.object(s, &path, SECTION_FIELDS) {
                 continue;
@@ -1079,13 +1080,8 @@ impl Reader {
             let mut blocks = vec![];
             if let Some(b) = s.field("blocks") {
                 let bpath = join(&path, "blocks");
-                match b.as_array() {
-                    Some(list) => {
-                        for (j, block) in list.iter().enumerate() {
-                            blocks.extend(self.block(block, &index(&bpath, j)));
-                        }
-                    }
-                    None => self.wrong(&bpath, "an array of blocks", &b),
+                for j in 0..self.array(&b, &bpath, "an array of blocks").unwrap_or(0) {
+                    blocks.extend(self.block(&b.at(j), &index(&bpath, j)));
                 }
             }
             out.push(Section { id, heading, blocks });
@@ -1106,13 +1102,10 @@ impl Reader {
         }
         if let Some(l) = v.field("list") {
             let lp = join(path, "list");
-            let Some(items) = l.as_array() else {
-                self.wrong(&lp, "an array of list items", &l);
-                return None;
-            };
+            let len = self.array(&l, &lp, "an array of list items")?;
             let mut list = vec![];
-            for (i, x) in items.iter().enumerate() {
-                list.push(self.inlines(x, &index(&lp, i)));
+            for i in 0..len {
+                list.push(self.inlines(&l.at(i), &index(&lp, i)));
             }
             return Some(Block::List(list));
         }

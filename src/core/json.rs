@@ -17,8 +17,11 @@ pub trait JsonLike: Sized + Clone {
     fn as_bool(&self) -> Option<bool>;
     /// The value as a number, if it is one.
     fn as_number(&self) -> Option<f64>;
-    /// The elements, if the value is an array.
-    fn as_array(&self) -> Option<Vec<Self>>;
+    /// The number of elements, if the value is an array. Elements are read one at a time with
+    /// [`JsonLike::at`]: no vector of values is built.
+    fn array_len(&self) -> Option<usize>;
+    /// The element `i` of an array (`i` below [`JsonLike::array_len`]).
+    fn at(&self, i: usize) -> Self;
     /// Whether the value is a plain object (not an array, not null).
     fn is_object(&self) -> bool;
     /// A short rendering of the value for error messages (`42`, `"abc"`, `an object`).
@@ -42,8 +45,11 @@ impl JsonLike for serde_json::Value {
     fn as_number(&self) -> Option<f64> {
         self.as_f64()
     }
-    fn as_array(&self) -> Option<Vec<Self>> {
-        serde_json::Value::as_array(self).cloned()
+    fn array_len(&self) -> Option<usize> {
+        serde_json::Value::as_array(self).map(Vec::len)
+    }
+    fn at(&self, i: usize) -> Self {
+        self[i].clone()
     }
     fn is_object(&self) -> bool {
         serde_json::Value::is_object(self)

@@ -32,8 +32,11 @@ impl JsonLike for Js {
     fn as_number(&self) -> Option<f64> {
         self.0.as_f64()
     }
-    fn as_array(&self) -> Option<Vec<Js>> {
-        Array::is_array(&self.0).then(|| self.0.unchecked_ref::<Array>().iter().map(Js).collect())
+    fn array_len(&self) -> Option<usize> {
+        Array::is_array(&self.0).then(|| self.0.unchecked_ref::<Array>().length() as usize)
+    }
+    fn at(&self, i: usize) -> Js {
+        Js(self.0.unchecked_ref::<Array>().get(i as u32))
     }
     fn is_object(&self) -> bool {
         self.0.is_object() && !Array::is_array(&self.0)
