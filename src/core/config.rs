@@ -9,7 +9,7 @@ use super::decide::{
     AD_PERSONALIZATION, AD_STORAGE, AD_USER_DATA, ANALYTICS_STORAGE, FUNCTIONALITY_STORAGE, PERSONALIZATION_STORAGE, SECURITY_STORAGE,
 };
 use super::i18n::{language, needs_file, Text, Texts, TEXT_COUNT};
-use super::json::JsonLike;
+use super::json::{Json, JsonLike};
 use super::text::{concat, uint};
 
 /// The four categories every site has, in display order.
@@ -422,7 +422,12 @@ impl Parsed {
 }
 
 /// Reads a configuration. Never panics; every problem is in [`Parsed::problems`].
-pub fn read_config<J: JsonLike>(root: &J) -> Parsed {
+pub fn read_config<J: JsonLike + ?Sized>(root: &J) -> Parsed {
+    read(&root.to_json())
+}
+
+/// [`read_config`] of the copy: one reader, whatever the value was copied from.
+fn read(root: &Json) -> Parsed {
     let mut r = Reader { problems: vec![] };
     let config = r.config(root);
     Parsed { config, problems: r.problems }
@@ -432,7 +437,7 @@ pub fn read_config<J: JsonLike>(root: &J) -> Parsed {
 /// `{"texts": {"<lang>": {...}}}`, with the same reader. Any problem (an unknown key or field, a
 /// value that is not a string) or a missing text rejects the whole file, so that a visitor never
 /// sees a mix of languages; the error names the first problem.
-pub fn read_language_file<J: JsonLike>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
+pub fn read_language_file<J: JsonLike + ?Sized>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
     let mut parsed = read_config(file);
     match (parsed.problems.first(), parsed.config.texts.pop()) {
         (Some(p), _) => Err(p.line()),
@@ -598,7 +603,7 @@ impl Reader {
         self.problems.push(Problem { path: path.to_owned(), message: message.to_owned(), is_error: false });
     }
 
-    fn wrong<J: JsonLike>(&mut self, path: &str, expected: &str, v: &J) {
+    fn wrong(&mut self, path: &str, expected: &str, v: &Json) {
         let got = v.describe();
         self.error(path, expected, &got);
     }
@@ -606,27 +611,27 @@ impl Reader {
     /// The value is an object; warn about members not in `known`, naming the nearest known one.
     /// At the top level an unknown member is an error: a misspelt `sensitivePaths` would
     /// otherwise leave the pages it names unprotected.
-    fn object<J: JsonLike>(&mut self, v: &J, path: &str, known: &[&str]) -> bool {
+    fn object(&mut self, v: &Json, path: &str, known: &[&str]) -> bool {
         if !v.is_object() {
             self.wrong(path, "an object", v);
             return false;
         }
-        for k in v.keys() {
+        for (k, _) in v.members() {
             if !known.contains(&k.as_str()) {
                 let top = path.is_empty();
                 let what = if top { "unknown field" } else { "unknown field, ignored" };
-                let message = match nearest(&k, known) {
+                let message = match nearest(k, known) {
                     Some(name) => concat(&[what, " (did you mean \"", name, "\"?)"]),
                     None => concat(&[what, " (is it misspelt?)"]),
                 };
-                self.problems.push(Problem { path: join(path, &k), message, is_error: top });
+                self.problems.push(Problem { path: join(path, k), message, is_error: top });
             }
         }
         true
     }
 
     /// The member `name`, which must be there: its absence is an error naming what was expected.
-    fn required<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, expected: &str) -> Option<J> {
+    fn required<'a>(&mut self, parent: &'a Json, path: &str, name: &str, expected: &str) -> Option<&'a Json> {
         let v = parent.field(name);
         if v.is_none() {
             self.error(&join(path, name), expected, "nothing");
@@ -635,14 +640,14 @@ impl Reader {
     }
 
     /// The member `name` as a [`Localized`] text; empty when absent.
-    fn opt_localized<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str) -> Localized {
+    fn opt_localized(&mut self, parent: &Json, path: &str, name: &str) -> Localized {
         match parent.field(name) {
-            Some(v) => self.localized(&v, &join(path, name)),
+            Some(v) => self.localized(v, &join(path, name)),
             None => Localized::default(),
         }
     }
 
-    fn string<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<String> {
+    fn string<'a>(&mut self, v: &'a Json, path: &str) -> Option<&'a str> {
         let s = v.as_str();
         if s.is_none() {
             self.wrong(path, "a string", v);
@@ -650,30 +655,30 @@ impl Reader {
         s
     }
 
-    fn opt_string<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str) -> Option<String> {
-        parent.field(name).and_then(|v| self.string(&v, &join(path, name)))
+    fn opt_string(&mut self, parent: &Json, path: &str, name: &str) -> Option<String> {
+        parent.field(name).and_then(|v| self.string(v, &join(path, name))).map(str::to_owned)
     }
 
-    fn boolean<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, default: bool) -> bool {
+    fn boolean(&mut self, parent: &Json, path: &str, name: &str, default: bool) -> bool {
         match parent.field(name) {
             None => default,
             Some(v) => match v.as_bool() {
                 Some(b) => b,
                 None => {
-                    self.wrong(&join(path, name), "true or false", &v);
+                    self.wrong(&join(path, name), "true or false", v);
                     default
                 }
             },
         }
     }
 
-    fn whole<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, max: u32, default: u32) -> u32 {
+    fn whole(&mut self, parent: &Json, path: &str, name: &str, max: u32, default: u32) -> u32 {
         let Some(v) = parent.field(name) else { return default };
         match v.as_number() {
             Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => n as u32,
             _ => {
                 let expected = concat(&["a whole number from 0 to ", &uint(u64::from(max))]);
-                self.wrong(&join(path, name), &expected, &v);
+                self.wrong(&join(path, name), &expected, v);
                 default
             }
         }
@@ -681,7 +686,7 @@ impl Reader {
 
     /// The index of the member's value in `names`; 0 (the default) when absent or not one of
     /// them. Not generic over the result type: one copy for every enum it reads.
-    fn choice<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, names: &[&str]) -> usize {
+    fn choice(&mut self, parent: &Json, path: &str, name: &str, names: &[&str]) -> usize {
         let Some(v) = parent.field(name) else { return 0 };
         if let Some(s) = v.as_str() {
             if let Some(i) = names.iter().position(|k| *k == s) {
@@ -694,43 +699,45 @@ impl Reader {
             expected.push_str(k);
             expected.push('"');
         }
-        self.wrong(&join(path, name), &expected, &v);
+        self.wrong(&join(path, name), &expected, v);
         0
     }
 
     /// A string or an array of strings, each accepted by `valid` (described by `expected`).
-    fn strings<J: JsonLike>(&mut self, v: &J, path: &str, expected: &str, valid: fn(&str) -> bool) -> Vec<String> {
-        let len = v.array_len();
-        if len.is_none() && v.as_str().is_none() {
-            let e = concat(&[expected, " or an array of them"]);
-            self.wrong(path, &e, v);
-            return vec![];
-        }
+    fn strings(&mut self, v: &Json, path: &str, expected: &str, valid: fn(&str) -> bool) -> Vec<String> {
+        let array = v.as_array();
+        let items = match array {
+            Some(items) => items,
+            None if v.as_str().is_some() => core::slice::from_ref(v),
+            None => {
+                let e = concat(&[expected, " or an array of them"]);
+                self.wrong(path, &e, v);
+                return vec![];
+            }
+        };
         let mut out = vec![];
-        // A lone string reads as an array of one, reported under the field's own path.
-        for i in 0..len.unwrap_or(1) {
-            let x = if len.is_some() { v.at(i) } else { v.clone() };
+        for (i, x) in items.iter().enumerate() {
             match x.as_str() {
-                Some(s) if valid(&s) => out.push(s),
+                Some(s) if valid(s) => out.push(s.to_owned()),
                 // An element's path only when there is a problem to report.
-                _ if len.is_some() => self.wrong(&index(path, i), expected, &x),
-                _ => self.wrong(path, expected, &x),
+                _ if array.is_some() => self.wrong(&index(path, i), expected, x),
+                _ => self.wrong(path, expected, x),
             }
         }
         out
     }
 
-    fn localized<J: JsonLike>(&mut self, v: &J, path: &str) -> Localized {
+    fn localized(&mut self, v: &Json, path: &str) -> Localized {
         if let Some(s) = v.as_str() {
-            return Localized::plain(&s);
+            return Localized::plain(s);
         }
         if v.is_object() {
             let mut out = vec![];
-            for k in v.keys() {
-                let Some(x) = v.field(&k) else { continue };
-                match x.as_str() {
-                    Some(s) => out.push((language(&k), s)),
-                    None => self.wrong(&join(path, &k), "a string", &x),
+            for (k, x) in v.members() {
+                match x {
+                    Json::Str(s) => out.push((language(k), s.clone())),
+                    Json::Undefined => {}
+                    _ => self.wrong(&join(path, k), "a string", x),
                 }
             }
             return Localized(out);
@@ -739,26 +746,26 @@ impl Reader {
         Localized::default()
     }
 
-    fn href<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<String> {
+    fn href(&mut self, v: &Json, path: &str) -> Option<String> {
         let s = self.string(v, path)?;
-        if is_safe_href(&s) {
-            Some(s)
+        if is_safe_href(s) {
+            Some(s.to_owned())
         } else {
             self.wrong(path, "an http(s), mailto or relative link", v);
             None
         }
     }
 
-    /// The number of elements of the array `v`; when it is not one, the problem `expected`.
-    fn array<J: JsonLike>(&mut self, v: &J, path: &str, expected: &str) -> Option<usize> {
-        let len = v.array_len();
-        if len.is_none() {
+    /// The elements of the array `v`; when it is not one, the problem `expected`.
+    fn array<'a>(&mut self, v: &'a Json, path: &str, expected: &str) -> Option<&'a [Json]> {
+        let items = v.as_array();
+        if items.is_none() {
             self.wrong(path, expected, v);
         }
-        len
+        items
     }
 
-    fn config<J: JsonLike>(&mut self, root: &J) -> Config {
+    fn config(&mut self, root: &Json) -> Config {
         let mut c = Config::default();
         if !root.is_object() {
             self.wrong("config", "an object", root);
@@ -769,21 +776,21 @@ impl Reader {
         let root_path = "";
         if let Some(v) = root.field("revision") {
             match (v.as_str(), v.as_number()) {
-                (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s,
+                (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s.to_owned(),
                 (_, Some(n)) if (0.0..1e15).contains(&n) && n == n.trunc() => c.revision = uint(n as u64),
-                _ => self.wrong("revision", "a non-empty string of at most 64 characters", &v),
+                _ => self.wrong("revision", "a non-empty string of at most 64 characters", v),
             }
         }
         c.language = self.opt_string(root, root_path, "language");
-        c.privacy_url = root.field("privacyUrl").and_then(|v| self.href(&v, "privacyUrl"));
+        c.privacy_url = root.field("privacyUrl").and_then(|v| self.href(v, "privacyUrl"));
         if let Some(v) = root.field("categories") {
-            c.categories = self.categories(&v);
+            c.categories = self.categories(v);
         }
         if let Some(v) = root.field("googleAnalytics") {
-            c.google.analytics_ids = self.strings(&v, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"));
+            c.google.analytics_ids = self.strings(v, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"));
         }
         if let Some(v) = root.field("googleAds") {
-            c.google.ads_ids = self.strings(&v, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"));
+            c.google.ads_ids = self.strings(v, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"));
         }
         c.google.mode =
             [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, root_path, "consentMode", &["basic", "advanced"])];
@@ -791,49 +798,49 @@ impl Reader {
         c.google.url_passthrough = self.boolean(root, root_path, "urlPassthrough", c.google.url_passthrough);
         c.google.ads_data_redaction = self.boolean(root, root_path, "adsDataRedaction", c.google.ads_data_redaction);
         if let Some(v) = root.field("services") {
-            c.services = self.services(&v, &c.categories);
+            c.services = self.services(v, &c.categories);
         }
         if let Some(v) = root.field("signals") {
-            if self.object(&v, "signals", SIGNALS_FIELDS) {
-                c.signals.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(&v, "signals", "dnt", &["log", "honor"])];
-                c.signals.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(&v, "signals", "gpc", &["honor", "log"])];
-                c.signals.choice_overrides_gpc = self.boolean(&v, "signals", "choiceOverridesGpc", c.signals.choice_overrides_gpc);
+            if self.object(v, "signals", SIGNALS_FIELDS) {
+                c.signals.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, "signals", "dnt", &["log", "honor"])];
+                c.signals.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, "signals", "gpc", &["honor", "log"])];
+                c.signals.choice_overrides_gpc = self.boolean(v, "signals", "choiceOverridesGpc", c.signals.choice_overrides_gpc);
             }
         }
         if let Some(v) = root.field("sensitivePaths") {
-            c.sensitive_paths = self.strings(&v, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'));
+            c.sensitive_paths = self.strings(v, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'));
         }
         c.match_hash_routes = self.boolean(root, root_path, "matchHashRoutes", c.match_hash_routes);
         if let Some(v) = root.field("regions") {
-            c.regions = self.regions(&v, &c.categories);
+            c.regions = self.regions(v, &c.categories);
         }
         if let Some(v) = root.field("lifetime") {
-            if self.object(&v, "lifetime", LIFETIME_FIELDS) {
+            if self.object(v, "lifetime", LIFETIME_FIELDS) {
                 // Chrome caps cookie lifetime at 400 days.
-                c.lifetime.granted_days = self.whole(&v, "lifetime", "granted", 400, c.lifetime.granted_days);
-                c.lifetime.denied_days = self.whole(&v, "lifetime", "denied", 400, c.lifetime.denied_days);
+                c.lifetime.granted_days = self.whole(v, "lifetime", "granted", 400, c.lifetime.granted_days);
+                c.lifetime.denied_days = self.whole(v, "lifetime", "denied", 400, c.lifetime.denied_days);
             }
         }
         if let Some(v) = root.field("cookie") {
-            self.cookie(&v, &mut c.cookie);
+            self.cookie(v, &mut c.cookie);
         }
         if let Some(v) = root.field("log") {
-            if self.object(&v, "log", LOG_FIELDS) {
+            if self.object(v, "log", LOG_FIELDS) {
                 c.log.endpoint = v.field("endpoint").and_then(|e| match e.as_str() {
                     Some(s) if starts_with_ignore_case(s.trim_start(), "mailto:") => {
-                        self.wrong("log.endpoint", "an http(s) or relative URL", &e);
+                        self.wrong("log.endpoint", "an http(s) or relative URL", e);
                         None
                     }
-                    _ => self.href(&e, "log.endpoint"),
+                    _ => self.href(e, "log.endpoint"),
                 });
-                c.log.page_views = self.boolean(&v, "log", "pageViews", c.log.page_views);
+                c.log.page_views = self.boolean(v, "log", "pageViews", c.log.page_views);
             }
         }
         if let Some(v) = root.field("texts") {
-            c.texts = self.texts(&v);
+            c.texts = self.texts(v);
         }
         if let Some(v) = root.field("notice") {
-            c.notice = self.notice(&v);
+            c.notice = self.notice(v);
         }
         c.nonce = self.opt_string(root, root_path, "nonce");
         c.reload_on_withdraw = self.boolean(root, root_path, "reloadOnWithdraw", c.reload_on_withdraw);
@@ -843,13 +850,12 @@ impl Reader {
         c
     }
 
-    fn categories<J: JsonLike>(&mut self, v: &J) -> Vec<Category> {
-        let Some(len) = self.array(v, "categories", "an array of categories") else {
+    fn categories(&mut self, v: &Json) -> Vec<Category> {
+        let Some(items) = self.array(v, "categories", "an array of categories") else {
             return Config::default().categories;
         };
         let mut out: Vec<Category> = vec![];
-        for i in 0..len {
-            let item = &v.at(i);
+        for (i, item) in items.iter().enumerate() {
             let path = index("categories", i);
             if !self.object(item, &path, CATEGORY_FIELDS) {
                 continue;
@@ -860,23 +866,21 @@ impl Reader {
                 continue;
             };
             let Some(id) = id_value.as_str().filter(|s| is_identifier(s)) else {
-                self.wrong(&id_path, "a lowercase id of letters, digits, '-' or '_'", &id_value);
+                self.wrong(&id_path, "a lowercase id of letters, digits, '-' or '_'", id_value);
                 continue;
             };
             if out.iter().any(|c| c.id == id) {
-                self.wrong(&id_path, "an id not used before", &id_value);
+                self.wrong(&id_path, "an id not used before", id_value);
                 continue;
             }
-            let builtin = BUILT_IN_CATEGORIES.contains(&id.as_str());
-            let mut cat = builtin_category(&id);
+            let builtin = BUILT_IN_CATEGORIES.contains(&id);
+            let mut cat = builtin_category(id);
             if let Some(t) = item.field("title") {
-                cat.title = self.localized(&t, &join(&path, "title"));
+                cat.title = self.localized(t, &join(&path, "title"));
             } else if !builtin {
                 self.error(&join(&path, "title"), "a title for a category that is not built in", "nothing");
             }
-            if let Some(t) = item.field("description") {
-                cat.description = self.localized(&t, &join(&path, "description"));
-            }
+            cat.description = self.opt_localized(item, &path, "description");
             cat.required = self.boolean(item, &path, "required", cat.required);
             if id == "necessary" && !cat.required {
                 self.warn(&join(&path, "required"), "the necessary category is always required");
@@ -892,31 +896,30 @@ impl Reader {
         out
     }
 
-    fn category_ref<J: JsonLike>(&mut self, v: &J, path: &str, categories: &[Category]) -> Option<String> {
+    fn category_ref(&mut self, v: &Json, path: &str, categories: &[Category]) -> Option<String> {
         let id = self.string(v, path)?;
         if categories.iter().any(|c| c.id == id) {
-            Some(id)
+            Some(id.to_owned())
         } else {
             self.wrong(path, "the id of a configured category", v);
             None
         }
     }
 
-    fn services<J: JsonLike>(&mut self, v: &J, categories: &[Category]) -> Vec<Service> {
-        let Some(len) = self.array(v, "services", "an array of services") else { return vec![] };
+    fn services(&mut self, v: &Json, categories: &[Category]) -> Vec<Service> {
+        let Some(items) = self.array(v, "services", "an array of services") else { return vec![] };
         let mut out = vec![];
-        for i in 0..len {
-            let item = &v.at(i);
+        for (i, item) in items.iter().enumerate() {
             let path = index("services", i);
             if !self.object(item, &path, SERVICE_FIELDS) {
                 continue;
             }
             let name = self.opt_string(item, &path, "name");
             let category = self.required(item, &path, "category", "a category id");
-            let category = category.and_then(|c| self.category_ref(&c, &join(&path, "category"), categories));
+            let category = category.and_then(|c| self.category_ref(c, &join(&path, "category"), categories));
             let description = self.opt_localized(item, &path, "description");
             let cookies = match item.field("cookies") {
-                Some(c) => self.strings(&c, &join(&path, "cookies"), "a cookie name, '*' matching any characters", is_cookie_name),
+                Some(c) => self.strings(c, &join(&path, "cookies"), "a cookie name, '*' matching any characters", is_cookie_name),
                 None => vec![],
             };
             // A missing name is reported last, after the problems of the other members.
@@ -928,36 +931,33 @@ impl Reader {
         out
     }
 
-    fn regions<J: JsonLike>(&mut self, v: &J, categories: &[Category]) -> Vec<RegionRule> {
-        let Some(len) = self.array(v, "regions", "an array of region rules") else { return vec![] };
+    fn regions(&mut self, v: &Json, categories: &[Category]) -> Vec<RegionRule> {
+        let Some(items) = self.array(v, "regions", "an array of region rules") else { return vec![] };
         let mut out = vec![];
-        for i in 0..len {
-            let item = &v.at(i);
+        for (i, item) in items.iter().enumerate() {
             let path = index("regions", i);
             if !self.object(item, &path, REGION_FIELDS) {
                 continue;
             }
             let codes = match self.required(item, &path, "codes", "region codes") {
-                Some(c) => self.strings(&c, &join(&path, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code),
+                Some(c) => self.strings(c, &join(&path, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code),
                 None => vec![],
             };
             let mut defaults = vec![];
             if let Some(d) = item.field("defaults") {
                 let dpath = join(&path, "defaults");
                 if !d.is_object() {
-                    self.wrong(&dpath, "an object", &d);
-                } else {
-                    for k in d.keys() {
-                        if !categories.iter().any(|c| c.id == k) {
-                            self.error(&join(&dpath, &k), "the id of a configured category", &concat(&["\"", &k, "\""]));
-                            continue;
-                        }
-                        if let Some(x) = d.field(&k) {
-                            match x.as_bool() {
-                                Some(b) => defaults.push((k, b)),
-                                None => self.wrong(&join(&dpath, &k), "true or false", &x),
-                            }
-                        }
+                    self.wrong(&dpath, "an object", d);
+                }
+                for (k, x) in d.members() {
+                    if !categories.iter().any(|c| c.id == *k) {
+                        self.error(&join(&dpath, k), "the id of a configured category", &concat(&["\"", k, "\""]));
+                        continue;
+                    }
+                    match x {
+                        Json::Bool(b) => defaults.push((k.clone(), *b)),
+                        Json::Undefined => {}
+                        _ => self.wrong(&join(&dpath, k), "true or false", x),
                     }
                 }
             }
@@ -968,14 +968,14 @@ impl Reader {
         out
     }
 
-    fn cookie<J: JsonLike>(&mut self, v: &J, c: &mut CookieSettings) {
+    fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
         if !self.object(v, "cookie", COOKIE_FIELDS) {
             return;
         }
         if let Some(n) = v.field("name") {
             match n.as_str() {
-                Some(s) if is_cookie_name(&s) && !s.contains('*') => c.name = s,
-                _ => self.wrong("cookie.name", "a cookie name", &n),
+                Some(s) if is_cookie_name(s) && !s.contains('*') => c.name = s.to_owned(),
+                _ => self.wrong("cookie.name", "a cookie name", n),
             }
         }
         if let Some(d) = v.field("domain") {
@@ -984,45 +984,46 @@ impl Reader {
                     let dots = s.bytes().take_while(|&b| b == b'.').count();
                     c.domain = Some(s[dots..].to_ascii_lowercase())
                 }
-                _ => self.wrong("cookie.domain", "a domain name like \"example.org\"", &d),
+                _ => self.wrong("cookie.domain", "a domain name like \"example.org\"", d),
             }
         }
         c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None][self.choice(v, "cookie", "sameSite", &["Lax", "Strict", "None"])];
         if let Some(s) = v.field("secure") {
             match s.as_bool() {
                 Some(b) => c.secure = Some(b),
-                None => self.wrong("cookie.secure", "true or false", &s),
+                None => self.wrong("cookie.secure", "true or false", s),
             }
         }
     }
 
-    fn texts<J: JsonLike>(&mut self, v: &J) -> Vec<(String, Vec<(Text, String)>)> {
+    fn texts(&mut self, v: &Json) -> Vec<(String, Vec<(Text, String)>)> {
         if !v.is_object() {
             self.wrong("texts", "an object of texts by language", v);
             return vec![];
         }
         let mut out = vec![];
-        for lang in v.keys() {
-            let path = join("texts", &lang);
-            let Some(set) = v.field(&lang) else { continue };
+        for (lang, set) in v.members() {
+            if *set == Json::Undefined {
+                continue;
+            }
+            let path = join("texts", lang);
             if !set.is_object() {
-                self.wrong(&path, "an object of texts", &set);
+                self.wrong(&path, "an object of texts", set);
                 continue;
             }
             let mut overrides = vec![];
-            for key in set.keys() {
-                let at = join(&path, &key);
-                let Some(t) = Text::from_key(&key) else {
-                    self.warn(&at, "unknown text name, ignored (is it misspelt?)");
+            for (key, x) in set.members() {
+                let Some(t) = Text::from_key(key) else {
+                    self.warn(&join(&path, key), "unknown text name, ignored (is it misspelt?)");
                     continue;
                 };
-                let Some(x) = set.field(&key) else { continue };
-                match x.as_str() {
-                    Some(s) => overrides.push((t, s)),
-                    None => self.wrong(&at, "a string", &x),
+                match x {
+                    Json::Str(s) => overrides.push((t, s.clone())),
+                    Json::Undefined => {}
+                    _ => self.wrong(&join(&path, key), "a string", x),
                 }
             }
-            let code = language(&lang);
+            let code = language(lang);
             let missing = TEXT_COUNT - overrides.len();
             if code != "en" && !needs_file(&code) && missing > 0 {
                 let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not shipped; they stay in English"]);
@@ -1033,14 +1034,14 @@ impl Reader {
         out
     }
 
-    fn inline<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<Inline> {
-        if v.is_object() && v.field("href").is_some() {
+    fn inline(&mut self, v: &Json, path: &str) -> Option<Inline> {
+        if let Some(h) = v.field("href") {
             if !self.object(v, path, LINK_FIELDS) {
                 return None;
             }
-            let href = v.field("href").and_then(|h| self.href(&h, &join(path, "href")))?;
+            let href = self.href(h, &join(path, "href"))?;
             let text = match v.field("text") {
-                Some(t) => self.localized(&t, &join(path, "text")),
+                Some(t) => self.localized(t, &join(path, "text")),
                 None => Localized::plain(&href),
             };
             return Some(Inline::Link { text, href });
@@ -1049,12 +1050,12 @@ impl Reader {
         (!l.is_empty()).then_some(Inline::Text(l))
     }
 
-    fn inlines<J: JsonLike>(&mut self, v: &J, path: &str) -> Vec<Inline> {
+    fn inlines(&mut self, v: &Json, path: &str) -> Vec<Inline> {
         let mut out = vec![];
-        match v.array_len() {
-            Some(len) => {
-                for i in 0..len {
-                    out.extend(self.inline(&v.at(i), &index(path, i)));
+        match v.as_array() {
+            Some(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    out.extend(self.inline(x, &index(path, i)));
                 }
             }
             None => out.extend(self.inline(v, path)),
@@ -1062,15 +1063,14 @@ impl Reader {
         out
     }
 
-    fn notice<J: JsonLike>(&mut self, v: &J) -> Vec<Section> {
+    fn notice(&mut self, v: &Json) -> Vec<Section> {
         if !self.object(v, "notice", NOTICE_FIELDS) {
             return vec![];
         }
         let Some(sections) = v.field("sections") else { return vec![] };
-        let Some(len) = self.array(&sections, "notice.sections", "an array of sections") else { return vec![] };
+        let Some(items) = self.array(sections, "notice.sections", "an array of sections") else { return vec![] };
         let mut out = vec![];
-        for i in 0..len {
-            let s = &sections.at(i);
+        for (i, s) in items.iter().enumerate() {
             let path = index("notice.sections", i);
             if !self.object(s, &path, SECTION_FIELDS) {
                 continue;
@@ -1080,8 +1080,8 @@ impl Reader {
             let mut blocks = vec![];
             if let Some(b) = s.field("blocks") {
                 let bpath = join(&path, "blocks");
-                for j in 0..self.array(&b, &bpath, "an array of blocks").unwrap_or(0) {
-                    blocks.extend(self.block(&b.at(j), &index(&bpath, j)));
+                for (j, block) in self.array(b, &bpath, "an array of blocks").unwrap_or_default().iter().enumerate() {
+                    blocks.extend(self.block(block, &index(&bpath, j)));
                 }
             }
             out.push(Section { id, heading, blocks });
@@ -1089,23 +1089,23 @@ impl Reader {
         out
     }
 
-    fn block<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<Block> {
+    fn block(&mut self, v: &Json, path: &str) -> Option<Block> {
         const KINDS: &str = "an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\"";
         if !self.object(v, path, BLOCK_FIELDS) {
             return None;
         }
         if let Some(p) = v.field("p") {
-            return Some(Block::Paragraph(self.inlines(&p, &join(path, "p"))));
+            return Some(Block::Paragraph(self.inlines(p, &join(path, "p"))));
         }
         if let Some(h) = v.field("h3") {
-            return Some(Block::Subheading(self.localized(&h, &join(path, "h3"))));
+            return Some(Block::Subheading(self.localized(h, &join(path, "h3"))));
         }
         if let Some(l) = v.field("list") {
             let lp = join(path, "list");
-            let len = self.array(&l, &lp, "an array of list items")?;
+            let items = self.array(l, &lp, "an array of list items")?;
             let mut list = vec![];
-            for i in 0..len {
-                list.push(self.inlines(&l.at(i), &index(&lp, i)));
+            for (i, x) in items.iter().enumerate() {
+                list.push(self.inlines(x, &index(&lp, i)));
             }
             return Some(Block::List(list));
         }

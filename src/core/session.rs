@@ -515,27 +515,28 @@ impl Session {
     /// The categories granted now with `changes` applied, for `setConsent({analytics: true})`.
     /// `None` for an empty object, which changes nothing. Errors name the unknown category or
     /// the value that is not a boolean.
-    pub fn grants_with<J: JsonLike>(&self, changes: &J) -> Result<Option<Vec<String>>, String> {
+    pub fn grants_with<J: JsonLike + ?Sized>(&self, changes: &J) -> Result<Option<Vec<String>>, String> {
+        let changes = changes.to_json();
         if !changes.is_object() {
             return Err("setConsent: expected an object like {analytics: true}".into());
         }
-        let keys = changes.keys();
-        if keys.is_empty() {
+        let members = changes.members();
+        if members.is_empty() {
             return Ok(None);
         }
         let mut grants = vec![];
         for c in self.effective.iter().filter(|c| c.granted) {
             grants.push(c.category.clone());
         }
-        for key in keys {
-            if self.config.category(&key).is_none() {
-                return Err(concat(&["setConsent.", &key, ": expected the id of a configured category"]));
+        for (key, value) in members {
+            if self.config.category(key).is_none() {
+                return Err(concat(&["setConsent.", key, ": expected the id of a configured category"]));
             }
-            match changes.field(&key).and_then(|v| v.as_bool()) {
-                Some(true) if !grants.contains(&key) => grants.push(key),
+            match value.as_bool() {
+                Some(true) if !grants.contains(key) => grants.push(key.clone()),
                 Some(true) => {}
-                Some(false) => grants.retain(|g| *g != key),
-                None => return Err(concat(&["setConsent.", &key, ": expected true or false"])),
+                Some(false) => grants.retain(|g| g != key),
+                None => return Err(concat(&["setConsent.", key, ": expected true or false"])),
             }
         }
         Ok(Some(grants))
