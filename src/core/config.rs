@@ -1003,7 +1003,7 @@ impl Reader {
         }
         let mut out = vec![];
         for (lang, set) in v.members() {
-            if *set == Json::Undefined {
+            if matches!(set, Json::Undefined) {
                 continue;
             }
             let path = join("texts", lang);

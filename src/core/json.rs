@@ -48,7 +48,7 @@ impl JsonLike for Json {
 impl Json {
     /// The member `name` of an object; `None` when absent, `undefined`, or not an object.
     pub fn field(&self, name: &str) -> Option<&Json> {
-        self.members().iter().find(|(k, v)| k == name && *v != Json::Undefined).map(|(_, v)| v)
+        self.members().iter().find(|(k, v)| k == name && !matches!(v, Json::Undefined)).map(|(_, v)| v)
     }
     /// The members of an object (none for anything else).
     pub fn members(&self) -> &[(String, Json)] {
