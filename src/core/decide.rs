@@ -274,7 +274,9 @@ pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
     let mut out: Vec<String> = vec![];
     for (t, names) in GOOGLE_COOKIES {
         if types & t != 0 {
-            out.extend(names.iter().map(|n| (*n).to_owned()));
+            for name in names {
+                out.push((*name).to_owned());
+            }
         }
     }
     for s in config.services.iter().filter(|s| s.category == category) {

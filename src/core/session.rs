@@ -7,7 +7,7 @@
 use super::config::{Config, Parsed, Problem};
 use super::decide::{self, ConsentState, Status};
 use super::i18n::{negotiate, Text, Texts};
-use super::json::JsonLike;
+use super::json::{Json, JsonLike};
 use super::log;
 use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
@@ -524,19 +524,19 @@ impl Session {
         if members.is_empty() {
             return Ok(None);
         }
-        let mut grants = vec![];
-        for c in self.effective.iter().filter(|c| c.granted) {
-            grants.push(c.category.clone());
-        }
         for (key, value) in members {
             if self.config.category(key).is_none() {
                 return Err(concat(&["setConsent.", key, ": expected the id of a configured category"]));
             }
-            match value.as_bool() {
-                Some(true) if !grants.contains(key) => grants.push(key.clone()),
-                Some(true) => {}
-                Some(false) => grants.retain(|g| g != key),
-                None => return Err(concat(&["setConsent.", key, ": expected true or false"])),
+            if value.as_bool().is_none() {
+                return Err(concat(&["setConsent.", key, ": expected true or false"]));
+            }
+        }
+        // Each category as the change sets it, else as it is now.
+        let mut grants = vec![];
+        for c in &self.effective {
+            if changes.field(&c.category).and_then(Json::as_bool).unwrap_or(c.granted) {
+                grants.push(c.category.clone());
             }
         }
         Ok(Some(grants))
