@@ -270,8 +270,15 @@ const GOOGLE_COOKIES: [(u8, &[&str]); 2] = [(ANALYTICS_STORAGE, &["_ga", "_ga_*"
 /// Cookie name patterns to erase when `category` is withdrawn: Google's for the Consent Mode
 /// types it governs, and the configured services'.
 pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
+    let mut out = vec![];
+    push_cookies(config, category, &mut out);
+    out
+}
+
+/// Appends [`cookies_to_erase`] of `category` to `out`: one list for all the denied categories,
+/// with no list per category to append.
+fn push_cookies(config: &Config, category: &str, out: &mut Vec<String>) {
     let types = types_of(config, category);
-    let mut out: Vec<String> = vec![];
     for (t, names) in GOOGLE_COOKIES {
         if types & t != 0 {
             for name in names {
@@ -280,9 +287,10 @@ pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
         }
     }
     for s in config.services.iter().filter(|s| s.category == category) {
-        out.extend(s.cookies.iter().cloned());
+        for name in &s.cookies {
+            out.push(name.clone());
+        }
     }
-    out
 }
 
 /// Cookie name patterns to erase now: those of every category the visitor's decision, a signal
@@ -295,7 +303,7 @@ pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) 
     }
     let mut out = vec![];
     for c in effective.iter().filter(|c| !c.granted) {
-        out.extend(cookies_to_erase(config, &c.category));
+        push_cookies(config, &c.category, &mut out);
     }
     out
 }
