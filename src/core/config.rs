@@ -1113,11 +1113,17 @@ impl Reader {
             Some(items) => {
                 for (i, x) in items.iter().enumerate() {
                     let element = self.enter_index(i);
-                    out.extend(self.inline(x));
+                    if let Some(run) = self.inline(x) {
+                        out.push(run);
+                    }
                     self.leave(element);
                 }
             }
-            None => out.extend(self.inline(v)),
+            None => {
+                if let Some(run) = self.inline(v) {
+                    out.push(run);
+                }
+            }
         }
         out
     }
@@ -1138,7 +1144,9 @@ impl Reader {
                             let at = self.enter("blocks");
                             for (j, block) in self.array(b, "an array of blocks").iter().enumerate() {
                                 let element = self.enter_index(j);
-                                blocks.extend(self.block(block));
+                                if let Some(block) = self.block(block) {
+                                    blocks.push(block);
+                                }
                                 self.leave(element);
                             }
                             self.leave(at);
