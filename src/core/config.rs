@@ -903,7 +903,7 @@ impl Reader {
         let Some(items) = v.as_array() else {
             self.wrong(None, "an array of categories", v);
             self.leave(mark);
-            return Config::default().categories;
+            return built_in_categories();
         };
         let mut out: Vec<Category> = vec![];
         for (i, item) in items.iter().enumerate() {
