@@ -30,9 +30,7 @@ pub fn status(config: &Config, record: Option<&Record>, now: u64) -> Status {
     if r.revision != config.revision {
         return Status::RevisionChanged;
     }
-    let any_optional_granted = r.choices.iter().any(|c| c.granted && !config.category(&c.category).is_some_and(|k| k.required));
-    let days = if any_optional_granted { config.lifetime.granted_days } else { config.lifetime.denied_days };
-    let lifetime = u64::from(days) * DAY_MS;
+    let lifetime = u64::from(lifetime_days(config, r)) * DAY_MS;
     // A record from the future is forged or was written under a wrong clock: it could outlive
     // any lifetime, so it is refused (the visitor is asked again).
     if r.updated > now.saturating_add(CLOCK_SKEW_MS) || now.saturating_sub(r.updated) > lifetime {
