@@ -1,4 +1,4 @@
-//! The site owner's configuration, read field by field from any [`JsonLike`] value.
+//! The site owner's configuration, read from a [`Json`] copy of any [`JsonLike`] value.
 //!
 //! Every problem names its field path (`categories[2].id: expected a string, got 42`). Problems
 //! are collected rather than stopping at the first; an error makes the configuration fail closed
