@@ -54,12 +54,12 @@ pub fn dnt_honoured(config: &Config, signals: Signals) -> bool {
     signals.dnt == Dnt::On && config.signals.dnt == DntPolicy::Honor
 }
 
-/// Whether the signals force `category` off for this visitor, and which signal does.
-fn signal_denial(config: &Config, signals: Signals, category: &str) -> Option<Source> {
-    if gpc_honoured(config, signals) && config.category(category).is_some_and(|c| c.gpc) {
+/// Whether the signals force the category `cat` off for this visitor, and which signal does.
+fn signal_denial(config: &Config, signals: Signals, cat: &Category) -> Option<Source> {
+    if gpc_honoured(config, signals) && cat.gpc {
         return Some(Source::Gpc);
     }
-    if dnt_honoured(config, signals) && !config.category(category).is_some_and(|c| c.required) {
+    if dnt_honoured(config, signals) && !cat.required {
         return Some(Source::Dnt);
     }
     None
@@ -73,7 +73,7 @@ pub fn effective(config: &Config, decided: Option<&Record>, signals: Signals, re
     let mut out = Vec::with_capacity(config.categories.len());
     for cat in &config.categories {
         let user = decided.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
-        let (granted, source) = match (cat.required, user, signal_denial(config, signals, &cat.id)) {
+        let (granted, source) = match (cat.required, user, signal_denial(config, signals, cat)) {
             (true, ..) => (true, Source::Default),
             (_, Some(u), Some(Source::Gpc)) if u.granted && !config.signals.choice_overrides_gpc => (false, Source::Gpc),
             (_, Some(u), _) => (u.granted, Source::User),
@@ -373,7 +373,7 @@ pub fn record_choice(
         let wanted = grants.contains(&cat.id);
         let (granted, source) = if cat.required {
             (true, Source::Default)
-        } else if wanted && signal_denial(config, signals, &cat.id) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
+        } else if wanted && signal_denial(config, signals, cat) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
             (false, Source::Gpc)
         } else {
             (wanted, Source::User)
