@@ -30,7 +30,7 @@ pub enum Json {
 }
 
 /// How deep [`JsonLike::to_json`] copies: deeper than any configuration goes (a notice link's
-/// localized text is 11 levels down), and a cycle (`a.self = a`) stops here.
+/// localized text is 10 levels down), and a cycle (`a.self = a`) stops here.
 pub const MAX_DEPTH: usize = 24;
 
 /// A value the configuration can be read from: it is copied once into a [`Json`].
