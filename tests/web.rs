@@ -67,6 +67,32 @@ fn config_errors_name_the_path_when_read_from_js() {
     assert_eq!(parsed.config.google.analytics_ids, vec!["G-OK1".to_owned()]);
 }
 
+/// The configuration is copied before it is read: a cycle, a throwing getter, a function, `undefined`
+/// and NaN are each read as JavaScript shows them, without a crash.
+#[wasm_bindgen_test]
+fn odd_javascript_values_in_the_configuration_are_read_without_a_crash() {
+    let v = js("const c = { revision: NaN, debug: () => 1, nonce: undefined, language: 'en', \
+                log: { get endpoint() { throw new Error('no') } } }; \
+                c.notice = { sections: [c] }; return c;");
+    let parsed = read_config(&Js(v));
+    let lines: Vec<String> = parsed.problems.iter().map(|p| p.line()).collect();
+    assert_eq!(
+        lines,
+        [
+            "revision: expected a non-empty string of at most 64 characters, got null",
+            // The cycle: the section is the whole configuration again, whose members a section lacks.
+            "notice.sections[0].revision: unknown field, ignored (is it misspelt?)",
+            "notice.sections[0].debug: unknown field, ignored (is it misspelt?)",
+            "notice.sections[0].nonce: unknown field, ignored (is it misspelt?)",
+            "notice.sections[0].language: unknown field, ignored (is it misspelt?)",
+            "notice.sections[0].log: unknown field, ignored (is it misspelt?)",
+            "notice.sections[0].notice: unknown field, ignored (is it misspelt?)",
+            "debug: expected true or false, got a value",
+        ],
+    );
+    assert_eq!((parsed.config.nonce, parsed.config.log.endpoint, parsed.config.language.as_deref()), (None, None, Some("en")));
+}
+
 #[wasm_bindgen_test]
 fn gpc_and_dnt_are_read_from_the_browser() {
     js("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { configurable: true, get: () => true })");

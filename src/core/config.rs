@@ -1,4 +1,4 @@
-//! The site owner's configuration, read field by field from any [`JsonLike`] value.
+//! The site owner's configuration, read from a [`Json`] copy of any [`JsonLike`] value.
 //!
 //! Every problem names its field path (`categories[2].id: expected a string, got 42`). Problems
 //! are collected rather than stopping at the first; an error makes the configuration fail closed
@@ -9,8 +9,8 @@ use super::decide::{
     AD_PERSONALIZATION, AD_STORAGE, AD_USER_DATA, ANALYTICS_STORAGE, FUNCTIONALITY_STORAGE, PERSONALIZATION_STORAGE, SECURITY_STORAGE,
 };
 use super::i18n::{language, needs_file, Text, Texts, TEXT_COUNT};
-use super::json::JsonLike;
-use super::text::{concat, uint};
+use super::json::{Json, JsonLike};
+use super::text::{concat, push_uint, uint};
 
 /// The four categories every site has, in display order.
 pub const BUILT_IN_CATEGORIES: [&str; 4] = ["necessary", "functional", "analytics", "advertising"];
@@ -422,8 +422,13 @@ impl Parsed {
 }
 
 /// Reads a configuration. Never panics; every problem is in [`Parsed::problems`].
-pub fn read_config<J: JsonLike>(root: &J) -> Parsed {
-    let mut r = Reader { problems: vec![] };
+pub fn read_config<J: JsonLike + ?Sized>(root: &J) -> Parsed {
+    read(&root.to_json())
+}
+
+/// [`read_config`] of the copy: one reader, whatever the value was copied from.
+fn read(root: &Json) -> Parsed {
+    let mut r = Reader { problems: vec![], path: String::new() };
     let config = r.config(root);
     Parsed { config, problems: r.problems }
 }
@@ -432,7 +437,7 @@ pub fn read_config<J: JsonLike>(root: &J) -> Parsed {
 /// `{"texts": {"<lang>": {...}}}`, with the same reader. Any problem (an unknown key or field, a
 /// value that is not a string) or a missing text rejects the whole file, so that a visitor never
 /// sees a mix of languages; the error names the first problem.
-pub fn read_language_file<J: JsonLike>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
+pub fn read_language_file<J: JsonLike + ?Sized>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
     let mut parsed = read_config(file);
     match (parsed.problems.first(), parsed.config.texts.pop()) {
         (Some(p), _) => Err(p.line()),
@@ -481,18 +486,13 @@ fn is_cookie_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn join(path: &str, name: &str) -> String {
-    // An empty member name is shown as `""`, so that no path is empty or ends in a dot.
-    let name = if name.is_empty() { "\"\"" } else { name };
-    if path.is_empty() {
-        name.to_owned()
-    } else {
-        concat(&[path, ".", name])
+/// Appends the member `name` to a path: `.name`, or `name` at the top. An empty name is shown
+/// as `""`, so that no path is empty or ends in a dot.
+fn push_member(path: &mut String, name: &str) {
+    if !path.is_empty() {
+        path.push('.');
     }
-}
-
-fn index(path: &str, i: usize) -> String {
-    concat(&[path, "[", &uint(i as u64), "]"])
+    path.push_str(if name.is_empty() { "\"\"" } else { name });
 }
 
 /// The known name closest to a misspelt `name`: at most two edits away, case ignored.
@@ -585,95 +585,130 @@ pub(crate) const BLOCK_FIELDS: &[&str] = &["p", "h3", "list", "controls", "signa
 /// The members of a link in the notice.
 pub(crate) const LINK_FIELDS: &[&str] = &["text", "href"];
 
+/// Reads a configuration, keeping the path of the value being read (`categories[2]`) in one
+/// string that grows and shrinks as it steps in and out: a member's path is composed only when a
+/// problem is reported, so a valid configuration is read without building path strings.
 struct Reader {
     problems: Vec<Problem>,
+    path: String,
 }
 
 impl Reader {
-    fn error(&mut self, path: &str, expected: &str, got: &str) {
-        self.problems.push(Problem { path: path.to_owned(), message: concat(&["expected ", expected, ", got ", got]), is_error: true });
+    /// Steps into the member `name`; [`Reader::leave`] with the result steps back.
+    fn enter(&mut self, name: &str) -> usize {
+        let mark = self.path.len();
+        push_member(&mut self.path, name);
+        mark
     }
 
-    fn warn(&mut self, path: &str, message: &str) {
-        self.problems.push(Problem { path: path.to_owned(), message: message.to_owned(), is_error: false });
+    /// Steps into the element `i`.
+    fn enter_index(&mut self, i: usize) -> usize {
+        let mark = self.path.len();
+        self.path.push('[');
+        push_uint(&mut self.path, i as u64);
+        self.path.push(']');
+        mark
     }
 
-    fn wrong<J: JsonLike>(&mut self, path: &str, expected: &str, v: &J) {
+    fn leave(&mut self, mark: usize) {
+        self.path.truncate(mark);
+    }
+
+    /// The one place a problem is recorded: at the current value, or at its member `member`.
+    fn problem(&mut self, member: Option<&str>, message: String, is_error: bool) {
+        let mut path = self.path.clone();
+        if let Some(name) = member {
+            push_member(&mut path, name);
+        }
+        self.problems.push(Problem { path, message, is_error });
+    }
+
+    fn error(&mut self, member: Option<&str>, expected: &str, got: &str) {
+        self.problem(member, concat(&["expected ", expected, ", got ", got]), true);
+    }
+
+    fn warn(&mut self, member: Option<&str>, message: &str) {
+        self.problem(member, message.to_owned(), false);
+    }
+
+    fn wrong(&mut self, member: Option<&str>, expected: &str, v: &Json) {
         let got = v.describe();
-        self.error(path, expected, &got);
+        self.error(member, expected, &got);
     }
 
     /// The value is an object; warn about members not in `known`, naming the nearest known one.
     /// At the top level an unknown member is an error: a misspelt `sensitivePaths` would
     /// otherwise leave the pages it names unprotected.
-    fn object<J: JsonLike>(&mut self, v: &J, path: &str, known: &[&str]) -> bool {
+    fn object(&mut self, v: &Json, known: &[&str]) -> bool {
         if !v.is_object() {
-            self.wrong(path, "an object", v);
+            self.wrong(None, "an object", v);
             return false;
         }
-        for k in v.keys() {
+        for (k, _) in v.members() {
             if !known.contains(&k.as_str()) {
-                let top = path.is_empty();
+                let top = self.path.is_empty();
                 let what = if top { "unknown field" } else { "unknown field, ignored" };
-                let message = match nearest(&k, known) {
+                let message = match nearest(k, known) {
                     Some(name) => concat(&[what, " (did you mean \"", name, "\"?)"]),
                     None => concat(&[what, " (is it misspelt?)"]),
                 };
-                self.problems.push(Problem { path: join(path, &k), message, is_error: top });
+                self.problem(Some(k), message, top);
             }
         }
         true
     }
 
     /// The member `name`, which must be there: its absence is an error naming what was expected.
-    fn required<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, expected: &str) -> Option<J> {
+    fn required<'a>(&mut self, parent: &'a Json, name: &str, expected: &str) -> Option<&'a Json> {
         let v = parent.field(name);
         if v.is_none() {
-            self.error(&join(path, name), expected, "nothing");
+            self.error(Some(name), expected, "nothing");
         }
         v
     }
 
     /// The member `name` as a [`Localized`] text; empty when absent.
-    fn opt_localized<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str) -> Localized {
-        match parent.field(name) {
-            Some(v) => self.localized(&v, &join(path, name)),
-            None => Localized::default(),
-        }
+    fn opt_localized(&mut self, parent: &Json, name: &str) -> Localized {
+        let Some(v) = parent.field(name) else { return Localized::default() };
+        let mark = self.enter(name);
+        let l = self.localized(v);
+        self.leave(mark);
+        l
     }
 
-    fn string<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<String> {
+    /// The value as a string; when it is not one, the problem at the member `member`.
+    fn string<'a>(&mut self, v: &'a Json, member: Option<&str>) -> Option<&'a str> {
         let s = v.as_str();
         if s.is_none() {
-            self.wrong(path, "a string", v);
+            self.wrong(member, "a string", v);
         }
         s
     }
 
-    fn opt_string<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str) -> Option<String> {
-        parent.field(name).and_then(|v| self.string(&v, &join(path, name)))
+    fn opt_string(&mut self, parent: &Json, name: &str) -> Option<String> {
+        parent.field(name).and_then(|v| self.string(v, Some(name))).map(str::to_owned)
     }
 
-    fn boolean<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, default: bool) -> bool {
+    fn boolean(&mut self, parent: &Json, name: &str, default: bool) -> bool {
         match parent.field(name) {
             None => default,
             Some(v) => match v.as_bool() {
                 Some(b) => b,
                 None => {
-                    self.wrong(&join(path, name), "true or false", &v);
+                    self.wrong(Some(name), "true or false", v);
                     default
                 }
             },
         }
     }
 
-    fn whole<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, max: u32, default: u32) -> u32 {
+    fn whole(&mut self, parent: &Json, name: &str, max: u32, default: u32) -> u32 {
         let Some(v) = parent.field(name) else { return default };
         match v.as_number() {
             Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => n as u32,
             _ => {
                 let expected = concat(&["a whole number from 0 to ", &uint(u64::from(max))]);
-                self.wrong(&join(path, name), &expected, &v);
+                self.wrong(Some(name), &expected, v);
                 default
             }
         }
@@ -681,7 +716,7 @@ impl Reader {
 
     /// The index of the member's value in `names`; 0 (the default) when absent or not one of
     /// them. Not generic over the result type: one copy for every enum it reads.
-    fn choice<J: JsonLike>(&mut self, parent: &J, path: &str, name: &str, names: &[&str]) -> usize {
+    fn choice(&mut self, parent: &Json, name: &str, names: &[&str]) -> usize {
         let Some(v) = parent.field(name) else { return 0 };
         if let Some(s) = v.as_str() {
             if let Some(i) = names.iter().position(|k| *k == s) {
@@ -694,436 +729,476 @@ impl Reader {
             expected.push_str(k);
             expected.push('"');
         }
-        self.wrong(&join(path, name), &expected, &v);
+        self.wrong(Some(name), &expected, v);
         0
     }
 
-    /// A string or an array of strings, each accepted by `valid` (described by `expected`).
-    fn strings<J: JsonLike>(&mut self, v: &J, path: &str, expected: &str, valid: fn(&str) -> bool) -> Vec<String> {
+    /// The member `name`: a string or an array of strings, each accepted by `valid` (described
+    /// by `expected`); `None` when absent.
+    fn strings(&mut self, parent: &Json, name: &str, expected: &str, valid: fn(&str) -> bool) -> Option<Vec<String>> {
+        let v = parent.field(name)?;
         let array = v.as_array();
-        let items = match &array {
-            Some(items) => items.as_slice(),
+        let items = match array {
+            Some(items) => items,
             None if v.as_str().is_some() => core::slice::from_ref(v),
             None => {
                 let e = concat(&[expected, " or an array of them"]);
-                self.wrong(path, &e, v);
-                return vec![];
+                self.wrong(Some(name), &e, v);
+                return Some(vec![]);
             }
         };
         let mut out = vec![];
+        let mark = self.enter(name);
         for (i, x) in items.iter().enumerate() {
             match x.as_str() {
-                Some(s) if valid(&s) => out.push(s),
+                Some(s) if valid(s) => out.push(s.to_owned()),
                 // An element's path only when there is a problem to report.
-                _ if array.is_some() => self.wrong(&index(path, i), expected, x),
-                _ => self.wrong(path, expected, x),
+                _ if array.is_some() => {
+                    let element = self.enter_index(i);
+                    self.wrong(None, expected, x);
+                    self.leave(element);
+                }
+                _ => self.wrong(None, expected, x),
             }
         }
-        out
+        self.leave(mark);
+        Some(out)
     }
 
-    fn localized<J: JsonLike>(&mut self, v: &J, path: &str) -> Localized {
+    /// The current value as a [`Localized`] text.
+    fn localized(&mut self, v: &Json) -> Localized {
         if let Some(s) = v.as_str() {
-            return Localized::plain(&s);
+            return Localized::plain(s);
         }
         if v.is_object() {
             let mut out = vec![];
-            for k in v.keys() {
-                let Some(x) = v.field(&k) else { continue };
-                match x.as_str() {
-                    Some(s) => out.push((language(&k), s)),
-                    None => self.wrong(&join(path, &k), "a string", &x),
+            for (k, x) in v.members() {
+                match x {
+                    Json::Str(s) => out.push((language(k), s.clone())),
+                    Json::Undefined => {}
+                    _ => self.wrong(Some(k), "a string", x),
                 }
             }
             return Localized(out);
         }
-        self.wrong(path, "a string or an object of strings by language", v);
+        self.wrong(None, "a string or an object of strings by language", v);
         Localized::default()
     }
 
-    fn href<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<String> {
-        let s = self.string(v, path)?;
-        if is_safe_href(&s) {
-            Some(s)
+    /// The member `name` as a link; `None` when absent or not a link the SDK renders.
+    fn href(&mut self, parent: &Json, name: &str) -> Option<String> {
+        let v = parent.field(name)?;
+        let s = self.string(v, Some(name))?;
+        if is_safe_href(s) {
+            Some(s.to_owned())
         } else {
-            self.wrong(path, "an http(s), mailto or relative link", v);
+            self.wrong(Some(name), "an http(s), mailto or relative link", v);
             None
         }
     }
 
-    fn config<J: JsonLike>(&mut self, root: &J) -> Config {
+    /// The elements of the array `v`; when it is not one, the problem `expected`.
+    fn array<'a>(&mut self, v: &'a Json, expected: &str) -> &'a [Json] {
+        let items = v.as_array();
+        if items.is_none() {
+            self.wrong(None, expected, v);
+        }
+        items.unwrap_or_default()
+    }
+
+    fn config(&mut self, root: &Json) -> Config {
         let mut c = Config::default();
         if !root.is_object() {
-            self.wrong("config", "an object", root);
+            self.wrong(Some("config"), "an object", root);
             return c;
         }
         // Top-level fields are named by their own path (`revison`, not `config.revison`).
-        self.object(root, "", TOP_FIELDS);
-        let root_path = "";
+        self.object(root, TOP_FIELDS);
         if let Some(v) = root.field("revision") {
             match (v.as_str(), v.as_number()) {
-                (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s,
+                (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s.to_owned(),
                 (_, Some(n)) if (0.0..1e15).contains(&n) && n == n.trunc() => c.revision = uint(n as u64),
-                _ => self.wrong("revision", "a non-empty string of at most 64 characters", &v),
+                _ => self.wrong(Some("revision"), "a non-empty string of at most 64 characters", v),
             }
         }
-        c.language = self.opt_string(root, root_path, "language");
-        c.privacy_url = root.field("privacyUrl").and_then(|v| self.href(&v, "privacyUrl"));
+        c.language = self.opt_string(root, "language");
+        c.privacy_url = self.href(root, "privacyUrl");
         if let Some(v) = root.field("categories") {
-            c.categories = self.categories(&v);
+            c.categories = self.categories(v);
         }
-        if let Some(v) = root.field("googleAnalytics") {
-            c.google.analytics_ids = self.strings(&v, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"));
+        let g = &mut c.google;
+        if let Some(ids) = self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-")) {
+            g.analytics_ids = ids;
         }
-        if let Some(v) = root.field("googleAds") {
-            c.google.ads_ids = self.strings(&v, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"));
+        if let Some(ids) = self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-")) {
+            g.ads_ids = ids;
         }
-        c.google.mode =
-            [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, root_path, "consentMode", &["basic", "advanced"])];
-        c.google.wait_for_update = self.whole(root, root_path, "waitForUpdate", 10_000, c.google.wait_for_update);
-        c.google.url_passthrough = self.boolean(root, root_path, "urlPassthrough", c.google.url_passthrough);
-        c.google.ads_data_redaction = self.boolean(root, root_path, "adsDataRedaction", c.google.ads_data_redaction);
+        g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, "consentMode", &["basic", "advanced"])];
+        g.wait_for_update = self.whole(root, "waitForUpdate", 10_000, g.wait_for_update);
+        g.url_passthrough = self.boolean(root, "urlPassthrough", g.url_passthrough);
+        g.ads_data_redaction = self.boolean(root, "adsDataRedaction", g.ads_data_redaction);
         if let Some(v) = root.field("services") {
-            c.services = self.services(&v, &c.categories);
+            c.services = self.services(v, &c.categories);
         }
         if let Some(v) = root.field("signals") {
-            if self.object(&v, "signals", SIGNALS_FIELDS) {
-                c.signals.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(&v, "signals", "dnt", &["log", "honor"])];
-                c.signals.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(&v, "signals", "gpc", &["honor", "log"])];
-                c.signals.choice_overrides_gpc = self.boolean(&v, "signals", "choiceOverridesGpc", c.signals.choice_overrides_gpc);
+            let mark = self.enter("signals");
+            if self.object(v, SIGNALS_FIELDS) {
+                let s = &mut c.signals;
+                s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, "dnt", &["log", "honor"])];
+                s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, "gpc", &["honor", "log"])];
+                s.choice_overrides_gpc = self.boolean(v, "choiceOverridesGpc", s.choice_overrides_gpc);
             }
+            self.leave(mark);
         }
-        if let Some(v) = root.field("sensitivePaths") {
-            c.sensitive_paths = self.strings(&v, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'));
+        if let Some(paths) = self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/')) {
+            c.sensitive_paths = paths;
         }
-        c.match_hash_routes = self.boolean(root, root_path, "matchHashRoutes", c.match_hash_routes);
+        c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
         if let Some(v) = root.field("regions") {
-            c.regions = self.regions(&v, &c.categories);
+            c.regions = self.regions(v, &c.categories);
         }
         if let Some(v) = root.field("lifetime") {
-            if self.object(&v, "lifetime", LIFETIME_FIELDS) {
+            let mark = self.enter("lifetime");
+            if self.object(v, LIFETIME_FIELDS) {
                 // Chrome caps cookie lifetime at 400 days.
-                c.lifetime.granted_days = self.whole(&v, "lifetime", "granted", 400, c.lifetime.granted_days);
-                c.lifetime.denied_days = self.whole(&v, "lifetime", "denied", 400, c.lifetime.denied_days);
+                let l = &mut c.lifetime;
+                l.granted_days = self.whole(v, "granted", 400, l.granted_days);
+                l.denied_days = self.whole(v, "denied", 400, l.denied_days);
             }
+            self.leave(mark);
         }
         if let Some(v) = root.field("cookie") {
-            self.cookie(&v, &mut c.cookie);
+            self.cookie(v, &mut c.cookie);
         }
         if let Some(v) = root.field("log") {
-            if self.object(&v, "log", LOG_FIELDS) {
-                c.log.endpoint = v.field("endpoint").and_then(|e| match e.as_str() {
-                    Some(s) if starts_with_ignore_case(s.trim_start(), "mailto:") => {
-                        self.wrong("log.endpoint", "an http(s) or relative URL", &e);
+            let mark = self.enter("log");
+            if self.object(v, LOG_FIELDS) {
+                c.log.endpoint = match v.field("endpoint") {
+                    Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(s.trim_start(), "mailto:")) => {
+                        self.wrong(Some("endpoint"), "an http(s) or relative URL", e);
                         None
                     }
-                    _ => self.href(&e, "log.endpoint"),
-                });
-                c.log.page_views = self.boolean(&v, "log", "pageViews", c.log.page_views);
+                    _ => self.href(v, "endpoint"),
+                };
+                c.log.page_views = self.boolean(v, "pageViews", c.log.page_views);
             }
+            self.leave(mark);
         }
         if let Some(v) = root.field("texts") {
-            c.texts = self.texts(&v);
+            c.texts = self.texts(v);
         }
         if let Some(v) = root.field("notice") {
-            c.notice = self.notice(&v);
+            c.notice = self.notice(v);
         }
-        c.nonce = self.opt_string(root, root_path, "nonce");
-        c.reload_on_withdraw = self.boolean(root, root_path, "reloadOnWithdraw", c.reload_on_withdraw);
-        let reopen = self.choice(root, root_path, "reopenButton", &["off", "bottom-left", "bottom-right"]);
+        c.nonce = self.opt_string(root, "nonce");
+        c.reload_on_withdraw = self.boolean(root, "reloadOnWithdraw", c.reload_on_withdraw);
+        let reopen = self.choice(root, "reopenButton", &["off", "bottom-left", "bottom-right"]);
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
-        c.debug = self.boolean(root, root_path, "debug", c.debug);
+        c.debug = self.boolean(root, "debug", c.debug);
         c
     }
 
-    fn categories<J: JsonLike>(&mut self, v: &J) -> Vec<Category> {
+    fn categories(&mut self, v: &Json) -> Vec<Category> {
+        let mark = self.enter("categories");
         let Some(items) = v.as_array() else {
-            self.wrong("categories", "an array of categories", v);
-            return Config::default().categories;
+            self.wrong(None, "an array of categories", v);
+            self.leave(mark);
+            return built_in_categories();
         };
         let mut out: Vec<Category> = vec![];
         for (i, item) in items.iter().enumerate() {
-            let path = index("categories", i);
-            if !self.object(item, &path, CATEGORY_FIELDS) {
-                continue;
+            let element = self.enter_index(i);
+            if let Some(cat) = self.category(item, &out) {
+                out.push(cat);
             }
-            let id_path = join(&path, "id");
-            let Some(id_value) = item.field("id") else {
-                self.error(&id_path, "a category id", "nothing");
-                continue;
-            };
-            let Some(id) = id_value.as_str().filter(|s| is_identifier(s)) else {
-                self.wrong(&id_path, "a lowercase id of letters, digits, '-' or '_'", &id_value);
-                continue;
-            };
-            if out.iter().any(|c| c.id == id) {
-                self.wrong(&id_path, "an id not used before", &id_value);
-                continue;
-            }
-            let builtin = BUILT_IN_CATEGORIES.contains(&id.as_str());
-            let mut cat = builtin_category(&id);
-            if let Some(t) = item.field("title") {
-                cat.title = self.localized(&t, &join(&path, "title"));
-            } else if !builtin {
-                self.error(&join(&path, "title"), "a title for a category that is not built in", "nothing");
-            }
-            if let Some(t) = item.field("description") {
-                cat.description = self.localized(&t, &join(&path, "description"));
-            }
-            cat.required = self.boolean(item, &path, "required", cat.required);
-            if id == "necessary" && !cat.required {
-                self.warn(&join(&path, "required"), "the necessary category is always required");
-                cat.required = true;
-            }
-            cat.default = cat.required || self.boolean(item, &path, "default", false);
-            cat.gpc = self.boolean(item, &path, "gpc", cat.gpc);
-            out.push(cat);
+            self.leave(element);
         }
+        self.leave(mark);
         if !out.iter().any(|c| c.id == "necessary") {
             out.insert(0, builtin_category("necessary"));
         }
         out
     }
 
-    fn category_ref<J: JsonLike>(&mut self, v: &J, path: &str, categories: &[Category]) -> Option<String> {
-        let id = self.string(v, path)?;
-        if categories.iter().any(|c| c.id == id) {
-            Some(id)
-        } else {
-            self.wrong(path, "the id of a configured category", v);
-            None
+    /// One entry of `categories`, after the ones read so far (`before`).
+    fn category(&mut self, item: &Json, before: &[Category]) -> Option<Category> {
+        if !self.object(item, CATEGORY_FIELDS) {
+            return None;
         }
+        let id_value = self.required(item, "id", "a category id")?;
+        let Some(id) = id_value.as_str().filter(|s| is_identifier(s)) else {
+            self.wrong(Some("id"), "a lowercase id of letters, digits, '-' or '_'", id_value);
+            return None;
+        };
+        if before.iter().any(|c| c.id == id) {
+            self.wrong(Some("id"), "an id not used before", id_value);
+            return None;
+        }
+        let mut cat = builtin_category(id);
+        if item.field("title").is_some() {
+            cat.title = self.opt_localized(item, "title");
+        } else if !BUILT_IN_CATEGORIES.contains(&id) {
+            self.error(Some("title"), "a title for a category that is not built in", "nothing");
+        }
+        cat.description = self.opt_localized(item, "description");
+        cat.required = self.boolean(item, "required", cat.required);
+        if id == "necessary" && !cat.required {
+            self.warn(Some("required"), "the necessary category is always required");
+            cat.required = true;
+        }
+        cat.default = cat.required || self.boolean(item, "default", false);
+        cat.gpc = self.boolean(item, "gpc", cat.gpc);
+        Some(cat)
     }
 
-    fn services<J: JsonLike>(&mut self, v: &J, categories: &[Category]) -> Vec<Service> {
-        let Some(items) = v.as_array() else {
-            self.wrong("services", "an array of services", v);
-            return vec![];
-        };
+    fn services(&mut self, v: &Json, categories: &[Category]) -> Vec<Service> {
+        let mark = self.enter("services");
         let mut out = vec![];
-        for (i, item) in items.iter().enumerate() {
-            let path = index("services", i);
-            if !self.object(item, &path, SERVICE_FIELDS) {
-                continue;
+        for (i, item) in self.array(v, "an array of services").iter().enumerate() {
+            let element = self.enter_index(i);
+            if self.object(item, SERVICE_FIELDS) {
+                let name = self.opt_string(item, "name");
+                let category = match self.required(item, "category", "a category id") {
+                    Some(c) => match self.string(c, Some("category")) {
+                        Some(id) if categories.iter().any(|k| k.id == id) => Some(id.to_owned()),
+                        Some(_) => {
+                            self.wrong(Some("category"), "the id of a configured category", c);
+                            None
+                        }
+                        None => None,
+                    },
+                    None => None,
+                };
+                let description = self.opt_localized(item, "description");
+                let cookies = self.strings(item, "cookies", "a cookie name, '*' matching any characters", is_cookie_name);
+                // A missing name is reported last, after the problems of the other members.
+                let name = name.or_else(|| self.required(item, "name", "a service name").and(None));
+                if let (Some(name), Some(category)) = (name, category) {
+                    out.push(Service { name, category, description, cookies: cookies.unwrap_or_default() });
+                }
             }
-            let name = self.opt_string(item, &path, "name");
-            let category = self.required(item, &path, "category", "a category id");
-            let category = category.and_then(|c| self.category_ref(&c, &join(&path, "category"), categories));
-            let description = self.opt_localized(item, &path, "description");
-            let cookies = match item.field("cookies") {
-                Some(c) => self.strings(&c, &join(&path, "cookies"), "a cookie name, '*' matching any characters", is_cookie_name),
-                None => vec![],
-            };
-            // A missing name is reported last, after the problems of the other members.
-            let name = name.or_else(|| self.required(item, &path, "name", "a service name").and(None));
-            if let (Some(name), Some(category)) = (name, category) {
-                out.push(Service { name, category, description, cookies });
-            }
+            self.leave(element);
         }
+        self.leave(mark);
         out
     }
 
-    fn regions<J: JsonLike>(&mut self, v: &J, categories: &[Category]) -> Vec<RegionRule> {
-        let Some(items) = v.as_array() else {
-            self.wrong("regions", "an array of region rules", v);
-            return vec![];
-        };
+    fn regions(&mut self, v: &Json, categories: &[Category]) -> Vec<RegionRule> {
+        let mark = self.enter("regions");
         let mut out = vec![];
-        for (i, item) in items.iter().enumerate() {
-            let path = index("regions", i);
-            if !self.object(item, &path, REGION_FIELDS) {
-                continue;
-            }
-            let codes = match self.required(item, &path, "codes", "region codes") {
-                Some(c) => self.strings(&c, &join(&path, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code),
-                None => vec![],
-            };
-            let mut defaults = vec![];
-            if let Some(d) = item.field("defaults") {
-                let dpath = join(&path, "defaults");
-                if !d.is_object() {
-                    self.wrong(&dpath, "an object", &d);
-                } else {
-                    for k in d.keys() {
-                        if !categories.iter().any(|c| c.id == k) {
-                            self.error(&join(&dpath, &k), "the id of a configured category", &concat(&["\"", &k, "\""]));
+        for (i, item) in self.array(v, "an array of region rules").iter().enumerate() {
+            let element = self.enter_index(i);
+            if self.object(item, REGION_FIELDS) {
+                self.required(item, "codes", "region codes");
+                let codes = self.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code).unwrap_or_default();
+                let mut defaults = vec![];
+                if let Some(d) = item.field("defaults") {
+                    let at = self.enter("defaults");
+                    if !d.is_object() {
+                        self.wrong(None, "an object", d);
+                    }
+                    for (k, x) in d.members() {
+                        if !categories.iter().any(|c| c.id == *k) {
+                            self.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
                             continue;
                         }
-                        if let Some(x) = d.field(&k) {
-                            match x.as_bool() {
-                                Some(b) => defaults.push((k, b)),
-                                None => self.wrong(&join(&dpath, &k), "true or false", &x),
-                            }
+                        match x {
+                            Json::Bool(b) => defaults.push((k.clone(), *b)),
+                            Json::Undefined => {}
+                            _ => self.wrong(Some(k), "true or false", x),
                         }
                     }
+                    self.leave(at);
+                }
+                if !codes.is_empty() {
+                    out.push(RegionRule { codes, defaults });
                 }
             }
-            if !codes.is_empty() {
-                out.push(RegionRule { codes, defaults });
-            }
+            self.leave(element);
         }
+        self.leave(mark);
         out
     }
 
-    fn cookie<J: JsonLike>(&mut self, v: &J, c: &mut CookieSettings) {
-        if !self.object(v, "cookie", COOKIE_FIELDS) {
-            return;
-        }
-        if let Some(n) = v.field("name") {
-            match n.as_str() {
-                Some(s) if is_cookie_name(&s) && !s.contains('*') => c.name = s,
-                _ => self.wrong("cookie.name", "a cookie name", &n),
-            }
-        }
-        if let Some(d) = v.field("domain") {
-            match d.as_str() {
-                Some(s) if s.bytes().any(|b| b != b'.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') => {
-                    let dots = s.bytes().take_while(|&b| b == b'.').count();
-                    c.domain = Some(s[dots..].to_ascii_lowercase())
+    fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
+        let mark = self.enter("cookie");
+        if self.object(v, COOKIE_FIELDS) {
+            if let Some(n) = v.field("name") {
+                match n.as_str() {
+                    Some(s) if is_cookie_name(s) && !s.contains('*') => c.name = s.to_owned(),
+                    _ => self.wrong(Some("name"), "a cookie name", n),
                 }
-                _ => self.wrong("cookie.domain", "a domain name like \"example.org\"", &d),
+            }
+            if let Some(d) = v.field("domain") {
+                match d.as_str() {
+                    Some(s) if s.bytes().any(|b| b != b'.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') => {
+                        let dots = s.bytes().take_while(|&b| b == b'.').count();
+                        c.domain = Some(s[dots..].to_ascii_lowercase())
+                    }
+                    _ => self.wrong(Some("domain"), "a domain name like \"example.org\"", d),
+                }
+            }
+            c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None][self.choice(v, "sameSite", &["Lax", "Strict", "None"])];
+            if let Some(s) = v.field("secure") {
+                match s.as_bool() {
+                    Some(b) => c.secure = Some(b),
+                    None => self.wrong(Some("secure"), "true or false", s),
+                }
             }
         }
-        c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None][self.choice(v, "cookie", "sameSite", &["Lax", "Strict", "None"])];
-        if let Some(s) = v.field("secure") {
-            match s.as_bool() {
-                Some(b) => c.secure = Some(b),
-                None => self.wrong("cookie.secure", "true or false", &s),
-            }
-        }
+        self.leave(mark);
     }
 
-    fn texts<J: JsonLike>(&mut self, v: &J) -> Vec<(String, Vec<(Text, String)>)> {
+    fn texts(&mut self, v: &Json) -> Vec<(String, Vec<(Text, String)>)> {
+        let mark = self.enter("texts");
         if !v.is_object() {
-            self.wrong("texts", "an object of texts by language", v);
-            return vec![];
+            self.wrong(None, "an object of texts by language", v);
         }
         let mut out = vec![];
-        for lang in v.keys() {
-            let path = join("texts", &lang);
-            let Some(set) = v.field(&lang) else { continue };
-            if !set.is_object() {
-                self.wrong(&path, "an object of texts", &set);
+        for (lang, set) in v.members() {
+            if matches!(set, Json::Undefined) {
                 continue;
             }
-            let mut overrides = vec![];
-            for key in set.keys() {
-                let at = join(&path, &key);
-                let Some(t) = Text::from_key(&key) else {
-                    self.warn(&at, "unknown text name, ignored (is it misspelt?)");
-                    continue;
-                };
-                let Some(x) = set.field(&key) else { continue };
-                match x.as_str() {
-                    Some(s) => overrides.push((t, s)),
-                    None => self.wrong(&at, "a string", &x),
+            let at = self.enter(lang);
+            if !set.is_object() {
+                self.wrong(None, "an object of texts", set);
+            } else {
+                let mut overrides = vec![];
+                for (key, x) in set.members() {
+                    let Some(t) = Text::from_key(key) else {
+                        self.warn(Some(key), "unknown text name, ignored (is it misspelt?)");
+                        continue;
+                    };
+                    match x {
+                        Json::Str(s) => overrides.push((t, s.clone())),
+                        Json::Undefined => {}
+                        _ => self.wrong(Some(key), "a string", x),
+                    }
                 }
+                let code = language(lang);
+                let missing = TEXT_COUNT - overrides.len();
+                if code != "en" && !needs_file(&code) && missing > 0 {
+                    let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not shipped; they stay in English"]);
+                    self.warn(None, &msg);
+                }
+                out.push((code, overrides));
             }
-            let code = language(&lang);
-            let missing = TEXT_COUNT - overrides.len();
-            if code != "en" && !needs_file(&code) && missing > 0 {
-                let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not shipped; they stay in English"]);
-                self.warn(&path, &msg);
-            }
-            out.push((code, overrides));
+            self.leave(at);
         }
+        self.leave(mark);
         out
     }
 
-    fn inline<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<Inline> {
-        if v.is_object() && v.field("href").is_some() {
-            if !self.object(v, path, LINK_FIELDS) {
+    /// A run of the notice's text at the current path: a text, or a link.
+    fn inline(&mut self, v: &Json) -> Option<Inline> {
+        if v.field("href").is_some() {
+            if !self.object(v, LINK_FIELDS) {
                 return None;
             }
-            let href = v.field("href").and_then(|h| self.href(&h, &join(path, "href")))?;
+            let href = self.href(v, "href")?;
             let text = match v.field("text") {
-                Some(t) => self.localized(&t, &join(path, "text")),
+                Some(_) => self.opt_localized(v, "text"),
                 None => Localized::plain(&href),
             };
             return Some(Inline::Link { text, href });
         }
-        let l = self.localized(v, path);
+        let l = self.localized(v);
         (!l.is_empty()).then_some(Inline::Text(l))
     }
 
-    fn inlines<J: JsonLike>(&mut self, v: &J, path: &str) -> Vec<Inline> {
+    /// The runs at the current path: one, or an array of them.
+    fn inlines(&mut self, v: &Json) -> Vec<Inline> {
         let mut out = vec![];
         match v.as_array() {
             Some(items) => {
                 for (i, x) in items.iter().enumerate() {
-                    out.extend(self.inline(x, &index(path, i)));
-                }
-            }
-            None => out.extend(self.inline(v, path)),
-        }
-        out
-    }
-
-    fn notice<J: JsonLike>(&mut self, v: &J) -> Vec<Section> {
-        if !self.object(v, "notice", NOTICE_FIELDS) {
-            return vec![];
-        }
-        let Some(sections) = v.field("sections") else { return vec![] };
-        let Some(items) = sections.as_array() else {
-            self.wrong("notice.sections", "an array of sections", &sections);
-            return vec![];
-        };
-        let mut out = vec![];
-        for (i, s) in items.iter().enumerate() {
-            let path = index("notice.sections", i);
-            if !self.object(s, &path, SECTION_FIELDS) {
-                continue;
-            }
-            let id = self.opt_string(s, &path, "id").filter(|id| is_identifier(id));
-            let heading = self.opt_localized(s, &path, "heading");
-            let mut blocks = vec![];
-            if let Some(b) = s.field("blocks") {
-                let bpath = join(&path, "blocks");
-                match b.as_array() {
-                    Some(list) => {
-                        for (j, block) in list.iter().enumerate() {
-                            blocks.extend(self.block(block, &index(&bpath, j)));
-                        }
+                    let element = self.enter_index(i);
+                    if let Some(run) = self.inline(x) {
+                        out.push(run);
                     }
-                    None => self.wrong(&bpath, "an array of blocks", &b),
+                    self.leave(element);
                 }
             }
-            out.push(Section { id, heading, blocks });
+            None => {
+                if let Some(run) = self.inline(v) {
+                    out.push(run);
+                }
+            }
         }
         out
     }
 
-    fn block<J: JsonLike>(&mut self, v: &J, path: &str) -> Option<Block> {
+    fn notice(&mut self, v: &Json) -> Vec<Section> {
+        let mut out = vec![];
+        let mark = self.enter("notice");
+        if self.object(v, NOTICE_FIELDS) {
+            if let Some(sections) = v.field("sections") {
+                let at = self.enter("sections");
+                for (i, s) in self.array(sections, "an array of sections").iter().enumerate() {
+                    let element = self.enter_index(i);
+                    if self.object(s, SECTION_FIELDS) {
+                        let id = self.opt_string(s, "id").filter(|id| is_identifier(id));
+                        let heading = self.opt_localized(s, "heading");
+                        let mut blocks = vec![];
+                        if let Some(b) = s.field("blocks") {
+                            let at = self.enter("blocks");
+                            for (j, block) in self.array(b, "an array of blocks").iter().enumerate() {
+                                let element = self.enter_index(j);
+                                if let Some(block) = self.block(block) {
+                                    blocks.push(block);
+                                }
+                                self.leave(element);
+                            }
+                            self.leave(at);
+                        }
+                        out.push(Section { id, heading, blocks });
+                    }
+                    self.leave(element);
+                }
+                self.leave(at);
+            }
+        }
+        self.leave(mark);
+        out
+    }
+
+    /// A block of the notice at the current path.
+    fn block(&mut self, v: &Json) -> Option<Block> {
         const KINDS: &str = "an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\"";
-        if !self.object(v, path, BLOCK_FIELDS) {
+        if !self.object(v, BLOCK_FIELDS) {
             return None;
         }
-        if let Some(p) = v.field("p") {
-            return Some(Block::Paragraph(self.inlines(&p, &join(path, "p"))));
-        }
-        if let Some(h) = v.field("h3") {
-            return Some(Block::Subheading(self.localized(&h, &join(path, "h3"))));
-        }
-        if let Some(l) = v.field("list") {
-            let lp = join(path, "list");
+        let block = if let Some(p) = v.field("p") {
+            let at = self.enter("p");
+            let runs = self.inlines(p);
+            self.leave(at);
+            Block::Paragraph(runs)
+        } else if v.field("h3").is_some() {
+            Block::Subheading(self.opt_localized(v, "h3"))
+        } else if let Some(l) = v.field("list") {
+            let at = self.enter("list");
             let Some(items) = l.as_array() else {
-                self.wrong(&lp, "an array of list items", &l);
+                self.wrong(None, "an array of list items", l);
+                self.leave(at);
                 return None;
             };
             let mut list = vec![];
             for (i, x) in items.iter().enumerate() {
-                list.push(self.inlines(x, &index(&lp, i)));
+                let element = self.enter_index(i);
+                list.push(self.inlines(x));
+                self.leave(element);
             }
-            return Some(Block::List(list));
-        }
-        if v.field("controls").is_some() {
-            return Some(Block::Controls);
-        }
-        if v.field("signals").is_some() {
-            return Some(Block::Signals);
-        }
-        self.wrong(path, KINDS, v);
-        None
+            self.leave(at);
+            Block::List(list)
+        } else if v.field("controls").is_some() {
+            Block::Controls
+        } else if v.field("signals").is_some() {
+            Block::Signals
+        } else {
+            self.wrong(None, KINDS, v);
+            return None;
+        };
+        Some(block)
     }
 }
 

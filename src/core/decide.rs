@@ -1,6 +1,6 @@
 //! Decisions, each a pure function of the configuration, the stored record and the page.
 
-use super::config::{Config, DntPolicy, GpcPolicy};
+use super::config::{Category, Config, DntPolicy, GpcPolicy};
 use super::glob::path_matches;
 use super::record::{decode, Choice, DecodeError, Method, Record, Source};
 use super::signals::{Dnt, Gpc, Signals};
@@ -30,9 +30,7 @@ pub fn status(config: &Config, record: Option<&Record>, now: u64) -> Status {
     if r.revision != config.revision {
         return Status::RevisionChanged;
     }
-    let any_optional_granted = r.choices.iter().any(|c| c.granted && !config.category(&c.category).is_some_and(|k| k.required));
-    let days = if any_optional_granted { config.lifetime.granted_days } else { config.lifetime.denied_days };
-    let lifetime = u64::from(days) * DAY_MS;
+    let lifetime = u64::from(lifetime_days(config, r)) * DAY_MS;
     // A record from the future is forged or was written under a wrong clock: it could outlive
     // any lifetime, so it is refused (the visitor is asked again).
     if r.updated > now.saturating_add(CLOCK_SKEW_MS) || now.saturating_sub(r.updated) > lifetime {
@@ -63,12 +61,12 @@ pub fn dnt_honoured(config: &Config, signals: Signals) -> bool {
     signals.dnt == Dnt::On && config.signals.dnt == DntPolicy::Honor
 }
 
-/// Whether the signals force `category` off for this visitor, and which signal does.
-fn signal_denial(config: &Config, signals: Signals, category: &str) -> Option<Source> {
-    if gpc_honoured(config, signals) && config.category(category).is_some_and(|c| c.gpc) {
+/// Whether the signals force the category `cat` off for this visitor, and which signal does.
+fn signal_denial(config: &Config, signals: Signals, cat: &Category) -> Option<Source> {
+    if gpc_honoured(config, signals) && cat.gpc {
         return Some(Source::Gpc);
     }
-    if dnt_honoured(config, signals) && !config.category(category).is_some_and(|c| c.required) {
+    if dnt_honoured(config, signals) && !cat.required {
         return Some(Source::Dnt);
     }
     None
@@ -82,7 +80,7 @@ pub fn effective(config: &Config, decided: Option<&Record>, signals: Signals, re
     let mut out = Vec::with_capacity(config.categories.len());
     for cat in &config.categories {
         let user = decided.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
-        let (granted, source) = match (cat.required, user, signal_denial(config, signals, &cat.id)) {
+        let (granted, source) = match (cat.required, user, signal_denial(config, signals, cat)) {
             (true, ..) => (true, Source::Default),
             (_, Some(u), Some(Source::Gpc)) if u.granted && !config.signals.choice_overrides_gpc => (false, Source::Gpc),
             (_, Some(u), _) => (u.granted, Source::User),
@@ -169,7 +167,24 @@ pub fn in_force(c: &Choice, sensitive: bool) -> (bool, Source) {
 
 /// The categories that may run on this page now.
 pub fn allowed(config: &Config, effective: &[Choice], sensitive: bool, config_ok: bool) -> Vec<String> {
-    config.categories.iter().filter(|c| may_run(&c.id, effective, sensitive, config_ok)).map(|c| c.id.clone()).collect()
+    category_ids(config, &|c| may_run(&c.id, effective, sensitive, config_ok))
+}
+
+/// The ids of the configured categories `keep` accepts, in their configured order. One loop for
+/// every such list: each `collect` of strings would be one more copy of the same code in the wasm.
+fn category_ids(config: &Config, keep: &dyn Fn(&Category) -> bool) -> Vec<String> {
+    let mut out = vec![];
+    for c in &config.categories {
+        if keep(c) {
+            out.push(c.id.clone());
+        }
+    }
+    out
+}
+
+/// The Consent Mode types the category `id` governs (none for an unknown id).
+fn types_of(config: &Config, id: &str) -> u8 {
+    config.category(id).map_or(0, |c| c.consent_types)
 }
 
 /// The seven Consent Mode v2 types, in the order Google documents them.
@@ -216,21 +231,27 @@ impl ConsentState {
 /// The Consent Mode state for the categories that may run: each type is granted when a category
 /// that governs it may run.
 pub fn consent_state(config: &Config, allowed: &[String]) -> ConsentState {
-    ConsentState(allowed.iter().filter_map(|a| config.category(a)).fold(0, |m, c| m | c.consent_types))
+    let mut types = 0;
+    for id in allowed {
+        types |= types_of(config, id);
+    }
+    ConsentState(types)
 }
 
 /// Regional Consent Mode defaults, one `(state, regions)` per region rule. Only what a rule
 /// grants differs from the global all-denied default.
 pub fn regional_defaults(config: &Config) -> Vec<(ConsentState, Vec<String>)> {
-    config
-        .regions
-        .iter()
-        .map(|rule| {
-            let mut allowed = vec!["necessary".to_owned()];
-            allowed.extend(rule.defaults.iter().filter(|(_, g)| *g).map(|(c, _)| c.clone()));
-            (consent_state(config, &allowed), rule.codes.clone())
-        })
-        .collect()
+    let mut out = vec![];
+    for rule in &config.regions {
+        let mut types = types_of(config, "necessary");
+        for (id, granted) in &rule.defaults {
+            if *granted {
+                types |= types_of(config, id);
+            }
+        }
+        out.push((ConsentState(types), rule.codes.clone()));
+    }
+    out
 }
 
 /// What to do after the allowed categories changed.
@@ -254,17 +275,27 @@ const GOOGLE_COOKIES: [(u8, &[&str]); 2] = [(ANALYTICS_STORAGE, &["_ga", "_ga_*"
 /// Cookie name patterns to erase when `category` is withdrawn: Google's for the Consent Mode
 /// types it governs, and the configured services'.
 pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
-    let types = config.category(category).map_or(0, |c| c.consent_types);
-    let mut out: Vec<String> = vec![];
+    let mut out = vec![];
+    push_cookies(config, category, &mut out);
+    out
+}
+
+/// Appends [`cookies_to_erase`] of `category` to `out`: one list for all the denied categories,
+/// with no list per category to append.
+fn push_cookies(config: &Config, category: &str, out: &mut Vec<String>) {
+    let types = types_of(config, category);
     for (t, names) in GOOGLE_COOKIES {
         if types & t != 0 {
-            out.extend(names.iter().map(|n| (*n).to_owned()));
+            for name in names {
+                out.push((*name).to_owned());
+            }
         }
     }
     for s in config.services.iter().filter(|s| s.category == category) {
-        out.extend(s.cookies.iter().cloned());
+        for name in &s.cookies {
+            out.push(name.clone());
+        }
     }
-    out
 }
 
 /// Cookie name patterns to erase now: those of every category the visitor's decision, a signal
@@ -277,7 +308,7 @@ pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) 
     }
     let mut out = vec![];
     for c in effective.iter().filter(|c| !c.granted) {
-        out.extend(cookies_to_erase(config, &c.category));
+        push_cookies(config, &c.category, &mut out);
     }
     out
 }
@@ -287,8 +318,12 @@ pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) 
 /// a sensitive page or with a broken configuration, where no Google tag may load at all, not
 /// even in advanced mode.
 pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: bool, tags_here: bool) -> Plan {
-    let has = |list: &[String], c: &str| list.iter().any(|x| x == c);
-    let mut p = Plan { stopped: before.iter().filter(|c| !has(after, c)).cloned().collect(), ..Plan::default() };
+    let mut p = Plan::default();
+    for c in before {
+        if !after.contains(c) {
+            p.stopped.push(c.clone());
+        }
+    }
     let g = &config.google;
     // Google Analytics follows analytics_storage, Google Ads ad_storage.
     let (now, then) = (consent_state(config, after), consent_state(config, before));
@@ -339,21 +374,19 @@ pub fn record_choice(
     now: u64,
     sdk_version: &str,
 ) -> Record {
-    let choices = config
-        .categories
-        .iter()
-        .map(|cat| {
-            let wanted = grants.contains(&cat.id);
-            let category = cat.id.clone();
-            if cat.required {
-                Choice { category, granted: true, source: Source::Default }
-            } else if wanted && signal_denial(config, signals, &cat.id) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
-                Choice { category, granted: false, source: Source::Gpc }
-            } else {
-                Choice { category, granted: wanted, source: Source::User }
-            }
-        })
-        .collect();
+    // A loop with one `Choice` built at the end, as in `effective`.
+    let mut choices = Vec::with_capacity(config.categories.len());
+    for cat in &config.categories {
+        let wanted = grants.contains(&cat.id);
+        let (granted, source) = if cat.required {
+            (true, Source::Default)
+        } else if wanted && signal_denial(config, signals, cat) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
+            (false, Source::Gpc)
+        } else {
+            (wanted, Source::User)
+        };
+        choices.push(Choice { category: cat.id.clone(), granted, source });
+    }
     let keep_id = previous.map(|p| p.id.clone()).filter(|p| !p.is_empty());
     Record {
         id: keep_id.unwrap_or_else(|| id.to_owned()),
@@ -370,7 +403,7 @@ pub fn record_choice(
 
 /// Every optional category id.
 pub fn optional_categories(config: &Config) -> Vec<String> {
-    config.categories.iter().filter(|c| !c.required).map(|c| c.id.clone()).collect()
+    category_ids(config, &|c| !c.required)
 }
 
 /// How long the record keeps, in days: the grant lifetime when anything optional is granted.

@@ -1,58 +1,126 @@
-//! The small view of a JSON-like value that the configuration reader is written against.
+//! The JSON-like value the configuration reader reads: copied once from the browser's value (or
+//! a test's `serde_json::Value`), then read by reference.
 //!
-//! The browser implements it over `JsValue` (through `js_sys::Reflect`), the native tests over
-//! `serde_json::Value`. Keeping serde's deserializers out of the wasm saves about 12 KB brotli
-//! (any deserializer pulls in `core::fmt` through its error messages), and reading field by field
-//! lets every error name its exact path.
+//! Keeping serde's deserializers out of the wasm saves about 12 KB brotli (any deserializer pulls
+//! in `core::fmt` through its error messages), and reading field by field lets every error name
+//! its exact path. Reading a copy rather than the live `JsValue` means no member is fetched across
+//! the JS boundary, copied into a `String` or dropped field by field: the reader borrows.
 
-/// Read access to one JSON-like value.
-pub trait JsonLike: Sized + Clone {
+use super::text::{push_json_str, truncate};
+
+/// A JSON-like value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, with its JSON text for messages (`1.5`, `-1`).
+    Num(f64, String),
+    /// A string.
+    Str(String),
+    /// An array.
+    Arr(Vec<Json>),
+    /// An object's own members, in their order.
+    Obj(Vec<(String, Json)>),
+    /// `undefined` (a member that is there with this value reads as absent).
+    Undefined,
+    /// Anything else JavaScript has (a function, a symbol, a value too deeply nested to copy).
+    Other,
+}
+
+/// How deep [`JsonLike::to_json`] copies: deeper than any configuration goes (a notice link's
+/// localized text is 10 levels down), and a cycle (`a.self = a`) stops here.
+pub const MAX_DEPTH: usize = 24;
+
+/// A value the configuration can be read from: it is copied once into a [`Json`].
+pub trait JsonLike {
+    /// The copy.
+    fn to_json(&self) -> Json;
+}
+
+impl JsonLike for Json {
+    fn to_json(&self) -> Json {
+        self.clone()
+    }
+}
+
+impl Json {
     /// The member `name` of an object; `None` when absent, `undefined`, or not an object.
-    fn field(&self, name: &str) -> Option<Self>;
-    /// The member names of an object (empty for anything else), used to warn about unknown fields.
-    fn keys(&self) -> Vec<String>;
+    pub fn field(&self, name: &str) -> Option<&Json> {
+        self.members().iter().find(|(k, v)| k == name && !matches!(v, Json::Undefined)).map(|(_, v)| v)
+    }
+    /// The members of an object (none for anything else).
+    pub fn members(&self) -> &[(String, Json)] {
+        match self {
+            Json::Obj(m) => m,
+            _ => &[],
+        }
+    }
     /// The value as a string, if it is one.
-    fn as_str(&self) -> Option<String>;
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
     /// The value as a boolean, if it is one.
-    fn as_bool(&self) -> Option<bool>;
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
     /// The value as a number, if it is one.
-    fn as_number(&self) -> Option<f64>;
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Json::Num(n, _) => Some(*n),
+            _ => None,
+        }
+    }
     /// The elements, if the value is an array.
-    fn as_array(&self) -> Option<Vec<Self>>;
-    /// Whether the value is a plain object (not an array, not null).
-    fn is_object(&self) -> bool;
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match self {
+            Json::Arr(a) => Some(a),
+            _ => None,
+        }
+    }
+    /// Whether the value is an object (not an array, not null).
+    pub fn is_object(&self) -> bool {
+        matches!(self, Json::Obj(_))
+    }
     /// A short rendering of the value for error messages (`42`, `"abc"`, `an object`).
-    fn describe(&self) -> String;
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        s.push_str(match self {
+            Json::Null => "null",
+            Json::Bool(true) => "true",
+            Json::Bool(false) => "false",
+            Json::Num(_, text) => text,
+            Json::Str(v) => {
+                push_json_str(&mut s, v);
+                return truncate(&s, 40);
+            }
+            Json::Arr(_) => "an array",
+            Json::Obj(_) => "an object",
+            Json::Undefined => "nothing",
+            Json::Other => "a value",
+        });
+        s
+    }
 }
 
 #[cfg(any(test, feature = "serde-json-reader"))]
 impl JsonLike for serde_json::Value {
-    fn field(&self, name: &str) -> Option<Self> {
-        self.as_object().and_then(|o| o.get(name)).cloned()
-    }
-    fn keys(&self) -> Vec<String> {
-        self.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
-    }
-    fn as_str(&self) -> Option<String> {
-        serde_json::Value::as_str(self).map(str::to_owned)
-    }
-    fn as_bool(&self) -> Option<bool> {
-        serde_json::Value::as_bool(self)
-    }
-    fn as_number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-    fn as_array(&self) -> Option<Vec<Self>> {
-        serde_json::Value::as_array(self).cloned()
-    }
-    fn is_object(&self) -> bool {
-        serde_json::Value::is_object(self)
-    }
-    fn describe(&self) -> String {
+    fn to_json(&self) -> Json {
+        use serde_json::Value;
         match self {
-            serde_json::Value::Object(_) => "an object".into(),
-            serde_json::Value::Array(_) => "an array".into(),
-            other => super::text::truncate(&other.to_string(), 40),
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Num(n.as_f64().unwrap_or(f64::NAN), n.to_string()),
+            Value::String(s) => Json::Str(s.clone()),
+            Value::Array(a) => Json::Arr(a.iter().map(JsonLike::to_json).collect()),
+            Value::Object(o) => Json::Obj(o.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
         }
     }
 }

@@ -7,7 +7,7 @@
 use super::config::{Config, Parsed, Problem};
 use super::decide::{self, ConsentState, Status};
 use super::i18n::{negotiate, Text, Texts};
-use super::json::JsonLike;
+use super::json::{Json, JsonLike};
 use super::log;
 use super::queue::{Queue, Queued, CAP};
 use super::record::{Choice, DecodeError, Method, Record, Source};
@@ -585,24 +585,28 @@ impl Session {
     /// The categories granted now with `changes` applied, for `setConsent({analytics: true})`.
     /// `None` for an empty object, which changes nothing. Errors name the unknown category or
     /// the value that is not a boolean.
-    pub fn grants_with<J: JsonLike>(&self, changes: &J) -> Result<Option<Vec<String>>, String> {
+    pub fn grants_with<J: JsonLike + ?Sized>(&self, changes: &J) -> Result<Option<Vec<String>>, String> {
+        let changes = changes.to_json();
         if !changes.is_object() {
             return Err("setConsent: expected an object like {analytics: true}".into());
         }
-        let keys = changes.keys();
-        if keys.is_empty() {
+        let members = changes.members();
+        if members.is_empty() {
             return Ok(None);
         }
-        let mut grants: Vec<String> = self.effective.iter().filter(|c| c.granted).map(|c| c.category.clone()).collect();
-        for key in keys {
-            if self.config.category(&key).is_none() {
-                return Err(concat(&["setConsent.", &key, ": expected the id of a configured category"]));
+        for (key, value) in members {
+            if self.config.category(key).is_none() {
+                return Err(concat(&["setConsent.", key, ": expected the id of a configured category"]));
             }
-            match changes.field(&key).and_then(|v| v.as_bool()) {
-                Some(true) if !grants.contains(&key) => grants.push(key),
-                Some(true) => {}
-                Some(false) => grants.retain(|g| *g != key),
-                None => return Err(concat(&["setConsent.", &key, ": expected true or false"])),
+            if value.as_bool().is_none() {
+                return Err(concat(&["setConsent.", key, ": expected true or false"]));
+            }
+        }
+        // Each category as the change sets it, else as it is now.
+        let mut grants = vec![];
+        for c in &self.effective {
+            if changes.field(&c.category).and_then(Json::as_bool).unwrap_or(c.granted) {
+                grants.push(c.category.clone());
             }
         }
         Ok(Some(grants))

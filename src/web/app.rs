@@ -11,7 +11,7 @@ use super::json::Js;
 use super::page::{self, console};
 use super::storage;
 use super::ui::{self, Ui};
-use crate::core::config::{read_config, Config, Problem};
+use crate::core::config::{read_config, Config};
 use crate::core::cookie;
 use crate::core::decide::{self, ConsentState, Status};
 use crate::core::i18n::{needs_file, Text};
@@ -268,7 +268,11 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     } else {
         vec![]
     };
-    let errors: Vec<String> = parsed.problems.iter().filter(|p| p.is_error).map(Problem::line).collect();
+    // A loop, not a filter/map/collect chain: one instantiation fewer in the wasm.
+    let mut errors = vec![];
+    for p in parsed.problems.iter().filter(|p| p.is_error) {
+        errors.push(p.line());
+    }
     let page = Page { signals: page::signals(), region, lang, file_texts, copies: copies(&parsed.config) };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);

@@ -1,7 +1,7 @@
-//! [`JsonLike`] over `JsValue`, read through `js_sys::Reflect` (no serde deserializer).
+//! [`JsonLike`] over `JsValue`: one copy into a [`Json`], read through `js_sys::Reflect` (no
+//! serde deserializer).
 
-use crate::core::json::JsonLike;
-use crate::core::text::truncate;
+use crate::core::json::{Json, JsonLike, MAX_DEPTH};
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -10,45 +10,45 @@ use wasm_bindgen::{JsCast, JsValue};
 pub struct Js(pub JsValue);
 
 impl JsonLike for Js {
-    fn field(&self, name: &str) -> Option<Js> {
-        if !self.is_object() {
-            return None;
+    fn to_json(&self) -> Json {
+        copy(&self.0, 0)
+    }
+}
+
+/// `v` as a [`Json`]: an object's own enumerable members (`Object.keys`), as JSON would see them.
+fn copy(v: &JsValue, depth: usize) -> Json {
+    if let Some(s) = v.as_string() {
+        return Json::Str(s);
+    }
+    if let Some(b) = v.as_bool() {
+        return Json::Bool(b);
+    }
+    if let Some(n) = v.as_f64() {
+        // The number as JSON writes it (`1.5`, `-1`, `null` for NaN), for messages only.
+        let text = JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        return Json::Num(n, text);
+    }
+    if v.is_null() {
+        return Json::Null;
+    }
+    if v.is_undefined() {
+        return Json::Undefined;
+    }
+    if !v.is_object() || depth > MAX_DEPTH {
+        return Json::Other;
+    }
+    if Array::is_array(v) {
+        let mut out = vec![];
+        for x in v.unchecked_ref::<Array>().iter() {
+            out.push(copy(&x, depth + 1));
         }
+        return Json::Arr(out);
+    }
+    let mut out = vec![];
+    for k in Object::keys(v.unchecked_ref::<Object>()).iter() {
         // A getter may throw; that reads as "absent" rather than a crash.
-        Reflect::get(&self.0, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined()).map(Js)
+        let x = Reflect::get(v, &k).map_or(Json::Undefined, |x| copy(&x, depth + 1));
+        out.push((k.as_string().unwrap_or_default(), x));
     }
-    fn keys(&self) -> Vec<String> {
-        if !self.is_object() {
-            return vec![];
-        }
-        Object::keys(self.0.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect()
-    }
-    fn as_str(&self) -> Option<String> {
-        self.0.as_string()
-    }
-    fn as_bool(&self) -> Option<bool> {
-        self.0.as_bool()
-    }
-    fn as_number(&self) -> Option<f64> {
-        self.0.as_f64()
-    }
-    fn as_array(&self) -> Option<Vec<Js>> {
-        Array::is_array(&self.0).then(|| self.0.unchecked_ref::<Array>().iter().map(Js).collect())
-    }
-    fn is_object(&self) -> bool {
-        self.0.is_object() && !Array::is_array(&self.0)
-    }
-    fn describe(&self) -> String {
-        if Array::is_array(&self.0) {
-            return "an array".into();
-        }
-        if self.0.is_object() {
-            return "an object".into();
-        }
-        if self.0.is_undefined() {
-            return "nothing".into();
-        }
-        let s = JSON::stringify(&self.0).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "a value".into());
-        truncate(&s, 40)
-    }
+    Json::Obj(out)
 }
