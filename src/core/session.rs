@@ -13,7 +13,7 @@ use super::queue::{Queue, Queued, CAP};
 use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
 use super::text::concat;
-use super::view::{self, Row};
+use super::view::{self, Action, Row, Scope};
 
 /// The `wait_for_update` the stub (`src/js/stub.js`) sends before the configuration is known.
 pub const STUB_WAIT_FOR_UPDATE: u32 = 500;
@@ -157,6 +157,14 @@ pub enum Effect {
     ShowReopenButton(&'static str),
     /// Fire an SDK event.
     Emit(Emit),
+    /// Open the preferences dialog.
+    ShowPreferences,
+    /// Close the preferences dialog.
+    CloseDialog,
+    /// Say this in the notice's status line (a live region).
+    Announce(String),
+    /// Offer the stored record as a file (`consent-record.json`).
+    Download,
     /// Delete the consent-log queue: no endpoint is configured.
     LogDrop,
     /// Once, at start: the consent log's endpoint, where [`Effect::Log`] posts; and compute the
@@ -230,6 +238,9 @@ pub enum Input {
     /// A notice container entered the page after start: a single-page app's route mounted it, or
     /// put back one it had removed.
     NoticeContainersAdded,
+    /// A button of the SDK's own interface was clicked: where it sits (`None`: a part the page
+    /// cannot name, taken as the notice), what it does, and the categories switched on there.
+    Click(Option<Scope>, Action, Vec<String>),
 }
 
 /// The configuration that could not even be fetched or parsed: the built-in one, with
@@ -377,6 +388,24 @@ impl Session {
             // A new container gets the notice as it stands; one put back has switches that may
             // have missed changes while it was out of the page.
             Input::NoticeContainersAdded => fx = vec![Effect::RenderNotice, Effect::SyncSwitches(self.rows())],
+            Input::Click(_, Action::Prefs, _) => fx.push(Effect::ShowPreferences),
+            Input::Click(_, Action::Close, _) => fx.push(Effect::CloseDialog),
+            Input::Click(_, Action::Download, _) => fx.push(Effect::Download),
+            Input::Click(scope, action, switched_on) => {
+                let method = scope.map_or(Method::Notice, Scope::method);
+                let grants = match action {
+                    Action::Accept => decide::optional_categories(&self.config),
+                    Action::Reject => vec![],
+                    _ => switched_on,
+                };
+                self.decide(&grants, method, env, &mut fx);
+                // The dialog's work is done; a notice stays in the page, so it says it saved.
+                match method {
+                    Method::Preferences => fx.push(Effect::CloseDialog),
+                    Method::Notice => fx.push(Effect::Announce(self.texts.get(Text::Saved).to_owned())),
+                    _ => {}
+                }
+            }
         }
         fx
     }

@@ -14,7 +14,7 @@ use super::ui::{self, Ui};
 use crate::core::config::{read_config, Config};
 use crate::core::cookie;
 use crate::core::decide::{self, ConsentState, Status};
-use crate::core::i18n::{needs_file, Text};
+use crate::core::i18n::needs_file;
 use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
@@ -181,6 +181,15 @@ fn carry_out(effects: Vec<Effect>) {
                     bridge::log_send(&e.id, &e.json);
                 }
             }
+            Effect::ShowPreferences => show_preferences(),
+            Effect::CloseDialog => ui::close_dialog(),
+            Effect::Announce(message) => ui::announce(&message),
+            Effect::Download => {
+                let json = js_sys::JSON::stringify_with_replacer_and_space(&record_view(), &JsValue::NULL, &JsValue::from_f64(2.0));
+                if let Some(text) = json.ok().and_then(|s| s.as_string()) {
+                    let _ = bridge::download("consent-record.json", &text);
+                }
+            }
             Effect::Reload => bridge::reload(),
         }
     }
@@ -312,31 +321,10 @@ fn listen() {
 /// toggles switches itself): `scope` is the `data-cg-scope` of the part it is in (empty for a
 /// public "Privacy choices" opener, which only opens the dialog), `action` its `data-cg`.
 fn on_click(scope: &str, action: &str) {
-    let method = Scope::from_name(scope).map_or(Method::Notice, Scope::method);
-    let grants = match Action::from_name(action) {
-        Some(Action::Accept) => None,
-        Some(Action::Reject) => Some(vec![]),
-        Some(Action::Save) => Some(ui::switched_on()),
-        Some(Action::Prefs) => return show_preferences(),
-        Some(Action::Close) => return ui::close_dialog(),
-        Some(Action::Download) => {
-            let json = js_sys::JSON::stringify_with_replacer_and_space(&record_view(), &JsValue::NULL, &JsValue::from_f64(2.0));
-            if let Some(text) = json.ok().and_then(|s| s.as_string()) {
-                let _ = bridge::download("consent-record.json", &text);
-            }
-            return;
-        }
-        None => return,
-    };
-    decide_and_apply(grants, method);
-    match method {
-        Method::Preferences => ui::close_dialog(),
-        Method::Notice => {
-            if let Some(msg) = with_session(|s| s.texts.get(Text::Saved).to_owned()) {
-                ui::announce(&msg);
-            }
-        }
-        _ => {}
+    // bridge.js passes only clicks on the SDK's own parts; what they do, the session decides.
+    if let Some(action) = Action::from_name(action) {
+        let switched_on = if action == Action::Save { ui::switched_on() } else { vec![] };
+        step(Some(Input::Click(Scope::from_name(scope), action, switched_on)));
     }
 }
 

@@ -6,6 +6,7 @@ use crate::core::queue::Queue;
 use crate::core::record::{encode, Method, Source};
 use crate::core::session::{Copies, Effect, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
+use crate::core::view::{Action, Scope};
 use serde_json::{json, Value};
 use std::cell::Cell;
 
@@ -72,6 +73,10 @@ fn brief(e: &Effect) -> String {
             let queued: Vec<String> = Queue::read(store).unwrap().events.iter().map(|e| event_line(&e.json)).collect();
             format!("log [{}] sending {}", queued.join(" | "), send.len())
         }
+        Effect::ShowPreferences => "show preferences".into(),
+        Effect::CloseDialog => "close dialog".into(),
+        Effect::Announce(message) => format!("announce {message}"),
+        Effect::Download => "download".into(),
         Effect::Reload => "reload".into(),
     }
 }
@@ -455,6 +460,68 @@ fn input_table() {
             "/portal/1",
             vec!["notice", "switches necessary,functional,analytics,advertising"],
         ),
+        (
+            "the banner's Accept: every optional category, recorded as the banner's",
+            site(),
+            "/",
+            None,
+            Input::Click(Some(Scope::Banner), Action::Accept, vec![]),
+            "/",
+            ["store"].into_iter().chain(ACCEPTED_APPLIED).collect(),
+        ),
+        (
+            "the dialog's Save: the switches as set, then the dialog closes",
+            site(),
+            "/",
+            Some(ACCEPTED),
+            Input::Click(Some(Scope::Prefs), Action::Save, vec!["functional".into()]),
+            "/",
+            vec![
+                "store",
+                "ga-disable-G-TEST1=true",
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update functionality_storage,personalization_storage,security_storage",
+                "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
+                "gate necessary,functional",
+                "switches necessary,functional",
+                "hide banner",
+                "emit change",
+                "close dialog",
+            ],
+        ),
+        (
+            "the notice's Reject: nothing optional, then the notice says it saved (the dialog is not touched)",
+            site(),
+            "/",
+            None,
+            Input::Click(Some(Scope::Notice), Action::Reject, vec!["analytics".into()]),
+            "/",
+            vec![
+                "store",
+                "ga-disable-G-TEST1=true",
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update security_storage",
+                "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
+                "gate necessary",
+                "switches necessary",
+                "hide banner",
+                "emit change",
+                "announce Your choices are saved.",
+            ],
+        ),
+        (
+            "the Privacy choices button opens the dialog and decides nothing",
+            site(),
+            "/",
+            Some(ACCEPTED),
+            Input::Click(Some(Scope::Reopen), Action::Prefs, vec![]),
+            "/",
+            vec!["show preferences"],
+        ),
+        ("the dialog's Close", site(), "/", None, Input::Click(Some(Scope::Prefs), Action::Close, vec![]), "/", vec!["close dialog"]),
+        ("the receipt", site(), "/", Some(ACCEPTED), Input::Click(Some(Scope::Notice), Action::Download, vec![]), "/", vec!["download"]),
     ];
     for (name, config, path, rows, input, to, expected) in cases {
         let (mut s, _) = start_with(config, path, rows, NO_SIGNALS);
