@@ -1,7 +1,6 @@
-//! Where the record is kept: localStorage (through gloo-storage's `raw()`), mirrored in a
+//! Where the record is kept: localStorage, mirrored in a
 //! first-party cookie for the site's server, with an in-memory fallback when storage is blocked.
 
-use gloo_storage::{LocalStorage, Storage};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlDocument;
@@ -16,11 +15,10 @@ thread_local! {
     static LOCAL_FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// localStorage, if the browser lets us use it. gloo's `LocalStorage::raw()` throws when storage
-/// is blocked, so ask `window.localStorage` first (it returns an error instead).
+/// localStorage, if the browser lets us use it (reading `window.localStorage` throws when storage
+/// is blocked: web-sys returns that as an error).
 fn local() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()??;
-    Some(LocalStorage::raw())
+    super::page::window()?.local_storage().ok()?
 }
 
 fn html_document() -> Option<HtmlDocument> {
