@@ -2,7 +2,7 @@
 //! compact, versioned string encoding (stored in localStorage and mirrored in a cookie).
 
 use super::signals::{Dnt, Gpc, Signals};
-use super::text::{hex_value, parse_uint, push_hex, push_uint, HEX_DIGITS};
+use super::text::{hex_value, parse_uint, push_hex, push_uint, utf8, HEX_DIGITS};
 
 /// Where a category's state came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,7 +178,7 @@ fn unescape(s: &str) -> Option<String> {
             return None;
         }
     }
-    String::from_utf8(out).ok()
+    utf8(&out, false)
 }
 
 /// FNV-1a, 32 bits: detects truncation and casual edits (it is not a signature).
