@@ -20,10 +20,9 @@ use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
+use crate::core::text::{concat, push_json_str};
 use crate::core::view::{self, Action, Scope};
 use js_sys::{Object, Reflect};
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -57,74 +56,75 @@ fn step(input: Option<Input>) -> JsValue {
     consent_view()
 }
 
+/// The consent state as `start`, `getConsent()` and the events give it, written as JSON and parsed
+/// (serde and serde-wasm-bindgen cost more wasm than this): `decided`, `revision`, `categories`
+/// (`{category: granted}` in force on this page, in configuration order), `sources`
+/// (`{category: source}`), `allowed`, `signals`, `gpcHonoured`, `sensitivePage`, `region`,
+/// `language`, `configOk`.
 fn view(s: &Session) -> JsValue {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct ConsentView<'a> {
-        decided: bool,
-        revision: &'a str,
-        categories: ChoiceMap<'a>,
-        sources: ChoiceMap<'a>,
-        allowed: &'a [String],
-        signals: SignalsView,
-        gpc_honoured: bool,
-        sensitive_page: bool,
-        region: Option<&'a str>,
-        language: &'a str,
-        config_ok: bool,
+    let mut j = String::with_capacity(256);
+    j.push_str("{\"decided\":");
+    push_bool(&mut j, s.status == Status::Decided);
+    j.push_str(",\"revision\":");
+    push_json_str(&mut j, &s.config.revision);
+    for (name, sources) in [(",\"categories\":{", false), ("},\"sources\":{", true)] {
+        j.push_str(name);
+        for (i, c) in s.effective.iter().enumerate() {
+            if i > 0 {
+                j.push(',');
+            }
+            push_json_str(&mut j, &c.category);
+            j.push(':');
+            let (granted, source) = decide::in_force(c, s.sensitive);
+            if sources {
+                push_json_str(&mut j, source.name());
+            } else {
+                push_bool(&mut j, granted);
+            }
+        }
     }
-    to_js(&ConsentView {
-        decided: s.status == Status::Decided,
-        revision: &s.config.revision,
-        categories: ChoiceMap(s, false),
-        sources: ChoiceMap(s, true),
-        allowed: &s.allowed,
-        signals: SignalsView::of(s.signals),
-        gpc_honoured: decide::gpc_keeps_off(&s.effective),
-        sensitive_page: s.sensitive,
-        region: s.region.as_deref(),
-        language: &s.texts.lang,
-        config_ok: s.config_ok,
-    })
+    j.push_str("},\"allowed\":[");
+    for (i, a) in s.allowed.iter().enumerate() {
+        if i > 0 {
+            j.push(',');
+        }
+        push_json_str(&mut j, a);
+    }
+    j.push_str("],\"signals\":");
+    j.push_str(&signals_json(s.signals));
+    j.push_str(",\"gpcHonoured\":");
+    push_bool(&mut j, decide::gpc_keeps_off(&s.effective));
+    j.push_str(",\"sensitivePage\":");
+    push_bool(&mut j, s.sensitive);
+    j.push_str(",\"region\":");
+    match &s.region {
+        Some(r) => push_json_str(&mut j, r),
+        None => j.push_str("null"),
+    }
+    j.push_str(",\"language\":");
+    push_json_str(&mut j, &s.texts.lang);
+    j.push_str(",\"configOk\":");
+    push_bool(&mut j, s.config_ok);
+    j.push('}');
+    parse(&j)
+}
+
+fn push_bool(j: &mut String, b: bool) {
+    j.push_str(if b { "true" } else { "false" });
+}
+
+/// `{"dnt": "on", "gpc": "true"}`: the wire names (fixed words, nothing to escape).
+fn signals_json(s: Signals) -> String {
+    concat(&["{\"dnt\":\"", s.dnt.name(), "\",\"gpc\":\"", s.gpc.name(), "\"}"])
+}
+
+/// JSON written here, as a JavaScript value (`null` if it were not JSON).
+fn parse(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
 }
 
 fn ui<'a>(s: &'a Session, doc: &'a web_sys::Document, rows: &'a [view::Row]) -> Ui<'a> {
     Ui { doc, texts: &s.texts, rows, gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
-}
-
-/// `{category: granted}` (or `{category: source}` when `.1`) as in force on this page, in
-/// configuration order, without a BTreeMap (its sorting code costs more than this).
-struct ChoiceMap<'a>(&'a Session, bool);
-
-impl Serialize for ChoiceMap<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        for c in &self.0.effective {
-            let (granted, source) = decide::in_force(c, self.0.sensitive);
-            if self.1 {
-                m.serialize_entry(&c.category, source.name())?;
-            } else {
-                m.serialize_entry(&c.category, &granted)?;
-            }
-        }
-        m.end()
-    }
-}
-
-#[derive(Serialize)]
-struct SignalsView {
-    dnt: &'static str,
-    gpc: &'static str,
-}
-
-impl SignalsView {
-    fn of(s: Signals) -> SignalsView {
-        SignalsView { dnt: s.dnt.name(), gpc: s.gpc.name() }
-    }
-}
-
-fn to_js<T: Serialize>(v: &T) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
 fn consent_object(state: &ConsentState) -> Object {
@@ -183,7 +183,7 @@ fn carry_out(effects: Vec<Effect>) {
                     ui::hide_banner(doc);
                 }
             }
-            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
+            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &parse(&signals_json(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::log_drop(),
             Effect::Log { endpoint, json, notice } => drop(bridge::log_event(&endpoint, &json, &notice)),
@@ -412,5 +412,5 @@ pub fn consent_view() -> JsValue {
 /// The stored record for `getConsentRecord()`; `null` when the visitor has not decided.
 pub fn record_view() -> JsValue {
     let json = with_session(|s| s.decided().map(log::record_json)).flatten();
-    json.and_then(|j| js_sys::JSON::parse(&j).ok()).unwrap_or(JsValue::NULL)
+    json.map_or(JsValue::NULL, |j| parse(&j))
 }
