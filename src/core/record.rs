@@ -248,8 +248,13 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     if sum != want {
         return Err(bad);
     }
-    let f: Vec<&str> = body[..body.len() - 1].split('|').collect();
-    if f.len() != 11 {
+    // Exactly 11 fields, into an array (no `Vec` of them: collecting costs more code).
+    let mut f = [""; 11];
+    let mut fields = body[..body.len() - 1].split('|');
+    for slot in &mut f {
+        *slot = fields.next().ok_or(bad)?;
+    }
+    if fields.next().is_some() {
         return Err(bad);
     }
     let one_char = |x: &str| {
@@ -353,6 +358,9 @@ pub(crate) mod tests {
             "cg1|x|1|2|r|en|b|on|true|v|analytics:1z|",
             "cg1|x|1|2|r|en|b|on|true|v|analytics:1u+analytics:0u|",
             "cg1|x|-1|2|r|en|b|on|true|v||",
+            // One field too many, one too few.
+            "cg1|x|1|2|r|en|b|on|true|v|analytics:1u|x|",
+            "cg1|x|1|2|r|en|b|on|true|analytics:1u|",
         ] {
             let mut s = body.to_owned();
             push_hex32(&mut s, checksum(body));
