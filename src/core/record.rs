@@ -21,6 +21,7 @@ pub enum Source {
     PageRule,
 }
 
+/// Each source's wire name and record code, in declaration order (`SOURCES[s as usize].0 == s`).
 const SOURCES: [(Source, &str, char); 6] = [
     (Source::User, "user", 'u'),
     (Source::Gpc, "gpc", 'g'),
@@ -33,10 +34,10 @@ const SOURCES: [(Source, &str, char); 6] = [
 impl Source {
     /// The wire name: `user`, `gpc`, `dnt`, `default`, `region`, `page-rule`.
     pub fn name(self) -> &'static str {
-        SOURCES.iter().find(|s| s.0 == self).map(|s| s.1).unwrap_or("")
+        SOURCES[self as usize].1
     }
     fn code(self) -> char {
-        SOURCES.iter().find(|s| s.0 == self).map(|s| s.2).unwrap_or('f')
+        SOURCES[self as usize].2
     }
     fn from_code(c: char) -> Option<Source> {
         SOURCES.iter().find(|s| s.2 == c).map(|s| s.0)
@@ -58,6 +59,7 @@ pub enum Method {
     Signal,
 }
 
+/// Each method's wire name and record code, in declaration order (`METHODS[m as usize].0 == m`).
 const METHODS: [(Method, &str, char); 5] = [
     (Method::Banner, "banner", 'b'),
     (Method::Preferences, "preferences", 'p'),
@@ -69,10 +71,10 @@ const METHODS: [(Method, &str, char); 5] = [
 impl Method {
     /// The wire name: `banner`, `preferences`, `notice`, `api`, `signal`.
     pub fn name(self) -> &'static str {
-        METHODS.iter().find(|m| m.0 == self).map(|m| m.1).unwrap_or("")
+        METHODS[self as usize].1
     }
     fn code(self) -> char {
-        METHODS.iter().find(|m| m.0 == self).map(|m| m.2).unwrap_or('a')
+        METHODS[self as usize].2
     }
     fn from_code(c: char) -> Option<Method> {
         METHODS.iter().find(|m| m.2 == c).map(|m| m.0)
@@ -315,6 +317,16 @@ pub(crate) mod tests {
             language: "es".into(),
             method: Method::Preferences,
             sdk_version: "0.1.0".into(),
+        }
+    }
+
+    #[test]
+    fn code_tables_are_in_declaration_order() {
+        for (i, s) in SOURCES.iter().enumerate() {
+            assert_eq!((s.0 as usize, s.0.name(), s.0.code(), Source::from_code(s.2)), (i, s.1, s.2, Some(s.0)));
+        }
+        for (i, m) in METHODS.iter().enumerate() {
+            assert_eq!((m.0 as usize, m.0.name(), m.0.code(), Method::from_code(m.2)), (i, m.1, m.2, Some(m.0)));
         }
     }
 
