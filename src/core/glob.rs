@@ -98,11 +98,18 @@ fn decode(b: &[u8]) -> Vec<u8> {
 /// either side (`/book` matches `/book/`: most servers serve both), and a pattern ending in `/*`
 /// also matches the bare folder (`/patient-portal/*` matches `/patient-portal`).
 pub fn path_matches(pattern: &str, path: &str) -> bool {
-    let p = normalize_path(pattern);
-    let t = normalize_path(path);
-    let unslashed = |s: &str| if s.len() > 1 { trim_end_byte(s, b'/').to_owned() } else { s.to_owned() };
+    let (p, t) = (normalize_path(pattern), normalize_path(path));
     let (p, t) = (unslashed(&p), unslashed(&t));
-    glob(&p, &t) || p.strip_suffix("/*").is_some_and(|folder| folder == t)
+    glob(p, t) || p.strip_suffix("/*").is_some_and(|folder| folder == t)
+}
+
+/// `s` without trailing slashes, unless it is the root alone.
+fn unslashed(s: &str) -> &str {
+    if s.len() > 1 {
+        trim_end_byte(s, b'/')
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
