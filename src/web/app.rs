@@ -20,7 +20,6 @@ use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
-use crate::core::text::{concat, push_json_str};
 use crate::core::view::{self, Action, Scope};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
@@ -56,71 +55,54 @@ fn step(input: Option<Input>) -> JsValue {
     consent_view()
 }
 
-/// The consent state as `start`, `getConsent()` and the events give it, written as JSON and parsed
-/// (serde and serde-wasm-bindgen cost more wasm than this): `decided`, `revision`, `categories`
-/// (`{category: granted}` in force on this page, in configuration order), `sources`
+/// The consent state as `start`, `getConsent()` and the events give it: `decided`, `revision`,
+/// `categories` (`{category: granted}` in force on this page, in configuration order), `sources`
 /// (`{category: source}`), `allowed`, `signals`, `gpcHonoured`, `sensitivePage`, `region`,
-/// `language`, `configOk`.
+/// `language`, `configOk`. Built member by member (serde and serde-wasm-bindgen cost more wasm).
 fn view(s: &Session) -> JsValue {
-    let mut j = String::with_capacity(256);
-    j.push_str("{\"decided\":");
-    push_bool(&mut j, s.status == Status::Decided);
-    j.push_str(",\"revision\":");
-    push_json_str(&mut j, &s.config.revision);
-    for (name, sources) in [(",\"categories\":{", false), ("},\"sources\":{", true)] {
-        j.push_str(name);
-        for (i, c) in s.effective.iter().enumerate() {
-            if i > 0 {
-                j.push(',');
-            }
-            push_json_str(&mut j, &c.category);
-            j.push(':');
-            let (granted, source) = decide::in_force(c, s.sensitive);
-            if sources {
-                push_json_str(&mut j, source.name());
-            } else {
-                push_bool(&mut j, granted);
-            }
-        }
+    let mut categories = vec![];
+    let mut sources = vec![];
+    for c in &s.effective {
+        let (granted, source) = decide::in_force(c, s.sensitive);
+        categories.push((c.category.as_str(), JsValue::from_bool(granted)));
+        sources.push((c.category.as_str(), JsValue::from_str(source.name())));
     }
-    j.push_str("},\"allowed\":[");
-    for (i, a) in s.allowed.iter().enumerate() {
-        if i > 0 {
-            j.push(',');
-        }
-        push_json_str(&mut j, a);
-    }
-    j.push_str("],\"signals\":");
-    j.push_str(&signals_json(s.signals));
-    j.push_str(",\"gpcHonoured\":");
-    push_bool(&mut j, decide::gpc_keeps_off(&s.effective));
-    j.push_str(",\"sensitivePage\":");
-    push_bool(&mut j, s.sensitive);
-    j.push_str(",\"region\":");
-    match &s.region {
-        Some(r) => push_json_str(&mut j, r),
-        None => j.push_str("null"),
-    }
-    j.push_str(",\"language\":");
-    push_json_str(&mut j, &s.texts.lang);
-    j.push_str(",\"configOk\":");
-    push_bool(&mut j, s.config_ok);
-    j.push('}');
-    parse(&j)
+    object(&[
+        ("decided", JsValue::from_bool(s.status == Status::Decided)),
+        ("revision", JsValue::from_str(&s.config.revision)),
+        ("categories", object(&categories)),
+        ("sources", object(&sources)),
+        ("allowed", strings(&s.allowed).into()),
+        ("signals", signals_view(s.signals)),
+        ("gpcHonoured", JsValue::from_bool(decide::gpc_keeps_off(&s.effective))),
+        ("sensitivePage", JsValue::from_bool(s.sensitive)),
+        ("region", s.region.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
+        ("language", JsValue::from_str(&s.texts.lang)),
+        ("configOk", JsValue::from_bool(s.config_ok)),
+    ])
 }
 
-fn push_bool(j: &mut String, b: bool) {
-    j.push_str(if b { "true" } else { "false" });
+/// `{dnt, gpc}` with their wire names.
+fn signals_view(s: Signals) -> JsValue {
+    object(&[("dnt", JsValue::from_str(s.dnt.name())), ("gpc", JsValue::from_str(s.gpc.name()))])
 }
 
-/// `{"dnt": "on", "gpc": "true"}`: the wire names (fixed words, nothing to escape).
-fn signals_json(s: Signals) -> String {
-    concat(&["{\"dnt\":\"", s.dnt.name(), "\",\"gpc\":\"", s.gpc.name(), "\"}"])
+#[wasm_bindgen]
+extern "C" {
+    /// An object seen through member assignment only (`o[k] = v`): no function the page can
+    /// replace (`Reflect.set`, `JSON.parse`) is involved.
+    type Members;
+    #[wasm_bindgen(method, indexing_setter)]
+    fn put(this: &Members, key: &str, value: &JsValue);
 }
 
-/// JSON written here, as a JavaScript value (`null` if it were not JSON).
-fn parse(json: &str) -> JsValue {
-    js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
+/// A new plain object with `members`, in their order.
+fn object(members: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in members {
+        o.unchecked_ref::<Members>().put(k, v);
+    }
+    o.into()
 }
 
 fn ui<'a>(s: &'a Session, doc: &'a web_sys::Document, rows: &'a [view::Row]) -> Ui<'a> {
@@ -183,7 +165,7 @@ fn carry_out(effects: Vec<Effect>) {
                     ui::hide_banner(doc);
                 }
             }
-            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &parse(&signals_json(signals))),
+            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &signals_view(signals)),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::log_drop(),
             Effect::Log { endpoint, json, notice } => drop(bridge::log_event(&endpoint, &json, &notice)),
@@ -412,5 +394,5 @@ pub fn consent_view() -> JsValue {
 /// The stored record for `getConsentRecord()`; `null` when the visitor has not decided.
 pub fn record_view() -> JsValue {
     let json = with_session(|s| s.decided().map(log::record_json)).flatten();
-    json.map_or(JsValue::NULL, |j| parse(&j))
+    json.and_then(|j| js_sys::JSON::parse(&j).ok()).unwrap_or(JsValue::NULL)
 }
