@@ -13,8 +13,10 @@ macro_rules! texts {
         }
         /// Every text, in declaration order (`ALL[t as usize] == t`).
         pub const ALL: &[Text] = &[$(Text::$name),*];
-        const KEYS: &[&str] = &[$($key),*];
-        const ENGLISH: [&str; ALL.len()] = [$($english),*];
+        // One string each, not tables of `&str`: 8 bytes of address and length per text in the
+        // wasm's data cost more than the search for the n-th piece.
+        const KEYS: &str = concat!($($key, " "),*);
+        const ENGLISH: &str = concat!($($english, "\n"),*);
     };
 }
 
@@ -107,11 +109,15 @@ const RIGHT_TO_LEFT: &str = "ar fa he ur ps yi dv ckb sd ug";
 impl Text {
     /// The camelCase name used in configuration (`texts.<lang>.<key>`) and in language files.
     pub fn key(self) -> &'static str {
-        KEYS[self as usize]
+        KEYS.split(' ').nth(self as usize).unwrap_or_default()
     }
     /// The text whose configuration name is `key`.
     pub fn from_key(key: &str) -> Option<Text> {
-        KEYS.iter().position(|k| *k == key).map(|i| ALL[i])
+        KEYS.split(' ').position(|k| k == key).and_then(|i| ALL.get(i).copied())
+    }
+    /// The built-in English wording.
+    fn english(self) -> &'static str {
+        ENGLISH.split('\n').nth(self as usize).unwrap_or_default()
     }
 }
 
@@ -132,7 +138,7 @@ impl Texts {
     }
     /// One text.
     pub fn get(&self, t: Text) -> &str {
-        self.replaced.iter().rev().find(|(r, _)| *r == t).map_or(ENGLISH[t as usize], |(_, v)| v)
+        self.replaced.iter().rev().find(|(r, _)| *r == t).map_or(t.english(), |(_, v)| v)
     }
     /// Replaces one text.
     pub fn set(&mut self, t: Text, value: String) {
@@ -196,8 +202,14 @@ mod tests {
         for t in ALL {
             assert_eq!(Text::from_key(t.key()), Some(*t));
         }
-        assert!(ENGLISH.iter().all(|s| !s.is_empty()));
+        assert!(ALL.iter().all(|t| !t.english().is_empty()));
+        // One piece per text and an empty one after the last separator: no key has a space, no
+        // English text a line break.
+        assert_eq!(KEYS.split(' ').count(), ALL.len() + 1);
+        assert_eq!(ENGLISH.split('\n').count(), ALL.len() + 1);
+        assert_eq!((Text::ReopenButton.key(), Text::ReopenButton.english()), ("reopenButton", "Your privacy choices"));
         assert_eq!(Text::from_key("acceptAl"), None);
+        assert_eq!(Text::from_key(""), None);
     }
 
     #[test]

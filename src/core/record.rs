@@ -2,7 +2,7 @@
 //! compact, versioned string encoding (stored in localStorage and mirrored in a cookie).
 
 use super::signals::{Dnt, Gpc, Signals};
-use super::text::{hex_value, parse_uint, push_hex, push_uint, HEX_DIGITS};
+use super::text::{hex_value, parse_uint, push_hex, push_uint, utf8, HEX_DIGITS};
 
 /// Where a category's state came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,7 @@ pub enum Source {
     PageRule,
 }
 
+/// Each source's wire name and record code, in declaration order (`SOURCES[s as usize].0 == s`).
 const SOURCES: [(Source, &str, char); 6] = [
     (Source::User, "user", 'u'),
     (Source::Gpc, "gpc", 'g'),
@@ -33,10 +34,10 @@ const SOURCES: [(Source, &str, char); 6] = [
 impl Source {
     /// The wire name: `user`, `gpc`, `dnt`, `default`, `region`, `page-rule`.
     pub fn name(self) -> &'static str {
-        SOURCES.iter().find(|s| s.0 == self).map(|s| s.1).unwrap_or("")
+        SOURCES[self as usize].1
     }
     fn code(self) -> char {
-        SOURCES.iter().find(|s| s.0 == self).map(|s| s.2).unwrap_or('f')
+        SOURCES[self as usize].2
     }
     fn from_code(c: char) -> Option<Source> {
         SOURCES.iter().find(|s| s.2 == c).map(|s| s.0)
@@ -58,6 +59,7 @@ pub enum Method {
     Signal,
 }
 
+/// Each method's wire name and record code, in declaration order (`METHODS[m as usize].0 == m`).
 const METHODS: [(Method, &str, char); 5] = [
     (Method::Banner, "banner", 'b'),
     (Method::Preferences, "preferences", 'p'),
@@ -69,10 +71,10 @@ const METHODS: [(Method, &str, char); 5] = [
 impl Method {
     /// The wire name: `banner`, `preferences`, `notice`, `api`, `signal`.
     pub fn name(self) -> &'static str {
-        METHODS.iter().find(|m| m.0 == self).map(|m| m.1).unwrap_or("")
+        METHODS[self as usize].1
     }
     fn code(self) -> char {
-        METHODS.iter().find(|m| m.0 == self).map(|m| m.2).unwrap_or('a')
+        METHODS[self as usize].2
     }
     fn from_code(c: char) -> Option<Method> {
         METHODS.iter().find(|m| m.2 == c).map(|m| m.0)
@@ -178,7 +180,7 @@ fn unescape(s: &str) -> Option<String> {
             return None;
         }
     }
-    String::from_utf8(out).ok()
+    utf8(&out, false)
 }
 
 /// FNV-1a, 32 bits: detects truncation and casual edits (it is not a signature).
@@ -248,8 +250,13 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     if sum != want {
         return Err(bad);
     }
-    let f: Vec<&str> = body[..body.len() - 1].split('|').collect();
-    if f.len() != 11 {
+    // Exactly 11 fields, into an array (no `Vec` of them: collecting costs more code).
+    let mut f = [""; 11];
+    let mut fields = body[..body.len() - 1].split('|');
+    for slot in &mut f {
+        *slot = fields.next().ok_or(bad)?;
+    }
+    if fields.next().is_some() {
         return Err(bad);
     }
     let one_char = |x: &str| {
@@ -314,6 +321,16 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn code_tables_are_in_declaration_order() {
+        for (i, s) in SOURCES.iter().enumerate() {
+            assert_eq!((s.0 as usize, s.0.name(), s.0.code(), Source::from_code(s.2)), (i, s.1, s.2, Some(s.0)));
+        }
+        for (i, m) in METHODS.iter().enumerate() {
+            assert_eq!((m.0 as usize, m.0.name(), m.0.code(), Method::from_code(m.2)), (i, m.1, m.2, Some(m.0)));
+        }
+    }
+
+    #[test]
     fn a_giant_record_is_refused_unread() {
         let mut r = sample();
         r.choices = (0..2000)
@@ -353,6 +370,9 @@ pub(crate) mod tests {
             "cg1|x|1|2|r|en|b|on|true|v|analytics:1z|",
             "cg1|x|1|2|r|en|b|on|true|v|analytics:1u+analytics:0u|",
             "cg1|x|-1|2|r|en|b|on|true|v||",
+            // One field too many, one too few.
+            "cg1|x|1|2|r|en|b|on|true|v|analytics:1u|x|",
+            "cg1|x|1|2|r|en|b|on|true|analytics:1u|",
         ] {
             let mut s = body.to_owned();
             push_hex32(&mut s, checksum(body));

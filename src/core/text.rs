@@ -20,6 +20,51 @@ pub fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+/// `bytes` as text. Each invalid sequence is replaced by U+FFFD when `lossy` (exactly as
+/// `String::from_utf8_lossy` does: one per maximal subpart), and is `None` otherwise (as
+/// `String::from_utf8`). Written out because std's validator (`str::from_utf8`, with its
+/// word-at-a-time ASCII path) is 0.6 KB of wasm.
+pub fn utf8(bytes: &[u8], lossy: bool) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let lead = bytes[i];
+        // The sequence's length and the range of its second byte (RFC 3629, table 3-7 of Unicode:
+        // no overlong forms, no surrogates, nothing above U+10FFFF); 0 for a byte no sequence
+        // starts with.
+        let (len, low, high) = match lead {
+            0x00..=0x7f => (1, 0, 0),
+            0xc2..=0xdf => (2, 0x80, 0xbf),
+            0xe0 => (3, 0xa0, 0xbf),
+            0xed => (3, 0x80, 0x9f),
+            0xe1..=0xef => (3, 0x80, 0xbf),
+            0xf0 => (4, 0x90, 0xbf),
+            0xf1..=0xf3 => (4, 0x80, 0xbf),
+            0xf4 => (4, 0x80, 0x8f),
+            _ => (0, 0, 0),
+        };
+        let mut code = u32::from(lead & (0xff >> len));
+        let mut n = 1;
+        while n < len {
+            let (low, high) = if n == 1 { (low, high) } else { (0x80, 0xbf) };
+            match bytes.get(i + n) {
+                Some(&b) if b >= low && b <= high => code = code << 6 | u32::from(b & 0x3f),
+                _ => break,
+            }
+            n += 1;
+        }
+        if n == len {
+            out.push(char::from_u32(code)?);
+        } else if lossy {
+            out.push('\u{FFFD}');
+        } else {
+            return None;
+        }
+        i += n;
+    }
+    Some(out)
+}
+
 /// Appends the decimal digits of `n` to `out`.
 pub fn push_uint(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
@@ -125,6 +170,43 @@ mod tests {
         assert_eq!(parse_uint("-1"), None);
         assert_eq!(parse_uint("12a"), None);
         assert_eq!(parse_uint("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn utf8_decodes_as_std_does() {
+        let cases: [&[u8]; 11] = [
+            b"",
+            b"abc",
+            b"a\xffb",
+            b"\xe2\x82",
+            b"\xe2\x82x\xe2\x82\xac",
+            b"\xf0\x9f\x98",
+            b"\xc0\xaf\xed\xa0\x80",
+            b"\xf4\x90\x80\x80\xf4\x8f\xbf\xbf",
+            b"\xe0\x80\xaf\xe0\xa0\x80\x80",
+            b"\xc2\x7f\xdf\xbf\xc1\xbf",
+            "é€😀".as_bytes(),
+        ];
+        for bytes in cases {
+            assert_eq!(utf8(bytes, true).as_deref(), Some(&*String::from_utf8_lossy(bytes)), "{bytes:?}");
+            assert_eq!(utf8(bytes, false), String::from_utf8(bytes.to_vec()).ok(), "{bytes:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 5000, ..Default::default() })]
+
+        #[test]
+        fn utf8_matches_std_on_any_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+                                         text in ".{0,12}") {
+            // Random bytes are mostly invalid; text with one byte changed is mostly valid.
+            let mut edited = text.clone().into_bytes();
+            edited.extend_from_slice(&bytes[..bytes.len().min(3)]);
+            for b in [&bytes, &edited, &text.into_bytes()] {
+                proptest::prop_assert_eq!(utf8(b, true), Some(String::from_utf8_lossy(b).into_owned()));
+                proptest::prop_assert_eq!(utf8(b, false), String::from_utf8(b.to_vec()).ok());
+            }
+        }
     }
 
     #[test]

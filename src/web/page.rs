@@ -3,7 +3,21 @@
 use crate::core::session::Level;
 use crate::core::signals::{Dnt, Gpc, Signals};
 use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+use web_sys::Window;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `window`, `None` outside a window. Read directly: `window()` goes through
+    /// `js_sys::global()`, which probes four globals and costs more wasm than everything here.
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: Option<Window>;
+}
+
+/// The page's window (`None` outside one, as in a worker).
+pub fn window() -> Option<Window> {
+    WINDOW.with(Clone::clone)
+}
 
 fn get(target: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined())
@@ -11,7 +25,7 @@ fn get(target: &JsValue, name: &str) -> Option<JsValue> {
 
 /// DNT and GPC, read through `Reflect` (web-sys's `doNotTrack` getter throws on `null`).
 pub fn signals() -> Signals {
-    let Some(win) = web_sys::window() else { return Signals { dnt: Dnt::Unset, gpc: Gpc::Absent } };
+    let Some(win) = window() else { return Signals { dnt: Dnt::Unset, gpc: Gpc::Absent } };
     let nav: JsValue = win.navigator().into();
     let win: JsValue = win.into();
     let dnt = Dnt::from_sources(&[
@@ -25,7 +39,7 @@ pub fn signals() -> Signals {
 
 /// `navigator.languages`, most preferred first.
 pub fn browser_languages() -> Vec<String> {
-    web_sys::window().map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect()).unwrap_or_default()
+    window().map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect()).unwrap_or_default()
 }
 
 /// `<html lang>`.
@@ -35,22 +49,22 @@ pub fn html_lang() -> Option<String> {
 
 /// The path of this page, without query or fragment.
 pub fn path() -> String {
-    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
+    window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
 }
 
 /// The fragment of this page's URL (`#/patient-portal/…`), or empty.
 pub fn hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
 /// The host name of this page.
 pub fn host() -> String {
-    web_sys::window().and_then(|w| w.location().hostname().ok()).unwrap_or_default()
+    window().and_then(|w| w.location().hostname().ok()).unwrap_or_default()
 }
 
 /// Whether the page is served over https.
 pub fn https() -> bool {
-    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
+    window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
 }
 
 /// Milliseconds since 1970 UTC.
@@ -62,7 +76,7 @@ pub fn now() -> u64 {
 pub fn random_id() -> String {
     // Every browser that runs WebAssembly has crypto.getRandomValues.
     let mut bytes = [0u8; 16];
-    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
+    if let Some(c) = window().and_then(|w| w.crypto().ok()) {
         let _ = c.get_random_values_with_u8_array(&mut bytes);
     }
     let mut id = String::with_capacity(32);
@@ -74,7 +88,7 @@ pub fn random_id() -> String {
 
 /// `window[name] = value`.
 pub fn set_global(name: &str, value: bool) {
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = window() {
         let _ = Reflect::set(&w, &JsValue::from_str(name), &JsValue::from_bool(value));
     }
 }

@@ -19,7 +19,7 @@ thread_local! {
 /// localStorage, if the browser lets us use it. gloo's `LocalStorage::raw()` throws when storage
 /// is blocked, so ask `window.localStorage` first (it returns an error instead).
 fn local() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()??;
+    super::page::window()?.local_storage().ok()??;
     Some(LocalStorage::raw())
 }
 

@@ -88,3 +88,30 @@ test('a returning visitor who accepted gets the tag at once, without a click', a
   assert.equal(net.gtag().length, 2, 'once per page load');
   await context.close();
 });
+
+test('getConsent() has exactly the documented members, in order, before and after a choice', async () => {
+  const { page, context, pageErrors } = await openPage();
+  await page.goto(server.url + '/');
+  await ready(page);
+  const state = (decided, granted, source) => ({
+    decided,
+    revision: '2026-11-01',
+    categories: { necessary: true, functional: granted, analytics: granted, advertising: granted },
+    sources: { necessary: 'default', functional: source, analytics: source, advertising: source },
+    allowed: decided ? ['necessary', 'functional', 'analytics', 'advertising'] : ['necessary'],
+    signals: { dnt: 'unset', gpc: 'absent' },
+    gpcHonoured: false,
+    sensitivePage: false,
+    region: null,
+    language: 'en',
+    configOk: true,
+  });
+  // JSON text: deepEqual alone would not see the members' order or a missing null.
+  const now = () => page.evaluate(() => JSON.stringify(ConsentGate.getConsent()));
+  assert.equal(await now(), JSON.stringify(state(false, false, 'default')));
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  assert.equal(await now(), JSON.stringify(state(true, true, 'user')));
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
