@@ -8,7 +8,7 @@ use web_sys::Window;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `window`, `None` outside a window. Read directly: `window()` goes through
+    /// `window`, `None` outside a window. Read directly: `web_sys::window()` goes through
     /// `js_sys::global()`, which probes four globals and costs more wasm than everything here.
     #[wasm_bindgen(thread_local_v2, js_name = window)]
     static WINDOW: Option<Window>;
