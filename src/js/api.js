@@ -94,8 +94,9 @@ export function init(config, options) {
     return null;
   });
   // A notice container in the page: its renderer loads while the wasm compiles (`o.notice`, the
-  // entry point's loader); one mounted later loads it then.
-  const noticeReady = domReady().then(() => noticeRenderer(o.notice));
+  // entry point's loader); one mounted later loads it then. Start waits for it 3 seconds at most:
+  // a request that hangs must not hold back the banner (the notice is drawn when it arrives).
+  const noticeReady = domReady().then(() => Promise.race([noticeRenderer(o.notice), new Promise((r) => setTimeout(r, 3000))]));
   started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;

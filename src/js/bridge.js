@@ -138,16 +138,36 @@ export function on(name, f) {
 }
 
 /**
- * A copy of `v`'s own enumerable members, read now, before the wasm takes its state: what a getter
- * or a Proxy of it does happens here. `null` for anything but a plain object, and for one that
- * throws when read.
+ * A deep copy of `v` as plain data, read now and where a throw can be caught: the wasm reads only
+ * the copy, so nothing it reads can throw (a throw inside the wasm would leave its state taken).
+ * Own enumerable members and array elements, each getter run once; a member whose getter throws is
+ * absent; a value that cannot be read (a revoked Proxy), a cycle, and everything after the first
+ * 10,000 objects and arrays become a symbol, which the wasm reads as "not JSON".
  */
 export function plain(v) {
-  try {
-    return v && typeof v == 'object' && !Array.isArray(v) ? { ...v } : null;
-  } catch (e) {
-    return null;
-  }
+  const seen = new Set();
+  let budget = 1e4;
+  const copy = (x) => {
+    if (!x || typeof x != 'object') return x;
+    if (seen.has(x) || --budget < 0) return Symbol();
+    seen.add(x);
+    try {
+      if (Array.isArray(x)) return Array.from(x, copy);
+      // No prototype: a member named `__proto__` stays a member.
+      const o = Object.create(null);
+      for (const k of Object.keys(x)) {
+        try {
+          o[k] = copy(x[k]);
+        } catch (e) {}
+      }
+      return o;
+    } catch (e) {
+      return Symbol();
+    } finally {
+      seen.delete(x);
+    }
+  };
+  return copy(v);
 }
 
 /** Unsubscribes. */
@@ -212,12 +232,14 @@ export const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attribut
 const isRoot = (el) => /^(HTML|HEAD|BODY)$/.test(el.tagName);
 
 /**
- * Whether page markup `el` may hold the notice: the site's own, not html, head or body, and empty
- * of elements (text, such as a "loading" line, is replaced). Drawing clears the container: an
+ * Whether page markup `el` may hold the notice: the site's own, not html, head or body, not inside
+ * a link, button, label or summary (an unclosed injected `<label>` would forward every click in it
+ * to the notice's first switch), and empty of elements (text, such as a "loading" line, is
+ * replaced). Drawing clears the container: an
  * unclosed injected `<div data-consent-gate="notice">` swallows the page after it, which must not
  * be wiped; and a container that already holds the notice is not drawn again.
  */
-export const noticeContainer = (el) => !isRoot(el) && !el.firstElementChild && trusted(el);
+export const noticeContainer = (el) => !isRoot(el) && !el.firstElementChild && !el.closest('a,button,label,summary') && trusted(el);
 
 /**
  * Whether a click on `target` is one on `el` as a public opener (`data-consent-gate="preferences"`):
@@ -595,13 +617,13 @@ function drawNotice() {
  * the console says so once; nothing else depends on it.
  */
 function loadNotice() {
-  return (rendererLoading ||= new Promise((r) => r(loadRenderer())).then(
-    (m) => {
+  return (rendererLoading ||= new Promise((r) => r(loadRenderer()))
+    .then((m) => {
+      if (typeof m.default != 'function') throw new TypeError('it exports no renderer');
       renderer = m.default;
       drawNotice();
-    },
-    (e) => console.error('consent-gate: the notice renderer could not load (' + e + '), so the privacy notice is not shown'),
-  ));
+    })
+    .catch((e) => console.error('consent-gate: the notice renderer could not load (' + e + '), so the privacy notice is not shown')));
 }
 
 /**

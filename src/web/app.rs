@@ -335,9 +335,8 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 }
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
-/// The argument is copied before the session is borrowed: a getter or Proxy of it that throws
-/// would otherwise leave the session borrowed for good (one that cannot be read is "not an
-/// object"), and one that routes would go unheard.
+/// The argument is copied before the session is borrowed: a getter of it that routes would
+/// otherwise go unheard (reading it again from the plain copy runs nothing of the page's).
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
     let copy = Js(bridge::plain(changes));
     with_session(|s| s.grants_with(&copy)).unwrap_or_else(|| Err("consent-gate is not started".into()))

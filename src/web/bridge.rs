@@ -30,8 +30,8 @@ extern "C" {
     /// ([`log_hash`]), 5 with the id of an event answered 2xx ([`log_send`]).
     #[wasm_bindgen(catch)]
     pub fn watch(f: &Closure<dyn Fn(u8, Option<String>, Option<String>)>) -> Result<(), JsValue>;
-    /// A copy of an object's own enumerable members, read now (`null` for anything but a plain
-    /// object, and for one that throws when read).
+    /// A deep copy of `v` as plain data, made in JavaScript where a throw is caught: reading the
+    /// copy cannot throw. A cycle or an unreadable value becomes a symbol (not JSON).
     #[wasm_bindgen]
     pub fn plain(v: &JsValue) -> JsValue;
     /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they

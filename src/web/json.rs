@@ -1,5 +1,5 @@
-//! [`JsonLike`] over `JsValue`: one copy into a [`Json`], read through `js_sys::Reflect` (no
-//! serde deserializer).
+//! [`JsonLike`] over `JsValue`: one copy into a [`Json`] (no serde deserializer), read from the
+//! plain copy `bridge.js` makes, so that no getter, Proxy or cycle of the page's runs in here.
 
 use crate::core::json::{Json, JsonLike, MAX_DEPTH};
 use js_sys::{Array, Object, Reflect, JSON};
@@ -11,7 +11,7 @@ pub struct Js(pub JsValue);
 
 impl JsonLike for Js {
     fn to_json(&self) -> Json {
-        copy(&self.0, 0)
+        copy(&super::bridge::plain(&self.0), 0)
     }
 }
 
@@ -46,7 +46,6 @@ fn copy(v: &JsValue, depth: usize) -> Json {
     }
     let mut out = vec![];
     for k in Object::keys(v.unchecked_ref::<Object>()).iter() {
-        // A getter may throw; that reads as "absent" rather than a crash.
         let x = Reflect::get(v, &k).map_or(Json::Undefined, |x| copy(&x, depth + 1));
         out.push((k.as_string().unwrap_or_default(), x));
     }
