@@ -597,6 +597,11 @@ function sync(ids) {
 /** Sets or clears the class that gives the page scroll padding and an end spacer below the banner. */
 const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open', open);
 
+// The prefix of the ids that name the dialog and the switches (aria-labelledby/-describedby):
+// new on every page, so injected markup cannot put an element with the same id first and rename
+// a switch for screen readers.
+const ID = 'cg' + Math.random().toString(36).slice(2, 8);
+
 /** The builders consent-gate-notice.js draws with. */
 const kit = { d, el, mark, controls };
 
@@ -606,7 +611,7 @@ function drawNotice() {
   if (!noticeDesc || !boxes.length) return;
   if (!renderer) return loadNotice();
   for (const box of boxes) {
-    const n = renderer(kit, noticeDesc, 'cg-n' + noticeCount++);
+    const n = renderer(kit, noticeDesc, ID + '-n' + noticeCount++);
     box.textContent = '';
     box.appendChild(n);
   }
@@ -676,16 +681,16 @@ export function ui(part, a) {
     if (!dialog) {
       const g = (dialog = mark(el('dialog', 'cg-root cg-dialog'), a, 'prefs'));
       g.id = 'cg-prefs';
-      g.setAttribute('aria-labelledby', 'cg-prefs-title');
+      g.setAttribute('aria-labelledby', ID + '-t');
       const head = el('div', 'cg-dialog-head', '', g);
-      el('h2', 'cg-title', a[2], head).id = 'cg-prefs-title';
+      el('h2', 'cg-title', a[2], head).id = ID + '-t';
       button(head, '×', 'close', 'cg-close').setAttribute('aria-label', a[3]);
       const body = el('div', 'cg-dialog-body', '', g);
       el('p', 'cg-text', a[4], body);
       if (a[5]) el('p', 'cg-gpc', a[5], body);
       // The buttons sit below the scrolling body: always visible, however long the texts.
       const foot = el('div', 'cg-dialog-foot');
-      controls(body, foot, 'cg-p', a[7]);
+      controls(body, foot, ID + '-p', a[7]);
       button(body, a[6], 'download', 'cg-link-btn');
       g.appendChild(foot);
       d.body.appendChild(g);

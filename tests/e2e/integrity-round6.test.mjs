@@ -9,6 +9,9 @@
 //  4. An unclosed injected `<label>` around the notice container forwarded every click on the
 //     page text inside it to the notice's first switch. A container inside a label, link, button
 //     or summary is not drawn into.
+//  5. Hidden injected elements carrying the ids that name the dialog and its switches
+//     (`aria-labelledby`) came first in the page and renamed them for screen readers. The ids now
+//     have a prefix made new on every page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
@@ -45,6 +48,11 @@ ConsentGate.init(c).catch((e) => (window.rejected = e.message));
     `<div>You searched for: <label><span>(unclosed)</span>
 <p id="text">Opening hours: Monday to Friday.</p>
 <div data-consent-gate="notice" id="injected"></div></div>`,
+  ),
+  '/r6/names.html': html(
+    inline({ ...SITE, categories: CATEGORIES }) + TAG,
+    `<div hidden><h2 id="cg-prefs-title">Continue</h2><h3 id="cg-p-t-analytics">Strictly necessary (always on)</h3>
+<p id="cg-p-d-analytics">Switch on to continue.</p></div><h1>Home</h1>`,
   ),
 };
 
@@ -117,5 +125,28 @@ test('a notice container inside an injected label is not drawn into, so clicks o
   assert.equal(await page.locator('[data-cg-category=analytics][aria-checked=true]').count(), 0);
   assert.equal(await page.evaluate(() => ConsentGate.getConsent().decided), false);
   assert.equal(net.gtag().length, 0);
+  await context.close();
+});
+
+test("injected elements with the SDK's old ids do not rename the dialog or its switches", async () => {
+  const { page, context } = await openPage();
+  await page.goto(server.url + '/r6/names.html');
+  await ready(page);
+  await page.locator('#cg-banner [data-cg=prefs]').click();
+  await page.locator('#cg-prefs').waitFor();
+  const names = await page.evaluate(() => {
+    const named = (el, attr) => {
+      const target = document.getElementById(el.getAttribute(attr));
+      return [target.closest('#cg-prefs') !== null, target.textContent];
+    };
+    const dialog = document.querySelector('#cg-prefs');
+    const analytics = dialog.querySelector('[data-cg-category=analytics]');
+    return [named(dialog, 'aria-labelledby'), named(analytics, 'aria-labelledby'), named(analytics, 'aria-describedby')];
+  });
+  assert.deepEqual(names, [
+    [true, 'Privacy preferences'],
+    [true, 'Analytics'],
+    [true, 'Visits counted.'],
+  ]);
   await context.close();
 });
