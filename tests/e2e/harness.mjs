@@ -1,5 +1,6 @@
 // Shared e2e harness: one headless Chromium, the demo server on 127.0.0.1, and every request to
 // a Google host intercepted, counted and answered with a stub, so no request leaves the machine.
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,25 @@ export function demoServer(opts = {}) {
   const mounts = { '/consent-gate/': join(root, 'pkg'), '/fixtures/': join(root, 'tests', 'e2e', 'fixtures'), '/': join(root, 'www') };
   return serve({ mounts, ...opts });
 }
+
+/**
+ * The demo server with `pages` (path → HTML) added, for the tests of one file: started before
+ * them, closed with the browser after them. Its `url` is readable once the tests run.
+ */
+export function servePagesForFile(pages) {
+  let server;
+  before(async () => {
+    server = await demoServer({ hook: pagesHook(pages) });
+  });
+  after(async () => {
+    await server.close();
+    await closeBrowser();
+  });
+  return { get url() { return server.url; } };
+}
+
+/** `config` as the page's inline configuration (`<script type="application/json" id="consent-gate-config">`). */
+export const inlineConfig = (config) => `<script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>`;
 
 /**
  * A server hook that answers /consent.json with `fault()` (`{ status?, body }`) while it returns

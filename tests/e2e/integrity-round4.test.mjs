@@ -11,13 +11,12 @@
 //  5. An injected `<body data-consent-gate="notice">` does not wipe the page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
+import { closeBrowser, demoServer, inlineConfig, openPage, pagesHook, ready, settle } from './harness.mjs';
 
 const NONCE = 'R4nd0m';
 const logs = [];
 const html = (head, body, csp) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>r4</title>${csp ? `<meta http-equiv="Content-Security-Policy" content="${csp}">` : ''}${head}</head><body><main>${body}</main></body></html>`;
-const inline = (config) => `<script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>`;
 const NONCE_CSP = `default-src 'self'; script-src 'nonce-${NONCE}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'`;
 const REENT = { revision: '1', googleAnalytics: 'G-R4REENT01', sensitivePaths: ['/patient-portal/*'], log: { endpoint: '/r4/collect' } };
 
@@ -41,7 +40,7 @@ init({ revision: '1', googleAnalytics: 'G-R4ESM0001' }).then(() => (window.cgRea
   // 1 and 3. A change handler that decides again or routes (by ?mode=), then a later handler and a
   // DOM listener recording what they see.
   '/r4/reent.html': html(
-    `${inline(REENT)}<script src="/consent-gate/consent-gate.js"></script>
+    `${inlineConfig(REENT)}<script src="/consent-gate/consent-gate.js"></script>
 <script>window.seenOn = []; window.seenDom = []; window.mode = new URLSearchParams(location.search).get('mode');</script>`,
     `<h1>Shop</h1><script>
 ConsentGate.on('change', (s) => {
@@ -55,14 +54,14 @@ document.addEventListener('consent-gate:change', (e) => seenDom.push(e.detail.al
   ),
   // 2. The script tag in <head> and the app bundle importing the npm package.
   '/r4/two.html': html(
-    `${inline({ revision: '1', googleAnalytics: 'G-R4TWO0001' })}<script src="/consent-gate/consent-gate.js"></script>`,
+    `${inlineConfig({ revision: '1', googleAnalytics: 'G-R4TWO0001' })}<script src="/consent-gate/consent-gate.js"></script>`,
     `<p><a href="/privacy/" data-consent-gate="preferences" id="settings">Cookie settings</a></p>
 <script type="module">import { init } from '/consent-gate/index.js';
 window.second = init({ revision: '1', googleAnalytics: 'G-R4TWO0001' });</script>`,
   ),
   // 4. Injected openers: a merged <body> attribute, and an unclosed <div> wrapping the rest.
   '/r4/opener.html': html(
-    `${inline({ revision: '1', googleAnalytics: 'G-R4OPEN001', nonce: NONCE })}<script nonce="${NONCE}" src="/consent-gate/consent-gate.js"></script>`,
+    `${inlineConfig({ revision: '1', googleAnalytics: 'G-R4OPEN001', nonce: NONCE })}<script nonce="${NONCE}" src="/consent-gate/consent-gate.js"></script>`,
     `<p>You searched for: <body data-consent-gate="preferences"></p>
 <p><a id="link" href="/r4/next.html">Next page</a></p>
 <p>Also: <div data-consent-gate="preferences"></p>
@@ -80,7 +79,7 @@ window.second = init({ revision: '1', googleAnalytics: 'G-R4TWO0001' });</script
   '/r4/next.html': html('', '<h1 id="next">Next</h1>'),
   // 5. An injected notice attribute on <body>, no nonce configured.
   '/r4/notice-body.html': html(
-    `${inline({ revision: '1', googleAnalytics: 'G-R4NOTE001', notice: { sections: [{ heading: 'Cookies', blocks: [{ controls: true }] }] } })}<script src="/consent-gate/consent-gate.js"></script>`,
+    `${inlineConfig({ revision: '1', googleAnalytics: 'G-R4NOTE001', notice: { sections: [{ heading: 'Cookies', blocks: [{ controls: true }] }] } })}<script src="/consent-gate/consent-gate.js"></script>`,
     `<p>You searched for: <body data-consent-gate="notice"></p>
 <p><a id="link" href="/">Home</a>: the rest of the site's page.</p>
 <div data-consent-gate="notice" id="site"></div>`,

@@ -5,13 +5,12 @@
 //     page after it: the notice is not drawn there, so the page is not wiped.
 //  3. Something already holding the one-copy marker: the script tag still sends the Consent Mode
 //     defaults before stepping aside, so a tag loaded after it starts denied.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, pagesHook, ready } from './harness.mjs';
+import { inlineConfig, openPage, ready, servePagesForFile } from './harness.mjs';
 
 const html = (head, body) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>r5</title>${head}</head><body><main>${body}</main></body></html>`;
-const inline = (config) => `<script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>`;
 const NOTICE = { sections: [{ heading: 'Cookies', blocks: [{ controls: true }] }] };
 
 const pages = {
@@ -31,7 +30,7 @@ ConsentGate.init({ revision: '1', googleAnalytics: 'G-R5READY01', sensitivePaths
     '<h1>Home</h1>',
   ),
   '/r5/notice-div.html': html(
-    `${inline({ revision: '1', googleAnalytics: 'G-R5NOTE001', notice: NOTICE })}<script src="/consent-gate/consent-gate.js"></script>`,
+    `${inlineConfig({ revision: '1', googleAnalytics: 'G-R5NOTE001', notice: NOTICE })}<script src="/consent-gate/consent-gate.js"></script>`,
     `<div data-consent-gate="notice" id="site"></div>
 <p>You searched for: <div data-consent-gate="notice" id="injected"></p>
 <h2 id="heading">Welcome to the clinic</h2>
@@ -39,19 +38,12 @@ ConsentGate.init({ revision: '1', googleAnalytics: 'G-R5READY01', sensitivePaths
   ),
   '/r5/preclaimed.html': html(
     `<script>window[Symbol.for('consent-gate')] = 1;</script>
-${inline({ revision: '1', googleAnalytics: 'G-R5PRE0001' })}<script src="/consent-gate/consent-gate.js"></script>`,
+${inlineConfig({ revision: '1', googleAnalytics: 'G-R5PRE0001' })}<script src="/consent-gate/consent-gate.js"></script>`,
     '<h1>Home</h1>',
   ),
 };
 
-let server;
-before(async () => {
-  server = await demoServer({ hook: pagesHook(pages) });
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = servePagesForFile(pages);
 
 test('a change handler routing into a sensitive page during start: ready and init() tell the sensitive page', async () => {
   const { page, context, pageErrors } = await openPage();

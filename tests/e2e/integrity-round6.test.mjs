@@ -12,13 +12,12 @@
 //  5. Hidden injected elements carrying the ids that name the dialog and its switches
 //     (`aria-labelledby`) came first in the page and renamed them for screen readers. The ids now
 //     have a prefix made new on every page.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
+import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harness.mjs';
 
 const html = (head, body) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>r6</title>${head}</head><body><main>${body}</main></body></html>`;
-const inline = (config) => `<script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>`;
 const TAG = '<script src="/consent-gate/consent-gate.js"></script>';
 const SITE = { revision: '1', googleAnalytics: 'G-R6TEST001', sensitivePaths: ['/patient-portal/*'] };
 // Analytics first: the switch a forwarded click would reach.
@@ -29,7 +28,7 @@ const CATEGORIES = [
 const NOTICE = { sections: [{ heading: 'Cookies', blocks: [{ controls: true }] }] };
 
 const pages = {
-  '/r6/home.html': html(inline(SITE) + TAG, '<h1>Home</h1>'),
+  '/r6/home.html': html(inlineConfig(SITE) + TAG, '<h1>Home</h1>'),
   '/r6/cycle.html': html(
     `<script src="/consent-gate/consent-gate.js" data-manual></script>
 <script>
@@ -42,28 +41,21 @@ ConsentGate.init(c).catch((e) => (window.rejected = e.message));
 </script>`,
     '<h1>Home</h1>',
   ),
-  '/r6/privacy.html': html(inline({ ...SITE, notice: NOTICE }) + TAG, '<h1>Privacy</h1><div data-consent-gate="notice"></div>'),
+  '/r6/privacy.html': html(inlineConfig({ ...SITE, notice: NOTICE }) + TAG, '<h1>Privacy</h1><div data-consent-gate="notice"></div>'),
   '/r6/label.html': html(
-    inline({ ...SITE, categories: CATEGORIES, notice: NOTICE }) + TAG,
+    inlineConfig({ ...SITE, categories: CATEGORIES, notice: NOTICE }) + TAG,
     `<div>You searched for: <label><span>(unclosed)</span>
 <p id="text">Opening hours: Monday to Friday.</p>
 <div data-consent-gate="notice" id="injected"></div></div>`,
   ),
   '/r6/names.html': html(
-    inline({ ...SITE, categories: CATEGORIES }) + TAG,
+    inlineConfig({ ...SITE, categories: CATEGORIES }) + TAG,
     `<div hidden><h2 id="cg-prefs-title">Continue</h2><h3 id="cg-p-t-analytics">Strictly necessary (always on)</h3>
 <p id="cg-p-d-analytics">Switch on to continue.</p></div><h1>Home</h1>`,
   ),
 };
 
-let server;
-before(async () => {
-  server = await demoServer({ hook: pagesHook(pages) });
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = servePagesForFile(pages);
 
 test('a setConsent value that throws inside only rejects that call: the banner, a route into a sensitive page still work', async () => {
   const { page, context, net, pageErrors } = await openPage();

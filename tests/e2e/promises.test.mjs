@@ -11,13 +11,12 @@
 //    "Preferences" button; the placeholder's texts from `texts`;
 //  - `signals.choiceOverridesGpc`: once the visitor grants advertising, GPC keeps nothing off
 //    (`gpcHonoured` false, no "honoured: advertising is off" line).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, pagesHook, ready, settle } from './harness.mjs';
+import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harness.mjs';
 
 const html = (head, body) =>
   `<!doctype html><html lang="en"${head.root || ''}><head><meta charset="utf-8"><title>promises</title>${head.tags}</head><body><main>${body}</main></body></html>`;
-const inline = (config) => `<script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>`;
 // A visitor in US-WA starts with analytics off, anyone else with it on.
 const REGIONAL = {
   revision: '1',
@@ -28,7 +27,7 @@ const ENDPOINT = 'http://log.example.test/events';
 
 const pages = {
   '/p/region.html': html(
-    { root: ' data-consent-region="DE"', tags: `${inline(REGIONAL)}<script src="/consent-gate/consent-gate.js" data-region="us-wa"></script>` },
+    { root: ' data-consent-region="DE"', tags: `${inlineConfig(REGIONAL)}<script src="/consent-gate/consent-gate.js" data-region="us-wa"></script>` },
     '<h1>Region</h1>',
   ),
   '/p/manual.html': html(
@@ -38,12 +37,12 @@ const pages = {
   '/p/signal.html': html(
     {
       tags: `<script>window.signals = []; document.addEventListener('consent-gate:signal', (e) => signals.push(e.detail));</script>
-${inline({ revision: '1' })}<script src="/consent-gate/consent-gate.js"></script>`,
+${inlineConfig({ revision: '1' })}<script src="/consent-gate/consent-gate.js"></script>`,
     },
     '<h1>Signal</h1>',
   ),
   '/p/gated.html': html(
-    { tags: `${inline({ revision: '1' })}<script src="/consent-gate/consent-gate.js"></script>` },
+    { tags: `${inlineConfig({ revision: '1' })}<script src="/consent-gate/consent-gate.js"></script>` },
     `<script type="text/plain" data-consent-category="analytics" data-type="module">window.metaType = typeof import.meta;</script>
 <iframe id="titled" data-consent-category="advertising" data-src="/fixtures/frame.html" title="Clinic tour"></iframe>
 <iframe id="bare" data-consent-category="advertising" data-src="http://video.example.test/embed/42"></iframe>`,
@@ -60,30 +59,23 @@ window.done = 1;</script>`,
   ),
   '/p/embeds.html': html(
     {
-      tags: `${inline({ revision: '1', googleAds: 'AW-EMBED1', texts: { en: { embedNotice: 'Video by {name}: it sets cookies.', embedLoad: 'Play this video' } } })}
+      tags: `${inlineConfig({ revision: '1', googleAds: 'AW-EMBED1', texts: { en: { embedNotice: 'Video by {name}: it sets cookies.', embedLoad: 'Play this video' } } })}
 <script src="/consent-gate/consent-gate.js"></script>`,
     },
     `<iframe id="one" data-consent-category="advertising" data-src="/fixtures/frame.html?one" data-consent-name="Video Co"></iframe>
 <iframe id="two" data-consent-category="advertising" data-src="/fixtures/frame.html?two" data-consent-name="Video Co"></iframe>`,
   ),
   '/p/overrides.html': html(
-    { tags: `${inline({ revision: '1', signals: { choiceOverridesGpc: true } })}<script src="/consent-gate/consent-gate.js"></script>` },
+    { tags: `${inlineConfig({ revision: '1', signals: { choiceOverridesGpc: true } })}<script src="/consent-gate/consent-gate.js"></script>` },
     '<h1>Overrides</h1>',
   ),
   '/p/log.html': html(
-    { tags: `${inline({ revision: '1', log: { endpoint: ENDPOINT } })}<script src="/consent-gate/consent-gate.js"></script>` },
+    { tags: `${inlineConfig({ revision: '1', log: { endpoint: ENDPOINT } })}<script src="/consent-gate/consent-gate.js"></script>` },
     '<h1>Log</h1>',
   ),
 };
 
-let server;
-before(async () => {
-  server = await demoServer({ hook: pagesHook(pages) });
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = servePagesForFile(pages);
 
 test('the script tag\'s data-region sets the region (any case) and wins over <html data-consent-region>', async () => {
   const { page, context } = await openPage();
