@@ -57,6 +57,20 @@ impl Queue {
         self.events.retain(|e| e.id != delivered && now.abs_diff(e.time) < MAX_AGE_MS);
     }
 
+    /// Takes the endpoint's HTTP answer (`status`) to the event `id`: a 2xx delivers it; a 4xx
+    /// other than 408 (timeout) and 429 (too many requests) refuses it for good, so it leaves the
+    /// queue as well and counts as dropped (sent again it would be refused again, on every page
+    /// view for 30 days); any other answer keeps it for the next page.
+    pub fn answered(&mut self, now: u64, id: &str, status: u64) {
+        let refused = (400..500).contains(&status) && status != 408 && status != 429;
+        if refused && self.events.iter().any(|e| e.id == id) {
+            self.dropped += 1;
+        }
+        if refused || (200..300).contains(&status) {
+            self.keep(now, id);
+        }
+    }
+
     /// Queues `event` at `now`: expired events go first; the event carries the dropped count
     /// (then zero); over [`CAP`] the oldest goes and counts as dropped. Returns the queued event;
     /// `None` when it was not queued: it is longer than [`MAX_EVENT`] (then it counts as

@@ -180,8 +180,8 @@ pub enum Effect {
     Log {
         /// The queue to store, from [`Queue::write`].
         store: String,
-        /// The events to post now; the browser hands back the id of each one answered 2xx
-        /// ([`Input::Delivered`]).
+        /// The events to post now; the browser hands back the id and HTTP status of each
+        /// answer ([`Input::Answered`]).
         send: Vec<Queued>,
     },
     /// Reload the page.
@@ -233,8 +233,9 @@ pub enum Input {
     StoredChanged(Copies),
     /// The hex SHA-256 of the notice ([`Effect::LogHash`]); empty when the browser cannot.
     NoticeHash(String),
-    /// The endpoint answered 2xx to the consent event with this id.
-    Delivered(String),
+    /// The endpoint answered the consent event with this id with this HTTP status
+    /// ([`Queue::answered`]).
+    Answered(String, u64),
     /// A notice container entered the page after start: a single-page app's route mounted it, or
     /// put back one it had removed.
     NoticeContainersAdded,
@@ -367,9 +368,9 @@ impl Session {
             }
             Input::NoticeHash(hash) if self.notice_hash.is_none() => self.logged_page_view(hash, env, &mut fx),
             Input::NoticeHash(_) => {}
-            Input::Delivered(id) => {
+            Input::Answered(id, status) => {
                 let mut q = self.log_queue(env, &mut fx);
-                q.keep(env.now, &id);
+                q.answered(env.now, &id, status);
                 self.log_store(q, 0, &mut fx);
             }
             Input::StoredChanged(copies) => {

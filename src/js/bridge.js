@@ -292,8 +292,8 @@ let logged;
  * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
  * stored record (`watchStorage`), 2 the notice containers (one entered the page after start), 3 a
  * click on the interface (`clicked`); and for the consent log, 4 with the notice hash (`logHash`),
- * 5 with the id of an event answered 2xx (`logSend`). One callback and one import for them all:
- * fewer bytes.
+ * 5 with the id of an event and the HTTP status it was answered with (`logSend`). One callback
+ * and one import for them all: fewer bytes.
  */
 export function watch(f) {
   noticesAdded = () => f(2);
@@ -773,7 +773,7 @@ export function logHash(url, text) {
 export function logSend(id, body) {
   // No Referer: on a sensitive page the URL itself names it.
   fetch(logUrl, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
-    (r) => r.ok && logged(5, id),
+    (r) => logged(5, id, '' + r.status),
     () => {},
   );
 }

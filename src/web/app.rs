@@ -19,6 +19,7 @@ use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
+use crate::core::text::parse_uint;
 use crate::core::view::{self, Action, Scope};
 use js_sys::{Object, Reflect};
 use serde::ser::{SerializeMap, Serializer};
@@ -309,9 +310,9 @@ fn listen() {
             2 => drop(step(Some(Input::NoticeContainersAdded))),
             // A click on the SDK's interface: `value` is the part's scope.
             3 => on_click(&value.unwrap_or_default(), &action.unwrap_or_default()),
-            // The consent log: the notice hash, then the id of each event delivered.
+            // The consent log: the notice hash, then the id of each event answered, with the status.
             4 => drop(step(Some(Input::NoticeHash(value.unwrap_or_default())))),
-            _ => drop(step(Some(Input::Delivered(value.unwrap_or_default())))),
+            _ => drop(step(Some(Input::Answered(value.unwrap_or_default(), action.as_deref().and_then(parse_uint).unwrap_or(0))))),
         });
     let _ = bridge::watch(&changed);
     changed.forget();

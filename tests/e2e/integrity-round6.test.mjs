@@ -9,6 +9,9 @@
 //  4. An unclosed injected `<label>` around the notice container forwarded every click on the
 //     page text inside it to the notice's first switch. A container inside a label, link, button
 //     or summary is not drawn into.
+//  6. A consent event the endpoint refused (a 4xx) stayed queued and was posted again on every
+//     page view for 30 days (a forged queue of 50 refused events did that with no end). A 4xx
+//     other than 408 and 429 now takes it off the queue, counted in `dropped`; a 5xx keeps it.
 //  5. Hidden injected elements carrying the ids that name the dialog and its switches
 //     (`aria-labelledby`) came first in the page and renamed them for screen readers. The ids now
 //     have a prefix made new on every page.
@@ -53,6 +56,7 @@ ConsentGate.init(c).catch((e) => (window.rejected = e.message));
     `<div hidden><h2 id="cg-prefs-title">Continue</h2><h3 id="cg-p-t-analytics">Strictly necessary (always on)</h3>
 <p id="cg-p-d-analytics">Switch on to continue.</p></div><h1>Home</h1>`,
   ),
+  '/r6/log.html': html(inlineConfig({ revision: '1', log: { endpoint: 'http://log.example.test/events' } }) + TAG, '<h1>Log</h1>'),
 };
 
 const server = servePagesForFile(pages);
@@ -142,3 +146,33 @@ test("injected elements with the SDK's old ids do not rename the dialog or its s
   ]);
   await context.close();
 });
+
+for (const [status, resent] of [
+  [400, false],
+  [503, true],
+]) {
+  test(`a consent event answered ${status} is ${resent ? 'sent again on the next page' : 'not sent again'}`, async () => {
+    const { page, context } = await openPage();
+    const posted = [];
+    await context.route('http://log.example.test/events', (route) => {
+      posted.push(JSON.parse(route.request().postData()));
+      return route.fulfill({ status, body: '', headers: { 'Access-Control-Allow-Origin': '*' } });
+    });
+    await page.goto(server.url + '/r6/log.html');
+    await ready(page);
+    await page.evaluate(() => ConsentGate.rejectAll());
+    const decisions = () => posted.filter((e) => e.type == 'decision');
+    for (let i = 0; i < 100 && !decisions().length; i++) await settle(page, 50);
+    await settle(page);
+    await page.goto(server.url + '/r6/log.html');
+    await ready(page);
+    await settle(page, 1000);
+    const ids = decisions().map((e) => e.eventId);
+    assert.equal(ids.length, resent ? 2 : 1);
+    if (resent) assert.equal(ids[0], ids[1], 'the same event, again');
+    const left = await page.evaluate(() => (localStorage.getItem('consent-gate-log') || '').split('\n').slice(1).filter(Boolean).length);
+    assert.equal(left, resent ? 1 : 0);
+    if (!resent) assert.match(await page.evaluate(() => localStorage.getItem('consent-gate-log')), /^consent-gate-log\/1 1/, 'counted as dropped');
+    await context.close();
+  });
+}

@@ -683,11 +683,22 @@ fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
     // A second hash (a forged call) changes nothing.
     assert!(s.input(Input::NoticeHash("cd".repeat(32)), &page(Some(stored_now.clone()))).is_empty());
 
+    // A 5xx, a 408 and a 429 keep the page view for the next page.
+    for status in [0, 500, 503, 408, 429] {
+        let fx = s.input(Input::Answered(view_id.clone(), status), &page(Some(stored_now.clone())));
+        assert_eq!(logs(&fx)[0].0.events.len(), 2, "kept after {status}");
+    }
     // The endpoint answered 2xx to the page view: only it leaves the queue, nothing is posted.
-    let fx = s.input(Input::Delivered(view_id.clone()), &page(Some(stored_now.clone())));
+    let fx = s.input(Input::Answered(view_id.clone(), 204), &page(Some(stored_now.clone())));
     let l = logs(&fx);
     assert_eq!(l[0].0.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["fresh"]);
     assert!(l[0].1.is_empty());
+    assert_eq!(l[0].0.dropped, 0, "a delivered event is not dropped");
+    // A 400 refuses "fresh" for good: it leaves the queue too, and counts as dropped.
+    let fx = s.input(Input::Answered("fresh".into(), 400), &page(Some(l[0].0.write())));
+    let l = logs(&fx);
+    assert!(l[0].0.events.is_empty());
+    assert_eq!(l[0].0.dropped, 1);
 
     // A decision carries the hash; with storage blocked (nothing read) it is posted all the same.
     let fx = s.input(Input::AcceptAll(Method::Banner), &page(None));
@@ -742,7 +753,7 @@ fn without_an_endpoint_the_queue_is_left_alone() {
     let fx: Vec<Effect> = fx
         .into_iter()
         .chain(s.input(Input::AcceptAll(Method::Banner), &unreadable()))
-        .chain(s.input(Input::Delivered("x".into()), &unreadable()))
+        .chain(s.input(Input::Answered("x".into(), 200), &unreadable()))
         .collect();
     assert!(briefs(&fx).iter().all(|b| (!b.starts_with("log ") || b == "log drop") && b != "console Warn"), "{:#?}", briefs(&fx));
     assert!(briefs(&fx).contains(&"log drop".to_owned()));
