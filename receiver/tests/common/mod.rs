@@ -188,7 +188,7 @@ pub fn id() -> String {
 
 /// A valid event as the SDK writes it (through the core's own writer).
 pub fn event(event_id: &str, record_id: Option<&str>, path: Option<&str>) -> String {
-    use consent_gate::core::log::{to_json, Event, HASH_SLOT};
+    use consent_gate::core::log::{to_json, Event};
     use consent_gate::core::record::{Choice, Method, Source};
     use consent_gate::core::signals::{Dnt, Gpc, Signals};
     let choices = [
@@ -196,6 +196,7 @@ pub fn event(event_id: &str, record_id: Option<&str>, path: Option<&str>) -> Str
         Choice { category: "advertising".into(), granted: false, source: Source::Gpc },
     ];
     let time = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    let notice_hash = "3a".repeat(32);
     let e = Event {
         pageview: false,
         event_id,
@@ -203,13 +204,14 @@ pub fn event(event_id: &str, record_id: Option<&str>, path: Option<&str>) -> Str
         browser_id: record_id.unwrap_or("b0"),
         time,
         revision: "2026-11-01",
+        notice_hash: &notice_hash,
         choices: &choices,
         signals: Signals { dnt: Dnt::Unset, gpc: Gpc::True },
         language: "en",
         method: Some(Method::Banner),
         path,
     };
-    to_json(&e).replacen(HASH_SLOT, &format!("\"noticeHash\":\"{}\"", "3a".repeat(32)), 1)
+    to_json(&e, 0)
 }
 
 /// A new empty SQLite database file.
