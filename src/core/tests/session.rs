@@ -113,6 +113,19 @@ const BASE_ANALYTICS_OFF: [&str; 5] = [
     "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
 ];
 
+/// What applying "nothing optional allowed" does on an ordinary page, in order.
+const REFUSED_APPLIED: [&str; 9] = [
+    "ga-disable-G-TEST1=true",
+    "set allow_google_signals=false",
+    "set allow_ad_personalization_signals=false",
+    "update security_storage",
+    "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
+    "gate necessary",
+    "switches necessary",
+    "hide banner",
+    "emit change",
+];
+
 /// What applying "everything allowed" does on an ordinary page, in order.
 const ACCEPTED_APPLIED: [&str; 10] = [
     "ga-disable-G-TEST1=false",
@@ -337,19 +350,7 @@ fn input_table() {
             Some(ACCEPTED),
             Input::Decide(vec![], Method::Preferences),
             "/",
-            vec![
-                "store",
-                "ga-disable-G-TEST1=true",
-                "set allow_google_signals=false",
-                "set allow_ad_personalization_signals=false",
-                "update security_storage",
-                "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
-                "gate necessary",
-                "switches necessary",
-                "hide banner",
-                "emit change",
-                "reload",
-            ],
+            ["store"].into_iter().chain(REFUSED_APPLIED).chain(["reload"]).collect(),
         ),
         (
             "a broken configuration: the choice holds for this page only (nothing stored or logged)",
@@ -497,19 +498,7 @@ fn input_table() {
             None,
             Input::Click(Some(Scope::Notice), Action::Reject, vec!["analytics".into()]),
             "/",
-            vec![
-                "store",
-                "ga-disable-G-TEST1=true",
-                "set allow_google_signals=false",
-                "set allow_ad_personalization_signals=false",
-                "update security_storage",
-                "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
-                "gate necessary",
-                "switches necessary",
-                "hide banner",
-                "emit change",
-                "announce Your choices are saved.",
-            ],
+            ["store"].into_iter().chain(REFUSED_APPLIED).chain(["announce Your choices are saved."]).collect(),
         ),
         (
             "the Privacy choices button opens the dialog and decides nothing",
