@@ -1,18 +1,11 @@
 // Accessibility: axe-core (WCAG 2.0/2.1/2.2 A and AA) on the banner, the dialog and the notice at
 // 1280 and 320 px, light and dark; reflow; target sizes; a keyboard-only decision.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, ready, screenshot } from './harness.mjs';
+import { openPage, ready, screenshot, serveForFile } from './harness.mjs';
 import { active, axe, tabUntil } from './ui-helpers.mjs';
 
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 async function open(path, width, colorScheme = 'light') {
   const o = await openPage({ viewport: { width, height: width < 400 ? 640 : 800 }, contextOptions: { colorScheme } });

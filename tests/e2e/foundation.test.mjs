@@ -1,16 +1,9 @@
 // The foundation's promises, on the demo site served with the script tag.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, ready, screenshot, settle } from './harness.mjs';
+import { openPage, ready, screenshot, serveForFile, settle } from './harness.mjs';
 
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 test('no Google request before any choice, and the banner is shown', async () => {
   const { page, net, context, pageErrors } = await openPage();

@@ -1,18 +1,11 @@
 // Google Tag Manager: consent-gate pushes a `consent_gate_update` event after every Consent Mode
 // command it sends, so that GTM triggers and variables can react. gtm.js is served by a stub that
 // records what the container would see, in order.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, ready } from './harness.mjs';
+import { openPage, ready, serveForFile } from './harness.mjs';
 
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 // A stand-in for gtm.js: it reads the queue that was there when it loaded, then every push,
 // as the real container does, and keeps a plain copy of each entry for the test.

@@ -34,13 +34,13 @@ export function demoServer(opts = {}) {
 }
 
 /**
- * The demo server with `pages` (path → HTML) added, for the tests of one file: started before
- * them, closed with the browser after them. Its `url` is readable once the tests run.
+ * The demo server (`opts` as for `demoServer`) for the tests of one file: started before them,
+ * closed with the browser after them. Its `url` is readable once the tests run.
  */
-export function servePagesForFile(pages) {
+export function serveForFile(opts = {}) {
   let server;
   before(async () => {
-    server = await demoServer({ hook: pagesHook(pages) });
+    server = await demoServer(opts);
   });
   after(async () => {
     await server.close();
@@ -48,6 +48,9 @@ export function servePagesForFile(pages) {
   });
   return { get url() { return server.url; } };
 }
+
+/** `serveForFile` with `pages` (path → HTML) added to the demo site. */
+export const servePagesForFile = (pages) => serveForFile({ hook: pagesHook(pages) });
 
 /** `config` as the page's inline configuration (`<script type="application/json" id="consent-gate-config">`). */
 export const inlineConfig = (config) => `<script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>`;

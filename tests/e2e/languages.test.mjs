@@ -9,17 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../scripts/serve.mjs';
-import { closeBrowser, demoServer, openPage, ready, root, settle } from './harness.mjs';
+import { openPage, ready, root, serveForFile, settle } from './harness.mjs';
 import { axe, serveConfig, servePage, testPage } from './ui-helpers.mjs';
 
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 const LANGUAGE_FILE = /\/i18n\/[\w-]+\.(json|js)$/;
 

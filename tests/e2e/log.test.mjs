@@ -4,26 +4,19 @@
 // real receiver (receiver/, through tests/e2e/real-receiver.mjs), which validates each with the
 // core's own reader and refuses what the schema refuses; the endpoint is configured by serving a
 // modified /consent.json.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, closeBrowser, demoServer, dntProfile, openPage, ready, root, settle } from './harness.mjs';
+import { ARGS, EXECUTABLE, dntProfile, openPage, ready, root, serveForFile, settle } from './harness.mjs';
 import { realReceiver } from './real-receiver.mjs';
 
 const SCHEMA = JSON.parse(readFileSync(join(root, 'schemas', 'consent-event.schema.json'), 'utf8'));
 const DEMO = JSON.parse(readFileSync(join(root, 'www', 'consent.json'), 'utf8'));
 const OPTIONAL = ['functional', 'analytics', 'advertising'];
 
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 /** The real receiver on a fresh database. */
 function newReceiver() {

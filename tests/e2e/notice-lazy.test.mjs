@@ -2,20 +2,13 @@
 // container: not by an ordinary page, by the privacy page at start, by a single-page app when it
 // mounts one. When it cannot load, the page keeps working without the notice, the console says
 // so once, and no tag loads that would not load anyway.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, ready, settle } from './harness.mjs';
+import { openPage, ready, serveForFile, settle } from './harness.mjs';
 import { servePage, testPage } from './ui-helpers.mjs';
 
 const RENDERER = /\/consent-gate-notice\.js$/;
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 /** A page with the requests for the notice renderer it makes counted. */
 async function open(opts) {

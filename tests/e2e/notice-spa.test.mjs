@@ -2,20 +2,13 @@
 // a container a script appends later gets the notice once, with switches showing the state in
 // force and ids unique in the page; one the router removes and puts back (or mounts anew) shows
 // the state of now; with a nonce configured, an injected container stays empty.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, ready, settle } from './harness.mjs';
+import { openPage, ready, serveForFile, settle } from './harness.mjs';
 import { serveConfig, servePage, testPage } from './ui-helpers.mjs';
 
 const NONCE = 'spaN0nce';
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 async function open(mutate) {
   const o = await openPage();

@@ -2,19 +2,12 @@
 // the banner is open and shown after a decision (on sensitive pages too); keyboard-operable with
 // focus coming back to it; axe-clean; its label is a text like the others; its corner is
 // configurable; injected markup that copies it can do nothing.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeBrowser, demoServer, openPage, ready, screenshot, settle } from './harness.mjs';
+import { openPage, ready, screenshot, serveForFile, settle } from './harness.mjs';
 import { active, axe, serveConfig, tabUntil } from './ui-helpers.mjs';
 
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 const LABEL = 'Your privacy choices';
 

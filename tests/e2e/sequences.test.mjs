@@ -1,25 +1,18 @@
 // Choices survive: random sequences of accept / reject / toggle / reload / revision change, driven
 // in the browser. After every step the stored record equals the visitor's last explicit choice,
 // and the Google tags on the page match it. Seeded, so a failure can be replayed (SEQ_SEED).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { browser, closeBrowser, demoServer, interceptGoogle, root } from './harness.mjs';
+import { browser, interceptGoogle, root, serveForFile } from './harness.mjs';
 
 const SEQUENCES = Number(process.env.SEQ_COUNT || 200);
 const SEED = Number(process.env.SEQ_SEED || 20261128);
 const OPTIONAL = ['functional', 'analytics', 'advertising'];
 const baseConfig = JSON.parse(readFileSync(join(root, 'www', 'consent.json'), 'utf8'));
 
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 // mulberry32: small and deterministic.
 function rng(seed) {

@@ -1,20 +1,13 @@
 // The visitor's interface: banner, preferences dialog, notice with live controls, languages,
 // look. Served by the demo site with the script tag; Google hosts intercepted (harness.mjs).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { rmSync } from 'node:fs';
-import { ARGS, EXECUTABLE, closeBrowser, demoServer, dntProfile, interceptGoogle, openPage, ready, screenshot, settle } from './harness.mjs';
+import { ARGS, EXECUTABLE, dntProfile, interceptGoogle, openPage, ready, screenshot, serveForFile, settle } from './harness.mjs';
 import { active, axe, looks, serveConfig, servePage, tabUntil, testPage } from './ui-helpers.mjs';
 
-let server;
-before(async () => {
-  server = await demoServer();
-});
-after(async () => {
-  await server.close();
-  await closeBrowser();
-});
+const server = serveForFile();
 
 /** Opens `path` on the demo and waits for consent-gate. */
 async function open(path = '/', opts = {}) {
