@@ -127,12 +127,12 @@ pub fn cookie_domains(host: &str) -> Vec<String> {
     out
 }
 
-/// Which of `names` (cookies present now) match any of `patterns`.
-pub fn matching_cookies<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
+/// The names of the cookies in a `document.cookie` string that match any of `patterns`.
+pub fn matching_cookies<'a>(cookies: &'a str, patterns: &[String]) -> Vec<&'a str> {
     let mut out = vec![];
-    for n in names {
+    for (n, _) in cookie_names_values(cookies) {
         if patterns.iter().any(|p| glob(p, n)) {
-            out.push(n.as_str());
+            out.push(n);
         }
     }
     out

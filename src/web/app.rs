@@ -212,9 +212,8 @@ fn with_state(s: &Session, e: &Effect) {
 /// Expires every present cookie matching `patterns`, wherever this page can see it.
 fn erase_cookies(patterns: &[String]) {
     let Ok(jar) = storage::cookies() else { return };
-    let names: Vec<String> = cookie::cookie_names_values(&jar).map(|(n, _)| n.to_owned()).collect();
     let (host, path, https) = (page::host(), page::path(), page::https());
-    for name in cookie::matching_cookies(&names, patterns) {
+    for name in cookie::matching_cookies(&jar, patterns) {
         for assignment in cookie::expire(name, &host, &path, https) {
             storage::set_cookie(&assignment);
         }
