@@ -24,15 +24,23 @@ use crate::core::view::{self, Action, Scope};
 use js_sys::{Object, Reflect};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use wasm_bindgen::prelude::*;
 
-thread_local! {
-    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
-}
+/// The page's session: a plain static, not a `thread_local!` (wasm32 without atomics has one
+/// thread), lent out by one non-generic function instead of a `with` per caller.
+struct Slot(RefCell<Option<Session>>);
 
-fn with_session<R>(f: impl FnOnce(&mut Session) -> R) -> Option<R> {
-    SESSION.with(|a| a.try_borrow_mut().ok().and_then(|mut g| g.as_mut().map(f)))
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread, so the cell is
+// never reached from two.
+unsafe impl Sync for Slot {}
+
+static SESSION: Slot = Slot(RefCell::new(None));
+
+/// The session, if started and not lent out already (`None` then: a page handler called the API
+/// while the SDK was carrying out a step).
+fn session() -> Option<RefMut<'static, Session>> {
+    RefMut::filter_map(SESSION.0.try_borrow_mut().ok()?, Option::as_mut).ok()
 }
 
 /// What the browser tells now.
@@ -45,12 +53,10 @@ fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
 /// Returns the consent view after the step (and after anything a handler did meanwhile).
 fn step(input: Option<Input>) -> JsValue {
     let e = env(&page::random_id);
-    let Some(effects) = with_session(|s| {
-        let input = input.unwrap_or_else(|| Input::StoredChanged(copies(&s.config)));
-        s.input(input, &e)
-    }) else {
-        return JsValue::NULL;
-    };
+    let Some(mut s) = session() else { return JsValue::NULL };
+    let input = input.unwrap_or_else(|| Input::StoredChanged(copies(&s.config)));
+    let effects = s.input(input, &e);
+    drop(s);
     carry_out(effects);
     consent_view()
 }
@@ -169,7 +175,9 @@ fn carry_out(effects: Vec<Effect>) {
             }
             Effect::SyncSwitches(rows) => ui::sync_switches(&rows),
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
-                with_session(|s| with_state(s, &e));
+                if let Some(s) = session() {
+                    with_state(&s, &e);
+                }
             }
             Effect::HideBanner => ui::hide_banner(),
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
@@ -285,7 +293,7 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     let page = Page { signals: page::signals(), region, lang, file_texts, copies: copies(&parsed.config) };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
-    SESSION.with(|a| *a.borrow_mut() = Some(session));
+    *SESSION.0.borrow_mut() = Some(session);
     // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
     carry_out(effects);
@@ -339,26 +347,27 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 /// otherwise go unheard (reading it again from the plain copy runs nothing of the page's).
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
     let copy = Js(bridge::plain(changes));
-    with_session(|s| s.grants_with(&copy)).unwrap_or_else(|| Err("consent-gate is not started".into()))
+    session().map_or_else(|| Err("consent-gate is not started".into()), |s| s.grants_with(&copy))
 }
 
 /// Opens the preferences dialog, focus returning to the control clicked, else to the element
 /// focused now, when it closes. Opened with the session released: a focus handler of the page
 /// may call the API.
 pub fn show_preferences() {
-    if let Some(desc) = with_session(|s| ui(s, &s.rows()).preferences()) {
-        ui::show_preferences(&desc);
-    }
+    let Some(s) = session() else { return };
+    let desc = ui(&s, &s.rows()).preferences();
+    drop(s);
+    ui::show_preferences(&desc);
 }
 
 /// The current consent state (what `start` and an empty `setConsent({})` resolve to; `getConsent()`
 /// gives the one the last `change` event carried); `null` before start.
 pub fn consent_view() -> JsValue {
-    with_session(|s| view(s)).unwrap_or(JsValue::NULL)
+    session().map_or(JsValue::NULL, |s| view(&s))
 }
 
 /// The stored record for `getConsentRecord()`; `null` when the visitor has not decided.
 pub fn record_view() -> JsValue {
-    let json = with_session(|s| s.decided().map(log::record_json)).flatten();
+    let json = session().and_then(|s| s.decided().map(log::record_json));
     json.and_then(|j| js_sys::JSON::parse(&j).ok()).unwrap_or(JsValue::NULL)
 }
