@@ -2,19 +2,26 @@
 //! first-party cookie for the site's server, with an in-memory fallback when storage is blocked.
 
 use gloo_storage::{LocalStorage, Storage};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlDocument;
 
 /// The localStorage key of the encoded record.
 pub const KEY: &str = "consent-gate";
 
-thread_local! {
+/// What this page keeps in memory: a plain static, not a `thread_local!` (less code; wasm32
+/// without atomics has one thread).
+struct Memory {
     /// The record for this page's life when neither localStorage nor cookies work.
-    static MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
+    value: RefCell<Option<String>>,
     /// Whether the last write to localStorage failed (blocked, or full).
-    static LOCAL_FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    local_failed: Cell<bool>,
 }
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread.
+unsafe impl Sync for Memory {}
+
+static MEMORY: Memory = Memory { value: RefCell::new(None), local_failed: Cell::new(false) };
 
 /// localStorage, if the browser lets us use it. gloo's `LocalStorage::raw()` throws when storage
 /// is blocked, so ask `window.localStorage` first (it returns an error instead).
@@ -39,7 +46,7 @@ pub fn local_get() -> Result<Option<String>, Blocked> {
 /// Stores `value` in localStorage; false when storage is blocked or full.
 pub fn local_set(value: &str) -> bool {
     let ok = local().is_some_and(|s| s.set_item(KEY, value).is_ok());
-    LOCAL_FAILED.with(|f| f.set(!ok));
+    MEMORY.local_failed.set(!ok);
     ok
 }
 
@@ -55,16 +62,16 @@ pub fn set_cookie(assignment: &str) -> bool {
 
 /// The in-memory copy.
 pub fn memory_get() -> Option<String> {
-    MEMORY.with(|m| m.borrow().clone())
+    MEMORY.value.borrow().clone()
 }
 
 /// The in-memory copy where it stands for localStorage: when this page's last write there failed.
 /// Otherwise localStorage is current, also when another tab wrote it under an earlier clock.
 pub fn memory_instead_of_local() -> Option<String> {
-    LOCAL_FAILED.with(|f| f.get()).then(memory_get).flatten()
+    MEMORY.local_failed.get().then(memory_get).flatten()
 }
 
 /// Keeps a copy in memory (always done, so a blocked storage never loses a choice on this page).
 pub fn memory_set(value: &str) {
-    MEMORY.with(|m| *m.borrow_mut() = Some(value.to_owned()));
+    *MEMORY.value.borrow_mut() = Some(value.to_owned());
 }
