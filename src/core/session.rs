@@ -133,14 +133,11 @@ pub enum Effect {
     EraseCookies(Vec<String>),
     /// Write the session's record (`Session::stored`) to every store.
     Store,
-    /// Activate the gated scripts and iframes of `allowed`.
+    /// Activate the gated scripts and iframes of `allowed`, with the configured nonce and the
+    /// embed placeholder's texts ([`Session::placeholder`]).
     Gate {
         /// The categories that may run.
         allowed: Vec<String>,
-        /// The script nonce (empty for none).
-        nonce: String,
-        /// Embed placeholder: notice text with `{name}`, load button, preferences button, language.
-        placeholder: [String; 4],
         /// A sensitive page: a placeholder loads nothing.
         sensitive: bool,
     },
@@ -476,18 +473,7 @@ impl Session {
         if !erase.is_empty() {
             fx.push(Effect::EraseCookies(erase));
         }
-        let t = &self.texts;
-        fx.push(Effect::Gate {
-            allowed: self.allowed.clone(),
-            nonce: c.nonce.clone().unwrap_or_default(),
-            placeholder: [
-                t.get(Text::EmbedNotice).to_owned(),
-                t.get(Text::EmbedLoad).to_owned(),
-                t.get(Text::Preferences).to_owned(),
-                t.lang.clone(),
-            ],
-            sensitive: self.sensitive,
-        });
+        fx.push(Effect::Gate { allowed: self.allowed.clone(), sensitive: self.sensitive });
         fx.push(Effect::SyncSwitches(self.rows()));
         if !decide::banner_must_show(self.status) {
             fx.push(Effect::HideBanner);
@@ -505,6 +491,13 @@ impl Session {
         if plan.reload {
             fx.push(Effect::Reload);
         }
+    }
+
+    /// The embed placeholder's texts for [`Effect::Gate`]: the notice with `{name}`, the load
+    /// button, the preferences button, and their language.
+    pub fn placeholder(&self) -> [&str; 4] {
+        let t = &self.texts;
+        [t.get(Text::EmbedNotice), t.get(Text::EmbedLoad), t.get(Text::Preferences), &t.lang]
     }
 
     /// Each category's state on this page: id, granted, source (see [`decide::in_force`]).

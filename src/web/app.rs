@@ -21,7 +21,7 @@ use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, 
 use crate::core::signals::Signals;
 use crate::core::text::parse_uint;
 use crate::core::view::{self, Action, Scope};
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::cell::{RefCell, RefMut};
@@ -170,8 +170,15 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Global(name, value) => page::set_global(&name, value),
             Effect::LoadTag { id, nonce } => bridge::load_gtag(&id, &nonce),
             Effect::EraseCookies(patterns) => erase_cookies(&patterns),
-            Effect::Gate { allowed, nonce, placeholder, sensitive } => {
-                drop(bridge::gate(&strings(&allowed), &nonce, &strings(&placeholder), sensitive))
+            Effect::Gate { allowed, sensitive } => {
+                // Read with the session lent; the gated scripts run once it is back.
+                let Some(s) = session() else { continue };
+                let (nonce, placeholder) = (s.config.nonce.clone().unwrap_or_default(), Array::new());
+                for t in s.placeholder() {
+                    placeholder.push(&JsValue::from_str(t));
+                }
+                drop(s);
+                drop(bridge::gate(&strings(&allowed), &nonce, &placeholder, sensitive))
             }
             Effect::SyncSwitches(rows) => ui::sync_switches(&rows),
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
