@@ -133,14 +133,12 @@ pub enum Effect {
     EraseCookies(Vec<String>),
     /// Write the session's record (`Session::stored`) to every store.
     Store,
-    /// Activate the gated scripts and iframes of `allowed`, with the configured nonce and the
-    /// embed placeholder's texts ([`Session::placeholder`]).
-    Gate {
-        /// The categories that may run.
-        allowed: Vec<String>,
-        /// A sensitive page: a placeholder loads nothing.
-        sensitive: bool,
-    },
+    /// Activate the gated scripts and iframes of the categories allowed now
+    /// ([`Session::allowed`]), with the configured nonce and the embed placeholder's texts
+    /// ([`Session::placeholder`]); on a sensitive page ([`Session::sensitive`]) a placeholder loads
+    /// nothing. Read from the session when carried out: a page handler that decided again
+    /// meanwhile is never undone by an older list.
+    Gate,
     /// Set every switch to these rows.
     SyncSwitches(Vec<Row>),
     /// Show the banner (once).
@@ -473,7 +471,7 @@ impl Session {
         if !erase.is_empty() {
             fx.push(Effect::EraseCookies(erase));
         }
-        fx.push(Effect::Gate { allowed: self.allowed.clone(), sensitive: self.sensitive });
+        fx.push(Effect::Gate);
         fx.push(Effect::SyncSwitches(self.rows()));
         if !decide::banner_must_show(self.status) {
             fx.push(Effect::HideBanner);

@@ -170,15 +170,16 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Global(name, value) => page::set_global(&name, value),
             Effect::LoadTag { id, nonce } => bridge::load_gtag(&id, &nonce),
             Effect::EraseCookies(patterns) => erase_cookies(&patterns),
-            Effect::Gate { allowed, sensitive } => {
+            Effect::Gate => {
                 // Read with the session lent; the gated scripts run once it is back.
                 let Some(s) = session() else { continue };
-                let (nonce, placeholder) = (s.config.nonce.clone().unwrap_or_default(), Array::new());
+                let (allowed, nonce, placeholder) = (strings(&s.allowed), s.config.nonce.clone().unwrap_or_default(), Array::new());
                 for t in s.placeholder() {
                     placeholder.push(&JsValue::from_str(t));
                 }
+                let sensitive = s.sensitive;
                 drop(s);
-                drop(bridge::gate(&strings(&allowed), &nonce, &placeholder, sensitive))
+                drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
             }
             Effect::SyncSwitches(rows) => ui::sync_switches(&rows),
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {

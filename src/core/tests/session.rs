@@ -42,8 +42,9 @@ fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals)
     Session::start(read(&config), page, &env(path))
 }
 
-/// One effect in a line a table can spell.
-fn brief(e: &Effect) -> String {
+/// One effect in a line a table can spell; what an effect reads from the session when it is
+/// carried out is read from `s` (the session after the step).
+fn brief(s: &Session, e: &Effect) -> String {
     let granted =
         |s: &crate::core::decide::ConsentState| s.pairs().filter(|(_, v)| *v == "granted").map(|(k, _)| k).collect::<Vec<_>>().join(",");
     match e {
@@ -58,7 +59,7 @@ fn brief(e: &Effect) -> String {
         Effect::LoadTag { id, nonce } => format!("load {id} nonce={nonce}"),
         Effect::EraseCookies(p) => format!("erase {}", p.join(",")),
         Effect::Store => "store".into(),
-        Effect::Gate { allowed, sensitive, .. } => format!("gate {}{}", allowed.join(","), if *sensitive { " sensitive" } else { "" }),
+        Effect::Gate => format!("gate {}{}", s.allowed.join(","), if s.sensitive { " sensitive" } else { "" }),
         Effect::SyncSwitches(rows) => {
             format!("switches {}", rows.iter().filter(|r| r.checked).map(|r| r.id.as_str()).collect::<Vec<_>>().join(","))
         }
@@ -93,8 +94,8 @@ fn event_line(body: &str) -> String {
     format!("{} {} {}", v["type"].as_str().unwrap(), v["method"].as_str().unwrap_or("-"), sources.join(","))
 }
 
-fn briefs(fx: &[Effect]) -> Vec<String> {
-    fx.iter().map(brief).collect()
+fn briefs(s: &Session, fx: &[Effect]) -> Vec<String> {
+    fx.iter().map(|e| brief(s, e)).collect()
 }
 
 /// Name, configuration, path, stored decision, signals; the effects expected.
@@ -273,7 +274,7 @@ fn start_table() {
         let (mut s, mut fx) = start_with(config, path, rows, signals);
         // The browser hands back the notice hash that start asked for.
         fx.extend(s.input(Input::NoticeHash("ab".repeat(32)), &env(path)));
-        let got = briefs(&fx);
+        let got = briefs(&s, &fx);
         // The expected lines appear in this order, with nothing else between them.
         let at = got.iter().position(|g| g == expected[0]).unwrap_or_else(|| panic!("{name}: no {:?} in {got:#?}", expected[0]));
         assert_eq!(&got[at..(at + expected.len()).min(got.len())], &expected[..], "{name}: {got:#?}");
@@ -283,8 +284,8 @@ fn start_table() {
 #[test]
 fn the_reopen_button_is_added_at_start_only_when_configured_on_every_page() {
     let has_button = |config: Value, path: &str| {
-        let (_, fx) = start_with(config, path, Some(ACCEPTED), NO_SIGNALS);
-        briefs(&fx).into_iter().find(|b| b.starts_with("reopen button"))
+        let (s, fx) = start_with(config, path, Some(ACCEPTED), NO_SIGNALS);
+        briefs(&s, &fx).into_iter().find(|b| b.starts_with("reopen button"))
     };
     assert_eq!(has_button(site(), "/"), None);
     let left = with(site(), json!({"reopenButton": "bottom-left", "sensitivePaths": ["/portal/**"]}));
@@ -297,8 +298,8 @@ fn the_reopen_button_is_added_at_start_only_when_configured_on_every_page() {
 
 #[test]
 fn no_configured_wait_sends_no_second_default() {
-    let (_, fx) = start_with(site(), "/", None, NO_SIGNALS);
-    assert!(!fx.iter().any(|e| matches!(e, Effect::ConsentDefault { .. })), "{:#?}", briefs(&fx));
+    let (s, fx) = start_with(site(), "/", None, NO_SIGNALS);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ConsentDefault { .. })), "{:#?}", briefs(&s, &fx));
 }
 
 #[test]
@@ -514,7 +515,8 @@ fn input_table() {
     ];
     for (name, config, path, rows, input, to, expected) in cases {
         let (mut s, _) = start_with(config, path, rows, NO_SIGNALS);
-        let got = briefs(&s.input(input, &env(to)));
+        let fx = s.input(input, &env(to));
+        let got = briefs(&s, &fx);
         assert_eq!(got, expected, "{name}");
     }
 }
@@ -523,7 +525,7 @@ fn input_table() {
 fn a_decision_keeps_the_browser_id_and_stores_under_gpc() {
     let (mut s, _) = start_with(site(), "/", Some(REFUSED), GPC);
     let fx = s.input(Input::Decide(vec!["advertising".into()], Method::Api), &env("/"));
-    assert_eq!(fx.first(), Some(&Effect::Store), "{:#?}", briefs(&fx));
+    assert_eq!(fx.first(), Some(&Effect::Store), "{:#?}", briefs(&s, &fx));
     let r = s.stored.as_ref().unwrap();
     assert_eq!(r.id, "r1", "the record id carries over");
     assert_eq!(r.choice("advertising").map(|c| (c.granted, c.source)), Some((false, Source::Gpc)));
@@ -571,7 +573,7 @@ fn gpc_covers_a_sites_own_category_when_it_says_so() {
     assert_eq!(state(&s), expected(true, User));
     // A site's own category governs no Consent Mode type: ad_storage stays denied.
     let fx = s.input(Input::Navigate, &env("/other"));
-    assert!(briefs(&fx).contains(&"update security_storage".to_owned()), "{:#?}", briefs(&fx));
+    assert!(briefs(&s, &fx).contains(&"update security_storage".to_owned()), "{:#?}", briefs(&s, &fx));
 }
 
 /// The stub (`src/js/stub.js`) writes the first Consent Mode default by hand, before the wasm
@@ -708,7 +710,7 @@ fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent()
     );
     let warnings =
         |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::Console(Level::Warn, m) if m.contains("consent-gate-log"))).count();
-    assert_eq!(warnings(&fx), 1, "{:#?}", briefs(&fx));
+    assert_eq!(warnings(&fx), 1, "{:#?}", briefs(&s, &fx));
     let l = logs(&fx);
     assert!(l[0].0.events.is_empty() && l[0].1.is_empty(), "nothing of it is sent, and it is overwritten");
     // Still unreadable on the next step (another tab wrote it again): no second warning.
@@ -744,8 +746,8 @@ fn without_an_endpoint_the_queue_is_left_alone() {
         .chain(s.input(Input::AcceptAll(Method::Banner), &unreadable()))
         .chain(s.input(Input::Answered("x".into(), 200), &unreadable()))
         .collect();
-    assert!(briefs(&fx).iter().all(|b| (!b.starts_with("log ") || b == "log drop") && b != "console Warn"), "{:#?}", briefs(&fx));
-    assert!(briefs(&fx).contains(&"log drop".to_owned()));
+    assert!(briefs(&s, &fx).iter().all(|b| (!b.starts_with("log ") || b == "log drop") && b != "console Warn"), "{:#?}", briefs(&s, &fx));
+    assert!(briefs(&s, &fx).contains(&"log drop".to_owned()));
 }
 
 #[test]
@@ -784,9 +786,9 @@ fn debug_prints_the_signals_at_start_and_what_is_allowed_after_each_step() {
     assert_eq!(info(&fx), ["consent-gate: allowed on this page: necessary, functional, analytics"]);
     // Without `debug` the console stays quiet.
     let (mut s, fx) = start_with(site(), "/", None, GPC);
-    assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&fx));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&s, &fx));
     let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
-    assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&fx));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&s, &fx));
 }
 
 #[test]

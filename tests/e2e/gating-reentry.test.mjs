@@ -1,0 +1,42 @@
+// Gating while the page decides again in the middle of a step: a page hook that runs during one of
+// the SDK's steps (here a dataLayer.push that withdraws as soon as it sees analytics granted, as a
+// Tag Manager tag could) is a step of its own, and the step it interrupted must not then activate
+// the gated scripts of the state it had decided before: gating follows the state in force.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harness.mjs';
+
+const html = (head, body) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>reentry</title>${head}</head><body><main>${body}</main></body></html>`;
+
+const server = servePagesForFile({
+  '/reentry/withdraw.html': html(
+    `<script>
+window.withdrawn = 0;
+window.dataLayer = [];
+// Withdraws once, the moment the SDK tells Consent Mode that analytics is granted.
+dataLayer.push = function (entry) {
+  Array.prototype.push.call(this, entry);
+  if (!withdrawn && entry[0] === 'consent' && entry[1] === 'update' && entry[2].analytics_storage === 'granted') {
+    withdrawn = 1;
+    ConsentGate.rejectAll();
+  }
+  return this.length;
+};
+</script>${inlineConfig({ revision: '1', googleAnalytics: 'G-REENTRY01' })}<script src="/consent-gate/consent-gate.js"></script>`,
+    `<h1>Shop</h1>
+<script type="text/plain" data-consent-category="analytics">window.heatmap = 1;</script>`,
+  ),
+});
+
+test('a withdrawal made by a page hook during an accept leaves the analytics scripts gated', async () => {
+  const { page, context, pageErrors } = await openPage();
+  await page.goto(server.url + '/reentry/withdraw.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await settle(page);
+  const st = await page.evaluate(() => ({ withdrawn, heatmap: window.heatmap, allowed: ConsentGate.getConsent().allowed.join() }));
+  assert.deepEqual(st, { withdrawn: 1, heatmap: undefined, allowed: 'necessary' });
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
