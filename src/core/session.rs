@@ -139,8 +139,8 @@ pub enum Effect {
     /// nothing. Read from the session when carried out: a page handler that decided again
     /// meanwhile is never undone by an older list.
     Gate,
-    /// Set every switch to these rows.
-    SyncSwitches(Vec<Row>),
+    /// Set every switch to the rows as they stand ([`Session::rows`]), read when carried out.
+    SyncSwitches,
     /// Show the banner (once).
     ShowBanner,
     /// Remove the banner.
@@ -383,7 +383,7 @@ impl Session {
             }
             // A new container gets the notice as it stands; one put back has switches that may
             // have missed changes while it was out of the page.
-            Input::NoticeContainersAdded => fx = vec![Effect::RenderNotice, Effect::SyncSwitches(self.rows())],
+            Input::NoticeContainersAdded => fx = vec![Effect::RenderNotice, Effect::SyncSwitches],
             Input::Click(_, Action::Prefs, _) => fx.push(Effect::ShowPreferences),
             Input::Click(_, Action::Close, _) => fx.push(Effect::CloseDialog),
             Input::Click(_, Action::Download, _) => fx.push(Effect::Download),
@@ -472,7 +472,7 @@ impl Session {
             fx.push(Effect::EraseCookies(erase));
         }
         fx.push(Effect::Gate);
-        fx.push(Effect::SyncSwitches(self.rows()));
+        fx.push(Effect::SyncSwitches);
         if !decide::banner_must_show(self.status) {
             fx.push(Effect::HideBanner);
         }

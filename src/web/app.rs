@@ -181,10 +181,14 @@ fn carry_out(effects: Vec<Effect>) {
                 drop(s);
                 drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
             }
-            Effect::SyncSwitches(rows) => ui::sync_switches(&rows),
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
                 if let Some(s) = session() {
                     with_state(&s, &e);
+                }
+            }
+            Effect::SyncSwitches => {
+                if let Some(s) = session() {
+                    ui::sync_switches(&s.rows());
                 }
             }
             Effect::HideBanner => ui::hide_banner(),

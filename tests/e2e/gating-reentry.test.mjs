@@ -1,7 +1,8 @@
 // Gating while the page decides again in the middle of a step: a page hook that runs during one of
 // the SDK's steps (here a dataLayer.push that withdraws as soon as it sees analytics granted, as a
 // Tag Manager tag could) is a step of its own, and the step it interrupted must not then activate
-// the gated scripts of the state it had decided before: gating follows the state in force.
+// the gated scripts, or set the switches, of the state it had decided before: both follow the
+// state in force.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harness.mjs';
@@ -23,20 +24,23 @@ dataLayer.push = function (entry) {
   }
   return this.length;
 };
-</script>${inlineConfig({ revision: '1', googleAnalytics: 'G-REENTRY01' })}<script src="/consent-gate/consent-gate.js"></script>`,
-    `<h1>Shop</h1>
+</script>${inlineConfig({ revision: '1', googleAnalytics: 'G-REENTRY01', notice: { sections: [{ heading: 'Cookies', blocks: [{ controls: true }] }] } })}<script src="/consent-gate/consent-gate.js"></script>`,
+    `<h1>Shop</h1><div data-consent-gate="notice"></div>
 <script type="text/plain" data-consent-category="analytics">window.heatmap = 1;</script>`,
   ),
 });
 
-test('a withdrawal made by a page hook during an accept leaves the analytics scripts gated', async () => {
+test('a withdrawal made by a page hook during an accept leaves the analytics scripts gated and the switches off', async () => {
   const { page, context, pageErrors } = await openPage();
   await page.goto(server.url + '/reentry/withdraw.html');
   await ready(page);
+  const notice = page.locator('.cg-notice [data-cg-category="analytics"]');
+  await notice.waitFor();
   await page.click('#cg-banner [data-cg="accept"]');
   await settle(page);
   const st = await page.evaluate(() => ({ withdrawn, heatmap: window.heatmap, allowed: ConsentGate.getConsent().allowed.join() }));
   assert.deepEqual(st, { withdrawn: 1, heatmap: undefined, allowed: 'necessary' });
+  assert.equal(await notice.getAttribute('aria-checked'), 'false', "the notice's analytics switch");
   assert.deepEqual(pageErrors, []);
   await context.close();
 });

@@ -60,8 +60,8 @@ fn brief(s: &Session, e: &Effect) -> String {
         Effect::EraseCookies(p) => format!("erase {}", p.join(",")),
         Effect::Store => "store".into(),
         Effect::Gate => format!("gate {}{}", s.allowed.join(","), if s.sensitive { " sensitive" } else { "" }),
-        Effect::SyncSwitches(rows) => {
-            format!("switches {}", rows.iter().filter(|r| r.checked).map(|r| r.id.as_str()).collect::<Vec<_>>().join(","))
+        Effect::SyncSwitches => {
+            format!("switches {}", s.rows().iter().filter(|r| r.checked).map(|r| r.id.as_str()).collect::<Vec<_>>().join(","))
         }
         Effect::ShowBanner => "show banner".into(),
         Effect::HideBanner => "hide banner".into(),
