@@ -240,18 +240,16 @@ pub fn consent_state(config: &Config, allowed: &[String]) -> ConsentState {
 
 /// Regional Consent Mode defaults, one `(state, regions)` per region rule. Only what a rule
 /// grants differs from the global all-denied default.
-pub fn regional_defaults(config: &Config) -> Vec<(ConsentState, Vec<String>)> {
-    let mut out = vec![];
-    for rule in &config.regions {
+pub fn regional_defaults(config: &Config) -> impl Iterator<Item = (ConsentState, &[String])> {
+    config.regions.iter().map(|rule| {
         let mut types = types_of(config, "necessary");
         for (id, granted) in &rule.defaults {
             if *granted {
                 types |= types_of(config, id);
             }
         }
-        out.push((ConsentState(types), rule.codes.clone()));
-    }
-    out
+        (ConsentState(types), rule.codes.as_slice())
+    })
 }
 
 /// What to do after the allowed categories changed.

@@ -304,7 +304,7 @@ impl Session {
         }
         // Regional defaults and url_passthrough go out before any tag we load.
         for (state, regions) in decide::regional_defaults(&config) {
-            fx.push(Effect::ConsentDefault { state, regions, wait_for_update: None });
+            fx.push(Effect::ConsentDefault { state, regions: regions.to_vec(), wait_for_update: None });
         }
         if g.url_passthrough {
             fx.push(Effect::Set("url_passthrough", true));

@@ -202,7 +202,7 @@ fn exercise(c: &Config, region: Option<&str>) {
         let _ = plan(c, &[], &a, false, true);
         let _ = plan(c, &a, &[], true, false);
     }
-    let _ = regional_defaults(c);
+    let _ = regional_defaults(c).count();
     for lang in c.texts.iter().map(|(l, _)| l.as_str()).chain(["en", "es", "zz"]) {
         let t = c.texts_for(lang, vec![]);
         for k in &c.categories {
