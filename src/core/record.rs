@@ -243,7 +243,8 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
         return Err(DecodeError::Corrupt);
     }
     let bad = DecodeError::Corrupt;
-    let cut = s.bytes().rposition(|b| b == b'|').ok_or(bad)?;
+    // The checksum is the last 8 bytes, after a `|` (found by position: no reverse search).
+    let cut = s.len().checked_sub(9).filter(|&at| s.as_bytes()[at] == b'|').ok_or(bad)?;
     let (body, sum) = s.split_at(cut + 1);
     let mut want = String::new();
     push_hex32(&mut want, checksum(body));
@@ -361,6 +362,11 @@ pub(crate) mod tests {
         assert_eq!(decode(&s[..s.len() - 3]), Err(DecodeError::Corrupt));
         assert_eq!(decode(&s.replace("advertising:0g", "advertising:1u")), Err(DecodeError::Corrupt));
         assert_eq!(decode("cg1|x|1|2|r|en|b|on|true|v||deadbeef"), Err(DecodeError::Corrupt));
+        // Too short to hold a checksum, or no `|` before its 8 bytes (a multi-byte character
+        // there included).
+        for short in ["cg1|", "cg1|abcd", "cg1|abcdefg", "cg1|abcdefgh", "cg1||abcdefgh", "cg1|é|1234567", "cg1|||\u{e9}1234567"] {
+            assert_eq!(decode(short), Err(DecodeError::Corrupt), "{short}");
+        }
     }
 
     #[test]
