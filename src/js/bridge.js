@@ -715,11 +715,11 @@ export function ui(part, a) {
   }
 }
 
-/** Offers `text` as a downloaded file. */
-export function download(name, text) {
+/** Offers the consent record as a downloaded file, indented for reading. */
+export function download(record) {
   const a = d.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  a.download = name;
+  a.href = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
+  a.download = 'consent-record.json';
   d.body.appendChild(a);
   a.click();
   a.remove();

@@ -205,12 +205,7 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::ShowPreferences => show_preferences(),
             Effect::CloseDialog => ui::close_dialog(),
             Effect::Announce(message) => ui::announce(&message),
-            Effect::Download => {
-                let json = js_sys::JSON::stringify_with_replacer_and_space(&record_view(), &JsValue::NULL, &JsValue::from_f64(2.0));
-                if let Some(text) = json.ok().and_then(|s| s.as_string()) {
-                    let _ = bridge::download("consent-record.json", &text);
-                }
-            }
+            Effect::Download => drop(bridge::download(&record_view())),
             Effect::Reload => bridge::reload(),
         }
     }

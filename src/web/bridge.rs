@@ -43,9 +43,9 @@ extern "C" {
     /// built there, the texts set as text.
     #[wasm_bindgen(catch)]
     pub fn ui(part: u8, desc: &JsValue) -> Result<JsValue, JsValue>;
-    /// Offers a file download.
+    /// Offers the consent record (`getConsentRecord()`'s value) as `consent-record.json`.
     #[wasm_bindgen(catch)]
-    pub fn download(name: &str, text: &str) -> Result<(), JsValue>;
+    pub fn download(record: &JsValue) -> Result<(), JsValue>;
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();
