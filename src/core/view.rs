@@ -1,7 +1,7 @@
 //! What the interface shows, decided without a browser: rows of the category switches, the
 //! services listed under each, and the lines that report privacy signals.
 
-use super::config::{Config, Placement};
+use super::config::{Category, Config, Placement};
 use super::decide::{dnt_honoured, AD_STORAGE, ANALYTICS_STORAGE};
 use super::i18n::{Text, Texts};
 use super::record::{Choice, Method};
@@ -109,25 +109,25 @@ pub fn rows(config: &Config, texts: &Texts, effective: &[Choice]) -> Vec<Row> {
             description: c.description_in(texts),
             required: c.required,
             checked: c.required || effective.iter().any(|e| e.category == c.id && e.granted),
-            services: services(config, texts, &c.id),
+            services: services(config, texts, c),
         });
     }
     out
 }
 
 /// The services that run under `category`: Google's tags where configured, then the site's.
-pub fn services(config: &Config, texts: &Texts, category: &str) -> Vec<(String, String)> {
+pub fn services(config: &Config, texts: &Texts, category: &Category) -> Vec<(String, String)> {
     let mut out = vec![];
     let g = &config.google;
     // Google's tags run under the category that governs their Consent Mode type.
-    let governs = |t| config.category(category).is_some_and(|c| c.consent_types & t != 0);
+    let governs = |t| category.consent_types & t != 0;
     if governs(ANALYTICS_STORAGE) && !g.analytics_ids.is_empty() {
         out.push((texts.get(Text::GoogleAnalytics).to_owned(), texts.get(Text::GoogleAnalyticsText).to_owned()));
     }
     if governs(AD_STORAGE) && !g.ads_ids.is_empty() {
         out.push((texts.get(Text::GoogleAds).to_owned(), texts.get(Text::GoogleAdsText).to_owned()));
     }
-    for s in config.services.iter().filter(|s| s.category == category) {
+    for s in config.services.iter().filter(|s| s.category == category.id) {
         out.push((s.name.clone(), s.description.get(&texts.lang).to_owned()));
     }
     out
