@@ -726,6 +726,9 @@ export function download(record) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/** `location`'s pathname (0), hash (1), hostname (2) or protocol (3), for the wasm. */
+export const here = (part) => location[['pathname', 'hash', 'hostname', 'protocol'][part]];
+
 /** Reloads the page (after a withdrawal, when the site asks for it). */
 export function reload() {
   location.reload();

@@ -46,6 +46,10 @@ extern "C" {
     /// Offers the consent record (`getConsentRecord()`'s value) as `consent-record.json`.
     #[wasm_bindgen(catch)]
     pub fn download(record: &JsValue) -> Result<(), JsValue>;
+    /// `location`'s `pathname` (0), `hash` (1), `hostname` (2) or `protocol` (3): one import for
+    /// the four, instead of four web-sys getters with their error glue (none of them throws).
+    #[wasm_bindgen]
+    pub fn here(part: u8) -> String;
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();

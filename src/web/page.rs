@@ -49,22 +49,22 @@ pub fn html_lang() -> Option<String> {
 
 /// The path of this page, without query or fragment.
 pub fn path() -> String {
-    window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
+    super::bridge::here(0)
 }
 
 /// The fragment of this page's URL (`#/patient-portal/…`), or empty.
 pub fn hash() -> String {
-    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    super::bridge::here(1)
 }
 
 /// The host name of this page.
 pub fn host() -> String {
-    window().and_then(|w| w.location().hostname().ok()).unwrap_or_default()
+    super::bridge::here(2)
 }
 
 /// Whether the page is served over https.
 pub fn https() -> bool {
-    window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
+    super::bridge::here(3) == "https:"
 }
 
 /// Milliseconds since 1970 UTC.
