@@ -729,6 +729,19 @@ export function download(record) {
 /** `location`'s pathname (0), hash (1), hostname (2) or protocol (3), for the wasm. */
 export const here = (part) => location[['pathname', 'hash', 'hostname', 'protocol'][part]];
 
+// A property read on its own: one whose getter throws (a hostile page) reads as absent.
+const prop = (o, k) => {
+  try {
+    return o[k];
+  } catch (e) {}
+};
+
+/** Do Not Track: the first of its three sources that is a string; undefined when none is. */
+export const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
+
+/** Global Privacy Control: whether it is true; undefined when the browser has no such property. */
+export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true);
+
 /** Reloads the page (after a withdrawal, when the site asks for it). */
 export function reload() {
   location.reload();

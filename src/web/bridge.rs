@@ -50,6 +50,15 @@ extern "C" {
     /// the four, instead of four web-sys getters with their error glue (none of them throws).
     #[wasm_bindgen]
     pub fn here(part: u8) -> String;
+    /// Do Not Track: the first string among `navigator.doNotTrack`, `window.doNotTrack` and
+    /// `navigator.msDoNotTrack`, `None` when none is one (web-sys's `doNotTrack` getter throws on
+    /// `null`).
+    #[wasm_bindgen]
+    pub fn dnt() -> Option<String>;
+    /// Global Privacy Control: whether `navigator.globalPrivacyControl` is `true`; `None` when the
+    /// browser has no such property (it reads `undefined`).
+    #[wasm_bindgen]
+    pub fn gpc() -> Option<bool>;
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();

@@ -19,22 +19,9 @@ pub fn window() -> Option<Window> {
     WINDOW.with(Clone::clone)
 }
 
-fn get(target: &JsValue, name: &str) -> Option<JsValue> {
-    Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined())
-}
-
-/// DNT and GPC, read through `Reflect` (web-sys's `doNotTrack` getter throws on `null`).
+/// DNT and GPC, read in `bridge.js` (one import each, no `Reflect.get` per property here).
 pub fn signals() -> Signals {
-    let Some(win) = window() else { return Signals { dnt: Dnt::Unset, gpc: Gpc::Absent } };
-    let nav: JsValue = win.navigator().into();
-    let win: JsValue = win.into();
-    let dnt = Dnt::from_sources(&[
-        get(&nav, "doNotTrack").and_then(|v| v.as_string()),
-        get(&win, "doNotTrack").and_then(|v| v.as_string()),
-        get(&nav, "msDoNotTrack").and_then(|v| v.as_string()),
-    ]);
-    let gpc = Gpc::from_property(get(&nav, "globalPrivacyControl").map(|v| v.as_bool() == Some(true)));
-    Signals { dnt, gpc }
+    Signals { dnt: Dnt::from_sources(&[super::bridge::dnt()]), gpc: Gpc::from_property(super::bridge::gpc()) }
 }
 
 /// `navigator.languages`, most preferred first.
