@@ -742,6 +742,9 @@ export const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), 
 /** Global Privacy Control: whether it is true; undefined when the browser has no such property. */
 export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true);
 
+/** `<html lang>`, or undefined. */
+export const htmlLang = () => d.documentElement?.getAttribute('lang');
+
 /** Reloads the page (after a withdrawal, when the site asks for it). */
 export function reload() {
   location.reload();

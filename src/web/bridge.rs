@@ -59,6 +59,9 @@ extern "C" {
     /// browser has no such property (it reads `undefined`).
     #[wasm_bindgen]
     pub fn gpc() -> Option<bool>;
+    /// `<html lang>`, `None` without one.
+    #[wasm_bindgen(js_name = htmlLang)]
+    pub fn html_lang() -> Option<String>;
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();

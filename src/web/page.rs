@@ -31,7 +31,7 @@ pub fn browser_languages() -> Vec<String> {
 
 /// `<html lang>`.
 pub fn html_lang() -> Option<String> {
-    super::dom::document()?.document_element()?.get_attribute("lang")
+    super::bridge::html_lang()
 }
 
 /// The path of this page, without query or fragment.
