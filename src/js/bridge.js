@@ -742,6 +742,18 @@ export const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), 
 /** Global Privacy Control: whether it is true; undefined when the browser has no such property. */
 export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true);
 
+/** Bytes in lowercase hex. */
+const hex = (bytes) => Array.from(bytes, (x) => (x + 256).toString(16).slice(1)).join('');
+
+/** 16 random bytes in hex: record and event ids. Every browser that runs WebAssembly has crypto. */
+export function randomId() {
+  const a = new Uint8Array(16);
+  try {
+    crypto.getRandomValues(a);
+  } catch (e) {}
+  return hex(a);
+}
+
 /** `<html lang>`, or undefined. */
 export const htmlLang = () => d.documentElement?.getAttribute('lang');
 
@@ -784,7 +796,7 @@ export function logHash(url, text) {
   const s = w.crypto && crypto.subtle;
   (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
     .then(
-      (b) => Array.from(new Uint8Array(b), (x) => (x + 256).toString(16).slice(1)).join(''),
+      (b) => hex(new Uint8Array(b)),
       () => '',
     )
     .then((h) => logged(4, h));

@@ -59,6 +59,9 @@ extern "C" {
     /// browser has no such property (it reads `undefined`).
     #[wasm_bindgen]
     pub fn gpc() -> Option<bool>;
+    /// 16 bytes of `crypto.getRandomValues` in lowercase hex (zeros if it threw).
+    #[wasm_bindgen(js_name = randomId)]
+    pub fn random_id() -> String;
     /// `<html lang>`, `None` without one.
     #[wasm_bindgen(js_name = htmlLang)]
     pub fn html_lang() -> Option<String>;

@@ -59,18 +59,10 @@ pub fn now() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// 16 random bytes in hex: the pseudonymous browser id.
+/// 16 random bytes in hex: the pseudonymous browser id (`bridge.js`, with the hex writer the
+/// notice hash uses).
 pub fn random_id() -> String {
-    // Every browser that runs WebAssembly has crypto.getRandomValues.
-    let mut bytes = [0u8; 16];
-    if let Some(c) = window().and_then(|w| w.crypto().ok()) {
-        let _ = c.get_random_values_with_u8_array(&mut bytes);
-    }
-    let mut id = String::with_capacity(32);
-    for b in bytes {
-        crate::core::text::push_hex(&mut id, b.into(), 2);
-    }
-    id
+    super::bridge::random_id()
 }
 
 /// `window[name] = value`.
