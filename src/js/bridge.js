@@ -754,6 +754,25 @@ export function randomId() {
   return hex(a);
 }
 
+/** `document.cookie`; null when reading it throws (cookies blocked). */
+export function cookies() {
+  try {
+    return d.cookie;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** Assigns `document.cookie`; false when that throws. */
+export function setCookie(a) {
+  try {
+    d.cookie = a;
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
 /** `<html lang>`, or undefined. */
 export const htmlLang = () => d.documentElement?.getAttribute('lang');
 

@@ -62,6 +62,13 @@ extern "C" {
     /// 16 bytes of `crypto.getRandomValues` in lowercase hex (zeros if it threw).
     #[wasm_bindgen(js_name = randomId)]
     pub fn random_id() -> String;
+    /// `document.cookie` (of the shielded document); `None` when reading it throws (cookies
+    /// blocked).
+    #[wasm_bindgen]
+    pub fn cookies() -> Option<String>;
+    /// Assigns `document.cookie`; false when that throws.
+    #[wasm_bindgen(js_name = setCookie)]
+    pub fn set_cookie(assignment: &str) -> bool;
     /// `<html lang>`, `None` without one.
     #[wasm_bindgen(js_name = htmlLang)]
     pub fn html_lang() -> Option<String>;

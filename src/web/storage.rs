@@ -3,8 +3,6 @@
 
 use gloo_storage::{LocalStorage, Storage};
 use std::cell::{Cell, RefCell};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlDocument;
 
 /// The localStorage key of the encoded record.
 pub const KEY: &str = "consent-gate";
@@ -30,10 +28,6 @@ fn local() -> Option<web_sys::Storage> {
     Some(LocalStorage::raw())
 }
 
-fn html_document() -> Option<HtmlDocument> {
-    super::dom::document()?.dyn_into::<HtmlDocument>().ok()
-}
-
 /// The browser refused access to a store (blocked storage, cookies off).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Blocked;
@@ -52,12 +46,12 @@ pub fn local_set(value: &str) -> bool {
 
 /// The whole `document.cookie` string; `Err` when cookies are blocked.
 pub fn cookies() -> Result<String, Blocked> {
-    html_document().ok_or(Blocked)?.cookie().map_err(|_| Blocked)
+    super::bridge::cookies().ok_or(Blocked)
 }
 
 /// Assigns `document.cookie`; false when it throws (a blocked cookie is dropped silently).
 pub fn set_cookie(assignment: &str) -> bool {
-    html_document().is_some_and(|d| d.set_cookie(assignment).is_ok())
+    super::bridge::set_cookie(assignment)
 }
 
 /// The in-memory copy.
