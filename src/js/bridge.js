@@ -776,6 +776,25 @@ export function setCookie(a) {
 /** `<html lang>`, or undefined. */
 export const htmlLang = () => d.documentElement?.getAttribute('lang');
 
+/** `navigator.languages`, most preferred first. */
+export const languages = () => navigator.languages || [];
+
+/** Whether `window.localStorage` can be read (blocked storage throws). */
+export function hasLocalStorage() {
+  try {
+    return !!w.localStorage;
+  } catch (e) {
+    return false;
+  }
+}
+
+/** `window[name] = value` (the ga-disable kill switches); a page setter that throws is ignored. */
+export function setGlobal(name, value) {
+  try {
+    w[name] = value;
+  } catch (e) {}
+}
+
 /** Reloads the page (after a withdrawal, when the site asks for it). */
 export function reload() {
   location.reload();

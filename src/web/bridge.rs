@@ -72,6 +72,15 @@ extern "C" {
     /// `<html lang>`, `None` without one.
     #[wasm_bindgen(js_name = htmlLang)]
     pub fn html_lang() -> Option<String>;
+    /// `navigator.languages` (an empty array without).
+    #[wasm_bindgen]
+    pub fn languages() -> Array;
+    /// Whether `window.localStorage` can be read (it throws when storage is blocked).
+    #[wasm_bindgen(js_name = hasLocalStorage)]
+    pub fn has_local_storage() -> bool;
+    /// `window[name] = value` (the `ga-disable-<id>` kill switches).
+    #[wasm_bindgen(js_name = setGlobal)]
+    pub fn set_global(name: &str, value: bool);
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();

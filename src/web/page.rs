@@ -2,22 +2,7 @@
 
 use crate::core::session::Level;
 use crate::core::signals::{Dnt, Gpc, Signals};
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
-use web_sys::Window;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `window`, `None` outside a window. Read directly: `web_sys::window()` goes through
-    /// `js_sys::global()`, which probes four globals and costs more wasm than everything here.
-    #[wasm_bindgen(thread_local_v2, js_name = window)]
-    static WINDOW: Option<Window>;
-}
-
-/// The page's window (`None` outside one, as in a worker).
-pub fn window() -> Option<Window> {
-    WINDOW.with(Clone::clone)
-}
 
 /// DNT and GPC, read in `bridge.js` (one import each, no `Reflect.get` per property here).
 pub fn signals() -> Signals {
@@ -26,7 +11,7 @@ pub fn signals() -> Signals {
 
 /// `navigator.languages`, most preferred first.
 pub fn browser_languages() -> Vec<String> {
-    window().map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect()).unwrap_or_default()
+    super::bridge::languages().iter().filter_map(|l| l.as_string()).collect()
 }
 
 /// `<html lang>`.
@@ -67,9 +52,7 @@ pub fn random_id() -> String {
 
 /// `window[name] = value`.
 pub fn set_global(name: &str, value: bool) {
-    if let Some(w) = window() {
-        let _ = Reflect::set(&w, &JsValue::from_str(name), &JsValue::from_bool(value));
-    }
+    super::bridge::set_global(name, value)
 }
 
 /// Writes one line to the console.

@@ -22,10 +22,9 @@ unsafe impl Sync for Memory {}
 static MEMORY: Memory = Memory { value: RefCell::new(None), local_failed: Cell::new(false) };
 
 /// localStorage, if the browser lets us use it. gloo's `LocalStorage::raw()` throws when storage
-/// is blocked, so ask `window.localStorage` first (it returns an error instead).
+/// is blocked, so `bridge.js` asks `window.localStorage` first (catching what it throws).
 fn local() -> Option<web_sys::Storage> {
-    super::page::window()?.local_storage().ok()??;
-    Some(LocalStorage::raw())
+    super::bridge::has_local_storage().then(LocalStorage::raw)
 }
 
 /// The browser refused access to a store (blocked storage, cookies off).
