@@ -40,8 +40,23 @@ pub struct Localized(pub Vec<(String, String)>);
 impl Localized {
     /// The text in `lang`, else the plain or English one, else any.
     pub fn get(&self, lang: &str) -> &str {
-        let find = |l: &str| self.0.iter().find(|(k, _)| k == l).map(|(_, v)| v.as_str());
-        find(lang).or_else(|| find("")).or_else(|| find("en")).or_else(|| self.0.first().map(|(_, v)| v.as_str())).unwrap_or("")
+        // One pass: the first text of the best rank wins.
+        let mut best = (0, "");
+        for (k, v) in &self.0 {
+            let rank = if k == lang {
+                4
+            } else if k.is_empty() {
+                3
+            } else if k == "en" {
+                2
+            } else {
+                1
+            };
+            if rank > best.0 {
+                best = (rank, v);
+            }
+        }
+        best.1
     }
     /// Whether no text was given.
     pub fn is_empty(&self) -> bool {
