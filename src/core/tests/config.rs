@@ -574,6 +574,9 @@ fn localized_lookup_order() {
     assert_eq!(loc(&[("fr", "F"), ("en", "E")]).get("es"), "E");
     assert_eq!(loc(&[("fr", "F")]).get("es"), "F");
     assert_eq!(Localized::default().get("en"), "");
+    // Two keys for one language (`"ES"` and `"es"`): the first one given wins.
+    assert_eq!(loc(&[("", "P"), ("es", "1"), ("es", "2")]).get("es"), "1");
+    assert_eq!(loc(&[("de", "D"), ("en", "1"), ("en", "2")]).get("es"), "1");
     // Language keys of a localized text are reduced to their primary subtag.
     let c = config(json!({"notice": {"sections": [{"heading": {"ES-mx": "Hola", "en_GB": "Hi"}}]}}));
     assert_eq!(c.notice[0].heading, loc(&[("es", "Hola"), ("en", "Hi")]));
