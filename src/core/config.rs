@@ -484,13 +484,11 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 
 /// Whether `code` looks like an ISO 3166-1/-2 code (`US`, `US-WA`, `ES-CT`).
 pub fn is_region_code(code: &str) -> bool {
-    let mut parts = code.split('-');
-    let country = parts.next().unwrap_or("");
-    let sub = parts.next();
-    parts.next().is_none()
-        && country.len() == 2
-        && country.bytes().all(|b| b.is_ascii_uppercase())
-        && sub.is_none_or(|s| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+    // Two capitals, then nothing or `-` and one to three capitals or digits.
+    let b = code.as_bytes();
+    matches!(b.len(), 2 | 4..=6)
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && (b.len() == 2 || b[2] == b'-' && b[3..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
 
 fn is_identifier(s: &str) -> bool {

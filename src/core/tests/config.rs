@@ -511,6 +511,7 @@ fn region_codes() {
         ("U", false),
         ("US-", false),
         ("US-ABCD", false),
+        ("US_WA", false),
         ("US-WA-X", false),
         ("", false),
         ("-WA", false),
