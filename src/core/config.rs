@@ -819,6 +819,19 @@ impl Reader {
         items.unwrap_or_default()
     }
 
+    /// Reads each element of the array `v` that is an object with members among `known`, at its
+    /// index, with `read`; when `v` is not an array, the problem `expected`. One loop for every
+    /// array of objects (`dyn`: one copy of it, not one per caller).
+    fn objects(&mut self, v: &Json, expected: &str, known: &[&str], read: &mut dyn FnMut(&mut Reader, &Json)) {
+        for (i, item) in self.array(v, expected).iter().enumerate() {
+            let element = self.enter_index(i);
+            if self.object(item, known) {
+                read(self, item);
+            }
+            self.leave(element);
+        }
+    }
+
     fn config(&mut self, root: &Json) -> Config {
         let mut c = Config::default();
         if !root.is_object() {
@@ -913,31 +926,25 @@ impl Reader {
 
     fn categories(&mut self, v: &Json) -> Vec<Category> {
         let mark = self.enter("categories");
-        let Some(items) = v.as_array() else {
-            self.wrong(None, "an array of categories", v);
-            self.leave(mark);
-            return built_in_categories();
-        };
         let mut out: Vec<Category> = vec![];
-        for (i, item) in items.iter().enumerate() {
-            let element = self.enter_index(i);
-            if let Some(cat) = self.category(item, &out) {
+        self.objects(v, "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
+            if let Some(cat) = r.category(item, &out) {
                 out.push(cat);
             }
-            self.leave(element);
-        }
+        });
         self.leave(mark);
+        if v.as_array().is_none() {
+            return built_in_categories();
+        }
         if !out.iter().any(|c| c.id == "necessary") {
             out.insert(0, builtin_category("necessary"));
         }
         out
     }
 
-    /// One entry of `categories`, after the ones read so far (`before`).
+    /// One entry of `categories` (an object: see [`Reader::objects`]), after the ones read so far
+    /// (`before`).
     fn category(&mut self, item: &Json, before: &[Category]) -> Option<Category> {
-        if !self.object(item, CATEGORY_FIELDS) {
-            return None;
-        }
         let id_value = self.required(item, "id", "a category id")?;
         let Some(id) = id_value.as_str().filter(|s| is_identifier(s)) else {
             self.wrong(Some("id"), "a lowercase id of letters, digits, '-' or '_'", id_value);
@@ -967,31 +974,27 @@ impl Reader {
     fn services(&mut self, v: &Json, categories: &[Category]) -> Vec<Service> {
         let mark = self.enter("services");
         let mut out = vec![];
-        for (i, item) in self.array(v, "an array of services").iter().enumerate() {
-            let element = self.enter_index(i);
-            if self.object(item, SERVICE_FIELDS) {
-                let name = self.opt_string(item, "name");
-                let category = match self.required(item, "category", "a category id") {
-                    Some(c) => match self.string(c, Some("category")) {
-                        Some(id) if categories.iter().any(|k| k.id == id) => Some(id.to_owned()),
-                        Some(_) => {
-                            self.wrong(Some("category"), "the id of a configured category", c);
-                            None
-                        }
-                        None => None,
-                    },
+        self.objects(v, "an array of services", SERVICE_FIELDS, &mut |r, item| {
+            let name = r.opt_string(item, "name");
+            let category = match r.required(item, "category", "a category id") {
+                Some(c) => match r.string(c, Some("category")) {
+                    Some(id) if categories.iter().any(|k| k.id == id) => Some(id.to_owned()),
+                    Some(_) => {
+                        r.wrong(Some("category"), "the id of a configured category", c);
+                        None
+                    }
                     None => None,
-                };
-                let description = self.opt_localized(item, "description");
-                let cookies = self.strings(item, "cookies", "a cookie name, '*' matching any characters", is_cookie_name);
-                // A missing name is reported last, after the problems of the other members.
-                let name = name.or_else(|| self.required(item, "name", "a service name").and(None));
-                if let (Some(name), Some(category)) = (name, category) {
-                    out.push(Service { name, category, description, cookies: cookies.unwrap_or_default() });
-                }
+                },
+                None => None,
+            };
+            let description = r.opt_localized(item, "description");
+            let cookies = r.strings(item, "cookies", "a cookie name, '*' matching any characters", is_cookie_name);
+            // A missing name is reported last, after the problems of the other members.
+            let name = name.or_else(|| r.required(item, "name", "a service name").and(None));
+            if let (Some(name), Some(category)) = (name, category) {
+                out.push(Service { name, category, description, cookies: cookies.unwrap_or_default() });
             }
-            self.leave(element);
-        }
+        });
         self.leave(mark);
         out
     }
@@ -999,36 +1002,32 @@ impl Reader {
     fn regions(&mut self, v: &Json, categories: &[Category]) -> Vec<RegionRule> {
         let mark = self.enter("regions");
         let mut out = vec![];
-        for (i, item) in self.array(v, "an array of region rules").iter().enumerate() {
-            let element = self.enter_index(i);
-            if self.object(item, REGION_FIELDS) {
-                self.required(item, "codes", "region codes");
-                let codes = self.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code).unwrap_or_default();
-                let mut defaults = vec![];
-                if let Some(d) = item.field("defaults") {
-                    let at = self.enter("defaults");
-                    if !d.is_object() {
-                        self.wrong(None, "an object", d);
-                    }
-                    for (k, x) in d.members() {
-                        if !categories.iter().any(|c| c.id == *k) {
-                            self.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
-                            continue;
-                        }
-                        match x {
-                            Json::Bool(b) => defaults.push((k.clone(), *b)),
-                            Json::Undefined => {}
-                            _ => self.wrong(Some(k), "true or false", x),
-                        }
-                    }
-                    self.leave(at);
+        self.objects(v, "an array of region rules", REGION_FIELDS, &mut |r, item| {
+            r.required(item, "codes", "region codes");
+            let codes = r.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code).unwrap_or_default();
+            let mut defaults = vec![];
+            if let Some(d) = item.field("defaults") {
+                let at = r.enter("defaults");
+                if !d.is_object() {
+                    r.wrong(None, "an object", d);
                 }
-                if !codes.is_empty() {
-                    out.push(RegionRule { codes, defaults });
+                for (k, x) in d.members() {
+                    if !categories.iter().any(|c| c.id == *k) {
+                        r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
+                        continue;
+                    }
+                    match x {
+                        Json::Bool(b) => defaults.push((k.clone(), *b)),
+                        Json::Undefined => {}
+                        _ => r.wrong(Some(k), "true or false", x),
+                    }
                 }
+                r.leave(at);
             }
-            self.leave(element);
-        }
+            if !codes.is_empty() {
+                out.push(RegionRule { codes, defaults });
+            }
+        });
         self.leave(mark);
         out
     }
@@ -1147,27 +1146,21 @@ impl Reader {
         if self.object(v, NOTICE_FIELDS) {
             if let Some(sections) = v.field("sections") {
                 let at = self.enter("sections");
-                for (i, s) in self.array(sections, "an array of sections").iter().enumerate() {
-                    let element = self.enter_index(i);
-                    if self.object(s, SECTION_FIELDS) {
-                        let id = self.opt_string(s, "id").filter(|id| is_identifier(id));
-                        let heading = self.opt_localized(s, "heading");
-                        let mut blocks = vec![];
-                        if let Some(b) = s.field("blocks") {
-                            let at = self.enter("blocks");
-                            for (j, block) in self.array(b, "an array of blocks").iter().enumerate() {
-                                let element = self.enter_index(j);
-                                if let Some(block) = self.block(block) {
-                                    blocks.push(block);
-                                }
-                                self.leave(element);
+                self.objects(sections, "an array of sections", SECTION_FIELDS, &mut |r, s| {
+                    let id = r.opt_string(s, "id").filter(|id| is_identifier(id));
+                    let heading = r.opt_localized(s, "heading");
+                    let mut blocks = vec![];
+                    if let Some(b) = s.field("blocks") {
+                        let at = r.enter("blocks");
+                        r.objects(b, "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
+                            if let Some(block) = r.block(block) {
+                                blocks.push(block);
                             }
-                            self.leave(at);
-                        }
-                        out.push(Section { id, heading, blocks });
+                        });
+                        r.leave(at);
                     }
-                    self.leave(element);
-                }
+                    out.push(Section { id, heading, blocks });
+                });
                 self.leave(at);
             }
         }
@@ -1175,12 +1168,9 @@ impl Reader {
         out
     }
 
-    /// A block of the notice at the current path.
+    /// A block of the notice at the current path (an object: see [`Reader::objects`]).
     fn block(&mut self, v: &Json) -> Option<Block> {
         const KINDS: &str = "an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\"";
-        if !self.object(v, BLOCK_FIELDS) {
-            return None;
-        }
         let block = if let Some(p) = v.field("p") {
             let at = self.enter("p");
             let runs = self.inlines(p);
