@@ -747,9 +747,9 @@ impl Reader {
     }
 
     /// The member `name`: a string or an array of strings, each accepted by `valid` (described
-    /// by `expected`); `None` when absent.
-    fn strings(&mut self, parent: &Json, name: &str, expected: &str, valid: fn(&str) -> bool) -> Option<Vec<String>> {
-        let v = parent.field(name)?;
+    /// by `expected`), appended to `out` (empty until then: no list is moved or dropped).
+    fn strings(&mut self, parent: &Json, name: &str, expected: &str, valid: fn(&str) -> bool, out: &mut Vec<String>) {
+        let Some(v) = parent.field(name) else { return };
         let array = v.as_array();
         let items = match array {
             Some(items) => items,
@@ -757,10 +757,9 @@ impl Reader {
             None => {
                 let e = concat(&[expected, " or an array of them"]);
                 self.wrong(Some(name), &e, v);
-                return Some(vec![]);
+                return;
             }
         };
-        let mut out = vec![];
         let mark = self.enter(name);
         for (i, x) in items.iter().enumerate() {
             match x.as_str() {
@@ -775,7 +774,6 @@ impl Reader {
             }
         }
         self.leave(mark);
-        Some(out)
     }
 
     /// The current value as a [`Localized`] text.
@@ -853,12 +851,8 @@ impl Reader {
             c.categories = self.categories(v);
         }
         let g = &mut c.google;
-        if let Some(ids) = self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-")) {
-            g.analytics_ids = ids;
-        }
-        if let Some(ids) = self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-")) {
-            g.ads_ids = ids;
-        }
+        self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"), &mut g.analytics_ids);
+        self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
         g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, "consentMode", &["basic", "advanced"])];
         g.wait_for_update = self.whole(root, "waitForUpdate", 10_000, g.wait_for_update);
         g.url_passthrough = self.boolean(root, "urlPassthrough", g.url_passthrough);
@@ -876,9 +870,7 @@ impl Reader {
             }
             self.leave(mark);
         }
-        if let Some(paths) = self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/')) {
-            c.sensitive_paths = paths;
-        }
+        self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'), &mut c.sensitive_paths);
         c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
         if let Some(v) = root.field("regions") {
             c.regions = self.regions(v, &c.categories);
@@ -988,11 +980,12 @@ impl Reader {
                 None => None,
             };
             let description = r.opt_localized(item, "description");
-            let cookies = r.strings(item, "cookies", "a cookie name, '*' matching any characters", is_cookie_name);
+            let mut cookies = vec![];
+            r.strings(item, "cookies", "a cookie name, '*' matching any characters", is_cookie_name, &mut cookies);
             // A missing name is reported last, after the problems of the other members.
             let name = name.or_else(|| r.required(item, "name", "a service name").and(None));
             if let (Some(name), Some(category)) = (name, category) {
-                out.push(Service { name, category, description, cookies: cookies.unwrap_or_default() });
+                out.push(Service { name, category, description, cookies });
             }
         });
         self.leave(mark);
@@ -1004,7 +997,8 @@ impl Reader {
         let mut out = vec![];
         self.objects(v, "an array of region rules", REGION_FIELDS, &mut |r, item| {
             r.required(item, "codes", "region codes");
-            let codes = r.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code).unwrap_or_default();
+            let mut codes = vec![];
+            r.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
             let mut defaults = vec![];
             if let Some(d) = item.field("defaults") {
                 let at = r.enter("defaults");
