@@ -858,7 +858,7 @@ impl Reader {
         g.url_passthrough = self.boolean(root, "urlPassthrough", g.url_passthrough);
         g.ads_data_redaction = self.boolean(root, "adsDataRedaction", g.ads_data_redaction);
         if let Some(v) = root.field("services") {
-            c.services = self.services(v, &c.categories);
+            self.services(v, &c.categories, &mut c.services);
         }
         if let Some(v) = root.field("signals") {
             let mark = self.enter("signals");
@@ -873,7 +873,7 @@ impl Reader {
         self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'), &mut c.sensitive_paths);
         c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
         if let Some(v) = root.field("regions") {
-            c.regions = self.regions(v, &c.categories);
+            self.regions(v, &c.categories, &mut c.regions);
         }
         if let Some(v) = root.field("lifetime") {
             let mark = self.enter("lifetime");
@@ -903,10 +903,10 @@ impl Reader {
             self.leave(mark);
         }
         if let Some(v) = root.field("texts") {
-            c.texts = self.texts(v);
+            self.texts(v, &mut c.texts);
         }
         if let Some(v) = root.field("notice") {
-            c.notice = self.notice(v);
+            self.notice(v, &mut c.notice);
         }
         c.nonce = self.opt_string(root, "nonce");
         c.reload_on_withdraw = self.boolean(root, "reloadOnWithdraw", c.reload_on_withdraw);
@@ -963,9 +963,10 @@ impl Reader {
         Some(cat)
     }
 
-    fn services(&mut self, v: &Json, categories: &[Category]) -> Vec<Service> {
+    /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
+    /// regions, texts and the notice).
+    fn services(&mut self, v: &Json, categories: &[Category], out: &mut Vec<Service>) {
         let mark = self.enter("services");
-        let mut out = vec![];
         self.objects(v, "an array of services", SERVICE_FIELDS, &mut |r, item| {
             let name = r.opt_string(item, "name");
             let category = match r.required(item, "category", "a category id") {
@@ -989,12 +990,10 @@ impl Reader {
             }
         });
         self.leave(mark);
-        out
     }
 
-    fn regions(&mut self, v: &Json, categories: &[Category]) -> Vec<RegionRule> {
+    fn regions(&mut self, v: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
         let mark = self.enter("regions");
-        let mut out = vec![];
         self.objects(v, "an array of region rules", REGION_FIELDS, &mut |r, item| {
             r.required(item, "codes", "region codes");
             let mut codes = vec![];
@@ -1023,7 +1022,6 @@ impl Reader {
             }
         });
         self.leave(mark);
-        out
     }
 
     fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
@@ -1055,12 +1053,11 @@ impl Reader {
         self.leave(mark);
     }
 
-    fn texts(&mut self, v: &Json) -> Vec<(String, Vec<(Text, String)>)> {
+    fn texts(&mut self, v: &Json, out: &mut Vec<(String, Vec<(Text, String)>)>) {
         let mark = self.enter("texts");
         if !v.is_object() {
             self.wrong(None, "an object of texts by language", v);
         }
-        let mut out = vec![];
         for (lang, set) in v.members() {
             if matches!(set, Json::Undefined) {
                 continue;
@@ -1092,7 +1089,6 @@ impl Reader {
             self.leave(at);
         }
         self.leave(mark);
-        out
     }
 
     /// A run of the notice's text at the current path: a text, or a link.
@@ -1134,8 +1130,7 @@ impl Reader {
         out
     }
 
-    fn notice(&mut self, v: &Json) -> Vec<Section> {
-        let mut out = vec![];
+    fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
         let mark = self.enter("notice");
         if self.object(v, NOTICE_FIELDS) {
             if let Some(sections) = v.field("sections") {
@@ -1159,7 +1154,6 @@ impl Reader {
             }
         }
         self.leave(mark);
-        out
     }
 
     /// A block of the notice at the current path (an object: see [`Reader::objects`]).
