@@ -509,9 +509,9 @@ fn push_member(path: &mut String, name: &str) {
 }
 
 /// The known name closest to a misspelt `name`: at most two edits away, case ignored.
-fn nearest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+fn nearest<'a>(name: &str, known: &'a str) -> Option<&'a str> {
     let mut best: Option<(u8, &str)> = None;
-    for k in known {
+    for k in known.split(' ') {
         let d = edit_distance(name.as_bytes(), k.as_bytes());
         if d <= 2 && best.is_none_or(|(b, _)| d < b) {
             best = Some((d, k));
@@ -543,60 +543,35 @@ fn edit_distance(a: &[u8], b: &[u8]) -> u8 {
     row[b.len()]
 }
 
-// The members each object of the configuration may have: the reader warns about any other, and a
-// test compares these lists with `schemas/consent-gate.schema.json`. (A category's members are
+// The members each object of the configuration may have, separated by spaces (one string each, not
+// tables of `&str`, whose addresses compress poorly): the reader warns about any other, and a test
+// compares these lists with `schemas/consent-gate.schema.json`. (A category's members are
 // listed in `Reader::categories`.)
 
 /// The top-level members.
-pub(crate) const TOP_FIELDS: &[&str] = &[
-    "$schema",
-    "revision",
-    "language",
-    "privacyUrl",
-    "categories",
-    "googleAnalytics",
-    "googleAds",
-    "consentMode",
-    "waitForUpdate",
-    "urlPassthrough",
-    "adsDataRedaction",
-    "services",
-    "signals",
-    "sensitivePaths",
-    "matchHashRoutes",
-    "regions",
-    "lifetime",
-    "cookie",
-    "log",
-    "texts",
-    "notice",
-    "nonce",
-    "reloadOnWithdraw",
-    "reopenButton",
-    "debug",
-];
+pub(crate) const TOP_FIELDS: &str = "$schema revision language privacyUrl categories googleAnalytics googleAds consentMode waitForUpdate urlPassthrough adsDataRedaction services signals sensitivePaths matchHashRoutes regions lifetime cookie log texts notice nonce reloadOnWithdraw reopenButton debug";
 /// The members of `signals`.
-pub(crate) const SIGNALS_FIELDS: &[&str] = &["dnt", "gpc", "choiceOverridesGpc"];
+pub(crate) const SIGNALS_FIELDS: &str = "dnt gpc choiceOverridesGpc";
 /// The members of `lifetime`.
-pub(crate) const LIFETIME_FIELDS: &[&str] = &["granted", "denied"];
+pub(crate) const LIFETIME_FIELDS: &str = "granted denied";
 /// The members of `cookie`.
-pub(crate) const COOKIE_FIELDS: &[&str] = &["name", "domain", "sameSite", "secure"];
+pub(crate) const COOKIE_FIELDS: &str = "name domain sameSite secure";
 /// The members of `log`.
-pub(crate) const LOG_FIELDS: &[&str] = &["endpoint", "pageViews"];
+pub(crate) const LOG_FIELDS: &str = "endpoint pageViews";
 /// The members of an entry of `categories`.
-pub(crate) const CATEGORY_FIELDS: &[&str] = &["id", "title", "description", "required", "default", "gpc"];
+pub(crate) const CATEGORY_FIELDS: &str = "id title description required default gpc";
 /// The members of an entry of `services`.
-pub(crate) const SERVICE_FIELDS: &[&str] = &["name", "category", "description", "cookies"];
+pub(crate) const SERVICE_FIELDS: &str = "name category description cookies";
 /// The members of an entry of `regions`.
-pub(crate) const REGION_FIELDS: &[&str] = &["codes", "defaults"];
+pub(crate) const REGION_FIELDS: &str = "codes defaults";
 /// The members of `notice`.
-pub(crate) const NOTICE_FIELDS: &[&str] = &["sections"];
+pub(crate) const NOTICE_FIELDS: &str = "sections";
 /// The members of a section of `notice.sections`.
-pub(crate) const SECTION_FIELDS: &[&str] = &["id", "heading", "blocks"];
+pub(crate) const SECTION_FIELDS: &str = "id heading blocks";
 /// The members of a notice block.
-pub(crate) const BLOCK_FIELDS: &[&str] = &["p", "h3", "list", "controls", "signals"];
+pub(crate) const BLOCK_FIELDS: &str = "p h3 list controls signals";
 /// The members of a link in the notice.
-pub(crate) const LINK_FIELDS: &[&str] = &["text", "href"];
+pub(crate) const LINK_FIELDS: &str = "text href";
 
 /// Reads a configuration, keeping the path of the value being read (`categories[2]`) in one
 /// string that grows and shrinks as it steps in and out: a member's path is composed only when a
@@ -652,13 +627,13 @@ impl Reader {
     /// The value is an object; warn about members not in `known`, naming the nearest known one.
     /// At the top level an unknown member is an error: a misspelt `sensitivePaths` would
     /// otherwise leave the pages it names unprotected.
-    fn object(&mut self, v: &Json, known: &[&str]) -> bool {
+    fn object(&mut self, v: &Json, known: &str) -> bool {
         if !v.is_object() {
             self.wrong(None, "an object", v);
             return false;
         }
         for (k, _) in v.members() {
-            if !known.contains(&k.as_str()) {
+            if !known.split(' ').any(|n| n == k) {
                 let top = self.path.is_empty();
                 let what = if top { "unknown field" } else { "unknown field, ignored" };
                 let message = match nearest(k, known) {
@@ -820,7 +795,7 @@ impl Reader {
     /// Reads each element of the array `v` that is an object with members among `known`, at its
     /// index, with `read`; when `v` is not an array, the problem `expected`. One loop for every
     /// array of objects (`dyn`: one copy of it, not one per caller).
-    fn objects(&mut self, v: &Json, expected: &str, known: &[&str], read: &mut dyn FnMut(&mut Reader, &Json)) {
+    fn objects(&mut self, v: &Json, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) {
         for (i, item) in self.array(v, expected).iter().enumerate() {
             let element = self.enter_index(i);
             if self.object(item, known) {
