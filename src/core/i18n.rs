@@ -138,7 +138,12 @@ impl Texts {
     }
     /// One text.
     pub fn get(&self, t: Text) -> &str {
-        self.replaced.iter().rev().find(|(r, _)| *r == t).map_or(t.english(), |(_, v)| v)
+        for (r, v) in self.replaced.iter().rev() {
+            if *r == t {
+                return v;
+            }
+        }
+        t.english()
     }
     /// Replaces one text.
     pub fn set(&mut self, t: Text, value: String) {
