@@ -545,11 +545,14 @@ fn edit_distance(a: &[u8], b: &[u8]) -> u8 {
 
 // The members each object of the configuration may have, separated by spaces (one string each, not
 // tables of `&str`, whose addresses compress poorly): the reader warns about any other, and a test
-// compares these lists with `schemas/consent-gate.schema.json`. (A category's members are
-// listed in `Reader::categories`.)
+// compares these lists with `schemas/consent-gate.schema.json`.
 
 /// The top-level members.
-pub(crate) const TOP_FIELDS: &str = "$schema revision language privacyUrl categories googleAnalytics googleAds consentMode waitForUpdate urlPassthrough adsDataRedaction services signals sensitivePaths matchHashRoutes regions lifetime cookie log texts notice nonce reloadOnWithdraw reopenButton debug";
+pub(crate) const TOP_FIELDS: &str = concat!(
+    "$schema revision language privacyUrl categories googleAnalytics googleAds consentMode waitForUpdate ",
+    "urlPassthrough adsDataRedaction services signals sensitivePaths matchHashRoutes regions lifetime ",
+    "cookie log texts notice nonce reloadOnWithdraw reopenButton debug",
+);
 /// The members of `signals`.
 pub(crate) const SIGNALS_FIELDS: &str = "dnt gpc choiceOverridesGpc";
 /// The members of `lifetime`.
