@@ -698,7 +698,8 @@ impl Reader {
         match v.as_number() {
             Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => n as u32,
             _ => {
-                let expected = concat(&["a whole number from 0 to ", &uint(u64::from(max))]);
+                let mut expected = String::from("a whole number from 0 to ");
+                push_uint(&mut expected, u64::from(max));
                 self.wrong(Some(name), &expected, v);
                 default
             }
