@@ -40,8 +40,23 @@ pub struct Localized(pub Vec<(String, String)>);
 impl Localized {
     /// The text in `lang`, else the plain or English one, else any.
     pub fn get(&self, lang: &str) -> &str {
-        let find = |l: &str| self.0.iter().find(|(k, _)| k == l).map(|(_, v)| v.as_str());
-        find(lang).or_else(|| find("")).or_else(|| find("en")).or_else(|| self.0.first().map(|(_, v)| v.as_str())).unwrap_or("")
+        // One pass: the first text of the best rank wins.
+        let mut best = (0, "");
+        for (k, v) in &self.0 {
+            let rank = if k == lang {
+                4
+            } else if k.is_empty() {
+                3
+            } else if k == "en" {
+                2
+            } else {
+                1
+            };
+            if rank > best.0 {
+                best = (rank, v);
+            }
+        }
+        best.1
     }
     /// Whether no text was given.
     pub fn is_empty(&self) -> bool {
@@ -469,13 +484,11 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 
 /// Whether `code` looks like an ISO 3166-1/-2 code (`US`, `US-WA`, `ES-CT`).
 pub fn is_region_code(code: &str) -> bool {
-    let mut parts = code.split('-');
-    let country = parts.next().unwrap_or("");
-    let sub = parts.next();
-    parts.next().is_none()
-        && country.len() == 2
-        && country.bytes().all(|b| b.is_ascii_uppercase())
-        && sub.is_none_or(|s| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+    // Two capitals, then nothing or `-` and one to three capitals or digits.
+    let b = code.as_bytes();
+    matches!(b.len(), 2 | 4..=6)
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && (b.len() == 2 || b[2] == b'-' && b[3..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -496,9 +509,9 @@ fn push_member(path: &mut String, name: &str) {
 }
 
 /// The known name closest to a misspelt `name`: at most two edits away, case ignored.
-fn nearest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+fn nearest<'a>(name: &str, known: &'a str) -> Option<&'a str> {
     let mut best: Option<(u8, &str)> = None;
-    for k in known {
+    for k in known.split(' ') {
         let d = edit_distance(name.as_bytes(), k.as_bytes());
         if d <= 2 && best.is_none_or(|(b, _)| d < b) {
             best = Some((d, k));
@@ -530,60 +543,38 @@ fn edit_distance(a: &[u8], b: &[u8]) -> u8 {
     row[b.len()]
 }
 
-// The members each object of the configuration may have: the reader warns about any other, and a
-// test compares these lists with `schemas/consent-gate.schema.json`. (A category's members are
-// listed in `Reader::categories`.)
+// The members each object of the configuration may have, separated by spaces (one string each, not
+// tables of `&str`, whose addresses compress poorly): the reader warns about any other, and a test
+// compares these lists with `schemas/consent-gate.schema.json`.
 
 /// The top-level members.
-pub(crate) const TOP_FIELDS: &[&str] = &[
-    "$schema",
-    "revision",
-    "language",
-    "privacyUrl",
-    "categories",
-    "googleAnalytics",
-    "googleAds",
-    "consentMode",
-    "waitForUpdate",
-    "urlPassthrough",
-    "adsDataRedaction",
-    "services",
-    "signals",
-    "sensitivePaths",
-    "matchHashRoutes",
-    "regions",
-    "lifetime",
-    "cookie",
-    "log",
-    "texts",
-    "notice",
-    "nonce",
-    "reloadOnWithdraw",
-    "reopenButton",
-    "debug",
-];
+pub(crate) const TOP_FIELDS: &str = concat!(
+    "$schema revision language privacyUrl categories googleAnalytics googleAds consentMode waitForUpdate ",
+    "urlPassthrough adsDataRedaction services signals sensitivePaths matchHashRoutes regions lifetime ",
+    "cookie log texts notice nonce reloadOnWithdraw reopenButton debug",
+);
 /// The members of `signals`.
-pub(crate) const SIGNALS_FIELDS: &[&str] = &["dnt", "gpc", "choiceOverridesGpc"];
+pub(crate) const SIGNALS_FIELDS: &str = "dnt gpc choiceOverridesGpc";
 /// The members of `lifetime`.
-pub(crate) const LIFETIME_FIELDS: &[&str] = &["granted", "denied"];
+pub(crate) const LIFETIME_FIELDS: &str = "granted denied";
 /// The members of `cookie`.
-pub(crate) const COOKIE_FIELDS: &[&str] = &["name", "domain", "sameSite", "secure"];
+pub(crate) const COOKIE_FIELDS: &str = "name domain sameSite secure";
 /// The members of `log`.
-pub(crate) const LOG_FIELDS: &[&str] = &["endpoint", "pageViews"];
+pub(crate) const LOG_FIELDS: &str = "endpoint pageViews";
 /// The members of an entry of `categories`.
-pub(crate) const CATEGORY_FIELDS: &[&str] = &["id", "title", "description", "required", "default", "gpc"];
+pub(crate) const CATEGORY_FIELDS: &str = "id title description required default gpc";
 /// The members of an entry of `services`.
-pub(crate) const SERVICE_FIELDS: &[&str] = &["name", "category", "description", "cookies"];
+pub(crate) const SERVICE_FIELDS: &str = "name category description cookies";
 /// The members of an entry of `regions`.
-pub(crate) const REGION_FIELDS: &[&str] = &["codes", "defaults"];
+pub(crate) const REGION_FIELDS: &str = "codes defaults";
 /// The members of `notice`.
-pub(crate) const NOTICE_FIELDS: &[&str] = &["sections"];
+pub(crate) const NOTICE_FIELDS: &str = "sections";
 /// The members of a section of `notice.sections`.
-pub(crate) const SECTION_FIELDS: &[&str] = &["id", "heading", "blocks"];
+pub(crate) const SECTION_FIELDS: &str = "id heading blocks";
 /// The members of a notice block.
-pub(crate) const BLOCK_FIELDS: &[&str] = &["p", "h3", "list", "controls", "signals"];
+pub(crate) const BLOCK_FIELDS: &str = "p h3 list controls signals";
 /// The members of a link in the notice.
-pub(crate) const LINK_FIELDS: &[&str] = &["text", "href"];
+pub(crate) const LINK_FIELDS: &str = "text href";
 
 /// Reads a configuration, keeping the path of the value being read (`categories[2]`) in one
 /// string that grows and shrinks as it steps in and out: a member's path is composed only when a
@@ -639,13 +630,13 @@ impl Reader {
     /// The value is an object; warn about members not in `known`, naming the nearest known one.
     /// At the top level an unknown member is an error: a misspelt `sensitivePaths` would
     /// otherwise leave the pages it names unprotected.
-    fn object(&mut self, v: &Json, known: &[&str]) -> bool {
+    fn object(&mut self, v: &Json, known: &str) -> bool {
         if !v.is_object() {
             self.wrong(None, "an object", v);
             return false;
         }
         for (k, _) in v.members() {
-            if !known.contains(&k.as_str()) {
+            if !known.split(' ').any(|n| n == k) {
                 let top = self.path.is_empty();
                 let what = if top { "unknown field" } else { "unknown field, ignored" };
                 let message = match nearest(k, known) {
@@ -707,7 +698,8 @@ impl Reader {
         match v.as_number() {
             Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => n as u32,
             _ => {
-                let expected = concat(&["a whole number from 0 to ", &uint(u64::from(max))]);
+                let mut expected = String::from("a whole number from 0 to ");
+                push_uint(&mut expected, u64::from(max));
                 self.wrong(Some(name), &expected, v);
                 default
             }
@@ -734,9 +726,9 @@ impl Reader {
     }
 
     /// The member `name`: a string or an array of strings, each accepted by `valid` (described
-    /// by `expected`); `None` when absent.
-    fn strings(&mut self, parent: &Json, name: &str, expected: &str, valid: fn(&str) -> bool) -> Option<Vec<String>> {
-        let v = parent.field(name)?;
+    /// by `expected`), appended to `out` (empty until then: no list is moved or dropped).
+    fn strings(&mut self, parent: &Json, name: &str, expected: &str, valid: fn(&str) -> bool, out: &mut Vec<String>) {
+        let Some(v) = parent.field(name) else { return };
         let array = v.as_array();
         let items = match array {
             Some(items) => items,
@@ -744,10 +736,9 @@ impl Reader {
             None => {
                 let e = concat(&[expected, " or an array of them"]);
                 self.wrong(Some(name), &e, v);
-                return Some(vec![]);
+                return;
             }
         };
-        let mut out = vec![];
         let mark = self.enter(name);
         for (i, x) in items.iter().enumerate() {
             match x.as_str() {
@@ -762,7 +753,6 @@ impl Reader {
             }
         }
         self.leave(mark);
-        Some(out)
     }
 
     /// The current value as a [`Localized`] text.
@@ -806,6 +796,19 @@ impl Reader {
         items.unwrap_or_default()
     }
 
+    /// Reads each element of the array `v` that is an object with members among `known`, at its
+    /// index, with `read`; when `v` is not an array, the problem `expected`. One loop for every
+    /// array of objects (`dyn`: one copy of it, not one per caller).
+    fn objects(&mut self, v: &Json, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) {
+        for (i, item) in self.array(v, expected).iter().enumerate() {
+            let element = self.enter_index(i);
+            if self.object(item, known) {
+                read(self, item);
+            }
+            self.leave(element);
+        }
+    }
+
     fn config(&mut self, root: &Json) -> Config {
         let mut c = Config::default();
         if !root.is_object() {
@@ -827,18 +830,14 @@ impl Reader {
             c.categories = self.categories(v);
         }
         let g = &mut c.google;
-        if let Some(ids) = self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-")) {
-            g.analytics_ids = ids;
-        }
-        if let Some(ids) = self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-")) {
-            g.ads_ids = ids;
-        }
+        self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"), &mut g.analytics_ids);
+        self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
         g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, "consentMode", &["basic", "advanced"])];
         g.wait_for_update = self.whole(root, "waitForUpdate", 10_000, g.wait_for_update);
         g.url_passthrough = self.boolean(root, "urlPassthrough", g.url_passthrough);
         g.ads_data_redaction = self.boolean(root, "adsDataRedaction", g.ads_data_redaction);
         if let Some(v) = root.field("services") {
-            c.services = self.services(v, &c.categories);
+            self.services(v, &c.categories, &mut c.services);
         }
         if let Some(v) = root.field("signals") {
             let mark = self.enter("signals");
@@ -850,12 +849,10 @@ impl Reader {
             }
             self.leave(mark);
         }
-        if let Some(paths) = self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/')) {
-            c.sensitive_paths = paths;
-        }
+        self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'), &mut c.sensitive_paths);
         c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
         if let Some(v) = root.field("regions") {
-            c.regions = self.regions(v, &c.categories);
+            self.regions(v, &c.categories, &mut c.regions);
         }
         if let Some(v) = root.field("lifetime") {
             let mark = self.enter("lifetime");
@@ -885,10 +882,10 @@ impl Reader {
             self.leave(mark);
         }
         if let Some(v) = root.field("texts") {
-            c.texts = self.texts(v);
+            self.texts(v, &mut c.texts);
         }
         if let Some(v) = root.field("notice") {
-            c.notice = self.notice(v);
+            self.notice(v, &mut c.notice);
         }
         c.nonce = self.opt_string(root, "nonce");
         c.reload_on_withdraw = self.boolean(root, "reloadOnWithdraw", c.reload_on_withdraw);
@@ -900,31 +897,25 @@ impl Reader {
 
     fn categories(&mut self, v: &Json) -> Vec<Category> {
         let mark = self.enter("categories");
-        let Some(items) = v.as_array() else {
-            self.wrong(None, "an array of categories", v);
-            self.leave(mark);
-            return built_in_categories();
-        };
         let mut out: Vec<Category> = vec![];
-        for (i, item) in items.iter().enumerate() {
-            let element = self.enter_index(i);
-            if let Some(cat) = self.category(item, &out) {
+        self.objects(v, "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
+            if let Some(cat) = r.category(item, &out) {
                 out.push(cat);
             }
-            self.leave(element);
-        }
+        });
         self.leave(mark);
+        if v.as_array().is_none() {
+            return built_in_categories();
+        }
         if !out.iter().any(|c| c.id == "necessary") {
             out.insert(0, builtin_category("necessary"));
         }
         out
     }
 
-    /// One entry of `categories`, after the ones read so far (`before`).
+    /// One entry of `categories` (an object: see [`Reader::objects`]), after the ones read so far
+    /// (`before`).
     fn category(&mut self, item: &Json, before: &[Category]) -> Option<Category> {
-        if !self.object(item, CATEGORY_FIELDS) {
-            return None;
-        }
         let id_value = self.required(item, "id", "a category id")?;
         let Some(id) = id_value.as_str().filter(|s| is_identifier(s)) else {
             self.wrong(Some("id"), "a lowercase id of letters, digits, '-' or '_'", id_value);
@@ -951,73 +942,65 @@ impl Reader {
         Some(cat)
     }
 
-    fn services(&mut self, v: &Json, categories: &[Category]) -> Vec<Service> {
+    /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
+    /// regions, texts and the notice).
+    fn services(&mut self, v: &Json, categories: &[Category], out: &mut Vec<Service>) {
         let mark = self.enter("services");
-        let mut out = vec![];
-        for (i, item) in self.array(v, "an array of services").iter().enumerate() {
-            let element = self.enter_index(i);
-            if self.object(item, SERVICE_FIELDS) {
-                let name = self.opt_string(item, "name");
-                let category = match self.required(item, "category", "a category id") {
-                    Some(c) => match self.string(c, Some("category")) {
-                        Some(id) if categories.iter().any(|k| k.id == id) => Some(id.to_owned()),
-                        Some(_) => {
-                            self.wrong(Some("category"), "the id of a configured category", c);
-                            None
-                        }
-                        None => None,
-                    },
+        self.objects(v, "an array of services", SERVICE_FIELDS, &mut |r, item| {
+            let name = r.opt_string(item, "name");
+            let category = match r.required(item, "category", "a category id") {
+                Some(c) => match r.string(c, Some("category")) {
+                    Some(id) if categories.iter().any(|k| k.id == id) => Some(id.to_owned()),
+                    Some(_) => {
+                        r.wrong(Some("category"), "the id of a configured category", c);
+                        None
+                    }
                     None => None,
-                };
-                let description = self.opt_localized(item, "description");
-                let cookies = self.strings(item, "cookies", "a cookie name, '*' matching any characters", is_cookie_name);
-                // A missing name is reported last, after the problems of the other members.
-                let name = name.or_else(|| self.required(item, "name", "a service name").and(None));
-                if let (Some(name), Some(category)) = (name, category) {
-                    out.push(Service { name, category, description, cookies: cookies.unwrap_or_default() });
-                }
+                },
+                None => None,
+            };
+            let description = r.opt_localized(item, "description");
+            let mut cookies = vec![];
+            r.strings(item, "cookies", "a cookie name, '*' matching any characters", is_cookie_name, &mut cookies);
+            // A missing name is reported last, after the problems of the other members.
+            let name = name.or_else(|| r.required(item, "name", "a service name").and(None));
+            if let (Some(name), Some(category)) = (name, category) {
+                out.push(Service { name, category, description, cookies });
             }
-            self.leave(element);
-        }
+        });
         self.leave(mark);
-        out
     }
 
-    fn regions(&mut self, v: &Json, categories: &[Category]) -> Vec<RegionRule> {
+    fn regions(&mut self, v: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
         let mark = self.enter("regions");
-        let mut out = vec![];
-        for (i, item) in self.array(v, "an array of region rules").iter().enumerate() {
-            let element = self.enter_index(i);
-            if self.object(item, REGION_FIELDS) {
-                self.required(item, "codes", "region codes");
-                let codes = self.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code).unwrap_or_default();
-                let mut defaults = vec![];
-                if let Some(d) = item.field("defaults") {
-                    let at = self.enter("defaults");
-                    if !d.is_object() {
-                        self.wrong(None, "an object", d);
-                    }
-                    for (k, x) in d.members() {
-                        if !categories.iter().any(|c| c.id == *k) {
-                            self.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
-                            continue;
-                        }
-                        match x {
-                            Json::Bool(b) => defaults.push((k.clone(), *b)),
-                            Json::Undefined => {}
-                            _ => self.wrong(Some(k), "true or false", x),
-                        }
-                    }
-                    self.leave(at);
+        self.objects(v, "an array of region rules", REGION_FIELDS, &mut |r, item| {
+            r.required(item, "codes", "region codes");
+            let mut codes = vec![];
+            r.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
+            let mut defaults = vec![];
+            if let Some(d) = item.field("defaults") {
+                let at = r.enter("defaults");
+                if !d.is_object() {
+                    r.wrong(None, "an object", d);
                 }
-                if !codes.is_empty() {
-                    out.push(RegionRule { codes, defaults });
+                for (k, x) in d.members() {
+                    if !categories.iter().any(|c| c.id == *k) {
+                        r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
+                        continue;
+                    }
+                    match x {
+                        Json::Bool(b) => defaults.push((k.clone(), *b)),
+                        Json::Undefined => {}
+                        _ => r.wrong(Some(k), "true or false", x),
+                    }
                 }
+                r.leave(at);
             }
-            self.leave(element);
-        }
+            if !codes.is_empty() {
+                out.push(RegionRule { codes, defaults });
+            }
+        });
         self.leave(mark);
-        out
     }
 
     fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
@@ -1049,12 +1032,11 @@ impl Reader {
         self.leave(mark);
     }
 
-    fn texts(&mut self, v: &Json) -> Vec<(String, Vec<(Text, String)>)> {
+    fn texts(&mut self, v: &Json, out: &mut Vec<(String, Vec<(Text, String)>)>) {
         let mark = self.enter("texts");
         if !v.is_object() {
             self.wrong(None, "an object of texts by language", v);
         }
-        let mut out = vec![];
         for (lang, set) in v.members() {
             if matches!(set, Json::Undefined) {
                 continue;
@@ -1086,7 +1068,6 @@ impl Reader {
             self.leave(at);
         }
         self.leave(mark);
-        out
     }
 
     /// A run of the notice's text at the current path: a text, or a link.
@@ -1128,46 +1109,35 @@ impl Reader {
         out
     }
 
-    fn notice(&mut self, v: &Json) -> Vec<Section> {
-        let mut out = vec![];
+    fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
         let mark = self.enter("notice");
         if self.object(v, NOTICE_FIELDS) {
             if let Some(sections) = v.field("sections") {
                 let at = self.enter("sections");
-                for (i, s) in self.array(sections, "an array of sections").iter().enumerate() {
-                    let element = self.enter_index(i);
-                    if self.object(s, SECTION_FIELDS) {
-                        let id = self.opt_string(s, "id").filter(|id| is_identifier(id));
-                        let heading = self.opt_localized(s, "heading");
-                        let mut blocks = vec![];
-                        if let Some(b) = s.field("blocks") {
-                            let at = self.enter("blocks");
-                            for (j, block) in self.array(b, "an array of blocks").iter().enumerate() {
-                                let element = self.enter_index(j);
-                                if let Some(block) = self.block(block) {
-                                    blocks.push(block);
-                                }
-                                self.leave(element);
+                self.objects(sections, "an array of sections", SECTION_FIELDS, &mut |r, s| {
+                    let id = r.opt_string(s, "id").filter(|id| is_identifier(id));
+                    let heading = r.opt_localized(s, "heading");
+                    let mut blocks = vec![];
+                    if let Some(b) = s.field("blocks") {
+                        let at = r.enter("blocks");
+                        r.objects(b, "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
+                            if let Some(block) = r.block(block) {
+                                blocks.push(block);
                             }
-                            self.leave(at);
-                        }
-                        out.push(Section { id, heading, blocks });
+                        });
+                        r.leave(at);
                     }
-                    self.leave(element);
-                }
+                    out.push(Section { id, heading, blocks });
+                });
                 self.leave(at);
             }
         }
         self.leave(mark);
-        out
     }
 
-    /// A block of the notice at the current path.
+    /// A block of the notice at the current path (an object: see [`Reader::objects`]).
     fn block(&mut self, v: &Json) -> Option<Block> {
         const KINDS: &str = "an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\"";
-        if !self.object(v, BLOCK_FIELDS) {
-            return None;
-        }
         let block = if let Some(p) = v.field("p") {
             let at = self.enter("p");
             let runs = self.inlines(p);

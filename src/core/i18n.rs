@@ -138,7 +138,12 @@ impl Texts {
     }
     /// One text.
     pub fn get(&self, t: Text) -> &str {
-        self.replaced.iter().rev().find(|(r, _)| *r == t).map_or(t.english(), |(_, v)| v)
+        for (r, v) in self.replaced.iter().rev() {
+            if *r == t {
+                return v;
+            }
+        }
+        t.english()
     }
     /// Replaces one text.
     pub fn set(&mut self, t: Text, value: String) {
@@ -159,18 +164,23 @@ impl Texts {
 /// (`zh-Hant…`, `zh-TW`, `zh-HK`, `zh-MO` → `zh-Hant`; any other `zh` → `zh-Hans`) and Filipino is
 /// Tagalog (`fil` → `tl`).
 pub fn language(tag: &str) -> String {
-    let lower = tag.trim().to_ascii_lowercase();
+    let mut lower = tag.trim().to_ascii_lowercase();
     let mut subtags = lower.split('-');
     // `_` as well (`en_GB`, `zh_TW` are common outside browsers).
     let mut first = subtags.next().unwrap_or("").split('_');
     let primary = first.next().unwrap_or("");
-    match (primary, first.next().or_else(|| subtags.next())) {
+    let primary_len = primary.len();
+    let renamed = match (primary, first.next().or_else(|| subtags.next())) {
         ("fil", _) => "tl",
         ("zh", Some("hant" | "tw" | "hk" | "mo")) => "zh-Hant",
         ("zh", _) => "zh-Hans",
-        _ => primary,
-    }
-    .to_owned()
+        _ => {
+            // The primary subtag starts the lowercase tag: cut it there, no second string.
+            lower.truncate(primary_len);
+            return lower;
+        }
+    };
+    renamed.to_owned()
 }
 
 /// Whether `lang` (as [`language`] names it) is shipped as a file that must be loaded.

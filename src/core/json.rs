@@ -91,13 +91,13 @@ impl Json {
     }
     /// A short rendering of the value for error messages (`42`, `"abc"`, `an object`).
     pub fn describe(&self) -> String {
-        let mut s = String::new();
-        s.push_str(match self {
+        match self {
             Json::Null => "null",
             Json::Bool(true) => "true",
             Json::Bool(false) => "false",
             Json::Num(_, text) => text,
             Json::Str(v) => {
+                let mut s = String::new();
                 push_json_str(&mut s, v);
                 return truncate(&s, 40);
             }
@@ -105,8 +105,8 @@ impl Json {
             Json::Obj(_) => "an object",
             Json::Undefined => "nothing",
             Json::Other => "a value",
-        });
-        s
+        }
+        .to_owned()
     }
 }
 

@@ -117,14 +117,19 @@ pub fn trim_end_byte(s: &str, b: u8) -> &str {
 
 /// At most `max` characters of `s`, with an ellipsis when cut.
 pub fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((at, _)) => {
-            let mut t = s[..at].to_owned();
-            t.push('…');
-            t
+    let mut chars = 0;
+    for (at, b) in s.bytes().enumerate() {
+        // A byte that is not a UTF-8 continuation byte starts a character.
+        if b & 0xC0 != 0x80 {
+            if chars == max {
+                let mut t = s[..at].to_owned();
+                t.push('…');
+                return t;
+            }
+            chars += 1;
         }
-        None => s.to_owned(),
     }
+    s.to_owned()
 }
 
 /// Concatenates parts into one string.
@@ -213,6 +218,7 @@ mod tests {
     fn truncate_counts_characters() {
         assert_eq!(truncate("héllo", 3), "hél…");
         assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("a😀b\u{e9}c", 3), "a😀b…");
     }
 
     #[test]

@@ -141,26 +141,29 @@ impl Ui<'_> {
             let section = Desc::new();
             section.s(s.id.as_deref().unwrap_or("")).s(s.heading.get(lang));
             for b in &s.blocks {
+                // The kind first (one number pushed in one place), then its content.
+                let kind = match b {
+                    Block::Paragraph(_) => 0,
+                    Block::Subheading(_) => 1,
+                    Block::List(_) => 2,
+                    Block::Controls => 3,
+                    Block::Signals => 4,
+                };
                 let block = Desc::new();
+                block.v(&kind.into());
                 match b {
-                    Block::Paragraph(runs) => runs_into(block.v(&0.into()), runs, lang),
+                    Block::Paragraph(runs) => runs_into(&block, runs, lang),
                     Block::Subheading(h) => {
-                        block.v(&1.into()).s(h.get(lang));
+                        block.s(h.get(lang));
                     }
                     Block::List(items) => {
-                        block.v(&2.into());
                         for runs in items {
                             let item = Desc::new();
                             runs_into(&item, runs, lang);
                             block.v(&item.0);
                         }
                     }
-                    Block::Controls => {
-                        block.v(&3.into());
-                    }
-                    Block::Signals => {
-                        block.v(&4.into());
-                    }
+                    Block::Controls | Block::Signals => {}
                 }
                 section.v(&block.0);
             }

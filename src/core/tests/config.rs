@@ -402,7 +402,7 @@ fn schema_members(pointer: &str) -> Vec<String> {
 
 #[test]
 fn the_reader_knows_exactly_the_schema_members() {
-    let lists: &[(&str, &[&str])] = &[
+    let lists: &[(&str, &str)] = &[
         ("", TOP_FIELDS),
         ("/properties/signals", SIGNALS_FIELDS),
         ("/properties/lifetime", LIFETIME_FIELDS),
@@ -418,7 +418,7 @@ fn the_reader_knows_exactly_the_schema_members() {
     ];
     for (pointer, known) in lists {
         let mut schema = schema_members(pointer);
-        let mut reader: Vec<String> = known.iter().map(|k| (*k).to_owned()).collect();
+        let mut reader: Vec<String> = known.split(' ').map(str::to_owned).collect();
         schema.sort();
         reader.sort();
         assert_eq!(reader, schema, "{pointer}");
@@ -438,6 +438,10 @@ fn unknown_nested_fields_are_warnings_and_top_level_ones_errors() {
         json!({"services": [{"name": "X", "category": "analytics", "url": "x"}]}),
         json!({"regions": [{"codes": "US", "note": "x"}]}),
         json!({"notice": {"sections": [{"title": "x"}]}}),
+        // The known names are kept in one space-separated string: two of them with their space
+        // are not one of them, nor is an empty name.
+        json!({"lifetime": {"granted denied": 3}}),
+        json!({"lifetime": {"": 3}}),
     ] {
         let p = read(&v);
         assert_eq!(p.problems.len(), 1, "{v}");
@@ -445,6 +449,7 @@ fn unknown_nested_fields_are_warnings_and_top_level_ones_errors() {
         assert!(p.problems[0].message.starts_with("unknown field"), "{v}");
     }
     assert!(read(&json!({"$schema": "x"})).problems.is_empty());
+    assert!(read(&json!({"$schema revision": "x"})).has_errors());
 }
 
 #[test]
@@ -511,6 +516,7 @@ fn region_codes() {
         ("U", false),
         ("US-", false),
         ("US-ABCD", false),
+        ("US_WA", false),
         ("US-WA-X", false),
         ("", false),
         ("-WA", false),
@@ -574,6 +580,9 @@ fn localized_lookup_order() {
     assert_eq!(loc(&[("fr", "F"), ("en", "E")]).get("es"), "E");
     assert_eq!(loc(&[("fr", "F")]).get("es"), "F");
     assert_eq!(Localized::default().get("en"), "");
+    // Two keys for one language (`"ES"` and `"es"`): the first one given wins.
+    assert_eq!(loc(&[("", "P"), ("es", "1"), ("es", "2")]).get("es"), "1");
+    assert_eq!(loc(&[("de", "D"), ("en", "1"), ("en", "2")]).get("es"), "1");
     // Language keys of a localized text are reduced to their primary subtag.
     let c = config(json!({"notice": {"sections": [{"heading": {"ES-mx": "Hola", "en_GB": "Hi"}}]}}));
     assert_eq!(c.notice[0].heading, loc(&[("es", "Hola"), ("en", "Hi")]));
