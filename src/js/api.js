@@ -1,7 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, noticeRenderer } from './bridge.js';
+import { on, off, d, opens, getConsent, noticeRenderer, plain } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -89,7 +89,9 @@ export function init(config, options) {
           loadError = 'this browser has no WebAssembly';
         });
   let fetchError;
-  const configReady = Promise.resolve(config).catch((e) => {
+  // Copied here, once: start may run twice (first to learn the visitor's language), and a getter of
+  // the configuration must run once.
+  const configReady = Promise.resolve(config).then(plain, (e) => {
     fetchError = String(e && e.message ? e.message : e);
     return null;
   });

@@ -459,7 +459,12 @@ let clickedScope;
  */
 function clicked(e, f) {
   const t = e.target;
-  const hit = t.closest && t.closest('[data-cg],[data-cg-category],[data-consent-gate="preferences"]');
+  // A label in page markup that names the SDK's button (`<label for="cg-reopen">` around page
+  // text) would forward the visitor's click to it: it forwards nothing.
+  if (owns(t.closest?.('label')?.control)) e.preventDefault();
+  // Only the visitor's own clicks (a pointer's, or Enter or Space on a focused button): a script's
+  // `click()` must not pass for the visitor's choice. Scripts decide through the API.
+  const hit = e.isTrusted && t.closest?.('[data-cg],[data-cg-category],[data-consent-gate="preferences"]');
   if (!hit) return;
   let scope = hit.closest('[data-cg-scope]');
   if (!owns(scope)) {
@@ -481,6 +486,10 @@ function clicked(e, f) {
     [clickedControl, clickedScope] = outer;
   }
 }
+
+// Invoker commands in page markup (`<button commandfor="cg-prefs" command="show-modal">`) do nothing
+// to the SDK's elements: only the visitor, through its own controls, opens or closes them.
+d.addEventListener('command', (e) => owns(e.target) && e.preventDefault(), true);
 
 /** Opens a modal dialog and returns focus to `opener` when it closes (APG dialog pattern). */
 function openModal(dialog, opener) {
@@ -667,8 +676,13 @@ export function ui(part, a) {
     button(actions, a[8], 'accept');
     button(actions, a[9], 'reject');
     button(actions, a[10], 'prefs', 'cg-btn cg-btn-quiet');
-    // First in the document: keyboard and screen-reader users meet it before the page.
+    // First in the document: keyboard and screen-reader users meet it before the page. In the
+    // top layer, above anything page markup can draw: a look-alike made of our classes cannot
+    // cover it. Markup cannot take it out (`popovertarget="cg-banner"`): it goes straight back.
+    b.popover = 'manual';
+    b.ontoggle = (e) => b == banner && e.newState == 'closed' && b.showPopover();
     d.body.prepend(b);
+    b.showPopover?.();
     bannerOpen(true);
   } else if (part == 1) {
     if (banner) banner.remove();
