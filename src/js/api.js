@@ -1,7 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, noticeRenderer } from './bridge.js';
+import { on, off, d, opens, getConsent, noticeRenderer, plain } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -14,7 +14,7 @@ const queue = [];
 function domReady() {
   return new Promise((resolve) => {
     if (d.readyState != 'loading') resolve();
-    else d.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
+    else d.addEventListener('DOMContentLoaded', resolve);
   });
 }
 
@@ -39,7 +39,7 @@ function failClosed(reason, privacyUrl) {
   );
   for (const [, , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
   d.addEventListener('click', (ev) => {
-    const opener = ev.target && ev.target.closest && ev.target.closest('[data-consent-gate="preferences"]');
+    const opener = ev.target.closest?.('[data-consent-gate="preferences"]');
     if (opener && opens(ev.target, opener) && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
   });
 }
@@ -89,8 +89,10 @@ export function init(config, options) {
           loadError = 'this browser has no WebAssembly';
         });
   let fetchError;
-  const configReady = Promise.resolve(config).catch((e) => {
-    fetchError = String(e && e.message ? e.message : e);
+  // Copied here, once: start may run twice (first to learn the visitor's language), and a getter of
+  // the configuration must run once.
+  const configReady = Promise.resolve(config).then(plain, (e) => {
+    fetchError = String(e?.message || e);
     return null;
   });
   // A notice container in the page: its renderer loads while the wasm compiles (`o.notice`, the
@@ -100,7 +102,7 @@ export function init(config, options) {
   started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;
-      failClosed(loadError && loadError.message ? loadError.message : String(loadError), privacyUrl);
+      failClosed(loadError?.message || String(loadError), privacyUrl);
       throw new Error('consent-gate: the WebAssembly module could not load');
     }
     // The script tag reads `<html data-consent-region>` while in <head>; a module runs after the

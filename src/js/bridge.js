@@ -22,7 +22,7 @@ function shield(target) {
     },
     set(t, k, v) {
       const x = find(k);
-      if (x && x.set) x.set.call(t, v);
+      if (x?.set) x.set.call(t, v);
       return true;
     },
   });
@@ -251,7 +251,7 @@ export function opens(target, el) {
   const i = target.closest('[href],button,input,select,textarea,label,summary,[role=button],[contenteditable]');
   return el.matches('[data-consent-gate="preferences"]') && !isRoot(el) && (!i || i == el || !el.contains(i));
 }
-const allowed = (el) => granted.includes(el.getAttribute('data-consent-category')) && trusted(el);
+const allowed = (el) => granted.includes(el.dataset.consentCategory) && trusted(el);
 
 function scan(mutations) {
   for (const el of d.querySelectorAll('script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]')) {
@@ -336,11 +336,11 @@ function insertScript(old, done) {
     for (const a of old.attributes) {
       if (a.name != 'type' && a.name != 'data-src' && a.name != 'data-consent-category') s.setAttribute(a.name, a.value);
     }
-    const type = old.getAttribute('data-type') || '';
+    const type = old.dataset.type || '';
     if (type) s.type = type;
     const n = old.nonce || nonce;
     if (n) s.nonce = n;
-    const src = old.getAttribute('data-src') || old.getAttribute('src');
+    const src = old.dataset.src || old.getAttribute('src');
     const waits = src && JS_TYPE.test(type.trim());
     if (src) {
       s.async = false;
@@ -359,10 +359,10 @@ function insertScript(old, done) {
 }
 
 function loadFrame(f, byVisitor) {
-  f.cgSrc = f.getAttribute('data-src');
+  f.cgSrc = f.dataset.src;
   f.cgByVisitor = byVisitor;
   f.src = new URL(f.cgSrc, BASE).href;
-  f.removeAttribute('data-src');
+  delete f.dataset.src;
   f.hidden = false;
   if (f.cgHolder) f.cgHolder.remove();
   f.cgHolder = null;
@@ -371,7 +371,7 @@ function loadFrame(f, byVisitor) {
 
 function unloadFrame(f) {
   frames.delete(f);
-  f.setAttribute('data-src', f.cgSrc);
+  f.dataset.src = f.cgSrc;
   f.src = 'about:blank';
   placehold(f);
 }
@@ -380,16 +380,16 @@ function placehold(f) {
   if (!texts) return;
   const box = d.createElement('div');
   box.className = 'cg-root cg-embed';
-  box.setAttribute('lang', texts[3]);
+  box.lang = texts[3];
   const p = d.createElement('p');
-  p.textContent = texts[0].replace('{name}', f.getAttribute('data-consent-name') || f.getAttribute('title') || new URL(f.getAttribute('data-src'), BASE).host);
+  p.textContent = texts[0].replace('{name}', f.dataset.consentName || f.title || new URL(f.dataset.src, BASE).host);
   box.append(p);
   const load = button(box, texts[1]);
   // The visitor's own click loads this one embed, except on a sensitive page.
   load.onclick = () => sensitive || !trusted(f) || loadFrame(f, 1);
   load.hidden = sensitive;
   box.cgLoad = load;
-  button(box, texts[2]).setAttribute('data-consent-gate', 'preferences');
+  button(box, texts[2]).dataset.consentGate = 'preferences';
   f.hidden = true;
   f.cgHolder = box;
   f.before(box);
@@ -434,17 +434,8 @@ function watchStorage(f) {
 }
 
 // ---- what the SDK made: page markup copying our attributes is not ours ----
+// (`mark` adds to it; `mine.has(el)`: whether the SDK made `el`.)
 const mine = new WeakSet();
-
-/** Marks `el` as made by the SDK. */
-function own(el) {
-  mine.add(el);
-}
-
-/** Whether the SDK made `el`. */
-function owns(el) {
-  return mine.has(el);
-}
 
 // The control clicked and the part of the interface it is in, while the wasm handles the click
 // (`ui` 3, 7 and 8 act on them).
@@ -461,24 +452,29 @@ let clickedScope;
  */
 function clicked(e, f) {
   const t = e.target;
-  const hit = t.closest && t.closest('[data-cg],[data-cg-category],[data-consent-gate="preferences"]');
+  // A label in page markup that names the SDK's button (`<label for="cg-reopen">` around page
+  // text) would forward the visitor's click to it: it forwards nothing.
+  if (mine.has(t.closest?.('label')?.control)) e.preventDefault();
+  // Only the visitor's own clicks (a pointer's, or Enter or Space on a focused button): a script's
+  // `click()` must not pass for the visitor's choice. Scripts decide through the API.
+  const hit = e.isTrusted && t.closest?.('[data-cg],[data-cg-category],[data-consent-gate="preferences"]');
   if (!hit) return;
   let scope = hit.closest('[data-cg-scope]');
-  if (!owns(scope)) {
+  if (!mine.has(scope)) {
     if (!opens(t, hit)) return;
     scope = null;
-  } else if (hit.hasAttribute('data-cg-category')) {
-    if (hit.getAttribute('aria-disabled') != 'true') hit.setAttribute('aria-checked', hit.getAttribute('aria-checked') != 'true');
+  } else if (hit.dataset.cgCategory) {
+    if (hit.ariaDisabled != 'true') hit.ariaChecked = hit.ariaChecked != 'true';
     return;
   }
-  const action = (scope && hit.getAttribute('data-cg')) || 'prefs';
+  const action = (scope && hit.dataset.cg) || 'prefs';
   if (action == 'prefs') e.preventDefault();
   // Kept for the wasm's steps, and restored after: a handler of an event it fires may click again.
   const outer = [clickedControl, clickedScope];
   clickedControl = hit;
   clickedScope = scope;
   try {
-    f(3, scope ? scope.getAttribute('data-cg-scope') : '', action);
+    f(3, scope ? scope.dataset.cgScope : '', action);
   } finally {
     [clickedControl, clickedScope] = outer;
   }
@@ -486,7 +482,7 @@ function clicked(e, f) {
 
 /** Opens a modal dialog and returns focus to `opener` when it closes (APG dialog pattern). */
 function openModal(dialog, opener) {
-  dialog.addEventListener('close', () => opener && opener.isConnected && opener.focus(), { once: true });
+  dialog.addEventListener('close', () => opener?.isConnected && opener.focus(), { once: true });
   // Tab wraps inside: a native modal lets focus leave for the browser's own interface.
   dialog.onkeydown = (e) => {
     const b = dialog.querySelectorAll('button');
@@ -503,7 +499,7 @@ function openModal(dialog, opener) {
 // scroll-padding when the element is already inside the viewport, so scroll it above the banner.
 // (A modal dialog is above the banner.)
 d.addEventListener('focusin', (e) => {
-  const b = banner && banner.isConnected && banner;
+  const b = banner?.isConnected && banner;
   const gap = b && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - b.getBoundingClientRect().top + 8;
   if (gap > 0) scrollBy(0, gap);
 });
@@ -538,7 +534,7 @@ function el(tag, cls, text, parent) {
 function button(parent, text, action, cls) {
   const b = el('button', cls || 'cg-btn', text, parent);
   b.type = 'button';
-  if (action) b.setAttribute('data-cg', action);
+  if (action) b.dataset.cg = action;
   return b;
 }
 
@@ -546,8 +542,11 @@ function button(parent, text, action, cls) {
 function mark(e, a, scope) {
   e.lang = a[0];
   e.dir = a[1];
-  e.setAttribute('data-cg-scope', scope);
-  own(e);
+  e.dataset.cgScope = scope;
+  // Invoker commands in page markup (`<button commandfor="cg-prefs" command="show-modal">`) do
+  // nothing to it: only the visitor, through the SDK's own controls, opens or closes it.
+  e.oncommand = (c) => c.preventDefault();
+  mine.add(e);
   return e;
 }
 
@@ -564,14 +563,13 @@ function controls(parent, foot, prefix, c) {
     const titleId = prefix + '-t-' + id;
     const textId = prefix + '-d-' + id;
     el('h3', 'cg-cat-title', title, head).id = titleId;
-    const s = el('button', 'cg-switch', '', head);
-    s.type = 'button';
-    s.setAttribute('role', 'switch');
-    s.setAttribute('data-cg-category', id);
-    s.setAttribute('aria-checked', switchedOn.includes(id));
+    const s = button(head, '', '', 'cg-switch');
+    s.role = 'switch';
+    s.dataset.cgCategory = id;
+    s.ariaChecked = switchedOn.includes(id);
     s.setAttribute('aria-labelledby', titleId);
     s.setAttribute('aria-describedby', textId);
-    if (required) s.setAttribute('aria-disabled', 'true');
+    if (required) s.ariaDisabled = 'true';
     el('p', 'cg-text', text, li).id = textId;
     if (services.length) {
       el('p', 'cg-services-label', c[3], li);
@@ -587,13 +585,13 @@ function controls(parent, foot, prefix, c) {
   button(actions, c[0], 'save');
   button(actions, c[1], 'accept');
   button(actions, c[2], 'reject');
-  el('p', 'cg-status', '', foot).setAttribute('role', 'status');
+  el('p', 'cg-status', '', foot).role = 'status';
 }
 
 /** Sets `switchedOn` and every switch of the page to it. */
 function sync(ids) {
   switchedOn = ids;
-  for (const s of d.querySelectorAll('[data-cg-category]')) s.setAttribute('aria-checked', switchedOn.includes(s.getAttribute('data-cg-category')));
+  for (const s of d.querySelectorAll('[data-cg-category]')) s.ariaChecked = switchedOn.includes(s.dataset.cgCategory);
 }
 
 /** Sets or clears the class that gives the page scroll padding and an end spacer below the banner. */
@@ -656,8 +654,8 @@ export function ui(part, a) {
     const b = (banner = mark(el('section', 'cg-root cg-banner'), a, 'banner'));
     b.id = 'cg-banner';
     // The region's accessible name is the `bannerLabel` text; the heading stays visible.
-    b.setAttribute('aria-label', a[2]);
-    el('h2', 'cg-title', a[3], b).id = 'cg-banner-title';
+    b.ariaLabel = a[2];
+    el('h2', 'cg-title', a[3], b);
     const p = el('p', 'cg-text', a[4], b);
     if (a[6]) {
       p.append(' ');
@@ -669,8 +667,13 @@ export function ui(part, a) {
     button(actions, a[8], 'accept');
     button(actions, a[9], 'reject');
     button(actions, a[10], 'prefs', 'cg-btn cg-btn-quiet');
-    // First in the document: keyboard and screen-reader users meet it before the page.
+    // First in the document: keyboard and screen-reader users meet it before the page. In the
+    // top layer, above anything page markup can draw: a look-alike made of our classes cannot
+    // cover it. Markup cannot take it out (`popovertarget="cg-banner"`): it goes straight back.
+    b.popover = 'manual';
+    b.ontoggle = () => b == banner && b.showPopover();
     d.body.prepend(b);
+    b.showPopover?.();
     bannerOpen(true);
   } else if (part == 1) {
     if (banner) banner.remove();
@@ -686,7 +689,7 @@ export function ui(part, a) {
       g.setAttribute('aria-labelledby', ID + '-t');
       const head = el('div', 'cg-dialog-head', '', g);
       el('h2', 'cg-title', a[2], head).id = ID + '-t';
-      button(head, '×', 'close', 'cg-close').setAttribute('aria-label', a[3]);
+      button(head, '×', 'close', 'cg-close').ariaLabel = a[3];
       const body = el('div', 'cg-dialog-body', '', g);
       el('p', 'cg-text', a[4], body);
       if (a[5]) el('p', 'cg-gpc', a[5], body);
@@ -711,7 +714,7 @@ export function ui(part, a) {
     const s = at.querySelector('.cg-status');
     if (s) s.textContent = a;
   } else if (part == 8) {
-    return [...at.querySelectorAll('[data-cg-category][aria-checked="true"]')].map((s) => s.getAttribute('data-cg-category'));
+    return [...at.querySelectorAll('[data-cg-category][aria-checked="true"]')].map((s) => s.dataset.cgCategory);
   }
 }
 
@@ -831,7 +834,7 @@ export function logWrite(q) {
  */
 export function logHash(url, text) {
   logUrl = url;
-  const s = w.crypto && crypto.subtle;
+  const s = w.crypto?.subtle;
   (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
     .then(
       (b) => hex(new Uint8Array(b)),

@@ -14,8 +14,8 @@ import { d } from './bridge.js';
   if (!api.claim()) return;
   // The region hint is read now, in <head>: once the body is parsed, a stray `<html
   // data-consent-region>` in injected markup would have been merged into the root element.
-  const region = (me && me.getAttribute('data-region')) || d.documentElement.getAttribute('data-consent-region');
-  const base = new URL('.', (me && me.src) || d.baseURI).href;
+  const region = me?.dataset.region || d.documentElement.dataset.consentRegion;
+  const base = new URL('.', me?.src || d.baseURI).href;
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
   const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts, notice }, options));
   // The notice renderer next to the script (an ES module), loaded only on pages with a notice.
@@ -41,10 +41,10 @@ import { d } from './bridge.js';
   css.rel = 'stylesheet';
   css.href = base + 'consent-gate.css';
   d.head.appendChild(css);
-  if (me && me.hasAttribute('data-manual')) return;
+  if (me?.hasAttribute('data-manual')) return;
   // Captured now, before page scripts run, so that a page overriding JSON.parse cannot interfere.
   const parse = JSON.parse;
-  const url = me && me.getAttribute('data-config');
+  const url = me?.dataset.config;
   let config;
   if (url) {
     config = fetch(url, { credentials: 'same-origin' }).then(

@@ -433,7 +433,7 @@ test('hostile texts (U+202E, 10,000 characters) are literal text; the buttons st
       await ready(page);
       await bannerShown(page);
       const shown = await page.evaluate(() => ({
-        title: document.querySelector('#cg-banner-title').textContent,
+        title: document.querySelector('#cg-banner .cg-title').textContent,
         text: document.querySelector('#cg-banner .cg-text').firstChild.textContent,
         accept: document.querySelector('#cg-banner [data-cg="accept"]').textContent,
         elements: document.querySelectorAll('#cg-banner .cg-title *, #cg-banner [data-cg] *').length,

@@ -439,7 +439,7 @@ describe('languages', () => {
       },
     });
     assert.deepEqual(await bannerTexts(page), ['Accetta tutto', 'Rifiuta tutto', 'Preferences']);
-    assert.equal(await page.locator('#cg-banner-title').textContent(), 'Le tue scelte');
+    assert.equal(await page.locator('#cg-banner .cg-title').textContent(), 'Le tue scelte');
     assert.equal(await page.locator('#cg-banner').getAttribute('lang'), 'it');
     const warn = consoleMessages.find((m) => m.type == 'warning' && m.text.includes('texts.it'));
     assert.ok(warn, 'a warning names texts.it: ' + JSON.stringify(consoleMessages));
