@@ -329,7 +329,7 @@ impl Session {
             notice_hash: None,
             log_warned: false,
         };
-        s.apply(env, &mut fx);
+        s.apply(env, &mut fx, vec![]);
         if decide::banner_must_show(s.status) {
             fx.push(Effect::ShowBanner);
         }
@@ -358,7 +358,7 @@ impl Session {
             Input::AcceptAll(method) => self.decide(&decide::optional_categories(&self.config), method, env, &mut fx),
             Input::Navigate => {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
-                    self.apply(env, &mut fx);
+                    self.apply(env, &mut fx, vec![]);
                 }
             }
             Input::NoticeHash(hash) if self.notice_hash.is_none() => self.logged_page_view(hash, env, &mut fx),
@@ -374,7 +374,7 @@ impl Session {
                     // Applied as if decided here, but not logged again: the tab that decided did.
                     self.status = decide::status(&self.config, stored.as_ref(), env.now);
                     self.stored = stored;
-                    self.apply(env, &mut fx);
+                    self.apply(env, &mut fx, vec![]);
                     // The decision was withdrawn elsewhere (storage cleared, or expired): ask again.
                     if decide::banner_must_show(self.status) {
                         fx.push(Effect::ShowBanner);
@@ -407,6 +407,9 @@ impl Session {
     }
 
     fn decide(&mut self, grants: &[String], method: Method, env: &Env, fx: &mut Vec<Effect>) {
+        // Storing and logging the decision wait until the tags it allows are on their way: the
+        // visitor's click reaches gtag.js sooner (see `apply`).
+        let mut persist = vec![];
         // With a broken configuration the decision is not the site's to take: it holds for this
         // page only, and the visitor's stored choice stays as it was.
         if self.config_ok {
@@ -421,23 +424,27 @@ impl Session {
                 env.now,
                 super::VERSION,
             );
-            fx.push(Effect::Store);
-            // Logged before the state is applied: a `change` handler may decide again, and this
-            // decision came first. Whether the page is sensitive is read from the URL now: the
-            // app may have routed since the last step without the session hearing of it.
+            persist.push(Effect::Store);
+            // Logged before the `change` event: a handler may decide again, and this decision
+            // came first. Whether the page is sensitive is read from the URL now: the app may
+            // have routed since the last step without the session hearing of it.
             self.sensitive = decide::is_sensitive(&self.config, &env.path, &env.hash);
-            let mut q = self.log_queue(env, fx);
-            let new = self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q);
-            self.log_store(q, new, fx);
+            if self.config.log.endpoint.is_some() {
+                let mut q = self.log_queue(env, &mut persist);
+                let new = self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q);
+                self.log_store(q, new, &mut persist);
+            }
             self.stored = Some(r);
         }
         self.status = Status::Decided;
-        self.apply(env, fx);
+        self.apply(env, fx, persist);
     }
 
     /// Re-derives the state from the decision, the signals and the page, and the effects that
     /// bring the page in line with it.
-    fn apply(&mut self, env: &Env, fx: &mut Vec<Effect>) {
+    /// `persist`: the effects that store and log a decision just taken; they come once the tags
+    /// are configured and before anything else (gated scripts, the `change` event) can read them.
+    fn apply(&mut self, env: &Env, fx: &mut Vec<Effect>, mut persist: Vec<Effect>) {
         let c = &self.config;
         self.effective = decide::effective(c, self.decided(), self.signals, self.region.as_deref());
         self.sensitive = decide::is_sensitive(c, &env.path, &env.hash);
@@ -467,6 +474,7 @@ impl Session {
         for id in plan.configure {
             fx.push(Effect::Config { id, signals: ads });
         }
+        fx.append(&mut persist);
         let erase = decide::cookies_to_clear(c, &self.effective, self.config_ok);
         if !erase.is_empty() {
             fx.push(Effect::EraseCookies(erase));

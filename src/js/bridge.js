@@ -215,7 +215,8 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
   scan();
   if (!observer && w.MutationObserver) {
     observer = new MutationObserver(scan);
-    observer.observe(d.documentElement, { childList: true, subtree: true });
+    // The attribute too: an app may make an element that is already in the page a notice container.
+    observer.observe(d.documentElement, { childList: true, subtree: true, attributeFilter: ['data-consent-gate'] });
   }
 }
 

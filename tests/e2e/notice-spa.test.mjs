@@ -1,7 +1,8 @@
 // The notice in pages that mount its container after start, as a single-page app's router does:
 // a container a script appends later gets the notice once, with switches showing the state in
 // force and ids unique in the page; one the router removes and puts back (or mounts anew) shows
-// the state of now; with a nonce configured, an injected container stays empty.
+// the state of now; an element made a container by setting the attribute is drawn too; with a
+// nonce configured, an injected container stays empty.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, ready, serveForFile, settle } from './harness.mjs';
@@ -96,6 +97,23 @@ test('a container removed and put back keeps one notice and shows changes made w
   assert.equal(await checked(page, '#box2 [data-cg-category="analytics"]'), 'true');
   assert.equal(await page.locator('.cg-notice').count(), 1);
   assert.deepEqual(await duplicateIds(page), []);
+  await context.close();
+});
+
+test('an element already in the page that a script makes a notice container (the attribute set later) gets the notice', async () => {
+  const { page, context } = await open();
+  await page.evaluate(() => {
+    const c = document.createElement('div');
+    c.id = 'later';
+    document.querySelector('main').append(c);
+  });
+  await settle(page, 300);
+  assert.equal(await page.locator('#later').evaluate((c) => c.children.length), 0);
+  // Only the attribute changes: no element enters or leaves the page.
+  await page.evaluate(() => document.getElementById('later').setAttribute('data-consent-gate', 'notice'));
+  await page.locator('#later .cg-notice').waitFor({ timeout: 3000 });
+  assert.equal(await checked(page, '#later [data-cg-category="analytics"]'), 'false');
+  assert.equal(await page.locator('.cg-notice').count(), 1);
   await context.close();
 });
 
