@@ -120,6 +120,19 @@ pub fn is_sensitive(config: &Config, path: &str, hash: &str) -> bool {
     config.sensitive_paths.iter().any(|p| path_matches(p, path) || hash_route.as_deref().is_some_and(|h| path_matches(p, h)))
 }
 
+/// `origin` plus `/` when `referrer` is a page of this site (`origin`, as `location.origin`) that
+/// the site marks sensitive, else `None`. Browsers send no fragment in a referrer, so hash routes
+/// cannot be told apart here.
+pub fn hidden_referrer(config: &Config, referrer: &str, origin: &str) -> Option<String> {
+    let rest = referrer.strip_prefix(origin)?;
+    let (b, mut end) = (rest.as_bytes(), 0);
+    while end < b.len() && b[end] != b'?' && b[end] != b'#' {
+        end += 1;
+    }
+    let path = &rest[..end];
+    (path.starts_with('/') && is_sensitive(config, path, "")).then(|| super::text::concat(&[origin, "/"]))
+}
+
 /// What a navigation must change to matter: the path, and the hash route where the site opts
 /// in to hash routes. A new query or an in-page anchor changes nothing.
 pub fn route_key(config: &Config, path: &str, hash: &str) -> String {

@@ -59,6 +59,8 @@ pub struct Page {
     pub file_texts: Vec<(Text, String)>,
     /// The stored copies of the record.
     pub copies: Copies,
+    /// `document.referrer`, and this page's origin (`https://example.org`).
+    pub referrer: (String, String),
 }
 
 /// A console level.
@@ -112,6 +114,8 @@ pub enum Effect {
     ConsentUpdate(ConsentState),
     /// `gtag('set', name, value)`.
     Set(&'static str, bool),
+    /// `gtag('set', 'page_referrer', origin)`: the referrer tags report instead of the browser's.
+    PageReferrer(String),
     /// `gtag('config', id, {allow_google_signals, allow_ad_personalization_signals})`, both
     /// set to `signals`.
     Config {
@@ -305,6 +309,11 @@ impl Session {
         // Regional defaults and url_passthrough go out before any tag we load.
         for (state, regions) in decide::regional_defaults(&config) {
             fx.push(Effect::ConsentDefault { state, regions: regions.to_vec(), wait_for_update: None });
+        }
+        // A sensitive page of this site that sent the visitor here is named to no tag (its own
+        // referrer meta is missing when consent-gate did not start there, or in a frame).
+        if let Some(origin) = decide::hidden_referrer(&config, &page.referrer.0, &page.referrer.1) {
+            fx.push(Effect::PageReferrer(origin));
         }
         if g.url_passthrough {
             fx.push(Effect::Set("url_passthrough", true));

@@ -731,7 +731,7 @@ export function download(record) {
 }
 
 /** `location`'s pathname (0), hash (1), hostname (2) or protocol (3), for the wasm. */
-export const here = (part) => location[['pathname', 'hash', 'hostname', 'protocol'][part]];
+export const here = (part) => (part > 4 ? d.referrer : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][part]]);
 
 // A property read on its own: one whose getter throws (a hostile page) reads as absent.
 const prop = (o, k) => {

@@ -161,6 +161,7 @@ fn carry_out(effects: Vec<Effect>) {
             }
             Effect::ConsentUpdate(state) => bridge::gtag("consent", &JsValue::from_str("update"), &consent_object(&state)),
             Effect::Set(name, value) => bridge::gtag("set", &JsValue::from_str(name), &JsValue::from_bool(value)),
+            Effect::PageReferrer(origin) => bridge::gtag("set", &JsValue::from_str("page_referrer"), &JsValue::from_str(&origin)),
             Effect::Config { id, signals } => {
                 let o = Object::new();
                 set(&o, "allow_google_signals", &JsValue::from_bool(signals));
@@ -297,7 +298,7 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     for p in parsed.problems.iter().filter(|p| p.is_error) {
         errors.push(p.line());
     }
-    let page = Page { signals: page::signals(), region, lang, file_texts, copies: copies(&parsed.config) };
+    let page = Page { signals: page::signals(), region, lang, file_texts, copies: copies(&parsed.config), referrer: page::referrer() };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
     *SESSION.0.borrow_mut() = Some(session);

@@ -46,8 +46,9 @@ extern "C" {
     /// Offers the consent record (`getConsentRecord()`'s value) as `consent-record.json`.
     #[wasm_bindgen(catch)]
     pub fn download(record: &JsValue) -> Result<(), JsValue>;
-    /// `location`'s `pathname` (0), `hash` (1), `hostname` (2) or `protocol` (3): one import for
-    /// the four, instead of four web-sys getters with their error glue (none of them throws).
+    /// `location`'s `pathname` (0), `hash` (1), `hostname` (2), `protocol` (3) or `origin` (4),
+    /// or `document.referrer` (5): one import for all, instead of a web-sys getter each with its
+    /// error glue (none of them throws).
     #[wasm_bindgen]
     pub fn here(part: u8) -> String;
     /// Do Not Track: the first string among `navigator.doNotTrack`, `window.doNotTrack` and

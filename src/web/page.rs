@@ -39,6 +39,11 @@ pub fn https() -> bool {
     super::bridge::here(3) == "https:"
 }
 
+/// `document.referrer`, and this page's origin.
+pub fn referrer() -> (String, String) {
+    (super::bridge::here(5), super::bridge::here(4))
+}
+
 /// Milliseconds since 1970 UTC.
 pub fn now() -> u64 {
     js_sys::Date::now() as u64

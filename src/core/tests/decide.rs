@@ -303,6 +303,25 @@ fn sensitive_pages() {
 }
 
 #[test]
+fn a_sensitive_page_of_this_site_is_hidden_from_the_next_pages_tags() {
+    let c = config(json!({"sensitivePaths": ["/patient-portal/*"]}));
+    let o = "https://clinic.example";
+    for (referrer, want) in [
+        ("https://clinic.example/patient-portal/results?test=hiv", Some("https://clinic.example/")),
+        ("https://clinic.example/Patient-Portal", Some("https://clinic.example/")),
+        ("https://clinic.example/patient%2Dportal/x#top", Some("https://clinic.example/")),
+        ("https://clinic.example/", None),
+        ("https://clinic.example/news?from=/patient-portal/", None),
+        // Another site's page (also one whose name starts like this one's) is not ours to judge.
+        ("https://clinic.example.evil/patient-portal/", None),
+        ("https://other.example/patient-portal/", None),
+        ("", None),
+    ] {
+        assert_eq!(hidden_referrer(&c, referrer, o).as_deref(), want, "{referrer}");
+    }
+}
+
+#[test]
 fn only_a_new_path_or_hash_route_is_a_navigation() {
     let plain = Config::default();
     let hashes = config(json!({"matchHashRoutes": true}));

@@ -38,7 +38,7 @@ fn stored(rows: Option<&[Row]>) -> Copies {
 }
 
 fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals) -> (Session, Vec<Effect>) {
-    let page = Page { signals, region: None, lang: "en".into(), file_texts: vec![], copies: stored(rows) };
+    let page = Page { signals, region: None, lang: "en".into(), file_texts: vec![], copies: stored(rows), referrer: Default::default() };
     Session::start(read(&config), page, &env(path))
 }
 
@@ -54,6 +54,7 @@ fn brief(s: &Session, e: &Effect) -> String {
         }
         Effect::ConsentUpdate(state) => format!("update {}", granted(state)),
         Effect::Set(name, value) => format!("set {name}={value}"),
+        Effect::PageReferrer(origin) => format!("page_referrer {origin}"),
         Effect::Config { id, signals } => format!("config {id} signals={signals}"),
         Effect::Global(name, value) => format!("{name}={value}"),
         Effect::LoadTag { id, nonce } => format!("load {id} nonce={nonce}"),
@@ -532,6 +533,28 @@ fn input_table() {
 }
 
 #[test]
+fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_any_tag_loads() {
+    let config = with(site(), json!({"sensitivePaths": ["/patient-portal/*"]}));
+    let page = |referrer: &str| Page {
+        signals: NO_SIGNALS,
+        region: None,
+        lang: "en".into(),
+        file_texts: vec![],
+        copies: stored(Some(ACCEPTED)),
+        referrer: (referrer.into(), "https://clinic.example".into()),
+    };
+    let (s, fx) = Session::start(read(&config), page("https://clinic.example/patient-portal/results?test=hiv"), &env("/"));
+    let fx = briefs(&s, &fx);
+    let at = |what: &str| fx.iter().position(|e| e.starts_with(what)).unwrap_or_else(|| panic!("no {what} in {fx:#?}"));
+    assert_eq!(fx[at("page_referrer")], "page_referrer https://clinic.example/");
+    assert!(at("page_referrer") < at("load G-TEST1"), "{fx:#?}");
+    assert!(at("page_referrer") < at("config G-TEST1"), "{fx:#?}");
+    // From an ordinary page the browser's referrer stands.
+    let (s, fx) = Session::start(read(&config), page("https://clinic.example/news"), &env("/"));
+    assert!(!briefs(&s, &fx).iter().any(|e| e.starts_with("page_referrer")));
+}
+
+#[test]
 fn a_decision_keeps_the_browser_id_and_stores_under_gpc() {
     let (mut s, _) = start_with(site(), "/", Some(REFUSED), GPC);
     let fx = s.input(Input::Decide(vec!["advertising".into()], Method::Api), &env("/"));
@@ -659,7 +682,14 @@ fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
     earlier.events.push(old_event("fresh", NOW - 86_400_000));
     let (mut s, fx) = Session::start(
         read(&config),
-        Page { signals: NO_SIGNALS, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
+        Page {
+            signals: NO_SIGNALS,
+            region: None,
+            lang: "en".into(),
+            file_texts: vec![],
+            copies: stored(None),
+            referrer: Default::default(),
+        },
         &page(Some(earlier.write())),
     );
     // At start: the notice is to be hashed, the queue is resent at once (the expired event
@@ -715,7 +745,7 @@ fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent()
     let page = || Env { log_stored: Some(forged.clone()), ..env("/") };
     let (mut s, fx) = Session::start(
         read(&config),
-        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
+        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None), referrer: Default::default() },
         &page(),
     );
     let warnings =
@@ -748,7 +778,7 @@ fn without_an_endpoint_the_queue_is_left_alone() {
     let unreadable = || Env { log_stored: Some("not a queue".into()), ..env("/") };
     let (mut s, fx) = Session::start(
         read(&site()),
-        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None) },
+        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None), referrer: Default::default() },
         &unreadable(),
     );
     let fx: Vec<Effect> = fx
@@ -815,7 +845,14 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
         ]
     });
     let rows = |lang: &str| {
-        let page = Page { signals: NO_SIGNALS, region: None, lang: lang.into(), file_texts: vec![], copies: stored(None) };
+        let page = Page {
+            signals: NO_SIGNALS,
+            region: None,
+            lang: lang.into(),
+            file_texts: vec![],
+            copies: stored(None),
+            referrer: Default::default(),
+        };
         let (s, _) = Session::start(read(&config), page, &env("/"));
         s.rows().into_iter().map(|r| (r.id, r.title, r.description, r.required, r.checked, r.services)).collect::<Vec<_>>()
     };
