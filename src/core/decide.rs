@@ -95,6 +95,19 @@ pub fn effective(config: &Config, decided: Option<&Record>, signals: Signals, re
     out
 }
 
+/// A stored record that no longer decides (expired, or from an older revision) still says what
+/// the visitor refused: until they answer again, a category they turned off stays off, whatever
+/// a region's or the site's default would grant. Its grants lapse with it.
+pub fn keep_refusals(config: &Config, effective: &mut [Choice], lapsed: Option<&Record>) {
+    let Some(r) = lapsed else { return };
+    for c in effective {
+        let refused = r.choice(&c.category).is_some_and(|u| u.source == Source::User && !u.granted);
+        if refused && c.granted && config.category(&c.category).is_some_and(|cat| !cat.required) {
+            (c.granted, c.source) = (false, Source::User);
+        }
+    }
+}
+
 fn region_default(config: &Config, region: Option<&str>, category: &str) -> Option<bool> {
     let region = region?;
     // The most specific rule wins: `US-WA` before `US`.

@@ -456,6 +456,9 @@ impl Session {
     fn apply(&mut self, env: &Env, fx: &mut Vec<Effect>, mut persist: Vec<Effect>) {
         let c = &self.config;
         self.effective = decide::effective(c, self.decided(), self.signals, self.region.as_deref());
+        if self.decided().is_none() {
+            decide::keep_refusals(c, &mut self.effective, self.stored.as_ref());
+        }
         self.sensitive = decide::is_sensitive(c, &env.path, &env.hash);
         self.location = decide::route_key(c, &env.path, &env.hash);
         let after = decide::allowed(c, &self.effective, self.sensitive, self.config_ok);

@@ -188,6 +188,23 @@ fn effective_table() {
 }
 
 #[test]
+fn a_lapsed_record_keeps_its_refusals_not_its_grants() {
+    let c = config(json!({"regions": [{"codes": ["US-CA"], "defaults": {"analytics": true, "advertising": true}}]}));
+    let lapsed = record("1", NOW, &[("functional", true, User), ("analytics", false, User), ("advertising", false, SGpc)]);
+    let mut e = effective(&c, None, NO_SIGNALS, Some("US-CA"));
+    keep_refusals(&c, &mut e, Some(&lapsed));
+    // The refusal stands against the region's default; the grant lapsed; a signal's denial in the
+    // record was no choice of the visitor's, so the region's default applies there.
+    let want = [("necessary", true, Def), ("functional", false, Def), ("analytics", false, User), ("advertising", true, Reg)];
+    assert_eq!(e, choices(&want));
+    // A required category is never turned off, even by an old record that refused it.
+    let required = config(json!({"categories": [{"id": "necessary"}, {"id": "chat", "title": "Chat", "required": true}]}));
+    let mut e = effective(&required, None, NO_SIGNALS, None);
+    keep_refusals(&required, &mut e, Some(&record("1", NOW, &[("chat", false, User)])));
+    assert_eq!(e, choices(&[("necessary", true, Def), ("chat", true, Def)]));
+}
+
+#[test]
 fn region_defaults_most_specific_wins() {
     let rules = json!([
         {"codes": ["US-WA"], "defaults": {"advertising": false}},

@@ -555,6 +555,29 @@ fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_
 }
 
 #[test]
+fn an_expired_refusal_still_keeps_a_regions_granted_defaults_off_until_the_visitor_answers() {
+    let config = with(site(), json!({"regions": [{"codes": ["US-CA"], "defaults": {"analytics": true, "advertising": true}}]}));
+    let page = |copies| Page {
+        signals: NO_SIGNALS,
+        region: Some("us-ca".into()),
+        lang: "en".into(),
+        file_texts: vec![],
+        copies,
+        referrer: Default::default(),
+    };
+    // Refused 400 days ago: past any lifetime.
+    let old = Copies { local: Some(encode(&record("1", NOW - 400 * 86_400_000, REFUSED))), ..Copies::default() };
+    let (s, fx) = Session::start(read(&config), page(old), &env("/"));
+    let fx = briefs(&s, &fx);
+    assert_eq!(s.status, Status::Expired);
+    assert!(fx.contains(&"show banner".to_string()), "asked again: {fx:#?}");
+    assert!(!fx.iter().any(|e| e.starts_with("load")), "no tag loads on the old refusal: {fx:#?}");
+    // Without a record the region's defaults do load the tag (the rows above are what kept it off).
+    let (s, fx) = Session::start(read(&config), page(Copies::default()), &env("/"));
+    assert!(briefs(&s, &fx).iter().any(|e| e.starts_with("load G-TEST1")));
+}
+
+#[test]
 fn a_decision_keeps_the_browser_id_and_stores_under_gpc() {
     let (mut s, _) = start_with(site(), "/", Some(REFUSED), GPC);
     let fx = s.input(Input::Decide(vec!["advertising".into()], Method::Api), &env("/"));
