@@ -30,6 +30,10 @@ pub struct Env<'a> {
     pub https: bool,
     /// A new random hex id at each call (record and event ids).
     pub random_id: &'a dyn Fn() -> String,
+    /// In a frame of a page of the same site: the top page's `location.pathname` and
+    /// `location.hash` (a patient portal's page that frames a help widget makes the widget's
+    /// page sensitive too); empty at the top or when the top page is another site's.
+    pub top: (String, String),
     /// The consent-log queue as stored ([`Queue::write`]); `None` when there is none or storage
     /// is blocked (then this page's events are posted all the same: a queue kept in the page
     /// would not outlive it, and nothing is resent before the next page).
@@ -45,6 +49,11 @@ pub struct Copies {
     pub memory: Option<String>,
     /// The consent cookie's value.
     pub cookie: Option<String>,
+}
+
+/// Whether the page is sensitive, or sits in a frame of a sensitive page of the same site.
+fn sensitive(c: &Config, env: &Env) -> bool {
+    decide::is_sensitive(c, &env.path, &env.hash) || (!env.top.0.is_empty() && decide::is_sensitive(c, &env.top.0, &env.top.1))
 }
 
 /// What the browser tells once, at start.
@@ -437,7 +446,7 @@ impl Session {
             // Logged before the `change` event: a handler may decide again, and this decision
             // came first. Whether the page is sensitive is read from the URL now: the app may
             // have routed since the last step without the session hearing of it.
-            self.sensitive = decide::is_sensitive(&self.config, &env.path, &env.hash);
+            self.sensitive = sensitive(&self.config, env);
             if self.config.log.endpoint.is_some() {
                 let mut q = self.log_queue(env, &mut persist);
                 let new = self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q);
@@ -459,7 +468,7 @@ impl Session {
         if self.decided().is_none() {
             decide::keep_refusals(c, &mut self.effective, self.stored.as_ref());
         }
-        self.sensitive = decide::is_sensitive(c, &env.path, &env.hash);
+        self.sensitive = sensitive(c, env);
         self.location = decide::route_key(c, &env.path, &env.hash);
         let after = decide::allowed(c, &self.effective, self.sensitive, self.config_ok);
         let plan = decide::plan(c, &self.allowed, &after, self.gtag_loaded, self.config_ok && !self.sensitive);

@@ -731,7 +731,17 @@ export function download(record) {
 }
 
 /** `location`'s pathname (0), hash (1), hostname (2) or protocol (3), for the wasm. */
-export const here = (part) => (part > 4 ? d.referrer : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][part]]);
+// The top page's pathname or hash when this page is framed by one of the same site (another
+// site's throws on access: '').
+const top = (k) => {
+  try {
+    return w.top != w ? w.top.location[k] : '';
+  } catch (e) {
+    return '';
+  }
+};
+export const here = (part) =>
+  part > 5 ? top(part > 6 ? 'hash' : 'pathname') : part > 4 ? d.referrer : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][part]];
 
 // A property read on its own: one whose getter throws (a hostile page) reads as absent.
 const prop = (o, k) => {

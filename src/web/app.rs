@@ -45,7 +45,15 @@ fn session() -> Option<RefMut<'static, Session>> {
 
 /// What the browser tells now.
 fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
-    Env { path: page::path(), hash: page::hash(), now: page::now(), https: page::https(), random_id, log_stored: bridge::log_read() }
+    Env {
+        path: page::path(),
+        hash: page::hash(),
+        now: page::now(),
+        https: page::https(),
+        random_id,
+        top: (bridge::here(6), bridge::here(7)),
+        log_stored: bridge::log_read(),
+    }
 }
 
 /// Hands one input to the session and carries out its effects (with the state released: they

@@ -47,8 +47,9 @@ extern "C" {
     #[wasm_bindgen(catch)]
     pub fn download(record: &JsValue) -> Result<(), JsValue>;
     /// `location`'s `pathname` (0), `hash` (1), `hostname` (2), `protocol` (3) or `origin` (4),
-    /// or `document.referrer` (5): one import for all, instead of a web-sys getter each with its
-    /// error glue (none of them throws).
+    /// `document.referrer` (5), or, in a frame of a same-site page, the top page's `pathname` (6)
+    /// or `hash` (7) ('' otherwise): one import for all, instead of a web-sys getter each with
+    /// its error glue (none of them throws).
     #[wasm_bindgen]
     pub fn here(part: u8) -> String;
     /// Do Not Track: the first string among `navigator.doNotTrack`, `window.doNotTrack` and

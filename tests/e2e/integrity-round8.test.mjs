@@ -5,6 +5,8 @@
 //     and Google's tag there reports it as the referrer. consent-gate on the next page now sets
 //     gtag's `page_referrer` to the site's origin, before any tag loads, when the referrer is a
 //     sensitive page of the same site.
+//  2. A page of the site framed by a sensitive page (a help widget in the patient portal) loaded
+//     Google's tag: it is a sensitive page now too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inlineConfig, openPage, ready, servePagesForFile } from './harness.mjs';
@@ -19,6 +21,8 @@ const server = servePagesForFile({
   '/r8/news.html': html(inlineConfig(SITE) + TAG, BACK),
   // Its configuration is not JSON: consent-gate fails closed there and never starts.
   '/patient-portal/r8/broken.html': html('<script type="application/json" id="consent-gate-config">{not json</script>' + TAG, BACK),
+  '/r8/widget.html': html(inlineConfig(SITE) + TAG, '<h1>Help</h1>'),
+  '/patient-portal/r8/framed.html': html('', '<h1>Results</h1><iframe src="/r8/widget.html" title="Help"></iframe>'),
   // A page of the portal the site left without the script tag.
   '/patient-portal/r8/plain.html': html('', BACK),
 });
@@ -65,5 +69,26 @@ test('after an ordinary page the browser referrer stands (no page_referrer set)'
   const { page, context } = await homeFrom('/r8/news.html?q=1');
   assert.equal(await page.evaluate(() => document.referrer), server.url + '/r8/news.html?q=1');
   assert.deepEqual((await commands(page)).filter((c) => c[1] === 'page_referrer'), []);
+  await context.close();
+});
+
+test('a page of the site framed by a sensitive page is sensitive: no Google tag loads in the frame', async () => {
+  const { page, context, net } = await openPage();
+  await page.goto(server.url + '/r8/home.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  const before = net.gtag().length;
+  await page.goto(server.url + '/patient-portal/r8/framed.html');
+  const frame = page.frames().find((f) => f.url().endsWith('/r8/widget.html')) || (await page.waitForEvent('frameattached'));
+  await frame.waitForFunction(() => window.ConsentGate && ConsentGate.getConsent() !== null, null, { timeout: 10000 });
+  assert.equal(await frame.evaluate(() => ConsentGate.getConsent().sensitivePage), true);
+  await page.waitForTimeout(300);
+  assert.equal(net.gtag().length, before, 'no gtag.js requested in the frame');
+  // The same widget at the top is an ordinary page: the tag loads (the visitor accepted).
+  await page.goto(server.url + '/r8/widget.html');
+  await ready(page);
+  await page.waitForFunction(() => dataLayer.some((e) => e[0] === 'config'));
+  assert.equal(net.gtag().length, before + 1);
   await context.close();
 });

@@ -29,7 +29,7 @@ fn next_id() -> String {
 
 fn env(path: &str) -> Env<'static> {
     let (path, hash) = path.split_once('#').map_or((path, String::new()), |(p, h)| (p, format!("#{h}")));
-    Env { path: path.into(), hash, now: NOW, https: true, random_id: &next_id, log_stored: None }
+    Env { path: path.into(), hash, now: NOW, https: true, random_id: &next_id, top: Default::default(), log_stored: None }
 }
 
 /// The stored copy of a record decided now with these rows (`None`: nothing stored).
@@ -575,6 +575,27 @@ fn an_expired_refusal_still_keeps_a_regions_granted_defaults_off_until_the_visit
     // Without a record the region's defaults do load the tag (the rows above are what kept it off).
     let (s, fx) = Session::start(read(&config), page(Copies::default()), &env("/"));
     assert!(briefs(&s, &fx).iter().any(|e| e.starts_with("load G-TEST1")));
+}
+
+#[test]
+fn a_page_framed_by_a_sensitive_page_of_the_site_is_sensitive() {
+    let config = with(site(), json!({"sensitivePaths": ["/patient-portal/*"]}));
+    let page = || Page {
+        signals: NO_SIGNALS,
+        region: None,
+        lang: "en".into(),
+        file_texts: vec![],
+        copies: stored(Some(ACCEPTED)),
+        referrer: Default::default(),
+    };
+    let framed = Env { top: ("/patient-portal/results".into(), String::new()), ..env("/widgets/help") };
+    let (s, fx) = Session::start(read(&config), page(), &framed);
+    assert!(s.sensitive);
+    assert!(!briefs(&s, &fx).iter().any(|e| e.starts_with("load")), "no tag in the portal's frame");
+    // Framed by an ordinary page (or at the top), the widget is an ordinary page.
+    let framed = Env { top: ("/news".into(), String::new()), ..env("/widgets/help") };
+    let (s, fx) = Session::start(read(&config), page(), &framed);
+    assert!(!s.sensitive && briefs(&s, &fx).iter().any(|e| e.starts_with("load G-TEST1")));
 }
 
 #[test]
