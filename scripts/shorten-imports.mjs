@@ -116,6 +116,11 @@ export function shortenImports(wasm, glue, module) {
     const entry = JSON.stringify(mod) + ': import';
     if (!text.includes(entry)) throw new Error('shorten-imports: the glue has no ' + entry);
     text = text.replaceAll(entry, short + ': import');
+    // wasm-bindgen lists the module once per `extern` block that imports from it, each time as
+    // a namespace import of the same file: one key is enough (repeated ones only draw bundler
+    // warnings about duplicate keys).
+    let first = true;
+    text = text.replace(new RegExp('\\n\\s*' + short + ': import\\d+,', 'g'), (m) => (first ? ((first = false), m) : ''));
   }
   return { wasm: rewritten, glue: text, count: renames.size };
 }
