@@ -455,7 +455,9 @@ pub fn cookie_is_record(config: &Config, https: bool) -> bool {
 /// blocked; the consent cookie (`cookie`) counts only where [`cookie_is_record`] says so (it then
 /// keeps the choice when localStorage is blocked or full). Of the usable copies the newest wins;
 /// a copy dated more than [`CLOCK_SKEW_MS`] ahead of `now` is refused, so it can never outrank a
-/// real one.
+/// real one. When it is the only one, it comes back with the problem: it decides nothing
+/// ([`status`] finds it expired) but what it refused stays off ([`keep_refusals`]): a visitor
+/// whose clock was fast when they refused is asked again, not tracked meanwhile.
 pub fn stored_record(
     config: &Config,
     https: bool,
@@ -465,11 +467,14 @@ pub fn stored_record(
     now: u64,
 ) -> (Option<Record>, Option<DecodeError>) {
     let cookie = cookie.filter(|_| cookie_is_record(config, https));
-    let mut best: Option<Record> = None;
+    let (mut best, mut future): (Option<Record>, _) = (None, None);
     let mut problem = None;
     for copy in [local, memory, cookie].into_iter().flatten() {
         match decode(copy) {
-            Ok(r) if r.updated > now.saturating_add(CLOCK_SKEW_MS) => problem = Some(DecodeError::Future),
+            Ok(r) if r.updated > now.saturating_add(CLOCK_SKEW_MS) => {
+                problem = Some(DecodeError::Future);
+                future = Some(r);
+            }
             Ok(r) => {
                 if best.as_ref().is_none_or(|b| r.updated > b.updated) {
                     best = Some(r);
@@ -478,6 +483,8 @@ pub fn stored_record(
             Err(e) => problem = Some(e),
         }
     }
-    let problem = if best.is_some() { None } else { problem };
-    (best, problem)
+    match best {
+        Some(r) => (Some(r), None),
+        None => (future, problem),
+    }
 }

@@ -753,7 +753,8 @@ fn stored_record_trusts_local_storage_and_refuses_the_future() {
         ("a shared cookie counts; the newest wins", &shared, Some(&old), None, Some(&new), (Some(NOW - 1), None)),
         ("the page's own copy when storage is blocked", &host_only, None, Some(&new), None, (Some(NOW - 1), None)),
         ("another tab's newer write wins over this page's copy", &host_only, Some(&new), Some(&old), None, (Some(NOW - 1), None)),
-        ("a record from the future is refused", &host_only, Some(&future), None, None, (None, Some(DecodeError::Future))),
+        // Refused as a decision (status: expired), kept for its refusals (keep_refusals).
+        ("a record from the future is reported, and decides nothing", &host_only, Some(&future), None, None, (Some(NOW + DAY), Some(DecodeError::Future))),
         ("and cannot outrank a real one", &shared, Some(&old), None, Some(&future), (Some(NOW - DAY), None)),
         ("corrupt alone", &host_only, Some(corrupt), None, None, (None, Some(DecodeError::Corrupt))),
         ("corrupt beside a valid copy", &host_only, Some(corrupt), Some(&old), None, (Some(NOW - DAY), None)),
@@ -765,6 +766,7 @@ fn stored_record_trusts_local_storage_and_refuses_the_future() {
     // when localStorage is blocked or full.
     assert_eq!(updated(stored_record(&host_only, true, None, None, Some(&new), NOW)), (Some(NOW - 1), None));
     assert_eq!(updated(stored_record(&host_only, true, Some(&old), None, Some(&new), NOW)), (Some(NOW - 1), None));
+    assert_eq!(status(&host_only, Some(&record("1", NOW + DAY, GRANT)), NOW), Status::Expired);
     assert!(cookie_is_record(&shared, false) && cookie_is_record(&host_only, true) && !cookie_is_record(&host_only, false));
 }
 

@@ -555,7 +555,7 @@ fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_
 }
 
 #[test]
-fn an_expired_refusal_still_keeps_a_regions_granted_defaults_off_until_the_visitor_answers() {
+fn an_expired_or_future_dated_refusal_still_keeps_a_regions_granted_defaults_off_until_the_visitor_answers() {
     let config = with(site(), json!({"regions": [{"codes": ["US-CA"], "defaults": {"analytics": true, "advertising": true}}]}));
     let page = |copies| Page {
         signals: NO_SIGNALS,
@@ -572,6 +572,14 @@ fn an_expired_refusal_still_keeps_a_regions_granted_defaults_off_until_the_visit
     assert_eq!(s.status, Status::Expired);
     assert!(fx.contains(&"show banner".to_string()), "asked again: {fx:#?}");
     assert!(!fx.iter().any(|e| e.starts_with("load")), "no tag loads on the old refusal: {fx:#?}");
+    // Refused with the clock two days fast, back with the right clock: asked again, nothing loads.
+    let future = Copies { local: Some(encode(&record("1", NOW + 2 * 86_400_000, REFUSED))), ..Copies::default() };
+    let (s, raw) = Session::start(read(&config), page(future), &env("/"));
+    let fx = briefs(&s, &raw);
+    assert_eq!(s.status, Status::Expired);
+    let named = raw.iter().any(|e| matches!(e, Effect::Console(Level::Warn, m) if m.contains("dated in the future")));
+    assert!(named, "the console says why it asks again: {fx:#?}");
+    assert!(fx.contains(&"show banner".to_string()) && !fx.iter().any(|e| e.starts_with("load")), "{fx:#?}");
     // Without a record the region's defaults do load the tag (the rows above are what kept it off).
     let (s, fx) = Session::start(read(&config), page(Copies::default()), &env("/"));
     assert!(briefs(&s, &fx).iter().any(|e| e.starts_with("load G-TEST1")));
