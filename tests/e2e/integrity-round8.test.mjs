@@ -31,14 +31,20 @@ const server = servePagesForFile({
 const commands = (page) =>
   page.evaluate(() => dataLayer.filter((e) => e[0] === 'set' || e[0] === 'config').map((e) => [e[0], typeof e[1] == 'string' ? e[1] : '{…}', typeof e[2] == 'string' ? e[2] : '']));
 
+/** A visitor who accepted on the home page (`openPage`'s result). */
+async function acceptedAtHome() {
+  const o = await openPage();
+  await o.page.goto(server.url + '/r8/home.html');
+  await ready(o.page);
+  await o.page.click('#cg-banner [data-cg="accept"]');
+  await o.page.waitForFunction(() => ConsentGate.getConsent().decided);
+  return o;
+}
+
 /** Accepts on the home page, visits `from`, follows its link home; returns the page there. */
 async function homeFrom(from) {
-  const o = await openPage();
+  const o = await acceptedAtHome();
   const { page } = o;
-  await page.goto(server.url + '/r8/home.html');
-  await ready(page);
-  await page.click('#cg-banner [data-cg="accept"]');
-  await page.waitForFunction(() => ConsentGate.getConsent().decided);
   await page.goto(server.url + from);
   await page.click('#home');
   await page.waitForURL(server.url + '/r8/home.html');
@@ -73,11 +79,7 @@ test('after an ordinary page the browser referrer stands (no page_referrer set)'
 });
 
 test('a page of the site framed by a sensitive page is sensitive: no Google tag loads in the frame', async () => {
-  const { page, context, net } = await openPage();
-  await page.goto(server.url + '/r8/home.html');
-  await ready(page);
-  await page.click('#cg-banner [data-cg="accept"]');
-  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  const { page, context, net } = await acceptedAtHome();
   const before = net.gtag().length;
   await page.goto(server.url + '/patient-portal/r8/framed.html');
   const frame = page.frames().find((f) => f.url().endsWith('/r8/widget.html')) || (await page.waitForEvent('frameattached'));
