@@ -34,6 +34,8 @@ struct Slot(RefCell<Option<Session>>);
 // SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread, so the cell is
 // never reached from two.
 unsafe impl Sync for Slot {}
+#[cfg(target_feature = "atomics")]
+compile_error!("the session's static assumes one thread: a build with atomics needs a thread_local again");
 
 static SESSION: Slot = Slot(RefCell::new(None));
 
