@@ -1,7 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued and run once it is.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, noticeRenderer, plain } from './bridge.js';
+import { on, off, d, opens, getConsent, lazyParts, plain } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -95,10 +95,10 @@ export function init(config, options) {
     fetchError = String(e?.message || e);
     return null;
   });
-  // A notice container in the page: its renderer loads while the wasm compiles (`o.notice`, the
-  // entry point's loader); one mounted later loads it then. Start waits for it 3 seconds at most:
+  // A notice container in the page: its renderer loads while the wasm compiles (`o.load`, the
+  // entry point's loader of the parts in files of their own); one mounted later loads it then. Start waits for it 3 seconds at most:
   // a request that hangs must not hold back the banner (the notice is drawn when it arrives).
-  const noticeReady = domReady().then(() => Promise.race([noticeRenderer(o.notice), new Promise((r) => setTimeout(r, 3000))]));
+  const noticeReady = domReady().then(() => Promise.race([lazyParts(o.load), new Promise((r) => setTimeout(r, 3000))]));
   started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;

@@ -481,21 +481,6 @@ function clicked(e, f) {
   }
 }
 
-/** Opens a modal dialog and returns focus to `opener` when it closes (APG dialog pattern). */
-function openModal(dialog, opener) {
-  dialog.addEventListener('close', () => opener?.isConnected && opener.focus(), { once: true });
-  // Tab wraps inside: a native modal lets focus leave for the browser's own interface.
-  dialog.onkeydown = (e) => {
-    const b = dialog.querySelectorAll('button');
-    const i = e.shiftKey ? 0 : b.length - 1;
-    if (e.key == 'Tab' && d.activeElement == b[i]) {
-      e.preventDefault();
-      b[b.length - 1 - i].focus();
-    }
-  };
-  if (!dialog.open) dialog.showModal();
-}
-
 // The banner never hides the focused element of the page (WCAG 2.4.11): browsers ignore
 // scroll-padding when the element is already inside the viewport, so scroll it above the banner.
 // (A modal dialog is above the banner.)
@@ -511,15 +496,12 @@ d.addEventListener('focusin', (e) => {
 // reference, not found by id: page markup with the same id is never taken for ours.
 let banner;
 let dialog;
-// The categories whose switches are on, as core last said: a notice drawn later shows them.
-let switchedOn = [];
-// The notice: its last description, its renderer (consent-gate-notice.js, loaded only when a page
-// has a container: `noticeRenderer`), and how many containers have been drawn into (each one's
+// How many times the dialog was opened or closed: a dialog whose file arrives after it was closed
+// again (or opened once more) is not opened by that request.
+let dialogTurns = 0;
+// The notice: its last description, and how many containers have been drawn into (each one's
 // switch ids get their own prefix).
 let noticeDesc;
-let renderer;
-let rendererLoading;
-let loadRenderer;
 let noticeCount = 0;
 
 /** A new element with class `cls` and `text` (set as text), appended to `parent` when given. */
@@ -551,48 +533,10 @@ function mark(e, a, scope) {
   return e;
 }
 
-/**
- * The category switches (into `parent`) and the three buttons with the status line (into `foot`).
- * `c` is [save, accept all, reject all, "Services" label, rows, ids switched on]; a row is
- * [id, title, description, required, then each service's name and what it collects].
- */
-function controls(parent, foot, prefix, c) {
-  const list = el('ul', 'cg-cats', '', parent);
-  for (const [id, title, text, required, ...services] of c[4]) {
-    const li = el('li', 'cg-cat', '', list);
-    const head = el('div', 'cg-cat-head', '', li);
-    const titleId = prefix + '-t-' + id;
-    const textId = prefix + '-d-' + id;
-    el('h3', 'cg-cat-title', title, head).id = titleId;
-    const s = button(head, '', '', 'cg-switch');
-    s.role = 'switch';
-    s.dataset.cgCategory = id;
-    s.ariaChecked = switchedOn.includes(id);
-    s.setAttribute('aria-labelledby', titleId);
-    s.setAttribute('aria-describedby', textId);
-    if (required) s.ariaDisabled = 'true';
-    el('p', 'cg-text', text, li).id = textId;
-    if (services.length) {
-      el('p', 'cg-services-label', c[3], li);
-      const ul = el('ul', 'cg-services', '', li);
-      for (let i = 0; i < services.length; i += 2) {
-        const item = el('li', '', '', ul);
-        el('strong', '', services[i], item);
-        if (services[i + 1]) item.append(': ', services[i + 1]);
-      }
-    }
-  }
-  const actions = el('div', 'cg-actions', '', foot);
-  button(actions, c[0], 'save');
-  button(actions, c[1], 'accept');
-  button(actions, c[2], 'reject');
-  el('p', 'cg-status', '', foot).role = 'status';
-}
-
-/** Sets `switchedOn` and every switch of the page to it. */
+/** Sets `kit.switchedOn` and every switch of the page to it. */
 function sync(ids) {
-  switchedOn = ids;
-  for (const s of d.querySelectorAll('[data-cg-category]')) s.ariaChecked = switchedOn.includes(s.dataset.cgCategory);
+  kit.switchedOn = ids;
+  for (const s of d.querySelectorAll('[data-cg-category]')) s.ariaChecked = ids.includes(s.dataset.cgCategory);
 }
 
 /** Sets or clears the class that gives the page scroll padding and an end spacer below the banner. */
@@ -603,43 +547,52 @@ const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open'
 // a switch for screen readers.
 const ID = 'cg' + Math.random().toString(36).slice(2, 8);
 
-/** The builders consent-gate-notice.js draws with. */
-const kit = { d, el, mark, controls };
+/**
+ * The builders the files loaded when needed draw with, and the categories whose switches are on,
+ * as core last said (a notice or dialog drawn later shows them).
+ */
+const kit = { d, el, button, mark, switchedOn: [] };
 
-/** Draws the notice into every container that does not hold it yet, once its renderer is here. */
+// The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
+// the entry point's loader, knows where they are; `loaded` holds each one's promise.
+const PARTS = { notice: 'privacy notice', dialog: 'preferences dialog' };
+let loadPart;
+const loaded = {};
+
+/**
+ * The module consent-gate-<name>.js, loaded once; undefined when it cannot load: the page goes on
+ * without that part, and the console says so once. Nothing else depends on it.
+ */
+function lazy(name) {
+  return (loaded[name] ||= new Promise((r) => r(loadPart(name)))
+    .then((m) => {
+      if (typeof m.default != 'function') throw new TypeError('it exports nothing to draw with');
+      return m;
+    })
+    .catch((e) => console.error('consent-gate: consent-gate-' + name + '.js could not load (' + e + '), so the ' + PARTS[name] + ' is not shown')));
+}
+
+/** Draws the notice into every container that does not hold it yet, once its file is here. */
 function drawNotice() {
-  const boxes = noticeContainers();
-  if (!noticeDesc || !boxes.length) return;
-  if (!renderer) return loadNotice();
-  for (const box of boxes) {
-    const n = renderer(kit, noticeDesc, ID + '-n' + noticeCount++);
-    box.textContent = '';
-    box.appendChild(n);
+  if (noticeDesc && noticeContainers().length) {
+    lazy('notice').then((m) => {
+      for (const box of m ? noticeContainers() : []) {
+        const n = m.default(kit, noticeDesc, ID + '-n' + noticeCount++);
+        box.textContent = '';
+        box.appendChild(n);
+      }
+    });
   }
 }
 
 /**
- * Loads the notice renderer once. When it cannot load, the page goes on without the notice, and
- * the console says so once; nothing else depends on it.
+ * Sets how the parts in files of their own are loaded (`load(name)` resolves to the module
+ * consent-gate-<name>.js) and starts loading the notice when the page has a notice container:
+ * before the wasm starts, so a notice in the page is drawn at start.
  */
-function loadNotice() {
-  return (rendererLoading ||= new Promise((r) => r(loadRenderer()))
-    .then((m) => {
-      if (typeof m.default != 'function') throw new TypeError('it exports no renderer');
-      renderer = m.default;
-      drawNotice();
-    })
-    .catch((e) => console.error('consent-gate: the notice renderer could not load (' + e + '), so the privacy notice is not shown')));
-}
-
-/**
- * Sets how the notice renderer is loaded (`load` resolves to the module consent-gate-notice.js)
- * and starts loading it when the page has a notice container: before the wasm starts, so a
- * notice in the page is drawn at start.
- */
-export function noticeRenderer(load) {
-  loadRenderer = load;
-  return containers().length && loadNotice();
+export function lazyParts(load) {
+  loadPart = load;
+  return containers().length && lazy('notice');
 }
 
 /**
@@ -684,30 +637,17 @@ export function ui(part, a) {
     // Last in the page; its icon is drawn by the stylesheet, the label alone names it.
     mark(button(d.body, a[3], 'prefs', a[2]), a, 'reopen').id = 'cg-reopen';
   } else if (part == 3 && d.body) {
-    if (!dialog) {
-      const g = (dialog = mark(el('dialog', 'cg-root cg-dialog'), a, 'prefs'));
-      g.id = 'cg-prefs';
-      g.setAttribute('aria-labelledby', ID + '-t');
-      const head = el('div', 'cg-dialog-head', '', g);
-      el('h2', 'cg-title', a[2], head).id = ID + '-t';
-      button(head, '×', 'close', 'cg-close').ariaLabel = a[3];
-      const body = el('div', 'cg-dialog-body', '', g);
-      el('p', 'cg-text', a[4], body);
-      if (a[5]) el('p', 'cg-gpc', a[5], body);
-      // The buttons sit below the scrolling body: always visible, however long the texts.
-      const foot = el('div', 'cg-dialog-foot');
-      controls(body, foot, ID + '-p', a[7]);
-      button(body, a[6], 'download', 'cg-link-btn');
-      g.appendChild(foot);
-      d.body.appendChild(g);
-    }
+    // Built and opened by consent-gate-dialog.js, which the first opening loads.
     sync(a[7][5]);
-    openModal(dialog, clickedControl || d.activeElement);
+    const opener = clickedControl || d.activeElement;
+    const turn = ++dialogTurns;
+    lazy('dialog').then((m) => m && turn == dialogTurns && (dialog = m.default(kit, a, opener, dialog, ID)));
   } else if (part == 4) {
+    dialogTurns++;
     if (dialog) dialog.close();
   } else if (part == 5) {
     noticeDesc = a;
-    switchedOn = a[2][5];
+    kit.switchedOn = a[2][5];
     drawNotice();
   } else if (part == 6) {
     sync(a);
@@ -719,16 +659,8 @@ export function ui(part, a) {
   }
 }
 
-/** Offers the consent record as a downloaded file, indented for reading. */
-export function download(record) {
-  const a = d.createElement('a');
-  a.href = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
-  a.download = 'consent-record.json';
-  d.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
+/** Offers the consent record as a downloaded file (consent-gate-dialog.js, whose button asks). */
+export const download = (record) => lazy('dialog').then((m) => m?.download(d, record));
 
 /** `location`'s pathname (0), hash (1), hostname (2) or protocol (3), for the wasm. */
 // The top page's pathname or hash when this page is framed by one of the same site (another

@@ -8,7 +8,7 @@ export { getConsent, getConsentRecord, setConsent, acceptAll, rejectAll, showPre
 
 /** Starts consent-gate; the wasm is found next to this module unless `options.wasm` says where. */
 export function init(config, options) {
-  return api.init(config, Object.assign({ wasm: new URL('./consent_gate_bg.wasm', import.meta.url), texts, notice }, options));
+  return api.init(config, Object.assign({ wasm: new URL('./consent_gate_bg.wasm', import.meta.url), texts, load }, options));
 }
 
 // A language module: its texts, or why they could not be had.
@@ -17,5 +17,6 @@ function texts(lang) {
   return load ? load().then((m) => m.default || 'no texts in the module', String) : Promise.resolve('not in this package');
 }
 
-// The notice renderer, a chunk of its own: only pages with a notice container load it.
-const notice = () => import('./consent-gate-notice.js');
+// The parts in chunks of their own: the notice renderer, loaded only by pages with a notice
+// container, and the preferences dialog, loaded when it first opens.
+const load = (name) => (name == 'notice' ? import('./consent-gate-notice.js') : import('./consent-gate-dialog.js'));

@@ -3,6 +3,7 @@
 // itself, the ES module through a dynamic import the site's bundler splits off). What it shows was
 // decided in Rust (src/web/ui.rs `notice`); `k` is bridge.js's builders, so the switches are the
 // dialog's and the notice is owned like the rest of the interface.
+import { controls } from './controls.js';
 
 /**
  * The notice's root element for the description `a`: [language, direction, controls (as in the
@@ -33,7 +34,7 @@ export default function notice(k, a, prefix) {
         for (const item of b) runs(k.el('li', '', '', ul), item);
       } else if (kind == 3) {
         const div = k.el('div', 'cg-controls', '', section);
-        k.controls(div, div, prefix, a[2]);
+        controls(k, div, div, prefix, a[2]);
       } else {
         const ul = k.el('ul', 'cg-signals', '', section);
         for (const line of a[3]) k.el('li', '', line, ul);

@@ -17,9 +17,10 @@ import { d } from './bridge.js';
   const region = me?.dataset.region || d.documentElement.dataset.consentRegion;
   const base = new URL('.', me?.src || d.baseURI).href;
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
-  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts, notice }, options));
-  // The notice renderer next to the script (an ES module), loaded only on pages with a notice.
-  const notice = () => import(base + 'consent-gate-notice.js');
+  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts, load }, options));
+  // The parts in files of their own next to the script (ES modules), loaded only when needed:
+  // consent-gate-notice.js on pages with a notice, consent-gate-dialog.js when the dialog opens.
+  const load = (name) => import(base + 'consent-gate-' + name + '.js');
   // A language file next to the script: its texts, or why they could not be had.
   const texts = (lang) =>
     fetch(base + 'i18n/' + lang + '.json')

@@ -73,7 +73,7 @@ test('when the renderer cannot load, the page works without the notice, says so 
   // (The browser adds its own line for the failed request.)
   const errors = consoleMessages.filter((m) => m.type == 'error' && m.text.startsWith('consent-gate'));
   assert.equal(errors.length, 1, JSON.stringify(errors));
-  assert.match(errors[0].text, /^consent-gate: the notice renderer could not load \(.*consent-gate-notice\.js.*\), so the privacy notice is not shown$/);
+  assert.match(errors[0].text, /^consent-gate: consent-gate-notice\.js could not load \(.*consent-gate-notice\.js.*\), so the privacy notice is not shown$/);
   assert.deepEqual(net.google, [], 'no Google request before a decision');
   // The banner and the dialog still work, and a refusal still loads nothing.
   await page.click('#cg-banner [data-cg="prefs"]');
