@@ -129,14 +129,19 @@ for (const app of APPS) {
     await context.close();
   });
 
-  test(`npm app (${app.name}): the site's "Cookie settings" button reopens the preferences dialog after a choice`, async () => {
+  test(`npm app (${app.name}): the site's "Cookie settings" button reopens the preferences dialog after a choice, from a chunk of its own`, async () => {
     const { page, net, context } = await start(app);
     await page.click('#cg-banner [data-cg="reject"]');
+    const scripts = [];
+    page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
     await page.reload();
     await page.waitForFunction(() => document.getElementById('consent-status').textContent.includes('refused'));
+    await settle(page, 300);
+    assert.equal(scripts.length, 1, 'the app bundle only until the dialog opens: ' + scripts.join(' '));
     await page.click('#cookie-settings');
     const dialog = page.locator('#cg-prefs');
     await dialog.waitFor({ state: 'visible' });
+    assert.equal(scripts.length, 2, 'one chunk more for the dialog: ' + scripts.join(' '));
     assert.equal(await dialog.evaluate((d) => d.open), true);
     assert.equal(await dialog.locator('[data-cg-category="analytics"]').getAttribute('aria-checked'), 'false');
     // Changing the choice from the dialog loads the tag.
