@@ -77,8 +77,9 @@ if (process.env.CONSENT_GATE_STABLE) {
   wasmIn = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
 }
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
-// always passes init an object, and every string goes in with wasm-bindgen's realloc. Each
-// replacement must match exactly once, so a different wasm-bindgen output stops the build.
+// always passes init an object, and calls it once; every string goes in with wasm-bindgen's
+// realloc. Each replacement must match exactly once (or the number of times given), so a
+// different wasm-bindgen output stops the build.
 function trimGlue(glue) {
   const cuts = [
     [
@@ -91,14 +92,68 @@ function trimGlue(glue) {
       /"`WebAssembly\.instantiateStreaming` failed because your server does not serve Wasm with `application\/wasm` MIME type\. Falling back to `WebAssembly\.instantiate` which is slower\. Original error:\\n"/g,
       '"consent-gate: serve consent_gate_bg.wasm as application/wasm (loading it the slower way):"',
     ],
+    // api.js calls init once: no promise to share with a second call (-14 bytes brotli).
+    [
+      /\n    if \(wasm !== undefined\) return wasm;\n    if \(__wbg_init_promise === undefined\) \{\n        __wbg_init_promise = __wbg_init_once\(module_or_path\);\n        __wbg_init_promise\.catch\(\(\) => \{ __wbg_init_promise = undefined; \}\);\n    \}\n    return __wbg_init_promise;\n/g,
+      '\n    return __wbg_init_once(module_or_path);\n',
+    ],
+    // The one closure the wasm hands out (src/web/app.rs `listen`: the `watch` callback) is
+    // forgotten, never dropped: it lives as long as the page. So it needs no reference count that
+    // would free it, and no FinalizationRegistry to free it after garbage collection (-129).
+    [
+      /\nconst CLOSURE_DTORS = \(typeof FinalizationRegistry === 'undefined'\)\n    \? \{ register: \(\) => \{\}, unregister: \(\) => \{\} \}\n    : new FinalizationRegistry\(state => wasm\.\w+\(state\.a, state\.b\)\);\n/g,
+      '\n',
+    ],
+    [
+      /\nfunction makeClosure\(arg0, arg1, f\) \{\n    const state = \{ a: arg0, b: arg1, cnt: 1 \};\n    const real = \(\.\.\.args\) => \{\n\n(        \/\/.*\n){3}        state\.cnt\+\+;\n        try \{\n            return f\(state\.a, state\.b, \.\.\.args\);\n        \} finally \{\n            real\._wbg_cb_unref\(\);\n        \}\n    \};\n    real\._wbg_cb_unref = \(\) => \{\n        if \(--state\.cnt === 0\) \{\n            wasm\.\w+\(state\.a, state\.b\);\n            state\.a = 0;\n            CLOSURE_DTORS\.unregister\(state\);\n        \}\n    \};\n    CLOSURE_DTORS\.register\(real, state, state\);\n    return real;\n\}\n/g,
+      '\nfunction makeClosure(arg0, arg1, f) {\n    return (...args) => f(arg0, arg1, ...args);\n}\n',
+    ],
+    // Safari's TextDecoder failed after 2 GB decoded in all; the SDK decodes a few kilobytes of
+    // strings in a page's life (-41).
+    [
+      /\nlet cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\ncachedTextDecoder\.decode\(\);\nconst MAX_SAFARI_DECODE_BYTES = 2146435072;\nlet numBytesDecoded = 0;\nfunction decodeText\(bytes\) \{\n    numBytesDecoded \+= bytes\.length;\n    if \(numBytesDecoded >= MAX_SAFARI_DECODE_BYTES\) \{\n        cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\n        cachedTextDecoder\.decode\(\);\n        numBytesDecoded = bytes\.length;\n    \}\n    return cachedTextDecoder\.decode\(bytes\);\n\}\n/g,
+      "\nconst cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\nconst decodeText = (bytes) => cachedTextDecoder.decode(bytes);\n",
+    ],
+    // The memory is not shared: when it grows its old buffer is detached and replaced, which the
+    // comparison alone tells (-9).
+    [
+      /cachedDataViewMemory0 === null \|\| cachedDataViewMemory0\.buffer\.detached === true \|\| \(cachedDataViewMemory0\.buffer\.detached === undefined && cachedDataViewMemory0\.buffer !== wasm\.a\.buffer\)/g,
+      'cachedDataViewMemory0?.buffer !== wasm.a.buffer',
+    ],
+    // init runs once, so the caches it would reset are still empty, and nothing reads the module
+    // or the instance it would keep (-15).
+    [
+      /\nfunction __wbg_finalize_init\(instance, module\) \{\n    wasmInstance = instance;\n    wasm = instance\.exports;\n    wasmModule = module;\n    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n/g,
+      '\nfunction __wbg_finalize_init(instance, module) {\n    wasm = instance.exports;\n',
+    ],
+    [/\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n'],
+    // Two strings go in at a time (start's error and region, the watch callback's values): the
+    // second one's copy can only throw when it is not a string, and then the call throws anyway
+    // (start's rejection); the first string's few bytes are not freed for it (-40).
+    [
+      /\n    let ptr0, len0, ptr1, len1;\n    try \{\n((        .*\n){4})    \} catch \(e\) \{\n        if \(ptr1\) \{ wasm\.\w+\(ptr1, len1 \* 1, 1\); \}\n        if \(ptr0\) \{ wasm\.\w+\(ptr0, len0 \* 1, 1\); \}\n        throw e;\n    \}\n/g,
+      '\n    let ptr0, len0, ptr1, len1;\n$1',
+      2,
+    ],
+    // js-sys looks for the global object as globalThis, then global, self and window; every
+    // browser that runs this code has globalThis, so the others are never asked (-20).
+    ...['global', 'self', 'window'].map((g) => [
+      new RegExp(`const ret = typeof ${g} === 'undefined' \\? undefined : ${g};\\n            return isLikeNone\\(ret\\) \\? 0 : addToExternrefTable0\\(ret\\);`, 'g'),
+      'return 0;',
+    ]),
   ];
-  for (const [re, to] of cuts) {
+  for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;
-    if (n !== 1) {
+    if (n !== times) {
       console.error(`build: the wasm-bindgen glue changed (${n} matches of ${re}): update trimGlue in scripts/build.mjs.`);
       process.exit(1);
     }
     glue = glue.replace(re, to);
+  }
+  // A closure the wasm drops would need the reference count cut above.
+  if (/_wbg_cb_unref|CLOSURE_DTORS/.test(glue)) {
+    console.error('build: the wasm-bindgen glue frees closures now: update trimGlue in scripts/build.mjs (makeClosure).');
+    process.exit(1);
   }
   return glue;
 }
