@@ -379,12 +379,9 @@ function unloadFrame(f) {
 
 function placehold(f) {
   if (!texts) return;
-  const box = d.createElement('div');
-  box.className = 'cg-root cg-embed';
+  const box = el('div', 'cg-root cg-embed');
   box.lang = texts[3];
-  const p = d.createElement('p');
-  p.textContent = texts[0].replace('{name}', f.dataset.consentName || f.title || new URL(f.dataset.src, BASE).host);
-  box.append(p);
+  el('p', '', texts[0].replace('{name}', f.dataset.consentName || f.title || new URL(f.dataset.src, BASE).host), box);
   const load = button(box, texts[1]);
   // The visitor's own click loads this one embed, except on a sensitive page.
   load.onclick = () => sensitive || !trusted(f) || loadFrame(f, 1);
