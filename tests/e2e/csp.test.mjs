@@ -69,12 +69,16 @@ test('CSP that also allows googletagmanager.com: accept loads gtag.js and the ga
   await context.close();
 });
 
-test('nonce CSP: gtag.js and the gated scripts (external and inline) get the configured nonce and run', async () => {
+test('nonce CSP: the preferences dialog loads under the script\'s nonce; gtag.js and the gated scripts (external and inline) get the configured nonce and run', async () => {
   const server = await cspServer(NONCE_CSP);
   const { page, net, context, pageErrors, violations } = await openWatched();
   await page.goto(server.url + '/shop/nonce.html');
   await page.locator('#cg-banner').waitFor({ state: 'visible' });
-  await page.click('#cg-banner [data-cg="accept"]');
+  // consent-gate-dialog.js is imported by the nonced script: the policy allows it by that nonce.
+  await page.click('#cg-banner [data-cg="prefs"]');
+  const dialog = page.locator('#cg-prefs');
+  await dialog.waitFor({ state: 'visible' });
+  await dialog.locator('[data-cg="accept"]').click();
   await page.locator('#demo-analytics-status .demo-ran').waitFor();
   await page.waitForFunction(() => document.getElementById('inline-status').textContent.endsWith(' ran'));
   await page.waitForFunction(() => document.querySelector('script[src*="googletagmanager.com/gtag/js"]'));
