@@ -189,6 +189,9 @@ test('script tag plus an npm init() on one page: one copy runs, one warning, a w
   assert.equal(warnings.length, 1, JSON.stringify(consoleMessages));
   await page.click('#cg-banner [data-cg="accept"]');
   await page.click('#settings');
+  // The dialog's file loads on the first opening; then no second dialog may follow.
+  await page.locator('dialog[open]').waitFor();
+  await settle(page);
   assert.equal(await page.locator('dialog[open]').count(), 1, 'one dialog');
   await page.click('dialog[open] [data-cg="reject"]');
   await page.evaluate(() => history.pushState({}, '', '/shop/item-2'));
