@@ -2,8 +2,9 @@
 //! rendered into the page. Everything they show is decided here and in `core` (the texts in the
 //! visitor's language, the rows and their states, the links the configuration reader checked,
 //! language and direction); `bridge.js` builds the markup from that compact description, in a few
-//! coarse steps (`ui`), and the notice's renderer is a file of its own that only pages with a
-//! notice container load (`src/js/notice.js`). Every click goes through one delegated handler.
+//! coarse steps (`ui`); the notice's renderer is a file of its own that only pages with a notice
+//! container load (`src/js/notice.js`), and the dialog one that loads when it first opens
+//! (`src/js/dialog.js`). Every click goes through one delegated handler.
 
 use super::bridge;
 use crate::core::config::{Block, Inline, Section};
