@@ -96,8 +96,9 @@ export function init(config, options) {
     return null;
   });
   // A notice container in the page: its renderer loads while the wasm compiles (`o.load`, the
-  // entry point's loader of the parts in files of their own); one mounted later loads it then. Start waits for it 3 seconds at most:
-  // a request that hangs must not hold back the banner (the notice is drawn when it arrives).
+  // entry point's loader of the parts in files of their own); one mounted later loads it then.
+  // Start waits for it 3 seconds at most: a request that hangs must not hold back the banner (the
+  // notice is drawn when it arrives).
   const noticeReady = domReady().then(() => Promise.race([lazyParts(o.load), new Promise((r) => setTimeout(r, 3000))]));
   started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {

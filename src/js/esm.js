@@ -8,7 +8,7 @@ export { getConsent, getConsentRecord, setConsent, acceptAll, rejectAll, showPre
 
 /** Starts consent-gate; the wasm is found next to this module unless `options.wasm` says where. */
 export function init(config, options) {
-  return api.init(config, Object.assign({ wasm: new URL('./consent_gate_bg.wasm', import.meta.url), texts, load }, options));
+  return api.init(config, Object.assign({ wasm: new URL('./consent_gate_bg.wasm', import.meta.url), texts, load: loadPart }, options));
 }
 
 // A language module: its texts, or why they could not be had.
@@ -19,4 +19,4 @@ function texts(lang) {
 
 // The parts in chunks of their own: the notice renderer, loaded only by pages with a notice
 // container, and the preferences dialog, loaded when it first opens.
-const load = (name) => (name == 'notice' ? import('./consent-gate-notice.js') : import('./consent-gate-dialog.js'));
+const loadPart = (name) => (name == 'notice' ? import('./consent-gate-notice.js') : import('./consent-gate-dialog.js'));
