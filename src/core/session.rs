@@ -70,10 +70,10 @@ pub struct Page {
     pub copies: Copies,
     /// `document.referrer`, and this page's origin (`https://example.org`).
     pub referrer: (String, String),
-    /// The decisions the page asked for before start, in the order made: `acceptAll()` is
-    /// `true`, `rejectAll()` `false`, `setConsent(changes)` `[changes]`; anything else is no
+    /// The array of decisions the page asked for before start, in the order made: `acceptAll()`
+    /// is `true`, `rejectAll()` `false`, `setConsent(changes)` `[changes]`; anything else is no
     /// decision (a queued `showPreferences()`, which runs after start).
-    pub early: Vec<Json>,
+    pub early: Json,
 }
 
 /// A console level.
@@ -358,8 +358,8 @@ impl Session {
         // Decisions asked for before start are the first decision: a stored grant they withdraw
         // never configures a tag (`rejectAll()` right after the script tag sends Google nothing).
         let mut q = s.log_queue(env, &mut fx);
-        let mut persist = vec![];
-        for (i, call) in page.early.iter().enumerate() {
+        let mut took = false;
+        for (i, call) in page.early.as_array().unwrap_or_default().iter().enumerate() {
             s.settle();
             let grants = match call {
                 Json::Bool(all) => Ok(Some(if *all { decide::optional_categories(&s.config) } else { vec![] })),
@@ -369,15 +369,13 @@ impl Session {
             match grants {
                 Ok(Some(grants)) => {
                     s.record(&grants, Method::Api, env, &mut q);
-                    if s.config_ok {
-                        persist = vec![Effect::Store];
-                    }
+                    took = s.config_ok;
                 }
                 Ok(None) => {}
                 Err(e) => s.early_errors.push((i, e)),
             }
         }
-        s.apply(env, &mut fx, persist);
+        s.apply(env, &mut fx, if took { vec![Effect::Store] } else { vec![] });
         if decide::banner_must_show(s.status) {
             fx.push(Effect::ShowBanner);
         }

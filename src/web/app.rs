@@ -15,7 +15,7 @@ use crate::core::config::{read_config, Config};
 use crate::core::cookie;
 use crate::core::decide::{self, ConsentState, Status};
 use crate::core::i18n::needs_file;
-use crate::core::json::{Json, JsonLike};
+use crate::core::json::JsonLike;
 use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
@@ -317,10 +317,6 @@ pub fn start(
         errors.push(p.line());
     }
     // Copied before the page is read: a getter in a `setConsent` argument that routes is heard.
-    let early_calls = match Js(early.clone()).to_json() {
-        Json::Arr(calls) => calls,
-        _ => vec![],
-    };
     let page = Page {
         signals: page::signals(),
         region,
@@ -328,7 +324,7 @@ pub fn start(
         file_texts,
         copies: copies(&parsed.config),
         referrer: page::referrer(),
-        early: early_calls,
+        early: Js(bridge::plain(&early)).to_json(),
     };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
@@ -387,7 +383,7 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 /// The argument is copied before the session is borrowed: a getter of it that routes would
 /// otherwise go unheard.
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
-    let copy = Js(changes.clone()).to_json();
+    let copy = Js(bridge::plain(changes)).to_json();
     session().map_or_else(|| Err("consent-gate is not started".into()), |s| s.grants_with(&copy))
 }
 

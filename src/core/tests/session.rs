@@ -2,7 +2,7 @@
 
 use super::{read, record, Row, DNT, GPC, NO_SIGNALS};
 use crate::core::decide::Status;
-use crate::core::json::JsonLike;
+use crate::core::json::{Json, JsonLike};
 use crate::core::queue::Queue;
 use crate::core::record::{encode, Method, Source};
 use crate::core::session::{Copies, Effect, Env, Input, Level, Page, Session};
@@ -46,7 +46,7 @@ fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals)
         file_texts: vec![],
         copies: stored(rows),
         referrer: Default::default(),
-        early: vec![],
+        early: Json::Null,
     };
     Session::start(read(&config), page, &env(path))
 }
@@ -551,7 +551,7 @@ fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_
         file_texts: vec![],
         copies: stored(Some(ACCEPTED)),
         referrer: (referrer.into(), "https://clinic.example".into()),
-        early: vec![],
+        early: Json::Null,
     };
     let (s, fx) = Session::start(read(&config), page("https://clinic.example/patient-portal/results?test=hiv"), &env("/"));
     let fx = briefs(&s, &fx);
@@ -574,7 +574,7 @@ fn an_expired_or_future_dated_refusal_still_keeps_a_regions_granted_defaults_off
         file_texts: vec![],
         copies,
         referrer: Default::default(),
-        early: vec![],
+        early: Json::Null,
     };
     // Refused 400 days ago: past any lifetime.
     let old = Copies { local: Some(encode(&record("1", NOW - 400 * 86_400_000, REFUSED))), ..Copies::default() };
@@ -606,7 +606,7 @@ fn a_page_framed_by_a_sensitive_page_of_the_site_is_sensitive() {
         file_texts: vec![],
         copies: stored(Some(ACCEPTED)),
         referrer: Default::default(),
-        early: vec![],
+        early: Json::Null,
     };
     let framed = Env { top: ("/patient-portal/results".into(), String::new()), ..env("/widgets/help") };
     let (s, fx) = Session::start(read(&config), page(), &framed);
@@ -639,7 +639,7 @@ fn start_early(config: Value, rows: Option<&[Row]>, early: &[Value], log_stored:
         file_texts: vec![],
         copies: stored(rows),
         referrer: Default::default(),
-        early: early.iter().map(JsonLike::to_json).collect(),
+        early: Value::from(early).to_json(),
     };
     Session::start(read(&config), page, &Env { log_stored, ..env("/") })
 }
@@ -898,7 +898,7 @@ fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
             file_texts: vec![],
             copies: stored(None),
             referrer: Default::default(),
-            early: vec![],
+            early: Json::Null,
         },
         &page(Some(earlier.write())),
     );
@@ -962,7 +962,7 @@ fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent()
             file_texts: vec![],
             copies: stored(None),
             referrer: Default::default(),
-            early: vec![],
+            early: Json::Null,
         },
         &page(),
     );
@@ -1003,7 +1003,7 @@ fn without_an_endpoint_the_queue_is_left_alone() {
             file_texts: vec![],
             copies: stored(None),
             referrer: Default::default(),
-            early: vec![],
+            early: Json::Null,
         },
         &unreadable(),
     );
@@ -1078,7 +1078,7 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
             file_texts: vec![],
             copies: stored(None),
             referrer: Default::default(),
-            early: vec![],
+            early: Json::Null,
         };
         let (s, _) = Session::start(read(&config), page, &env("/"));
         s.rows().into_iter().map(|r| (r.id, r.title, r.description, r.required, r.checked, r.services)).collect::<Vec<_>>()
