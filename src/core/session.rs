@@ -6,7 +6,7 @@
 
 use super::config::{Config, Parsed, Problem};
 use super::decide::{self, ConsentState, Status};
-use super::i18n::{negotiate, Text, Texts};
+use super::i18n::{needs_file, negotiate, Text, Texts};
 use super::json::Json;
 use super::log;
 use super::queue::{Queue, Queued, CAP};
@@ -64,7 +64,8 @@ pub struct Page {
     pub region: Option<String>,
     /// The visitor's language, from [`language`].
     pub lang: String,
-    /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`).
+    /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`); none
+    /// for a language that needs a file means the file failed, and the visitor gets English.
     pub file_texts: Vec<(Text, String)>,
     /// The stored copies of the record.
     pub copies: Copies,
@@ -300,7 +301,9 @@ impl Session {
         report(&parsed.problems, &mut fx);
         let config_ok = !parsed.has_errors();
         let config = parsed.config;
-        let texts = config.texts_for(&page.lang, page.file_texts);
+        // A shipped language whose file failed is shown in English: so its `lang` says English too.
+        let lang = if page.file_texts.is_empty() && needs_file(&page.lang) { "en" } else { &page.lang };
+        let texts = config.texts_for(lang, page.file_texts);
         let (stored, problem) = load(&config, &page.copies, env);
         if let Some(e) = problem {
             fx.push(Effect::Console(Level::Warn, concat(&["consent-gate: ", e.message()])));

@@ -1,7 +1,8 @@
 //! The session, table-driven: these inputs give these effects, in this order.
 
-use super::{read, record, Row, DNT, GPC, NO_SIGNALS};
+use super::{read, record, shipped, Row, DNT, GPC, NO_SIGNALS};
 use crate::core::decide::Status;
+use crate::core::i18n::Text;
 use crate::core::json::{Json, JsonLike};
 use crate::core::queue::Queue;
 use crate::core::record::{encode, Method, Source};
@@ -1075,7 +1076,7 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
             signals: NO_SIGNALS,
             region: None,
             lang: lang.into(),
-            file_texts: vec![],
+            file_texts: if lang == "en" { vec![] } else { shipped(lang) },
             copies: stored(None),
             referrer: Default::default(),
             early: Json::Null,
@@ -1097,4 +1098,29 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
     let es = rows("es");
     assert_eq!((es[1].2.as_str(), es[2].1.as_str()), ("Cuenta visitas", "Charla"));
     assert_eq!(es[1].5[1..], owned(&[("Hotjar", "Mapas de calor")]));
+}
+
+/// A shipped language whose file failed (no texts from it) is English throughout: the texts and
+/// the `lang` the interface, the state and the record carry. A language the site's own texts add
+/// needs no file, and stays.
+#[test]
+fn a_language_file_that_failed_gives_english_and_says_so_in_lang() {
+    let start = |config: Value, lang: &str, file_texts| {
+        let page = Page {
+            signals: NO_SIGNALS,
+            region: None,
+            lang: lang.into(),
+            file_texts,
+            copies: stored(None),
+            referrer: Default::default(),
+            early: Json::Null,
+        };
+        Session::start(read(&config), page, &env("/")).0
+    };
+    let failed = start(site(), "es", vec![]);
+    assert_eq!((failed.texts.lang.as_str(), failed.texts.get(Text::AcceptAll)), ("en", "Accept all"));
+    let loaded = start(site(), "es", shipped("es"));
+    assert_eq!((loaded.texts.lang.as_str(), loaded.texts.get(Text::AcceptAll)), ("es", "Aceptar todo"));
+    let own = with(site(), json!({"language": "he", "texts": {"he": {"acceptAll": "\u{5d0}"}}}));
+    assert_eq!(start(own, "he", vec![]).texts.lang, "he");
 }
