@@ -365,18 +365,20 @@ impl Session {
         for (i, call) in page.early.as_array().unwrap_or_default().iter().enumerate() {
             s.settle();
             let grants = match call {
-                Json::Bool(all) => Ok(Some(if *all { decide::optional_categories(&s.config) } else { vec![] })),
-                Json::Arr(changes) => s.grants_with(changes.first().unwrap_or(&Json::Undefined)),
-                _ => Ok(None),
+                Json::Bool(true) => decide::optional_categories(&s.config),
+                Json::Bool(false) => vec![],
+                Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
+                    Ok(Some(grants)) => grants,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        s.early_errors.push((i, e));
+                        continue;
+                    }
+                },
+                _ => continue,
             };
-            match grants {
-                Ok(Some(grants)) => {
-                    s.record(&grants, Method::Api, env, &mut q);
-                    took = s.config_ok;
-                }
-                Ok(None) => {}
-                Err(e) => s.early_errors.push((i, e)),
-            }
+            s.record(&grants, Method::Api, env, &mut q);
+            took = s.config_ok;
         }
         s.apply(env, &mut fx, if took { vec![Effect::Store] } else { vec![] });
         if decide::banner_must_show(s.status) {
