@@ -12,9 +12,19 @@ use wasm_bindgen::prelude::*;
 /// is `undefined`, it resolves to that language instead, without starting: the page loads the file
 /// and calls start again with `lang_texts`, its content or a string saying why it could not be
 /// loaded.
+/// `early` is the array of decisions the page asked for before start, in order (`true` for
+/// `acceptAll()`, `false` for `rejectAll()`, `[changes]` for `setConsent(changes)`, `undefined`
+/// for any other call): they are the first decision, before any tag. Each one that is not taken
+/// (an invalid `setConsent` argument) is replaced in the array by the `Error` its call rejects with.
 #[wasm_bindgen]
-pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>, lang_texts: JsValue) -> Result<JsValue, JsValue> {
-    app::start(config, config_error, region, lang_texts)
+pub fn start(
+    config: JsValue,
+    config_error: Option<String>,
+    region: Option<String>,
+    lang_texts: JsValue,
+    early: JsValue,
+) -> Result<JsValue, JsValue> {
+    app::start(config, config_error, region, lang_texts, early)
 }
 
 /// The visitor's consent record, or `null` when undecided.

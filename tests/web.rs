@@ -113,7 +113,7 @@ fn consent_updates() -> Vec<JsValue> {
 fn start_shows_the_banner_and_a_choice_is_stored_and_sent_to_gtag() {
     js("localStorage.removeItem('consent-gate'); document.cookie = 'consent_gate=; Max-Age=0; Path=/'");
     let config = JSON::parse(r#"{"revision":"7","privacyUrl":"/privacy/"}"#).unwrap();
-    let view = app::start(config, None, None, JsValue::UNDEFINED).unwrap();
+    let view = app::start(config, None, None, JsValue::UNDEFINED, Array::new().into()).unwrap();
     assert_eq!(Reflect::get(&view, &"decided".into()).unwrap(), JsValue::FALSE);
     let doc = web_sys::window().unwrap().document().unwrap();
     assert!(doc.get_element_by_id("cg-banner").is_some());

@@ -6,8 +6,8 @@
 
 use super::config::{Config, Parsed, Problem};
 use super::decide::{self, ConsentState, Status};
-use super::i18n::{negotiate, Text, Texts};
-use super::json::{Json, JsonLike};
+use super::i18n::{needs_file, negotiate, Text, Texts};
+use super::json::Json;
 use super::log;
 use super::queue::{Queue, Queued, CAP};
 use super::record::{Choice, DecodeError, Method, Record, Source};
@@ -64,12 +64,17 @@ pub struct Page {
     pub region: Option<String>,
     /// The visitor's language, from [`language`].
     pub lang: String,
-    /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`).
+    /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`); none
+    /// for a language that needs a file means the file failed, and the visitor gets English.
     pub file_texts: Vec<(Text, String)>,
     /// The stored copies of the record.
     pub copies: Copies,
     /// `document.referrer`, and this page's origin (`https://example.org`).
     pub referrer: (String, String),
+    /// The array of decisions the page asked for before start, in the order made: `acceptAll()`
+    /// is `true`, `rejectAll()` `false`, `setConsent(changes)` `[changes]`; anything else is no
+    /// decision (a queued `showPreferences()`, which runs after start).
+    pub early: Json,
 }
 
 /// A console level.
@@ -225,6 +230,9 @@ pub struct Session {
     notice_hash: Option<String>,
     /// Whether the unreadable-queue warning was given (once per page).
     log_warned: bool,
+    /// The early decisions ([`Page::early`]) that were not taken, by index, with the error their
+    /// call rejects with (an invalid `setConsent` argument).
+    pub early_errors: Vec<(usize, String)>,
 }
 
 /// An input after start.
@@ -293,7 +301,9 @@ impl Session {
         report(&parsed.problems, &mut fx);
         let config_ok = !parsed.has_errors();
         let config = parsed.config;
-        let texts = config.texts_for(&page.lang, page.file_texts);
+        // A shipped language whose file failed is shown in English: so its `lang` says English too.
+        let lang = if page.file_texts.is_empty() && needs_file(&page.lang) { "en" } else { &page.lang };
+        let texts = config.texts_for(lang, page.file_texts);
         let (stored, problem) = load(&config, &page.copies, env);
         if let Some(e) = problem {
             fx.push(Effect::Console(Level::Warn, concat(&["consent-gate: ", e.message()])));
@@ -346,8 +356,31 @@ impl Session {
             gtag_loaded: false,
             notice_hash: None,
             log_warned: false,
+            early_errors: vec![],
         };
-        s.apply(env, &mut fx, vec![]);
+        // Decisions asked for before start are the first decision: a stored grant they withdraw
+        // never configures a tag (`rejectAll()` right after the script tag sends Google nothing).
+        let mut q = s.log_queue(env, &mut fx);
+        let mut took = false;
+        for (i, call) in page.early.as_array().unwrap_or_default().iter().enumerate() {
+            s.settle();
+            let grants = match call {
+                Json::Bool(true) => decide::optional_categories(&s.config),
+                Json::Bool(false) => vec![],
+                Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
+                    Ok(Some(grants)) => grants,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        s.early_errors.push((i, e));
+                        continue;
+                    }
+                },
+                _ => continue,
+            };
+            s.record(&grants, Method::Api, env, &mut q);
+            took = s.config_ok;
+        }
+        s.apply(env, &mut fx, if took { vec![Effect::Store] } else { vec![] });
         if decide::banner_must_show(s.status) {
             fx.push(Effect::ShowBanner);
         }
@@ -356,7 +389,7 @@ impl Session {
             fx.push(Effect::ShowReopenButton(class));
         }
         if s.config_ok {
-            s.page_view(env, &mut fx);
+            s.page_view(q, env, &mut fx);
         }
         fx.push(Effect::Emit(Emit::Signal(signals)));
         fx.push(Effect::Emit(Emit::Ready));
@@ -427,7 +460,17 @@ impl Session {
     fn decide(&mut self, grants: &[String], method: Method, env: &Env, fx: &mut Vec<Effect>) {
         // Storing and logging the decision wait until the tags it allows are on their way: the
         // visitor's click reaches gtag.js sooner (see `apply`).
-        let mut persist = vec![];
+        let mut persist = if self.config_ok { vec![Effect::Store] } else { vec![] };
+        let mut q = self.log_queue(env, &mut persist);
+        let new = self.record(grants, method, env, &mut q);
+        self.log_store(q, new, &mut persist);
+        self.apply(env, fx, persist);
+    }
+
+    /// Takes a decision: stores it in the session and queues its consent event in `q` (returns
+    /// how many events it queued). Applying it is the caller's.
+    fn record(&mut self, grants: &[String], method: Method, env: &Env, q: &mut Queue) -> usize {
+        let mut new = 0;
         // With a broken configuration the decision is not the site's to take: it holds for this
         // page only, and the visitor's stored choice stays as it was.
         if self.config_ok {
@@ -442,20 +485,26 @@ impl Session {
                 env.now,
                 super::VERSION,
             );
-            persist.push(Effect::Store);
             // Logged before the `change` event: a handler may decide again, and this decision
             // came first. Whether the page is sensitive is read from the URL now: the app may
             // have routed since the last step without the session hearing of it.
             self.sensitive = sensitive(&self.config, env);
-            if self.config.log.endpoint.is_some() {
-                let mut q = self.log_queue(env, &mut persist);
-                let new = self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, &mut q);
-                self.log_store(q, new, &mut persist);
+            if self.logs() {
+                new = self.log(env, Some(&r), true, &r.choices, Some(r.method), r.signals, q);
             }
             self.stored = Some(r);
         }
         self.status = Status::Decided;
-        self.apply(env, fx, persist);
+        new
+    }
+
+    /// Each category's state for this visitor, from the decision, the signals and the region.
+    fn settle(&mut self) {
+        let c = &self.config;
+        self.effective = decide::effective(c, self.decided(), self.signals, self.region.as_deref());
+        if self.decided().is_none() {
+            decide::keep_refusals(c, &mut self.effective, self.stored.as_ref());
+        }
     }
 
     /// Re-derives the state from the decision, the signals and the page, and the effects that
@@ -463,11 +512,8 @@ impl Session {
     /// `persist`: the effects that store and log a decision just taken; they come once the tags
     /// are configured and before anything else (gated scripts, the `change` event) can read them.
     fn apply(&mut self, env: &Env, fx: &mut Vec<Effect>, mut persist: Vec<Effect>) {
+        self.settle();
         let c = &self.config;
-        self.effective = decide::effective(c, self.decided(), self.signals, self.region.as_deref());
-        if self.decided().is_none() {
-            decide::keep_refusals(c, &mut self.effective, self.stored.as_ref());
-        }
         self.sensitive = sensitive(c, env);
         self.location = decide::route_key(c, &env.path, &env.hash);
         let after = decide::allowed(c, &self.effective, self.sensitive, self.config_ok);
@@ -541,15 +587,15 @@ impl Session {
     }
 
     /// At start: with no endpoint, events queued under an earlier configuration are dropped;
-    /// else the queued events are sent again, and the browser hashes the notice, which the
-    /// page's first events carry.
-    fn page_view(&mut self, env: &Env, fx: &mut Vec<Effect>) {
+    /// else the queued events are sent again (`q`: the stored ones and those of the decisions
+    /// asked for before start), and the browser hashes the notice, which the page's next events
+    /// carry.
+    fn page_view(&mut self, mut q: Queue, env: &Env, fx: &mut Vec<Effect>) {
         let Some(endpoint) = self.config.log.endpoint.clone() else {
             fx.push(Effect::LogDrop);
             return;
         };
         fx.push(Effect::LogHash { endpoint, notice: log::notice_text(&self.config, &self.texts) });
-        let mut q = self.log_queue(env, fx);
         q.keep(env.now, "");
         self.log_store(q, CAP, fx);
     }
@@ -574,9 +620,10 @@ impl Session {
 
     /// The consent-log queue as it stands: the stored one (read strictly: an unreadable one is
     /// emptied, with one warning per page); empty when nothing is stored or storage is blocked.
-    /// Without an endpoint there is none (and nothing is stored or sent).
+    /// Without an endpoint (or with a broken configuration) there is none, and nothing is stored
+    /// or sent.
     fn log_queue(&mut self, env: &Env, fx: &mut Vec<Effect>) -> Queue {
-        if self.config.log.endpoint.is_none() {
+        if !self.logs() {
             return Queue::default();
         }
         let Some(stored) = &env.log_stored else { return Queue::default() };
@@ -589,10 +636,16 @@ impl Session {
         })
     }
 
+    /// Whether consent events are logged: an endpoint is configured, and the configuration is
+    /// the site's (with errors, decisions hold for this page only).
+    fn logs(&self) -> bool {
+        self.config_ok && self.config.log.endpoint.is_some()
+    }
+
     /// Stores `q` and posts its `new` newest events (all of them when `new` is [`CAP`]);
-    /// nothing without an endpoint.
+    /// nothing without an endpoint (or with a broken configuration).
     fn log_store(&self, mut q: Queue, new: usize, fx: &mut Vec<Effect>) {
-        if self.config.log.endpoint.is_none() {
+        if !self.logs() {
             return;
         }
         let store = q.write();
@@ -635,8 +688,7 @@ impl Session {
     /// The categories granted now with `changes` applied, for `setConsent({analytics: true})`.
     /// `None` for an empty object, which changes nothing. Errors name the unknown category or
     /// the value that is not a boolean.
-    pub fn grants_with<J: JsonLike + ?Sized>(&self, changes: &J) -> Result<Option<Vec<String>>, String> {
-        let changes = changes.to_json();
+    pub fn grants_with(&self, changes: &Json) -> Result<Option<Vec<String>>, String> {
         if !changes.is_object() {
             return Err("setConsent: expected an object like {analytics: true}".into());
         }

@@ -1,5 +1,7 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
-// Calls made before the wasm is ready are queued and run once it is.
+// Calls made before the wasm is ready are queued. The decisions among them go to start, which
+// takes them, in order, as the first decision (so a stored grant they withdraw loads no tag);
+// the other calls run once it is ready.
 import initWasm, * as wasm from 'consent-gate-glue';
 import { on, off, d, opens, getConsent, lazyParts, plain } from './bridge.js';
 import { consentDefaults } from './stub.js';
@@ -113,15 +115,25 @@ export function init(config, options) {
     // entry point's loader, gives its texts (or why not), and start runs again with them. So the
     // banner is drawn once, in that language.
     const begin = (texts) => {
+      // Each queued call's decision (`true`, `false`, `[changes]`), else undefined; start puts an
+      // Error in place of one it did not take.
+      const early = queue.map((q) => q[3]);
       let state;
       try {
-        state = wasm.start(cfg, fetchError, region, texts);
+        state = wasm.start(cfg, fetchError, region, texts, early);
       } catch (problems) {
         state = configError(problems);
       }
       if (typeof state == 'string') return o.texts(state).then(begin);
       ready = true;
-      for (const [call, resolve, reject] of queue.splice(0)) run(call, resolve, reject);
+      // A decision start took resolves to the state after start; calls made meanwhile (by an
+      // event handler during start) and the others run now, in order.
+      queue.splice(0).forEach(([call, resolve, reject], i) => {
+        const e = early[i];
+        if (e === undefined) run(call, resolve, reject);
+        else if (e instanceof Error) reject(e);
+        else resolve(getConsent());
+      });
       if (state instanceof Error) throw state;
       return state;
     };
@@ -140,11 +152,12 @@ function run(call, resolve, reject) {
   }
 }
 
-function later(call) {
+// `decision`: what start takes for the call while it is queued (see `begin` in `init`).
+function later(call, decision) {
   return new Promise((resolve, reject) => {
     if (ready) run(call, resolve, reject);
     else if (broken) reject(new Error('consent-gate is not available'));
-    else queue.push([call, resolve, reject]);
+    else queue.push([call, resolve, reject, decision]);
   });
 }
 
@@ -155,17 +168,17 @@ export function getConsentRecord() {
 
 /** Grants every optional category. */
 export function acceptAll() {
-  return later(() => wasm.acceptAll());
+  return later(() => wasm.acceptAll(), true);
 }
 
 /** Refuses every optional category. */
 export function rejectAll() {
-  return later(() => wasm.rejectAll());
+  return later(() => wasm.rejectAll(), false);
 }
 
 /** Changes some categories, e.g. `setConsent({ analytics: true })`. */
 export function setConsent(changes) {
-  return later(() => wasm.setConsent(changes));
+  return later(() => wasm.setConsent(changes), [changes]);
 }
 
 /** Opens the preferences dialog. */

@@ -15,6 +15,7 @@ use crate::core::config::{read_config, Config};
 use crate::core::cookie;
 use crate::core::decide::{self, ConsentState, Status};
 use crate::core::i18n::needs_file;
+use crate::core::json::JsonLike;
 use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
@@ -282,8 +283,15 @@ fn save(config: &Config, r: &Record) {
 /// showing the banner with built-in texts and loading nothing).
 /// When the visitor's language is shipped as a file and `lang_texts` is `undefined`, it does not
 /// start but returns that language; the page loads the file and calls it again with `lang_texts`
-/// (its content, or a string saying why it could not be loaded).
-pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>, lang_texts: JsValue) -> Result<JsValue, JsValue> {
+/// (its content, or a string saying why it could not be loaded). `early`: the decisions asked for
+/// before start (see `api::start`); one not taken is replaced by its error.
+pub fn start(
+    config: JsValue,
+    config_error: Option<String>,
+    region: Option<String>,
+    lang_texts: JsValue,
+    early: JsValue,
+) -> Result<JsValue, JsValue> {
     let running = consent_view();
     if !running.is_null() {
         return Ok(running);
@@ -308,9 +316,21 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
     for p in parsed.problems.iter().filter(|p| p.is_error) {
         errors.push(p.line());
     }
-    let page = Page { signals: page::signals(), region, lang, file_texts, copies: copies(&parsed.config), referrer: page::referrer() };
+    // Copied before the page is read: a getter in a `setConsent` argument that routes is heard.
+    let page = Page {
+        signals: page::signals(),
+        region,
+        lang,
+        file_texts,
+        copies: copies(&parsed.config),
+        referrer: page::referrer(),
+        early: Js(bridge::plain(&early)).to_json(),
+    };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
+    for (i, message) in &session.early_errors {
+        let _ = Reflect::set(&early, &JsValue::from(*i as u32), &js_sys::Error::new(message));
+    }
     *SESSION.0.borrow_mut() = Some(session);
     // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
@@ -361,9 +381,9 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
 /// The argument is copied before the session is borrowed: a getter of it that routes would
-/// otherwise go unheard (reading it again from the plain copy runs nothing of the page's).
+/// otherwise go unheard.
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
-    let copy = Js(bridge::plain(changes));
+    let copy = Js(bridge::plain(changes)).to_json();
     session().map_or_else(|| Err("consent-gate is not started".into()), |s| s.grants_with(&copy))
 }
 

@@ -1,7 +1,7 @@
 // Languages other than English are files next to the script (pkg/i18n/<lang>.json), fetched only
 // for a visitor whose language needs one: the banner is drawn once, in that language; right-to-left
-// languages lay out right to left and pass axe; a missing or broken file falls back to English with
-// one console message and changes nothing about which tags load. The npm build loads the same
+// languages lay out right to left and pass axe; a missing or broken file falls back to English (and
+// lang="en") with one console message and changes nothing about which tags load. The npm build loads the same
 // texts as a chunk its bundler split off.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -155,10 +155,13 @@ describe('a broken language file', () => {
     ],
   ];
   for (const [what, answer, reason] of cases) {
-    test(`${what}: English, one console message naming the file, and gating unchanged`, async () => {
+    test(`${what}: English (and lang="en"), one console message naming the file, and gating unchanged`, async () => {
       const o = await visit('es-ES', { route: (context) => context.route('**/i18n/es.json', answer) });
       const { page, net } = o;
       assert.deepEqual(await bannerButtons(page), ['Accept all', 'Reject all', 'Preferences']);
+      // The texts are English, so is the language the banner, the state and the record name.
+      assert.equal(await page.locator('#cg-banner').getAttribute('lang'), 'en');
+      assert.equal((await page.evaluate(() => ConsentGate.getConsent())).language, 'en');
       assert.deepEqual(await page.evaluate(() => window.__banners), ['Accept all'], 'one banner');
       await settle(page);
       const said = warnings(o);
@@ -170,6 +173,7 @@ describe('a broken language file', () => {
       await page.waitForFunction(() => ConsentGate.getConsent().allowed.includes('analytics'));
       await settle(page);
       assert.equal(net.gtag().length, 1, 'accepting loads gtag.js once, as with English');
+      assert.equal(await page.evaluate(() => ConsentGate.getConsentRecord().language), 'en');
       assert.deepEqual(net.escaped, []);
       await o.context.close();
     });

@@ -1,7 +1,9 @@
 //! The session, table-driven: these inputs give these effects, in this order.
 
-use super::{read, record, Row, DNT, GPC, NO_SIGNALS};
+use super::{read, record, shipped, Row, DNT, GPC, NO_SIGNALS};
 use crate::core::decide::Status;
+use crate::core::i18n::Text;
+use crate::core::json::{Json, JsonLike};
 use crate::core::queue::Queue;
 use crate::core::record::{encode, Method, Source};
 use crate::core::session::{Copies, Effect, Env, Input, Level, Page, Session};
@@ -38,7 +40,15 @@ fn stored(rows: Option<&[Row]>) -> Copies {
 }
 
 fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals) -> (Session, Vec<Effect>) {
-    let page = Page { signals, region: None, lang: "en".into(), file_texts: vec![], copies: stored(rows), referrer: Default::default() };
+    let page = Page {
+        signals,
+        region: None,
+        lang: "en".into(),
+        file_texts: vec![],
+        copies: stored(rows),
+        referrer: Default::default(),
+        early: Json::Null,
+    };
     Session::start(read(&config), page, &env(path))
 }
 
@@ -542,6 +552,7 @@ fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_
         file_texts: vec![],
         copies: stored(Some(ACCEPTED)),
         referrer: (referrer.into(), "https://clinic.example".into()),
+        early: Json::Null,
     };
     let (s, fx) = Session::start(read(&config), page("https://clinic.example/patient-portal/results?test=hiv"), &env("/"));
     let fx = briefs(&s, &fx);
@@ -564,6 +575,7 @@ fn an_expired_or_future_dated_refusal_still_keeps_a_regions_granted_defaults_off
         file_texts: vec![],
         copies,
         referrer: Default::default(),
+        early: Json::Null,
     };
     // Refused 400 days ago: past any lifetime.
     let old = Copies { local: Some(encode(&record("1", NOW - 400 * 86_400_000, REFUSED))), ..Copies::default() };
@@ -595,6 +607,7 @@ fn a_page_framed_by_a_sensitive_page_of_the_site_is_sensitive() {
         file_texts: vec![],
         copies: stored(Some(ACCEPTED)),
         referrer: Default::default(),
+        early: Json::Null,
     };
     let framed = Env { top: ("/patient-portal/results".into(), String::new()), ..env("/widgets/help") };
     let (s, fx) = Session::start(read(&config), page(), &framed);
@@ -617,6 +630,151 @@ fn a_decision_keeps_the_browser_id_and_stores_under_gpc() {
     assert_eq!(s.status, Status::Decided);
 }
 
+/// Starts with the decisions the page asked for before start (`true`: acceptAll, `false`:
+/// rejectAll, `[changes]`: setConsent), with `log_stored` as the stored consent-log queue.
+fn start_early(config: Value, rows: Option<&[Row]>, early: &[Value], log_stored: Option<String>) -> (Session, Vec<Effect>) {
+    let page = Page {
+        signals: NO_SIGNALS,
+        region: None,
+        lang: "en".into(),
+        file_texts: vec![],
+        copies: stored(rows),
+        referrer: Default::default(),
+        early: Value::from(early).to_json(),
+    };
+    Session::start(read(&config), page, &Env { log_stored, ..env("/") })
+}
+
+/// Name, configuration, stored decision, calls before start; the effects expected from the first
+/// one on (up to the banner), the stored record's grants, and the calls not taken.
+type EarlyCase = (&'static str, Value, Option<&'static [Row<'static>]>, Vec<Value>, Vec<&'static str>, Option<&'static str>, Vec<usize>);
+
+#[test]
+fn decisions_asked_for_before_start_are_the_first_decision() {
+    let refused: Vec<&str> = decided(&["store"], &REFUSED_APPLIED);
+    let cases: Vec<EarlyCase> = vec![
+        (
+            "rejectAll() before start, everything granted stored: the refusal is applied and stored, no tag loads",
+            site(),
+            Some(ACCEPTED),
+            vec![json!(false)],
+            refused.clone(),
+            Some("necessary"),
+            vec![],
+        ),
+        (
+            "setConsent({analytics: false, advertising: false}) before start: the change from the stored grant",
+            site(),
+            Some(ACCEPTED),
+            vec![json!([{"analytics": false, "advertising": false}])],
+            vec![
+                "ga-disable-G-TEST1=true",
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update functionality_storage,personalization_storage,security_storage",
+                "store",
+                "erase _ga,_ga_*,_gid,_gat*,_gcl_*,_gac_*",
+                "gate necessary,functional",
+            ],
+            Some("necessary,functional"),
+            vec![],
+        ),
+        (
+            "acceptAll() then rejectAll(): refused, and nothing loaded on the way",
+            site(),
+            Some(ACCEPTED),
+            vec![json!(true), json!(false)],
+            refused.clone(),
+            Some("necessary"),
+            vec![],
+        ),
+        (
+            "rejectAll() then acceptAll(): accepted, gtag.js loads once",
+            site(),
+            Some(REFUSED),
+            vec![json!(false), json!(true)],
+            decided(&["store"], &ACCEPTED_APPLIED),
+            Some("necessary,functional,analytics,advertising"),
+            vec![],
+        ),
+        (
+            "an invalid setConsent() is not taken (its call rejects), the withdrawal after it is",
+            site(),
+            Some(ACCEPTED),
+            vec![json!([{"chat": true}]), json!(null), json!(false)],
+            refused,
+            Some("necessary"),
+            vec![0],
+        ),
+        (
+            "an empty setConsent({}) and calls that are no decision change nothing: the stored grant applies",
+            site(),
+            Some(ACCEPTED),
+            vec![json!([{}]), json!(null)],
+            ACCEPTED_APPLIED.to_vec(),
+            Some("necessary,functional,analytics,advertising"),
+            vec![],
+        ),
+        (
+            "a broken configuration: the withdrawal holds for this page, nothing is stored",
+            json!({"googleAnalytics": ["UA-1"]}),
+            None,
+            vec![json!(false)],
+            vec![
+                "set allow_google_signals=false",
+                "set allow_ad_personalization_signals=false",
+                "update security_storage",
+                "gate necessary",
+                "switches necessary",
+                "hide banner",
+                "emit change",
+                "notice",
+            ],
+            None,
+            vec![],
+        ),
+    ];
+    for (name, config, rows, early, expected, grants, errors) in cases {
+        let (s, fx) = start_early(config, rows, &early, None);
+        let got = briefs(&s, &fx);
+        let at = got.iter().position(|g| g == expected[0]).unwrap_or_else(|| panic!("{name}: no {:?} in {got:#?}", expected[0]));
+        assert_eq!(&got[at..(at + expected.len()).min(got.len())], &expected[..], "{name}: {got:#?}");
+        assert_eq!(
+            got.iter().filter(|g| g.starts_with("load")).count(),
+            usize::from(expected.iter().any(|e| e.starts_with("load"))),
+            "{name}: gtag.js at most once"
+        );
+        let record = s.stored.as_ref().filter(|_| s.status == Status::Decided);
+        let granted = record.map(|r| r.choices.iter().filter(|c| c.granted).map(|c| c.category.as_str()).collect::<Vec<_>>().join(","));
+        assert_eq!(granted.as_deref(), grants, "{name}");
+        assert_eq!(s.early_errors.iter().map(|e| e.0).collect::<Vec<_>>(), errors, "{name}");
+        if !errors.is_empty() {
+            assert_eq!(s.early_errors[0].1, "setConsent.chat: expected the id of a configured category");
+        }
+    }
+}
+
+/// With a consent log, each decision asked for before start is an event (method `api`), queued
+/// after the stored ones and sent with them at start: the page's resend keeps it.
+#[test]
+fn decisions_asked_for_before_start_are_logged_with_the_queue() {
+    let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
+    let (mut s, _) = start_early(config.clone(), None, &[], None);
+    let earlier = match s.input(Input::AcceptAll(Method::Banner), &env("/")).into_iter().find(|e| matches!(e, Effect::Log { .. })) {
+        Some(Effect::Log { store, .. }) => store,
+        _ => panic!("no log"),
+    };
+    let (s, fx) = start_early(config, Some(ACCEPTED), &[json!(true), json!(false)], Some(earlier));
+    let l = logs(&fx);
+    assert_eq!(l.len(), 1, "{:#?}", briefs(&s, &fx));
+    let lines: Vec<String> = l[0].0.events.iter().map(|e| event_line(&e.json)).collect();
+    let user = "necessary:default,functional:user,analytics:user,advertising:user";
+    assert_eq!(lines, [format!("decision banner {user}"), format!("decision api {user}"), format!("decision api {user}")]);
+    let analytics = |e: &Value| e["choices"].as_array().unwrap().iter().find(|c| c["category"] == "analytics").unwrap()["granted"].clone();
+    assert_eq!(l[0].1.iter().map(analytics).collect::<Vec<_>>(), [json!(true), json!(true), json!(false)], "accepted, then refused");
+    assert_eq!(l[0].1.len(), 3, "all three sent");
+}
+
 #[test]
 fn set_consent_table() {
     let (s, _) = start_with(site(), "/", Some(REFUSED), NO_SIGNALS);
@@ -629,7 +787,7 @@ fn set_consent_table() {
         (json!([1]), Err("setConsent: expected an object like {analytics: true}")),
     ];
     for (changes, expected) in cases {
-        let got = s.grants_with(changes);
+        let got = s.grants_with(&changes.to_json());
         let expected = expected.clone().map(|o| o.map(|v| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>())).map_err(str::to_owned);
         assert_eq!(got, expected, "{changes}");
     }
@@ -741,6 +899,7 @@ fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
             file_texts: vec![],
             copies: stored(None),
             referrer: Default::default(),
+            early: Json::Null,
         },
         &page(Some(earlier.write())),
     );
@@ -797,7 +956,15 @@ fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent()
     let page = || Env { log_stored: Some(forged.clone()), ..env("/") };
     let (mut s, fx) = Session::start(
         read(&config),
-        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None), referrer: Default::default() },
+        Page {
+            signals: GPC,
+            region: None,
+            lang: "en".into(),
+            file_texts: vec![],
+            copies: stored(None),
+            referrer: Default::default(),
+            early: Json::Null,
+        },
         &page(),
     );
     let warnings =
@@ -830,7 +997,15 @@ fn without_an_endpoint_the_queue_is_left_alone() {
     let unreadable = || Env { log_stored: Some("not a queue".into()), ..env("/") };
     let (mut s, fx) = Session::start(
         read(&site()),
-        Page { signals: GPC, region: None, lang: "en".into(), file_texts: vec![], copies: stored(None), referrer: Default::default() },
+        Page {
+            signals: GPC,
+            region: None,
+            lang: "en".into(),
+            file_texts: vec![],
+            copies: stored(None),
+            referrer: Default::default(),
+            early: Json::Null,
+        },
         &unreadable(),
     );
     let fx: Vec<Effect> = fx
@@ -901,9 +1076,10 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
             signals: NO_SIGNALS,
             region: None,
             lang: lang.into(),
-            file_texts: vec![],
+            file_texts: if lang == "en" { vec![] } else { shipped(lang) },
             copies: stored(None),
             referrer: Default::default(),
+            early: Json::Null,
         };
         let (s, _) = Session::start(read(&config), page, &env("/"));
         s.rows().into_iter().map(|r| (r.id, r.title, r.description, r.required, r.checked, r.services)).collect::<Vec<_>>()
@@ -922,4 +1098,29 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
     let es = rows("es");
     assert_eq!((es[1].2.as_str(), es[2].1.as_str()), ("Cuenta visitas", "Charla"));
     assert_eq!(es[1].5[1..], owned(&[("Hotjar", "Mapas de calor")]));
+}
+
+/// A shipped language whose file failed (no texts from it) is English throughout: the texts and
+/// the `lang` the interface, the state and the record carry. A language the site's own texts add
+/// needs no file, and stays.
+#[test]
+fn a_language_file_that_failed_gives_english_and_says_so_in_lang() {
+    let start = |config: Value, lang: &str, file_texts| {
+        let page = Page {
+            signals: NO_SIGNALS,
+            region: None,
+            lang: lang.into(),
+            file_texts,
+            copies: stored(None),
+            referrer: Default::default(),
+            early: Json::Null,
+        };
+        Session::start(read(&config), page, &env("/")).0
+    };
+    let failed = start(site(), "es", vec![]);
+    assert_eq!((failed.texts.lang.as_str(), failed.texts.get(Text::AcceptAll)), ("en", "Accept all"));
+    let loaded = start(site(), "es", shipped("es"));
+    assert_eq!((loaded.texts.lang.as_str(), loaded.texts.get(Text::AcceptAll)), ("es", "Aceptar todo"));
+    let own = with(site(), json!({"language": "he", "texts": {"he": {"acceptAll": "\u{5d0}"}}}));
+    assert_eq!(start(own, "he", vec![]).texts.lang, "he");
 }

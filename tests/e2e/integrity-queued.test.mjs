@@ -1,0 +1,132 @@
+// Integrity: decisions a page asks for before consent-gate is ready (the seventh adversarial
+// round). A returning visitor who had accepted everything; the page withdraws on their behalf in
+// an inline script right after the script tag (or right after an npm `init()`), before the wasm
+// has loaded. The withdrawal is the first decision at start: the stored grant configures no tag,
+// so no Google host is asked for anything, no gated script or embed of a withdrawn category
+// loads, and the stored record is the refusal. Queued calls keep their order: accept then reject
+// ends refused (nothing loads); reject then accept ends accepted (the tag loads once).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harness.mjs';
+
+const html = (head, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>queued</title>${head}</head><body><main>${body}</main></body></html>`;
+const SITE = { revision: '1', googleAnalytics: 'G-QUEUED001', googleAds: 'AW-QUEUED01' };
+const TAG = '<script src="/consent-gate/consent-gate.js"></script>';
+// The calls named in `?calls=` (comma-separated), made at once; each promise's outcome recorded.
+const CALLS = `window.results = [];
+const calls = { accept: (cg) => cg.acceptAll(), reject: (cg) => cg.rejectAll(), set: (cg) => cg.setConsent({ analytics: false, advertising: false }),
+  bad: (cg) => cg.setConsent({ chat: true }), prefs: (cg) => cg.showPreferences() };
+window.makeCalls = (cg) => {
+  for (const c of new URLSearchParams(location.search).get('calls').split(',')) {
+    const p = calls[c](cg);
+    if (p) p.then((s) => results.push([c, s.decided, s.categories.analytics, s.categories.advertising]), (e) => results.push([c, 'rejected', e.message]));
+    else results.push([c]);
+  }
+};`;
+const GATED = `<script type="text/plain" data-consent-category="analytics">window.ranAnalytics = 1;</script>
+<script type="text/plain" data-consent-category="advertising" data-src="/q/ads.js"></script>
+<iframe data-consent-category="advertising" data-src="/fixtures/frame.html?ad" data-consent-name="Video Co" title="Tour"></iframe>`;
+const server = servePagesForFile({
+  '/q/home.html': html(inlineConfig(SITE) + TAG, '<h1>Home</h1>'),
+  // The script tag, then at once an inline script that calls the API.
+  '/q/tag.html': html(inlineConfig(SITE) + TAG + `<script>${CALLS}\nmakeCalls(ConsentGate);</script>`, '<h1>Tag</h1>' + GATED),
+  // The npm entry: calls made after init() is called but before it resolves.
+  '/q/esm.html': html(
+    `<script type="module">import * as cg from '/consent-gate/index.js';\n${CALLS}\ncg.init(${JSON.stringify(SITE)}).then(() => (window.cgReady = 1));\nmakeCalls(cg);\nwindow.cg = cg;</script>`,
+    '<h1>ESM</h1>' + GATED,
+  ),
+  // The npm entry: calls made before init() is called at all.
+  '/q/esm-first.html': html(
+    `<script type="module">import * as cg from '/consent-gate/index.js';\n${CALLS}\nmakeCalls(cg);\ncg.init(${JSON.stringify(SITE)}).then(() => (window.cgReady = 1));\nwindow.cg = cg;</script>`,
+    '<h1>ESM first</h1>' + GATED,
+  ),
+  '/q/ads.js': 'window.ranAds = 1;',
+});
+
+/** A visitor who accepted everything on the home page, then opened `path`; its requests from then on. */
+async function returning(path, calls) {
+  const o = await openPage();
+  const { page, net } = o;
+  await page.goto(server.url + '/q/home.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  // The home page's gtag.js request reaches the interceptor a moment after the click.
+  for (let i = 0; i < 100 && net.gtag().length < 1; i++) await settle(page, 50);
+  const record = await page.evaluate(() => ConsentGate.getConsentRecord().choices.map((c) => c.granted));
+  assert.deepEqual(record, [true, true, true, true], 'the visitor accepted everything');
+  const before = { google: net.google.length, gtag: net.gtag().length };
+  assert.equal(before.gtag, 1, 'gtag.js loaded on the home page');
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await page.goto(server.url + path + '?calls=' + calls);
+  await page.waitForFunction((n) => window.results && results.length == n, calls.split(',').length, { timeout: 10000 });
+  await settle(page, 500);
+  return { ...o, before, requested };
+}
+
+/** What the page shows after the calls: the results, what ran, the record. */
+const outcome = (page, api) =>
+  page.evaluate((api) => {
+    const cg = api == 'tag' ? window.ConsentGate : window.cg;
+    const r = cg.getConsentRecord();
+    return {
+      results,
+      ranAnalytics: !!window.ranAnalytics,
+      ranAds: !!window.ranAds,
+      record: r && Object.fromEntries(r.choices.map((c) => [c.category, c.granted])),
+      gaOff: window['ga-disable-G-QUEUED001'],
+    };
+  }, api);
+
+const REFUSED = { necessary: true, functional: false, analytics: false, advertising: false };
+
+for (const [api, path] of [
+  ['tag', '/q/tag.html'],
+  ['esm', '/q/esm.html'],
+  ['esm', '/q/esm-first.html'],
+]) {
+  for (const [calls, record] of [
+    ['reject', REFUSED],
+    ['set', { necessary: true, functional: true, analytics: false, advertising: false }],
+    ['accept,reject', REFUSED],
+    ['prefs,bad,reject', REFUSED],
+  ]) {
+    test(`${path}: ${calls} before ready, with everything granted stored: nothing of Google, no gated script or embed, the refusal stored`, async () => {
+      const { page, context, net, before, requested } = await returning(path, calls);
+      const o = await outcome(page, api);
+      assert.equal(net.gtag().length, before.gtag, 'no gtag.js request after the withdrawal: ' + net.google.slice(before.google).join(' '));
+      assert.equal(net.google.length, before.google, 'no request to any Google host: ' + net.google.slice(before.google).join(' '));
+      assert.deepEqual(net.escaped, []);
+      assert.equal(o.ranAnalytics, false, 'the gated analytics script did not run');
+      assert.equal(o.ranAds, false, 'the gated advertising script did not run');
+      assert.ok(!requested.some((u) => u.includes('/q/ads.js') || u.includes('frame.html?ad')), 'no gated script or embed requested: ' + requested.join(' '));
+      assert.equal(o.gaOff, true, 'GA switched off');
+      assert.deepEqual(o.record, record, 'the stored record is the withdrawal');
+      // Each decision resolves to the state in force after start; an invalid one rejects alone.
+      for (const r of o.results) {
+        if (r[0] == 'bad') assert.deepEqual(r, ['bad', 'rejected', 'setConsent.chat: expected the id of a configured category']);
+        else if (r[0] != 'prefs') assert.deepEqual(r.slice(1), [true, false, false], JSON.stringify(o.results));
+      }
+      if (calls.startsWith('prefs')) assert.equal(await page.locator('dialog[open]').count(), 1, 'showPreferences() still opens the dialog');
+      // The next page of the site goes by the stored refusal too.
+      await page.goto(server.url + '/q/home.html');
+      await ready(page);
+      await settle(page);
+      assert.equal(net.google.length, before.google, 'nothing of Google on the next page either');
+      await context.close();
+    });
+  }
+
+  test(`${path}: reject then accept before ready ends accepted: the tag loads once, the gated script runs`, async () => {
+    const { page, context, net, before } = await returning(path, 'reject,accept');
+    await page.waitForFunction(() => window.ranAnalytics && window.ranAds);
+    for (let i = 0; i < 100 && net.gtag().length <= before.gtag; i++) await settle(page, 50);
+    await settle(page);
+    const o = await outcome(page, api);
+    assert.equal(net.gtag().length, before.gtag + 1, 'gtag.js once');
+    assert.deepEqual(o.record, { necessary: true, functional: true, analytics: true, advertising: true });
+    assert.deepEqual(o.results.map((r) => r.slice(1)), [[true, true, true], [true, true, true]]);
+    await context.close();
+  });
+}
