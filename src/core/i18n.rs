@@ -1,6 +1,8 @@
 //! The interface texts: their keys and English wording (built in), the languages shipped as files
 //! next to the script (`i18n/<lang>.json`), and which language a visitor gets.
 
+use super::text::nth_piece;
+
 /// Declares every text once: its [`Text`] variant, its configuration key and its English wording.
 macro_rules! texts {
     ($($(#[$doc:meta])* $name:ident $key:literal $english:literal,)*) => {
@@ -109,7 +111,7 @@ const RIGHT_TO_LEFT: &str = "ar fa he ur ps yi dv ckb sd ug";
 impl Text {
     /// The camelCase name used in configuration (`texts.<lang>.<key>`) and in language files.
     pub fn key(self) -> &'static str {
-        KEYS.split(' ').nth(self as usize).unwrap_or_default()
+        nth_piece(KEYS, b' ', self as usize)
     }
     /// The text whose configuration name is `key`.
     pub fn from_key(key: &str) -> Option<Text> {
@@ -117,7 +119,7 @@ impl Text {
     }
     /// The built-in English wording.
     fn english(self) -> &'static str {
-        ENGLISH.split('\n').nth(self as usize).unwrap_or_default()
+        nth_piece(ENGLISH, b'\n', self as usize)
     }
 }
 

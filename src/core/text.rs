@@ -104,6 +104,27 @@ pub fn parse_uint(s: &str) -> Option<u64> {
     Some(n)
 }
 
+/// The `n`-th piece of `s` cut at each ASCII byte `sep` (empty past the last): what
+/// `s.split(sep).nth(n)` gives, without the `Split` searcher that only these lookups needed.
+pub fn nth_piece(s: &str, sep: u8, mut n: usize) -> &str {
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b == sep {
+            if n == 0 {
+                // Cutting at an ASCII byte is always at a character boundary.
+                return &s[start..i];
+            }
+            n -= 1;
+            start = i + 1;
+        }
+    }
+    if n == 0 {
+        &s[start..]
+    } else {
+        ""
+    }
+}
+
 /// `s` without the ASCII byte `b` repeated at its end (`str::trim_end_matches` with a char pulls
 /// in a reverse byte search that nothing else needs).
 pub fn trim_end_byte(s: &str, b: u8) -> &str {
@@ -210,6 +231,14 @@ mod tests {
             for b in [&bytes, &edited, &text.into_bytes()] {
                 proptest::prop_assert_eq!(utf8(b, true), Some(String::from_utf8_lossy(b).into_owned()));
                 proptest::prop_assert_eq!(utf8(b, false), String::from_utf8(b.to_vec()).ok());
+            }
+        }
+
+        #[test]
+        fn nth_piece_matches_split(text in "[a b\n]{0,12}", n in 0usize..8) {
+            for sep in [b' ', b'\n'] {
+                let std = text.split(char::from(sep)).nth(n).unwrap_or_default();
+                proptest::prop_assert_eq!(nth_piece(&text, sep, n), std);
             }
         }
     }
