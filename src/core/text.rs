@@ -107,22 +107,19 @@ pub fn parse_uint(s: &str) -> Option<u64> {
 /// The `n`-th piece of `s` cut at each ASCII byte `sep` (empty past the last): what
 /// `s.split(sep).nth(n)` gives, without the `Split` searcher that only these lookups needed.
 pub fn nth_piece(s: &str, sep: u8, mut n: usize) -> &str {
+    let b = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if b == sep {
-            if n == 0 {
-                // Cutting at an ASCII byte is always at a character boundary.
-                return &s[start..i];
-            }
+    let mut end = 0;
+    while end < b.len() && (n > 0 || b[end] != sep) {
+        if b[end] == sep {
             n -= 1;
-            start = i + 1;
+            start = end + 1;
         }
+        end += 1;
     }
-    if n == 0 {
-        &s[start..]
-    } else {
-        ""
-    }
+    let piece = if n == 0 { &b[start..end] } else { &[] };
+    // SAFETY: `s` is UTF-8 and the piece is cut at ASCII bytes, which are character boundaries.
+    unsafe { core::str::from_utf8_unchecked(piece) }
 }
 
 /// `s` without the ASCII byte `b` repeated at its end (`str::trim_end_matches` with a char pulls
