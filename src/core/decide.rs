@@ -158,7 +158,7 @@ pub fn route_key(config: &Config, path: &str, hash: &str) -> String {
 /// routes on, a rule can only match more, never less.
 pub fn hash_route(hash: &str) -> Option<String> {
     let route = hash.strip_prefix("#!").or_else(|| hash.strip_prefix('#'))?;
-    let route = route.split('?').next().unwrap_or("");
+    let route = super::text::nth_piece(route, b'?', 0);
     match route {
         "" => None,
         r if r.starts_with('/') => Some(r.to_owned()),

@@ -104,8 +104,39 @@ pub fn parse_uint(s: &str) -> Option<u64> {
     Some(n)
 }
 
+/// Bytes of a `str` cut at ASCII bytes as text again. Cutting at an ASCII byte is always at a
+/// character boundary, so no second check (std's `&s[a..b]` checks each cut).
+fn ascii_cut(piece: &[u8]) -> &str {
+    // SAFETY: every caller passes bytes of a `str` cut at ASCII bytes or at its ends.
+    unsafe { core::str::from_utf8_unchecked(piece) }
+}
+
+/// The pieces of `s` cut at each ASCII byte `sep`: what `s.split(sep)` gives, through one
+/// byte loop shared by every caller instead of std's `char` searcher (with its `memchr`).
+pub fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    s.as_bytes().split(move |&b| b == sep).map(ascii_cut)
+}
+
+/// Whether `word` is one of the pieces of the space-separated `list`.
+pub fn has_word(list: &str, word: &str) -> bool {
+    // A loop, not `any`: one copy for every caller.
+    for w in pieces(list, b' ') {
+        if w == word {
+            return true;
+        }
+    }
+    false
+}
+
+/// `s` cut at its first ASCII byte `sep`, as `s.split_once(sep)`.
+pub fn cut(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    let at = b.iter().position(|&x| x == sep)?;
+    Some((ascii_cut(&b[..at]), ascii_cut(&b[at + 1..])))
+}
+
 /// The `n`-th piece of `s` cut at each ASCII byte `sep` (empty past the last): what
-/// `s.split(sep).nth(n)` gives, without the `Split` searcher that only these lookups needed.
+/// `s.split(sep).nth(n)` gives.
 pub fn nth_piece(s: &str, sep: u8, mut n: usize) -> &str {
     let b = s.as_bytes();
     let mut start = 0;
@@ -117,9 +148,7 @@ pub fn nth_piece(s: &str, sep: u8, mut n: usize) -> &str {
         }
         end += 1;
     }
-    let piece = if n == 0 { &b[start..end] } else { &[] };
-    // SAFETY: `s` is UTF-8 and the piece is cut at ASCII bytes, which are character boundaries.
-    unsafe { core::str::from_utf8_unchecked(piece) }
+    ascii_cut(if n == 0 { &b[start..end] } else { &[] })
 }
 
 /// `s` without the ASCII byte `b` repeated at its end (`str::trim_end_matches` with a char pulls
@@ -232,10 +261,14 @@ mod tests {
         }
 
         #[test]
-        fn nth_piece_matches_split(text in "[a b\n]{0,12}", n in 0usize..8) {
+        fn byte_cuts_match_std(text in "[a bé\n]{0,12}", n in 0usize..8) {
             for sep in [b' ', b'\n'] {
                 let std = text.split(char::from(sep)).nth(n).unwrap_or_default();
                 proptest::prop_assert_eq!(nth_piece(&text, sep, n), std);
+                let c = char::from(sep);
+                proptest::prop_assert_eq!(pieces(&text, sep).collect::<Vec<_>>(), text.split(c).collect::<Vec<_>>());
+                proptest::prop_assert_eq!(cut(&text, sep), text.split_once(c));
+                proptest::prop_assert_eq!(has_word(&text, "b"), text.split(' ').any(|w| w == "b"));
             }
         }
     }
