@@ -10,7 +10,7 @@ use super::decide::{
 };
 use super::i18n::{language, needs_file, Text, Texts, TEXT_COUNT};
 use super::json::{Json, JsonLike};
-use super::text::{concat, has_word, pieces, push_uint, uint};
+use super::text::{concat, has_word, pieces, push_uint, trim, uint};
 
 /// The four categories every site has, in display order.
 pub const BUILT_IN_CATEGORIES: [&str; 4] = ["necessary", "functional", "analytics", "advertising"];
@@ -463,7 +463,7 @@ pub fn read_language_file<J: JsonLike + ?Sized>(file: &J, lang: &str) -> Result<
 
 /// Whether `href` is a link the SDK will render: http(s), mailto, or relative.
 pub fn is_safe_href(href: &str) -> bool {
-    let h = href.trim_start();
+    let h = trim(href, true);
     if h.len() != href.len() || h.is_empty() {
         return false;
     }
@@ -875,7 +875,7 @@ impl Reader {
             let mark = self.enter("log");
             if self.object(v, LOG_FIELDS) {
                 c.log.endpoint = match v.field("endpoint") {
-                    Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(s.trim_start(), "mailto:")) => {
+                    Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(trim(s, true), "mailto:")) => {
                         self.wrong(Some("endpoint"), "an http(s) or relative URL", e);
                         None
                     }

@@ -3,7 +3,7 @@
 
 use super::config::{Config, SameSite};
 use super::glob::glob;
-use super::text::{concat, cut, pieces, push_uint, trim_end_byte};
+use super::text::{concat, cut, pieces, push_uint, trim, trim_end_byte};
 
 /// Browsers keep a cookie with this name prefix host-only, `Secure` and on `/` (https only), so
 /// no sibling subdomain can set or shadow it.
@@ -152,7 +152,7 @@ pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
 pub fn cookie_names_values(cookies: &str) -> impl Iterator<Item = (&str, &str)> {
     pieces(cookies, b';').filter_map(|part| {
         let (n, v) = cut(part, b'=')?;
-        let n = n.trim();
-        (!n.is_empty()).then(|| (n, v.trim()))
+        let n = trim(n, false);
+        (!n.is_empty()).then(|| (n, trim(v, false)))
     })
 }

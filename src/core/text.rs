@@ -117,6 +117,25 @@ pub fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
     s.as_bytes().split(move |&b| b == sep).map(ascii_cut)
 }
 
+/// `s` without leading whitespace, and without trailing whitespace unless `start_only`
+/// (Unicode whitespace, as `str::trim` and `trim_start`): one forward pass, instead of std's
+/// searchers from both ends.
+pub fn trim(s: &str, start_only: bool) -> &str {
+    let (mut start, mut end) = (s.len(), s.len());
+    for (i, c) in s.char_indices() {
+        if !c.is_whitespace() {
+            if start == s.len() {
+                start = i;
+                if start_only {
+                    break;
+                }
+            }
+            end = i + c.len_utf8();
+        }
+    }
+    &s[start..end.max(start)]
+}
+
 /// Whether `word` is one of the pieces of the space-separated `list`.
 pub fn has_word(list: &str, word: &str) -> bool {
     // A loop, not `any`: one copy for every caller.
@@ -270,6 +289,12 @@ mod tests {
                 proptest::prop_assert_eq!(cut(&text, sep), text.split_once(c));
                 proptest::prop_assert_eq!(has_word(&text, "b"), text.split(' ').any(|w| w == "b"));
             }
+        }
+
+        #[test]
+        fn trim_matches_std(text in "[a \t\u{a0}\u{3000}é\n]{0,10}") {
+            proptest::prop_assert_eq!(trim(&text, false), text.trim());
+            proptest::prop_assert_eq!(trim(&text, true), text.trim_start());
         }
     }
 
