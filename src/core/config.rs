@@ -853,7 +853,7 @@ impl Reader {
             }
             self.leave(mark);
         }
-        self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'), &mut c.sensitive_paths);
+        self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with("/"), &mut c.sensitive_paths);
         c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
         if let Some(v) = root.field("regions") {
             self.regions(v, &c.categories, &mut c.regions);

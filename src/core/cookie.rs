@@ -91,7 +91,7 @@ pub fn expire(name: &str, host: &str, path: &str, https: bool) -> Vec<String> {
 /// with and without its trailing slash, then `path` itself.
 pub fn cookie_paths(path: &str) -> Vec<String> {
     let mut out = vec!["/".to_owned()];
-    if !path.starts_with('/') {
+    if !path.starts_with("/") {
         return out;
     }
     // Each `/` after the first, at most MAX_PATH_DEPTH of them (bytewise: no `char` search).
@@ -103,7 +103,7 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
             out.push(path[..=i].to_owned());
         }
     }
-    if !path.ends_with('/') {
+    if !path.ends_with("/") {
         out.push(path.to_owned());
     }
     out
@@ -115,9 +115,9 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 /// written with a trailing dot (`www.example.org.`) keeps it: the browser accepts `Domain=` there
 /// only in the same form.
 pub fn cookie_domains(host: &str) -> Vec<String> {
-    let dot = if host.ends_with('.') { "." } else { "" };
+    let dot = if host.ends_with(".") { "." } else { "" };
     let host = trim_end_byte(host, b'.').to_ascii_lowercase();
-    if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    if host.is_empty() || host.starts_with("[") || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return vec![];
     }
     // Each suffix that starts at a label, except the last label alone.

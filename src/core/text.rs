@@ -1,4 +1,6 @@
-//! Small string helpers that avoid `core::fmt` (it costs kilobytes in the wasm).
+//! Small string helpers that avoid `core::fmt` (it costs kilobytes in the wasm), and std's `char`
+//! searchers: text is cut at ASCII bytes here ([`pieces`], [`cut`]), and prefixes elsewhere are
+//! written as strings (`starts_with("/")`, not `'/'`, which encodes the `char` as UTF-8 first).
 
 /// The hexadecimal digits, lowercase: the one table every hex encoder of the SDK uses.
 pub const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
