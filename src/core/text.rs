@@ -109,14 +109,21 @@ pub fn parse_uint(s: &str) -> Option<u64> {
 /// Bytes of a `str` cut at ASCII bytes as text again. Cutting at an ASCII byte is always at a
 /// character boundary, so no second check (std's `&s[a..b]` checks each cut).
 fn ascii_cut(piece: &[u8]) -> &str {
-    // SAFETY: every caller passes bytes of a `str` cut at ASCII bytes or at its ends.
+    // SAFETY: every caller passes bytes of a `str` cut only at ASCII bytes (see [`is_cut`]) or
+    // at its ends.
     unsafe { core::str::from_utf8_unchecked(piece) }
+}
+
+/// Whether the byte `b` is the separator `sep`. Only an ASCII byte cuts: a non-ASCII `sep`
+/// (which could fall inside a character) cuts nothing, so [`ascii_cut`] always gets whole text.
+fn is_cut(b: u8, sep: u8) -> bool {
+    b == sep && sep.is_ascii()
 }
 
 /// The pieces of `s` cut at each ASCII byte `sep`: what `s.split(sep)` gives, through one
 /// byte loop shared by every caller instead of std's `char` searcher (with its `memchr`).
 pub fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
-    s.as_bytes().split(move |&b| b == sep).map(ascii_cut)
+    s.as_bytes().split(move |&b| is_cut(b, sep)).map(ascii_cut)
 }
 
 /// `s` without leading whitespace, and without trailing whitespace unless `start_only`
@@ -152,7 +159,7 @@ pub fn has_word(list: &str, word: &str) -> bool {
 /// `s` cut at its first ASCII byte `sep`, as `s.split_once(sep)`.
 pub fn cut(s: &str, sep: u8) -> Option<(&str, &str)> {
     let b = s.as_bytes();
-    let at = b.iter().position(|&x| x == sep)?;
+    let at = b.iter().position(|&x| is_cut(x, sep))?;
     Some((ascii_cut(&b[..at]), ascii_cut(&b[at + 1..])))
 }
 
@@ -162,8 +169,8 @@ pub fn nth_piece(s: &str, sep: u8, mut n: usize) -> &str {
     let b = s.as_bytes();
     let mut start = 0;
     let mut end = 0;
-    while end < b.len() && (n > 0 || b[end] != sep) {
-        if b[end] == sep {
+    while end < b.len() && (n > 0 || !is_cut(b[end], sep)) {
+        if is_cut(b[end], sep) {
             n -= 1;
             start = end + 1;
         }
@@ -291,6 +298,10 @@ mod tests {
                 proptest::prop_assert_eq!(cut(&text, sep), text.split_once(c));
                 proptest::prop_assert_eq!(has_word(&text, "b"), text.split(' ').any(|w| w == "b"));
             }
+            // A byte of a multi-byte character is no separator: the text stays whole.
+            proptest::prop_assert_eq!(pieces(&text, 0xc3).collect::<Vec<_>>(), vec![text.as_str()]);
+            proptest::prop_assert_eq!(cut(&text, 0xa9), None);
+            proptest::prop_assert_eq!(nth_piece(&text, 0xc3, 0), text.as_str());
         }
 
         #[test]
