@@ -10,7 +10,7 @@ use super::decide::{
 };
 use super::i18n::{language, needs_file, Text, Texts, TEXT_COUNT};
 use super::json::{Json, JsonLike};
-use super::text::{concat, push_uint, uint};
+use super::text::{concat, has_word, pieces, push_uint, trim, uint};
 
 /// The four categories every site has, in display order.
 pub const BUILT_IN_CATEGORIES: [&str; 4] = ["necessary", "functional", "analytics", "advertising"];
@@ -463,7 +463,7 @@ pub fn read_language_file<J: JsonLike + ?Sized>(file: &J, lang: &str) -> Result<
 
 /// Whether `href` is a link the SDK will render: http(s), mailto, or relative.
 pub fn is_safe_href(href: &str) -> bool {
-    let h = href.trim_start();
+    let h = trim(href, true);
     if h.len() != href.len() || h.is_empty() {
         return false;
     }
@@ -496,7 +496,11 @@ fn is_identifier(s: &str) -> bool {
 }
 
 fn is_cookie_name(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
+        })
 }
 
 /// Appends the member `name` to a path: `.name`, or `name` at the top. An empty name is shown
@@ -511,7 +515,7 @@ fn push_member(path: &mut String, name: &str) {
 /// The known name closest to a misspelt `name`: at most two edits away, case ignored.
 fn nearest<'a>(name: &str, known: &'a str) -> Option<&'a str> {
     let mut best: Option<(u8, &str)> = None;
-    for k in known.split(' ') {
+    for k in pieces(known, b' ') {
         let d = edit_distance(name.as_bytes(), k.as_bytes());
         if d <= 2 && best.is_none_or(|(b, _)| d < b) {
             best = Some((d, k));
@@ -636,7 +640,7 @@ impl Reader {
             return false;
         }
         for (k, _) in v.members() {
-            if !known.split(' ').any(|n| n == k) {
+            if !has_word(known, k) {
                 let top = self.path.is_empty();
                 let what = if top { "unknown field" } else { "unknown field, ignored" };
                 let message = match nearest(k, known) {
@@ -849,7 +853,7 @@ impl Reader {
             }
             self.leave(mark);
         }
-        self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with('/'), &mut c.sensitive_paths);
+        self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with("/"), &mut c.sensitive_paths);
         c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
         if let Some(v) = root.field("regions") {
             self.regions(v, &c.categories, &mut c.regions);
@@ -871,7 +875,7 @@ impl Reader {
             let mark = self.enter("log");
             if self.object(v, LOG_FIELDS) {
                 c.log.endpoint = match v.field("endpoint") {
-                    Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(s.trim_start(), "mailto:")) => {
+                    Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(trim(s, true), "mailto:")) => {
                         self.wrong(Some("endpoint"), "an http(s) or relative URL", e);
                         None
                     }
@@ -1008,7 +1012,7 @@ impl Reader {
         if self.object(v, COOKIE_FIELDS) {
             if let Some(n) = v.field("name") {
                 match n.as_str() {
-                    Some(s) if is_cookie_name(s) && !s.contains('*') => c.name = s.to_owned(),
+                    Some(s) if is_cookie_name(s) && !s.bytes().any(|b| b == b'*') => c.name = s.to_owned(),
                     _ => self.wrong(Some("name"), "a cookie name", n),
                 }
             }

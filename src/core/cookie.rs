@@ -3,7 +3,7 @@
 
 use super::config::{Config, SameSite};
 use super::glob::glob;
-use super::text::{concat, push_uint, trim_end_byte};
+use super::text::{concat, cut, pieces, push_uint, trim, trim_end_byte};
 
 /// Browsers keep a cookie with this name prefix host-only, `Secure` and on `/` (https only), so
 /// no sibling subdomain can set or shadow it.
@@ -91,14 +91,19 @@ pub fn expire(name: &str, host: &str, path: &str, https: bool) -> Vec<String> {
 /// with and without its trailing slash, then `path` itself.
 pub fn cookie_paths(path: &str) -> Vec<String> {
     let mut out = vec!["/".to_owned()];
-    if !path.starts_with('/') {
+    if !path.starts_with("/") {
         return out;
     }
-    for (i, _) in path.match_indices('/').skip(1).take(MAX_PATH_DEPTH) {
-        out.push(path[..i].to_owned());
-        out.push(path[..=i].to_owned());
+    // Each `/` after the first, at most MAX_PATH_DEPTH of them (bytewise: no `char` search).
+    let mut depth = 0;
+    for (i, b) in path.bytes().enumerate() {
+        if b == b'/' && i > 0 && depth < MAX_PATH_DEPTH {
+            depth += 1;
+            out.push(path[..i].to_owned());
+            out.push(path[..=i].to_owned());
+        }
     }
-    if !path.ends_with('/') {
+    if !path.ends_with("/") {
         out.push(path.to_owned());
     }
     out
@@ -110,9 +115,9 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 /// written with a trailing dot (`www.example.org.`) keeps it: the browser accepts `Domain=` there
 /// only in the same form.
 pub fn cookie_domains(host: &str) -> Vec<String> {
-    let dot = if host.ends_with('.') { "." } else { "" };
+    let dot = if host.ends_with(".") { "." } else { "" };
     let host = trim_end_byte(host, b'.').to_ascii_lowercase();
-    if host.is_empty() || host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    if host.is_empty() || host.starts_with("[") || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return vec![];
     }
     // Each suffix that starts at a label, except the last label alone.
@@ -145,9 +150,9 @@ pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
 
 /// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped.
 pub fn cookie_names_values(cookies: &str) -> impl Iterator<Item = (&str, &str)> {
-    cookies.split(';').filter_map(|part| {
-        let (n, v) = part.split_once('=')?;
-        let n = n.trim();
-        (!n.is_empty()).then(|| (n, v.trim()))
+    pieces(cookies, b';').filter_map(|part| {
+        let (n, v) = cut(part, b'=')?;
+        let n = trim(n, false);
+        (!n.is_empty()).then(|| (n, trim(v, false)))
     })
 }

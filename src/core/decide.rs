@@ -114,7 +114,7 @@ fn region_default(config: &Config, region: Option<&str>, category: &str) -> Opti
     let mut best: Option<(usize, bool)> = None;
     for rule in &config.regions {
         for code in &rule.codes {
-            let matches = region == code || region.strip_prefix(code.as_str()).is_some_and(|rest| rest.starts_with('-'));
+            let matches = region == code || region.strip_prefix(code.as_str()).is_some_and(|rest| rest.starts_with("-"));
             if let (true, Some((_, granted))) = (matches, rule.defaults.iter().find(|(c, _)| c == category)) {
                 if best.is_none_or(|(len, _)| code.len() > len) {
                     best = Some((code.len(), *granted));
@@ -143,7 +143,7 @@ pub fn hidden_referrer(config: &Config, referrer: &str, origin: &str) -> Option<
         end += 1;
     }
     let path = &rest[..end];
-    (path.starts_with('/') && is_sensitive(config, path, "")).then(|| super::text::concat(&[origin, "/"]))
+    (path.starts_with("/") && is_sensitive(config, path, "")).then(|| super::text::concat(&[origin, "/"]))
 }
 
 /// What a navigation must change to matter: the path, and the hash route where the site opts
@@ -157,11 +157,11 @@ pub fn route_key(config: &Config, path: &str, hash: &str) -> String {
 /// slash) give `/a/b`; an empty hash, none. An in-page anchor `#top` reads as `/top`: with hash
 /// routes on, a rule can only match more, never less.
 pub fn hash_route(hash: &str) -> Option<String> {
-    let route = hash.strip_prefix("#!").or_else(|| hash.strip_prefix('#'))?;
-    let route = route.split('?').next().unwrap_or("");
+    let route = hash.strip_prefix("#!").or_else(|| hash.strip_prefix("#"))?;
+    let route = super::text::nth_piece(route, b'?', 0);
     match route {
         "" => None,
-        r if r.starts_with('/') => Some(r.to_owned()),
+        r if r.starts_with("/") => Some(r.to_owned()),
         r => Some(super::text::concat(&["/", r])),
     }
 }

@@ -1,6 +1,8 @@
 //! The interface texts: their keys and English wording (built in), the languages shipped as files
 //! next to the script (`i18n/<lang>.json`), and which language a visitor gets.
 
+use super::text::{has_word, nth_piece, pieces, trim};
+
 /// Declares every text once: its [`Text`] variant, its configuration key and its English wording.
 macro_rules! texts {
     ($($(#[$doc:meta])* $name:ident $key:literal $english:literal,)*) => {
@@ -109,15 +111,21 @@ const RIGHT_TO_LEFT: &str = "ar fa he ur ps yi dv ckb sd ug";
 impl Text {
     /// The camelCase name used in configuration (`texts.<lang>.<key>`) and in language files.
     pub fn key(self) -> &'static str {
-        KEYS.split(' ').nth(self as usize).unwrap_or_default()
+        nth_piece(KEYS, b' ', self as usize)
     }
     /// The text whose configuration name is `key`.
     pub fn from_key(key: &str) -> Option<Text> {
-        KEYS.split(' ').position(|k| k == key).and_then(|i| ALL.get(i).copied())
+        // A loop, not `position`: one copy of the pieces' loop for every caller.
+        for (i, k) in pieces(KEYS, b' ').enumerate() {
+            if k == key {
+                return ALL.get(i).copied();
+            }
+        }
+        None
     }
     /// The built-in English wording.
     fn english(self) -> &'static str {
-        ENGLISH.split('\n').nth(self as usize).unwrap_or_default()
+        nth_piece(ENGLISH, b'\n', self as usize)
     }
 }
 
@@ -151,7 +159,7 @@ impl Texts {
     }
     /// The writing direction for the `dir` attribute: `rtl` or `ltr`.
     pub fn dir(&self) -> &'static str {
-        if RIGHT_TO_LEFT.split(' ').any(|l| l == self.lang) {
+        if has_word(RIGHT_TO_LEFT, &self.lang) {
             "rtl"
         } else {
             "ltr"
@@ -164,28 +172,33 @@ impl Texts {
 /// (`zh-Hant…`, `zh-TW`, `zh-HK`, `zh-MO` → `zh-Hant`; any other `zh` → `zh-Hans`) and Filipino is
 /// Tagalog (`fil` → `tl`).
 pub fn language(tag: &str) -> String {
-    let mut lower = tag.trim().to_ascii_lowercase();
-    let mut subtags = lower.split('-');
-    // `_` as well (`en_GB`, `zh_TW` are common outside browsers).
-    let mut first = subtags.next().unwrap_or("").split('_');
-    let primary = first.next().unwrap_or("");
-    let primary_len = primary.len();
-    let renamed = match (primary, first.next().or_else(|| subtags.next())) {
-        ("fil", _) => "tl",
-        ("zh", Some("hant" | "tw" | "hk" | "mo")) => "zh-Hant",
-        ("zh", _) => "zh-Hans",
-        _ => {
+    let mut lower = trim(tag, false).to_ascii_lowercase();
+    let (primary_len, renamed) = {
+        let mut subtags = pieces(&lower, b'-');
+        // `_` as well (`en_GB`, `zh_TW` are common outside browsers).
+        let mut first = pieces(subtags.next().unwrap_or(""), b'_');
+        let primary = first.next().unwrap_or("");
+        let renamed = match (primary, first.next().or_else(|| subtags.next())) {
+            ("fil", _) => Some("tl"),
+            ("zh", Some("hant" | "tw" | "hk" | "mo")) => Some("zh-Hant"),
+            ("zh", _) => Some("zh-Hans"),
+            _ => None,
+        };
+        (primary.len(), renamed)
+    };
+    match renamed {
+        Some(name) => name.to_owned(),
+        None => {
             // The primary subtag starts the lowercase tag: cut it there, no second string.
             lower.truncate(primary_len);
-            return lower;
+            lower
         }
-    };
-    renamed.to_owned()
+    }
 }
 
 /// Whether `lang` (as [`language`] names it) is shipped as a file that must be loaded.
 pub fn needs_file(lang: &str) -> bool {
-    SHIPPED.split(' ').any(|l| l == lang)
+    has_word(SHIPPED, lang)
 }
 
 /// Chooses the interface language: the configured one, else `<html lang>`, else the first of

@@ -161,12 +161,11 @@ pub fn push_iso8601(s: &mut String, ms: u64) {
     let year = yoe + era * 400 + u64::from(month <= 2);
     push2(s, year / 100);
     for (n, sep) in
-        [(year, '-'), (month, '-'), (day, 'T'), (secs / 3600 % 24, ':'), (secs / 60 % 60, ':'), (secs % 60, '.'), (ms % 1000 / 10, '\0')]
+        [(year, "-"), (month, "-"), (day, "T"), (secs / 3600 % 24, ":"), (secs / 60 % 60, ":"), (secs % 60, "."), (ms % 1000 / 10, "")]
     {
         push2(s, n);
-        s.push(sep);
+        s.push_str(sep);
     }
-    s.pop();
     s.push((b'0' + (ms % 10) as u8) as char);
     s.push('Z');
 }

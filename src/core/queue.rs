@@ -16,7 +16,7 @@
 //! neither redirect the events nor make a page send more than `CAP * MAX_EVENT` bytes.
 
 use super::log::{self, Event};
-use super::text::{parse_uint, push_uint};
+use super::text::{cut, parse_uint, pieces, push_uint};
 
 /// The most events kept.
 pub const CAP: usize = 50;
@@ -117,11 +117,11 @@ impl Queue {
         if stored.starts_with("{\"e\":[]") {
             return Some(Queue::default());
         }
-        let mut lines = stored.split('\n');
+        let mut lines = pieces(stored, b'\n');
         let mut q = Queue { events: Vec::new(), dropped: parse_uint(lines.next()?.strip_prefix(HEADER)?)? };
         for line in lines {
-            let (time, rest) = line.split_once(' ')?;
-            let (id, json) = rest.split_once(' ')?;
+            let (time, rest) = cut(line, b' ')?;
+            let (id, json) = cut(rest, b' ')?;
             if q.events.len() == CAP || json.len() > MAX_EVENT || q.events.iter().any(|e| e.id == id) {
                 return None;
             }

@@ -2,7 +2,7 @@
 //! compact, versioned string encoding (stored in localStorage and mirrored in a cookie).
 
 use super::signals::{Dnt, Gpc, Signals};
-use super::text::{hex_value, parse_uint, push_hex, push_uint, utf8, HEX_DIGITS};
+use super::text::{cut, hex_value, parse_uint, pieces, push_hex, push_uint, utf8, HEX_DIGITS};
 
 /// Where a category's state came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,8 +244,8 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     }
     let bad = DecodeError::Corrupt;
     // The checksum is the last 8 bytes, after a `|` (found by position: no reverse search).
-    let cut = s.len().checked_sub(9).filter(|&at| s.as_bytes()[at] == b'|').ok_or(bad)?;
-    let (body, sum) = s.split_at(cut + 1);
+    let at = s.len().checked_sub(9).filter(|&at| s.as_bytes()[at] == b'|').ok_or(bad)?;
+    let (body, sum) = s.split_at(at + 1);
     let mut want = String::new();
     push_hex32(&mut want, checksum(body));
     if sum != want {
@@ -253,7 +253,7 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     }
     // Exactly 11 fields, into an array (no `Vec` of them: collecting costs more code).
     let mut f = [""; 11];
-    let mut fields = body[..body.len() - 1].split('|');
+    let mut fields = pieces(&body[..body.len() - 1], b'|');
     for slot in &mut f {
         *slot = fields.next().ok_or(bad)?;
     }
@@ -269,8 +269,8 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     };
     let mut choices = vec![];
     if !f[10].is_empty() {
-        for item in f[10].split('+') {
-            let (cat, state) = item.split_once(':').ok_or(bad)?;
+        for item in pieces(f[10], b'+') {
+            let (cat, state) = cut(item, b':').ok_or(bad)?;
             let mut st = state.chars();
             let granted = match st.next() {
                 Some('1') => true,

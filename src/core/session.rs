@@ -310,7 +310,7 @@ impl Session {
         }
         let status = decide::status(&config, stored.as_ref(), env.now);
         // The hint comes from the site's server; `us-wa` means `US-WA`.
-        let region = page.region.map(|r| r.trim().to_ascii_uppercase()).filter(|r| super::config::is_region_code(r));
+        let region = page.region.map(|r| super::text::trim(&r, false).to_ascii_uppercase()).filter(|r| super::config::is_region_code(r));
         let signals = page.signals;
         if config.debug {
             fx.push(Effect::Console(

@@ -35,7 +35,7 @@ impl Dnt {
     /// Normalises the first present source among `navigator.doNotTrack`, `window.doNotTrack` and
     /// `navigator.msDoNotTrack` (`None` for absent or null).
     pub fn from_sources(sources: &[Option<String>]) -> Dnt {
-        match sources.iter().flatten().next().map(|s| s.trim().to_ascii_lowercase()) {
+        match sources.iter().flatten().next().map(|s| super::text::trim(s, false).to_ascii_lowercase()) {
             Some(s) if s == "1" || s == "yes" => Dnt::On,
             Some(s) if s == "0" || s == "no" => Dnt::Off,
             _ => Dnt::Unset,

@@ -1,4 +1,6 @@
-//! Small string helpers that avoid `core::fmt` (it costs kilobytes in the wasm).
+//! Small string helpers that avoid `core::fmt` (it costs kilobytes in the wasm), and std's `char`
+//! searchers: text is cut at ASCII bytes here ([`pieces`], [`cut`]), and prefixes elsewhere are
+//! written as strings (`starts_with("/")`, not `'/'`, which encodes the `char` as UTF-8 first).
 
 /// The hexadecimal digits, lowercase: the one table every hex encoder of the SDK uses.
 pub const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -102,6 +104,79 @@ pub fn parse_uint(s: &str) -> Option<u64> {
         n = n * 10 + u64::from(b - b'0');
     }
     Some(n)
+}
+
+/// Bytes of a `str` cut at ASCII bytes as text again. Cutting at an ASCII byte is always at a
+/// character boundary, so no second check (std's `&s[a..b]` checks each cut).
+fn ascii_cut(piece: &[u8]) -> &str {
+    // SAFETY: every caller passes bytes of a `str` cut only at ASCII bytes (see [`is_cut`]) or
+    // at its ends.
+    unsafe { core::str::from_utf8_unchecked(piece) }
+}
+
+/// Whether the byte `b` is the separator `sep`. Only an ASCII byte cuts: a non-ASCII `sep`
+/// (which could fall inside a character) cuts nothing, so [`ascii_cut`] always gets whole text.
+fn is_cut(b: u8, sep: u8) -> bool {
+    b == sep && sep.is_ascii()
+}
+
+/// The pieces of `s` cut at each ASCII byte `sep`: what `s.split(sep)` gives, through one
+/// byte loop shared by every caller instead of std's `char` searcher (with its `memchr`).
+pub fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    s.as_bytes().split(move |&b| is_cut(b, sep)).map(ascii_cut)
+}
+
+/// `s` without leading whitespace, and without trailing whitespace unless `start_only`
+/// (Unicode whitespace, as `str::trim` and `trim_start`): one forward pass, instead of std's
+/// searchers from both ends.
+pub fn trim(s: &str, start_only: bool) -> &str {
+    let (mut start, mut end) = (s.len(), s.len());
+    for (i, c) in s.char_indices() {
+        if !c.is_whitespace() {
+            if start == s.len() {
+                start = i;
+                if start_only {
+                    break;
+                }
+            }
+            end = i + c.len_utf8();
+        }
+    }
+    &s[start..end.max(start)]
+}
+
+/// Whether `word` is one of the pieces of the space-separated `list`.
+pub fn has_word(list: &str, word: &str) -> bool {
+    // A loop, not `any`: one copy for every caller.
+    for w in pieces(list, b' ') {
+        if w == word {
+            return true;
+        }
+    }
+    false
+}
+
+/// `s` cut at its first ASCII byte `sep`, as `s.split_once(sep)`.
+pub fn cut(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    let at = b.iter().position(|&x| is_cut(x, sep))?;
+    Some((ascii_cut(&b[..at]), ascii_cut(&b[at + 1..])))
+}
+
+/// The `n`-th piece of `s` cut at each ASCII byte `sep` (empty past the last): what
+/// `s.split(sep).nth(n)` gives.
+pub fn nth_piece(s: &str, sep: u8, mut n: usize) -> &str {
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut end = 0;
+    while end < b.len() && (n > 0 || !is_cut(b[end], sep)) {
+        if is_cut(b[end], sep) {
+            n -= 1;
+            start = end + 1;
+        }
+        end += 1;
+    }
+    ascii_cut(if n == 0 { &b[start..end] } else { &[] })
 }
 
 /// `s` without the ASCII byte `b` repeated at its end (`str::trim_end_matches` with a char pulls
@@ -211,6 +286,28 @@ mod tests {
                 proptest::prop_assert_eq!(utf8(b, true), Some(String::from_utf8_lossy(b).into_owned()));
                 proptest::prop_assert_eq!(utf8(b, false), String::from_utf8(b.to_vec()).ok());
             }
+        }
+
+        #[test]
+        fn byte_cuts_match_std(text in "[a bé\n]{0,12}", n in 0usize..8) {
+            for sep in [b' ', b'\n'] {
+                let std = text.split(char::from(sep)).nth(n).unwrap_or_default();
+                proptest::prop_assert_eq!(nth_piece(&text, sep, n), std);
+                let c = char::from(sep);
+                proptest::prop_assert_eq!(pieces(&text, sep).collect::<Vec<_>>(), text.split(c).collect::<Vec<_>>());
+                proptest::prop_assert_eq!(cut(&text, sep), text.split_once(c));
+                proptest::prop_assert_eq!(has_word(&text, "b"), text.split(' ').any(|w| w == "b"));
+            }
+            // A byte of a multi-byte character is no separator: the text stays whole.
+            proptest::prop_assert_eq!(pieces(&text, 0xc3).collect::<Vec<_>>(), vec![text.as_str()]);
+            proptest::prop_assert_eq!(cut(&text, 0xa9), None);
+            proptest::prop_assert_eq!(nth_piece(&text, 0xc3, 0), text.as_str());
+        }
+
+        #[test]
+        fn trim_matches_std(text in "[a \t\u{a0}\u{3000}é\n]{0,10}") {
+            proptest::prop_assert_eq!(trim(&text, false), text.trim());
+            proptest::prop_assert_eq!(trim(&text, true), text.trim_start());
         }
     }
 

@@ -23,7 +23,7 @@ use crate::core::signals::Signals;
 use crate::core::text::parse_uint;
 use crate::core::view::{self, Action, Scope};
 use js_sys::{Array, Object, Reflect};
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use std::cell::{RefCell, RefMut};
 use wasm_bindgen::prelude::*;
@@ -73,72 +73,84 @@ fn step(input: Option<Input>) -> JsValue {
 }
 
 fn view(s: &Session) -> JsValue {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct ConsentView<'a> {
-        decided: bool,
-        revision: &'a str,
-        categories: ChoiceMap<'a>,
-        sources: ChoiceMap<'a>,
-        allowed: &'a [String],
-        signals: SignalsView,
-        gpc_honoured: bool,
-        sensitive_page: bool,
-        region: Option<&'a str>,
-        language: &'a str,
-        config_ok: bool,
-    }
-    to_js(&ConsentView {
-        decided: s.status == Status::Decided,
-        revision: &s.config.revision,
-        categories: ChoiceMap(s, false),
-        sources: ChoiceMap(s, true),
-        allowed: &s.allowed,
-        signals: SignalsView::of(s.signals),
-        gpc_honoured: decide::gpc_keeps_off(&s.effective),
-        sensitive_page: s.sensitive,
-        region: s.region.as_deref(),
-        language: &s.texts.lang,
-        config_ok: s.config_ok,
-    })
+    to_js(&View::Consent(s))
 }
 
 fn ui<'a>(s: &'a Session, rows: &'a [view::Row]) -> Ui<'a> {
     Ui { texts: &s.texts, rows, gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
 }
 
-/// `{category: granted}` (or `{category: source}` when `.1`) as in force on this page, in
-/// configuration order, without a BTreeMap (its sorting code costs more than this).
-struct ChoiceMap<'a>(&'a Session, bool);
+/// Every value of the API's views (`getConsent()`, the `change`, `ready` and `signal` events),
+/// serialized through serde-wasm-bindgen. One type for all their members: one copy of serde's
+/// field and entry code in the wasm instead of one per member type.
+enum View<'a> {
+    Bool(bool),
+    Str(&'a str),
+    Null,
+    /// The consent view: `{decided, revision, categories, sources, allowed, signals,
+    /// gpcHonoured, sensitivePage, region, language, configOk}`.
+    Consent(&'a Session),
+    /// `{category: granted}` (or `{category: source}` when `.1`) as in force on this page, in
+    /// configuration order, without a BTreeMap (its sorting code costs more than this).
+    Choices(&'a Session, bool),
+    /// A list of strings.
+    List(&'a [String]),
+    /// `{dnt, gpc}`.
+    Signals(Signals),
+}
 
-impl Serialize for ChoiceMap<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        for c in &self.0.effective {
-            let (granted, source) = decide::in_force(c, self.0.sensitive);
-            if self.1 {
-                m.serialize_entry(&c.category, source.name())?;
-            } else {
-                m.serialize_entry(&c.category, &granted)?;
+impl Serialize for View<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            View::Bool(b) => ser.serialize_bool(b),
+            View::Str(v) => ser.serialize_str(v),
+            View::Null => ser.serialize_none(),
+            View::Consent(s) => {
+                let members = [
+                    ("decided", View::Bool(s.status == Status::Decided)),
+                    ("revision", View::Str(&s.config.revision)),
+                    ("categories", View::Choices(s, false)),
+                    ("sources", View::Choices(s, true)),
+                    ("allowed", View::List(&s.allowed)),
+                    ("signals", View::Signals(s.signals)),
+                    ("gpcHonoured", View::Bool(decide::gpc_keeps_off(&s.effective))),
+                    ("sensitivePage", View::Bool(s.sensitive)),
+                    ("region", s.region.as_deref().map_or(View::Null, View::Str)),
+                    ("language", View::Str(&s.texts.lang)),
+                    ("configOk", View::Bool(s.config_ok)),
+                ];
+                let mut m = ser.serialize_map(None)?;
+                for (k, v) in &members {
+                    m.serialize_entry(*k, v)?;
+                }
+                m.end()
+            }
+            View::Choices(s, sources) => {
+                let mut m = ser.serialize_map(None)?;
+                for c in &s.effective {
+                    let (granted, source) = decide::in_force(c, s.sensitive);
+                    m.serialize_entry(c.category.as_str(), &if sources { View::Str(source.name()) } else { View::Bool(granted) })?;
+                }
+                m.end()
+            }
+            View::List(items) => {
+                let mut l = ser.serialize_seq(Some(items.len()))?;
+                for x in items {
+                    l.serialize_element(&View::Str(x))?;
+                }
+                l.end()
+            }
+            View::Signals(signals) => {
+                let mut m = ser.serialize_map(None)?;
+                m.serialize_entry("dnt", &View::Str(signals.dnt.name()))?;
+                m.serialize_entry("gpc", &View::Str(signals.gpc.name()))?;
+                m.end()
             }
         }
-        m.end()
     }
 }
 
-#[derive(Serialize)]
-struct SignalsView {
-    dnt: &'static str,
-    gpc: &'static str,
-}
-
-impl SignalsView {
-    fn of(s: Signals) -> SignalsView {
-        SignalsView { dnt: s.dnt.name(), gpc: s.gpc.name() }
-    }
-}
-
-fn to_js<T: Serialize>(v: &T) -> JsValue {
+fn to_js(v: &View) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
@@ -204,7 +216,7 @@ fn carry_out(effects: Vec<Effect>) {
                 }
             }
             Effect::HideBanner => ui::hide_banner(),
-            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&SignalsView::of(signals))),
+            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&View::Signals(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::log_write(""),
             Effect::LogHash { endpoint, notice } => bridge::log_hash(&endpoint, &notice),
