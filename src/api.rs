@@ -13,8 +13,9 @@ use wasm_bindgen::prelude::*;
 /// and calls start again with `lang_texts`, its content or a string saying why it could not be
 /// loaded.
 /// `early` is the array of decisions the page asked for before start, in order (`true` for
-/// `acceptAll()`, `false` for `rejectAll()`, `[changes]` for `setConsent(changes)`, `undefined`
-/// for any other call): they are the first decision, before any tag. Each one that is not taken
+/// `acceptAll()`, `false` for `rejectAll()`, `[changes]` for `setConsent(changes)` (a deep copy,
+/// see `plain` in bridge.js), `undefined` for any other call): they are the first decision,
+/// before any tag. Each one that is not taken
 /// (an invalid `setConsent` argument) is replaced in the array by the `Error` its call rejects with.
 #[wasm_bindgen]
 pub fn start(

@@ -152,12 +152,14 @@ function run(call, resolve, reject) {
   }
 }
 
-// `decision`: what start takes for the call while it is queued (see `begin` in `init`).
+// `decision`: what start takes for the call while it is queued (see `begin` in `init`); a
+// function makes it when the call is queued (a `setConsent` argument is copied then, on its own:
+// one large argument must not use up another's budget in `plain`).
 function later(call, decision) {
   return new Promise((resolve, reject) => {
     if (ready) run(call, resolve, reject);
     else if (broken) reject(new Error('consent-gate is not available'));
-    else queue.push([call, resolve, reject, decision]);
+    else queue.push([call, resolve, reject, decision?.call ? decision() : decision]);
   });
 }
 
@@ -178,7 +180,7 @@ export function rejectAll() {
 
 /** Changes some categories, e.g. `setConsent({ analytics: true })`. */
 export function setConsent(changes) {
-  return later(() => wasm.setConsent(changes), [changes]);
+  return later(() => wasm.setConsent(changes), () => [plain(changes)]);
 }
 
 /** Opens the preferences dialog. */

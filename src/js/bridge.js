@@ -156,9 +156,13 @@ export function plain(v) {
       // No prototype: a member named `__proto__` stays a member.
       const o = Object.create(null);
       for (const k of Object.keys(x)) {
+        // A getter that throws is a value that is not JSON: the field is reported, not absent
+        // (an absent `sensitivePaths` would protect no page).
         try {
           o[k] = copy(x[k]);
-        } catch (e) {}
+        } catch (e) {
+          o[k] = Symbol();
+        }
       }
       return o;
     } catch (e) {

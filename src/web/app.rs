@@ -328,7 +328,8 @@ pub fn start(
     for p in parsed.problems.iter().filter(|p| p.is_error) {
         errors.push(p.line());
     }
-    // Copied before the page is read: a getter in a `setConsent` argument that routes is heard.
+    // The page is read after the queued `setConsent` arguments were copied (when each call was
+    // made): a getter in one that routes is heard.
     let page = Page {
         signals: page::signals(),
         region,
@@ -336,7 +337,9 @@ pub fn start(
         file_texts,
         copies: copies(&parsed.config),
         referrer: page::referrer(),
-        early: Js(bridge::plain(&early)).to_json(),
+        // Not copied again as a whole: one large argument must not use up the copy's budget of
+        // the others (a withdrawal after it would read as no decision).
+        early: super::json::from_plain(&early),
     };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);

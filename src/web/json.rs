@@ -15,6 +15,12 @@ impl JsonLike for Js {
     }
 }
 
+/// `v`, a value `bridge.js` has already copied with `plain` (the queued decisions, each argument
+/// copied on its own when its call was made), as a [`Json`].
+pub fn from_plain(v: &JsValue) -> Json {
+    copy(v, 0)
+}
+
 /// `v` as a [`Json`]: an object's own enumerable members (`Object.keys`), as JSON would see them.
 fn copy(v: &JsValue, depth: usize) -> Json {
     if let Some(s) = v.as_string() {

@@ -38,7 +38,10 @@ pub fn local_get() -> Result<Option<String>, Blocked> {
 
 /// Stores `value` in localStorage; false when storage is blocked or full.
 pub fn local_set(value: &str) -> bool {
-    let ok = local().is_some_and(|s| s.set_item(KEY, value).is_ok());
+    // When storage is full, the old record goes before the second try: kept, it would outlast
+    // this newer decision (a grant running on after a refusal). At worst nothing is stored and
+    // the visitor is asked again.
+    let ok = local().is_some_and(|s| s.set_item(KEY, value).is_ok() || (s.remove_item(KEY).is_ok() && s.set_item(KEY, value).is_ok()));
     MEMORY.local_failed.set(!ok);
     ok
 }

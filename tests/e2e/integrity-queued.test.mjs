@@ -15,7 +15,11 @@ const TAG = '<script src="/consent-gate/consent-gate.js"></script>';
 // The calls named in `?calls=` (comma-separated), made at once; each promise's outcome recorded.
 const CALLS = `window.results = [];
 const calls = { accept: (cg) => cg.acceptAll(), reject: (cg) => cg.rejectAll(), set: (cg) => cg.setConsent({ analytics: false, advertising: false }),
-  bad: (cg) => cg.setConsent({ chat: true }), prefs: (cg) => cg.showPreferences() };
+  bad: (cg) => cg.setConsent({ chat: true }), prefs: (cg) => cg.showPreferences(),
+  // Past the copy's budget of 10,000 objects: rejected, and it must not use up the next call's.
+  huge: (cg) => cg.setConsent({ analytics: Array.from({ length: 12000 }, () => ({})) }),
+  // A getter that throws: rejected, not read as absent.
+  throws: (cg) => cg.setConsent({ get analytics() { throw new Error('no'); }, advertising: true }) };
 window.makeCalls = (cg) => {
   for (const c of new URLSearchParams(location.search).get('calls').split(',')) {
     const p = calls[c](cg);
@@ -41,6 +45,12 @@ const server = servePagesForFile({
     '<h1>ESM first</h1>' + GATED,
   ),
   '/q/ads.js': 'window.ranAds = 1;',
+  // A language with a longer record (its \`language\` field) than the English one.
+  '/q/zh.html': html(inlineConfig(SITE) + TAG, '<h1>Zh</h1>').replace('lang="en"', 'lang="zh-Hant"'),
+  '/q/esm-getter.html': html(
+    `<script type="module">import * as cg from '/consent-gate/index.js';\ncg.init({ ...${JSON.stringify(SITE)}, get sensitivePaths() { throw new Error('no'); } }).then(() => (window.outcome = 'resolved'), (e) => (window.outcome = String(e.message || e)));</script>`,
+    '<h1>Getter</h1>',
+  ),
 });
 
 /** A visitor who accepted everything on the home page, then opened `path`; its requests from then on. */
@@ -91,6 +101,8 @@ for (const [api, path] of [
     ['set', { necessary: true, functional: true, analytics: false, advertising: false }],
     ['accept,reject', REFUSED],
     ['prefs,bad,reject', REFUSED],
+    ['huge,set', { necessary: true, functional: true, analytics: false, advertising: false }],
+    ['throws,reject', REFUSED],
   ]) {
     test(`${path}: ${calls} before ready, with everything granted stored: nothing of Google, no gated script or embed, the refusal stored`, async () => {
       const { page, context, net, before, requested } = await returning(path, calls);
@@ -106,6 +118,7 @@ for (const [api, path] of [
       // Each decision resolves to the state in force after start; an invalid one rejects alone.
       for (const r of o.results) {
         if (r[0] == 'bad') assert.deepEqual(r, ['bad', 'rejected', 'setConsent.chat: expected the id of a configured category']);
+        else if (r[0] == 'huge' || r[0] == 'throws') assert.equal(r[1], 'rejected', JSON.stringify(o.results));
         else if (r[0] != 'prefs') assert.deepEqual(r.slice(1), [true, false, false], JSON.stringify(o.results));
       }
       if (calls.startsWith('prefs')) assert.equal(await page.locator('dialog[open]').count(), 1, 'showPreferences() still opens the dialog');
@@ -130,3 +143,49 @@ for (const [api, path] of [
     await context.close();
   });
 }
+
+test('localStorage full: a refusal longer than the stored grant removes it, so the grant never outlasts it', async () => {
+  const { page, context, net } = await openPage();
+  await page.goto(server.url + '/q/home.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  // Another script of the origin fills localStorage to the last byte.
+  await page.evaluate(() => {
+    let chunk = 'x'.repeat(1 << 20);
+    for (let i = 0; chunk.length; i++) {
+      try {
+        localStorage.setItem('fill' + i, chunk);
+      } catch (e) {
+        chunk = chunk.slice(0, chunk.length >> 1);
+      }
+    }
+  });
+  await page.goto(server.url + '/q/zh.html');
+  await ready(page);
+  const lang = await page.evaluate(() => ConsentGate.rejectAll().then((s) => s.language));
+  assert.equal(lang, 'zh-Hant', 'the refusal is made in Traditional Chinese (a longer record)');
+  await settle(page, 500);
+  const before = net.google.length;
+  await page.goto(server.url + '/q/home.html');
+  await ready(page);
+  await settle(page, 500);
+  assert.equal(net.google.length, before, 'nothing of Google on the next page: ' + net.google.slice(before).join(' '));
+  const record = await page.evaluate(() => ConsentGate.getConsentRecord()?.choices.map((c) => c.granted));
+  // Filled to the last byte, even the refusal may not fit once the grant is gone: then nothing is
+  // stored and the visitor is asked again. Never the grant.
+  if (record) assert.deepEqual(record, [true, false, false, false], 'a stored record is the refusal');
+  else assert.equal(await page.locator('#cg-banner').isVisible(), true, 'nothing stored: the banner asks again');
+  await context.close();
+});
+
+test('npm init: a configuration getter that throws is an error at its field, not an absent field (an absent sensitivePaths would protect nothing)', async () => {
+  const { page, context, net } = await openPage();
+  await page.goto(server.url + '/q/esm-getter.html');
+  await page.waitForFunction(() => window.outcome, null, { timeout: 10000 });
+  const outcome = await page.evaluate(() => window.outcome);
+  assert.match(outcome, /sensitivePaths/, 'init rejects naming the field: ' + outcome);
+  await settle(page, 500);
+  assert.equal(net.google.length, 0, 'nothing of Google');
+  await context.close();
+});
