@@ -32,14 +32,19 @@ function configError(problems) {
 const safeHref = (h) =>
   typeof h == 'string' && h != '' && h == h.trimStart() && (/^(https?:\/\/|mailto:)/i.test(h) || !/^[^/?#]*:|^\/\/|[\0-\x1f\x7f-\x9f\\]/.test(h));
 
+// This copy will not start: its queued calls reject, and so do later ones (see `later`).
+function giveUp() {
+  broken = true;
+  for (const [, , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
+}
+
 // Without the wasm nothing may load. "Cookie settings" links still lead to the privacy notice.
 function failClosed(reason, privacyUrl) {
-  broken = true;
+  giveUp();
   console.error(
     'consent-gate: the WebAssembly module could not load (' + reason + '), so no analytics or advertising tag will load.' +
       (/Content.Security|CSP|unsafe-eval/i.test(reason) ? " The Content-Security-Policy's script-src needs 'wasm-unsafe-eval'." : ''),
   );
-  for (const [, , reject] of queue.splice(0)) reject(new Error('consent-gate is not available'));
   d.addEventListener('click', (ev) => {
     const opener = ev.target.closest?.('[data-consent-gate="preferences"]');
     if (opener && opens(ev.target, opener) && !opener.getAttribute('href') && privacyUrl) location.href = privacyUrl;
@@ -76,7 +81,8 @@ export function init(config, options) {
     return started;
   }
   if (!claim()) {
-    broken = true;
+    // Calls made before this init() would otherwise wait for ever (the running copy has the API).
+    giveUp();
     return (started = Promise.resolve().then(window[RUNNING]));
   }
   const o = options || {};
@@ -158,8 +164,10 @@ function run(call, resolve, reject) {
 function later(call, decision) {
   return new Promise((resolve, reject) => {
     if (ready) run(call, resolve, reject);
-    else if (broken) reject(new Error('consent-gate is not available'));
-    else queue.push([call, resolve, reject, decision?.call ? decision() : decision]);
+    else {
+      queue.push([call, resolve, reject, decision?.call ? decision() : decision]);
+      if (broken) giveUp();
+    }
   });
 }
 

@@ -45,6 +45,12 @@ const server = servePagesForFile({
     '<h1>ESM first</h1>' + GATED,
   ),
   '/q/ads.js': 'window.ranAds = 1;',
+  // The script tag runs; the app's own npm copy is called before its init(), which finds the page
+  // taken.
+  '/q/two.html': html(
+    inlineConfig(SITE) + TAG + `<script type="module">import * as cg from '/consent-gate/index.js';\n${CALLS}\nmakeCalls(cg);\ncg.init(${JSON.stringify(SITE)});\nwindow.cg = cg;</script>`,
+    '<h1>Two copies</h1>',
+  ),
   // A language with a longer record (its \`language\` field) than the English one.
   '/q/zh.html': html(inlineConfig(SITE) + TAG, '<h1>Zh</h1>').replace('lang="en"', 'lang="zh-Hant"'),
   '/q/esm-getter.html': html(
@@ -187,5 +193,20 @@ test('npm init: a configuration getter that throws is an error at its field, not
   assert.match(outcome, /sensitivePaths/, 'init rejects naming the field: ' + outcome);
   await settle(page, 500);
   assert.equal(net.google.length, 0, 'nothing of Google');
+  await context.close();
+});
+
+test('a second copy (npm beside the script tag): calls queued before its init() reject, as the README says, instead of waiting for ever', async () => {
+  const { page, context } = await openPage();
+  await page.goto(server.url + '/q/two.html?calls=reject,set');
+  await page.waitForFunction(() => window.results && results.length == 2, null, { timeout: 10000 });
+  const results = await page.evaluate(() => results);
+  assert.deepEqual(results, [
+    ['reject', 'rejected', 'consent-gate is not available'],
+    ['set', 'rejected', 'consent-gate is not available'],
+  ]);
+  // The script tag's copy still runs the page.
+  await ready(page);
+  assert.equal(await page.locator('#cg-banner').count(), 1);
   await context.close();
 });
