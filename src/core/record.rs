@@ -22,13 +22,13 @@ pub enum Source {
 }
 
 /// Each source's wire name and record code, in declaration order (`SOURCES[s as usize].0 == s`).
-const SOURCES: [(Source, &str, char); 6] = [
-    (Source::User, "user", 'u'),
-    (Source::Gpc, "gpc", 'g'),
-    (Source::Dnt, "dnt", 'd'),
-    (Source::Default, "default", 'f'),
-    (Source::Region, "region", 'r'),
-    (Source::PageRule, "page-rule", 'p'),
+const SOURCES: [(Source, &str, u8); 6] = [
+    (Source::User, "user", b'u'),
+    (Source::Gpc, "gpc", b'g'),
+    (Source::Dnt, "dnt", b'd'),
+    (Source::Default, "default", b'f'),
+    (Source::Region, "region", b'r'),
+    (Source::PageRule, "page-rule", b'p'),
 ];
 
 impl Source {
@@ -36,10 +36,10 @@ impl Source {
     pub fn name(self) -> &'static str {
         SOURCES[self as usize].1
     }
-    fn code(self) -> char {
+    fn code(self) -> u8 {
         SOURCES[self as usize].2
     }
-    fn from_code(c: char) -> Option<Source> {
+    fn from_code(c: u8) -> Option<Source> {
         SOURCES.iter().find(|s| s.2 == c).map(|s| s.0)
     }
 }
@@ -60,12 +60,12 @@ pub enum Method {
 }
 
 /// Each method's wire name and record code, in declaration order (`METHODS[m as usize].0 == m`).
-const METHODS: [(Method, &str, char); 5] = [
-    (Method::Banner, "banner", 'b'),
-    (Method::Preferences, "preferences", 'p'),
-    (Method::Notice, "notice", 'n'),
-    (Method::Api, "api", 'a'),
-    (Method::Signal, "signal", 's'),
+const METHODS: [(Method, &str, u8); 5] = [
+    (Method::Banner, "banner", b'b'),
+    (Method::Preferences, "preferences", b'p'),
+    (Method::Notice, "notice", b'n'),
+    (Method::Api, "api", b'a'),
+    (Method::Signal, "signal", b's'),
 ];
 
 impl Method {
@@ -73,10 +73,10 @@ impl Method {
     pub fn name(self) -> &'static str {
         METHODS[self as usize].1
     }
-    fn code(self) -> char {
+    fn code(self) -> u8 {
         METHODS[self as usize].2
     }
-    fn from_code(c: char) -> Option<Method> {
+    fn from_code(c: u8) -> Option<Method> {
         METHODS.iter().find(|m| m.2 == c).map(|m| m.0)
     }
 }
@@ -208,7 +208,7 @@ pub fn encode(r: &Record) -> String {
     s.push('|');
     escape(&mut s, &r.language);
     s.push('|');
-    s.push(r.method.code());
+    s.push(char::from(r.method.code()));
     s.push('|');
     s.push_str(r.signals.dnt.name());
     s.push('|');
@@ -223,7 +223,7 @@ pub fn encode(r: &Record) -> String {
         escape(&mut s, &c.category);
         s.push(':');
         s.push(if c.granted { '1' } else { '0' });
-        s.push(c.source.code());
+        s.push(char::from(c.source.code()));
     }
     s.push('|');
     let sum = checksum(&s);
@@ -260,26 +260,17 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     if fields.next().is_some() {
         return Err(bad);
     }
-    let one_char = |x: &str| {
-        let mut it = x.chars();
-        match (it.next(), it.next()) {
-            (Some(c), None) => Some(c),
-            _ => None,
-        }
-    };
     let mut choices = vec![];
     if !f[10].is_empty() {
         for item in pieces(f[10], b'+') {
             let (cat, state) = cut(item, b':').ok_or(bad)?;
-            let mut st = state.chars();
-            let granted = match st.next() {
-                Some('1') => true,
-                Some('0') => false,
+            // Two ASCII bytes: `1` or `0`, then the source's code (compared as bytes: no decoder).
+            let (granted, source) = match *state.as_bytes() {
+                [g @ (b'0' | b'1'), code] => (g == b'1', Source::from_code(code).ok_or(bad)?),
                 _ => return Err(bad),
             };
-            let source = st.next().and_then(Source::from_code).ok_or(bad)?;
             let category = unescape(cat).filter(|c| !c.is_empty()).ok_or(bad)?;
-            if st.next().is_some() || choices.iter().any(|c: &Choice| c.category == category) {
+            if choices.iter().any(|c: &Choice| c.category == category) {
                 return Err(bad);
             }
             choices.push(Choice { category, granted, source });
@@ -291,7 +282,11 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
         updated: parse_uint(f[3]).ok_or(bad)?,
         revision: unescape(f[4]).ok_or(bad)?,
         language: unescape(f[5]).ok_or(bad)?,
-        method: one_char(f[6]).and_then(Method::from_code).ok_or(bad)?,
+        method: match *f[6].as_bytes() {
+            [code] => Method::from_code(code),
+            _ => None,
+        }
+        .ok_or(bad)?,
         signals: Signals { dnt: Dnt::from_name(f[7]).ok_or(bad)?, gpc: Gpc::from_name(f[8]).ok_or(bad)? },
         sdk_version: unescape(f[9]).ok_or(bad)?,
         choices,
