@@ -52,6 +52,17 @@ fn str_field(out: &mut String, k: &str, v: &str) {
     push_json_str(out, v);
 }
 
+/// A member that is a string or `null`.
+fn opt_field(out: &mut String, k: &str, v: Option<&str>) {
+    match v {
+        Some(v) => str_field(out, k, v),
+        None => {
+            key(out, k);
+            out.push_str("null");
+        }
+    }
+}
+
 /// The `choices` (with the page rule applied when `sensitive`, see [`super::decide::in_force`]),
 /// `signals` and `language` members.
 fn push_choices(s: &mut String, choices: &[Choice], sensitive: bool, signals: Signals, language: &str) {
@@ -103,11 +114,7 @@ pub fn to_json(e: &Event, dropped: u64) -> String {
     let mut s = String::with_capacity(512);
     s.push_str(if e.pageview { "{\"type\":\"pageview\"" } else { "{\"type\":\"decision\"" });
     str_field(&mut s, "eventId", e.event_id);
-    key(&mut s, "recordId");
-    match e.record_id {
-        Some(id) => push_json_str(&mut s, id),
-        None => s.push_str("null"),
-    }
+    opt_field(&mut s, "recordId", e.record_id);
     str_field(&mut s, "browserId", e.browser_id);
     key(&mut s, "timestamp");
     s.push('"');
@@ -119,16 +126,8 @@ pub fn to_json(e: &Event, dropped: u64) -> String {
     str_field(&mut s, "noticeHash", e.notice_hash);
     // A page view on a sensitive page reports the state in force there.
     push_choices(&mut s, e.choices, e.pageview && e.path.is_none(), e.signals, e.language);
-    key(&mut s, "method");
-    match e.method {
-        Some(m) => push_json_str(&mut s, m.name()),
-        None => s.push_str("null"),
-    }
-    key(&mut s, "path");
-    match e.path {
-        Some(p) => push_json_str(&mut s, p),
-        None => s.push_str("null"),
-    }
+    opt_field(&mut s, "method", e.method.map(Method::name));
+    opt_field(&mut s, "path", e.path);
     key(&mut s, "sensitive");
     s.push_str(if e.path.is_some() { "false" } else { "true" });
     str_field(&mut s, "sdkVersion", super::VERSION);
