@@ -138,11 +138,8 @@ pub fn is_sensitive(config: &Config, path: &str, hash: &str) -> bool {
 /// cannot be told apart here.
 pub fn hidden_referrer(config: &Config, referrer: &str, origin: &str) -> Option<String> {
     let rest = referrer.strip_prefix(origin)?;
-    let (b, mut end) = (rest.as_bytes(), 0);
-    while end < b.len() && b[end] != b'?' && b[end] != b'#' {
-        end += 1;
-    }
-    let path = &rest[..end];
+    // The path: up to the first `?` or `#`.
+    let path = super::text::nth_piece(super::text::nth_piece(rest, b'?', 0), b'#', 0);
     (path.starts_with("/") && is_sensitive(config, path, "")).then(|| super::text::concat(&[origin, "/"]))
 }
 
