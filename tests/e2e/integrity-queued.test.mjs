@@ -100,6 +100,7 @@ const outcome = (page, api) =>
       ranAds: !!window.ranAds,
       record: r && Object.fromEntries(r.choices.map((c) => [c.category, c.granted])),
       gaOff: window['ga-disable-G-QUEUED001'],
+      pending: localStorage.getItem('consent-gate-pending'),
     };
   }, api);
 
@@ -129,6 +130,7 @@ for (const [api, path] of [
       assert.ok(!requested.some((u) => u.includes('/q/ads.js') || u.includes('frame.html?ad')), 'no gated script or embed requested: ' + requested.join(' '));
       assert.equal(o.gaOff, true, 'GA switched off');
       assert.deepEqual(o.record, record, 'the stored record is the withdrawal');
+      assert.equal(o.pending, null, 'start took the queue itself: no withdrawal is left pending');
       // Each decision resolves to the state in force after start; an invalid one rejects alone.
       for (const r of o.results) {
         if (r[0] == 'bad') assert.deepEqual(r, ['bad', 'rejected', 'setConsent.chat: expected the id of a configured category']);
