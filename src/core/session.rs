@@ -400,6 +400,7 @@ impl Session {
                 Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
                     Ok(Some(grants)) => grants,
                     Ok(None) => continue,
+                    // Index 0, the pending call, cannot fail: it names configured categories only.
                     Err(e) => {
                         s.early_errors.push((i.wrapping_sub(1), e));
                         continue;
