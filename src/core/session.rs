@@ -12,7 +12,7 @@ use super::log;
 use super::queue::{Queue, Queued, CAP};
 use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
-use super::text::concat;
+use super::text::{concat, has_word};
 use super::view::{self, Action, Row, Scope};
 
 /// The `wait_for_update` the stub (`src/js/stub.js`) sends before the configuration is known.
@@ -75,6 +75,11 @@ pub struct Page {
     /// is `true`, `rejectAll()` `false`, `setConsent(changes)` `[changes]`; anything else is no
     /// decision (a queued `showPreferences()`, which runs after start).
     pub early: Json,
+    /// The withdrawals queued on an earlier page that was left before start (`api.js` writes
+    /// them to localStorage at once): words cut by spaces, `*` for `rejectAll()`, else the id of
+    /// a category refused. Taken before [`Page::early`]; only ever a refusal (storage is
+    /// untrusted, and a refusal is always safe).
+    pub pending: Option<String>,
 }
 
 /// A console level.
@@ -180,6 +185,8 @@ pub enum Effect {
     Download,
     /// Delete the consent-log queue: no endpoint is configured.
     LogDrop,
+    /// Delete the pending withdrawal ([`Page::pending`]): start took it.
+    PendingTaken,
     /// Once, at start: the consent log's endpoint, where [`Effect::Log`] posts; and compute the
     /// hex SHA-256 of the notice text and hand it back ([`Input::NoticeHash`]): the page's first
     /// consent events wait for it.
@@ -289,6 +296,10 @@ fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
     }
 }
 
+/// The longest pending withdrawal read ([`Page::pending`]; `api.js` writes each word once): a
+/// longer one is not one it wrote, and is ignored.
+pub const PENDING_CAP: usize = 4096;
+
 /// The stored record to go by, and the console warning when a copy was refused and none used.
 fn load(config: &Config, copies: &Copies, env: &Env) -> (Option<Record>, Option<DecodeError>) {
     decide::stored_record(config, env.https, copies.local.as_deref(), copies.memory.as_deref(), copies.cookie.as_deref(), env.now)
@@ -362,16 +373,36 @@ impl Session {
         // never configures a tag (`rejectAll()` right after the script tag sends Google nothing).
         let mut q = s.log_queue(env, &mut fx);
         let mut took = false;
-        for (i, call) in page.early.as_array().unwrap_or_default().iter().enumerate() {
+        // Before them, a withdrawal an earlier page left pending (index 0 here), as an early
+        // `setConsent({id: false, …})` (`rejectAll()` for `*`): it only ever refuses. A word that
+        // names no category is ignored (one the configuration no longer has).
+        let early = page.early.as_array().unwrap_or_default();
+        for i in 0..=early.len() {
             s.settle();
+            let pending;
+            let call = match i.checked_sub(1) {
+                Some(j) => &early[j],
+                None => {
+                    let Some(p) = page.pending.as_deref().filter(|p| p.len() <= PENDING_CAP) else { continue };
+                    let mut refused = vec![];
+                    for c in &s.effective {
+                        if has_word(p, "*") || has_word(p, &c.category) {
+                            refused.push((c.category.clone(), Json::Bool(false)));
+                        }
+                    }
+                    pending = Json::Arr(vec![Json::Obj(refused)]);
+                    &pending
+                }
+            };
             let grants = match call {
                 Json::Bool(true) => decide::optional_categories(&s.config),
                 Json::Bool(false) => vec![],
                 Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
                     Ok(Some(grants)) => grants,
                     Ok(None) => continue,
+                    // Index 0, the pending call, cannot fail: it names configured categories only.
                     Err(e) => {
-                        s.early_errors.push((i, e));
+                        s.early_errors.push((i.wrapping_sub(1), e));
                         continue;
                     }
                 },
@@ -381,6 +412,11 @@ impl Session {
             took = s.config_ok;
         }
         s.apply(env, &mut fx, if took { vec![Effect::Store] } else { vec![] });
+        // Deleted once the record holds it; with a broken configuration nothing is stored, and
+        // it waits for the next page.
+        if page.pending.is_some() && s.config_ok {
+            fx.push(Effect::PendingTaken);
+        }
         if decide::banner_must_show(s.status) {
             fx.push(Effect::ShowBanner);
         }

@@ -1,12 +1,31 @@
 // The public API, shared by `window.ConsentGate` (script tag) and the ES module (npm).
 // Calls made before the wasm is ready are queued. The decisions among them go to start, which
 // takes them, in order, as the first decision (so a stored grant they withdraw loads no tag);
-// the other calls run once it is ready.
+// the other calls run once it is ready. The refusals among them are also written to localStorage
+// at once (`pend`): a page left before start would lose its queue.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, lazyParts, plain } from './bridge.js';
+import { on, off, d, opens, getConsent, lazyParts, plain, stored, store } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
+
+// Where a queued withdrawal outlives its page (`PENDING` in src/web/app.rs; the next start takes
+// it, before its own queue, and deletes it). `prior`: what earlier pages left there, set back
+// before start (this page's own calls reach it through the queue, and are not taken twice).
+const PENDING = 'consent-gate-pending';
+let prior;
+
+// Only refusals are written (storage is untrusted, and a refusal is always safe): `*` for
+// `rejectAll()`, else the names a `setConsent` argument sets to `false`, each once, cut by spaces.
+function pend(decision) {
+  const was = stored(PENDING) || ' ';
+  let v = decision === false ? ' * ' : was;
+  for (const k in decision?.[0]) if (decision[0][k] === false && !v.includes(' ' + k + ' ')) v += k + ' ';
+  if (v != was) {
+    prior ||= was;
+    store(PENDING, v);
+  }
+}
 
 let started = null;
 let ready = false;
@@ -124,6 +143,7 @@ export function init(config, options) {
       // Each queued call's decision (`true`, `false`, `[changes]`), else undefined; start puts an
       // Error in place of one it did not take.
       const early = queue.map((q) => q[3]);
+      if (prior) store(PENDING, prior);
       let state;
       try {
         state = wasm.start(cfg, fetchError, region, texts, early);
@@ -165,8 +185,9 @@ function later(call, decision) {
   return new Promise((resolve, reject) => {
     if (ready) run(call, resolve, reject);
     else {
-      queue.push([call, resolve, reject, decision?.call ? decision() : decision]);
+      queue.push([call, resolve, reject, (decision = decision?.call ? decision() : decision)]);
       if (broken) giveUp();
+      else pend(decision);
     }
   });
 }

@@ -752,23 +752,22 @@ export function reload() {
 // POSTed with fetch keepalive (a text/plain body: no CORS preflight); only a 2xx is reported
 // back. sendBeacon is not used: it cannot tell whether the event arrived (and every browser that
 // runs WebAssembly has fetch).
-const LOG = 'consent-gate-log';
 let logUrl;
 
-/** The stored queue; null when there is none or storage is blocked. */
-export function logRead() {
+/** The localStorage item `key` (the consent-log queue, a pending withdrawal); null when there is none or storage is blocked. */
+export function stored(key) {
   try {
-    return localStorage.getItem(LOG);
+    return localStorage.getItem(key);
   } catch (e) {
     return null;
   }
 }
 
-/** Stores the queue as Rust wrote it; an empty one deletes it. */
-export function logWrite(q) {
+/** Stores `value` under `key` as Rust or `api.js` wrote it; an empty one deletes it. */
+export function store(key, value) {
   try {
-    if (q) localStorage.setItem(LOG, q);
-    else localStorage.removeItem(LOG);
+    if (value) localStorage.setItem(key, value);
+    else localStorage.removeItem(key);
   } catch (e) {}
 }
 

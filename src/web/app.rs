@@ -38,6 +38,12 @@ unsafe impl Sync for Slot {}
 #[cfg(target_feature = "atomics")]
 compile_error!("the session's static assumes one thread: a build with atomics needs a thread_local again");
 
+/// The localStorage key of the consent-log queue.
+const LOG: &str = "consent-gate-log";
+/// The localStorage key of the withdrawals queued on a page left before start (`PENDING` in
+/// `src/js/api.js`; read by core as [`Page::pending`]).
+const PENDING: &str = "consent-gate-pending";
+
 static SESSION: Slot = Slot(RefCell::new(None));
 
 /// The session, if started and not lent out already (`None` then: a page handler called the API
@@ -55,7 +61,7 @@ fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
         https: page::https(),
         random_id,
         top: (bridge::here(6), bridge::here(7)),
-        log_stored: bridge::log_read(),
+        log_stored: bridge::stored(LOG),
     }
 }
 
@@ -218,10 +224,11 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::HideBanner => ui::hide_banner(),
             Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&View::Signals(signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
-            Effect::LogDrop => bridge::log_write(""),
+            Effect::LogDrop => bridge::store(LOG, ""),
+            Effect::PendingTaken => bridge::store(PENDING, ""),
             Effect::LogHash { endpoint, notice } => bridge::log_hash(&endpoint, &notice),
             Effect::Log { store, send } => {
-                bridge::log_write(&store);
+                bridge::store(LOG, &store);
                 for e in send {
                     bridge::log_send(&e.id, &e.json);
                 }
@@ -340,6 +347,7 @@ pub fn start(
         // Not copied again as a whole: one large argument must not use up the copy's budget of
         // the others (a withdrawal after it would read as no decision).
         early: super::json::from_plain(&early),
+        pending: bridge::stored(PENDING),
     };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);

@@ -86,12 +86,11 @@ extern "C" {
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();
-    /// The stored consent-log queue; `None` when there is none or storage is blocked.
-    #[wasm_bindgen(js_name = logRead)]
-    pub fn log_read() -> Option<String>;
-    /// Stores the consent-log queue (an empty one: deletes it).
-    #[wasm_bindgen(js_name = logWrite)]
-    pub fn log_write(stored: &str);
+    /// The localStorage item `key` (the consent-log queue, a pending withdrawal); `None` when
+    /// there is none or storage is blocked.
+    pub fn stored(key: &str) -> Option<String>;
+    /// Stores `value` under `key` in localStorage (an empty one: deletes it).
+    pub fn store(key: &str, value: &str);
     /// Keeps the consent log's `endpoint` for [`log_send`], and computes the hex SHA-256 of
     /// `notice` and hands it back (`watch`).
     #[wasm_bindgen(js_name = logHash)]

@@ -51,6 +51,13 @@ const server = servePagesForFile({
     inlineConfig(SITE) + TAG + `<script type="module">import * as cg from '/consent-gate/index.js';\n${CALLS}\nmakeCalls(cg);\ncg.init(${JSON.stringify(SITE)});\nwindow.cg = cg;</script>`,
     '<h1>Two copies</h1>',
   ),
+  // The configuration comes late (\`/q/slow.json\`, held 3 s by the test): links that withdraw and
+  // leave at once, before start (a "Do not sell or share" link).
+  '/q/slow.html': html(
+    '<script src="/consent-gate/consent-gate.js" data-config="/q/slow.json"></script>',
+    '<a id="reject" href="/q/after.html" onclick="ConsentGate.rejectAll()">Do not sell or share my personal information</a> <a id="set" href="/q/after.html" onclick="ConsentGate.setConsent({ analytics: false })">No analytics</a>',
+  ),
+  '/q/after.html': html(inlineConfig(SITE) + TAG, '<h1>After</h1><script type="text/plain" data-consent-category="analytics">window.ranAnalytics = 1;</script>'),
   // A language with a longer record (its \`language\` field) than the English one.
   '/q/zh.html': html(inlineConfig(SITE) + TAG, '<h1>Zh</h1>').replace('lang="en"', 'lang="zh-Hant"'),
   '/q/esm-getter.html': html(
@@ -59,9 +66,8 @@ const server = servePagesForFile({
   ),
 });
 
-/** A visitor who accepted everything on the home page, then opened `path`; its requests from then on. */
-async function returning(path, calls) {
-  const o = await openPage();
+/** A visitor who accepted everything on the home page (`o` from `openPage`). */
+async function acceptedEverything(o) {
   const { page, net } = o;
   await page.goto(server.url + '/q/home.html');
   await ready(page);
@@ -73,6 +79,14 @@ async function returning(path, calls) {
   assert.deepEqual(record, [true, true, true, true], 'the visitor accepted everything');
   const before = { google: net.google.length, gtag: net.gtag().length };
   assert.equal(before.gtag, 1, 'gtag.js loaded on the home page');
+  return before;
+}
+
+/** A visitor who accepted everything on the home page, then opened `path`; its requests from then on. */
+async function returning(path, calls) {
+  const o = await openPage();
+  const { page } = o;
+  const before = await acceptedEverything(o);
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
   await page.goto(server.url + path + '?calls=' + calls);
@@ -92,6 +106,7 @@ const outcome = (page, api) =>
       ranAds: !!window.ranAds,
       record: r && Object.fromEntries(r.choices.map((c) => [c.category, c.granted])),
       gaOff: window['ga-disable-G-QUEUED001'],
+      pending: localStorage.getItem('consent-gate-pending'),
     };
   }, api);
 
@@ -121,6 +136,7 @@ for (const [api, path] of [
       assert.ok(!requested.some((u) => u.includes('/q/ads.js') || u.includes('frame.html?ad')), 'no gated script or embed requested: ' + requested.join(' '));
       assert.equal(o.gaOff, true, 'GA switched off');
       assert.deepEqual(o.record, record, 'the stored record is the withdrawal');
+      assert.equal(o.pending, null, 'start took the queue itself: no withdrawal is left pending');
       // Each decision resolves to the state in force after start; an invalid one rejects alone.
       for (const r of o.results) {
         if (r[0] == 'bad') assert.deepEqual(r, ['bad', 'rejected', 'setConsent.chat: expected the id of a configured category']);
@@ -146,6 +162,46 @@ for (const [api, path] of [
     assert.equal(net.gtag().length, before.gtag + 1, 'gtag.js once');
     assert.deepEqual(o.record, { necessary: true, functional: true, analytics: true, advertising: true });
     assert.deepEqual(o.results.map((r) => r.slice(1)), [[true, true, true], [true, true, true]]);
+    await context.close();
+  });
+}
+
+// The page is left before start: its queue dies with it, but the refusals in it were written to
+// localStorage at once, and the next page takes them first. Only refusals: the rest is lost.
+for (const [link, record] of [
+  ['reject', REFUSED],
+  ['set', { necessary: true, functional: true, analytics: false, advertising: true }],
+]) {
+  test(`a withdrawal (${link}) queued before ready, then the page left before start: the next page goes by it, not by the stored grant`, async () => {
+    const o = await openPage();
+    const { page, context, net } = o;
+    await context.route('**/q/slow.json', async (r) => {
+      await new Promise((res) => setTimeout(res, 3000));
+      await r.fulfill({ contentType: 'application/json', body: JSON.stringify(SITE) }).catch(() => {});
+    });
+    await acceptedEverything(o);
+    await page.goto(server.url + '/q/slow.html', { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => window.ConsentGate);
+    assert.equal(await page.evaluate(() => ConsentGate.getConsent()), null, 'not started when the link is clicked');
+    const before = net.google.length;
+    await Promise.all([page.waitForURL('**/q/after.html'), page.click('#' + link)]);
+    await ready(page);
+    await settle(page, 800);
+    const seen = net.google.slice(before);
+    if (link == 'reject') assert.deepEqual(seen, [], 'no request to any Google host on the next page');
+    // Advertising is still granted: its tag may load, but nothing of Google Analytics.
+    else assert.ok(!seen.some((u) => /G-QUEUED001|google-analytics/.test(u)), 'nothing of Google Analytics: ' + seen.join(' '));
+    assert.deepEqual(net.escaped, []);
+    const after = await page.evaluate(() => ({
+      record: Object.fromEntries(ConsentGate.getConsentRecord().choices.map((c) => [c.category, c.granted])),
+      ranAnalytics: !!window.ranAnalytics,
+      gaOff: window['ga-disable-G-QUEUED001'],
+      pending: localStorage.getItem('consent-gate-pending'),
+    }));
+    assert.deepEqual(after.record, record, 'the stored record is the withdrawal');
+    assert.equal(after.ranAnalytics, false, 'the gated analytics script did not run');
+    assert.equal(after.gaOff, true, 'GA switched off');
+    assert.equal(after.pending, null, 'the pending withdrawal is deleted once taken');
     await context.close();
   });
 }
@@ -196,7 +252,7 @@ test('npm init: a configuration getter that throws is an error at its field, not
   await context.close();
 });
 
-test('a second copy (npm beside the script tag): calls queued before its init() reject, as the README says, instead of waiting for ever', async () => {
+test('a second copy (npm beside the script tag): calls queued before its init() reject, as the README says, instead of waiting for ever; their refusal is kept', async () => {
   const { page, context } = await openPage();
   await page.goto(server.url + '/q/two.html?calls=reject,set');
   await page.waitForFunction(() => window.results && results.length == 2, null, { timeout: 10000 });
@@ -205,8 +261,11 @@ test('a second copy (npm beside the script tag): calls queued before its init() 
     ['reject', 'rejected', 'consent-gate is not available'],
     ['set', 'rejected', 'consent-gate is not available'],
   ]);
-  // The script tag's copy still runs the page.
+  // The script tag's copy still runs the page, and the withdrawal is not lost: the refusal the
+  // second copy queued (kept in consent-gate-pending) is taken by the running copy's start, or,
+  // when that copy had started already, waits there for the next page.
   await ready(page);
-  assert.equal(await page.locator('#cg-banner').count(), 1);
+  const after = await page.evaluate(() => [ConsentGate.getConsent().decided, ConsentGate.getConsent().categories.analytics, localStorage.getItem('consent-gate-pending')]);
+  assert.ok((after[0] && after[1] === false && after[2] === null) || after[2] === '*', JSON.stringify(after));
   await context.close();
 });

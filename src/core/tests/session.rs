@@ -48,6 +48,7 @@ fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals)
         copies: stored(rows),
         referrer: Default::default(),
         early: Json::Null,
+        pending: None,
     };
     Session::start(read(&config), page, &env(path))
 }
@@ -80,6 +81,7 @@ fn brief(s: &Session, e: &Effect) -> String {
         Effect::ShowReopenButton(class) => format!("reopen button {class}"),
         Effect::Emit(k) => format!("emit {}", k.name()),
         Effect::LogDrop => "log drop".into(),
+        Effect::PendingTaken => "pending taken".into(),
         Effect::LogHash { .. } => "log hash".into(),
         Effect::Log { store, send, .. } => {
             let queued: Vec<String> = Queue::read(store).unwrap().events.iter().map(|e| event_line(&e.json)).collect();
@@ -553,6 +555,7 @@ fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_
         copies: stored(Some(ACCEPTED)),
         referrer: (referrer.into(), "https://clinic.example".into()),
         early: Json::Null,
+        pending: None,
     };
     let (s, fx) = Session::start(read(&config), page("https://clinic.example/patient-portal/results?test=hiv"), &env("/"));
     let fx = briefs(&s, &fx);
@@ -576,6 +579,7 @@ fn an_expired_or_future_dated_refusal_still_keeps_a_regions_granted_defaults_off
         copies,
         referrer: Default::default(),
         early: Json::Null,
+        pending: None,
     };
     // Refused 400 days ago: past any lifetime.
     let old = Copies { local: Some(encode(&record("1", NOW - 400 * 86_400_000, REFUSED))), ..Copies::default() };
@@ -608,6 +612,7 @@ fn a_page_framed_by_a_sensitive_page_of_the_site_is_sensitive() {
         copies: stored(Some(ACCEPTED)),
         referrer: Default::default(),
         early: Json::Null,
+        pending: None,
     };
     let framed = Env { top: ("/patient-portal/results".into(), String::new()), ..env("/widgets/help") };
     let (s, fx) = Session::start(read(&config), page(), &framed);
@@ -632,7 +637,13 @@ fn a_decision_keeps_the_browser_id_and_stores_under_gpc() {
 
 /// Starts with the decisions the page asked for before start (`true`: acceptAll, `false`:
 /// rejectAll, `[changes]`: setConsent), with `log_stored` as the stored consent-log queue.
-fn start_early(config: Value, rows: Option<&[Row]>, early: &[Value], log_stored: Option<String>) -> (Session, Vec<Effect>) {
+fn start_early(
+    config: Value,
+    rows: Option<&[Row]>,
+    early: &[Value],
+    pending: Option<&str>,
+    log_stored: Option<String>,
+) -> (Session, Vec<Effect>) {
     let page = Page {
         signals: NO_SIGNALS,
         region: None,
@@ -641,23 +652,50 @@ fn start_early(config: Value, rows: Option<&[Row]>, early: &[Value], log_stored:
         copies: stored(rows),
         referrer: Default::default(),
         early: Value::from(early).to_json(),
+        pending: pending.map(str::to_owned),
     };
     Session::start(read(&config), page, &Env { log_stored, ..env("/") })
 }
 
-/// Name, configuration, stored decision, calls before start; the effects expected from the first
-/// one on (up to the banner), the stored record's grants, and the calls not taken.
-type EarlyCase = (&'static str, Value, Option<&'static [Row<'static>]>, Vec<Value>, Vec<&'static str>, Option<&'static str>, Vec<usize>);
+/// Name, configuration, stored decision, calls before start, the withdrawal an earlier page left
+/// pending; the effects expected from the first one on (up to the banner), the stored record's
+/// grants, and the calls not taken.
+type EarlyCase = (
+    &'static str,
+    Value,
+    Option<&'static [Row<'static>]>,
+    Vec<Value>,
+    Option<&'static str>,
+    Vec<&'static str>,
+    Option<&'static str>,
+    Vec<usize>,
+);
 
 #[test]
 fn decisions_asked_for_before_start_are_the_first_decision() {
     let refused: Vec<&str> = decided(&["store"], &REFUSED_APPLIED);
+    let pending_analytics = vec![
+        "ga-disable-G-TEST1=true",
+        "set allow_google_signals=true",
+        "set allow_ad_personalization_signals=true",
+        "update ad_storage,ad_user_data,ad_personalization,functionality_storage,personalization_storage,security_storage",
+        "store",
+        "erase _ga,_ga_*,_gid,_gat*",
+        "gate necessary,functional,advertising",
+        "switches necessary,functional,advertising",
+        "hide banner",
+        "emit change",
+        "pending taken",
+        "notice",
+    ];
+    let huge: &'static str = Box::leak(("* ".repeat(1000) + &"analytics ".repeat(300)).into_boxed_str());
     let cases: Vec<EarlyCase> = vec![
         (
             "rejectAll() before start, everything granted stored: the refusal is applied and stored, no tag loads",
             site(),
             Some(ACCEPTED),
             vec![json!(false)],
+            None,
             refused.clone(),
             Some("necessary"),
             vec![],
@@ -667,6 +705,7 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
             site(),
             Some(ACCEPTED),
             vec![json!([{"analytics": false, "advertising": false}])],
+            None,
             vec![
                 "ga-disable-G-TEST1=true",
                 "set allow_google_signals=false",
@@ -684,6 +723,7 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
             site(),
             Some(ACCEPTED),
             vec![json!(true), json!(false)],
+            None,
             refused.clone(),
             Some("necessary"),
             vec![],
@@ -693,6 +733,7 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
             site(),
             Some(REFUSED),
             vec![json!(false), json!(true)],
+            None,
             decided(&["store"], &ACCEPTED_APPLIED),
             Some("necessary,functional,analytics,advertising"),
             vec![],
@@ -702,7 +743,8 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
             site(),
             Some(ACCEPTED),
             vec![json!([{"chat": true}]), json!(null), json!(false)],
-            refused,
+            None,
+            refused.clone(),
             Some("necessary"),
             vec![0],
         ),
@@ -711,6 +753,7 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
             site(),
             Some(ACCEPTED),
             vec![json!([{}]), json!(null)],
+            None,
             ACCEPTED_APPLIED.to_vec(),
             Some("necessary,functional,analytics,advertising"),
             vec![],
@@ -720,6 +763,7 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
             json!({"googleAnalytics": ["UA-1"]}),
             None,
             vec![json!(false)],
+            None,
             vec![
                 "set allow_google_signals=false",
                 "set allow_ad_personalization_signals=false",
@@ -733,9 +777,109 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
             None,
             vec![],
         ),
+        (
+            "a broken configuration with a withdrawal left pending: it holds for this page, and is kept for the next",
+            json!({"googleAnalytics": ["UA-1"]}),
+            None,
+            vec![],
+            Some("*"),
+            vec!["gate necessary", "switches necessary", "hide banner", "emit change", "notice"],
+            None,
+            vec![],
+        ),
+        (
+            "rejectAll() on an earlier page left before start (pending `*`), everything granted stored: refused and stored, no tag loads, the pending withdrawal deleted",
+            site(),
+            Some(ACCEPTED),
+            vec![],
+            Some("*"),
+            [&refused[..], &["pending taken", "notice"]].concat(),
+            Some("necessary"),
+            vec![],
+        ),
+        (
+            "setConsent({analytics: false}) left pending: analytics refused, advertising still granted",
+            site(),
+            Some(ACCEPTED),
+            vec![],
+            Some(" analytics "),
+            pending_analytics.clone(),
+            Some("necessary,functional,advertising"),
+            vec![],
+        ),
+        (
+            "a pending withdrawal naming a category the configuration does not have: that id is ignored, the others taken",
+            site(),
+            Some(ACCEPTED),
+            vec![],
+            Some("chat analytics"),
+            pending_analytics.clone(),
+            Some("necessary,functional,advertising"),
+            vec![],
+        ),
+        (
+            "a pending withdrawal naming only unknown categories: no decision, the stored grant applies; deleted",
+            site(),
+            Some(ACCEPTED),
+            vec![],
+            Some("chat"),
+            [&ACCEPTED_APPLIED[..], &["pending taken", "notice"]].concat(),
+            Some("necessary,functional,analytics,advertising"),
+            vec![],
+        ),
+        (
+            "a malformed pending withdrawal (words that are no id, empty words, a lone `*` inside a word): those are ignored, the id in it taken",
+            site(),
+            Some(ACCEPTED),
+            vec![],
+            Some("<b>  analytics \u{0}x *x x* \u{fffd}"),
+            pending_analytics,
+            Some("necessary,functional,advertising"),
+            vec![],
+        ),
+        (
+            "a pending withdrawal longer than the cap, even one of `*`: not one api.js wrote, ignored; deleted",
+            site(),
+            Some(ACCEPTED),
+            vec![],
+            Some(huge),
+            [&ACCEPTED_APPLIED[..], &["pending taken"]].concat(),
+            Some("necessary,functional,analytics,advertising"),
+            vec![],
+        ),
+        (
+            "a refusal left pending never grants: analytics refused over a stored refusal stays refused",
+            site(),
+            Some(REFUSED),
+            vec![],
+            Some("analytics"),
+            [&refused[..], &["pending taken"]].concat(),
+            Some("necessary"),
+            vec![],
+        ),
+        (
+            "a pending refusal with nothing stored is the decision, like an early rejectAll()",
+            site(),
+            None,
+            vec![],
+            Some("*"),
+            [&refused[..], &["pending taken"]].concat(),
+            Some("necessary"),
+            vec![],
+        ),
+        (
+            "a pending refusal comes before this page's calls: its acceptAll() is the later decision (gtag.js once)",
+            site(),
+            Some(ACCEPTED),
+            vec![json!(true)],
+            Some("*"),
+            [&decided(&["store"], &ACCEPTED_APPLIED)[..], &["pending taken"]].concat(),
+            Some("necessary,functional,analytics,advertising"),
+            vec![],
+        ),
     ];
-    for (name, config, rows, early, expected, grants, errors) in cases {
-        let (s, fx) = start_early(config, rows, &early, None);
+    for (name, config, rows, early, pending, expected, grants, errors) in cases {
+        let (s, fx) = start_early(config, rows, &early, pending, None);
         let got = briefs(&s, &fx);
         let at = got.iter().position(|g| g == expected[0]).unwrap_or_else(|| panic!("{name}: no {:?} in {got:#?}", expected[0]));
         assert_eq!(&got[at..(at + expected.len()).min(got.len())], &expected[..], "{name}: {got:#?}");
@@ -759,12 +903,12 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
 #[test]
 fn decisions_asked_for_before_start_are_logged_with_the_queue() {
     let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
-    let (mut s, _) = start_early(config.clone(), None, &[], None);
+    let (mut s, _) = start_early(config.clone(), None, &[], None, None);
     let earlier = match s.input(Input::AcceptAll(Method::Banner), &env("/")).into_iter().find(|e| matches!(e, Effect::Log { .. })) {
         Some(Effect::Log { store, .. }) => store,
         _ => panic!("no log"),
     };
-    let (s, fx) = start_early(config, Some(ACCEPTED), &[json!(true), json!(false)], Some(earlier));
+    let (s, fx) = start_early(config, Some(ACCEPTED), &[json!(true), json!(false)], None, Some(earlier));
     let l = logs(&fx);
     assert_eq!(l.len(), 1, "{:#?}", briefs(&s, &fx));
     let lines: Vec<String> = l[0].0.events.iter().map(|e| event_line(&e.json)).collect();
@@ -773,6 +917,21 @@ fn decisions_asked_for_before_start_are_logged_with_the_queue() {
     let analytics = |e: &Value| e["choices"].as_array().unwrap().iter().find(|c| c["category"] == "analytics").unwrap()["granted"].clone();
     assert_eq!(l[0].1.iter().map(analytics).collect::<Vec<_>>(), [json!(true), json!(true), json!(false)], "accepted, then refused");
     assert_eq!(l[0].1.len(), 3, "all three sent");
+}
+
+/// A withdrawal left pending by an earlier page is logged like an early `rejectAll()` (method
+/// `api`), before this page's own early decisions.
+#[test]
+fn a_pending_withdrawal_is_logged_before_the_pages_own_calls() {
+    let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
+    let (s, fx) = start_early(config, Some(ACCEPTED), &[json!(true)], Some("*"), None);
+    let l = logs(&fx);
+    assert_eq!(l.len(), 1, "{:#?}", briefs(&s, &fx));
+    let lines: Vec<String> = l[0].0.events.iter().map(|e| event_line(&e.json)).collect();
+    let refused = "necessary:default,functional:user,analytics:user,advertising:user";
+    assert_eq!(lines, [format!("decision api {refused}"), format!("decision api {refused}")]);
+    let analytics = |e: &Value| e["choices"].as_array().unwrap().iter().find(|c| c["category"] == "analytics").unwrap()["granted"].clone();
+    assert_eq!(l[0].1.iter().map(analytics).collect::<Vec<_>>(), [json!(false), json!(true)], "refused, then accepted");
 }
 
 #[test]
@@ -900,6 +1059,7 @@ fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
             copies: stored(None),
             referrer: Default::default(),
             early: Json::Null,
+            pending: None,
         },
         &page(Some(earlier.write())),
     );
@@ -964,6 +1124,7 @@ fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent()
             copies: stored(None),
             referrer: Default::default(),
             early: Json::Null,
+            pending: None,
         },
         &page(),
     );
@@ -1005,6 +1166,7 @@ fn without_an_endpoint_the_queue_is_left_alone() {
             copies: stored(None),
             referrer: Default::default(),
             early: Json::Null,
+            pending: None,
         },
         &unreadable(),
     );
@@ -1080,6 +1242,7 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
             copies: stored(None),
             referrer: Default::default(),
             early: Json::Null,
+            pending: None,
         };
         let (s, _) = Session::start(read(&config), page, &env("/"));
         s.rows().into_iter().map(|r| (r.id, r.title, r.description, r.required, r.checked, r.services)).collect::<Vec<_>>()
@@ -1114,6 +1277,7 @@ fn a_language_file_that_failed_gives_english_and_says_so_in_lang() {
             copies: stored(None),
             referrer: Default::default(),
             early: Json::Null,
+            pending: None,
         };
         Session::start(read(&config), page, &env("/")).0
     };
