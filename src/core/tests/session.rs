@@ -40,7 +40,13 @@ fn stored(rows: Option<&[Row]>) -> Copies {
 }
 
 fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals) -> (Session, Vec<Effect>) {
-    let page = Page {
+    Session::start(read(&config), page_with(signals, rows), &env(path))
+}
+
+/// An English page with `signals` and the record `rows` stored: no region, no referrer, nothing
+/// asked for before start. Tests change the rest with `..page_with(…)`.
+fn page_with(signals: Signals, rows: Option<&[Row]>) -> Page {
+    Page {
         signals,
         region: None,
         lang: "en".into(),
@@ -49,8 +55,7 @@ fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals)
         referrer: Default::default(),
         early: Json::Null,
         pending: None,
-    };
-    Session::start(read(&config), page, &env(path))
+    }
 }
 
 /// One effect in a line a table can spell; what an effect reads from the session when it is
@@ -547,16 +552,8 @@ fn input_table() {
 #[test]
 fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_any_tag_loads() {
     let config = with(site(), json!({"sensitivePaths": ["/patient-portal/*"]}));
-    let page = |referrer: &str| Page {
-        signals: NO_SIGNALS,
-        region: None,
-        lang: "en".into(),
-        file_texts: vec![],
-        copies: stored(Some(ACCEPTED)),
-        referrer: (referrer.into(), "https://clinic.example".into()),
-        early: Json::Null,
-        pending: None,
-    };
+    let page =
+        |referrer: &str| Page { referrer: (referrer.into(), "https://clinic.example".into()), ..page_with(NO_SIGNALS, Some(ACCEPTED)) };
     let (s, fx) = Session::start(read(&config), page("https://clinic.example/patient-portal/results?test=hiv"), &env("/"));
     let fx = briefs(&s, &fx);
     let at = |what: &str| fx.iter().position(|e| e.starts_with(what)).unwrap_or_else(|| panic!("no {what} in {fx:#?}"));
@@ -571,16 +568,7 @@ fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_
 #[test]
 fn an_expired_or_future_dated_refusal_still_keeps_a_regions_granted_defaults_off_until_the_visitor_answers() {
     let config = with(site(), json!({"regions": [{"codes": ["US-CA"], "defaults": {"analytics": true, "advertising": true}}]}));
-    let page = |copies| Page {
-        signals: NO_SIGNALS,
-        region: Some("us-ca".into()),
-        lang: "en".into(),
-        file_texts: vec![],
-        copies,
-        referrer: Default::default(),
-        early: Json::Null,
-        pending: None,
-    };
+    let page = |copies| Page { region: Some("us-ca".into()), copies, ..page_with(NO_SIGNALS, None) };
     // Refused 400 days ago: past any lifetime.
     let old = Copies { local: Some(encode(&record("1", NOW - 400 * 86_400_000, REFUSED))), ..Copies::default() };
     let (s, fx) = Session::start(read(&config), page(old), &env("/"));
@@ -604,16 +592,7 @@ fn an_expired_or_future_dated_refusal_still_keeps_a_regions_granted_defaults_off
 #[test]
 fn a_page_framed_by_a_sensitive_page_of_the_site_is_sensitive() {
     let config = with(site(), json!({"sensitivePaths": ["/patient-portal/*"]}));
-    let page = || Page {
-        signals: NO_SIGNALS,
-        region: None,
-        lang: "en".into(),
-        file_texts: vec![],
-        copies: stored(Some(ACCEPTED)),
-        referrer: Default::default(),
-        early: Json::Null,
-        pending: None,
-    };
+    let page = || page_with(NO_SIGNALS, Some(ACCEPTED));
     let framed = Env { top: ("/patient-portal/results".into(), String::new()), ..env("/widgets/help") };
     let (s, fx) = Session::start(read(&config), page(), &framed);
     assert!(s.sensitive);
@@ -644,16 +623,7 @@ fn start_early(
     pending: Option<&str>,
     log_stored: Option<String>,
 ) -> (Session, Vec<Effect>) {
-    let page = Page {
-        signals: NO_SIGNALS,
-        region: None,
-        lang: "en".into(),
-        file_texts: vec![],
-        copies: stored(rows),
-        referrer: Default::default(),
-        early: Value::from(early).to_json(),
-        pending: pending.map(str::to_owned),
-    };
+    let page = Page { early: Value::from(early).to_json(), pending: pending.map(str::to_owned), ..page_with(NO_SIGNALS, rows) };
     Session::start(read(&config), page, &Env { log_stored, ..env("/") })
 }
 
@@ -1049,20 +1019,7 @@ fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
     };
     earlier.events.push(old_event("old", NOW - 31 * 86_400_000));
     earlier.events.push(old_event("fresh", NOW - 86_400_000));
-    let (mut s, fx) = Session::start(
-        read(&config),
-        Page {
-            signals: NO_SIGNALS,
-            region: None,
-            lang: "en".into(),
-            file_texts: vec![],
-            copies: stored(None),
-            referrer: Default::default(),
-            early: Json::Null,
-            pending: None,
-        },
-        &page(Some(earlier.write())),
-    );
+    let (mut s, fx) = Session::start(read(&config), page_with(NO_SIGNALS, None), &page(Some(earlier.write())));
     // At start: the notice is to be hashed, the queue is resent at once (the expired event
     // unsent and gone), and this page's view waits for the hash.
     assert!(fx.iter().any(
@@ -1114,20 +1071,7 @@ fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent()
     let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
     let forged = "consent-gate-log/1 0\n1800000000000 x {\"type\":\"decision\"}\n1800000000000 x {\"type\":\"decision\"}".to_owned();
     let page = || Env { log_stored: Some(forged.clone()), ..env("/") };
-    let (mut s, fx) = Session::start(
-        read(&config),
-        Page {
-            signals: GPC,
-            region: None,
-            lang: "en".into(),
-            file_texts: vec![],
-            copies: stored(None),
-            referrer: Default::default(),
-            early: Json::Null,
-            pending: None,
-        },
-        &page(),
-    );
+    let (mut s, fx) = Session::start(read(&config), page_with(GPC, None), &page());
     let warnings =
         |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::Console(Level::Warn, m) if m.contains("consent-gate-log"))).count();
     assert_eq!(warnings(&fx), 1, "{:#?}", briefs(&s, &fx));
@@ -1156,20 +1100,7 @@ fn a_decision_before_the_hash_is_sent_with_an_empty_one() {
 #[test]
 fn without_an_endpoint_the_queue_is_left_alone() {
     let unreadable = || Env { log_stored: Some("not a queue".into()), ..env("/") };
-    let (mut s, fx) = Session::start(
-        read(&site()),
-        Page {
-            signals: GPC,
-            region: None,
-            lang: "en".into(),
-            file_texts: vec![],
-            copies: stored(None),
-            referrer: Default::default(),
-            early: Json::Null,
-            pending: None,
-        },
-        &unreadable(),
-    );
+    let (mut s, fx) = Session::start(read(&site()), page_with(GPC, None), &unreadable());
     let fx: Vec<Effect> = fx
         .into_iter()
         .chain(s.input(Input::AcceptAll(Method::Banner), &unreadable()))
@@ -1234,16 +1165,7 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
         ]
     });
     let rows = |lang: &str| {
-        let page = Page {
-            signals: NO_SIGNALS,
-            region: None,
-            lang: lang.into(),
-            file_texts: if lang == "en" { vec![] } else { shipped(lang) },
-            copies: stored(None),
-            referrer: Default::default(),
-            early: Json::Null,
-            pending: None,
-        };
+        let page = Page { lang: lang.into(), file_texts: if lang == "en" { vec![] } else { shipped(lang) }, ..page_with(NO_SIGNALS, None) };
         let (s, _) = Session::start(read(&config), page, &env("/"));
         s.rows().into_iter().map(|r| (r.id, r.title, r.description, r.required, r.checked, r.services)).collect::<Vec<_>>()
     };
@@ -1269,16 +1191,7 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
 #[test]
 fn a_language_file_that_failed_gives_english_and_says_so_in_lang() {
     let start = |config: Value, lang: &str, file_texts| {
-        let page = Page {
-            signals: NO_SIGNALS,
-            region: None,
-            lang: lang.into(),
-            file_texts,
-            copies: stored(None),
-            referrer: Default::default(),
-            early: Json::Null,
-            pending: None,
-        };
+        let page = Page { lang: lang.into(), file_texts, ..page_with(NO_SIGNALS, None) };
         Session::start(read(&config), page, &env("/")).0
     };
     let failed = start(site(), "es", vec![]);
