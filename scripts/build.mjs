@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { shortenExports, shortenImports } from './shorten-imports.mjs';
+import { dropUnusedExports, trapDeadTableEntries } from './unreachable.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Built next door and swapped in at the end, so that pkg/ is never half-written.
@@ -38,6 +39,8 @@ function need(path, what) {
 }
 
 const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
+// The wasm features wasm-opt may use: those rustc's wasm32 target and wasm-bindgen emit.
+const wasmFeatures = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
 need(wasmOpt, 'wasm-opt from the npm package "binaryen"');
 need(join(root, 'node_modules', 'esbuild'), 'the npm package "esbuild"');
 
@@ -170,8 +173,22 @@ run('wasm-bindgen', [
   const wasmFile = join(bindgen, 'consent_gate_bg.wasm');
   const short = shortenImports(readFileSync(wasmFile), readFileSync(glueFile, 'utf8'), './consent_gate_bg.js');
   const shorter = shortenExports(short.wasm, short.glue);
-  writeFileSync(wasmFile, shorter.wasm);
-  writeFileSync(glueFile, trimGlue(shorter.glue));
+  const glue = trimGlue(shorter.glue);
+  // What the SDK can never reach, which wasm-opt would keep (scripts/unreachable.mjs): the dead
+  // function table entries trapping (-399 bytes brotli), then no exports the trimmed glue never
+  // reads (-108).
+  const { wasm } = trapDeadTableEntries(dropUnusedExports(shorter.wasm, glue).wasm, glue);
+  writeFileSync(wasmFile, wasm);
+  writeFileSync(glueFile, glue);
+  // The JSPI waker's entries trap now: no other function of js-sys's JSPI tasks may be reachable
+  // (one would be the code that builds a waker from its vtable, which the data segment still holds).
+  const left = execFileSync(wasmOpt, [...wasmFeatures, '--remove-unused-module-elements', '--print-function-map', wasmFile, '-o', join(bindgen, 'reachable.wasm')], { encoding: 'utf8' });
+  rmSync(join(bindgen, 'reachable.wasm'));
+  const jspi = left.split('\n').filter((line) => /::futures::jspi::/.test(line));
+  if (jspi.length) {
+    console.error('build: js-sys\'s JSPI task code is reachable now, so its waker\'s table entries must not trap: update trapDeadTableEntries in scripts/unreachable.mjs.\n  ' + jspi.join('\n  '));
+    process.exit(1);
+  }
 }
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
@@ -195,8 +212,7 @@ mkdirSync(pkg, { recursive: true });
 // --always-inline-max-function-size=3 (2 by default): also the 3-byte functions (mostly one call
 // forwarding its arguments) are inlined everywhere: -143 bytes (4: -55, 5: -36, 6: +33).
 run(wasmOpt, [
-  '-O2', '--converge', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
-  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+  '-O2', '--converge', ...wasmFeatures,
   '--low-memory-unused', '--optimize-added-constants-propagate', '--ignore-implicit-traps',
   '--one-caller-inline-max-function-size=20', '--always-inline-max-function-size=3', '--reorder-functions-by-name',
   '--strip-debug', '--strip-producers', '--strip-target-features',

@@ -3,7 +3,8 @@
 // about 1.8 KB brotli (measured). The wasm's import section and the glue's import object are
 // rewritten together; nothing else refers to these names. Exports: see shortenExports.
 
-function readLeb(buf, pos) {
+/** The unsigned LEB128 number at `pos` of `buf`, and the position after it. */
+export function readLeb(buf, pos) {
   let result = 0;
   let shift = 0;
   let byte;
@@ -15,7 +16,8 @@ function readLeb(buf, pos) {
   return [result >>> 0, pos];
 }
 
-function leb(n) {
+/** `n` as unsigned LEB128 bytes. */
+export function leb(n) {
   const out = [];
   do {
     let byte = n & 0x7f;
@@ -26,7 +28,8 @@ function leb(n) {
   return out;
 }
 
-function readName(buf, pos) {
+/** The wasm name (a length and UTF-8 bytes) at `pos`, and the position after it. */
+export function readName(buf, pos) {
   const [len, p] = readLeb(buf, pos);
   return [buf.subarray(p, p + len).toString('utf8'), p + len];
 }
@@ -36,32 +39,47 @@ function name(s) {
   return [...leb(b.length), ...b];
 }
 
-/**
- * `wasm` with section `id` rebuilt entry by entry, every other section kept as it is: `entry(p)`
- * reads the entry at `p` and returns its new bytes and where the next entry starts.
- */
-function rewriteSection(wasm, id, entry) {
+/** Each section of `wasm`: its `id`, where it `start`s, where its `body` starts and where it `end`s. */
+export function* sections(wasm) {
   let pos = 8;
-  const parts = [wasm.subarray(0, 8)];
   while (pos < wasm.length) {
     const [size, body] = readLeb(wasm, pos + 1);
-    const end = body + size;
-    if (wasm[pos] !== id) {
-      parts.push(wasm.subarray(pos, end));
-      pos = end;
+    yield { id: wasm[pos], start: pos, body, end: body + size };
+    pos = body + size;
+  }
+}
+
+/**
+ * `wasm` with section `id` rebuilt entry by entry, every other section kept as it is: `entry(p)`
+ * reads the entry at `p` and returns its new bytes (`null` drops it) and where the next entry
+ * starts.
+ */
+export function rewriteSection(wasm, id, entry) {
+  const parts = [wasm.subarray(0, 8)];
+  for (const s of sections(wasm)) {
+    if (s.id !== id) {
+      parts.push(wasm.subarray(s.start, s.end));
       continue;
     }
-    let [count, p] = readLeb(wasm, body);
-    const out = [...leb(count)];
+    let [count, p] = readLeb(wasm, s.body);
+    const entries = [];
     for (let i = 0; i < count; i++) {
       const [bytes, next] = entry(p);
-      out.push(...bytes);
+      if (bytes) entries.push(Buffer.from(bytes));
       p = next;
     }
-    parts.push(Buffer.from([id, ...leb(out.length), ...out]));
-    pos = end;
+    const body = Buffer.concat([Buffer.from(leb(entries.length)), ...entries]);
+    parts.push(Buffer.from([id, ...leb(body.length)]), body);
   }
   return Buffer.concat(parts);
+}
+
+/** `wasm` with `entry` (bytes) appended to section `id`, and the entry's index in it. */
+export function appendEntry(wasm, id, entry) {
+  const s = [...sections(wasm)].find((section) => section.id === id);
+  const [count, first] = readLeb(wasm, s.body);
+  const body = Buffer.concat([Buffer.from(leb(count + 1)), wasm.subarray(first, s.end), Buffer.from(entry)]);
+  return [Buffer.concat([wasm.subarray(0, s.start), Buffer.from([id, ...leb(body.length)]), body, wasm.subarray(s.end)]), count];
 }
 
 /** Returns the rewritten wasm (Buffer) and glue (string). `module` is the glue's module name;

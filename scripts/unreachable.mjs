@@ -1,0 +1,144 @@
+// Takes out of the wasm what wasm-bindgen leaves in it that the SDK can never reach, which
+// wasm-opt has to keep: exports the glue never reads, and function table entries that nothing
+// calls. Both run on wasm-bindgen's output (it still has its name section) and the trimmed glue;
+// each stops the build when what it relies on no longer holds.
+import { appendEntry, leb, readLeb, readName, rewriteSection, sections } from './shorten-imports.mjs';
+
+function fail(message) {
+  console.error('build: ' + message);
+  process.exit(1);
+}
+
+/** Whether the glue reads the export `field` (it reaches the exports only as `wasm.<name>`, which
+ * shortenExports checks). */
+function glueReads(glue, field) {
+  return new RegExp('\\bwasm\\.' + field.replace(/\$/g, '\\$') + '(?![\\w$])').test(glue);
+}
+
+/** The wasm without the exports the glue never reads. The bundle does not expose the glue's
+ * `wasm` object, so nothing else can read them: wasm-bindgen's `__abort_handler` and
+ * `__instance_terminated` globals, and what trimGlue left unused (`__wbindgen_free`, the closure
+ * destructor). wasm-opt then also removes the functions only they reached. */
+export function dropUnusedExports(wasm, glue) {
+  const dropped = [];
+  const out = rewriteSection(wasm, 7, (p) => {
+    const [field, p1] = readName(wasm, p);
+    const q = readLeb(wasm, p1 + 1)[1];
+    if (glueReads(glue, field)) return [wasm.subarray(p, q), q];
+    dropped.push(field);
+    return [null, q];
+  });
+  return { wasm: out, dropped };
+}
+
+// Function names as rustc writes them, crate hashes optional.
+const invokeShim = /^wasm_bindgen(\[\w+\])?::convert::closures::_::invoke::</;
+const jspiWaker = /^js_sys(\[\w+\])?::futures::jspi::task_waker::raw_(clone|wake|wake_by_ref|drop)$/;
+
+/**
+ * The wasm with the entries of its function table that nothing can call replaced, in place, by a
+ * function added to trap (`unreachable`). Indices stay: Rust vtables in the data segment hold
+ * table indices. wasm-opt must assume that any `call_indirect` may reach any entry, so it kept
+ * these functions and all they call.
+ *
+ * Why each replaced entry is unreachable:
+ * - a closure invoke shim (`wasm_bindgen::convert::closures::_::invoke::<...>`) is in the table
+ *   only because wasm-bindgen's describe functions took its address to tell the CLI the closure
+ *   types of js-sys's imports (typed arrays' `forEach`, JSPI, ...). wasm-bindgen removed those
+ *   functions; the glue calls a closure's shim through an export of its own (`wasm.h` for the
+ *   `watch` callback), never through the table, which is neither exported nor imported. Shims the
+ *   glue reads as an export are kept anyway.
+ * - js-sys's JSPI task waker (`task_waker::raw_*`) is a `RawWakerVTable` in the data segment for
+ *   tasks the SDK never spawns: no other function of `futures::jspi` is left that builds a waker
+ *   from it (`jspiLeft` in build.mjs asks wasm-opt).
+ */
+export function trapDeadTableEntries(wasm, glue) {
+  const names = new Map();
+  const exported = new Map();
+  let imports = 0;
+  let tableReached = false;
+  for (const s of sections(wasm)) {
+    if (s.id === 0 && readName(wasm, s.body)[0] === 'name') {
+      let p = readName(wasm, s.body)[1];
+      while (p < s.end) {
+        const [size, body] = readLeb(wasm, p + 1);
+        if (wasm[p] === 1) {
+          let [count, q] = readLeb(wasm, body);
+          for (let i = 0; i < count; i++) {
+            const [index, q1] = readLeb(wasm, q);
+            const [fn, q2] = readName(wasm, q1);
+            names.set(index, fn);
+            q = q2;
+          }
+        }
+        p = body + size;
+      }
+    } else if (s.id === 2) {
+      let [count, p] = readLeb(wasm, s.body);
+      for (let i = 0; i < count; i++) {
+        p = readName(wasm, readName(wasm, p)[1])[1];
+        const kind = wasm[p++];
+        if (kind === 0) {
+          imports++;
+          p = readLeb(wasm, p)[1];
+        } else if (kind === 1 || kind === 2) {
+          if (kind === 1) tableReached = true;
+          if (kind === 1) p++;
+          const flags = wasm[p++];
+          p = readLeb(wasm, p)[1];
+          if (flags & 1) p = readLeb(wasm, p)[1];
+        } else if (kind === 3) {
+          p += 2;
+        } else {
+          fail(`unknown import kind ${kind} in the wasm: update scripts/unreachable.mjs.`);
+        }
+      }
+    } else if (s.id === 7) {
+      let [count, p] = readLeb(wasm, s.body);
+      for (let i = 0; i < count; i++) {
+        const [field, p1] = readName(wasm, p);
+        const [index, p2] = readLeb(wasm, p1 + 1);
+        if (wasm[p1] === 0) exported.set(index, field);
+        // The element segment fills table 0 (checked below).
+        if (wasm[p1] === 1 && index === 0) tableReached = true;
+        p = p2;
+      }
+    }
+  }
+  if (names.size === 0) fail('the wasm from wasm-bindgen has no function names (name section): its function table cannot be trimmed by name.');
+  if (tableReached) fail('the wasm\'s function table is imported or exported now, so JavaScript could call any entry: update trapDeadTableEntries in scripts/unreachable.mjs.');
+  const glueShims = [...exported].filter(([index, field]) => invokeShim.test(names.get(index) || '') && glueReads(glue, field));
+  if (glueShims.length === 0) fail('the closure invoke shim the glue calls is not among the wasm\'s exports: update trapDeadTableEntries in scripts/unreachable.mjs.');
+
+  // The trap: a new type `[] -> []` (wasm-opt merges it with an equal one), function and body.
+  let [out, type] = appendEntry(wasm, 1, [0x60, 0, 0]);
+  let defined;
+  [out, defined] = appendEntry(out, 3, leb(type));
+  [out] = appendEntry(out, 10, [3, 0, 0x00, 0x0b]); // size, no locals, unreachable, end
+  const trap = imports + defined;
+
+  const replaced = [];
+  let segments = 0;
+  out = rewriteSection(out, 9, (p) => {
+    // Active, table 0, a constant offset (`i32.const <n> end`), function indices.
+    let q = p + 2;
+    if (out[p] === 0 && out[p + 1] === 0x41) q = readLeb(out, q)[1];
+    if (q === p + 2 || out[q] !== 0x0b) fail('the wasm\'s element segments are not what trapDeadTableEntries in scripts/unreachable.mjs reads: update it.');
+    const bytes = [...out.subarray(p, q + 1)];
+    let [count, r] = readLeb(out, q + 1);
+    bytes.push(...leb(count));
+    for (let i = 0; i < count; i++) {
+      const [index, next] = readLeb(out, r);
+      const fn = names.get(index) || '';
+      const dead = !exported.has(index) && (invokeShim.test(fn) || jspiWaker.test(fn));
+      if (dead) replaced.push(fn);
+      bytes.push(...leb(dead ? trap : index));
+      r = next;
+    }
+    segments++;
+    return [bytes, r];
+  });
+  if (segments === 0) fail('the wasm has no function table entries now: remove trapDeadTableEntries from scripts/build.mjs.');
+  if (replaced.length === 0) fail('no dead closure invoke shim or JSPI waker is left in the function table: remove trapDeadTableEntries from scripts/build.mjs.');
+  return { wasm: out, replaced };
+}
