@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { shortenExports, shortenImports } from './shorten-imports.mjs';
-import { dropUnusedExports, trapDeadTableEntries } from './unreachable.mjs';
+import { checkNoJspiLeft, dropUnusedExports, trapDeadTableEntries } from './unreachable.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Built next door and swapped in at the end, so that pkg/ is never half-written.
@@ -180,15 +180,7 @@ run('wasm-bindgen', [
   const { wasm } = trapDeadTableEntries(dropUnusedExports(shorter.wasm, glue).wasm, glue);
   writeFileSync(wasmFile, wasm);
   writeFileSync(glueFile, glue);
-  // The JSPI waker's entries trap now: no other function of js-sys's JSPI tasks may be reachable
-  // (one would be the code that builds a waker from its vtable, which the data segment still holds).
-  const left = execFileSync(wasmOpt, [...wasmFeatures, '--remove-unused-module-elements', '--print-function-map', wasmFile, '-o', join(bindgen, 'reachable.wasm')], { encoding: 'utf8' });
-  rmSync(join(bindgen, 'reachable.wasm'));
-  const jspi = left.split('\n').filter((line) => /::futures::jspi::/.test(line));
-  if (jspi.length) {
-    console.error('build: js-sys\'s JSPI task code is reachable now, so its waker\'s table entries must not trap: update trapDeadTableEntries in scripts/unreachable.mjs.\n  ' + jspi.join('\n  '));
-    process.exit(1);
-  }
+  checkNoJspiLeft(wasmFile, wasmOpt, wasmFeatures);
 }
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });

@@ -2,6 +2,7 @@
 // each import `__wbg_<name>_<16 hex digits>`; the hashes do not compress, so short names save
 // about 1.8 KB brotli (measured). The wasm's import section and the glue's import object are
 // rewritten together; nothing else refers to these names. Exports: see shortenExports.
+// The section reader here is also scripts/unreachable.mjs's.
 
 /** The unsigned LEB128 number at `pos` of `buf`, and the position after it. */
 export function readLeb(buf, pos) {
@@ -74,6 +75,37 @@ export function rewriteSection(wasm, id, entry) {
   return Buffer.concat(parts);
 }
 
+/** The import entry at `p`: its module and field names, its kind (0 function, 1 table, 2 memory,
+ * 3 global, 4 tag), where its description starts and where the entry ends. */
+export function readImport(wasm, p) {
+  const [module, p1] = readName(wasm, p);
+  const [field, desc] = readName(wasm, p1);
+  const kind = wasm[desc];
+  let q = desc + 1;
+  if (kind === 0 || kind === 4) {
+    if (kind === 4) q++;
+    q = readLeb(wasm, q)[1];
+  } else if (kind === 1 || kind === 2) {
+    if (kind === 1) q++; // reftype
+    const flags = wasm[q++];
+    q = readLeb(wasm, q)[1];
+    if (flags & 1) q = readLeb(wasm, q)[1];
+  } else if (kind === 3) {
+    q += 2;
+  } else {
+    throw new Error('shorten-imports: unknown import kind ' + kind);
+  }
+  return { module, field, kind, desc, end: q };
+}
+
+/** The export entry at `p`: its field name, kind (as for imports), index, where its description
+ * starts and where the entry ends. */
+export function readExport(wasm, p) {
+  const [field, desc] = readName(wasm, p);
+  const [index, end] = readLeb(wasm, desc + 1);
+  return { field, kind: wasm[desc], index, desc, end };
+}
+
 /** `wasm` with `entry` (bytes) appended to section `id`, and the entry's index in it. */
 export function appendEntry(wasm, id, entry) {
   const s = [...sections(wasm)].find((section) => section.id === id);
@@ -95,30 +127,13 @@ export function shortenImports(wasm, glue, module) {
     return snippets.get(mod);
   };
   const rewritten = rewriteSection(wasm, 2, (p) => {
-    const [mod, p1] = readName(wasm, p);
-    const [field, p2] = readName(wasm, p1);
-    const descStart = p2;
-    let q = p2;
-    const kind = wasm[q++];
-    if (kind === 0 || kind === 4) {
-      if (kind === 4) q++;
-      q = readLeb(wasm, q)[1];
-    } else if (kind === 1 || kind === 2) {
-      if (kind === 1) q++; // reftype
-      const flags = wasm[q++];
-      q = readLeb(wasm, q)[1];
-      if (flags & 1) q = readLeb(wasm, q)[1];
-    } else if (kind === 3) {
-      q += 2;
-    } else {
-      throw new Error('shorten-imports: unknown import kind ' + kind);
-    }
+    const { module: mod, field, desc, end } = readImport(wasm, p);
     let newField = field;
     if (mod === module && /^__wb/.test(field)) {
       newField = renames.get(field) || 'i' + renames.size.toString(36);
       renames.set(field, newField);
     }
-    return [[...name(moduleName(mod)), ...name(newField), ...wasm.subarray(descStart, q)], q];
+    return [[...name(moduleName(mod)), ...name(newField), ...wasm.subarray(desc, end)], end];
   });
   let text = glue;
   for (const [from, to] of renames) {
@@ -143,6 +158,12 @@ export function shortenImports(wasm, glue, module) {
   return { wasm: rewritten, glue: text, count: renames.size };
 }
 
+/** Whether the glue reads the wasm's export `field` (as `wasm.<field>`: shortenExports makes sure
+ * that it reads them no other way). */
+export function glueReads(glue, field) {
+  return new RegExp('\\bwasm\\.' + field.replace(/\$/g, '\\$') + '(?![\\w$])').test(glue);
+}
+
 /** Renames the wasm's exports that the glue reads as `wasm.<name>` to one or two letters (the
  * glue wraps every one of them, so no other code sees these names) and rewrites the glue to
  * match. The closure shims' names carry two hashes each (over 200 bytes that do not compress).
@@ -154,17 +175,15 @@ export function shortenExports(wasm, glue) {
   if (/\bwasm\[|exports\./.test(glue.replace('wasm = instance.exports;', ''))) {
     throw new Error('shorten-exports: the glue reads the exports other than as wasm.<name>');
   }
-  const used = (n) => new RegExp('\\bwasm\\.' + n.replace(/\$/g, '\\$') + '(?![\\w$])').test(glue);
   const renames = new Map();
   const rewritten = rewriteSection(wasm, 7, (p) => {
-    const [field, p1] = readName(wasm, p);
-    const q = readLeb(wasm, p1 + 1)[1];
+    const { field, desc, end } = readExport(wasm, p);
     let newField = field;
-    if (used(field)) {
+    if (glueReads(glue, field)) {
       newField = short(renames.size);
       renames.set(field, newField);
     }
-    return [[...name(newField), ...wasm.subarray(p1, q)], q];
+    return [[...name(newField), ...wasm.subarray(desc, end)], end];
   });
   let text = glue;
   for (const [from, to] of renames) {

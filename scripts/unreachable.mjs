@@ -1,18 +1,13 @@
 // Takes out of the wasm what wasm-bindgen leaves in it that the SDK can never reach, which
 // wasm-opt has to keep: exports the glue never reads, and function table entries that nothing
 // calls. Both run on wasm-bindgen's output (it still has its name section) and the trimmed glue;
-// each stops the build when what it relies on no longer holds.
-import { appendEntry, leb, readLeb, readName, rewriteSection, sections } from './shorten-imports.mjs';
+// each stops the build (throws) when what it relies on no longer holds.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { appendEntry, glueReads, leb, readExport, readImport, readLeb, readName, rewriteSection, sections } from './shorten-imports.mjs';
 
 function fail(message) {
-  console.error('build: ' + message);
-  process.exit(1);
-}
-
-/** Whether the glue reads the export `field` (it reaches the exports only as `wasm.<name>`, which
- * shortenExports checks). */
-function glueReads(glue, field) {
-  return new RegExp('\\bwasm\\.' + field.replace(/\$/g, '\\$') + '(?![\\w$])').test(glue);
+  throw new Error('unreachable.mjs: ' + message);
 }
 
 /** The wasm without the exports the glue never reads. The bundle does not expose the glue's
@@ -22,11 +17,10 @@ function glueReads(glue, field) {
 export function dropUnusedExports(wasm, glue) {
   const dropped = [];
   const out = rewriteSection(wasm, 7, (p) => {
-    const [field, p1] = readName(wasm, p);
-    const q = readLeb(wasm, p1 + 1)[1];
-    if (glueReads(glue, field)) return [wasm.subarray(p, q), q];
+    const { field, end } = readExport(wasm, p);
+    if (glueReads(glue, field)) return [wasm.subarray(p, end), end];
     dropped.push(field);
-    return [null, q];
+    return [null, end];
   });
   return { wasm: out, dropped };
 }
@@ -45,12 +39,12 @@ const jspiWaker = /^js_sys(\[\w+\])?::futures::jspi::task_waker::raw_(clone|wake
  * - a closure invoke shim (`wasm_bindgen::convert::closures::_::invoke::<...>`) is in the table
  *   only because wasm-bindgen's describe functions took its address to tell the CLI the closure
  *   types of js-sys's imports (typed arrays' `forEach`, JSPI, ...). wasm-bindgen removed those
- *   functions; the glue calls a closure's shim through an export of its own (`wasm.h` for the
- *   `watch` callback), never through the table, which is neither exported nor imported. Shims the
- *   glue reads as an export are kept anyway.
+ *   functions. A shim is where JavaScript enters a closure (Rust code never calls one): the glue
+ *   calls it through an export of its own (`wasm.h` for the `watch` callback), never through the
+ *   table, which is neither exported nor imported. Shims the glue reads as an export are kept.
  * - js-sys's JSPI task waker (`task_waker::raw_*`) is a `RawWakerVTable` in the data segment for
  *   tasks the SDK never spawns: no other function of `futures::jspi` is left that builds a waker
- *   from it (`jspiLeft` in build.mjs asks wasm-opt).
+ *   from it (`checkNoJspiLeft` asks wasm-opt).
  */
 export function trapDeadTableEntries(wasm, glue) {
   const names = new Map();
@@ -76,32 +70,19 @@ export function trapDeadTableEntries(wasm, glue) {
     } else if (s.id === 2) {
       let [count, p] = readLeb(wasm, s.body);
       for (let i = 0; i < count; i++) {
-        p = readName(wasm, readName(wasm, p)[1])[1];
-        const kind = wasm[p++];
-        if (kind === 0) {
-          imports++;
-          p = readLeb(wasm, p)[1];
-        } else if (kind === 1 || kind === 2) {
-          if (kind === 1) tableReached = true;
-          if (kind === 1) p++;
-          const flags = wasm[p++];
-          p = readLeb(wasm, p)[1];
-          if (flags & 1) p = readLeb(wasm, p)[1];
-        } else if (kind === 3) {
-          p += 2;
-        } else {
-          fail(`unknown import kind ${kind} in the wasm: update scripts/unreachable.mjs.`);
-        }
+        const { kind, end } = readImport(wasm, p);
+        if (kind === 0) imports++;
+        if (kind === 1) tableReached = true;
+        p = end;
       }
     } else if (s.id === 7) {
       let [count, p] = readLeb(wasm, s.body);
       for (let i = 0; i < count; i++) {
-        const [field, p1] = readName(wasm, p);
-        const [index, p2] = readLeb(wasm, p1 + 1);
-        if (wasm[p1] === 0) exported.set(index, field);
+        const { field, kind, index, end } = readExport(wasm, p);
+        if (kind === 0) exported.set(index, field);
         // The element segment fills table 0 (checked below).
-        if (wasm[p1] === 1 && index === 0) tableReached = true;
-        p = p2;
+        if (kind === 1 && index === 0) tableReached = true;
+        p = end;
       }
     }
   }
@@ -141,4 +122,15 @@ export function trapDeadTableEntries(wasm, glue) {
   if (segments === 0) fail('the wasm has no function table entries now: remove trapDeadTableEntries from scripts/build.mjs.');
   if (replaced.length === 0) fail('no dead closure invoke shim or JSPI waker is left in the function table: remove trapDeadTableEntries from scripts/build.mjs.');
   return { wasm: out, replaced };
+}
+
+/** Stops when the wasm in `file` (after trapDeadTableEntries) still reaches a function of js-sys's
+ * JSPI tasks: one would be code that builds a waker from the vtable the data segment still holds,
+ * whose entries trap now. `wasmOpt` and its feature flags are the build's. */
+export function checkNoJspiLeft(file, wasmOpt, features) {
+  const reachable = file + '.reachable';
+  const map = execFileSync(wasmOpt, [...features, '--remove-unused-module-elements', '--print-function-map', file, '-o', reachable], { encoding: 'utf8' });
+  rmSync(reachable);
+  const jspi = map.split('\n').filter((line) => /::futures::jspi::/.test(line));
+  if (jspi.length) fail('js-sys\'s JSPI task code is reachable now, so its waker\'s table entries must not trap: update trapDeadTableEntries.\n  ' + jspi.join('\n  '));
 }
