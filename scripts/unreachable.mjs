@@ -25,9 +25,10 @@ export function dropUnusedExports(wasm, glue) {
   return { wasm: out, dropped };
 }
 
-// Function names as rustc writes them, crate hashes optional.
-const invokeShim = /^wasm_bindgen(\[\w+\])?::convert::closures::_::invoke::</;
-const jspiWaker = /^js_sys(\[\w+\])?::futures::jspi::task_waker::raw_(clone|wake|wake_by_ref|drop)$/;
+// Function names as rustc writes them: v0 symbols on the nightly build (crate hashes in brackets,
+// generic arguments), legacy ones on stable (`::h<hash>` at the end, no generic arguments).
+const invokeShim = /^wasm_bindgen(\[\w+\])?::convert::closures::_::invoke(::<|::h[0-9a-f]{16}$)/;
+const jspiWaker = /^js_sys(\[\w+\])?::futures::jspi::task_waker::raw_(clone|wake|wake_by_ref|drop)(::h[0-9a-f]{16})?$/;
 
 /**
  * The wasm with the entries of its function table that nothing can call replaced, in place, by a
