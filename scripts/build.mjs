@@ -74,7 +74,7 @@ if (process.env.CONSENT_GATE_STABLE) {
     process.exit(1);
   }
   console.log(`build: toolchain ${nightly} (${version})`);
-  run('cargo', [`+${nightly}`, 'build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', ...(process.env.CONSENT_GATE_FEATURES ? ['--features', process.env.CONSENT_GATE_FEATURES] : []), '-Zbuild-std=std,panic_abort', '--target-dir', join(root, 'target', 'nightly')], {
+  run('cargo', [`+${nightly}`, 'build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '-Zbuild-std=std,panic_abort', '--target-dir', join(root, 'target', 'nightly')], {
     env: { ...process.env, RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none' },
   });
   wasmIn = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');

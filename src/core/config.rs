@@ -1114,8 +1114,6 @@ impl Reader {
     }
 
     fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
-        #[cfg(feature = "measure-cold-notice")]
-        return;
         let mark = self.enter("notice");
         if self.object(v, NOTICE_FIELDS) {
             if let Some(sections) = v.field("sections") {

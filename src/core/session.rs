@@ -450,8 +450,6 @@ impl Session {
             }
             Input::NoticeHash(hash) if self.notice_hash.is_none() => self.logged_page_view(hash, env, &mut fx),
             Input::NoticeHash(_) => {}
-            #[cfg(feature = "measure-cold-log")]
-            Input::Answered(..) => {}
             Input::Answered(id, status) => {
                 let mut q = self.log_queue(env, &mut fx);
                 q.answered(env.now, &id, status);
@@ -629,8 +627,6 @@ impl Session {
     /// asked for before start), and the browser hashes the notice, which the page's next events
     /// carry.
     fn page_view(&mut self, mut q: Queue, env: &Env, fx: &mut Vec<Effect>) {
-        #[cfg(feature = "measure-cold-log")]
-        return;
         let Some(endpoint) = self.config.log.endpoint.clone() else {
             fx.push(Effect::LogDrop);
             return;
@@ -645,8 +641,6 @@ impl Session {
     /// `bridge.js`'s `crypto.subtle` digest, which page scripts cannot reach, and is written as
     /// an escaped JSON string like every other member.)
     fn logged_page_view(&mut self, hash: String, env: &Env, fx: &mut Vec<Effect>) {
-        #[cfg(feature = "measure-cold-log")]
-        return;
         self.notice_hash = Some(hash);
         let mut q = self.log_queue(env, fx);
         let mut new = 0;
@@ -681,8 +675,6 @@ impl Session {
     /// Whether consent events are logged: an endpoint is configured, and the configuration is
     /// the site's (with errors, decisions hold for this page only).
     fn logs(&self) -> bool {
-        #[cfg(feature = "measure-cold-log")]
-        return false;
         self.config_ok && self.config.log.endpoint.is_some()
     }
 
@@ -712,8 +704,6 @@ impl Session {
         signals: Signals,
         q: &mut Queue,
     ) -> usize {
-        #[cfg(feature = "measure-cold-log")]
-        return 0;
         let event = log::Event {
             pageview: method.is_none(),
             event_id: &(env.random_id)(),
@@ -735,8 +725,6 @@ impl Session {
     /// `None` for an empty object, which changes nothing. Errors name the unknown category or
     /// the value that is not a boolean.
     pub fn grants_with(&self, changes: &Json) -> Result<Option<Vec<String>>, String> {
-        #[cfg(feature = "measure-cold-setconsent")]
-        return Ok(None);
         if !changes.is_object() {
             return Err("setConsent: expected an object like {analytics: true}".into());
         }

@@ -216,8 +216,6 @@ fn carry_out(effects: Vec<Effect>) {
                     with_state(&s, &e);
                 }
             }
-            #[cfg(feature = "measure-cold-switches")]
-            Effect::SyncSwitches => {}
             Effect::SyncSwitches => {
                 if let Some(s) = session() {
                     ui::sync_switches(&s.rows());
@@ -228,8 +226,6 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::store(LOG, ""),
             Effect::PendingTaken => bridge::store(PENDING, ""),
-            #[cfg(feature = "measure-cold-log")]
-            Effect::LogHash { .. } | Effect::Log { .. } => {}
             Effect::LogHash { endpoint, notice } => bridge::log_hash(&endpoint, &notice),
             Effect::Log { store, send } => {
                 bridge::store(LOG, &store);
@@ -251,8 +247,6 @@ fn with_state(s: &Session, e: &Effect) {
     match (e, s.stored.as_ref()) {
         (Effect::Store, Some(r)) => save(&s.config, r),
         (Effect::ShowBanner, _) => ui(s, &s.rows()).show_banner(),
-        #[cfg(feature = "measure-cold-notice")]
-        (Effect::RenderNotice, _) => {}
         (Effect::RenderNotice, _) => {
             ui(s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
         }
@@ -412,8 +406,6 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 /// The argument is copied before the session is borrowed: a getter of it that routes would
 /// otherwise go unheard.
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
-    #[cfg(feature = "measure-cold-setconsent")]
-    return Ok(None);
     let copy = Js(bridge::plain(changes)).to_json();
     session().map_or_else(|| Err("consent-gate is not started".into()), |s| s.grants_with(&copy))
 }
@@ -422,8 +414,6 @@ pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
 /// focused now, when it closes. Opened with the session released: a focus handler of the page
 /// may call the API.
 pub fn show_preferences() {
-    #[cfg(feature = "measure-cold-dialog")]
-    return;
     let Some(s) = session() else { return };
     let desc = ui(&s, &s.rows()).preferences();
     drop(s);
@@ -438,8 +428,6 @@ pub fn consent_view() -> JsValue {
 
 /// The stored record for `getConsentRecord()`; `null` when the visitor has not decided.
 pub fn record_view() -> JsValue {
-    #[cfg(feature = "measure-cold-record")]
-    return JsValue::NULL;
     let json = session().and_then(|s| s.decided().map(log::record_json));
     json.and_then(|j| js_sys::JSON::parse(&j).ok()).unwrap_or(JsValue::NULL)
 }

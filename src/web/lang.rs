@@ -14,8 +14,6 @@ use wasm_bindgen::JsValue;
 /// missing, broken or incomplete gives no texts (English stays) and one console warning naming
 /// the file and the fault.
 pub fn file_texts(lang: &str, file: JsValue) -> Vec<(Text, String)> {
-    #[cfg(feature = "measure-cold-lang")]
-    return vec![];
     let fault = match file.as_string() {
         Some(reason) => reason,
         None => match read_language_file(&Js(file), lang) {

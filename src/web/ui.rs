@@ -132,8 +132,6 @@ impl Ui<'_> {
     /// (the site's own ones: see `noticeContainer` in `bridge.js`), loading the renderer first
     /// where needed.
     pub fn notice(&self, sections: &[Section], signal_lines: [Text; 2]) {
-        #[cfg(feature = "measure-cold-notice")]
-        return;
         let lang = &self.texts.lang;
         let d = Desc::root(self.texts);
         let signals = Desc::new();
@@ -230,8 +228,6 @@ pub fn announce(message: &str) {
 
 /// The categories switched on in the part clicked.
 pub fn switched_on() -> Vec<String> {
-    #[cfg(feature = "measure-cold-dialog")]
-    return vec![];
     let ids = draw(Part::SwitchedOn, &JsValue::UNDEFINED);
     ids.dyn_into::<Array>().map_or(vec![], |a| a.iter().filter_map(|v| v.as_string()).collect())
 }
