@@ -78,9 +78,15 @@ if (process.env.CONSENT_GATE_STABLE) {
 }
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
 // always passes init an object, and calls it once; every string goes in with wasm-bindgen's
-// realloc. Each replacement must match exactly once (or the number of times given), so a
-// different wasm-bindgen output stops the build.
+// realloc. Each replacement must match exactly once (or the number of times given; 0: at least
+// once), so a different wasm-bindgen output stops the build.
 function trimGlue(glue) {
+  // wasm-bindgen's malloc and realloc, as the glue passes them to passStringToWasm0.
+  const alloc = /passStringToWasm0\(\w+, (wasm\.\w+, wasm\.\w+)\)/.exec(glue)?.[1];
+  if (!alloc) {
+    console.error('build: the wasm-bindgen glue passes no string to the wasm: update trimGlue in scripts/build.mjs.');
+    process.exit(1);
+  }
   const cuts = [
     [
       /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
@@ -135,6 +141,19 @@ function trimGlue(glue) {
       '\n    let ptr0, len0, ptr1, len1;\n$1',
       2,
     ],
+    // A string an import returns to the wasm (`String` or `Option<String>`) is copied in and its
+    // pointer and length written where the wasm said by one function, instead of the same four
+    // lines in each of those imports (-38). The address needs no `>>> 0`: it is on the stack,
+    // below 1 MiB (see step 3).
+    [
+      /\n            (?:const|var) ptr1 = (?:isLikeNone\(ret\) \? 0 : )?passStringToWasm0\(ret, wasm\.\w+, wasm\.\w+\);\n            (?:const|var) len1 = WASM_VECTOR_LEN;\n            getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 1, len1, true\);\n            getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 0, ptr1, true\);\n/g,
+      '\n            passStringOut(arg0, ret);\n',
+      0,
+    ],
+    [
+      /\nlet WASM_VECTOR_LEN = 0;\n/g,
+      `\nlet WASM_VECTOR_LEN = 0;\n\nfunction passStringOut(to, s) {\n    const ptr = isLikeNone(s) ? 0 : passStringToWasm0(s, ${alloc});\n    getDataViewMemory0().setInt32(to + 4, WASM_VECTOR_LEN, true);\n    getDataViewMemory0().setInt32(to, ptr, true);\n}\n`,
+    ],
     // js-sys looks for the global object as globalThis, then global, self and window; every
     // browser that runs this code has globalThis, so the others are never asked (-20).
     ...['global', 'self', 'window'].map((g) => [
@@ -144,7 +163,7 @@ function trimGlue(glue) {
   ];
   for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;
-    if (n !== times) {
+    if (times ? n !== times : !n) {
       console.error(`build: the wasm-bindgen glue changed (${n} matches of ${re}): update trimGlue in scripts/build.mjs.`);
       process.exit(1);
     }
