@@ -64,6 +64,11 @@ function rewriteSection(wasm, id, entry) {
   return Buffer.concat(parts);
 }
 
+const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** The `i`th name of one or two letters: the imports' and the exports' new names (`i0`...`i1o` for the
+ * imports cost 70 bytes brotli more than `a`...`ai`). */
+const shortName = (i) => (i < letters.length ? letters[i] : letters[Math.floor(i / letters.length) - 1] + letters[i % letters.length]);
+
 /** Returns the rewritten wasm (Buffer) and glue (string). `module` is the glue's module name;
  * it becomes `w`. Snippet modules (`./snippets/<crate>-<hash>/<path>`, the `#[wasm_bindgen(module)]`
  * files) become `b`, `b1`, ...: their long names are repeated in every import entry too. */
@@ -99,7 +104,7 @@ export function shortenImports(wasm, glue, module) {
     }
     let newField = field;
     if (mod === module && /^__wb/.test(field)) {
-      newField = renames.get(field) || 'i' + renames.size.toString(36);
+      newField = renames.get(field) || shortName(renames.size);
       renames.set(field, newField);
     } else if (mod.startsWith('./snippets/')) {
       direct.set(mod, (direct.get(mod) || new Set()).add(field));
@@ -146,8 +151,6 @@ export function shortenImports(wasm, glue, module) {
  * match. The closure shims' names carry two hashes each (over 200 bytes that do not compress).
  * Returns the rewritten wasm (Buffer) and glue (string). */
 export function shortenExports(wasm, glue) {
-  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  const short = (i) => (i < letters.length ? letters[i] : letters[Math.floor(i / letters.length) - 1] + letters[i % letters.length]);
   // The glue reaches the exports only through its `wasm` variable (`wasm = instance.exports`).
   if (/\bwasm\[|exports\./.test(glue.replace('wasm = instance.exports;', ''))) {
     throw new Error('shorten-exports: the glue reads the exports other than as wasm.<name>');
@@ -159,7 +162,7 @@ export function shortenExports(wasm, glue) {
     const q = readLeb(wasm, p1 + 1)[1];
     let newField = field;
     if (used(field)) {
-      newField = short(renames.size);
+      newField = shortName(renames.size);
       renames.set(field, newField);
     }
     return [[...name(newField), ...wasm.subarray(p1, q)], q];
