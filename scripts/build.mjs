@@ -180,6 +180,9 @@ function trimGlue(glue) {
     ],
     [/\nasync function __wbg_init\(module_or_path\) \{\n    return __wbg_init_once\(module_or_path\);\n\}\n/g, '\n'],
     [/\nasync function __wbg_init_once\(/g, '\nasync function __wbg_init('],
+    // The imports as arrow functions, like the ones handleError makes above (-47; none of them
+    // reads `this` or `arguments`, checked below).
+    [/(\n        \w+): function\(([\w, ]*)\) \{\n/g, '$1: ($2) => {\n', 0],
     // Loading: every browser that runs WebAssembly has fetch's Response and Request and URL, so
     // they are not checked for being there, and a response of a type that may not be streamed
     // for a wrong MIME type is recognised by one pattern instead of a switch (-35).
@@ -196,6 +199,11 @@ function trimGlue(glue) {
       process.exit(1);
     }
     glue = glue.replace(re, to);
+  }
+  const imports = /\nfunction __wbg_get_imports\(\) \{\n[^]*?\n\}\n/.exec(glue)?.[0] || '';
+  if (/\b(this|arguments)\b/.test(imports.replace(/\/\/.*/g, ''))) {
+    console.error('build: an import of the wasm-bindgen glue reads `this` or `arguments`: it cannot be an arrow function (trimGlue in scripts/build.mjs).');
+    process.exit(1);
   }
   // A closure the wasm drops would need the reference count cut above.
   if (/_wbg_cb_unref|CLOSURE_DTORS/.test(glue)) {
