@@ -126,6 +126,8 @@ function trimGlue(glue) {
       /cachedDataViewMemory0 === null \|\| cachedDataViewMemory0\.buffer\.detached === true \|\| \(cachedDataViewMemory0\.buffer\.detached === undefined && cachedDataViewMemory0\.buffer !== wasm\.a\.buffer\)/g,
       'cachedDataViewMemory0?.buffer !== wasm.a.buffer',
     ],
+    // The same test for the byte view, instead of its length being 0 once detached (-11).
+    [/cachedUint8ArrayMemory0 === null \|\| cachedUint8ArrayMemory0\.byteLength === 0/g, 'cachedUint8ArrayMemory0?.buffer !== wasm.a.buffer'],
     // init runs once, so the caches it would reset are still empty, and nothing reads the module
     // or the instance it would keep (-15).
     [
