@@ -78,7 +78,7 @@ if (process.env.CONSENT_GATE_STABLE) {
 }
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
 // always passes init an object, and calls it once; every string goes in with wasm-bindgen's
-// realloc. Each replacement must match exactly once (or the number of times given; 0: at least
+// realloc. And code the glue repeats, written once or shorter. Each replacement must match exactly once (or the number of times given; 0: at least
 // once), so a different wasm-bindgen output stops the build.
 function trimGlue(glue) {
   // wasm-bindgen's malloc and realloc, as the glue passes them to passStringToWasm0.
