@@ -81,9 +81,15 @@ if (process.env.CONSENT_GATE_STABLE) {
 }
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
 // always passes init an object, and calls it once; every string goes in with wasm-bindgen's
-// realloc. Each replacement must match exactly once (or the number of times given), so a
-// different wasm-bindgen output stops the build.
+// realloc. And code the glue repeats, written once or shorter. Each replacement must match exactly once (or the number of times given; 0: at least
+// once), so a different wasm-bindgen output stops the build.
 function trimGlue(glue) {
+  // wasm-bindgen's malloc and realloc, as the glue passes them to passStringToWasm0.
+  const alloc = /passStringToWasm0\(\w+, (wasm\.\w+, wasm\.\w+)\)/.exec(glue)?.[1];
+  if (!alloc) {
+    console.error('build: the wasm-bindgen glue passes no string to the wasm: update trimGlue in scripts/build.mjs.');
+    process.exit(1);
+  }
   const cuts = [
     [
       /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
@@ -123,6 +129,8 @@ function trimGlue(glue) {
       /cachedDataViewMemory0 === null \|\| cachedDataViewMemory0\.buffer\.detached === true \|\| \(cachedDataViewMemory0\.buffer\.detached === undefined && cachedDataViewMemory0\.buffer !== wasm\.a\.buffer\)/g,
       'cachedDataViewMemory0?.buffer !== wasm.a.buffer',
     ],
+    // The same test for the byte view, instead of its length being 0 once detached (-11).
+    [/cachedUint8ArrayMemory0 === null \|\| cachedUint8ArrayMemory0\.byteLength === 0/g, 'cachedUint8ArrayMemory0?.buffer !== wasm.a.buffer'],
     // init runs once, so the caches it would reset are still empty, and nothing reads the module
     // or the instance it would keep (-15).
     [
@@ -138,20 +146,78 @@ function trimGlue(glue) {
       '\n    let ptr0, len0, ptr1, len1;\n$1',
       2,
     ],
+    // A string an import returns to the wasm (`String` or `Option<String>`) is copied in and its
+    // pointer and length written where the wasm said by one function, instead of the same four
+    // lines in each of those imports (-38). The address needs no `>>> 0`: it is on the stack,
+    // below 1 MiB (see step 3).
+    [
+      /\n            (?:const|var) ptr1 = (?:isLikeNone\(ret\) \? 0 : )?passStringToWasm0\(ret, wasm\.\w+, wasm\.\w+\);\n            (?:const|var) len1 = WASM_VECTOR_LEN;\n            getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 1, len1, true\);\n            getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 0, ptr1, true\);\n/g,
+      '\n            passStringOut(arg0, ret);\n',
+      0,
+    ],
+    [
+      /\nlet WASM_VECTOR_LEN = 0;\n/g,
+      `\nlet WASM_VECTOR_LEN = 0;\n\nfunction passStringOut(to, s) {\n    const ptr = isLikeNone(s) ? 0 : passStringToWasm0(s, ${alloc});\n    getDataViewMemory0().setInt32(to + 4, WASM_VECTOR_LEN, true);\n    getDataViewMemory0().setInt32(to, ptr, true);\n}\n`,
+    ],
     // js-sys looks for the global object as globalThis, then global, self and window; every
-    // browser that runs this code has globalThis, so the others are never asked (-20).
+    // browser that runs this code has globalThis, so the others are never asked (-20), and
+    // globalThis is not checked for being there.
     ...['global', 'self', 'window'].map((g) => [
       new RegExp(`const ret = typeof ${g} === 'undefined' \\? undefined : ${g};\\n            return isLikeNone\\(ret\\) \\? 0 : addToExternrefTable0\\(ret\\);`, 'g'),
       'return 0;',
     ]),
+    [
+      /const ret = typeof globalThis === 'undefined' \? undefined : globalThis;\n            return isLikeNone\(ret\) \? 0 : addToExternrefTable0\(ret\);/g,
+      'return addToExternrefTable0(globalThis);',
+    ],
+    // Fewer wrappers (-39 with the one above): the imports whose exceptions reach the wasm made
+    // by handleError once each (`handleError((a) => ...)` instead of a function that passes its
+    // `arguments` on to it: the wasm calls them without `this`), and init is __wbg_init_once
+    // itself.
+    [
+      /: function\(\) \{ return handleError\(function \(([\w, ]*)\) \{\n((?:.*\n)*?)        \}, arguments\); \},\n/g,
+      ': handleError(($1) => {\n$2        }),\n',
+      0,
+    ],
+    [
+      /\nfunction handleError\(f, args\) \{\n    try \{\n        return f\.apply\(this, args\);\n    \} catch \(e\) \{\n        const idx = addToExternrefTable0\(e\);\n        (wasm\.\w+)\(idx\);\n    \}\n\}\n/g,
+      '\nfunction handleError(f) {\n    return (...args) => {\n        try {\n            return f(...args);\n        } catch (e) {\n            $1(addToExternrefTable0(e));\n        }\n    };\n}\n',
+    ],
+    [/\nasync function __wbg_init\(module_or_path\) \{\n    return __wbg_init_once\(module_or_path\);\n\}\n/g, '\n'],
+    [/\nasync function __wbg_init_once\(/g, '\nasync function __wbg_init('],
+    // The imports as arrow functions, like the ones handleError makes above (-47; none of them
+    // reads `this` or `arguments`, checked below).
+    [/(\n        \w+): function\(([\w, ]*)\) \{\n/g, '$1: ($2) => {\n', 0],
+    // A string goes in by one encodeInto into a block of the most bytes it can take (3 per UTF-16
+    // unit, the bound wasm-bindgen's own code uses), shrunk to what was written, instead of a byte
+    // loop that copies ASCII first and then grows the block for the rest (-82). '' takes no
+    // block: wasm-bindgen's malloc gives a pointer to nothing for 0 bytes, and its realloc must
+    // not be asked for 0.
+    [
+      /\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n\n    let len = arg\.length;\n    let ptr = malloc\(len, 1\) >>> 0;\n[^]*?\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n\}\n/g,
+      '\nfunction passStringToWasm0(arg, malloc, realloc) {\n    const len = arg.length * 3;\n    const ptr = malloc(len, 1) >>> 0;\n    WASM_VECTOR_LEN = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len)).written;\n    return len ? realloc(ptr, len, WASM_VECTOR_LEN, 1) >>> 0 : ptr;\n}\n',
+    ],
+    // Loading: every browser that runs WebAssembly has fetch's Response and Request and URL, so
+    // they are not checked for being there, and a response of a type that may not be streamed
+    // for a wrong MIME type is recognised by one pattern instead of a switch (-35).
+    [/typeof Response === 'function' && /g, ''],
+    [/\(typeof (Request|URL) === 'function' && (module_or_path instanceof \1)\)/g, '$2', 2],
+    [/const validResponse = expectedResponseType\(module\.type\);\n\n? */g, ''],
+    [/if \(validResponse && /g, 'if (/^(basic|cors|default)$/.test(module.type) && '],
+    [/\n\n    function expectedResponseType\(type\) \{\n        switch \(type\) \{\n            case 'basic': case 'cors': case 'default': return true;\n        \}\n        return false;\n    \}\n/g, '\n'],
   ];
   for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;
-    if (n !== times) {
+    if (times ? n !== times : !n) {
       console.error(`build: the wasm-bindgen glue changed (${n} matches of ${re}): update trimGlue in scripts/build.mjs.`);
       process.exit(1);
     }
     glue = glue.replace(re, to);
+  }
+  const imports = /\nfunction __wbg_get_imports\(\) \{\n[^]*?\n\}\n/.exec(glue)?.[0] || '';
+  if (/\b(this|arguments)\b/.test(imports.replace(/\/\/.*/g, ''))) {
+    console.error('build: an import of the wasm-bindgen glue reads `this` or `arguments`: it cannot be an arrow function (trimGlue in scripts/build.mjs).');
+    process.exit(1);
   }
   // A closure the wasm drops would need the reference count cut above.
   if (/_wbg_cb_unref|CLOSURE_DTORS/.test(glue)) {
