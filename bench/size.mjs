@@ -151,7 +151,7 @@ function main() {
 function byPart(items) {
   const rules = [
     [/^custom section |subsection$/, null],
-    [/^data segment/, 'static data (texts in English and Spanish, error messages, class names)'],
+    [/^data segment/, 'static data (English texts, error messages, class names)'],
     [/consent_gate[^:]*::core::config/, 'core: configuration reader'],
     [/consent_gate[^:]*::core::record/, 'core: record encoding'],
     [/consent_gate[^:]*::core::log/, 'core: consent events'],
