@@ -603,10 +603,10 @@ impl Session {
     }
 
     /// The embed placeholder's texts for [`Effect::Gate`]: the notice with `{name}`, the load
-    /// button, the preferences button, and their language.
-    pub fn placeholder(&self) -> [&str; 4] {
+    /// button, the preferences button, then their language and its direction (as the banner's).
+    pub fn placeholder(&self) -> [&str; 5] {
         let t = &self.texts;
-        [t.get(Text::EmbedNotice), t.get(Text::EmbedLoad), t.get(Text::Preferences), &t.lang]
+        [t.get(Text::EmbedNotice), t.get(Text::EmbedLoad), t.get(Text::Preferences), &t.lang, t.dir()]
     }
 
     /// Each category's state on this page: id, granted, source (see [`decide::in_force`]).

@@ -39,6 +39,10 @@ function domReady() {
   });
 }
 
+// `promise`, or `late` when it has not settled within 3 seconds: a request that hangs must not hold
+// back start, and with it the banner.
+const within3s = (promise, late) => Promise.race([promise, new Promise((r) => setTimeout(r, 3000, late))]);
+
 function configError(problems) {
   const list = Array.isArray(problems) ? problems : [String(problems)];
   const e = new Error('consent-gate: invalid configuration:\n  ' + list.join('\n  '));
@@ -124,9 +128,8 @@ export function init(config, options) {
   });
   // A notice container in the page: its renderer loads while the wasm compiles (`o.load`, the
   // entry point's loader of the parts in files of their own); one mounted later loads it then.
-  // Start waits for it 3 seconds at most: a request that hangs must not hold back the banner (the
-  // notice is drawn when it arrives).
-  const noticeReady = domReady().then(() => Promise.race([lazyParts(o.load), new Promise((r) => setTimeout(r, 3000))]));
+  // Start waits for it 3 seconds at most (the notice is drawn when it arrives).
+  const noticeReady = domReady().then(() => within3s(lazyParts(o.load)));
   started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;
@@ -138,7 +141,8 @@ export function init(config, options) {
     const region = o.region || undefined;
     // `start` answers with a language when the visitor's is a file to load first: `o.texts`, the
     // entry point's loader, gives its texts (or why not), and start runs again with them. So the
-    // banner is drawn once, in that language.
+    // banner is drawn once, in that language. A file with no answer within 3 seconds is one that
+    // failed (English, and the console says why); when it arrives later, nothing is redrawn.
     const begin = (texts) => {
       // Each queued call's decision (`true`, `false`, `[changes]`), else undefined; start puts an
       // Error in place of one it did not take.
@@ -150,7 +154,7 @@ export function init(config, options) {
       } catch (problems) {
         state = configError(problems);
       }
-      if (typeof state == 'string') return o.texts(state).then(begin);
+      if (typeof state == 'string') return within3s(o.texts(state), 'not loaded within 3 seconds').then(begin);
       ready = true;
       // A decision start took resolves to the state after start; calls made meanwhile (by an
       // event handler during start) and the others run now, in order.

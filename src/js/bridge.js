@@ -195,7 +195,8 @@ let referrer;
  * only the necessary and functional ones), in document order, and keeps doing so for elements
  * added later. Iframes of other categories get a placeholder; loaded ones that are no longer
  * allowed are unloaded. On a `sensitivePage` the placeholder's button loads nothing either.
- * `placeholder` is [notice text with {name}, load button text, preferences button text, language].
+ * `placeholder` is [notice text with {name}, load button text, preferences button text, language,
+ * direction].
  */
 export function gate(categories, scriptNonce, placeholder, sensitivePage) {
   granted = categories;
@@ -385,6 +386,7 @@ function placehold(f) {
   if (!texts) return;
   const box = el('div', 'cg-root cg-embed');
   box.lang = texts[3];
+  box.dir = texts[4];
   el('p', '', texts[0].replace('{name}', f.dataset.consentName || f.title || new URL(f.dataset.src, BASE).host), box);
   const load = button(box, texts[1]);
   // The visitor's own click loads this one embed, except on a sensitive page.

@@ -1,8 +1,9 @@
 // Languages other than English are files next to the script (pkg/i18n/<lang>.json), fetched only
 // for a visitor whose language needs one: the banner is drawn once, in that language; right-to-left
-// languages lay out right to left and pass axe; a missing or broken file falls back to English (and
-// lang="en") with one console message and changes nothing about which tags load. The npm build loads the same
-// texts as a chunk its bundler split off.
+// languages lay out right to left and pass axe, and so do the embed placeholders; a missing or broken
+// file, or one that does not answer within 3 seconds, falls back to English (and lang="en") with one
+// console message and changes nothing about which tags load. The npm build loads the same texts as a
+// chunk its bundler split off.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -135,6 +136,67 @@ describe('right to left', () => {
   }
 });
 
+describe('embed placeholders', () => {
+  // The demo's home page has an advertising iframe, behind its placeholder until a choice.
+  for (const [lang, dir] of [
+    ['ar', 'rtl'],
+    ['fa', 'rtl'],
+    ['en', 'ltr'],
+  ]) {
+    test(`${lang}: the placeholder of a gated iframe has lang=${lang} and dir=${dir}, as the banner, and axe passes`, async () => {
+      const o = await visit(lang, { path: '/', config: (c) => void (c.language = lang) });
+      const { page } = o;
+      const holder = page.locator('.cg-embed');
+      await holder.waitFor({ state: 'visible' });
+      const banner = page.locator('#cg-banner');
+      assert.deepEqual([await banner.getAttribute('lang'), await banner.getAttribute('dir')], [lang, dir], 'the banner');
+      assert.deepEqual([await holder.getAttribute('lang'), await holder.getAttribute('dir')], [lang, dir], 'the placeholder');
+      assert.equal(await holder.evaluate((h) => getComputedStyle(h).direction), dir);
+      // Its text is the visitor's language too (the banner's Preferences button's text).
+      assert.equal(await holder.locator('[data-consent-gate="preferences"]').textContent(), await banner.locator('[data-cg="prefs"]').textContent());
+      assert.deepEqual(await axe(page), []);
+      assert.deepEqual(warnings(o), []);
+      await o.context.close();
+    });
+  }
+});
+
+describe('a language file that never answers', () => {
+  test('after 3 seconds: English (lang="en"), one console message; the file arriving later redraws nothing, and gating is unchanged', async () => {
+    let held;
+    const o = await visit('es-ES', { route: (context) => context.route('**/i18n/es.json', (r) => void (held = r)) });
+    const { page, net } = o;
+    assert.deepEqual(o.files, ['/consent-gate/i18n/es.json']);
+    assert.deepEqual(await bannerButtons(page), ['Accept all', 'Reject all', 'Preferences']);
+    assert.equal(await page.locator('#cg-banner').getAttribute('lang'), 'en');
+    assert.equal((await page.evaluate(() => ConsentGate.getConsent())).language, 'en');
+    await settle(page);
+    const said = warnings(o);
+    assert.equal(said.length, 1, JSON.stringify(said));
+    assert.equal(said[0].text, 'consent-gate: language file i18n/es: not loaded within 3 seconds; the texts stay in English');
+    assert.deepEqual(net.google, [], 'no Google request before a choice');
+
+    // The file arrives now, complete and valid: nothing is drawn again, nothing starts again.
+    const arrived = page.waitForEvent('requestfinished', (r) => r.url().endsWith('/i18n/es.json'));
+    await held.fulfill({ status: 200, contentType: 'application/json', body: readFileSync(join(root, 'i18n', 'es.json'), 'utf8') });
+    await arrived;
+    await settle(page);
+    assert.deepEqual(await page.evaluate(() => window.__banners), ['Accept all'], 'one banner, never a Spanish one after it');
+    assert.deepEqual(await bannerButtons(page), ['Accept all', 'Reject all', 'Preferences']);
+    assert.equal(await page.locator('#cg-banner').getAttribute('lang'), 'en');
+    assert.equal((await page.evaluate(() => ConsentGate.getConsent())).language, 'en');
+    assert.equal(warnings(o).length, 1);
+
+    await page.click('#cg-banner [data-cg="accept"]');
+    await page.waitForFunction(() => ConsentGate.getConsent().allowed.includes('analytics'));
+    await settle(page);
+    assert.equal(net.gtag().length, 1, 'accepting loads gtag.js once, as with English');
+    assert.equal(await page.evaluate(() => ConsentGate.getConsentRecord().language), 'en');
+    assert.deepEqual(net.escaped, []);
+    await o.context.close();
+  });
+});
+
 describe('a broken language file', () => {
   const cases = [
     ['missing (404)', (r) => r.fulfill({ status: 404, body: 'not found' }), /HTTP 404/],
@@ -210,6 +272,28 @@ describe('npm build', () => {
     assert.equal(languageChunks.length, 1, scripts.join(' '));
     assert.match(languageChunks[0], /^\/assets\/fr-[\w-]+\.js$/);
     assert.deepEqual(o.net.google, []);
+    await o.context.close();
+  });
+
+  test('a language chunk that never answers: English after 3 seconds, one console message, gating unchanged', async () => {
+    const html = readFileSync(join(APP, 'dist', 'index.html'), 'utf8');
+    const o = await openPage({ contextOptions: { locale: 'fr-FR' }, initScript: watchBanner });
+    await o.context.route(/\/assets\/fr-[\w-]+\.js$/, () => {});
+    await servePage(o.context, app.url + '/', html.replace('<html lang="en">', '<html lang="fr">'));
+    await o.page.goto(app.url + '/');
+    await o.page.locator('#cg-banner').waitFor({ state: 'visible' });
+    assert.deepEqual(await bannerButtons(o.page), ['Accept all', 'Reject all', 'Preferences']);
+    assert.equal(await o.page.locator('#cg-banner').getAttribute('lang'), 'en');
+    await settle(o.page);
+    assert.deepEqual(await o.page.evaluate(() => window.__banners), ['Accept all']);
+    const said = warnings(o);
+    assert.equal(said.length, 1, JSON.stringify(said));
+    assert.equal(said[0].text, 'consent-gate: language file i18n/fr: not loaded within 3 seconds; the texts stay in English');
+    assert.deepEqual(o.net.google, [], 'no Google request before a choice');
+    await o.page.click('#cg-banner [data-cg="accept"]');
+    await o.page.waitForFunction(() => document.querySelector('script[src*="/gtag/js"]'));
+    await settle(o.page);
+    assert.equal(o.net.gtag().length, 1, 'accepting loads gtag.js once');
     await o.context.close();
   });
 });

@@ -1201,3 +1201,21 @@ fn a_language_file_that_failed_gives_english_and_says_so_in_lang() {
     let own = with(site(), json!({"language": "he", "texts": {"he": {"acceptAll": "\u{5d0}"}}}));
     assert_eq!(start(own, "he", vec![]).texts.lang, "he");
 }
+
+/// An embed placeholder speaks the banner's language in the banner's direction: Arabic from its
+/// file is `ar`, right to left; English, and Arabic whose file failed, are `en`, left to right.
+#[test]
+fn the_embed_placeholder_has_the_banners_language_and_direction() {
+    let placeholder = |lang: &str, file_texts| {
+        let page = Page { lang: lang.into(), file_texts, ..page_with(NO_SIGNALS, None) };
+        let (s, _) = Session::start(read(&site()), page, &env("/"));
+        let p = s.placeholder();
+        assert_eq!((p[3], p[4]), (s.texts.lang.as_str(), s.texts.dir()), "the banner's lang and dir");
+        p[2..].iter().map(|t| (*t).to_owned()).collect::<Vec<_>>()
+    };
+    let ar = shipped("ar");
+    let preferences = ar.iter().find(|(t, _)| *t == Text::Preferences).map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(placeholder("ar", ar), [preferences.as_str(), "ar", "rtl"]);
+    assert_eq!(placeholder("en", vec![]), ["Preferences", "en", "ltr"]);
+    assert_eq!(placeholder("ar", vec![]), ["Preferences", "en", "ltr"]);
+}
