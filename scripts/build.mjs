@@ -188,22 +188,14 @@ function trimGlue(glue) {
     // The imports as arrow functions, like the ones handleError makes above (-47; none of them
     // reads `this` or `arguments`, checked below).
     [/(\n        \w+): function\(([\w, ]*)\) \{\n/g, '$1: ($2) => {\n', 0],
-    // A string goes in by one encodeInto into a block of the most bytes it can take (3 per UTF-16
-    // unit, the bound wasm-bindgen's own code uses), shrunk to what was written, instead of a byte
-    // loop that copies ASCII first and then grows the block for the rest (-82). '' takes no
-    // block: wasm-bindgen's malloc gives a pointer to nothing for 0 bytes, and its realloc must
-    // not be asked for 0.
-    [
-      /\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n\n    let len = arg\.length;\n    let ptr = malloc\(len, 1\) >>> 0;\n[^]*?\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n\}\n/g,
-      '\nfunction passStringToWasm0(arg, malloc, realloc) {\n    const len = arg.length * 3;\n    const ptr = malloc(len, 1) >>> 0;\n    WASM_VECTOR_LEN = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len)).written;\n    return len ? realloc(ptr, len, WASM_VECTOR_LEN, 1) >>> 0 : ptr;\n}\n',
-    ],
     // Loading: every browser that runs WebAssembly has fetch's Response and Request and URL, so
     // they are not checked for being there, and a response of a type that may not be streamed
-    // for a wrong MIME type is recognised by one pattern instead of a switch (-35).
+    // for a wrong MIME type is recognised by three comparisons instead of a switch in a function
+    // (not by a RegExp: a page script could replace RegExp.prototype.exec before the wasm arrives).
     [/typeof Response === 'function' && /g, ''],
     [/\(typeof (Request|URL) === 'function' && (module_or_path instanceof \1)\)/g, '$2', 2],
     [/const validResponse = expectedResponseType\(module\.type\);\n\n? */g, ''],
-    [/if \(validResponse && /g, 'if (/^(basic|cors|default)$/.test(module.type) && '],
+    [/if \(validResponse && /g, "if ((module.type == 'basic' || module.type == 'cors' || module.type == 'default') && "],
     [/\n\n    function expectedResponseType\(type\) \{\n        switch \(type\) \{\n            case 'basic': case 'cors': case 'default': return true;\n        \}\n        return false;\n    \}\n/g, '\n'],
   ];
   for (const [re, to, times = 1] of cuts) {

@@ -16,14 +16,18 @@ const PENDING = 'consent-gate-pending';
 let prior;
 
 // Only refusals are written (storage is untrusted, and a refusal is always safe): `*` for
-// `rejectAll()`, else the names a `setConsent` argument sets to `false`, each once, cut by spaces.
+// `rejectAll()`, else the names a `setConsent` argument sets to `false`, each once, cut by spaces,
+// within the 4,096 characters start reads (`PENDING_CAP` in src/core/session.rs; a longer value
+// is ignored whole, and building one from a huge argument would hold the page). `mine`: the value
+// with this page's refusals, written back when start fails, so that they stay for the next page.
+let mine;
 function pend(decision) {
   const was = stored(PENDING) || ' ';
   let v = decision === false ? ' * ' : was;
-  for (const k in decision?.[0]) if (decision[0][k] === false && !v.includes(' ' + k + ' ')) v += k + ' ';
+  for (const k in decision?.[0]) if (decision[0][k] === false && v.length + k.length < 4096 && !v.includes(' ' + k + ' ')) v += k + ' ';
   if (v != was) {
     prior ||= was;
-    store(PENDING, v);
+    store(PENDING, (mine = v));
   }
 }
 
@@ -153,6 +157,8 @@ export function init(config, options) {
         state = wasm.start(cfg, fetchError, region, texts, early);
       } catch (problems) {
         state = configError(problems);
+        // Start took nothing: the refusals this page queued stay pending for the next start.
+        if (mine) store(PENDING, mine);
       }
       if (typeof state == 'string') return within3s(o.texts(state), 'not loaded within 3 seconds').then(begin);
       ready = true;

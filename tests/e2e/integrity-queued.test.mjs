@@ -57,6 +57,14 @@ const server = servePagesForFile({
     '<script src="/consent-gate/consent-gate.js" data-config="/q/slow.json"></script>',
     '<a id="reject" href="/q/after.html" onclick="ConsentGate.rejectAll()">Do not sell or share my personal information</a> <a id="set" href="/q/after.html" onclick="ConsentGate.setConsent({ analytics: false })">No analytics</a>',
   ),
+  // A configuration with an error (start throws) and a withdrawal queued before ready.
+  '/q/broken.html': html(inlineConfig({ ...SITE, googleAnalytics: 'UA-OLD' }) + TAG + '<script>ConsentGate.rejectAll().then(() => (window.outcome = "settled"), () => (window.outcome = "settled"));</script>', '<h1>Broken</h1>'),
+  // A setConsent queued before ready with 40,000 refusals (of names no site has, after two that
+  // are).
+  '/q/many.html': html(
+    inlineConfig(SITE) + TAG + '<script>const o = { analytics: false, advertising: false }; for (let i = 0; i < 40000; i++) o["k" + i] = false; window.many = ConsentGate.setConsent(o).then(() => "resolved", (e) => e.message); window.pendingNow = localStorage.getItem("consent-gate-pending");</script>',
+    '<h1>Many</h1>',
+  ),
   '/q/after.html': html(inlineConfig(SITE) + TAG, '<h1>After</h1><script type="text/plain" data-consent-category="analytics">window.ranAnalytics = 1;</script>'),
   // A language with a longer record (its \`language\` field) than the English one.
   '/q/zh.html': html(inlineConfig(SITE) + TAG, '<h1>Zh</h1>').replace('lang="en"', 'lang="zh-Hant"'),
@@ -205,6 +213,42 @@ for (const [link, record] of [
     await context.close();
   });
 }
+
+test('a withdrawal queued on a page whose configuration is broken stays pending: the next page, configured again, goes by it', async () => {
+  const o = await openPage();
+  const { page, context, net } = o;
+  await acceptedEverything(o);
+  await page.goto(server.url + '/q/broken.html');
+  await page.waitForFunction(() => window.outcome);
+  await settle(page, 300);
+  assert.match((await page.evaluate(() => localStorage.getItem('consent-gate-pending'))) || '', / \* /, 'the refusal is kept pending when start takes nothing');
+  const before = net.google.length;
+  await page.goto(server.url + '/q/after.html');
+  await ready(page);
+  await settle(page, 800);
+  assert.deepEqual(net.google.slice(before), [], 'no request to any Google host on the next page');
+  const after = await page.evaluate(() => ({
+    record: Object.fromEntries(ConsentGate.getConsentRecord().choices.map((c) => [c.category, c.granted])),
+    ranAnalytics: !!window.ranAnalytics,
+    pending: localStorage.getItem('consent-gate-pending'),
+  }));
+  assert.deepEqual(after.record, REFUSED, 'the stored record is the withdrawal');
+  assert.equal(after.ranAnalytics, false, 'the gated analytics script did not run');
+  assert.equal(after.pending, null, 'the pending withdrawal is deleted once taken');
+  await context.close();
+});
+
+test('a setConsent of 40,000 refusals queued before ready: the pending value stays within what start reads (4,096 characters), the refusals that come first in it, and the page starts', async () => {
+  const { page, context } = await openPage();
+  await page.goto(server.url + '/q/many.html');
+  await ready(page);
+  const [written, many] = await page.evaluate(async () => [window.pendingNow, await window.many]);
+  assert.ok(written.length <= 4096, 'at most what start reads: ' + written.length + ' characters');
+  assert.match(written, /^ analytics advertising k0 /, 'the refusals that came first are in it');
+  // Names no configuration has: the call rejects as a whole, as it would after ready.
+  assert.match(many, /k0/);
+  await context.close();
+});
 
 test('localStorage full: a refusal longer than the stored grant removes it, so the grant never outlasts it', async () => {
   const { page, context, net } = await openPage();
