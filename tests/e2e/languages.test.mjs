@@ -187,15 +187,21 @@ describe('a language file that never answers', () => {
     assert.equal((await page.evaluate(() => ConsentGate.getConsent())).language, 'en');
     assert.equal(warnings(o).length, 1);
 
-    await page.click('#cg-banner [data-cg="accept"]');
-    await page.waitForFunction(() => ConsentGate.getConsent().allowed.includes('analytics'));
-    await settle(page);
-    assert.equal(net.gtag().length, 1, 'accepting loads gtag.js once, as with English');
-    assert.equal(await page.evaluate(() => ConsentGate.getConsentRecord().language), 'en');
-    assert.deepEqual(net.escaped, []);
+    await acceptsInEnglish(page, net);
     await o.context.close();
   });
 });
+
+/** After a language file that was not used: accepting loads gtag.js once, as with English, and the
+ * record says English. */
+async function acceptsInEnglish(page, net) {
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().allowed.includes('analytics'));
+  await settle(page);
+  assert.equal(net.gtag().length, 1, 'accepting loads gtag.js once, as with English');
+  assert.equal(await page.evaluate(() => ConsentGate.getConsentRecord().language), 'en');
+  assert.deepEqual(net.escaped, []);
+}
 
 describe('a broken language file', () => {
   const cases = [
@@ -231,12 +237,7 @@ describe('a broken language file', () => {
       assert.match(said[0].text, /^consent-gate: language file i18n\/es: .*; the texts stay in English$/);
       assert.match(said[0].text, reason);
       assert.deepEqual(net.gtag(), [], 'no Google tag before a choice');
-      await page.click('#cg-banner [data-cg="accept"]');
-      await page.waitForFunction(() => ConsentGate.getConsent().allowed.includes('analytics'));
-      await settle(page);
-      assert.equal(net.gtag().length, 1, 'accepting loads gtag.js once, as with English');
-      assert.equal(await page.evaluate(() => ConsentGate.getConsentRecord().language), 'en');
-      assert.deepEqual(net.escaped, []);
+      await acceptsInEnglish(page, net);
       await o.context.close();
     });
   }
