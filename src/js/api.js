@@ -16,15 +16,17 @@ const PENDING = 'consent-gate-pending';
 let prior;
 
 // Only refusals are written (storage is untrusted, and a refusal is always safe): `*` for
-// `rejectAll()`, else the names a `setConsent` argument sets to `false`, each once, cut by spaces,
-// within the 4,096 characters start reads (`PENDING_CAP` in src/core/session.rs; a longer value
-// is ignored whole, and building one from a huge argument would hold the page). `mine`: the value
-// with this page's refusals, written back when start fails, so that they stay for the next page.
+// `rejectAll()`, else the names a `setConsent` argument sets to `false` that are ASCII letters,
+// digits, `_` and `-` (category ids are fewer: `is_identifier` in src/core/config.rs; ASCII, so
+// a character here is a byte there), each once, cut by spaces, within the 4,096 bytes start reads
+// (`PENDING_CAP` in src/core/session.rs; a longer value is ignored whole, and building one from a
+// huge argument would hold the page). `mine`: the value with this page's refusals, written back
+// when start fails, so that they stay for the next page.
 let mine;
 function pend(decision) {
   const was = stored(PENDING) || ' ';
   let v = decision === false ? ' * ' : was;
-  for (const k in decision?.[0]) if (decision[0][k] === false && v.length + k.length < 4096 && !v.includes(' ' + k + ' ')) v += k + ' ';
+  for (const k in decision?.[0]) if (decision[0][k] === false && /^[\w-]+$/.test(k) && v.length + k.length < 4096 && !v.includes(' ' + k + ' ')) v += k + ' ';
   if (v != was) {
     prior ||= was;
     store(PENDING, (mine = v));

@@ -55,7 +55,10 @@ const server = servePagesForFile({
   // leave at once, before start (a "Do not sell or share" link).
   '/q/slow.html': html(
     '<script src="/consent-gate/consent-gate.js" data-config="/q/slow.json"></script>',
-    '<a id="reject" href="/q/after.html" onclick="ConsentGate.rejectAll()">Do not sell or share my personal information</a> <a id="set" href="/q/after.html" onclick="ConsentGate.setConsent({ analytics: false })">No analytics</a>',
+    '<a id="reject" href="/q/after.html" onclick="ConsentGate.rejectAll()">Do not sell or share my personal information</a> <a id="set" href="/q/after.html" onclick="ConsentGate.setConsent({ analytics: false })">No analytics</a>' +
+      // 300 names no site has, of non-ASCII letters (under 4,096 characters in all, but over 4,096
+      // UTF-8 bytes), before the one refusal that counts.
+      ' <a id="wide" href="/q/after.html" onclick="const o = {}; for (let i = 0; i < 300; i++) o[\'\\u00e9\'.repeat(8) + i] = false; o.analytics = false; ConsentGate.setConsent(o)">No analytics, with junk</a>',
   ),
   // A configuration with an error (start throws) and a withdrawal queued before ready.
   '/q/broken.html': html(inlineConfig({ ...SITE, googleAnalytics: 'UA-OLD' }) + TAG + '<script>ConsentGate.rejectAll().then(() => (window.outcome = "settled"), () => (window.outcome = "settled"));</script>', '<h1>Broken</h1>'),
@@ -179,6 +182,7 @@ for (const [api, path] of [
 for (const [link, record] of [
   ['reject', REFUSED],
   ['set', { necessary: true, functional: true, analytics: false, advertising: true }],
+  ['wide', { necessary: true, functional: true, analytics: false, advertising: true }],
 ]) {
   test(`a withdrawal (${link}) queued before ready, then the page left before start: the next page goes by it, not by the stored grant`, async () => {
     const o = await openPage();
