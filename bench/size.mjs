@@ -102,7 +102,7 @@ function main() {
           const garbage = JSON.parse(execFileSync(t.bin, ['garbage', '-n', '100000', '-f', 'json', WASM], { encoding: 'utf8', maxBuffer: 256 << 20 }));
           const dead = new Set(garbage.filter((g) => !/^data segment/.test(g.name)).map((g) => g.name));
           out.parts = byPart(every.filter((i) => !dead.has(i.name)));
-          out.unreachable = [...dead].length;
+          out.unreachable = dead.size;
         } catch {}
       } catch (e) {
         notes.push(`twiggy failed on ${relative(ROOT, WASM)}: ${String(e.stderr || e.message).trim().split('\n')[0]}`);
