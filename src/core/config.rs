@@ -491,16 +491,46 @@ pub fn is_region_code(code: &str) -> bool {
         && (b.len() == 2 || b[2] == b'-' && b[3..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
 
+/// A set of ASCII bytes, one bit each: what [`made_of`] accepts.
+const fn bytes(list: &[u8]) -> u128 {
+    let mut set = 0;
+    let mut i = 0;
+    while i < list.len() {
+        set |= 1 << list[i];
+        i += 1;
+    }
+    set
+}
+
+const DIGITS_LOWER: u128 = bytes(b"0123456789abcdefghijklmnopqrstuvwxyz");
+const ALPHANUMERIC: u128 = DIGITS_LOWER | bytes(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+const IDENTIFIER: u128 = DIGITS_LOWER | bytes(b"_-");
+const TAG_ID: u128 = ALPHANUMERIC | bytes(b"_-");
+/// A cookie name (RFC 6265 `token`), without the `*` a service's cookie names may use as a
+/// wildcard.
+const COOKIE_NAME: u128 = ALPHANUMERIC | bytes(b"!#$%&'+-.^_`|~");
+const DOMAIN: u128 = ALPHANUMERIC | bytes(b".-");
+
+/// Whether `s` has 1 to `max` bytes, each in `set`. One loop for every such check of the reader
+/// (each `bytes().all(closure)` was a copy of its own).
+fn made_of(s: &str, max: usize, set: u128) -> bool {
+    if s.is_empty() || s.len() > max {
+        return false;
+    }
+    for b in s.bytes() {
+        if b >= 128 || set >> b & 1 == 0 {
+            return false;
+        }
+    }
+    true
+}
+
 fn is_identifier(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    made_of(s, 64, IDENTIFIER)
 }
 
 fn is_cookie_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
-        })
+    made_of(s, 128, COOKIE_NAME | bytes(b"*"))
 }
 
 /// Appends the member `name` to a path: `.name`, or `name` at the top. An empty name is shown
@@ -1012,16 +1042,14 @@ impl Reader {
         if self.object(v, COOKIE_FIELDS) {
             if let Some(n) = v.field("name") {
                 match n.as_str() {
-                    Some(s) if is_cookie_name(s) && !s.bytes().any(|b| b == b'*') => c.name = s.to_owned(),
+                    Some(s) if made_of(s, 128, COOKIE_NAME) => c.name = s.to_owned(),
                     _ => self.wrong(Some("name"), "a cookie name", n),
                 }
             }
             if let Some(d) = v.field("domain") {
-                match d.as_str() {
-                    Some(s) if s.bytes().any(|b| b != b'.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') => {
-                        let dots = s.bytes().take_while(|&b| b == b'.').count();
-                        c.domain = Some(s[dots..].to_ascii_lowercase())
-                    }
+                // Dots alone would leave an empty `Domain=` attribute.
+                match d.as_str().map(|s| (s, &s[s.bytes().take_while(|&b| b == b'.').count()..])) {
+                    Some((s, name)) if !name.is_empty() && made_of(s, usize::MAX, DOMAIN) => c.domain = Some(name.to_ascii_lowercase()),
                     _ => self.wrong(Some("domain"), "a domain name like \"example.org\"", d),
                 }
             }
@@ -1177,8 +1205,5 @@ impl Reader {
 }
 
 fn tag_id(s: &str, prefix: &str) -> bool {
-    s.len() > prefix.len()
-        && s.len() <= 32
-        && s.starts_with(prefix)
-        && s[prefix.len()..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() <= 32 && s.strip_prefix(prefix).is_some_and(|rest| made_of(rest, 32, TAG_ID))
 }
