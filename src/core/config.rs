@@ -830,10 +830,12 @@ impl Reader {
         items.unwrap_or_default()
     }
 
-    /// Reads each element of the array `v` that is an object with members among `known`, at its
-    /// index, with `read`; when `v` is not an array, the problem `expected`. One loop for every
-    /// array of objects (`dyn`: one copy of it, not one per caller).
-    fn objects(&mut self, v: &Json, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) {
+    /// Reads each element of the array at the member `name` that is an object with members among
+    /// `known`, at its index, with `read`; when the member is there but not an array, the problem
+    /// `expected`. One loop for every array of objects (`dyn`: one copy of it, not one per caller).
+    fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) {
+        let Some(v) = parent.field(name) else { return };
+        let mark = self.enter(name);
         for (i, item) in self.array(v, expected).iter().enumerate() {
             let element = self.enter_index(i);
             if self.object(item, known) {
@@ -841,6 +843,7 @@ impl Reader {
             }
             self.leave(element);
         }
+        self.leave(mark);
     }
 
     fn config(&mut self, root: &Json) -> Config {
@@ -861,7 +864,7 @@ impl Reader {
         c.language = self.opt_string(root, "language");
         c.privacy_url = self.href(root, "privacyUrl");
         if let Some(v) = root.field("categories") {
-            c.categories = self.categories(v);
+            c.categories = self.categories(root, v);
         }
         let g = &mut c.google;
         self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"), &mut g.analytics_ids);
@@ -870,9 +873,7 @@ impl Reader {
         g.wait_for_update = self.whole(root, "waitForUpdate", 10_000, g.wait_for_update);
         g.url_passthrough = self.boolean(root, "urlPassthrough", g.url_passthrough);
         g.ads_data_redaction = self.boolean(root, "adsDataRedaction", g.ads_data_redaction);
-        if let Some(v) = root.field("services") {
-            self.services(v, &c.categories, &mut c.services);
-        }
+        self.services(root, &c.categories, &mut c.services);
         if let Some(v) = root.field("signals") {
             let mark = self.enter("signals");
             if self.object(v, SIGNALS_FIELDS) {
@@ -885,9 +886,7 @@ impl Reader {
         }
         self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with("/"), &mut c.sensitive_paths);
         c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
-        if let Some(v) = root.field("regions") {
-            self.regions(v, &c.categories, &mut c.regions);
-        }
+        self.regions(root, &c.categories, &mut c.regions);
         if let Some(v) = root.field("lifetime") {
             let mark = self.enter("lifetime");
             if self.object(v, LIFETIME_FIELDS) {
@@ -929,15 +928,13 @@ impl Reader {
         c
     }
 
-    fn categories(&mut self, v: &Json) -> Vec<Category> {
-        let mark = self.enter("categories");
+    fn categories(&mut self, root: &Json, v: &Json) -> Vec<Category> {
         let mut out: Vec<Category> = vec![];
-        self.objects(v, "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
+        self.objects(root, "categories", "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
             if let Some(cat) = r.category(item, &out) {
                 out.push(cat);
             }
         });
-        self.leave(mark);
         if v.as_array().is_none() {
             return built_in_categories();
         }
@@ -978,9 +975,8 @@ impl Reader {
 
     /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
     /// regions, texts and the notice).
-    fn services(&mut self, v: &Json, categories: &[Category], out: &mut Vec<Service>) {
-        let mark = self.enter("services");
-        self.objects(v, "an array of services", SERVICE_FIELDS, &mut |r, item| {
+    fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
+        self.objects(root, "services", "an array of services", SERVICE_FIELDS, &mut |r, item| {
             let name = r.opt_string(item, "name");
             let category = match r.required(item, "category", "a category id") {
                 Some(c) => match r.string(c, Some("category")) {
@@ -1002,12 +998,10 @@ impl Reader {
                 out.push(Service { name, category, description, cookies });
             }
         });
-        self.leave(mark);
     }
 
-    fn regions(&mut self, v: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
-        let mark = self.enter("regions");
-        self.objects(v, "an array of region rules", REGION_FIELDS, &mut |r, item| {
+    fn regions(&mut self, root: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
+        self.objects(root, "regions", "an array of region rules", REGION_FIELDS, &mut |r, item| {
             r.required(item, "codes", "region codes");
             let mut codes = vec![];
             r.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
@@ -1034,7 +1028,6 @@ impl Reader {
                 out.push(RegionRule { codes, defaults });
             }
         });
-        self.leave(mark);
     }
 
     fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
@@ -1144,25 +1137,17 @@ impl Reader {
     fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
         let mark = self.enter("notice");
         if self.object(v, NOTICE_FIELDS) {
-            if let Some(sections) = v.field("sections") {
-                let at = self.enter("sections");
-                self.objects(sections, "an array of sections", SECTION_FIELDS, &mut |r, s| {
-                    let id = r.opt_string(s, "id").filter(|id| is_identifier(id));
-                    let heading = r.opt_localized(s, "heading");
-                    let mut blocks = vec![];
-                    if let Some(b) = s.field("blocks") {
-                        let at = r.enter("blocks");
-                        r.objects(b, "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
-                            if let Some(block) = r.block(block) {
-                                blocks.push(block);
-                            }
-                        });
-                        r.leave(at);
+            self.objects(v, "sections", "an array of sections", SECTION_FIELDS, &mut |r, s| {
+                let id = r.opt_string(s, "id").filter(|id| is_identifier(id));
+                let heading = r.opt_localized(s, "heading");
+                let mut blocks = vec![];
+                r.objects(s, "blocks", "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
+                    if let Some(block) = r.block(block) {
+                        blocks.push(block);
                     }
-                    out.push(Section { id, heading, blocks });
                 });
-                self.leave(at);
-            }
+                out.push(Section { id, heading, blocks });
+            });
         }
         self.leave(mark);
     }
