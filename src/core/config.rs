@@ -714,28 +714,24 @@ impl Reader {
         parent.field(name).and_then(|v| self.string(v, Some(name))).map(str::to_owned)
     }
 
-    fn boolean(&mut self, parent: &Json, name: &str, default: bool) -> bool {
-        match parent.field(name) {
-            None => default,
-            Some(v) => match v.as_bool() {
-                Some(b) => b,
-                None => {
-                    self.wrong(Some(name), "true or false", v);
-                    default
-                }
-            },
+    /// Sets `out` to the member `name` when it is true or false (else `out` keeps its default).
+    fn boolean(&mut self, parent: &Json, name: &str, out: &mut bool) {
+        let Some(v) = parent.field(name) else { return };
+        match v.as_bool() {
+            Some(b) => *out = b,
+            None => self.wrong(Some(name), "true or false", v),
         }
     }
 
-    fn whole(&mut self, parent: &Json, name: &str, max: u32, default: u32) -> u32 {
-        let Some(v) = parent.field(name) else { return default };
+    /// Sets `out` to the member `name` when it is a whole number from 0 to `max`.
+    fn whole(&mut self, parent: &Json, name: &str, max: u32, out: &mut u32) {
+        let Some(v) = parent.field(name) else { return };
         match v.as_number() {
-            Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => n as u32,
+            Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => *out = n as u32,
             _ => {
                 let mut expected = String::from("a whole number from 0 to ");
                 push_uint(&mut expected, u64::from(max));
                 self.wrong(Some(name), &expected, v);
-                default
             }
         }
     }
@@ -870,9 +866,9 @@ impl Reader {
         self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"), &mut g.analytics_ids);
         self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
         g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, "consentMode", &["basic", "advanced"])];
-        g.wait_for_update = self.whole(root, "waitForUpdate", 10_000, g.wait_for_update);
-        g.url_passthrough = self.boolean(root, "urlPassthrough", g.url_passthrough);
-        g.ads_data_redaction = self.boolean(root, "adsDataRedaction", g.ads_data_redaction);
+        self.whole(root, "waitForUpdate", 10_000, &mut g.wait_for_update);
+        self.boolean(root, "urlPassthrough", &mut g.url_passthrough);
+        self.boolean(root, "adsDataRedaction", &mut g.ads_data_redaction);
         self.services(root, &c.categories, &mut c.services);
         if let Some(v) = root.field("signals") {
             let mark = self.enter("signals");
@@ -880,20 +876,20 @@ impl Reader {
                 let s = &mut c.signals;
                 s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, "dnt", &["log", "honor"])];
                 s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, "gpc", &["honor", "log"])];
-                s.choice_overrides_gpc = self.boolean(v, "choiceOverridesGpc", s.choice_overrides_gpc);
+                self.boolean(v, "choiceOverridesGpc", &mut s.choice_overrides_gpc);
             }
             self.leave(mark);
         }
         self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with("/"), &mut c.sensitive_paths);
-        c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
+        self.boolean(root, "matchHashRoutes", &mut c.match_hash_routes);
         self.regions(root, &c.categories, &mut c.regions);
         if let Some(v) = root.field("lifetime") {
             let mark = self.enter("lifetime");
             if self.object(v, LIFETIME_FIELDS) {
                 // Chrome caps cookie lifetime at 400 days.
                 let l = &mut c.lifetime;
-                l.granted_days = self.whole(v, "granted", 400, l.granted_days);
-                l.denied_days = self.whole(v, "denied", 400, l.denied_days);
+                self.whole(v, "granted", 400, &mut l.granted_days);
+                self.whole(v, "denied", 400, &mut l.denied_days);
             }
             self.leave(mark);
         }
@@ -910,7 +906,7 @@ impl Reader {
                     }
                     _ => self.href(v, "endpoint"),
                 };
-                c.log.page_views = self.boolean(v, "pageViews", c.log.page_views);
+                self.boolean(v, "pageViews", &mut c.log.page_views);
             }
             self.leave(mark);
         }
@@ -921,10 +917,10 @@ impl Reader {
             self.notice(v, &mut c.notice);
         }
         c.nonce = self.opt_string(root, "nonce");
-        c.reload_on_withdraw = self.boolean(root, "reloadOnWithdraw", c.reload_on_withdraw);
+        self.boolean(root, "reloadOnWithdraw", &mut c.reload_on_withdraw);
         let reopen = self.choice(root, "reopenButton", &["off", "bottom-left", "bottom-right"]);
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
-        c.debug = self.boolean(root, "debug", c.debug);
+        self.boolean(root, "debug", &mut c.debug);
         c
     }
 
@@ -963,13 +959,18 @@ impl Reader {
             self.error(Some("title"), "a title for a category that is not built in", "nothing");
         }
         cat.description = self.opt_localized(item, "description");
-        cat.required = self.boolean(item, "required", cat.required);
+        self.boolean(item, "required", &mut cat.required);
         if id == "necessary" && !cat.required {
             self.warn(Some("required"), "the necessary category is always required");
             cat.required = true;
         }
-        cat.default = cat.required || self.boolean(item, "default", false);
-        cat.gpc = self.boolean(item, "gpc", cat.gpc);
+        // A required category is on; its `default` is not read (nor reported).
+        if cat.required {
+            cat.default = true;
+        } else {
+            self.boolean(item, "default", &mut cat.default);
+        }
+        self.boolean(item, "gpc", &mut cat.gpc);
         Some(cat)
     }
 
