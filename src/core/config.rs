@@ -486,9 +486,7 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 pub fn is_region_code(code: &str) -> bool {
     // Two capitals, then nothing or `-` and one to three capitals or digits.
     let b = code.as_bytes();
-    matches!(b.len(), 2 | 4..=6)
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && (b.len() == 2 || b[2] == b'-' && b[3..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+    matches!(b.len(), 2 | 4..=6) && made_of(&b[..2], 2, UPPER) && (b.len() == 2 || b[2] == b'-' && made_of(&b[3..], 3, UPPER | DIGITS))
 }
 
 /// A set of ASCII bytes, one bit each: what [`made_of`] accepts.
@@ -502,8 +500,10 @@ const fn bytes(list: &[u8]) -> u128 {
     set
 }
 
-const DIGITS_LOWER: u128 = bytes(b"0123456789abcdefghijklmnopqrstuvwxyz");
-const ALPHANUMERIC: u128 = DIGITS_LOWER | bytes(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+const DIGITS: u128 = bytes(b"0123456789");
+const UPPER: u128 = bytes(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+const DIGITS_LOWER: u128 = DIGITS | bytes(b"abcdefghijklmnopqrstuvwxyz");
+const ALPHANUMERIC: u128 = DIGITS_LOWER | UPPER;
 const IDENTIFIER: u128 = DIGITS_LOWER | bytes(b"_-");
 const TAG_ID: u128 = ALPHANUMERIC | bytes(b"_-");
 /// A cookie name (RFC 6265 `token`), without the `*` a service's cookie names may use as a
@@ -513,11 +513,11 @@ const DOMAIN: u128 = ALPHANUMERIC | bytes(b".-");
 
 /// Whether `s` has 1 to `max` bytes, each in `set`. One loop for every such check of the reader
 /// (each `bytes().all(closure)` was a copy of its own).
-fn made_of(s: &str, max: usize, set: u128) -> bool {
+fn made_of(s: &[u8], max: usize, set: u128) -> bool {
     if s.is_empty() || s.len() > max {
         return false;
     }
-    for b in s.bytes() {
+    for &b in s {
         if b >= 128 || set >> b & 1 == 0 {
             return false;
         }
@@ -526,11 +526,11 @@ fn made_of(s: &str, max: usize, set: u128) -> bool {
 }
 
 fn is_identifier(s: &str) -> bool {
-    made_of(s, 64, IDENTIFIER)
+    made_of(s.as_bytes(), 64, IDENTIFIER)
 }
 
 fn is_cookie_name(s: &str) -> bool {
-    made_of(s, 128, COOKIE_NAME | bytes(b"*"))
+    made_of(s.as_bytes(), 128, COOKIE_NAME | bytes(b"*"))
 }
 
 /// Appends the member `name` to a path: `.name`, or `name` at the top. An empty name is shown
@@ -1036,14 +1036,16 @@ impl Reader {
         if self.object(v, COOKIE_FIELDS) {
             if let Some(n) = v.field("name") {
                 match n.as_str() {
-                    Some(s) if made_of(s, 128, COOKIE_NAME) => c.name = s.to_owned(),
+                    Some(s) if made_of(s.as_bytes(), 128, COOKIE_NAME) => c.name = s.to_owned(),
                     _ => self.wrong(Some("name"), "a cookie name", n),
                 }
             }
             if let Some(d) = v.field("domain") {
                 // Dots alone would leave an empty `Domain=` attribute.
                 match d.as_str().map(|s| (s, &s[s.bytes().take_while(|&b| b == b'.').count()..])) {
-                    Some((s, name)) if !name.is_empty() && made_of(s, usize::MAX, DOMAIN) => c.domain = Some(name.to_ascii_lowercase()),
+                    Some((s, name)) if !name.is_empty() && made_of(s.as_bytes(), usize::MAX, DOMAIN) => {
+                        c.domain = Some(name.to_ascii_lowercase())
+                    }
                     _ => self.wrong(Some("domain"), "a domain name like \"example.org\"", d),
                 }
             }
@@ -1191,5 +1193,5 @@ impl Reader {
 }
 
 fn tag_id(s: &str, prefix: &str) -> bool {
-    s.len() <= 32 && s.strip_prefix(prefix).is_some_and(|rest| made_of(rest, 32, TAG_ID))
+    s.len() <= 32 && s.strip_prefix(prefix).is_some_and(|rest| made_of(rest.as_bytes(), 32, TAG_ID))
 }
