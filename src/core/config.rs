@@ -525,6 +525,14 @@ fn made_of(s: &[u8], max: usize, set: u128) -> bool {
     true
 }
 
+/// `s` without its leading dots.
+fn trim_dots(mut s: &str) -> &str {
+    while let Some(rest) = s.strip_prefix(".") {
+        s = rest;
+    }
+    s
+}
+
 fn is_identifier(s: &str) -> bool {
     made_of(s.as_bytes(), 64, IDENTIFIER)
 }
@@ -829,8 +837,9 @@ impl Reader {
     /// Reads each element of the array at the member `name` that is an object with members among
     /// `known`, at its index, with `read`; when the member is there but not an array, the problem
     /// `expected`. One loop for every array of objects (`dyn`: one copy of it, not one per caller).
-    fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) {
-        let Some(v) = parent.field(name) else { return };
+    /// Whether the member is an array.
+    fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) -> bool {
+        let Some(v) = parent.field(name) else { return false };
         let mark = self.enter(name);
         for (i, item) in self.array(v, expected).iter().enumerate() {
             let element = self.enter_index(i);
@@ -840,6 +849,7 @@ impl Reader {
             self.leave(element);
         }
         self.leave(mark);
+        v.as_array().is_some()
     }
 
     fn config(&mut self, root: &Json) -> Config {
@@ -859,9 +869,7 @@ impl Reader {
         }
         c.language = self.opt_string(root, "language");
         c.privacy_url = self.href(root, "privacyUrl");
-        if let Some(v) = root.field("categories") {
-            c.categories = self.categories(root, v);
-        }
+        self.categories(root, &mut c.categories);
         let g = &mut c.google;
         self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"), &mut g.analytics_ids);
         self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
@@ -924,20 +932,21 @@ impl Reader {
         c
     }
 
-    fn categories(&mut self, root: &Json, v: &Json) -> Vec<Category> {
-        let mut out: Vec<Category> = vec![];
-        self.objects(root, "categories", "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
-            if let Some(cat) = r.category(item, &out) {
-                out.push(cat);
+    /// Replaces the built-in categories in `out` with those of the member `categories`, when it
+    /// is an array.
+    fn categories(&mut self, root: &Json, out: &mut Vec<Category>) {
+        let mut read: Vec<Category> = vec![];
+        let array = self.objects(root, "categories", "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
+            if let Some(cat) = r.category(item, &read) {
+                read.push(cat);
             }
         });
-        if v.as_array().is_none() {
-            return built_in_categories();
+        if array {
+            if !read.iter().any(|c| c.id == "necessary") {
+                read.insert(0, builtin_category("necessary"));
+            }
+            *out = read;
         }
-        if !out.iter().any(|c| c.id == "necessary") {
-            out.insert(0, builtin_category("necessary"));
-        }
-        out
     }
 
     /// One entry of `categories` (an object: see [`Reader::objects`]), after the ones read so far
@@ -955,7 +964,8 @@ impl Reader {
         let mut cat = builtin_category(id);
         if item.field("title").is_some() {
             cat.title = self.opt_localized(item, "title");
-        } else if !BUILT_IN_CATEGORIES.contains(&id) {
+        } else if cat.consent_types == 0 {
+            // Not built in: every built-in category governs some Consent Mode type.
             self.error(Some("title"), "a title for a category that is not built in", "nothing");
         }
         cat.description = self.opt_localized(item, "description");
@@ -1042,7 +1052,7 @@ impl Reader {
             }
             if let Some(d) = v.field("domain") {
                 // Dots alone would leave an empty `Domain=` attribute.
-                match d.as_str().map(|s| (s, &s[s.bytes().take_while(|&b| b == b'.').count()..])) {
+                match d.as_str().map(|s| (s, trim_dots(s))) {
                     Some((s, name)) if !name.is_empty() && made_of(s.as_bytes(), usize::MAX, DOMAIN) => {
                         c.domain = Some(name.to_ascii_lowercase())
                     }
