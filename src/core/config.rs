@@ -533,6 +533,16 @@ fn trim_dots(mut s: &str) -> &str {
     s
 }
 
+/// Whether `list` has a category `id`: one loop for every such check of the reader.
+fn has_category(list: &[Category], id: &str) -> bool {
+    for c in list {
+        if c.id == id {
+            return true;
+        }
+    }
+    false
+}
+
 fn is_identifier(s: &str) -> bool {
     made_of(s.as_bytes(), 64, IDENTIFIER)
 }
@@ -782,12 +792,14 @@ impl Reader {
             match x.as_str() {
                 Some(s) if valid(s) => out.push(s.to_owned()),
                 // An element's path only when there is a problem to report.
-                _ if array.is_some() => {
-                    let element = self.enter_index(i);
+                _ => {
+                    let element = self.path.len();
+                    if array.is_some() {
+                        self.enter_index(i);
+                    }
                     self.wrong(None, expected, x);
                     self.leave(element);
                 }
-                _ => self.wrong(None, expected, x),
             }
         }
         self.leave(mark);
@@ -942,7 +954,7 @@ impl Reader {
             }
         });
         if array {
-            if !read.iter().any(|c| c.id == "necessary") {
+            if !has_category(&read, "necessary") {
                 read.insert(0, builtin_category("necessary"));
             }
             *out = read;
@@ -957,7 +969,7 @@ impl Reader {
             self.wrong(Some("id"), "a lowercase id of letters, digits, '-' or '_'", id_value);
             return None;
         };
-        if before.iter().any(|c| c.id == id) {
+        if has_category(before, id) {
             self.wrong(Some("id"), "an id not used before", id_value);
             return None;
         }
@@ -991,7 +1003,7 @@ impl Reader {
             let name = r.opt_string(item, "name");
             let category = match r.required(item, "category", "a category id") {
                 Some(c) => match r.string(c, Some("category")) {
-                    Some(id) if categories.iter().any(|k| k.id == id) => Some(id.to_owned()),
+                    Some(id) if has_category(categories, id) => Some(id.to_owned()),
                     Some(_) => {
                         r.wrong(Some("category"), "the id of a configured category", c);
                         None
@@ -1023,7 +1035,7 @@ impl Reader {
                     r.wrong(None, "an object", d);
                 }
                 for (k, x) in d.members() {
-                    if !categories.iter().any(|c| c.id == *k) {
+                    if !has_category(categories, k) {
                         r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
                         continue;
                     }
