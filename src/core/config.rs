@@ -849,7 +849,7 @@ impl Reader {
     /// Reads each element of the array at the member `name` that is an object with members among
     /// `known`, at its index, with `read`; when the member is there but not an array, the problem
     /// `expected`. One loop for every array of objects (`dyn`: one copy of it, not one per caller).
-    /// Whether the member is an array.
+    /// Returns whether the member is an array.
     fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) -> bool {
         let Some(v) = parent.field(name) else { return false };
         let mark = self.enter(name);
