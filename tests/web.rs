@@ -4,7 +4,7 @@
 
 use consent_gate::core::config::read_config;
 use consent_gate::core::record::Method;
-use consent_gate::web::{app, json::Js, page, storage};
+use consent_gate::web::{app, bridge, json::Js, page, storage};
 use js_sys::{Array, Function, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -67,9 +67,10 @@ fn config_errors_name_the_path_when_read_from_js() {
     assert_eq!(parsed.config.google.analytics_ids, vec!["G-OK1".to_owned()]);
 }
 
-/// The configuration is copied (in JavaScript, where a throw is caught) before it is read: a cycle,
-/// a throwing getter, a revoked Proxy, a function, `undefined` and NaN are each read without a
-/// crash, and a cycle that branches (2^depth paths) is one value, not a frozen page.
+/// The configuration is copied (`plain`, in JavaScript, where a throw is caught; `init` does it
+/// once, before start) before it is read: a cycle, a throwing getter, a revoked Proxy, a function,
+/// `undefined` and NaN are each read without a crash, and a cycle that branches (2^depth paths) is
+/// one value, not a frozen page.
 #[wasm_bindgen_test]
 fn odd_javascript_values_in_the_configuration_are_read_without_a_crash() {
     let v = js("const c = { revision: NaN, debug: () => 1, nonce: undefined, language: 'en', \
@@ -77,7 +78,7 @@ fn odd_javascript_values_in_the_configuration_are_read_without_a_crash() {
                 c.notice = { sections: [c] }; \
                 const p = Proxy.revocable({}, {}); p.revoke(); c.privacyUrl = p.proxy; \
                 const o = {}; o.k0 = o; o.k1 = o; c.store = o; return c;");
-    let parsed = read_config(&Js(v));
+    let parsed = read_config(&Js(bridge::plain(&v)));
     let lines: Vec<String> = parsed.problems.iter().map(|p| p.line()).collect();
     assert_eq!(
         lines,

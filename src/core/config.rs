@@ -486,21 +486,69 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 pub fn is_region_code(code: &str) -> bool {
     // Two capitals, then nothing or `-` and one to three capitals or digits.
     let b = code.as_bytes();
-    matches!(b.len(), 2 | 4..=6)
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && (b.len() == 2 || b[2] == b'-' && b[3..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+    matches!(b.len(), 2 | 4..=6) && made_of(&b[..2], 2, UPPER) && (b.len() == 2 || b[2] == b'-' && made_of(&b[3..], 3, UPPER | DIGITS))
+}
+
+/// A set of ASCII bytes, one bit each: what [`made_of`] accepts.
+const fn bytes(list: &[u8]) -> u128 {
+    let mut set = 0;
+    let mut i = 0;
+    while i < list.len() {
+        set |= 1 << list[i];
+        i += 1;
+    }
+    set
+}
+
+const DIGITS: u128 = bytes(b"0123456789");
+const UPPER: u128 = bytes(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+const DIGITS_LOWER: u128 = DIGITS | bytes(b"abcdefghijklmnopqrstuvwxyz");
+const ALPHANUMERIC: u128 = DIGITS_LOWER | UPPER;
+const IDENTIFIER: u128 = DIGITS_LOWER | bytes(b"_-");
+const TAG_ID: u128 = ALPHANUMERIC | bytes(b"_-");
+/// A cookie name (RFC 6265 `token`), without the `*` a service's cookie names may use as a
+/// wildcard.
+const COOKIE_NAME: u128 = ALPHANUMERIC | bytes(b"!#$%&'+-.^_`|~");
+const DOMAIN: u128 = ALPHANUMERIC | bytes(b".-");
+
+/// Whether `s` has 1 to `max` bytes, each in `set`. One loop for every such check of the reader
+/// (each `bytes().all(closure)` was a copy of its own).
+fn made_of(s: &[u8], max: usize, set: u128) -> bool {
+    if s.is_empty() || s.len() > max {
+        return false;
+    }
+    for &b in s {
+        if b >= 128 || set >> b & 1 == 0 {
+            return false;
+        }
+    }
+    true
+}
+
+/// `s` without its leading dots.
+fn trim_dots(mut s: &str) -> &str {
+    while let Some(rest) = s.strip_prefix(".") {
+        s = rest;
+    }
+    s
+}
+
+/// Whether `list` has a category `id`: one loop for every such check of the reader.
+fn has_category(list: &[Category], id: &str) -> bool {
+    for c in list {
+        if c.id == id {
+            return true;
+        }
+    }
+    false
 }
 
 fn is_identifier(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    made_of(s.as_bytes(), 64, IDENTIFIER)
 }
 
 fn is_cookie_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
-        })
+    made_of(s.as_bytes(), 128, COOKIE_NAME | bytes(b"*"))
 }
 
 /// Appends the member `name` to a path: `.name`, or `name` at the top. An empty name is shown
@@ -684,28 +732,24 @@ impl Reader {
         parent.field(name).and_then(|v| self.string(v, Some(name))).map(str::to_owned)
     }
 
-    fn boolean(&mut self, parent: &Json, name: &str, default: bool) -> bool {
-        match parent.field(name) {
-            None => default,
-            Some(v) => match v.as_bool() {
-                Some(b) => b,
-                None => {
-                    self.wrong(Some(name), "true or false", v);
-                    default
-                }
-            },
+    /// Sets `out` to the member `name` when it is true or false (else `out` keeps its default).
+    fn boolean(&mut self, parent: &Json, name: &str, out: &mut bool) {
+        let Some(v) = parent.field(name) else { return };
+        match v.as_bool() {
+            Some(b) => *out = b,
+            None => self.wrong(Some(name), "true or false", v),
         }
     }
 
-    fn whole(&mut self, parent: &Json, name: &str, max: u32, default: u32) -> u32 {
-        let Some(v) = parent.field(name) else { return default };
+    /// Sets `out` to the member `name` when it is a whole number from 0 to `max`.
+    fn whole(&mut self, parent: &Json, name: &str, max: u32, out: &mut u32) {
+        let Some(v) = parent.field(name) else { return };
         match v.as_number() {
-            Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => n as u32,
+            Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => *out = n as u32,
             _ => {
                 let mut expected = String::from("a whole number from 0 to ");
                 push_uint(&mut expected, u64::from(max));
                 self.wrong(Some(name), &expected, v);
-                default
             }
         }
     }
@@ -748,12 +792,14 @@ impl Reader {
             match x.as_str() {
                 Some(s) if valid(s) => out.push(s.to_owned()),
                 // An element's path only when there is a problem to report.
-                _ if array.is_some() => {
-                    let element = self.enter_index(i);
+                _ => {
+                    let element = self.path.len();
+                    if array.is_some() {
+                        self.enter_index(i);
+                    }
                     self.wrong(None, expected, x);
                     self.leave(element);
                 }
-                _ => self.wrong(None, expected, x),
             }
         }
         self.leave(mark);
@@ -800,10 +846,13 @@ impl Reader {
         items.unwrap_or_default()
     }
 
-    /// Reads each element of the array `v` that is an object with members among `known`, at its
-    /// index, with `read`; when `v` is not an array, the problem `expected`. One loop for every
-    /// array of objects (`dyn`: one copy of it, not one per caller).
-    fn objects(&mut self, v: &Json, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) {
+    /// Reads each element of the array at the member `name` that is an object with members among
+    /// `known`, at its index, with `read`; when the member is there but not an array, the problem
+    /// `expected`. One loop for every array of objects (`dyn`: one copy of it, not one per caller).
+    /// Returns whether the member is an array.
+    fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) -> bool {
+        let Some(v) = parent.field(name) else { return false };
+        let mark = self.enter(name);
         for (i, item) in self.array(v, expected).iter().enumerate() {
             let element = self.enter_index(i);
             if self.object(item, known) {
@@ -811,6 +860,8 @@ impl Reader {
             }
             self.leave(element);
         }
+        self.leave(mark);
+        v.as_array().is_some()
     }
 
     fn config(&mut self, root: &Json) -> Config {
@@ -830,41 +881,35 @@ impl Reader {
         }
         c.language = self.opt_string(root, "language");
         c.privacy_url = self.href(root, "privacyUrl");
-        if let Some(v) = root.field("categories") {
-            c.categories = self.categories(v);
-        }
+        self.categories(root, &mut c.categories);
         let g = &mut c.google;
         self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"), &mut g.analytics_ids);
         self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
         g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, "consentMode", &["basic", "advanced"])];
-        g.wait_for_update = self.whole(root, "waitForUpdate", 10_000, g.wait_for_update);
-        g.url_passthrough = self.boolean(root, "urlPassthrough", g.url_passthrough);
-        g.ads_data_redaction = self.boolean(root, "adsDataRedaction", g.ads_data_redaction);
-        if let Some(v) = root.field("services") {
-            self.services(v, &c.categories, &mut c.services);
-        }
+        self.whole(root, "waitForUpdate", 10_000, &mut g.wait_for_update);
+        self.boolean(root, "urlPassthrough", &mut g.url_passthrough);
+        self.boolean(root, "adsDataRedaction", &mut g.ads_data_redaction);
+        self.services(root, &c.categories, &mut c.services);
         if let Some(v) = root.field("signals") {
             let mark = self.enter("signals");
             if self.object(v, SIGNALS_FIELDS) {
                 let s = &mut c.signals;
                 s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, "dnt", &["log", "honor"])];
                 s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, "gpc", &["honor", "log"])];
-                s.choice_overrides_gpc = self.boolean(v, "choiceOverridesGpc", s.choice_overrides_gpc);
+                self.boolean(v, "choiceOverridesGpc", &mut s.choice_overrides_gpc);
             }
             self.leave(mark);
         }
         self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with("/"), &mut c.sensitive_paths);
-        c.match_hash_routes = self.boolean(root, "matchHashRoutes", c.match_hash_routes);
-        if let Some(v) = root.field("regions") {
-            self.regions(v, &c.categories, &mut c.regions);
-        }
+        self.boolean(root, "matchHashRoutes", &mut c.match_hash_routes);
+        self.regions(root, &c.categories, &mut c.regions);
         if let Some(v) = root.field("lifetime") {
             let mark = self.enter("lifetime");
             if self.object(v, LIFETIME_FIELDS) {
                 // Chrome caps cookie lifetime at 400 days.
                 let l = &mut c.lifetime;
-                l.granted_days = self.whole(v, "granted", 400, l.granted_days);
-                l.denied_days = self.whole(v, "denied", 400, l.denied_days);
+                self.whole(v, "granted", 400, &mut l.granted_days);
+                self.whole(v, "denied", 400, &mut l.denied_days);
             }
             self.leave(mark);
         }
@@ -881,7 +926,7 @@ impl Reader {
                     }
                     _ => self.href(v, "endpoint"),
                 };
-                c.log.page_views = self.boolean(v, "pageViews", c.log.page_views);
+                self.boolean(v, "pageViews", &mut c.log.page_views);
             }
             self.leave(mark);
         }
@@ -892,29 +937,28 @@ impl Reader {
             self.notice(v, &mut c.notice);
         }
         c.nonce = self.opt_string(root, "nonce");
-        c.reload_on_withdraw = self.boolean(root, "reloadOnWithdraw", c.reload_on_withdraw);
+        self.boolean(root, "reloadOnWithdraw", &mut c.reload_on_withdraw);
         let reopen = self.choice(root, "reopenButton", &["off", "bottom-left", "bottom-right"]);
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
-        c.debug = self.boolean(root, "debug", c.debug);
+        self.boolean(root, "debug", &mut c.debug);
         c
     }
 
-    fn categories(&mut self, v: &Json) -> Vec<Category> {
-        let mark = self.enter("categories");
-        let mut out: Vec<Category> = vec![];
-        self.objects(v, "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
-            if let Some(cat) = r.category(item, &out) {
-                out.push(cat);
+    /// Replaces the built-in categories in `out` with those of the member `categories`, when it
+    /// is an array.
+    fn categories(&mut self, root: &Json, out: &mut Vec<Category>) {
+        let mut read: Vec<Category> = vec![];
+        let array = self.objects(root, "categories", "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
+            if let Some(cat) = r.category(item, &read) {
+                read.push(cat);
             }
         });
-        self.leave(mark);
-        if v.as_array().is_none() {
-            return built_in_categories();
+        if array {
+            if !has_category(&read, "necessary") {
+                read.insert(0, builtin_category("necessary"));
+            }
+            *out = read;
         }
-        if !out.iter().any(|c| c.id == "necessary") {
-            out.insert(0, builtin_category("necessary"));
-        }
-        out
     }
 
     /// One entry of `categories` (an object: see [`Reader::objects`]), after the ones read so far
@@ -925,36 +969,41 @@ impl Reader {
             self.wrong(Some("id"), "a lowercase id of letters, digits, '-' or '_'", id_value);
             return None;
         };
-        if before.iter().any(|c| c.id == id) {
+        if has_category(before, id) {
             self.wrong(Some("id"), "an id not used before", id_value);
             return None;
         }
         let mut cat = builtin_category(id);
         if item.field("title").is_some() {
             cat.title = self.opt_localized(item, "title");
-        } else if !BUILT_IN_CATEGORIES.contains(&id) {
+        } else if cat.consent_types == 0 {
+            // Not built in: every built-in category governs some Consent Mode type.
             self.error(Some("title"), "a title for a category that is not built in", "nothing");
         }
         cat.description = self.opt_localized(item, "description");
-        cat.required = self.boolean(item, "required", cat.required);
+        self.boolean(item, "required", &mut cat.required);
         if id == "necessary" && !cat.required {
             self.warn(Some("required"), "the necessary category is always required");
             cat.required = true;
         }
-        cat.default = cat.required || self.boolean(item, "default", false);
-        cat.gpc = self.boolean(item, "gpc", cat.gpc);
+        // A required category is on; its `default` is not read (nor reported).
+        if cat.required {
+            cat.default = true;
+        } else {
+            self.boolean(item, "default", &mut cat.default);
+        }
+        self.boolean(item, "gpc", &mut cat.gpc);
         Some(cat)
     }
 
     /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
     /// regions, texts and the notice).
-    fn services(&mut self, v: &Json, categories: &[Category], out: &mut Vec<Service>) {
-        let mark = self.enter("services");
-        self.objects(v, "an array of services", SERVICE_FIELDS, &mut |r, item| {
+    fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
+        self.objects(root, "services", "an array of services", SERVICE_FIELDS, &mut |r, item| {
             let name = r.opt_string(item, "name");
             let category = match r.required(item, "category", "a category id") {
                 Some(c) => match r.string(c, Some("category")) {
-                    Some(id) if categories.iter().any(|k| k.id == id) => Some(id.to_owned()),
+                    Some(id) if has_category(categories, id) => Some(id.to_owned()),
                     Some(_) => {
                         r.wrong(Some("category"), "the id of a configured category", c);
                         None
@@ -972,12 +1021,10 @@ impl Reader {
                 out.push(Service { name, category, description, cookies });
             }
         });
-        self.leave(mark);
     }
 
-    fn regions(&mut self, v: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
-        let mark = self.enter("regions");
-        self.objects(v, "an array of region rules", REGION_FIELDS, &mut |r, item| {
+    fn regions(&mut self, root: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
+        self.objects(root, "regions", "an array of region rules", REGION_FIELDS, &mut |r, item| {
             r.required(item, "codes", "region codes");
             let mut codes = vec![];
             r.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
@@ -988,7 +1035,7 @@ impl Reader {
                     r.wrong(None, "an object", d);
                 }
                 for (k, x) in d.members() {
-                    if !categories.iter().any(|c| c.id == *k) {
+                    if !has_category(categories, k) {
                         r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
                         continue;
                     }
@@ -1004,7 +1051,6 @@ impl Reader {
                 out.push(RegionRule { codes, defaults });
             }
         });
-        self.leave(mark);
     }
 
     fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
@@ -1012,15 +1058,15 @@ impl Reader {
         if self.object(v, COOKIE_FIELDS) {
             if let Some(n) = v.field("name") {
                 match n.as_str() {
-                    Some(s) if is_cookie_name(s) && !s.bytes().any(|b| b == b'*') => c.name = s.to_owned(),
+                    Some(s) if made_of(s.as_bytes(), 128, COOKIE_NAME) => c.name = s.to_owned(),
                     _ => self.wrong(Some("name"), "a cookie name", n),
                 }
             }
             if let Some(d) = v.field("domain") {
-                match d.as_str() {
-                    Some(s) if s.bytes().any(|b| b != b'.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') => {
-                        let dots = s.bytes().take_while(|&b| b == b'.').count();
-                        c.domain = Some(s[dots..].to_ascii_lowercase())
+                // Dots alone would leave an empty `Domain=` attribute.
+                match d.as_str().map(|s| (s, trim_dots(s))) {
+                    Some((s, name)) if !name.is_empty() && made_of(s.as_bytes(), usize::MAX, DOMAIN) => {
+                        c.domain = Some(name.to_ascii_lowercase())
                     }
                     _ => self.wrong(Some("domain"), "a domain name like \"example.org\"", d),
                 }
@@ -1116,25 +1162,17 @@ impl Reader {
     fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
         let mark = self.enter("notice");
         if self.object(v, NOTICE_FIELDS) {
-            if let Some(sections) = v.field("sections") {
-                let at = self.enter("sections");
-                self.objects(sections, "an array of sections", SECTION_FIELDS, &mut |r, s| {
-                    let id = r.opt_string(s, "id").filter(|id| is_identifier(id));
-                    let heading = r.opt_localized(s, "heading");
-                    let mut blocks = vec![];
-                    if let Some(b) = s.field("blocks") {
-                        let at = r.enter("blocks");
-                        r.objects(b, "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
-                            if let Some(block) = r.block(block) {
-                                blocks.push(block);
-                            }
-                        });
-                        r.leave(at);
+            self.objects(v, "sections", "an array of sections", SECTION_FIELDS, &mut |r, s| {
+                let id = r.opt_string(s, "id").filter(|id| is_identifier(id));
+                let heading = r.opt_localized(s, "heading");
+                let mut blocks = vec![];
+                r.objects(s, "blocks", "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
+                    if let Some(block) = r.block(block) {
+                        blocks.push(block);
                     }
-                    out.push(Section { id, heading, blocks });
                 });
-                self.leave(at);
-            }
+                out.push(Section { id, heading, blocks });
+            });
         }
         self.leave(mark);
     }
@@ -1177,8 +1215,5 @@ impl Reader {
 }
 
 fn tag_id(s: &str, prefix: &str) -> bool {
-    s.len() > prefix.len()
-        && s.len() <= 32
-        && s.starts_with(prefix)
-        && s[prefix.len()..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() <= 32 && s.strip_prefix(prefix).is_some_and(|rest| made_of(rest.as_bytes(), 32, TAG_ID))
 }

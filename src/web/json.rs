@@ -1,27 +1,29 @@
 //! [`JsonLike`] over `JsValue`: one copy into a [`Json`] (no serde deserializer), read from the
-//! plain copy `bridge.js` makes, so that no getter, Proxy or cycle of the page's runs in here.
+//! plain copy `bridge.js` makes (`plain`), so that no getter, Proxy or cycle of the page's runs in
+//! here.
 
 use crate::core::json::{Json, JsonLike, MAX_DEPTH};
-use js_sys::{Array, Object, Reflect, JSON};
+use js_sys::{Array, Object, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// A configuration value handed over from JavaScript.
+/// A value handed over from JavaScript that `bridge.js` has already copied with `plain`: the
+/// configuration (copied once by `init`, since start may run twice), each queued decision (copied
+/// when its call was made), a language file. Copied again only into a [`Json`].
 #[derive(Clone)]
 pub struct Js(pub JsValue);
 
 impl JsonLike for Js {
     fn to_json(&self) -> Json {
-        copy(&super::bridge::plain(&self.0), 0)
+        from_plain(&self.0)
     }
 }
 
-/// `v`, a value `bridge.js` has already copied with `plain` (the queued decisions, each argument
-/// copied on its own when its call was made), as a [`Json`].
+/// `v`, a value `bridge.js` has already copied with `plain`, as a [`Json`].
 pub fn from_plain(v: &JsValue) -> Json {
     copy(v, 0)
 }
 
-/// `v` as a [`Json`]: an object's own enumerable members (`Object.keys`), as JSON would see them.
+/// `v` as a [`Json`]: an object's own enumerable members (`Object.entries`), as JSON would see them.
 fn copy(v: &JsValue, depth: usize) -> Json {
     if let Some(s) = v.as_string() {
         return Json::Str(s);
@@ -50,10 +52,11 @@ fn copy(v: &JsValue, depth: usize) -> Json {
         }
         return Json::Arr(out);
     }
+    // `plain` made every member a data member: its entries read no getter and cannot throw.
     let mut out = vec![];
-    for k in Object::keys(v.unchecked_ref::<Object>()).iter() {
-        let x = Reflect::get(v, &k).map_or(Json::Undefined, |x| copy(&x, depth + 1));
-        out.push((k.as_string().unwrap_or_default(), x));
+    for pair in Object::entries(v.unchecked_ref::<Object>()).iter() {
+        let pair = pair.unchecked_into::<Array>();
+        out.push((pair.get(0).as_string().unwrap_or_default(), copy(&pair.get(1), depth + 1)));
     }
     Json::Obj(out)
 }

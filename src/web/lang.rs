@@ -16,7 +16,7 @@ use wasm_bindgen::JsValue;
 pub fn file_texts(lang: &str, file: JsValue) -> Vec<(Text, String)> {
     let fault = match file.as_string() {
         Some(reason) => reason,
-        None => match read_language_file(&Js(file), lang) {
+        None => match read_language_file(&Js(super::bridge::plain(&file)), lang) {
             Ok(texts) => return texts,
             Err(fault) => fault,
         },
