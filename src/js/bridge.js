@@ -389,21 +389,14 @@ function clicked(e, f) {
   }
 }
 
-// The banner never hides the focused element of the page (WCAG 2.4.11): browsers ignore
-// scroll-padding when the element is already inside the viewport, so scroll it above the banner.
-// (A modal dialog is above the banner.)
-d.addEventListener('focusin', (e) => {
-  const b = banner?.isConnected && banner;
-  const gap = b && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - b.getBoundingClientRect().top + 8;
-  if (gap > 0) scrollBy(0, gap);
-});
-
 // ---- the interface: built here from what core decided (src/web/ui.rs describes it) ----
 // Texts are set as text, never parsed as HTML; attribute names are fixed here; the only links are
 // the ones core checked (http(s), mailto or relative). The banner and the dialog are kept by
 // reference, not found by id: page markup with the same id is never taken for ours.
-let banner;
 let dialog;
+// How many times the banner was asked for or hidden: a banner whose file arrives after it was
+// hidden again is not shown by that request.
+let bannerTurns = 0;
 // How many times the dialog was opened or closed: a dialog whose file arrives after it was closed
 // again (or opened once more) is not opened by that request.
 let dialogTurns = 0;
@@ -448,7 +441,7 @@ function sync(ids) {
 }
 
 /** Sets or clears the class that gives the page scroll padding and an end spacer below the banner. */
-const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open', open);
+const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open', !!open);
 
 // The prefix of the ids that name the dialog and the switches (aria-labelledby/-describedby):
 // new on every page, so injected markup cannot put an element with the same id first and rename
@@ -463,7 +456,7 @@ const kit = { d, el, button, mark, switchedOn: [], trusted, BASE, GATED, granted
 
 // The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
 // the entry point's loader, knows where they are; `loaded` holds each one's promise.
-const PARTS = { notice: 'the privacy notice is not shown', dialog: 'the preferences dialog is not shown', gating: 'no gated script or embed loads' };
+const PARTS = { banner: 'the banner is not shown', notice: 'the privacy notice is not shown', dialog: 'the preferences dialog is not shown', gating: 'no gated script or embed loads' };
 let loadPart;
 const loaded = {};
 
@@ -502,7 +495,7 @@ function drawNotice() {
 export function lazyParts(load) {
   loadPart = load;
   scanGated();
-  return containers().length && lazy('notice');
+  return Promise.all([stored('consent-gate') == null && lazy('banner'), containers().length && lazy('notice')]);
 }
 
 /**
@@ -514,34 +507,14 @@ export function lazyParts(load) {
  */
 export function ui(part, a) {
   const at = clickedScope;
-  if (part == 0 && !banner && d.body) {
-    const b = (banner = mark(el('section', 'cg-root cg-banner'), a, 'banner'));
-    b.id = 'cg-banner';
-    // The region's accessible name is the `bannerLabel` text; the heading stays visible.
-    b.ariaLabel = a[2];
-    el('h2', 'cg-title', a[3], b);
-    const p = el('p', 'cg-text', a[4], b);
-    if (a[6]) {
-      p.append(' ');
-      el('a', 'cg-link', a[5], p).href = a[6];
-    }
-    if (a[7]) el('p', 'cg-gpc', a[7], b);
-    const actions = el('div', 'cg-actions', '', b);
-    // Accept and reject look the same: no dark patterns.
-    button(actions, a[8], 'accept');
-    button(actions, a[9], 'reject');
-    button(actions, a[10], 'prefs', 'cg-btn cg-btn-quiet');
-    // First in the document: keyboard and screen-reader users meet it before the page. In the
-    // top layer, above anything page markup can draw: a look-alike made of our classes cannot
-    // cover it. Markup cannot take it out (`popovertarget="cg-banner"`): it goes straight back.
-    b.popover = 'manual';
-    b.ontoggle = () => b == banner && b.showPopover();
-    d.body.prepend(b);
-    b.showPopover?.();
-    bannerOpen(true);
+  if (part == 0 && d.body) {
+    // Built and shown by consent-gate-banner.js (`kit.banner`: the banner shown now).
+    const turn = ++bannerTurns;
+    lazy('banner').then((m) => m && turn == bannerTurns && !kit.banner && bannerOpen((kit.banner = m.default(kit, a))));
   } else if (part == 1) {
-    if (banner) banner.remove();
-    banner = null;
+    bannerTurns++;
+    kit.banner?.remove();
+    kit.banner = null;
     bannerOpen(false);
   } else if (part == 2 && d.body) {
     // Last in the page; its icon is drawn by the stylesheet, the label alone names it.

@@ -21,6 +21,7 @@ function texts(lang) {
 // container, the preferences dialog, loaded when it first opens, and the gating of page scripts
 // and embeds, loaded only by pages that have one.
 const parts = {
+  banner: () => import('./consent-gate-banner.js'),
   notice: () => import('./consent-gate-notice.js'),
   dialog: () => import('./consent-gate-dialog.js'),
   gating: () => import('./consent-gate-gating.js'),
