@@ -37,10 +37,13 @@ export default function banner(k, a) {
   // The banner never hides the focused element of the page (WCAG 2.4.11): browsers ignore
   // scroll-padding when the element is already inside the viewport, so scroll it above the
   // banner. (A modal dialog is above the banner.)
-  watching ||= d.addEventListener('focusin', (e) => {
-    const s = k.banner?.isConnected && k.banner;
-    const gap = s && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - s.getBoundingClientRect().top + 8;
-    if (gap > 0) scrollBy(0, gap);
-  }) || 1;
+  if (!watching) {
+    watching = 1;
+    d.addEventListener('focusin', (e) => {
+      const s = k.banner?.isConnected && k.banner;
+      const gap = s && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - s.getBoundingClientRect().top + 8;
+      if (gap > 0) scrollBy(0, gap);
+    });
+  }
   return b;
 }

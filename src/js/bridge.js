@@ -449,8 +449,10 @@ const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open'
 const ID = 'cg' + Math.random().toString(36).slice(2, 8);
 
 /**
- * The builders the files loaded when needed draw with, and the categories whose switches are on,
- * as core last said (a notice or dialog drawn later shows them).
+ * What the files loaded when needed work with: the builders they draw with, the categories whose
+ * switches are on as core last said (a notice or dialog drawn later shows them), the banner shown
+ * now (`banner`), and for the gating the state `gate` last set (`granted`, `nonce`, `texts`,
+ * `sensitive`), `trusted`, the base URL and the gated elements' selector.
  */
 const kit = { d, el, button, mark, switchedOn: [], trusted, BASE, GATED, granted: [] };
 
