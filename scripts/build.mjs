@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Builds pkg/ from one cargo build: the npm package (ES module, types, wasm, package.json) and
 // the script-tag files (consent-gate.js, consent_gate_bg.wasm, consent-gate.css, and the parts
-// both import only when needed: consent-gate-notice.js on a page with a notice container,
-// consent-gate-dialog.js when the preferences dialog first opens). Prints the bytes a script-tag
-// site downloads on an ordinary page, fails when they exceed size-budget.json, and prints what a
-// notice page, the dialog or another language adds.
+// both import only when needed: consent-gate-banner.js while the visitor has not decided,
+// consent-gate-notice.js on a page with a notice container,
+// consent-gate-dialog.js when the preferences dialog first opens, consent-gate-gating.js on a page
+// with a gated script or embed). Prints the bytes a script-tag site downloads on an ordinary page,
+// fails when they exceed size-budget.json, and prints what the banner, a notice page, the dialog,
+// the gating or another language adds.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -288,15 +290,16 @@ const resolveGlue = {
     b.onLoad({ filter: /^languages$/, namespace: 'consent-gate' }, () => ({
       contents: 'export default {' + languages.map((l) => `${JSON.stringify(l)}: () => import(${JSON.stringify(`./i18n/${l}.js`)})`).join(',') + '};',
     }));
-    b.onResolve({ filter: /^\.\/(i18n\/|consent-gate-(notice|dialog)\.js$)/ }, (a) => ({ path: a.path, external: true }));
+    b.onResolve({ filter: /^\.\/(i18n\/|consent-gate-(banner|notice|dialog|gating)\.js$)/ }, (a) => ({ path: a.path, external: true }));
   },
 };
 const common = { bundle: true, minify: true, target: 'es2020', plugins: [resolveGlue], logLevel: 'warning', legalComments: 'none' };
 await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'esm.js')], format: 'esm', outfile: join(pkg, 'index.js') });
 await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'script-tag.js')], format: 'iife', outfile: join(pkg, 'consent-gate.js') });
-// The parts loaded when needed, ES modules of their own: imported by both only on a page with a
-// notice, and when the preferences dialog first opens.
-for (const part of ['notice', 'dialog']) {
+// The parts loaded when needed, ES modules of their own: imported by both only while the visitor
+// has not decided, on a page with a notice, when the preferences dialog first opens, and on a page
+// with a gated element.
+for (const part of ['banner', 'notice', 'dialog', 'gating']) {
   await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', part + '.js')], format: 'esm', outfile: join(pkg, `consent-gate-${part}.js`) });
 }
 mkdirSync(join(pkg, 'i18n'));
@@ -319,7 +322,7 @@ for (const f of ['consent-gate.schema.json', 'consent-event.schema.json']) {
   if (existsSync(join(root, 'schemas', f))) copyFileSync(join(root, 'schemas', f), join(pkg, f));
 }
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
-const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent-gate.js', 'consent-gate-notice.js', 'consent-gate-dialog.js', 'consent-gate.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
+const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent-gate.js', 'consent-gate-banner.js', 'consent-gate-notice.js', 'consent-gate-dialog.js', 'consent-gate-gating.js', 'consent-gate.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
 writeFileSync(
   join(pkg, 'package.json'),
   JSON.stringify(
@@ -337,8 +340,10 @@ writeFileSync(
         './consent-gate.css': './consent-gate.css',
         './consent_gate_bg.wasm': './consent_gate_bg.wasm',
         './consent-gate.js': './consent-gate.js',
+        './consent-gate-banner.js': './consent-gate-banner.js',
         './consent-gate-notice.js': './consent-gate-notice.js',
         './consent-gate-dialog.js': './consent-gate-dialog.js',
+        './consent-gate-gating.js': './consent-gate-gating.js',
         './consent-gate.schema.json': './consent-gate.schema.json',
         './consent-event.schema.json': './consent-event.schema.json',
         './package.json': './package.json',
@@ -376,7 +381,7 @@ console.log(`  ${'total'.padEnd(22)} ${String(total.raw).padStart(7)} ${String(t
 {
   const sizes = languages.map((l) => brotliCompressSync(readFileSync(join(out, 'i18n', l + '.json')), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length);
   console.log(`  plus one language file for a visitor who needs it: ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes brotli`);
-  for (const [part, when] of [['notice', 'on a page with a notice container'], ['dialog', 'when the preferences dialog first opens']]) {
+  for (const [part, when] of [['banner', 'on a first visit, or when the banner shows'], ['notice', 'on a page with a notice container'], ['dialog', 'when the preferences dialog first opens'], ['gating', 'on a page with a gated script or embed']]) {
     const data = readFileSync(join(out, `consent-gate-${part}.js`));
     const brotli = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
     console.log(`  plus consent-gate-${part}.js ${when}: ${brotli} bytes brotli (${data.length} raw)`);

@@ -180,15 +180,14 @@ export function off(name, f) {
 }
 
 // ---- generic gating: <script type="text/plain" data-consent-category> and iframes ----
-let granted = [];
-let nonce = '';
-let texts = null;
-let sensitive = false;
+// The gating itself is in consent-gate-gating.js (src/js/gating.js), loaded by pages that have a
+// gated element; `kit` holds what `gate` last set, which it reads when each element's turn comes.
+// (The referrer rule of a sensitive page stays here: it must hold at once.)
 let observer = null;
-let chain = Promise.resolve();
-// Iframes loaded so far: a frame, unlike a script, can be unloaded again.
-const frames = new Set();
 let referrer;
+const GATED = 'script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]';
+// The gating module once here: from then on every step is carried out at once.
+let gating;
 
 /**
  * Activates gated scripts and iframes of the allowed `categories` (on a sensitive page core allows
@@ -199,30 +198,33 @@ let referrer;
  * direction].
  */
 export function gate(categories, scriptNonce, placeholder, sensitivePage) {
-  granted = categories;
-  nonce = scriptNonce || '';
-  texts = placeholder;
-  sensitive = sensitivePage;
+  kit.granted = categories;
+  kit.nonce = scriptNonce || '';
+  kit.texts = placeholder;
+  kit.sensitive = sensitivePage;
   // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
   // any tag there, must not receive it as the referrer.
   // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
   // no injected `<meta name=referrer content=unsafe-url>` can follow it.
-  if (sensitive) {
+  if (sensitivePage) {
     referrer ||= Object.assign(d.createElement('meta'), { name: 'referrer', content: 'strict-origin' });
     d.head.appendChild(referrer);
   }
-  // One the visitor loaded by its own button stays, but not on a sensitive page, and only until
-  // its category is allowed: from then on it follows the category like the others.
-  for (const f of frames) {
-    if (allowed(f)) f.cgByVisitor = 0;
-    else if (sensitive || !f.cgByVisitor) unloadFrame(f);
-  }
-  scan();
+  scanGated(1);
   if (!observer && w.MutationObserver) {
     observer = new MutationObserver(scan);
     // The attribute too: an app may make an element that is already in the page a notice container.
     observer.observe(d.documentElement, { childList: true, subtree: true, attributeFilter: ['data-consent-gate'] });
   }
+}
+
+/**
+ * Hands the gated elements to the gating module (`all`: the state changed, see `gate`), loading it
+ * first when the page has one. When it cannot load, no gated script runs and no embed loads.
+ */
+function scanGated(all) {
+  if (gating) gating.default(kit, all);
+  else if (d.querySelector(GATED)) lazy('gating').then((m) => (gating = m)?.default(kit, 1));
 }
 
 // With a nonce configured, only elements that carry it themselves are the site's own: an HTML
@@ -231,7 +233,7 @@ export function gate(categories, scriptNonce, placeholder, sensitivePage) {
 // As the browser's own nonce check does, an element with `<script` or `<style` in an attribute is
 // not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
 // the site's own nonced tag.
-export const trusted = (el) => !nonce || (el.nonce === nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
+export const trusted = (el) => !kit.nonce || (el.nonce === kit.nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
 // <html>, <head> and <body> are never the SDK's hosts: injected `<body data-consent-gate=…>` is
 // merged onto the real one (a notice drawn there would wipe the page; an opener would take every
 // click).
@@ -257,26 +259,9 @@ export function opens(target, el) {
   const i = target.closest('[href],button,input,select,textarea,label,summary,[role=button],[contenteditable]');
   return el.matches('[data-consent-gate="preferences"]') && !isRoot(el) && (!i || i == el || !el.contains(i));
 }
-const allowed = (el) => granted.includes(el.dataset.consentCategory) && trusted(el);
 
 function scan(mutations) {
-  for (const el of d.querySelectorAll('script[type="text/plain"][data-consent-category],iframe[data-consent-category][data-src]')) {
-    const ok = allowed(el);
-    try {
-      if (el.tagName == 'SCRIPT') {
-        if (ok && !el.cgQueued) queueScript(el);
-      } else if (ok) {
-        loadFrame(el);
-      } else if (!el.cgHolder) {
-        placehold(el);
-      } else {
-        el.cgHolder.cgLoad.hidden = sensitive;
-      }
-    } catch (e) {
-      // One broken element (an unparsable data-src) must not stop the others.
-      console.error('consent-gate: a gated element was skipped (' + e + ')');
-    }
-  }
+  scanGated();
   // After a mutation: did a notice container enter the page (a route mounted one, or put back one
   // it had removed)? The first mutation after start finds the containers of the start new: a step
   // that changes nothing.
@@ -318,86 +303,6 @@ export function watch(wasm) {
  * put it back: it keeps its notice). See `noticeContainer`.
  */
 export const noticeContainers = () => containers().filter(noticeContainer);
-
-// Types a browser runs as a classic or module script; any other type never fires load or error.
-const JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script(1\.[0-5])?|text\/(jscript|livescript))$/i;
-
-function queueScript(old) {
-  old.cgQueued = 1;
-  // External scripts load one after another, in document order, so that dependencies hold.
-  // Each step settles, whatever happens in it, so one bad script never stalls the rest.
-  const step = () => new Promise((done) => insertScript(old, done)).catch(() => {});
-  chain = chain.then(step, step);
-}
-
-function insertScript(old, done) {
-  // Consent and the page rule are checked now, not when queued: the visitor may have withdrawn,
-  // or the app navigated to a sensitive page, while an earlier script was loading.
-  if (!allowed(old)) {
-    old.cgQueued = 0;
-    return done();
-  }
-  try {
-    const s = d.createElement('script');
-    for (const a of old.attributes) {
-      if (a.name != 'type' && a.name != 'data-src' && a.name != 'data-consent-category') s.setAttribute(a.name, a.value);
-    }
-    const type = old.dataset.type || '';
-    if (type) s.type = type;
-    const n = old.nonce || nonce;
-    if (n) s.nonce = n;
-    const src = old.dataset.src || old.getAttribute('src');
-    const waits = src && JS_TYPE.test(type.trim());
-    if (src) {
-      s.async = false;
-      s.onload = s.onerror = done;
-      s.src = new URL(src, BASE).href;
-    } else {
-      s.textContent = old.textContent;
-    }
-    if (old.parentNode) old.replaceWith(s);
-    else d.head.appendChild(s);
-    if (!waits) done();
-  } catch (e) {
-    console.error('consent-gate: a gated script failed (' + e + ')');
-    done();
-  }
-}
-
-function loadFrame(f, byVisitor) {
-  f.cgSrc = f.dataset.src;
-  f.cgByVisitor = byVisitor;
-  f.src = new URL(f.cgSrc, BASE).href;
-  delete f.dataset.src;
-  f.hidden = false;
-  if (f.cgHolder) f.cgHolder.remove();
-  f.cgHolder = null;
-  frames.add(f);
-}
-
-function unloadFrame(f) {
-  frames.delete(f);
-  f.dataset.src = f.cgSrc;
-  f.src = 'about:blank';
-  placehold(f);
-}
-
-function placehold(f) {
-  if (!texts) return;
-  const box = el('div', 'cg-root cg-embed');
-  box.lang = texts[3];
-  box.dir = texts[4];
-  el('p', '', texts[0].replace('{name}', f.dataset.consentName || f.title || new URL(f.dataset.src, BASE).host), box);
-  const load = button(box, texts[1]);
-  // The visitor's own click loads this one embed, except on a sensitive page.
-  load.onclick = () => sensitive || !trusted(f) || loadFrame(f, 1);
-  load.hidden = sensitive;
-  box.cgLoad = load;
-  button(box, texts[2]).dataset.consentGate = 'preferences';
-  f.hidden = true;
-  f.cgHolder = box;
-  f.before(box);
-}
 
 // ---- single-page apps: a callback on every change of the URL ----
 /**
@@ -484,21 +389,14 @@ function clicked(e, f) {
   }
 }
 
-// The banner never hides the focused element of the page (WCAG 2.4.11): browsers ignore
-// scroll-padding when the element is already inside the viewport, so scroll it above the banner.
-// (A modal dialog is above the banner.)
-d.addEventListener('focusin', (e) => {
-  const b = banner?.isConnected && banner;
-  const gap = b && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - b.getBoundingClientRect().top + 8;
-  if (gap > 0) scrollBy(0, gap);
-});
-
 // ---- the interface: built here from what core decided (src/web/ui.rs describes it) ----
 // Texts are set as text, never parsed as HTML; attribute names are fixed here; the only links are
 // the ones core checked (http(s), mailto or relative). The banner and the dialog are kept by
 // reference, not found by id: page markup with the same id is never taken for ours.
-let banner;
 let dialog;
+// How many times the banner was asked for or hidden: a banner whose file arrives after it was
+// hidden again is not shown by that request.
+let bannerTurns = 0;
 // How many times the dialog was opened or closed: a dialog whose file arrives after it was closed
 // again (or opened once more) is not opened by that request.
 let dialogTurns = 0;
@@ -543,7 +441,7 @@ function sync(ids) {
 }
 
 /** Sets or clears the class that gives the page scroll padding and an end spacer below the banner. */
-const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open', open);
+const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open', !!open);
 
 // The prefix of the ids that name the dialog and the switches (aria-labelledby/-describedby):
 // new on every page, so injected markup cannot put an element with the same id first and rename
@@ -551,14 +449,16 @@ const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open'
 const ID = 'cg' + Math.random().toString(36).slice(2, 8);
 
 /**
- * The builders the files loaded when needed draw with, and the categories whose switches are on,
- * as core last said (a notice or dialog drawn later shows them).
+ * What the files loaded when needed work with: the builders they draw with, the categories whose
+ * switches are on as core last said (a notice or dialog drawn later shows them), the banner shown
+ * now (`banner`), and for the gating the state `gate` last set (`granted`, `nonce`, `texts`,
+ * `sensitive`), `trusted`, the base URL and the gated elements' selector.
  */
-const kit = { d, el, button, mark, switchedOn: [] };
+const kit = { d, el, button, mark, switchedOn: [], trusted, BASE, GATED, granted: [] };
 
 // The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
 // the entry point's loader, knows where they are; `loaded` holds each one's promise.
-const PARTS = { notice: 'privacy notice', dialog: 'preferences dialog' };
+const PARTS = { banner: 'the banner is not shown', notice: 'the privacy notice is not shown', dialog: 'the preferences dialog is not shown', gating: 'no gated script or embed loads' };
 let loadPart;
 const loaded = {};
 
@@ -572,7 +472,7 @@ function lazy(name) {
       if (typeof m.default != 'function') throw new TypeError('it exports nothing to draw with');
       return m;
     })
-    .catch((e) => console.error('consent-gate: consent-gate-' + name + '.js could not load (' + e + '), so the ' + PARTS[name] + ' is not shown')));
+    .catch((e) => console.error('consent-gate: consent-gate-' + name + '.js could not load (' + e + '), so ' + PARTS[name])));
 }
 
 /** Draws the notice into every container that does not hold it yet, once its file is here. */
@@ -590,12 +490,14 @@ function drawNotice() {
 
 /**
  * Sets how the parts in files of their own are loaded (`load(name)` resolves to the module
- * consent-gate-<name>.js) and starts loading the notice when the page has a notice container:
- * before the wasm starts, so a notice in the page is drawn at start.
+ * consent-gate-<name>.js) and starts loading the notice when the page has a notice container, and
+ * the gating when it has a gated element: before the wasm starts, so a notice in the page is drawn
+ * at start, and the gating is ready for start's decision.
  */
 export function lazyParts(load) {
   loadPart = load;
-  return containers().length && lazy('notice');
+  scanGated();
+  return Promise.all([stored('consent-gate') == null && lazy('banner'), containers().length && lazy('notice')]);
 }
 
 /**
@@ -607,34 +509,14 @@ export function lazyParts(load) {
  */
 export function ui(part, a) {
   const at = clickedScope;
-  if (part == 0 && !banner && d.body) {
-    const b = (banner = mark(el('section', 'cg-root cg-banner'), a, 'banner'));
-    b.id = 'cg-banner';
-    // The region's accessible name is the `bannerLabel` text; the heading stays visible.
-    b.ariaLabel = a[2];
-    el('h2', 'cg-title', a[3], b);
-    const p = el('p', 'cg-text', a[4], b);
-    if (a[6]) {
-      p.append(' ');
-      el('a', 'cg-link', a[5], p).href = a[6];
-    }
-    if (a[7]) el('p', 'cg-gpc', a[7], b);
-    const actions = el('div', 'cg-actions', '', b);
-    // Accept and reject look the same: no dark patterns.
-    button(actions, a[8], 'accept');
-    button(actions, a[9], 'reject');
-    button(actions, a[10], 'prefs', 'cg-btn cg-btn-quiet');
-    // First in the document: keyboard and screen-reader users meet it before the page. In the
-    // top layer, above anything page markup can draw: a look-alike made of our classes cannot
-    // cover it. Markup cannot take it out (`popovertarget="cg-banner"`): it goes straight back.
-    b.popover = 'manual';
-    b.ontoggle = () => b == banner && b.showPopover();
-    d.body.prepend(b);
-    b.showPopover?.();
-    bannerOpen(true);
+  if (part == 0 && d.body) {
+    // Built and shown by consent-gate-banner.js (`kit.banner`: the banner shown now).
+    const turn = ++bannerTurns;
+    lazy('banner').then((m) => m && turn == bannerTurns && !kit.banner && bannerOpen((kit.banner = m.default(kit, a))));
   } else if (part == 1) {
-    if (banner) banner.remove();
-    banner = null;
+    bannerTurns++;
+    kit.banner?.remove();
+    kit.banner = null;
     bannerOpen(false);
   } else if (part == 2 && d.body) {
     // Last in the page; its icon is drawn by the stylesheet, the label alone names it.

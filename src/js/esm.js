@@ -18,5 +18,12 @@ function texts(lang) {
 }
 
 // The parts in chunks of their own: the notice renderer, loaded only by pages with a notice
-// container, and the preferences dialog, loaded when it first opens.
-const loadPart = (name) => (name == 'notice' ? import('./consent-gate-notice.js') : import('./consent-gate-dialog.js'));
+// container, the preferences dialog, loaded when it first opens, and the gating of page scripts
+// and embeds, loaded only by pages that have one.
+const parts = {
+  banner: () => import('./consent-gate-banner.js'),
+  notice: () => import('./consent-gate-notice.js'),
+  dialog: () => import('./consent-gate-dialog.js'),
+  gating: () => import('./consent-gate-gating.js'),
+};
+const loadPart = (name) => parts[name]();

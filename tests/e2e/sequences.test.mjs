@@ -92,6 +92,9 @@ test(`${SEQUENCES} random sequences: the stored record is always the last explic
         gtagAtLoad = net.gtag().length;
         await loadPage(page);
       }
+      // A record of an older revision is stored: the banner's file is asked for at start, and the
+      // banner shows when it arrives.
+      if (expected === null) await page.locator('#cg-banner').waitFor({ timeout: 5000 }).catch(() => {});
       const state = await page.evaluate(() => ({
         stored: localStorage.getItem('consent-gate'),
         consent: ConsentGate.getConsent(),
