@@ -175,31 +175,32 @@ fn set(o: &Object, k: &str, v: &JsValue) {
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
 /// handler of an earlier one may have changed it (decided again, or routed into a sensitive page).
 fn carry_out(effects: Vec<Effect>) {
-    for e in effects {
+    // By reference, the list dropped once at the end: no drop code of its own in each arm.
+    for e in &effects {
         match e {
-            Effect::Console(level, message) => console(level, &message),
+            Effect::Console(level, message) => console(*level, message),
             Effect::ConsentDefault { state, regions, wait_for_update } => {
-                let o = consent_object(&state);
+                let o = consent_object(state);
                 if let Some(ms) = wait_for_update {
-                    set(&o, "wait_for_update", &JsValue::from_f64(f64::from(ms)));
+                    set(&o, "wait_for_update", &JsValue::from_f64(f64::from(*ms)));
                 }
                 if !regions.is_empty() {
-                    set(&o, "region", &strings(&regions));
+                    set(&o, "region", &strings(regions));
                 }
                 bridge::gtag("consent", &JsValue::from_str("default"), &o)
             }
-            Effect::ConsentUpdate(state) => bridge::gtag("consent", &JsValue::from_str("update"), &consent_object(&state)),
-            Effect::Set(name, value) => bridge::gtag("set", &JsValue::from_str(name), &JsValue::from_bool(value)),
-            Effect::PageReferrer(origin) => bridge::gtag("set", &JsValue::from_str("page_referrer"), &JsValue::from_str(&origin)),
+            Effect::ConsentUpdate(state) => bridge::gtag("consent", &JsValue::from_str("update"), &consent_object(state)),
+            Effect::Set(name, value) => bridge::gtag("set", &JsValue::from_str(name), &JsValue::from_bool(*value)),
+            Effect::PageReferrer(origin) => bridge::gtag("set", &JsValue::from_str("page_referrer"), &JsValue::from_str(origin)),
             Effect::Config { id, signals } => {
                 let o = Object::new();
-                set(&o, "allow_google_signals", &JsValue::from_bool(signals));
-                set(&o, "allow_ad_personalization_signals", &JsValue::from_bool(signals));
-                bridge::gtag("config", &JsValue::from_str(&id), &o)
+                set(&o, "allow_google_signals", &JsValue::from_bool(*signals));
+                set(&o, "allow_ad_personalization_signals", &JsValue::from_bool(*signals));
+                bridge::gtag("config", &JsValue::from_str(id), &o)
             }
-            Effect::Global(name, value) => page::set_global(&name, value),
-            Effect::LoadTag { id, nonce } => bridge::load_gtag(&id, &nonce),
-            Effect::EraseCookies(patterns) => erase_cookies(&patterns),
+            Effect::Global(name, value) => page::set_global(name, *value),
+            Effect::LoadTag { id, nonce } => bridge::load_gtag(id, nonce),
+            Effect::EraseCookies(patterns) => erase_cookies(patterns),
             Effect::Gate => {
                 // Read with the session lent; the gated scripts run once it is back.
                 let Some(s) = session() else { continue };
@@ -213,7 +214,7 @@ fn carry_out(effects: Vec<Effect>) {
             }
             Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
                 if let Some(s) = session() {
-                    with_state(&s, &e);
+                    with_state(&s, e);
                 }
             }
             Effect::SyncSwitches => {
@@ -222,20 +223,20 @@ fn carry_out(effects: Vec<Effect>) {
                 }
             }
             Effect::HideBanner => ui::hide_banner(),
-            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&View::Signals(signals))),
+            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&View::Signals(*signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::store(LOG, ""),
             Effect::PendingTaken => bridge::store(PENDING, ""),
-            Effect::LogHash { endpoint, notice } => bridge::log_hash(&endpoint, &notice),
+            Effect::LogHash { endpoint, notice } => bridge::log_hash(endpoint, notice),
             Effect::Log { store, send } => {
-                bridge::store(LOG, &store);
+                bridge::store(LOG, store);
                 for e in send {
                     bridge::log_send(&e.id, &e.json);
                 }
             }
             Effect::ShowPreferences => show_preferences(),
             Effect::CloseDialog => ui::close_dialog(),
-            Effect::Announce(message) => ui::announce(&message),
+            Effect::Announce(message) => ui::announce(message),
             Effect::Download => drop(bridge::download(&record_view())),
             Effect::Reload => bridge::reload(),
         }
