@@ -440,9 +440,10 @@ impl Session {
     /// The effects of one input.
     pub fn input(&mut self, input: Input, env: &Env) -> Vec<Effect> {
         let mut fx = vec![];
-        match input {
-            Input::Decide(grants, method) => self.decide(&grants, method, env, &mut fx),
-            Input::AcceptAll(method) => self.decide(&decide::optional_categories(&self.config), method, env, &mut fx),
+        // By reference, the input dropped once at the end: no drop code of its own in each arm.
+        match &input {
+            Input::Decide(grants, method) => self.decide(grants, *method, env, &mut fx),
+            Input::AcceptAll(method) => self.decide(&decide::optional_categories(&self.config), *method, env, &mut fx),
             Input::Navigate => {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
                     self.apply(env, &mut fx, vec![]);
@@ -452,11 +453,11 @@ impl Session {
             Input::NoticeHash(_) => {}
             Input::Answered(id, status) => {
                 let mut q = self.log_queue(env, &mut fx);
-                q.answered(env.now, &id, status);
+                q.answered(env.now, id, *status);
                 self.log_store(q, 0, &mut fx);
             }
             Input::StoredChanged(copies) => {
-                let (stored, _) = load(&self.config, &copies, env);
+                let (stored, _) = load(&self.config, copies, env);
                 if stored != self.stored {
                     // Applied as if decided here, but not logged again: the tab that decided did.
                     self.status = decide::status(&self.config, stored.as_ref(), env.now);
@@ -476,12 +477,16 @@ impl Session {
             Input::Click(_, Action::Download, _) => fx.push(Effect::Download),
             Input::Click(scope, action, switched_on) => {
                 let method = scope.map_or(Method::Notice, Scope::method);
-                let grants = match action {
-                    Action::Accept => decide::optional_categories(&self.config),
-                    Action::Reject => vec![],
+                let all;
+                let grants: &[String] = match action {
+                    Action::Accept => {
+                        all = decide::optional_categories(&self.config);
+                        &all
+                    }
+                    Action::Reject => &[],
                     _ => switched_on,
                 };
-                self.decide(&grants, method, env, &mut fx);
+                self.decide(grants, method, env, &mut fx);
                 // The dialog's work is done; a notice stays in the page, so it says it saved.
                 match method {
                     Method::Preferences => fx.push(Effect::CloseDialog),
@@ -640,8 +645,8 @@ impl Session {
     /// undecided visitor, and a `pageview` event when `log.pageViews` is on. (It comes from
     /// `bridge.js`'s `crypto.subtle` digest, which page scripts cannot reach, and is written as
     /// an escaped JSON string like every other member.)
-    fn logged_page_view(&mut self, hash: String, env: &Env, fx: &mut Vec<Effect>) {
-        self.notice_hash = Some(hash);
+    fn logged_page_view(&mut self, hash: &str, env: &Env, fx: &mut Vec<Effect>) {
+        self.notice_hash = Some(hash.to_owned());
         let mut q = self.log_queue(env, fx);
         let mut new = 0;
         let decided = self.status == Status::Decided;
