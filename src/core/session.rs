@@ -379,34 +379,37 @@ impl Session {
         let early = page.early.as_array().unwrap_or_default();
         for i in 0..=early.len() {
             s.settle();
-            let pending;
-            let call = match i.checked_sub(1) {
-                Some(j) => &early[j],
+            let grants = match i.checked_sub(1) {
+                Some(j) => match &early[j] {
+                    Json::Bool(true) => decide::optional_categories(&s.config),
+                    Json::Bool(false) => vec![],
+                    Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
+                        Ok(Some(grants)) => grants,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            s.early_errors.push((j, e));
+                            continue;
+                        }
+                    },
+                    _ => continue,
+                },
+                // The pending withdrawal: each category as it is now, but those it names off
+                // (as `setConsent` with only `false`s would; one that names none changes nothing).
                 None => {
                     let Some(p) = page.pending.as_deref().filter(|p| p.len() <= PENDING_CAP) else { continue };
-                    let mut refused = vec![];
+                    let (mut grants, mut refuses) = (vec![], false);
                     for c in &s.effective {
                         if has_word(p, "*") || has_word(p, &c.category) {
-                            refused.push((c.category.clone(), Json::Bool(false)));
+                            refuses = true;
+                        } else if c.granted {
+                            grants.push(c.category.clone());
                         }
                     }
-                    pending = Json::Arr(vec![Json::Obj(refused)]);
-                    &pending
-                }
-            };
-            let grants = match call {
-                Json::Bool(true) => decide::optional_categories(&s.config),
-                Json::Bool(false) => vec![],
-                Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
-                    Ok(Some(grants)) => grants,
-                    Ok(None) => continue,
-                    // Index 0, the pending call, cannot fail: it names configured categories only.
-                    Err(e) => {
-                        s.early_errors.push((i.wrapping_sub(1), e));
+                    if !refuses {
                         continue;
                     }
-                },
-                _ => continue,
+                    grants
+                }
             };
             s.record(&grants, Method::Api, env, &mut q);
             took = s.config_ok;
