@@ -163,13 +163,18 @@ fn to_js(v: &View) -> JsValue {
 fn consent_object(state: &ConsentState) -> Object {
     let o = Object::new();
     for (k, v) in state.pairs() {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+        set(&o, k, JsValue::from_str(v));
     }
     o
 }
 
-fn set(o: &Object, k: &str, v: &JsValue) {
-    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+/// `o[k] = v`. Takes `v`, and `gtag` its arguments, to drop them in one place, not at each caller.
+fn set(o: &Object, k: &str, v: JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), &v);
+}
+
+fn gtag(command: &str, a: JsValue, b: JsValue) {
+    bridge::gtag(command, &a, &b)
 }
 
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
@@ -182,21 +187,21 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::ConsentDefault { state, regions, wait_for_update } => {
                 let o = consent_object(state);
                 if let Some(ms) = wait_for_update {
-                    set(&o, "wait_for_update", &JsValue::from_f64(f64::from(*ms)));
+                    set(&o, "wait_for_update", JsValue::from_f64(f64::from(*ms)));
                 }
                 if !regions.is_empty() {
-                    set(&o, "region", &strings(regions));
+                    set(&o, "region", strings(regions).into());
                 }
-                bridge::gtag("consent", &JsValue::from_str("default"), &o)
+                gtag("consent", JsValue::from_str("default"), o.into())
             }
-            Effect::ConsentUpdate(state) => bridge::gtag("consent", &JsValue::from_str("update"), &consent_object(state)),
-            Effect::Set(name, value) => bridge::gtag("set", &JsValue::from_str(name), &JsValue::from_bool(*value)),
-            Effect::PageReferrer(origin) => bridge::gtag("set", &JsValue::from_str("page_referrer"), &JsValue::from_str(origin)),
+            Effect::ConsentUpdate(state) => gtag("consent", JsValue::from_str("update"), consent_object(state).into()),
+            Effect::Set(name, value) => gtag("set", JsValue::from_str(name), JsValue::from_bool(*value)),
+            Effect::PageReferrer(origin) => gtag("set", JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
             Effect::Config { id, signals } => {
                 let o = Object::new();
-                set(&o, "allow_google_signals", &JsValue::from_bool(*signals));
-                set(&o, "allow_ad_personalization_signals", &JsValue::from_bool(*signals));
-                bridge::gtag("config", &JsValue::from_str(id), &o)
+                set(&o, "allow_google_signals", JsValue::from_bool(*signals));
+                set(&o, "allow_ad_personalization_signals", JsValue::from_bool(*signals));
+                gtag("config", JsValue::from_str(id), o.into())
             }
             Effect::Global(name, value) => page::set_global(name, *value),
             Effect::LoadTag { id, nonce } => bridge::load_gtag(id, nonce),
