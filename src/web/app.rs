@@ -317,19 +317,30 @@ pub fn start(
     lang_texts: JsValue,
     early: JsValue,
 ) -> Result<JsValue, JsValue> {
+    // Borrowed below, so dropped here once rather than on each of its exits.
+    start_with(&config, &config_error, &region, &lang_texts, &early)
+}
+
+fn start_with(
+    config: &JsValue,
+    config_error: &Option<String>,
+    region: &Option<String>,
+    lang_texts: &JsValue,
+    early: &JsValue,
+) -> Result<JsValue, JsValue> {
     let running = consent_view();
     if !running.is_null() {
         return Ok(running);
     }
     let parsed = match config_error {
-        Some(message) => session::unreadable(message),
+        Some(message) => session::unreadable(message.clone()),
         None if config.is_undefined() || config.is_null() => read_config(&Js(Object::new().into())),
-        None => read_config(&Js(config)),
+        None => read_config(&Js(config.clone())),
     };
     let (html_lang, languages) = (page::html_lang(), page::browser_languages());
     let lang = session::language(&parsed.config, html_lang.as_deref(), &languages);
     let file_texts = if !lang_texts.is_undefined() {
-        super::lang::file_texts(&lang, lang_texts)
+        super::lang::file_texts(&lang, lang_texts.clone())
     } else if needs_file(&lang) {
         // Not started: the page loads this language's file first, then calls start again with it.
         return Ok(JsValue::from_str(&lang));
@@ -345,20 +356,20 @@ pub fn start(
     // made): a getter in one that routes is heard.
     let page = Page {
         signals: page::signals(),
-        region,
+        region: region.clone(),
         lang,
         file_texts,
         copies: copies(&parsed.config),
         referrer: page::referrer(),
         // Not copied again as a whole: one large argument must not use up the copy's budget of
         // the others (a withdrawal after it would read as no decision).
-        early: super::json::from_plain(&early),
+        early: super::json::from_plain(early),
         pending: bridge::stored(PENDING),
     };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
     for (i, message) in &session.early_errors {
-        let _ = Reflect::set(&early, &JsValue::from(*i as u32), &js_sys::Error::new(message));
+        let _ = Reflect::set(early, &JsValue::from(*i as u32), &js_sys::Error::new(message));
     }
     *SESSION.0.borrow_mut() = Some(session);
     // Listening first: a `change` or `ready` handler that navigates is followed.
