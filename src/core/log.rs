@@ -186,8 +186,8 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
         line(&mut s, &[texts.get(t)]);
     }
     for row in view::rows(config, texts, &[]) {
-        line(&mut s, &[&row.title]);
-        line(&mut s, &[&row.description]);
+        line(&mut s, &[row.title]);
+        line(&mut s, &[row.description]);
         for (name, what) in &row.services {
             line(&mut s, &[name, ": ", what]);
         }

@@ -626,7 +626,7 @@ impl Session {
     }
 
     /// The category switches as they stand.
-    pub fn rows(&self) -> Vec<Row> {
+    pub fn rows(&self) -> Vec<Row<'_>> {
         view::rows(&self.config, &self.texts, &self.effective)
     }
 

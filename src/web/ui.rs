@@ -59,7 +59,7 @@ pub struct Ui<'a> {
     /// Texts in the visitor's language.
     pub texts: &'a Texts,
     /// The category switches.
-    pub rows: &'a [Row],
+    pub rows: &'a [Row<'a>],
     /// Whether to say that GPC is honoured.
     pub gpc_line: bool,
     /// Link to the full privacy notice.
@@ -118,7 +118,7 @@ impl Ui<'_> {
         let rows = Desc::new();
         for r in self.rows {
             let row = Desc::new();
-            row.s(&r.id).s(&r.title).s(&r.description).v(&JsValue::from_bool(r.required));
+            row.s(r.id).s(r.title).s(r.description).v(&JsValue::from_bool(r.required));
             for (name, what) in &r.services {
                 row.s(name).s(what);
             }
@@ -195,7 +195,7 @@ fn runs_into(d: &Desc, runs: &[Inline], lang: &str) {
 fn switched(rows: &[Row]) -> Array {
     let on = Desc::new();
     for r in rows.iter().filter(|r| r.checked) {
-        on.s(&r.id);
+        on.s(r.id);
     }
     on.0
 }
