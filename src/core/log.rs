@@ -185,7 +185,7 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
     for t in [Text::BannerTitle, Text::BannerText, Text::PrivacyLink, Text::DialogTitle, Text::DialogText] {
         line(&mut s, &[texts.get(t)]);
     }
-    for row in view::rows(config, texts, &[]) {
+    for row in &view::rows(config, texts, &[]) {
         line(&mut s, &[row.title]);
         line(&mut s, &[row.description]);
         for (name, what) in &row.services {
