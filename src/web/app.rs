@@ -265,9 +265,9 @@ fn with_state(s: &Session, e: &Effect) {
 fn erase_cookies(patterns: &[String]) {
     let Ok(jar) = storage::cookies() else { return };
     let (host, path, https) = (page::host(), page::path(), page::https());
-    for name in cookie::matching_cookies(&jar, patterns) {
-        for assignment in cookie::expire(name, &host, &path, https) {
-            storage::set_cookie(&assignment);
+    for name in &cookie::matching_cookies(&jar, patterns) {
+        for assignment in &cookie::expire(name, &host, &path, https) {
+            storage::set_cookie(assignment);
         }
     }
 }
@@ -290,9 +290,9 @@ fn save(config: &Config, r: &Record) {
     storage::memory_set(&value);
     let local = storage::local_set(&value);
     let (host, https) = (page::host(), page::https());
-    for name in cookie::consent_cookie_names(config) {
-        for stale in cookie::expire(&name, &host, "/", https) {
-            storage::set_cookie(&stale);
+    for name in &cookie::consent_cookie_names(config) {
+        for stale in &cookie::expire(name, &host, "/", https) {
+            storage::set_cookie(stale);
         }
     }
     storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
