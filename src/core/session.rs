@@ -582,8 +582,8 @@ impl Session {
                 fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.clone().unwrap_or_default() });
             }
         }
-        for id in plan.configure {
-            fx.push(Effect::Config { id, signals: ads });
+        for id in &plan.configure {
+            fx.push(Effect::Config { id: id.clone(), signals: ads });
         }
         fx.append(&mut persist);
         let erase = decide::cookies_to_clear(c, &self.effective, self.config_ok);
