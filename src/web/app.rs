@@ -206,25 +206,14 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Global(name, value) => page::set_global(name, *value),
             Effect::LoadTag { id, nonce } => bridge::load_gtag(id, nonce),
             Effect::EraseCookies(patterns) => erase_cookies(patterns),
-            Effect::Gate => {
-                // Read with the session lent; the gated scripts run once it is back.
-                let Some(s) = session() else { continue };
-                let (allowed, nonce, placeholder) = (strings(&s.allowed), s.config.nonce.clone().unwrap_or_default(), Array::new());
-                for t in s.placeholder() {
-                    placeholder.push(&JsValue::from_str(t));
-                }
-                let sensitive = s.sensitive;
-                drop(s);
-                drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
-            }
-            Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
+            Effect::Gate
+            | Effect::SyncSwitches
+            | Effect::Store
+            | Effect::ShowBanner
+            | Effect::RenderNotice
+            | Effect::ShowReopenButton(_) => {
                 if let Some(s) = session() {
-                    with_state(&s, e);
-                }
-            }
-            Effect::SyncSwitches => {
-                if let Some(s) = session() {
-                    ui::sync_switches(&s.rows());
+                    with_state(s, e);
                 }
             }
             Effect::HideBanner => ui::hide_banner(),
@@ -248,15 +237,26 @@ fn carry_out(effects: Vec<Effect>) {
     }
 }
 
-/// Carries out an effect that needs the session's configuration or texts.
-fn with_state(s: &Session, e: &Effect) {
+/// Carries out an effect that needs the session's state, configuration or texts.
+fn with_state(s: RefMut<Session>, e: &Effect) {
     match (e, s.stored.as_ref()) {
-        (Effect::Store, Some(r)) => save(&s.config, r),
-        (Effect::ShowBanner, _) => ui(s, &s.rows()).show_banner(),
-        (Effect::RenderNotice, _) => {
-            ui(s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+        (Effect::Gate, _) => {
+            // Read with the session lent; the gated scripts run once it is back.
+            let (allowed, nonce, placeholder) = (strings(&s.allowed), s.config.nonce.clone().unwrap_or_default(), Array::new());
+            for t in s.placeholder() {
+                placeholder.push(&JsValue::from_str(t));
+            }
+            let sensitive = s.sensitive;
+            drop(s);
+            drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
         }
-        (Effect::ShowReopenButton(class), _) => ui(s, &[]).reopen_button(class),
+        (Effect::SyncSwitches, _) => ui::sync_switches(&s.rows()),
+        (Effect::Store, Some(r)) => save(&s.config, r),
+        (Effect::ShowBanner, _) => ui(&s, &s.rows()).show_banner(),
+        (Effect::RenderNotice, _) => {
+            ui(&s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+        }
+        (Effect::ShowReopenButton(class), _) => ui(&s, &[]).reopen_button(class),
         _ => {}
     }
 }
