@@ -105,3 +105,14 @@ extern "C" {
 pub fn strings(items: &[String]) -> Array {
     items.iter().map(|s| JsValue::from_str(s)).collect()
 }
+
+/// The strings in a JS array (anything else in it skipped): one loop for every such list.
+pub fn from_strings(a: &Array) -> Vec<String> {
+    let mut out = vec![];
+    for v in a.iter() {
+        if let Some(s) = v.as_string() {
+            out.push(s);
+        }
+    }
+    out
+}

@@ -229,5 +229,5 @@ pub fn announce(message: &str) {
 /// The categories switched on in the part clicked.
 pub fn switched_on() -> Vec<String> {
     let ids = draw(Part::SwitchedOn, &JsValue::UNDEFINED);
-    ids.dyn_into::<Array>().map_or(vec![], |a| a.iter().filter_map(|v| v.as_string()).collect())
+    ids.dyn_into::<Array>().map_or(vec![], |a| bridge::from_strings(&a))
 }
