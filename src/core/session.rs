@@ -286,7 +286,10 @@ fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
         (false, Level::Warn, "consent-gate: configuration warnings:"),
     ] {
         let mut out = String::new();
-        for p in problems.iter().filter(|p| p.is_error == errors) {
+        for p in problems.iter() {
+            if p.is_error != errors {
+                continue;
+            }
             out.push_str("\n  ");
             out.push_str(&p.line());
         }

@@ -128,7 +128,10 @@ pub fn services<'a>(config: &'a Config, texts: &'a Texts, category: &Category) -
     if governs(AD_STORAGE) && !g.ads_ids.is_empty() {
         out.push((texts.get(Text::GoogleAds), texts.get(Text::GoogleAdsText)));
     }
-    for s in config.services.iter().filter(|s| s.category == category.id) {
+    for s in config.services.iter() {
+        if s.category != category.id {
+            continue;
+        }
         out.push((s.name.as_str(), s.description.get(&texts.lang)));
     }
     out

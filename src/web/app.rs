@@ -349,7 +349,10 @@ fn start_with(
     };
     // A loop, not a filter/map/collect chain: one instantiation fewer in the wasm.
     let mut errors = vec![];
-    for p in parsed.problems.iter().filter(|p| p.is_error) {
+    for p in parsed.problems.iter() {
+        if !p.is_error {
+            continue;
+        }
         errors.push(p.line());
     }
     // The page is read after the queued `setConsent` arguments were copied (when each call was

@@ -194,7 +194,10 @@ fn runs_into(d: &Desc, runs: &[Inline], lang: &str) {
 /// The ids of the categories whose switches are on.
 fn switched(rows: &[Row]) -> Array {
     let on = Desc::new();
-    for r in rows.iter().filter(|r| r.checked) {
+    for r in rows.iter() {
+        if !r.checked {
+            continue;
+        }
         on.s(r.id);
     }
     on.0
