@@ -168,11 +168,12 @@ fn consent_object(state: &ConsentState) -> Object {
     o
 }
 
-/// `o[k] = v`. Takes `v`, and `gtag` its arguments, to drop them in one place, not at each caller.
+/// `o[k] = v`. It takes `v` so that the value is dropped here, once, not at every caller.
 fn set(o: &Object, k: &str, v: JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), &v);
 }
 
+/// `gtag(command, a, b)`, taking its arguments for the same reason as [`set`].
 fn gtag(command: &str, a: JsValue, b: JsValue) {
     bridge::gtag(command, &a, &b)
 }
