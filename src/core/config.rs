@@ -90,20 +90,20 @@ pub struct Category {
 
 impl Category {
     /// The title in `texts.lang`, falling back to the built-in text of a built-in category.
-    pub fn title_in(&self, texts: &Texts) -> String {
+    pub fn title_in<'a>(&'a self, texts: &'a Texts) -> &'a str {
         pick(&self.title, texts, builtin_text(&self.id, true), &self.id)
     }
     /// The description in `texts.lang`, falling back to the built-in text.
-    pub fn description_in(&self, texts: &Texts) -> String {
+    pub fn description_in<'a>(&'a self, texts: &'a Texts) -> &'a str {
         pick(&self.description, texts, builtin_text(&self.id, false), "")
     }
 }
 
-fn pick(l: &Localized, texts: &Texts, builtin: Option<Text>, last: &str) -> String {
+fn pick<'a>(l: &'a Localized, texts: &'a Texts, builtin: Option<Text>, last: &'a str) -> &'a str {
     if !l.is_empty() {
-        return l.get(&texts.lang).to_owned();
+        return l.get(&texts.lang);
     }
-    builtin.map(|t| texts.get(t).to_owned()).unwrap_or_else(|| last.to_owned())
+    builtin.map_or(last, |t| texts.get(t))
 }
 
 fn builtin_text(id: &str, title: bool) -> Option<Text> {

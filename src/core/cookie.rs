@@ -72,10 +72,10 @@ fn expiry(name: &str, domain: Option<&str>, path: &str, secure: bool) -> String 
 pub fn expire(name: &str, host: &str, path: &str, https: bool) -> Vec<String> {
     let domains = cookie_domains(host);
     let mut out = vec![];
-    for p in cookie_paths(path) {
-        out.push(expiry(name, None, &p, https));
+    for p in &cookie_paths(path) {
+        out.push(expiry(name, None, p, https));
         for d in &domains {
-            out.push(expiry(name, Some(d), &p, https));
+            out.push(expiry(name, Some(d), p, https));
         }
     }
     if https {

@@ -312,7 +312,11 @@ fn push_cookies(config: &Config, category: &str, out: &mut Vec<String>) {
             }
         }
     }
-    for s in config.services.iter().filter(|s| s.category == category) {
+    // `continue`, not `filter`: each filter closure would be one more `Filter::next` in the wasm.
+    for s in config.services.iter() {
+        if s.category != category {
+            continue;
+        }
         for name in &s.cookies {
             out.push(name.clone());
         }
@@ -328,7 +332,10 @@ pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) 
         return vec![];
     }
     let mut out = vec![];
-    for c in effective.iter().filter(|c| !c.granted) {
+    for c in effective.iter() {
+        if c.granted {
+            continue;
+        }
         push_cookies(config, &c.category, &mut out);
     }
     out

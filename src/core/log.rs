@@ -185,9 +185,9 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
     for t in [Text::BannerTitle, Text::BannerText, Text::PrivacyLink, Text::DialogTitle, Text::DialogText] {
         line(&mut s, &[texts.get(t)]);
     }
-    for row in view::rows(config, texts, &[]) {
-        line(&mut s, &[&row.title]);
-        line(&mut s, &[&row.description]);
+    for row in &view::rows(config, texts, &[]) {
+        line(&mut s, &[row.title]);
+        line(&mut s, &[row.description]);
         for (name, what) in &row.services {
             line(&mut s, &[name, ": ", what]);
         }

@@ -286,7 +286,10 @@ fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
         (false, Level::Warn, "consent-gate: configuration warnings:"),
     ] {
         let mut out = String::new();
-        for p in problems.iter().filter(|p| p.is_error == errors) {
+        for p in problems.iter() {
+            if p.is_error != errors {
+                continue;
+            }
             out.push_str("\n  ");
             out.push_str(&p.line());
         }
@@ -379,34 +382,37 @@ impl Session {
         let early = page.early.as_array().unwrap_or_default();
         for i in 0..=early.len() {
             s.settle();
-            let pending;
-            let call = match i.checked_sub(1) {
-                Some(j) => &early[j],
+            let grants = match i.checked_sub(1) {
+                Some(j) => match &early[j] {
+                    Json::Bool(true) => decide::optional_categories(&s.config),
+                    Json::Bool(false) => vec![],
+                    Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
+                        Ok(Some(grants)) => grants,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            s.early_errors.push((j, e));
+                            continue;
+                        }
+                    },
+                    _ => continue,
+                },
+                // The pending withdrawal: each category as it is now, but those it names off
+                // (as `setConsent` with only `false`s would; one that names none changes nothing).
                 None => {
                     let Some(p) = page.pending.as_deref().filter(|p| p.len() <= PENDING_CAP) else { continue };
-                    let mut refused = vec![];
+                    let (mut grants, mut refuses) = (vec![], false);
                     for c in &s.effective {
                         if has_word(p, "*") || has_word(p, &c.category) {
-                            refused.push((c.category.clone(), Json::Bool(false)));
+                            refuses = true;
+                        } else if c.granted {
+                            grants.push(c.category.clone());
                         }
                     }
-                    pending = Json::Arr(vec![Json::Obj(refused)]);
-                    &pending
-                }
-            };
-            let grants = match call {
-                Json::Bool(true) => decide::optional_categories(&s.config),
-                Json::Bool(false) => vec![],
-                Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
-                    Ok(Some(grants)) => grants,
-                    Ok(None) => continue,
-                    // Index 0, the pending call, cannot fail: it names configured categories only.
-                    Err(e) => {
-                        s.early_errors.push((i.wrapping_sub(1), e));
+                    if !refuses {
                         continue;
                     }
-                },
-                _ => continue,
+                    grants
+                }
             };
             s.record(&grants, Method::Api, env, &mut q);
             took = s.config_ok;
@@ -440,9 +446,10 @@ impl Session {
     /// The effects of one input.
     pub fn input(&mut self, input: Input, env: &Env) -> Vec<Effect> {
         let mut fx = vec![];
-        match input {
-            Input::Decide(grants, method) => self.decide(&grants, method, env, &mut fx),
-            Input::AcceptAll(method) => self.decide(&decide::optional_categories(&self.config), method, env, &mut fx),
+        // By reference, the input dropped once at the end: no drop code of its own in each arm.
+        match &input {
+            Input::Decide(grants, method) => self.decide(grants, *method, env, &mut fx),
+            Input::AcceptAll(method) => self.decide(&decide::optional_categories(&self.config), *method, env, &mut fx),
             Input::Navigate => {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
                     self.apply(env, &mut fx, vec![]);
@@ -452,12 +459,14 @@ impl Session {
             Input::NoticeHash(_) => {}
             Input::Answered(id, status) => {
                 let mut q = self.log_queue(env, &mut fx);
-                q.answered(env.now, &id, status);
+                q.answered(env.now, id, *status);
                 self.log_store(q, 0, &mut fx);
             }
             Input::StoredChanged(copies) => {
-                let (stored, _) = load(&self.config, &copies, env);
-                if stored != self.stored {
+                let (stored, _) = load(&self.config, copies, env);
+                // Compared as encoded (the encoding writes every field, injectively): no
+                // field-by-field comparison of records in the wasm for this one use.
+                if stored.as_ref().map(super::record::encode) != self.stored.as_ref().map(super::record::encode) {
                     // Applied as if decided here, but not logged again: the tab that decided did.
                     self.status = decide::status(&self.config, stored.as_ref(), env.now);
                     self.stored = stored;
@@ -476,12 +485,16 @@ impl Session {
             Input::Click(_, Action::Download, _) => fx.push(Effect::Download),
             Input::Click(scope, action, switched_on) => {
                 let method = scope.map_or(Method::Notice, Scope::method);
-                let grants = match action {
-                    Action::Accept => decide::optional_categories(&self.config),
-                    Action::Reject => vec![],
+                let all;
+                let grants: &[String] = match action {
+                    Action::Accept => {
+                        all = decide::optional_categories(&self.config);
+                        &all
+                    }
+                    Action::Reject => &[],
                     _ => switched_on,
                 };
-                self.decide(&grants, method, env, &mut fx);
+                self.decide(grants, method, env, &mut fx);
                 // The dialog's work is done; a notice stays in the page, so it says it saved.
                 match method {
                     Method::Preferences => fx.push(Effect::CloseDialog),
@@ -574,8 +587,8 @@ impl Session {
                 fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.clone().unwrap_or_default() });
             }
         }
-        for id in plan.configure {
-            fx.push(Effect::Config { id, signals: ads });
+        for id in &plan.configure {
+            fx.push(Effect::Config { id: id.clone(), signals: ads });
         }
         fx.append(&mut persist);
         let erase = decide::cookies_to_clear(c, &self.effective, self.config_ok);
@@ -618,7 +631,7 @@ impl Session {
     }
 
     /// The category switches as they stand.
-    pub fn rows(&self) -> Vec<Row> {
+    pub fn rows(&self) -> Vec<Row<'_>> {
         view::rows(&self.config, &self.texts, &self.effective)
     }
 
@@ -640,8 +653,8 @@ impl Session {
     /// undecided visitor, and a `pageview` event when `log.pageViews` is on. (It comes from
     /// `bridge.js`'s `crypto.subtle` digest, which page scripts cannot reach, and is written as
     /// an escaped JSON string like every other member.)
-    fn logged_page_view(&mut self, hash: String, env: &Env, fx: &mut Vec<Effect>) {
-        self.notice_hash = Some(hash);
+    fn logged_page_view(&mut self, hash: &str, env: &Env, fx: &mut Vec<Effect>) {
+        self.notice_hash = Some(hash.to_owned());
         let mut q = self.log_queue(env, fx);
         let mut new = 0;
         let decided = self.status == Status::Decided;

@@ -82,29 +82,30 @@ impl Scope {
     }
 }
 
-/// One category as the switches show it.
+/// One category as the switches show it, borrowed from the configuration and the texts (no
+/// copies to make and drop at each step).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Row {
+pub struct Row<'a> {
     /// Category id.
-    pub id: String,
+    pub id: &'a str,
     /// Title.
-    pub title: String,
+    pub title: &'a str,
     /// Description.
-    pub description: String,
+    pub description: &'a str,
     /// Shown on and not changeable.
     pub required: bool,
     /// The switch is on.
     pub checked: bool,
     /// `(name, what it collects)` of each service in the category.
-    pub services: Vec<(String, String)>,
+    pub services: Vec<(&'a str, &'a str)>,
 }
 
 /// The rows for every category, switched as `effective` says.
-pub fn rows(config: &Config, texts: &Texts, effective: &[Choice]) -> Vec<Row> {
+pub fn rows<'a>(config: &'a Config, texts: &'a Texts, effective: &[Choice]) -> Vec<Row<'a>> {
     let mut out = Vec::with_capacity(config.categories.len());
     for c in &config.categories {
         out.push(Row {
-            id: c.id.clone(),
+            id: &c.id,
             title: c.title_in(texts),
             description: c.description_in(texts),
             required: c.required,
@@ -116,19 +117,22 @@ pub fn rows(config: &Config, texts: &Texts, effective: &[Choice]) -> Vec<Row> {
 }
 
 /// The services that run under `category`: Google's tags where configured, then the site's.
-pub fn services(config: &Config, texts: &Texts, category: &Category) -> Vec<(String, String)> {
+pub fn services<'a>(config: &'a Config, texts: &'a Texts, category: &Category) -> Vec<(&'a str, &'a str)> {
     let mut out = vec![];
     let g = &config.google;
     // Google's tags run under the category that governs their Consent Mode type.
     let governs = |t| category.consent_types & t != 0;
     if governs(ANALYTICS_STORAGE) && !g.analytics_ids.is_empty() {
-        out.push((texts.get(Text::GoogleAnalytics).to_owned(), texts.get(Text::GoogleAnalyticsText).to_owned()));
+        out.push((texts.get(Text::GoogleAnalytics), texts.get(Text::GoogleAnalyticsText)));
     }
     if governs(AD_STORAGE) && !g.ads_ids.is_empty() {
-        out.push((texts.get(Text::GoogleAds).to_owned(), texts.get(Text::GoogleAdsText).to_owned()));
+        out.push((texts.get(Text::GoogleAds), texts.get(Text::GoogleAdsText)));
     }
-    for s in config.services.iter().filter(|s| s.category == category.id) {
-        out.push((s.name.clone(), s.description.get(&texts.lang).to_owned()));
+    for s in config.services.iter() {
+        if s.category != category.id {
+            continue;
+        }
+        out.push((s.name.as_str(), s.description.get(&texts.lang)));
     }
     out
 }

@@ -163,94 +163,101 @@ fn to_js(v: &View) -> JsValue {
 fn consent_object(state: &ConsentState) -> Object {
     let o = Object::new();
     for (k, v) in state.pairs() {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+        set(&o, k, JsValue::from_str(v));
     }
     o
 }
 
-fn set(o: &Object, k: &str, v: &JsValue) {
-    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+/// `o[k] = v`. It takes `v` so that the value is dropped here, once, not at every caller.
+fn set(o: &Object, k: &str, v: JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), &v);
+}
+
+/// `gtag(command, a, b)`, taking its arguments for the same reason as [`set`].
+fn gtag(command: &str, a: JsValue, b: JsValue) {
+    bridge::gtag(command, &a, &b)
 }
 
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
 /// handler of an earlier one may have changed it (decided again, or routed into a sensitive page).
 fn carry_out(effects: Vec<Effect>) {
-    for e in effects {
+    // By reference, the list dropped once at the end: no drop code of its own in each arm.
+    for e in &effects {
         match e {
-            Effect::Console(level, message) => console(level, &message),
+            Effect::Console(level, message) => console(*level, message),
             Effect::ConsentDefault { state, regions, wait_for_update } => {
-                let o = consent_object(&state);
+                let o = consent_object(state);
                 if let Some(ms) = wait_for_update {
-                    set(&o, "wait_for_update", &JsValue::from_f64(f64::from(ms)));
+                    set(&o, "wait_for_update", JsValue::from_f64(f64::from(*ms)));
                 }
                 if !regions.is_empty() {
-                    set(&o, "region", &strings(&regions));
+                    set(&o, "region", strings(regions).into());
                 }
-                bridge::gtag("consent", &JsValue::from_str("default"), &o)
+                gtag("consent", JsValue::from_str("default"), o.into())
             }
-            Effect::ConsentUpdate(state) => bridge::gtag("consent", &JsValue::from_str("update"), &consent_object(&state)),
-            Effect::Set(name, value) => bridge::gtag("set", &JsValue::from_str(name), &JsValue::from_bool(value)),
-            Effect::PageReferrer(origin) => bridge::gtag("set", &JsValue::from_str("page_referrer"), &JsValue::from_str(&origin)),
+            Effect::ConsentUpdate(state) => gtag("consent", JsValue::from_str("update"), consent_object(state).into()),
+            Effect::Set(name, value) => gtag("set", JsValue::from_str(name), JsValue::from_bool(*value)),
+            Effect::PageReferrer(origin) => gtag("set", JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
             Effect::Config { id, signals } => {
                 let o = Object::new();
-                set(&o, "allow_google_signals", &JsValue::from_bool(signals));
-                set(&o, "allow_ad_personalization_signals", &JsValue::from_bool(signals));
-                bridge::gtag("config", &JsValue::from_str(&id), &o)
+                set(&o, "allow_google_signals", JsValue::from_bool(*signals));
+                set(&o, "allow_ad_personalization_signals", JsValue::from_bool(*signals));
+                gtag("config", JsValue::from_str(id), o.into())
             }
-            Effect::Global(name, value) => page::set_global(&name, value),
-            Effect::LoadTag { id, nonce } => bridge::load_gtag(&id, &nonce),
-            Effect::EraseCookies(patterns) => erase_cookies(&patterns),
-            Effect::Gate => {
-                // Read with the session lent; the gated scripts run once it is back.
-                let Some(s) = session() else { continue };
-                let (allowed, nonce, placeholder) = (strings(&s.allowed), s.config.nonce.clone().unwrap_or_default(), Array::new());
-                for t in s.placeholder() {
-                    placeholder.push(&JsValue::from_str(t));
-                }
-                let sensitive = s.sensitive;
-                drop(s);
-                drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
-            }
-            Effect::Store | Effect::ShowBanner | Effect::RenderNotice | Effect::ShowReopenButton(_) => {
+            Effect::Global(name, value) => page::set_global(name, *value),
+            Effect::LoadTag { id, nonce } => bridge::load_gtag(id, nonce),
+            Effect::EraseCookies(patterns) => erase_cookies(patterns),
+            Effect::Gate
+            | Effect::SyncSwitches
+            | Effect::Store
+            | Effect::ShowBanner
+            | Effect::RenderNotice
+            | Effect::ShowReopenButton(_) => {
                 if let Some(s) = session() {
-                    with_state(&s, &e);
-                }
-            }
-            Effect::SyncSwitches => {
-                if let Some(s) = session() {
-                    ui::sync_switches(&s.rows());
+                    with_state(s, e);
                 }
             }
             Effect::HideBanner => ui::hide_banner(),
-            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&View::Signals(signals))),
+            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&View::Signals(*signals))),
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::store(LOG, ""),
             Effect::PendingTaken => bridge::store(PENDING, ""),
-            Effect::LogHash { endpoint, notice } => bridge::log_hash(&endpoint, &notice),
+            Effect::LogHash { endpoint, notice } => bridge::log_hash(endpoint, notice),
             Effect::Log { store, send } => {
-                bridge::store(LOG, &store);
+                bridge::store(LOG, store);
                 for e in send {
                     bridge::log_send(&e.id, &e.json);
                 }
             }
             Effect::ShowPreferences => show_preferences(),
             Effect::CloseDialog => ui::close_dialog(),
-            Effect::Announce(message) => ui::announce(&message),
+            Effect::Announce(message) => ui::announce(message),
             Effect::Download => drop(bridge::download(&record_view())),
             Effect::Reload => bridge::reload(),
         }
     }
 }
 
-/// Carries out an effect that needs the session's configuration or texts.
-fn with_state(s: &Session, e: &Effect) {
+/// Carries out an effect that needs the session's state, configuration or texts.
+fn with_state(s: RefMut<Session>, e: &Effect) {
     match (e, s.stored.as_ref()) {
-        (Effect::Store, Some(r)) => save(&s.config, r),
-        (Effect::ShowBanner, _) => ui(s, &s.rows()).show_banner(),
-        (Effect::RenderNotice, _) => {
-            ui(s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+        (Effect::Gate, _) => {
+            // Read with the session lent; the gated scripts run once it is back.
+            let (allowed, nonce, placeholder) = (strings(&s.allowed), s.config.nonce.clone().unwrap_or_default(), Array::new());
+            for t in s.placeholder() {
+                placeholder.push(&JsValue::from_str(t));
+            }
+            let sensitive = s.sensitive;
+            drop(s);
+            drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
         }
-        (Effect::ShowReopenButton(class), _) => ui(s, &[]).reopen_button(class),
+        (Effect::SyncSwitches, _) => ui::sync_switches(&s.rows()),
+        (Effect::Store, Some(r)) => save(&s.config, r),
+        (Effect::ShowBanner, _) => ui(&s, &s.rows()).show_banner(),
+        (Effect::RenderNotice, _) => {
+            ui(&s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+        }
+        (Effect::ShowReopenButton(class), _) => ui(&s, &[]).reopen_button(class),
         _ => {}
     }
 }
@@ -259,9 +266,9 @@ fn with_state(s: &Session, e: &Effect) {
 fn erase_cookies(patterns: &[String]) {
     let Ok(jar) = storage::cookies() else { return };
     let (host, path, https) = (page::host(), page::path(), page::https());
-    for name in cookie::matching_cookies(&jar, patterns) {
-        for assignment in cookie::expire(name, &host, &path, https) {
-            storage::set_cookie(&assignment);
+    for name in &cookie::matching_cookies(&jar, patterns) {
+        for assignment in &cookie::expire(name, &host, &path, https) {
+            storage::set_cookie(assignment);
         }
     }
 }
@@ -284,9 +291,9 @@ fn save(config: &Config, r: &Record) {
     storage::memory_set(&value);
     let local = storage::local_set(&value);
     let (host, https) = (page::host(), page::https());
-    for name in cookie::consent_cookie_names(config) {
-        for stale in cookie::expire(&name, &host, "/", https) {
-            storage::set_cookie(&stale);
+    for name in &cookie::consent_cookie_names(config) {
+        for stale in &cookie::expire(name, &host, "/", https) {
+            storage::set_cookie(stale);
         }
     }
     storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
@@ -311,19 +318,30 @@ pub fn start(
     lang_texts: JsValue,
     early: JsValue,
 ) -> Result<JsValue, JsValue> {
+    // Borrowed below, so dropped here once rather than on each of its exits.
+    start_with(&config, &config_error, &region, &lang_texts, &early)
+}
+
+fn start_with(
+    config: &JsValue,
+    config_error: &Option<String>,
+    region: &Option<String>,
+    lang_texts: &JsValue,
+    early: &JsValue,
+) -> Result<JsValue, JsValue> {
     let running = consent_view();
     if !running.is_null() {
         return Ok(running);
     }
     let parsed = match config_error {
-        Some(message) => session::unreadable(message),
+        Some(message) => session::unreadable(message.clone()),
         None if config.is_undefined() || config.is_null() => read_config(&Js(Object::new().into())),
-        None => read_config(&Js(config)),
+        None => read_config(&Js(config.clone())),
     };
     let (html_lang, languages) = (page::html_lang(), page::browser_languages());
     let lang = session::language(&parsed.config, html_lang.as_deref(), &languages);
     let file_texts = if !lang_texts.is_undefined() {
-        super::lang::file_texts(&lang, lang_texts)
+        super::lang::file_texts(&lang, lang_texts.clone())
     } else if needs_file(&lang) {
         // Not started: the page loads this language's file first, then calls start again with it.
         return Ok(JsValue::from_str(&lang));
@@ -332,27 +350,30 @@ pub fn start(
     };
     // A loop, not a filter/map/collect chain: one instantiation fewer in the wasm.
     let mut errors = vec![];
-    for p in parsed.problems.iter().filter(|p| p.is_error) {
+    for p in parsed.problems.iter() {
+        if !p.is_error {
+            continue;
+        }
         errors.push(p.line());
     }
     // The page is read after the queued `setConsent` arguments were copied (when each call was
     // made): a getter in one that routes is heard.
     let page = Page {
         signals: page::signals(),
-        region,
+        region: region.clone(),
         lang,
         file_texts,
         copies: copies(&parsed.config),
         referrer: page::referrer(),
         // Not copied again as a whole: one large argument must not use up the copy's budget of
         // the others (a withdrawal after it would read as no decision).
-        early: super::json::from_plain(&early),
+        early: super::json::from_plain(early),
         pending: bridge::stored(PENDING),
     };
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
     for (i, message) in &session.early_errors {
-        let _ = Reflect::set(&early, &JsValue::from(*i as u32), &js_sys::Error::new(message));
+        let _ = Reflect::set(early, &JsValue::from(*i as u32), &js_sys::Error::new(message));
     }
     *SESSION.0.borrow_mut() = Some(session);
     // Listening first: a `change` or `ready` handler that navigates is followed.

@@ -103,5 +103,21 @@ extern "C" {
 
 /// A JS array of strings.
 pub fn strings(items: &[String]) -> Array {
-    items.iter().map(|s| JsValue::from_str(s)).collect()
+    // A loop, not `collect`: no FromIterator and Extend instantiation for it.
+    let a = Array::new();
+    for s in items {
+        a.push(&JsValue::from_str(s));
+    }
+    a
+}
+
+/// The strings in a JS array (anything else in it skipped): one loop for every such list.
+pub fn from_strings(a: &Array) -> Vec<String> {
+    let mut out = vec![];
+    for v in a.iter() {
+        if let Some(s) = v.as_string() {
+            out.push(s);
+        }
+    }
+    out
 }

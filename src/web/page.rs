@@ -11,7 +11,7 @@ pub fn signals() -> Signals {
 
 /// `navigator.languages`, most preferred first.
 pub fn browser_languages() -> Vec<String> {
-    super::bridge::languages().iter().filter_map(|l| l.as_string()).collect()
+    super::bridge::from_strings(&super::bridge::languages())
 }
 
 /// `<html lang>`.

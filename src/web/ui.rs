@@ -59,7 +59,7 @@ pub struct Ui<'a> {
     /// Texts in the visitor's language.
     pub texts: &'a Texts,
     /// The category switches.
-    pub rows: &'a [Row],
+    pub rows: &'a [Row<'a>],
     /// Whether to say that GPC is honoured.
     pub gpc_line: bool,
     /// Link to the full privacy notice.
@@ -118,7 +118,7 @@ impl Ui<'_> {
         let rows = Desc::new();
         for r in self.rows {
             let row = Desc::new();
-            row.s(&r.id).s(&r.title).s(&r.description).v(&JsValue::from_bool(r.required));
+            row.s(r.id).s(r.title).s(r.description).v(&JsValue::from_bool(r.required));
             for (name, what) in &r.services {
                 row.s(name).s(what);
             }
@@ -194,8 +194,11 @@ fn runs_into(d: &Desc, runs: &[Inline], lang: &str) {
 /// The ids of the categories whose switches are on.
 fn switched(rows: &[Row]) -> Array {
     let on = Desc::new();
-    for r in rows.iter().filter(|r| r.checked) {
-        on.s(&r.id);
+    for r in rows.iter() {
+        if !r.checked {
+            continue;
+        }
+        on.s(r.id);
     }
     on.0
 }
@@ -229,5 +232,5 @@ pub fn announce(message: &str) {
 /// The categories switched on in the part clicked.
 pub fn switched_on() -> Vec<String> {
     let ids = draw(Part::SwitchedOn, &JsValue::UNDEFINED);
-    ids.dyn_into::<Array>().map_or(vec![], |a| a.iter().filter_map(|v| v.as_string()).collect())
+    ids.dyn_into::<Array>().map_or(vec![], |a| bridge::from_strings(&a))
 }

@@ -568,7 +568,7 @@ fn titles_and_descriptions_fall_back_to_built_in_texts() {
         assert_eq!(k.description_in(texts), description, "{id} {}", texts.lang);
     }
     let none = cat("x", Localized::default(), Localized::default(), false, false);
-    assert_eq!((none.title_in(&en), none.description_in(&en)), ("x".to_owned(), String::new()));
+    assert_eq!((none.title_in(&en), none.description_in(&en)), ("x", ""));
 }
 
 #[test]

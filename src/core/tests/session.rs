@@ -78,7 +78,7 @@ fn brief(s: &Session, e: &Effect) -> String {
         Effect::Store => "store".into(),
         Effect::Gate => format!("gate {}{}", s.allowed.join(","), if s.sensitive { " sensitive" } else { "" }),
         Effect::SyncSwitches => {
-            format!("switches {}", s.rows().iter().filter(|r| r.checked).map(|r| r.id.as_str()).collect::<Vec<_>>().join(","))
+            format!("switches {}", s.rows().iter().filter(|r| r.checked).map(|r| r.id).collect::<Vec<_>>().join(","))
         }
         Effect::ShowBanner => "show banner".into(),
         Effect::HideBanner => "hide banner".into(),
@@ -1167,7 +1167,12 @@ fn the_switch_rows_show_each_categorys_title_description_and_services_in_the_vis
     let rows = |lang: &str| {
         let page = Page { lang: lang.into(), file_texts: if lang == "en" { vec![] } else { shipped(lang) }, ..page_with(NO_SIGNALS, None) };
         let (s, _) = Session::start(read(&config), page, &env("/"));
-        s.rows().into_iter().map(|r| (r.id, r.title, r.description, r.required, r.checked, r.services)).collect::<Vec<_>>()
+        let owned_services =
+            |r: &crate::core::view::Row| r.services.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect::<Vec<_>>();
+        s.rows()
+            .iter()
+            .map(|r| (r.id.to_owned(), r.title.to_owned(), r.description.to_owned(), r.required, r.checked, owned_services(r)))
+            .collect::<Vec<_>>()
     };
     let owned = |pairs: &[(&str, &str)]| pairs.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect::<Vec<_>>();
     let en = rows("en");
