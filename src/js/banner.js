@@ -13,6 +13,7 @@ export default function banner(k, a) {
   const { d, el, button } = k;
   const b = k.mark(el('section', 'cg-root cg-banner'), a, 'banner');
   b.id = 'cg-banner';
+  k.banner = b;
   // The region's accessible name is the `bannerLabel` text; the heading stays visible.
   b.ariaLabel = a[2];
   el('h2', 'cg-title', a[3], b);
@@ -30,10 +31,14 @@ export default function banner(k, a) {
   // First in the document: keyboard and screen-reader users meet it before the page. In the
   // top layer, above anything page markup can draw: a look-alike made of our classes cannot
   // cover it. Markup cannot take it out (`popovertarget="cg-banner"`): it goes straight back.
+  // Never while the SDK's dialog is open (a banner whose file came late, or hidden by a script):
+  // shown after the modal dialog, it would be drawn above it, each of its buttons over one of the
+  // dialog's, which a click would press. It shows when the dialog closes, if still in force.
   b.popover = 'manual';
-  b.ontoggle = () => b == k.banner && b.showPopover();
+  const show = () => b == k.banner && (k.dialog?.open ? k.dialog.addEventListener('close', show, { once: true }) : b.showPopover?.());
+  b.ontoggle = show;
   d.body.prepend(b);
-  b.showPopover?.();
+  show();
   // The banner never hides the focused element of the page (WCAG 2.4.11): browsers ignore
   // scroll-padding when the element is already inside the viewport, so scroll it above the
   // banner. (A modal dialog is above the banner.)

@@ -451,8 +451,9 @@ const ID = 'cg' + Math.random().toString(36).slice(2, 8);
 /**
  * What the files loaded when needed work with: the builders they draw with, the categories whose
  * switches are on as core last said (a notice or dialog drawn later shows them), the banner shown
- * now (`banner`), and for the gating the state `gate` last set (`granted`, `nonce`, `texts`,
- * `sensitive`), `trusted`, the base URL and the gated elements' selector.
+ * now (`banner`) and the dialog (`dialog`, which a banner never covers), and for the gating the
+ * state `gate` last set (`granted`, `nonce`, `texts`, `sensitive`), `trusted`, the base URL and
+ * the gated elements' selector.
  */
 const kit = { d, el, button, mark, switchedOn: [], trusted, BASE, GATED, granted: [] };
 
@@ -526,7 +527,7 @@ export function ui(part, a) {
     sync(a[7][5]);
     const opener = clickedControl || d.activeElement;
     const turn = ++dialogTurns;
-    lazy('dialog').then((m) => m && turn == dialogTurns && (dialog = m.default(kit, a, opener, dialog, ID)));
+    lazy('dialog').then((m) => m && turn == dialogTurns && (dialog = kit.dialog = m.default(kit, a, opener, dialog, ID)));
   } else if (part == 4) {
     dialogTurns++;
     if (dialog) dialog.close();

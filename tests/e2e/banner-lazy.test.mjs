@@ -90,6 +90,38 @@ test('a banner hidden before its file arrives is not shown: a decision through t
   await context.close();
 });
 
+test('a banner whose file arrives while the preferences dialog is open waits under it: shown after the dialog closes, not above it', async () => {
+  let release;
+  const held = new Promise((r) => (release = r));
+  const { page, context, net, pageErrors } = await open(async (route) => {
+    await held;
+    await route.fallback();
+  });
+  await page.goto(server.url + '/');
+  // Start waits 3 seconds at most for the file; the visitor opens the dialog meanwhile.
+  await ready(page);
+  await page.evaluate(() => ConsentGate.showPreferences());
+  await page.locator('#cg-prefs').waitFor({ state: 'visible' });
+  release();
+  await page.locator('#cg-banner').waitFor({ state: 'attached' });
+  await settle(page, 300);
+  // The top layer draws what entered it last on top. Put there now, the banner would be drawn
+  // above the modal dialog, each of its buttons over one of the dialog's: a click on the banner's
+  // "Preferences" pressed the dialog's "Accept all" underneath. Below the top layer, the dialog
+  // covers it.
+  const inTopLayer = () => page.evaluate(() => document.getElementById('cg-banner').matches(':popover-open'));
+  assert.equal(await inTopLayer(), false, 'not above the dialog while it is open');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.getElementById('cg-banner').matches(':popover-open'));
+  assert.equal(await page.evaluate(() => ConsentGate.getConsent().decided), false, 'no decision');
+  await page.click('#cg-banner [data-cg="reject"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  await settle(page, 300);
+  assert.deepEqual(net.google, [], 'no Google request');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
 test('when the file cannot load, no banner shows and nothing loads, the console says so once, and the dialog still decides', async () => {
   const { page, context, net, consoleMessages, pageErrors } = await open((route) => route.fulfill({ status: 404, body: 'not here' }));
   await page.goto(server.url + '/');
