@@ -117,17 +117,23 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 pub fn cookie_domains(host: &str) -> Vec<String> {
     let dot = if host.ends_with(".") { "." } else { "" };
     let host = trim_end_byte(host, b'.').to_ascii_lowercase();
-    if host.is_empty() || host.starts_with("[") || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return vec![];
-    }
-    // Each suffix that starts at a label, except the last label alone.
+    // Each suffix that starts at a label, except the last label alone; none for an IP address
+    // (digits and dots only, or in brackets), found in the same walk.
     let mut out = vec![];
+    if host.starts_with("[") {
+        return out;
+    }
+    let mut named = false;
     let mut start = 0;
     for (i, b) in host.bytes().enumerate() {
+        named |= !b.is_ascii_digit() && b != b'.';
         if b == b'.' {
             out.push(concat(&[&host[start..], dot]));
             start = i + 1;
         }
+    }
+    if !named {
+        out.clear();
     }
     out
 }
@@ -145,7 +151,13 @@ pub fn matching_cookies<'a>(cookies: &'a str, patterns: &[String]) -> Vec<&'a st
 
 /// The value of cookie `name` in a `document.cookie` string.
 pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
-    cookie_names_values(cookies).find(|(n, _)| *n == name).map(|(_, v)| v)
+    // The loop `matching_cookies` has: one iterator instantiation for both.
+    for (n, v) in cookie_names_values(cookies) {
+        if n == name {
+            return Some(v);
+        }
+    }
+    None
 }
 
 /// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped.
