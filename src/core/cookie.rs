@@ -141,9 +141,15 @@ pub fn cookie_domains(host: &str) -> Vec<String> {
 /// The names of the cookies in a `document.cookie` string that match any of `patterns`.
 pub fn matching_cookies<'a>(cookies: &'a str, patterns: &[String]) -> Vec<&'a str> {
     let mut out = vec![];
-    for (n, _) in cookie_names_values(cookies) {
-        if patterns.iter().any(|p| glob(p, n)) {
-            out.push(n);
+    // Plain loops over the parts and the patterns, here and in `cookie_value`: no `filter_map`
+    // or `any` iterator code of their own.
+    for part in pieces(cookies, b';') {
+        let Some((n, _)) = name_value(part) else { continue };
+        for p in patterns {
+            if glob(p, n) {
+                out.push(n);
+                break;
+            }
         }
     }
     out
@@ -151,20 +157,26 @@ pub fn matching_cookies<'a>(cookies: &'a str, patterns: &[String]) -> Vec<&'a st
 
 /// The value of cookie `name` in a `document.cookie` string.
 pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
-    // The loop `matching_cookies` has: one iterator instantiation for both.
-    for (n, v) in cookie_names_values(cookies) {
-        if n == name {
-            return Some(v);
+    for part in pieces(cookies, b';') {
+        match name_value(part) {
+            Some((n, v)) if n == name => return Some(v),
+            _ => {}
         }
     }
     None
 }
 
-/// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped.
+/// One part of a `document.cookie` string as `(name, value)`, trimmed; `None` when malformed
+/// (no `=`, or no name).
+fn name_value(part: &str) -> Option<(&str, &str)> {
+    let (n, v) = cut(part, b'=')?;
+    let n = trim(n, false);
+    (!n.is_empty()).then(|| (n, trim(v, false)))
+}
+
+/// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped (the parts
+/// [`matching_cookies`] and [`cookie_value`] read).
+#[cfg(test)]
 pub fn cookie_names_values(cookies: &str) -> impl Iterator<Item = (&str, &str)> {
-    pieces(cookies, b';').filter_map(|part| {
-        let (n, v) = cut(part, b'=')?;
-        let n = trim(n, false);
-        (!n.is_empty()).then(|| (n, trim(v, false)))
-    })
+    pieces(cookies, b';').filter_map(name_value)
 }
