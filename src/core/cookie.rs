@@ -96,7 +96,7 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
     }
     // Each `/` after the first, at most MAX_PATH_DEPTH of them (bytewise: no `char` search).
     let mut depth = 0;
-    for (i, b) in path.bytes().enumerate() {
+    for (i, &b) in path.as_bytes().iter().enumerate() {
         if b == b'/' && i > 0 && depth < MAX_PATH_DEPTH {
             depth += 1;
             out.push(path[..i].to_owned());
@@ -125,7 +125,7 @@ pub fn cookie_domains(host: &str) -> Vec<String> {
     }
     let mut named = false;
     let mut start = 0;
-    for (i, b) in host.bytes().enumerate() {
+    for (i, &b) in host.as_bytes().iter().enumerate() {
         named |= !b.is_ascii_digit() && b != b'.';
         if b == b'.' {
             out.push(concat(&[&host[start..], dot]));
