@@ -37,13 +37,12 @@ impl Dnt {
     pub fn from_sources(sources: &[Option<String>]) -> Dnt {
         // A loop over the slice, not `flatten`: no iterator instantiation of its own.
         for source in sources {
-            if let Some(s) = source {
-                return match super::text::trim(s, false).to_ascii_lowercase().as_str() {
-                    "1" | "yes" => Dnt::On,
-                    "0" | "no" => Dnt::Off,
-                    _ => Dnt::Unset,
-                };
-            }
+            let Some(s) = source else { continue };
+            return match super::text::trim(s, false).to_ascii_lowercase().as_str() {
+                "1" | "yes" => Dnt::On,
+                "0" | "no" => Dnt::Off,
+                _ => Dnt::Unset,
+            };
         }
         Dnt::Unset
     }
