@@ -96,7 +96,7 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
     }
     // Each `/` after the first, at most MAX_PATH_DEPTH of them (bytewise: no `char` search).
     let mut depth = 0;
-    for (i, b) in path.bytes().enumerate() {
+    for (i, &b) in path.as_bytes().iter().enumerate() {
         if b == b'/' && i > 0 && depth < MAX_PATH_DEPTH {
             depth += 1;
             out.push(path[..i].to_owned());
@@ -117,17 +117,23 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 pub fn cookie_domains(host: &str) -> Vec<String> {
     let dot = if host.ends_with(".") { "." } else { "" };
     let host = trim_end_byte(host, b'.').to_ascii_lowercase();
-    if host.is_empty() || host.starts_with("[") || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return vec![];
-    }
-    // Each suffix that starts at a label, except the last label alone.
+    // Each suffix that starts at a label, except the last label alone; none for an IP address
+    // (digits and dots only, or in brackets), found in the same walk.
     let mut out = vec![];
+    if host.starts_with("[") {
+        return out;
+    }
+    let mut named = false;
     let mut start = 0;
-    for (i, b) in host.bytes().enumerate() {
+    for (i, &b) in host.as_bytes().iter().enumerate() {
+        named |= !b.is_ascii_digit() && b != b'.';
         if b == b'.' {
             out.push(concat(&[&host[start..], dot]));
             start = i + 1;
         }
+    }
+    if !named {
+        out.clear();
     }
     out
 }
@@ -135,9 +141,15 @@ pub fn cookie_domains(host: &str) -> Vec<String> {
 /// The names of the cookies in a `document.cookie` string that match any of `patterns`.
 pub fn matching_cookies<'a>(cookies: &'a str, patterns: &[String]) -> Vec<&'a str> {
     let mut out = vec![];
-    for (n, _) in cookie_names_values(cookies) {
-        if patterns.iter().any(|p| glob(p, n)) {
-            out.push(n);
+    // Plain loops over the parts and the patterns, here and in `cookie_value`: no `filter_map`
+    // or `any` iterator code of their own.
+    for part in pieces(cookies, b';') {
+        let Some((n, _)) = name_value(part) else { continue };
+        for p in patterns {
+            if glob(p, n) {
+                out.push(n);
+                break;
+            }
         }
     }
     out
@@ -145,14 +157,26 @@ pub fn matching_cookies<'a>(cookies: &'a str, patterns: &[String]) -> Vec<&'a st
 
 /// The value of cookie `name` in a `document.cookie` string.
 pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
-    cookie_names_values(cookies).find(|(n, _)| *n == name).map(|(_, v)| v)
+    for part in pieces(cookies, b';') {
+        match name_value(part) {
+            Some((n, v)) if n == name => return Some(v),
+            _ => {}
+        }
+    }
+    None
 }
 
-/// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped.
+/// One part of a `document.cookie` string as `(name, value)`, trimmed; `None` when malformed
+/// (no `=`, or no name).
+fn name_value(part: &str) -> Option<(&str, &str)> {
+    let (n, v) = cut(part, b'=')?;
+    let n = trim(n, false);
+    (!n.is_empty()).then(|| (n, trim(v, false)))
+}
+
+/// `(name, value)` pairs of a `document.cookie` string; malformed parts are skipped (the parts
+/// [`matching_cookies`] and [`cookie_value`] read).
+#[cfg(test)]
 pub fn cookie_names_values(cookies: &str) -> impl Iterator<Item = (&str, &str)> {
-    pieces(cookies, b';').filter_map(|part| {
-        let (n, v) = cut(part, b'=')?;
-        let n = trim(n, false);
-        (!n.is_empty()).then(|| (n, trim(v, false)))
-    })
+    pieces(cookies, b';').filter_map(name_value)
 }

@@ -115,10 +115,11 @@ impl Text {
     }
     /// The text whose configuration name is `key`.
     pub fn from_key(key: &str) -> Option<Text> {
-        // A loop, not `position`: one copy of the pieces' loop for every caller.
-        for (i, k) in pieces(KEYS, b' ').enumerate() {
-            if k == key {
-                return ALL.get(i).copied();
+        // Each text's key by `key` (the byte loop of `nth_piece`): no enumerated pieces'
+        // iterator of its own.
+        for t in ALL {
+            if t.key() == key {
+                return Some(*t);
             }
         }
         None

@@ -209,7 +209,7 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
                     match i {
                         Inline::Text(t) => s.push_str(t.get(lang)),
                         Inline::Link { text, href } => {
-                            for p in [text.get(lang), " <", href, ">"] {
+                            for p in &[text.get(lang), " <", href, ">"] {
                                 s.push_str(p);
                             }
                         }

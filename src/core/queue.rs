@@ -63,12 +63,22 @@ impl Queue {
     /// view for 30 days); any other answer keeps it for the next page.
     pub fn answered(&mut self, now: u64, id: &str, status: u64) {
         let refused = (400..500).contains(&status) && status != 408 && status != 429;
-        if refused && self.events.iter().any(|e| e.id == id) {
+        if refused && self.holds(id) {
             self.dropped += 1;
         }
         if refused || (200..300).contains(&status) {
             self.keep(now, id);
         }
+    }
+
+    /// Whether an event with this id is queued (one search for `answered` and `read`).
+    fn holds(&self, id: &str) -> bool {
+        for e in &self.events {
+            if e.id == id {
+                return true;
+            }
+        }
+        false
     }
 
     /// Queues `event` at `now`: expired events go first; the event carries the dropped count
@@ -101,7 +111,7 @@ impl Queue {
         for e in &self.events {
             s.push('\n');
             push_uint(&mut s, e.time);
-            for part in [" ", &e.id, " ", &e.json] {
+            for part in &[" ", &e.id, " ", &e.json] {
                 s.push_str(part);
             }
         }
@@ -122,10 +132,11 @@ impl Queue {
         for line in lines {
             let (time, rest) = cut(line, b' ')?;
             let (id, json) = cut(rest, b' ')?;
-            if q.events.len() == CAP || json.len() > MAX_EVENT || q.events.iter().any(|e| e.id == id) {
+            let time = parse_uint(time)?;
+            if q.events.len() == CAP || json.len() > MAX_EVENT || q.holds(id) {
                 return None;
             }
-            q.events.push(Queued { id: id.into(), time: parse_uint(time)?, json: json.into() });
+            q.events.push(Queued { id: id.into(), time, json: json.into() });
         }
         Some(q)
     }

@@ -35,11 +35,16 @@ impl Dnt {
     /// Normalises the first present source among `navigator.doNotTrack`, `window.doNotTrack` and
     /// `navigator.msDoNotTrack` (`None` for absent or null).
     pub fn from_sources(sources: &[Option<String>]) -> Dnt {
-        match sources.iter().flatten().next().map(|s| super::text::trim(s, false).to_ascii_lowercase()) {
-            Some(s) if s == "1" || s == "yes" => Dnt::On,
-            Some(s) if s == "0" || s == "no" => Dnt::Off,
-            _ => Dnt::Unset,
+        // A loop over the slice, not `flatten`: no iterator instantiation of its own.
+        for source in sources {
+            let Some(s) = source else { continue };
+            return match super::text::trim(s, false).to_ascii_lowercase().as_str() {
+                "1" | "yes" => Dnt::On,
+                "0" | "no" => Dnt::Off,
+                _ => Dnt::Unset,
+            };
         }
+        Dnt::Unset
     }
     /// The wire name used in records and events: `on`, `off`, `unset`.
     pub fn name(self) -> &'static str {
@@ -51,7 +56,13 @@ impl Dnt {
     }
     /// The inverse of [`Dnt::name`].
     pub fn from_name(s: &str) -> Option<Dnt> {
-        [Dnt::On, Dnt::Off, Dnt::Unset].into_iter().find(|d| d.name() == s)
+        // Walked by reference: no array `IntoIter` or `find` copy (as `Gpc::from_name`).
+        for d in &[Dnt::On, Dnt::Off, Dnt::Unset] {
+            if d.name() == s {
+                return Some(*d);
+            }
+        }
+        None
     }
 }
 
@@ -74,7 +85,12 @@ impl Gpc {
     }
     /// The inverse of [`Gpc::name`].
     pub fn from_name(s: &str) -> Option<Gpc> {
-        [Gpc::True, Gpc::False, Gpc::Absent].into_iter().find(|g| g.name() == s)
+        for g in &[Gpc::True, Gpc::False, Gpc::Absent] {
+            if g.name() == s {
+                return Some(*g);
+            }
+        }
+        None
     }
 }
 

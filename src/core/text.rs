@@ -193,7 +193,7 @@ pub fn trim_end_byte(s: &str, b: u8) -> &str {
 /// At most `max` characters of `s`, with an ellipsis when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     let mut chars = 0;
-    for (at, b) in s.bytes().enumerate() {
+    for (at, &b) in s.as_bytes().iter().enumerate() {
         // A byte that is not a UTF-8 continuation byte starts a character.
         if b & 0xC0 != 0x80 {
             if chars == max {

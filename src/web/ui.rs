@@ -232,5 +232,6 @@ pub fn announce(message: &str) {
 /// The categories switched on in the part clicked.
 pub fn switched_on() -> Vec<String> {
     let ids = draw(Part::SwitchedOn, &JsValue::UNDEFINED);
-    ids.dyn_into::<Array>().map_or(vec![], |a| bridge::from_strings(&a))
+    // Borrowed: a value that is not an array is dropped once, with `ids`.
+    ids.dyn_ref::<Array>().map_or(vec![], bridge::from_strings)
 }
