@@ -137,6 +137,14 @@ export function on(name, f) {
   if (name in last) call(f, last[name]);
 }
 
+// Built-ins the copies use, as they were when this file ran: a later page script that replaces
+// one (an `Object.entries` that leaves out `sensitivePaths`) cannot change what the wasm reads.
+// `entries` and `isArray` are what src/web/json.rs reads a copy with.
+const { keys, create } = Object;
+const { from } = Array;
+export const { entries } = Object;
+export const { isArray } = Array;
+
 /**
  * A deep copy of `v` as plain data, read now and where a throw can be caught: the wasm reads only
  * the copy, so nothing it reads can throw (a throw inside the wasm would leave its state taken).
@@ -152,10 +160,10 @@ export function plain(v) {
     if (seen.has(x) || --budget < 0) return Symbol();
     seen.add(x);
     try {
-      if (Array.isArray(x)) return Array.from(x, copy);
+      if (isArray(x)) return from(x, copy);
       // No prototype: a member named `__proto__` stays a member.
-      const o = Object.create(null);
-      for (const k of Object.keys(x)) {
+      const o = create(null);
+      for (const k of keys(x)) {
         // A getter that throws is a value that is not JSON: the field is reported, not absent
         // (an absent `sensitivePaths` would protect no page).
         try {

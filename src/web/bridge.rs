@@ -35,6 +35,12 @@ extern "C" {
     /// copy cannot throw. A cycle or an unreadable value becomes a symbol (not JSON).
     #[wasm_bindgen]
     pub fn plain(v: &JsValue) -> JsValue;
+    /// `Object.entries` as it was when bridge.js ran (a later page script may replace it).
+    #[wasm_bindgen]
+    pub fn entries(o: &JsValue) -> Array;
+    /// `Array.isArray` as it was when bridge.js ran.
+    #[wasm_bindgen(js_name = isArray)]
+    pub fn is_array(v: &JsValue) -> bool;
     /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they
     /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
     #[wasm_bindgen(js_name = noticeContainers)]

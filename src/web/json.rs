@@ -3,7 +3,7 @@
 //! here.
 
 use crate::core::json::{Json, JsonLike, MAX_DEPTH};
-use js_sys::{Array, Object, JSON};
+use js_sys::{Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A value handed over from JavaScript that `bridge.js` has already copied with `plain`: the
@@ -23,7 +23,8 @@ pub fn from_plain(v: &JsValue) -> Json {
     copy(v, 0)
 }
 
-/// `v` as a [`Json`]: an object's own enumerable members (`Object.entries`), as JSON would see them.
+/// `v` as a [`Json`]: an object's own enumerable members (`Object.entries`, as it was when
+/// bridge.js ran), as JSON would see them.
 fn copy(v: &JsValue, depth: usize) -> Json {
     if let Some(s) = v.as_string() {
         return Json::Str(s);
@@ -45,7 +46,7 @@ fn copy(v: &JsValue, depth: usize) -> Json {
     if !v.is_object() || depth > MAX_DEPTH {
         return Json::Other;
     }
-    if Array::is_array(v) {
+    if super::bridge::is_array(v) {
         let mut out = vec![];
         for x in v.unchecked_ref::<Array>().iter() {
             out.push(copy(&x, depth + 1));
@@ -54,7 +55,7 @@ fn copy(v: &JsValue, depth: usize) -> Json {
     }
     // `plain` made every member a data member: its entries read no getter and cannot throw.
     let mut out = vec![];
-    for pair in Object::entries(v.unchecked_ref::<Object>()).iter() {
+    for pair in super::bridge::entries(v).iter() {
         let pair = pair.unchecked_into::<Array>();
         out.push((pair.get(0).as_string().unwrap_or_default(), copy(&pair.get(1), depth + 1)));
     }

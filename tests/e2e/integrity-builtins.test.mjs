@@ -1,0 +1,36 @@
+// Built-ins replaced by a later page script (the tenth adversarial round): the configuration the
+// wasm reads is the site's, whatever a script that runs after consent-gate.js does to
+// `Object.entries`. A visitor who accepted everything opens a page the site marks sensitive whose
+// later script leaves `sensitivePaths` out of every `Object.entries`: the page is still sensitive,
+// so nothing goes to Google.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harness.mjs';
+
+const html = (head, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>built-ins</title>${head}</head><body><main>${body}</main></body></html>`;
+const SITE = { revision: '1', googleAnalytics: 'G-BUILTIN01', sensitivePaths: ['/patient-portal/*'] };
+const TAG = '<script src="/consent-gate/consent-gate.js"></script>';
+const HOOK = `<script>const entries = Object.entries; Object.entries = (o) => entries(o).filter(([k]) => k != 'sensitivePaths');</script>`;
+const server = servePagesForFile({
+  '/home.html': html(inlineConfig(SITE) + TAG, '<h1>Home</h1>'),
+  '/patient-portal/results.html': html(inlineConfig(SITE) + TAG + HOOK, '<h1>Results</h1>'),
+});
+
+test('a later script replacing Object.entries cannot take sensitivePaths out of the configuration: the portal page sends nothing to Google', async () => {
+  const { page, context, net, pageErrors } = await openPage();
+  await page.goto(server.url + '/home.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  await settle(page, 300);
+  assert.ok(net.google.length > 0, 'the tag loads on an ordinary page (the control)');
+  const before = net.google.length;
+  await page.goto(server.url + '/patient-portal/results.html?test=hiv');
+  await ready(page);
+  await settle(page, 800);
+  assert.equal(await page.evaluate(() => ConsentGate.getConsent().sensitivePage), true, 'the page is sensitive');
+  assert.deepEqual(net.google.slice(before), [], 'no request to any Google host');
+  assert.deepEqual(net.escaped, []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
