@@ -10,15 +10,17 @@ import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harn
 const html = (head, body) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>reentry</title>${head}</head><body><main>${body}</main></body></html>`;
 
-const server = servePagesForFile({
-  '/reentry/withdraw.html': html(
+// `when`: the dataLayer entry at which the page's hook withdraws.
+const reentryPage = (when) =>
+  html(
     `<script>
 window.withdrawn = 0;
+const when = ${when};
 window.dataLayer = [];
-// Withdraws once, the moment the SDK tells Consent Mode that analytics is granted.
+// Withdraws once, at the entry when() picks.
 dataLayer.push = function (entry) {
   Array.prototype.push.call(this, entry);
-  if (!withdrawn && entry[0] === 'consent' && entry[1] === 'update' && entry[2].analytics_storage === 'granted') {
+  if (!withdrawn && when(entry)) {
     withdrawn = 1;
     ConsentGate.rejectAll();
   }
@@ -27,7 +29,13 @@ dataLayer.push = function (entry) {
 </script>${inlineConfig({ revision: '1', googleAnalytics: 'G-REENTRY01', notice: { sections: [{ heading: 'Cookies', blocks: [{ controls: true }] }] } })}<script src="/consent-gate/consent-gate.js"></script>`,
     `<h1>Shop</h1><div data-consent-gate="notice"></div>
 <script type="text/plain" data-consent-category="analytics">window.heatmap = 1;</script>`,
-  ),
+  );
+
+const server = servePagesForFile({
+  // The moment the SDK tells Consent Mode that analytics is granted.
+  '/reentry/withdraw.html': reentryPage("(entry) => entry[0] === 'consent' && entry[1] === 'update' && entry[2].analytics_storage === 'granted'"),
+  // The moment the SDK starts loading gtag.js (its `js` command, pushed before the script is inserted).
+  '/reentry/withdraw-js.html': reentryPage("(entry) => entry[0] === 'js'"),
 });
 
 test('a withdrawal made by a page hook during an accept leaves the analytics scripts gated and the switches off', async () => {
@@ -41,6 +49,23 @@ test('a withdrawal made by a page hook during an accept leaves the analytics scr
   const st = await page.evaluate(() => ({ withdrawn, heatmap: window.heatmap, allowed: ConsentGate.getConsent().allowed.join() }));
   assert.deepEqual(st, { withdrawn: 1, heatmap: undefined, allowed: 'necessary' });
   assert.equal(await notice.getAttribute('aria-checked'), 'false', "the notice's analytics switch");
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('a withdrawal made by a page hook while gtag.js starts loading is kept: the choice in force and stored is the refusal', async () => {
+  const { page, context, pageErrors } = await openPage();
+  await page.goto(server.url + '/reentry/withdraw-js.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await settle(page);
+  const st = await page.evaluate(() => ({
+    withdrawn,
+    heatmap: window.heatmap,
+    allowed: ConsentGate.getConsent().allowed.join(),
+    stored: ConsentGate.getConsentRecord()?.choices.find((c) => c.category == 'analytics')?.granted,
+  }));
+  assert.deepEqual(st, { withdrawn: 1, heatmap: undefined, allowed: 'necessary', stored: false });
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
