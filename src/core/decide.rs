@@ -1,6 +1,6 @@
 //! Decisions, each a pure function of the configuration, the stored record and the page.
 
-use super::config::{Category, Config, DntPolicy, GpcPolicy};
+use super::config::{Category, Config, DntPolicy, GpcPolicy, RegionRule};
 use super::glob::path_matches;
 use super::record::{decode, Choice, DecodeError, Method, Record, Source};
 use super::signals::{Dnt, Gpc, Signals};
@@ -261,18 +261,17 @@ pub fn consent_state(config: &Config, allowed: &[String]) -> ConsentState {
     ConsentState(types)
 }
 
-/// Regional Consent Mode defaults, one `(state, regions)` per region rule. Only what a rule
-/// grants differs from the global all-denied default.
-pub fn regional_defaults(config: &Config) -> impl Iterator<Item = (ConsentState, &[String])> {
-    config.regions.iter().map(|rule| {
-        let mut types = types_of(config, "necessary");
-        for (id, granted) in &rule.defaults {
-            if *granted {
-                types |= types_of(config, id);
-            }
+/// The Consent Mode default of a region rule (for its `codes`). Only what the rule grants
+/// differs from the global all-denied default. One call per rule in a plain loop: no `Map`
+/// iterator of its own in the wasm.
+pub fn regional_default(config: &Config, rule: &RegionRule) -> ConsentState {
+    let mut types = types_of(config, "necessary");
+    for (id, granted) in &rule.defaults {
+        if *granted {
+            types |= types_of(config, id);
         }
-        (ConsentState(types), rule.codes.as_slice())
-    })
+    }
+    ConsentState(types)
 }
 
 /// What to do after the allowed categories changed.

@@ -340,8 +340,9 @@ impl Session {
             fx.push(Effect::ConsentDefault { state, regions: vec![], wait_for_update: Some(g.wait_for_update) });
         }
         // Regional defaults and url_passthrough go out before any tag we load.
-        for (state, regions) in decide::regional_defaults(&config) {
-            fx.push(Effect::ConsentDefault { state, regions: regions.to_vec(), wait_for_update: None });
+        for rule in &config.regions {
+            let state = decide::regional_default(&config, rule);
+            fx.push(Effect::ConsentDefault { state, regions: rule.codes.clone(), wait_for_update: None });
         }
         // A sensitive page of this site that sent the visitor here is named to no tag (its own
         // referrer meta is missing when consent-gate did not start there, or in a frame).
