@@ -10,7 +10,7 @@ use super::decide::{
 };
 use super::i18n::{language, needs_file, Text, Texts, TEXT_COUNT};
 use super::json::{Json, JsonLike};
-use super::text::{concat, has_word, pieces, push_uint, trim, uint};
+use super::text::{concat, has_word, index_of, pieces, push_uint, trim, uint};
 
 /// The four categories every site has, in display order.
 pub const BUILT_IN_CATEGORIES: [&str; 4] = ["necessary", "functional", "analytics", "advertising"];
@@ -383,7 +383,7 @@ fn built_in_categories() -> Vec<Category> {
 }
 
 fn builtin_category(id: &str) -> Category {
-    let (consent_types, gpc) = BUILT_IN_CATEGORIES.iter().position(|b| *b == id).map_or((0, false), |i| BUILT_IN_PROPERTIES[i]);
+    let (consent_types, gpc) = index_of(&BUILT_IN_CATEGORIES, id).map_or((0, false), |i| BUILT_IN_PROPERTIES[i]);
     Category {
         id: id.to_owned(),
         title: Localized::default(),
@@ -759,7 +759,7 @@ impl Reader {
     fn choice(&mut self, parent: &Json, name: &str, names: &[&str]) -> usize {
         let Some(v) = parent.field(name) else { return 0 };
         if let Some(s) = v.as_str() {
-            if let Some(i) = names.iter().position(|k| *k == s) {
+            if let Some(i) = index_of(names, s) {
                 return i;
             }
         }

@@ -1,9 +1,10 @@
 //! Decisions, each a pure function of the configuration, the stored record and the page.
 
-use super::config::{Category, Config, DntPolicy, GpcPolicy};
+use super::config::{Category, Config, DntPolicy, GpcPolicy, RegionRule};
 use super::glob::path_matches;
 use super::record::{decode, Choice, DecodeError, Method, Record, Source};
 use super::signals::{Dnt, Gpc, Signals};
+use super::text::index_of;
 
 /// Whether the visitor has a valid decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,7 +173,7 @@ pub fn may_run(category: &str, effective: &[Choice], sensitive: bool, config_ok:
     if category == "necessary" {
         return true;
     }
-    if !config_ok || (sensitive && !SAFE_ON_SENSITIVE_PAGES.contains(&category)) {
+    if !config_ok || (sensitive && index_of(&SAFE_ON_SENSITIVE_PAGES, category).is_none()) {
         return false;
     }
     effective.iter().any(|c| c.category == category && c.granted)
@@ -181,7 +182,7 @@ pub fn may_run(category: &str, effective: &[Choice], sensitive: bool, config_ok:
 /// A category's state on this page, granted and source: on a sensitive page a granted category
 /// that may not run there is off, with the source `page-rule`; otherwise the visitor's state.
 pub fn in_force(c: &Choice, sensitive: bool) -> (bool, Source) {
-    if c.granted && sensitive && !SAFE_ON_SENSITIVE_PAGES.contains(&c.category.as_str()) {
+    if c.granted && sensitive && index_of(&SAFE_ON_SENSITIVE_PAGES, &c.category).is_none() {
         (false, Source::PageRule)
     } else {
         (c.granted, c.source)
@@ -261,18 +262,17 @@ pub fn consent_state(config: &Config, allowed: &[String]) -> ConsentState {
     ConsentState(types)
 }
 
-/// Regional Consent Mode defaults, one `(state, regions)` per region rule. Only what a rule
-/// grants differs from the global all-denied default.
-pub fn regional_defaults(config: &Config) -> impl Iterator<Item = (ConsentState, &[String])> {
-    config.regions.iter().map(|rule| {
-        let mut types = types_of(config, "necessary");
-        for (id, granted) in &rule.defaults {
-            if *granted {
-                types |= types_of(config, id);
-            }
+/// The Consent Mode default of a region rule (for its `codes`). Only what the rule grants
+/// differs from the global all-denied default. One call per rule in a plain loop: no `Map`
+/// iterator of its own in the wasm.
+pub fn regional_default(config: &Config, rule: &RegionRule) -> ConsentState {
+    let mut types = types_of(config, "necessary");
+    for (id, granted) in &rule.defaults {
+        if *granted {
+            types |= types_of(config, id);
         }
-        (ConsentState(types), rule.codes.as_slice())
-    })
+    }
+    ConsentState(types)
 }
 
 /// What to do after the allowed categories changed.

@@ -120,15 +120,17 @@ impl Emit {
 pub enum Effect {
     /// One line on the console.
     Console(Level, String),
-    /// `gtag('consent', 'default', …)`: for `regions` (all when empty), with `wait_for_update`.
+    /// `gtag('consent', 'default', …)` for every region, with `wait_for_update`.
     ConsentDefault {
         /// The state.
         state: ConsentState,
-        /// ISO 3166-2 region codes; empty for the global default.
-        regions: Vec<String>,
-        /// Milliseconds tags wait for an update, for the global default.
-        wait_for_update: Option<u32>,
+        /// Milliseconds tags wait for an update.
+        wait_for_update: u32,
     },
+    /// `gtag('consent', 'default', …)` for the configuration's region rule at this index: its
+    /// state ([`decide::regional_default`]) and codes are read from the session when it is
+    /// carried out (no copy of the codes).
+    RegionDefault(usize),
     /// `gtag('consent', 'update', state)`.
     ConsentUpdate(ConsentState),
     /// `gtag('set', name, value)`.
@@ -337,11 +339,11 @@ impl Session {
         let g = &config.google;
         if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
             let state = decide::consent_state(&config, &["necessary".to_owned()]);
-            fx.push(Effect::ConsentDefault { state, regions: vec![], wait_for_update: Some(g.wait_for_update) });
+            fx.push(Effect::ConsentDefault { state, wait_for_update: g.wait_for_update });
         }
         // Regional defaults and url_passthrough go out before any tag we load.
-        for (state, regions) in decide::regional_defaults(&config) {
-            fx.push(Effect::ConsentDefault { state, regions: regions.to_vec(), wait_for_update: None });
+        for i in 0..config.regions.len() {
+            fx.push(Effect::RegionDefault(i));
         }
         // A sensitive page of this site that sent the visitor here is named to no tag (its own
         // referrer meta is missing when consent-gate did not start there, or in a frame).

@@ -22,6 +22,12 @@ pub enum Gpc {
     Absent,
 }
 
+/// The wire name of each [`Dnt`], in the order of its variants.
+const DNT_NAMES: [&str; 3] = ["on", "off", "unset"];
+
+/// The wire name of each [`Gpc`], in the order of its variants.
+const GPC_NAMES: [&str; 3] = ["true", "false", "absent"];
+
 /// Both signals, as seen on this page view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Signals {
@@ -48,21 +54,11 @@ impl Dnt {
     }
     /// The wire name used in records and events: `on`, `off`, `unset`.
     pub fn name(self) -> &'static str {
-        match self {
-            Dnt::On => "on",
-            Dnt::Off => "off",
-            Dnt::Unset => "unset",
-        }
+        DNT_NAMES[self as usize]
     }
     /// The inverse of [`Dnt::name`].
     pub fn from_name(s: &str) -> Option<Dnt> {
-        // Walked by reference: no array `IntoIter` or `find` copy (as `Gpc::from_name`).
-        for d in &[Dnt::On, Dnt::Off, Dnt::Unset] {
-            if d.name() == s {
-                return Some(*d);
-            }
-        }
-        None
+        super::text::index_of(&DNT_NAMES, s).map(|i| [Dnt::On, Dnt::Off, Dnt::Unset][i])
     }
 }
 
@@ -77,20 +73,11 @@ impl Gpc {
     }
     /// The wire name used in records and events: `true`, `false`, `absent`.
     pub fn name(self) -> &'static str {
-        match self {
-            Gpc::True => "true",
-            Gpc::False => "false",
-            Gpc::Absent => "absent",
-        }
+        GPC_NAMES[self as usize]
     }
     /// The inverse of [`Gpc::name`].
     pub fn from_name(s: &str) -> Option<Gpc> {
-        for g in &[Gpc::True, Gpc::False, Gpc::Absent] {
-            if g.name() == s {
-                return Some(*g);
-            }
-        }
-        None
+        super::text::index_of(&GPC_NAMES, s).map(|i| [Gpc::True, Gpc::False, Gpc::Absent][i])
     }
 }
 
@@ -133,5 +120,9 @@ mod tests {
         for d in [Dnt::On, Dnt::Off, Dnt::Unset] {
             assert_eq!(Dnt::from_name(d.name()), Some(d));
         }
+        // The wire names, each on its own value (records and events carry them).
+        let names = [Gpc::True.name(), Gpc::False.name(), Gpc::Absent.name(), Dnt::On.name(), Dnt::Off.name(), Dnt::Unset.name()];
+        assert_eq!(names, ["true", "false", "absent", "on", "off", "unset"]);
+        assert_eq!((Gpc::from_name("on"), Dnt::from_name("true"), Dnt::from_name("")), (None, None, None));
     }
 }

@@ -207,6 +207,17 @@ pub fn truncate(s: &str, max: usize) -> String {
     s.to_owned()
 }
 
+/// Where `s` is in `names`: one loop for every "the value with this name" look-up (the
+/// interface's actions and scopes, the privacy signals) instead of a search of its own each.
+pub fn index_of(names: &[&str], s: &str) -> Option<usize> {
+    for (i, n) in names.iter().enumerate() {
+        if *n == s {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// Concatenates parts into one string.
 pub fn concat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());

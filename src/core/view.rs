@@ -6,6 +6,7 @@ use super::decide::{dnt_honoured, AD_STORAGE, ANALYTICS_STORAGE};
 use super::i18n::{Text, Texts};
 use super::record::{Choice, Method};
 use super::signals::{Dnt, Gpc, Signals};
+use super::text::index_of;
 
 /// What a button of the SDK's interface does: its `data-cg` attribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,24 +25,18 @@ pub enum Action {
     Download,
 }
 
-/// Each action with its attribute value.
-const ACTIONS: [(Action, &str); 6] = [
-    (Action::Accept, "accept"),
-    (Action::Reject, "reject"),
-    (Action::Save, "save"),
-    (Action::Prefs, "prefs"),
-    (Action::Close, "close"),
-    (Action::Download, "download"),
-];
+/// Each action, in the order of its variants, and its attribute value.
+const ACTIONS: [Action; 6] = [Action::Accept, Action::Reject, Action::Save, Action::Prefs, Action::Close, Action::Download];
+const ACTION_NAMES: [&str; 6] = ["accept", "reject", "save", "prefs", "close", "download"];
 
 impl Action {
     /// The `data-cg` value.
     pub fn name(self) -> &'static str {
-        ACTIONS.iter().find(|(a, _)| *a == self).map_or("", |(_, n)| n)
+        ACTION_NAMES[self as usize]
     }
     /// The action a `data-cg` value names.
     pub fn from_name(name: &str) -> Option<Action> {
-        ACTIONS.iter().find(|(_, n)| *n == name).map(|(a, _)| *a)
+        index_of(&ACTION_NAMES, name).map(|i| ACTIONS[i])
     }
 }
 
@@ -59,26 +54,27 @@ pub enum Scope {
     Reopen,
 }
 
-/// Each scope with its attribute value and the method a decision there is recorded with.
-const SCOPES: [(Scope, &str, Method); 4] = [
-    (Scope::Banner, "banner", Method::Banner),
-    (Scope::Prefs, "prefs", Method::Preferences),
-    (Scope::Notice, "notice", Method::Notice),
-    (Scope::Reopen, "reopen", Method::Preferences),
-];
+/// Each scope, in the order of its variants, and its attribute value.
+const SCOPES: [Scope; 4] = [Scope::Banner, Scope::Prefs, Scope::Notice, Scope::Reopen];
+const SCOPE_NAMES: [&str; 4] = ["banner", "prefs", "notice", "reopen"];
 
 impl Scope {
     /// The `data-cg-scope` value.
     pub fn name(self) -> &'static str {
-        SCOPES.iter().find(|(s, ..)| *s == self).map_or("", |(_, n, _)| n)
+        SCOPE_NAMES[self as usize]
     }
     /// The scope a `data-cg-scope` value names.
     pub fn from_name(name: &str) -> Option<Scope> {
-        SCOPES.iter().find(|(_, n, _)| *n == name).map(|(s, ..)| *s)
+        index_of(&SCOPE_NAMES, name).map(|i| SCOPES[i])
     }
     /// How a decision made here is recorded.
     pub fn method(self) -> Method {
-        SCOPES.iter().find(|(s, ..)| *s == self).map_or(Method::Notice, |(.., m)| *m)
+        // A match, not a search of the table: a few bytes of the wasm instead of a loop.
+        match self {
+            Scope::Banner => Method::Banner,
+            Scope::Prefs | Scope::Reopen => Method::Preferences,
+            Scope::Notice => Method::Notice,
+        }
     }
 }
 
@@ -166,4 +162,25 @@ pub fn reopen_button(config: &Config) -> Option<&'static str> {
         Placement::BottomLeft => &CLASSES[..7],
         Placement::BottomRight => CLASSES,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_and_scopes_by_the_names_the_markup_carries() {
+        let actions = [Action::Accept, Action::Reject, Action::Save, Action::Prefs, Action::Close, Action::Download];
+        let names = ["accept", "reject", "save", "prefs", "close", "download"];
+        for (a, n) in actions.iter().zip(names) {
+            assert_eq!((a.name(), Action::from_name(n)), (n, Some(*a)));
+        }
+        let scopes = [Scope::Banner, Scope::Prefs, Scope::Notice, Scope::Reopen];
+        for (s, n) in scopes.iter().zip(["banner", "prefs", "notice", "reopen"]) {
+            assert_eq!((s.name(), Scope::from_name(n)), (n, Some(*s)));
+        }
+        let methods = scopes.map(Scope::method);
+        assert_eq!(methods, [Method::Banner, Method::Preferences, Method::Notice, Method::Preferences]);
+        assert_eq!((Action::from_name("Accept"), Action::from_name(""), Scope::from_name("dialog")), (None, None, None));
+    }
 }

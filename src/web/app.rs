@@ -185,14 +185,9 @@ fn carry_out(effects: Vec<Effect>) {
     for e in &effects {
         match e {
             Effect::Console(level, message) => console(*level, message),
-            Effect::ConsentDefault { state, regions, wait_for_update } => {
+            Effect::ConsentDefault { state, wait_for_update } => {
                 let o = consent_object(state);
-                if let Some(ms) = wait_for_update {
-                    set(&o, "wait_for_update", JsValue::from_f64(f64::from(*ms)));
-                }
-                if !regions.is_empty() {
-                    set(&o, "region", strings(regions).into());
-                }
+                set(&o, "wait_for_update", JsValue::from_f64(f64::from(*wait_for_update)));
                 gtag("consent", JsValue::from_str("default"), o.into())
             }
             Effect::ConsentUpdate(state) => gtag("consent", JsValue::from_str("update"), consent_object(state).into()),
@@ -208,6 +203,7 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::LoadTag { id, nonce } => bridge::load_gtag(id, nonce),
             Effect::EraseCookies(patterns) => erase_cookies(patterns),
             Effect::Gate
+            | Effect::RegionDefault(_)
             | Effect::SyncSwitches
             | Effect::Store
             | Effect::ShowBanner
@@ -250,6 +246,14 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
             let sensitive = s.sensitive;
             drop(s);
             drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
+        }
+        (Effect::RegionDefault(i), _) => {
+            let Some(rule) = s.config.regions.get(*i) else { return };
+            let o = consent_object(&decide::regional_default(&s.config, rule));
+            set(&o, "region", strings(&rule.codes).into());
+            // Sent with the session back: a page's gtag hook may call the SDK.
+            drop(s);
+            gtag("consent", JsValue::from_str("default"), o.into())
         }
         (Effect::SyncSwitches, _) => ui::sync_switches(&s.rows()),
         (Effect::Store, Some(r)) => save(&s.config, r),

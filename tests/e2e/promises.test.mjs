@@ -83,6 +83,10 @@ test('the script tag\'s data-region sets the region (any case) and wins over <ht
   await ready(page);
   const c = await page.evaluate(() => ConsentGate.getConsent());
   assert.deepEqual({ region: c.region, analytics: c.categories.analytics, source: c.sources.analytics }, { region: 'US-WA', analytics: false, source: 'region' });
+  // The region rule's Consent Mode default reaches gtag with its codes (for every visitor).
+  const defaults = await page.evaluate(() =>
+    (window.dataLayer || []).filter((e) => e && e[0] === 'consent' && e[1] === 'default' && e[2].region).map((e) => [e[2].region, e[2].analytics_storage]));
+  assert.deepEqual(defaults, [[['US-WA'], 'denied']]);
   await context.close();
 });
 

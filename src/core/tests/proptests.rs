@@ -2,7 +2,7 @@
 //! panic or hang, and what they return keeps its invariants.
 
 use crate::core::config::{is_region_code, is_safe_href, read_config, Block, Config, Inline, Parsed};
-use crate::core::decide::{allowed, effective, plan, regional_defaults, status};
+use crate::core::decide::{allowed, effective, plan, regional_default, status};
 use crate::core::glob::{glob, normalize_path, path_matches};
 use crate::core::i18n::{language, needs_file, negotiate};
 use crate::core::record::{Choice, Method, Record, Source};
@@ -202,7 +202,9 @@ fn exercise(c: &Config, region: Option<&str>) {
         let _ = plan(c, &[], &a, false, true);
         let _ = plan(c, &a, &[], true, false);
     }
-    let _ = regional_defaults(c).count();
+    for r in &c.regions {
+        let _ = regional_default(c, r);
+    }
     for lang in c.texts.iter().map(|(l, _)| l.as_str()).chain(["en", "es", "zz"]) {
         let t = c.texts_for(lang, vec![]);
         for k in &c.categories {

@@ -65,8 +65,10 @@ fn brief(s: &Session, e: &Effect) -> String {
         |s: &crate::core::decide::ConsentState| s.pairs().filter(|(_, v)| *v == "granted").map(|(k, _)| k).collect::<Vec<_>>().join(",");
     match e {
         Effect::Console(level, _) => format!("console {level:?}"),
-        Effect::ConsentDefault { state, regions, wait_for_update } => {
-            format!("default {} regions={} wait={:?}", granted(state), regions.join(","), wait_for_update)
+        Effect::ConsentDefault { state, wait_for_update } => format!("default {} wait={wait_for_update}", granted(state)),
+        Effect::RegionDefault(i) => {
+            let rule = &s.config.regions[*i];
+            format!("default {} regions={}", granted(&crate::core::decide::regional_default(&s.config, rule)), rule.codes.join(","))
         }
         Effect::ConsentUpdate(state) => format!("update {}", granted(state)),
         Effect::Set(name, value) => format!("set {name}={value}"),
@@ -204,7 +206,22 @@ fn start_table() {
             "/",
             Some(ACCEPTED),
             NO_SIGNALS,
-            vec!["default security_storage regions= wait=Some(2000)", "set url_passthrough=true", "set ads_data_redaction=false", "ga-disable-G-TEST1=false"],
+            vec!["default security_storage wait=2000", "set url_passthrough=true", "set ads_data_redaction=false", "ga-disable-G-TEST1=false"],
+        ),
+        (
+            // Each region rule's default goes out after the global one, with its codes, in order.
+            "regions: one default per rule, with what it grants and its codes",
+            with(site(), json!({"waitForUpdate": 1500, "regions": [
+                {"codes": ["US-WA", "US-CA"], "defaults": {"analytics": true}}, {"codes": "ES"}
+            ]})),
+            "/",
+            Some(ACCEPTED),
+            NO_SIGNALS,
+            vec![
+                "default security_storage wait=1500",
+                "default analytics_storage,security_storage regions=US-WA,US-CA",
+                "default security_storage regions=ES",
+            ],
         ),
         (
             // Fault 4: advanced mode loads gtag.js at once and leaves GA on for cookieless pings.
