@@ -5,7 +5,7 @@
 // says so once, and the visitor can still decide in the preferences dialog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, ready, serveForFile, settle } from './harness.mjs';
+import { holdWasmUntilAsked, openPage, ready, serveForFile, settle } from './harness.mjs';
 import { serveConfig } from './ui-helpers.mjs';
 
 const BANNER = /\/consent-gate-banner\.js$/;
@@ -28,18 +28,11 @@ async function open(answer = (route) => route.fallback()) {
 test('a first visit downloads it once, from next to the script, while the wasm loads; the banner is there at start', async () => {
   const { page, context, requests, pageErrors } = await open();
   // The wasm is held until the file is asked for (3 seconds at most): start cannot come first.
-  let asked;
-  const askedFor = new Promise((r) => (asked = r));
-  page.on('request', (r) => BANNER.test(r.url()) && asked(true));
-  let beforeStart;
-  await context.route('**/consent_gate_bg.wasm', async (route) => {
-    beforeStart = await Promise.race([askedFor, new Promise((r) => setTimeout(r, 3000, false))]);
-    await route.fallback();
-  });
+  const beforeStart = await holdWasmUntilAsked(page, context, BANNER);
   await page.goto(server.url + '/');
   await ready(page);
   assert.equal(await page.locator('#cg-banner').count(), 1, 'shown at start');
-  assert.equal(beforeStart, true, 'asked for while the wasm was loading');
+  assert.equal(beforeStart(), true, 'asked for while the wasm was loading');
   assert.deepEqual(requests, [server.url + '/consent-gate/consent-gate-banner.js']);
   assert.deepEqual(pageErrors, []);
   await context.close();

@@ -4,7 +4,7 @@
 // script runs and no embed loads, the page keeps working, and the console says so once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, ready, serveForFile, settle } from './harness.mjs';
+import { holdWasmUntilAsked, openPage, ready, serveForFile, settle } from './harness.mjs';
 import { servePage, testPage } from './ui-helpers.mjs';
 
 const GATING = /\/consent-gate-gating\.js$/;
@@ -53,19 +53,12 @@ test('pages without a gated element never download it: deciding in the banner an
 test('a page with gated elements downloads it once, from next to the script, before start; the placeholder is there at start', async () => {
   const { page, context, requests, pageErrors } = await open();
   // The wasm is held until the file is asked for (3 seconds at most): start cannot come first.
-  let asked;
-  const askedFor = new Promise((r) => (asked = r));
-  page.on('request', (r) => GATING.test(r.url()) && asked(true));
-  let beforeStart;
-  await context.route('**/consent_gate_bg.wasm', async (route) => {
-    beforeStart = await Promise.race([askedFor, new Promise((r) => setTimeout(r, 3000, false))]);
-    await route.fallback();
-  });
+  const beforeStart = await holdWasmUntilAsked(page, context, GATING);
   await page.goto(server.url + '/');
   await ready(page);
   await page.locator('.cg-embed').waitFor();
   assert.deepEqual(requests, [server.url + '/consent-gate/consent-gate-gating.js']);
-  assert.equal(beforeStart, true, 'asked for while the wasm was loading');
+  assert.equal(beforeStart(), true, 'asked for while the wasm was loading');
   assert.deepEqual(await home(page), { ran: 0, frame: '', placeholder: 1 });
   await page.click('#cg-banner [data-cg="accept"]');
   await page.locator('#demo-analytics-status .demo-ran').waitFor();

@@ -188,3 +188,20 @@ export async function screenshot(page, name) {
 
 /** Small delay for "nothing happens afterwards" checks (not a timing assertion). */
 export const settle = (page, ms = 300) => page.waitForTimeout(ms);
+
+/**
+ * Holds the wasm's request until the page asks for a URL matching `pattern` (3 seconds at most), so
+ * that start cannot come first. Resolves to a function telling whether that URL was asked for
+ * while the wasm was held: for the files a page must ask for while the wasm loads.
+ */
+export async function holdWasmUntilAsked(page, context, pattern) {
+  let asked;
+  const askedFor = new Promise((r) => (asked = r));
+  page.on('request', (r) => pattern.test(r.url()) && asked(true));
+  let beforeStart;
+  await context.route('**/consent_gate_bg.wasm', async (route) => {
+    beforeStart = await Promise.race([askedFor, new Promise((r) => setTimeout(r, 3000, false))]);
+    await route.fallback();
+  });
+  return () => beforeStart;
+}
