@@ -57,7 +57,7 @@ function main() {
   //    consent-gate.css (what run.mjs measures); index.js is the npm (ESM) glue, not downloaded by a script-tag site.
   if (existsSync(PKG_DIR)) {
     const role = (f) =>
-      f === 'consent-gate.js' ? 'JS glue, script tag' : f === 'index.js' ? 'JS glue, npm (ESM)' : f.endsWith('.wasm') ? 'wasm (after wasm-opt)' : f.endsWith('.css') ? 'css' : f === 'consent-gate-notice.js' ? 'notice renderer (pages with a notice only)' : f === 'consent-gate-dialog.js' ? 'preferences dialog (when it first opens)' : f === 'consent-gate-gating.js' ? 'gating of page scripts and embeds (pages with one only)' : f === 'consent-gate-banner.js' ? 'banner (while the visitor has not decided)' : 'js';
+      f === 'consent-gate.js' ? 'JS glue, script tag' : f === 'index.js' ? 'JS glue, npm (ESM)' : f.endsWith('.wasm') ? 'wasm (after wasm-opt)' : f === 'consent-gate-ui.css' ? 'css of the banner, dialog and notice (when one is drawn)' : f === 'consent-gate-all.css' ? 'css, npm (both in one)' : f.endsWith('.css') ? 'css, every page' : f === 'consent-gate-notice.js' ? 'notice renderer (pages with a notice only)' : f === 'consent-gate-dialog.js' ? 'preferences dialog (when it first opens)' : f === 'consent-gate-gating.js' ? 'gating of page scripts and embeds (pages with one only)' : f === 'consent-gate-banner.js' ? 'banner (while the visitor has not decided)' : 'js';
     const files = readdirSync(PKG_DIR)
       .filter((f) => /\.(js|mjs|wasm|css)$/.test(f) && statSync(join(PKG_DIR, f)).isFile())
       .sort()

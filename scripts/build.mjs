@@ -4,7 +4,8 @@
 // both import only when needed: consent-gate-banner.js while the visitor has not decided,
 // consent-gate-notice.js on a page with a notice container,
 // consent-gate-dialog.js when the preferences dialog first opens, consent-gate-gating.js on a page
-// with a gated script or embed). Prints the bytes a script-tag site downloads on an ordinary page,
+// with a gated script or embed; and consent-gate-ui.css, the banner's, dialog's and notice's
+// rules, which the script links when one of them is drawn). Prints the bytes a script-tag site downloads on an ordinary page,
 // fails when they exceed size-budget.json, and prints what the banner, a notice page, the dialog,
 // the gating or another language adds.
 import { execFileSync } from 'node:child_process';
@@ -314,7 +315,16 @@ for (const l of languages) {
   writeFileSync(join(pkg, 'i18n', l + '.json'), texts);
   writeFileSync(join(pkg, 'i18n', l + '.js'), 'export default ' + texts + ';\n');
 }
-await esbuild.build({ entryPoints: [join(root, 'src', 'css', 'consent-gate.css')], minify: true, outfile: join(pkg, 'consent-gate.css'), logLevel: 'warning' });
+// The stylesheets: consent-gate.css on every page of a script-tag site, consent-gate-ui.css (the
+// banner, dialog and notice) linked by the script when one is drawn, and both in one file for npm,
+// whose `consent-gate/consent-gate.css` the site's bundler includes whole.
+const css = {};
+for (const name of ['consent-gate', 'consent-gate-ui']) {
+  const r = await esbuild.build({ entryPoints: [join(root, 'src', 'css', name + '.css')], minify: true, write: false, outdir: pkg, logLevel: 'warning' });
+  css[name] = r.outputFiles[0].text;
+  writeFileSync(join(pkg, name + '.css'), css[name]);
+}
+writeFileSync(join(pkg, 'consent-gate-all.css'), css['consent-gate'] + css['consent-gate-ui']);
 
 // 5. Types, schemas, package.json, README.
 copyFileSync(join(root, 'src', 'js', 'index.d.ts'), join(pkg, 'index.d.ts'));
@@ -322,7 +332,7 @@ for (const f of ['consent-gate.schema.json', 'consent-event.schema.json']) {
   if (existsSync(join(root, 'schemas', f))) copyFileSync(join(root, 'schemas', f), join(pkg, f));
 }
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
-const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent-gate.js', 'consent-gate-banner.js', 'consent-gate-notice.js', 'consent-gate-dialog.js', 'consent-gate-gating.js', 'consent-gate.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
+const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent-gate.js', 'consent-gate-banner.js', 'consent-gate-notice.js', 'consent-gate-dialog.js', 'consent-gate-gating.js', 'consent-gate.css', 'consent-gate-ui.css', 'consent-gate-all.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
 writeFileSync(
   join(pkg, 'package.json'),
   JSON.stringify(
@@ -337,7 +347,8 @@ writeFileSync(
       types: './index.d.ts',
       exports: {
         '.': { types: './index.d.ts', import: './index.js', default: './index.js' },
-        './consent-gate.css': './consent-gate.css',
+        './consent-gate.css': './consent-gate-all.css',
+        './consent-gate-ui.css': './consent-gate-ui.css',
         './consent_gate_bg.wasm': './consent_gate_bg.wasm',
         './consent-gate.js': './consent-gate.js',
         './consent-gate-banner.js': './consent-gate-banner.js',
@@ -350,7 +361,7 @@ writeFileSync(
       },
       files,
       // The CSS is imported for its side effect; webpack drops such imports of a "sideEffects: false" package.
-      sideEffects: ['./consent-gate.css', './consent-gate.js'],
+      sideEffects: ['./consent-gate.css', './consent-gate-all.css', './consent-gate-ui.css', './consent-gate.js'],
       keywords: ['consent', 'cookie', 'gdpr', 'ccpa', 'gpc', 'consent-mode', 'gtag', 'wasm'],
     },
     null,
@@ -381,10 +392,11 @@ console.log(`  ${'total'.padEnd(22)} ${String(total.raw).padStart(7)} ${String(t
 {
   const sizes = languages.map((l) => brotliCompressSync(readFileSync(join(out, 'i18n', l + '.json')), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length);
   console.log(`  plus one language file for a visitor who needs it: ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes brotli`);
-  for (const [part, when] of [['banner', 'on a first visit, or when the banner shows'], ['notice', 'on a page with a notice container'], ['dialog', 'when the preferences dialog first opens'], ['gating', 'on a page with a gated script or embed']]) {
-    const data = readFileSync(join(out, `consent-gate-${part}.js`));
+  const parts = [['ui.css', 'with the first of the banner, the dialog and the notice'], ['banner.js', 'on a first visit, or when the banner shows'], ['notice.js', 'on a page with a notice container'], ['dialog.js', 'when the preferences dialog first opens'], ['gating.js', 'on a page with a gated script or embed']];
+  for (const [part, when] of parts) {
+    const data = readFileSync(join(out, `consent-gate-${part}`));
     const brotli = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-    console.log(`  plus consent-gate-${part}.js ${when}: ${brotli} bytes brotli (${data.length} raw)`);
+    console.log(`  plus consent-gate-${part} ${when}: ${brotli} bytes brotli (${data.length} raw)`);
   }
 }
 writeFileSync(join(root, 'target', 'size.json'), JSON.stringify({ version, ...total }, null, 2) + '\n');

@@ -16,11 +16,37 @@ import { d } from './bridge.js';
   // data-consent-region>` in injected markup would have been merged into the root element.
   const region = me?.dataset.region || d.documentElement.dataset.consentRegion;
   const base = new URL('.', me?.src || d.baseURI).href;
+  const link = (name) => {
+    const l = d.createElement('link');
+    l.rel = 'stylesheet';
+    l.href = base + name;
+    return l;
+  };
+  // What every page needs (the "Privacy choices" button, embed placeholders); linked below.
+  const css = link('consent-gate.css');
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
   const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts, load }, options));
   // The parts in files of their own next to the script (ES modules), loaded only when needed:
   // consent-gate-notice.js on pages with a notice, consent-gate-dialog.js when the dialog opens.
-  const load = (name) => import(base + 'consent-gate-' + name + '.js');
+  // The banner, the dialog and the notice also wait for their stylesheet, consent-gate-ui.css:
+  // linked when the first of them is to be drawn (most page views, of visitors who decided, draw
+  // none), right after consent-gate.css so that the site's own rules win or lose against it as
+  // against that one. One that cannot load is said once; the part is drawn without it (usable).
+  let uiSheet;
+  const load = (name) => {
+    const part = import(base + 'consent-gate-' + name + '.js');
+    return name == 'gating'
+      ? part
+      : Promise.all([
+          part,
+          (uiSheet ||= new Promise((done) => {
+            const ui = link('consent-gate-ui.css');
+            ui.onload = done;
+            ui.onerror = () => done(console.error('consent-gate: consent-gate-ui.css could not load'));
+            css.isConnected ? css.after(ui) : d.head.append(ui);
+          })),
+        ]).then((m) => m[0]);
+  };
   // A language file next to the script: its texts, or why they could not be had.
   const texts = (lang) =>
     fetch(base + 'i18n/' + lang + '.json')
@@ -38,9 +64,6 @@ import { d } from './bridge.js';
     off: api.off,
     consentDefaults: api.consentDefaults,
   };
-  const css = d.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = base + 'consent-gate.css';
   d.head.appendChild(css);
   if (me?.hasAttribute('data-manual')) return;
   // Captured now, before page scripts run, so that a page overriding JSON.parse cannot interfere.

@@ -493,7 +493,7 @@ describe('languages', () => {
 });
 
 describe('look', () => {
-  test('one stylesheet next to the script; no inline styles, no <style> elements', async () => {
+  test('stylesheets next to the script, the interface\'s right after the first; no inline styles, no <style> elements', async () => {
     const { page, context } = await open('/privacy/');
     await openDialog(page);
     const r = await page.evaluate(() => ({
@@ -502,7 +502,7 @@ describe('look', () => {
       styles: document.querySelectorAll('style').length,
       roots: [...document.querySelectorAll('.cg-root')].map((e) => e.id || e.className),
     }));
-    assert.deepEqual(r.sheets, ['/site.css', '/consent-gate/consent-gate.css']);
+    assert.deepEqual(r.sheets, ['/site.css', '/consent-gate/consent-gate.css', '/consent-gate/consent-gate-ui.css']);
     assert.equal(r.styled, 0);
     assert.equal(r.styles, 0);
     assert.deepEqual(r.roots, ['cg-banner', 'cg-root cg-notice', 'cg-prefs']);
