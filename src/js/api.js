@@ -4,7 +4,7 @@
 // the other calls run once it is ready. The refusals among them are also written to localStorage
 // at once (`pend`): a page left before start would lose its queue.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, lazyParts, plain, stored, store } from './bridge.js';
+import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, stored, store } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -132,10 +132,11 @@ export function init(config, options) {
     fetchError = String(e?.message || e);
     return null;
   });
-  // A notice container in the page: its renderer loads while the wasm compiles (`o.load`, the
-  // entry point's loader of the parts in files of their own); one mounted later loads it then.
-  // Start waits for it 3 seconds at most (the notice is drawn when it arrives).
-  const noticeReady = domReady().then(() => within3s(lazyParts(o.load)));
+  // The banner on a first visit (asked for at once), and a notice container in the page: their
+  // files load while the wasm compiles (`o.load`, the entry point's loader of the parts in files
+  // of their own); a notice mounted later loads it then. Start waits for each 3 seconds at most
+  // (the notice is drawn when it arrives).
+  const noticeReady = Promise.all([within3s(bannerFirst(o.load)), domReady().then(() => within3s(lazyParts()))]);
   started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;

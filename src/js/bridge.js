@@ -499,14 +499,22 @@ function drawNotice() {
 
 /**
  * Sets how the parts in files of their own are loaded (`load(name)` resolves to the module
- * consent-gate-<name>.js) and starts loading the notice when the page has a notice container, and
- * the gating when it has a gated element: before the wasm starts, so a notice in the page is drawn
- * at start, and the gating is ready for start's decision.
+ * consent-gate-<name>.js) and, when no decision is stored (a first visit), starts loading the
+ * banner at once: it is the last link of a first visit's chain when the wasm is preloaded.
  */
-export function lazyParts(load) {
+export function bannerFirst(load) {
   loadPart = load;
+  return stored('consent-gate') == null && lazy('banner');
+}
+
+/**
+ * Starts loading the notice when the page has a notice container, and the gating when it has a
+ * gated element (once the document is parsed): before the wasm starts, so a notice in the page is
+ * drawn at start, and the gating is ready for start's decision.
+ */
+export function lazyParts() {
   scanGated();
-  return Promise.all([stored('consent-gate') == null && lazy('banner'), containers().length && lazy('notice')]);
+  return containers().length && lazy('notice');
 }
 
 /**
