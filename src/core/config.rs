@@ -1158,8 +1158,9 @@ impl Reader {
                 let code = language(lang);
                 let missing = TEXT_COUNT - overrides.len();
                 if code != "en" && !needs_file(&code) && missing > 0 {
-                    let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not shipped; they stay in English"]);
-                    self.warn(None, &msg);
+                    let mut msg = uint(missing as u64);
+                    msg.push_str(" texts missing for a language that is not shipped; they stay in English");
+                    self.problem(None, msg, false);
                 }
                 out.push((code, overrides));
             }
