@@ -628,39 +628,50 @@ pub(crate) const BLOCK_FIELDS: &str = "p h3 list controls signals";
 /// The members of a link in the notice.
 pub(crate) const LINK_FIELDS: &str = "text href";
 
-/// The member `name` as a slice of `list`, one of the lists above, found at compile time (see
-/// `member!`): the names the reader looks up are the bytes of its lists of known members, not a
-/// second copy of each in the wasm. A name missing from its list does not compile.
-const fn known(list: &'static str, name: &str) -> &'static str {
-    let (l, n) = (list.as_bytes(), name.as_bytes());
+/// `part`, found in `whole` at compile time (see `member!` and `part_of!`), as a slice of `whole`:
+/// a name or message that is part of another string of the reader is not a second copy in the
+/// wasm. With `word`, only a whole word of `whole` (between spaces or its ends) is found. A part
+/// not found does not compile.
+const fn slice_of(whole: &'static str, part: &str, word: bool) -> &'static str {
+    let (w, p) = (whole.as_bytes(), part.as_bytes());
     let mut start = 0;
-    while start + n.len() <= l.len() {
+    while start + p.len() <= w.len() {
+        let end = start + p.len();
         let mut i = 0;
-        while i < n.len() && l[start + i] == n[i] {
+        while i < p.len() && w[start + i] == p[i] {
             i += 1;
         }
-        let end = start + n.len();
-        if i == n.len() && (end == l.len() || l[end] == b' ') {
-            if let Ok(word) = core::str::from_utf8(l.split_at(start).1.split_at(n.len()).0) {
-                return word;
+        let bounded = !word || (start == 0 || w[start - 1] == b' ') && (end == w.len() || w[end] == b' ');
+        if i == p.len() && bounded {
+            if let Ok(found) = core::str::from_utf8(w.split_at(start).1.split_at(p.len()).0) {
+                return found;
             }
-        }
-        // On to the next word.
-        while start < l.len() && l[start] != b' ' {
-            start += 1;
         }
         start += 1;
     }
-    panic!("a member name the reader reads is missing from its list of known members")
+    panic!("a name or message part missing from the string it is taken from")
 }
 
-/// `member!(LIST, "name")`: the member name `name` of the known-members list `LIST`, as a slice
-/// of the list (see `known`).
+/// `member!(LIST, "name")`: the member name `name`, a word of the known-members list `LIST`, as a
+/// slice of the list: the names the reader looks up are the bytes of its lists.
 macro_rules! member {
     ($list:ident, $name:literal) => {
-        const { known($list, $name) }
+        const { slice_of($list, $name, true) }
     };
 }
+
+/// `part_of!(MESSAGE, "part")`: `part` as a slice of the longer message `MESSAGE`.
+macro_rules! part_of {
+    ($whole:ident, $part:literal) => {
+        const { slice_of($whole, $part, false) }
+    };
+}
+
+// Messages that others are part of.
+const UNKNOWN_FIELD_IGNORED: &str = "unknown field, ignored";
+const UNKNOWN_TEXT: &str = "unknown text name, ignored (is it misspelt?)";
+const COOKIE_NAME_PATTERN: &str = "a cookie name, '*' matching any characters";
+const TEXTS_BY_LANGUAGE: &str = "an object of texts by language";
 
 /// Reads a configuration, keeping the path of the value being read (`categories[2]`) in one
 /// string that grows and shrinks as it steps in and out: a member's path is composed only when a
@@ -724,10 +735,10 @@ impl Reader {
         for (k, _) in v.members() {
             if !has_word(known, k) {
                 let top = self.path.is_empty();
-                let what = if top { "unknown field" } else { "unknown field, ignored" };
+                let what = if top { part_of!(UNKNOWN_FIELD_IGNORED, "unknown field") } else { UNKNOWN_FIELD_IGNORED };
                 let message = match nearest(k, known) {
                     Some(name) => concat(&[what, " (did you mean \"", name, "\"?)"]),
-                    None => concat(&[what, " (is it misspelt?)"]),
+                    None => concat(&[what, part_of!(UNKNOWN_TEXT, " (is it misspelt?)")]),
                 };
                 self.problem(Some(k), message, top);
             }
@@ -1061,7 +1072,7 @@ impl Reader {
             };
             let description = r.opt_localized(item, member!(SERVICE_FIELDS, "description"));
             let mut cookies = vec![];
-            r.strings(item, member!(SERVICE_FIELDS, "cookies"), "a cookie name, '*' matching any characters", is_cookie_name, &mut cookies);
+            r.strings(item, member!(SERVICE_FIELDS, "cookies"), COOKIE_NAME_PATTERN, is_cookie_name, &mut cookies);
             // A missing name is reported last, after the problems of the other members.
             let name = name.or_else(|| r.required(item, member!(SERVICE_FIELDS, "name"), "a service name").and(None));
             if let (Some(name), Some(category)) = (name, category) {
@@ -1106,7 +1117,7 @@ impl Reader {
             if let Some(n) = v.field(member!(COOKIE_FIELDS, "name")) {
                 match n.as_str() {
                     Some(s) if made_of(s.as_bytes(), 128, COOKIE_NAME) => c.name = s.to_owned(),
-                    _ => self.wrong(Some(member!(COOKIE_FIELDS, "name")), "a cookie name", n),
+                    _ => self.wrong(Some(member!(COOKIE_FIELDS, "name")), part_of!(COOKIE_NAME_PATTERN, "a cookie name"), n),
                 }
             }
             if let Some(d) = v.field(member!(COOKIE_FIELDS, "domain")) {
@@ -1133,7 +1144,7 @@ impl Reader {
     fn texts(&mut self, v: &Json, out: &mut Vec<(String, Vec<(Text, String)>)>) {
         let mark = self.enter(member!(TOP_FIELDS, "texts"));
         if !v.is_object() {
-            self.wrong(None, "an object of texts by language", v);
+            self.wrong(None, TEXTS_BY_LANGUAGE, v);
         }
         for (lang, set) in v.members() {
             if matches!(set, Json::Undefined) {
@@ -1141,12 +1152,12 @@ impl Reader {
             }
             let at = self.enter(lang);
             if !set.is_object() {
-                self.wrong(None, "an object of texts", set);
+                self.wrong(None, part_of!(TEXTS_BY_LANGUAGE, "an object of texts"), set);
             } else {
                 let mut overrides = vec![];
                 for (key, x) in set.members() {
                     let Some(t) = Text::from_key(key) else {
-                        self.warn(Some(key), "unknown text name, ignored (is it misspelt?)");
+                        self.warn(Some(key), UNKNOWN_TEXT);
                         continue;
                     };
                     match x {
