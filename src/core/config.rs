@@ -376,7 +376,7 @@ const BUILT_IN_PROPERTIES: [(u8, bool); 4] = [
 
 fn built_in_categories() -> Vec<Category> {
     let mut out = Vec::with_capacity(BUILT_IN_CATEGORIES.len());
-    for id in BUILT_IN_CATEGORIES {
+    for id in &BUILT_IN_CATEGORIES {
         out.push(builtin_category(id));
     }
     out
