@@ -454,9 +454,11 @@ fn read(root: &Json) -> Parsed {
 /// sees a mix of languages; the error names the first problem.
 pub fn read_language_file<J: JsonLike + ?Sized>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
     let mut parsed = read_config(file);
-    match (parsed.problems.first(), parsed.config.texts.pop()) {
-        (Some(p), _) => Err(p.line()),
-        (None, Some((l, set))) if l == lang && set.len() == TEXT_COUNT => Ok(set),
+    if let Some(p) = parsed.problems.first() {
+        return Err(p.line());
+    }
+    match parsed.config.texts.pop() {
+        Some((l, set)) if l == lang && set.len() == TEXT_COUNT => Ok(set),
         _ => Err("expected every text, under texts.<its language>".to_owned()),
     }
 }
