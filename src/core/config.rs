@@ -1009,9 +1009,7 @@ impl Reader {
     fn categories(&mut self, root: &Json, out: &mut Vec<Category>) {
         let mut read: Vec<Category> = vec![];
         let array = self.objects(root, member!(TOP_FIELDS, "categories"), "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
-            if let Some(cat) = r.category(item, &read) {
-                read.push(cat);
-            }
+            r.category(item, &mut read);
         });
         if array {
             if !has_category(&read, "necessary") {
@@ -1021,19 +1019,20 @@ impl Reader {
         }
     }
 
-    /// One entry of `categories` (an object: see [`Reader::objects`]), after the ones read so far
-    /// (`before`).
-    fn category(&mut self, item: &Json, before: &[Category]) -> Option<Category> {
-        let id_value = self.required(item, member!(CATEGORY_FIELDS, "id"), "a category id")?;
+    /// One entry of `categories` (an object: see [`Reader::objects`]), appended to the ones read
+    /// so far and read in place (no category moved).
+    fn category(&mut self, item: &Json, read: &mut Vec<Category>) {
+        let Some(id_value) = self.required(item, member!(CATEGORY_FIELDS, "id"), "a category id") else { return };
         let Some(id) = id_value.as_str().filter(|s| is_identifier(s)) else {
             self.wrong(Some(member!(CATEGORY_FIELDS, "id")), "a lowercase id of letters, digits, '-' or '_'", id_value);
-            return None;
+            return;
         };
-        if has_category(before, id) {
+        if has_category(read, id) {
             self.wrong(Some(member!(CATEGORY_FIELDS, "id")), "an id not used before", id_value);
-            return None;
+            return;
         }
-        let mut cat = builtin_category(id);
+        read.push(builtin_category(id));
+        let Some(cat) = read.last_mut() else { return };
         if item.field(member!(CATEGORY_FIELDS, "title")).is_some() {
             cat.title = self.opt_localized(item, member!(CATEGORY_FIELDS, "title"));
         } else if cat.consent_types == 0 {
@@ -1053,7 +1052,6 @@ impl Reader {
             self.boolean(item, member!(CATEGORY_FIELDS, "default"), &mut cat.default);
         }
         self.boolean(item, member!(CATEGORY_FIELDS, "gpc"), &mut cat.gpc);
-        Some(cat)
     }
 
     /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
