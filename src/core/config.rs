@@ -1180,21 +1180,23 @@ impl Reader {
         self.leave(mark);
     }
 
-    /// A run of the notice's text at the current path: a text, or a link.
-    fn inline(&mut self, v: &Json) -> Option<Inline> {
+    /// A run of the notice's text at the current path, a text or a link, appended to `out`.
+    fn inline(&mut self, v: &Json, out: &mut Vec<Inline>) {
         if v.field(member!(LINK_FIELDS, "href")).is_some() {
             if !self.object(v, LINK_FIELDS) {
-                return None;
+                return;
             }
-            let href = self.href(v, member!(LINK_FIELDS, "href"))?;
+            let Some(href) = self.href(v, member!(LINK_FIELDS, "href")) else { return };
             let text = match v.field(member!(LINK_FIELDS, "text")) {
                 Some(_) => self.opt_localized(v, member!(LINK_FIELDS, "text")),
                 None => Localized::plain(&href),
             };
-            return Some(Inline::Link { text, href });
+            return out.push(Inline::Link { text, href });
         }
         let l = self.localized(v);
-        (!l.is_empty()).then_some(Inline::Text(l))
+        if !l.is_empty() {
+            out.push(Inline::Text(l));
+        }
     }
 
     /// The runs at the current path: one, or an array of them.
@@ -1204,17 +1206,11 @@ impl Reader {
             Some(items) => {
                 for (i, x) in items.iter().enumerate() {
                     let element = self.enter_index(i);
-                    if let Some(run) = self.inline(x) {
-                        out.push(run);
-                    }
+                    self.inline(x, &mut out);
                     self.leave(element);
                 }
             }
-            None => {
-                if let Some(run) = self.inline(v) {
-                    out.push(run);
-                }
-            }
+            None => self.inline(v, &mut out),
         }
         out
     }
