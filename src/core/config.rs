@@ -376,7 +376,7 @@ const BUILT_IN_PROPERTIES: [(u8, bool); 4] = [
 
 fn built_in_categories() -> Vec<Category> {
     let mut out = Vec::with_capacity(BUILT_IN_CATEGORIES.len());
-    for id in BUILT_IN_CATEGORIES {
+    for id in &BUILT_IN_CATEGORIES {
         out.push(builtin_category(id));
     }
     out
@@ -454,9 +454,11 @@ fn read(root: &Json) -> Parsed {
 /// sees a mix of languages; the error names the first problem.
 pub fn read_language_file<J: JsonLike + ?Sized>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
     let mut parsed = read_config(file);
-    match (parsed.problems.first(), parsed.config.texts.pop()) {
-        (Some(p), _) => Err(p.line()),
-        (None, Some((l, set))) if l == lang && set.len() == TEXT_COUNT => Ok(set),
+    if let Some(p) = parsed.problems.first() {
+        return Err(p.line());
+    }
+    match parsed.config.texts.pop() {
+        Some((l, set)) if l == lang && set.len() == TEXT_COUNT => Ok(set),
         _ => Err("expected every text, under texts.<its language>".to_owned()),
     }
 }
@@ -628,6 +630,51 @@ pub(crate) const BLOCK_FIELDS: &str = "p h3 list controls signals";
 /// The members of a link in the notice.
 pub(crate) const LINK_FIELDS: &str = "text href";
 
+/// `part`, found in `whole` at compile time (see `member!` and `part_of!`), as a slice of `whole`:
+/// a name or message that is part of another string of the reader is not a second copy in the
+/// wasm. With `word`, only a whole word of `whole` (between spaces or its ends) is found. A part
+/// not found does not compile.
+const fn slice_of(whole: &'static str, part: &str, word: bool) -> &'static str {
+    let (w, p) = (whole.as_bytes(), part.as_bytes());
+    let mut start = 0;
+    while start + p.len() <= w.len() {
+        let end = start + p.len();
+        let mut i = 0;
+        while i < p.len() && w[start + i] == p[i] {
+            i += 1;
+        }
+        let bounded = !word || (start == 0 || w[start - 1] == b' ') && (end == w.len() || w[end] == b' ');
+        if i == p.len() && bounded {
+            if let Ok(found) = core::str::from_utf8(w.split_at(start).1.split_at(p.len()).0) {
+                return found;
+            }
+        }
+        start += 1;
+    }
+    panic!("a name or message part missing from the string it is taken from")
+}
+
+/// `member!(LIST, "name")`: the member name `name`, a word of the known-members list `LIST`, as a
+/// slice of the list: the names the reader looks up are the bytes of its lists.
+macro_rules! member {
+    ($list:ident, $name:literal) => {
+        const { slice_of($list, $name, true) }
+    };
+}
+
+/// `part_of!(MESSAGE, "part")`: `part` as a slice of the longer message `MESSAGE`.
+macro_rules! part_of {
+    ($whole:ident, $part:literal) => {
+        const { slice_of($whole, $part, false) }
+    };
+}
+
+// Messages that others are part of.
+const UNKNOWN_FIELD_IGNORED: &str = "unknown field, ignored";
+const UNKNOWN_TEXT: &str = "unknown text name, ignored (is it misspelt?)";
+const COOKIE_NAME_PATTERN: &str = "a cookie name, '*' matching any characters";
+const TEXTS_BY_LANGUAGE: &str = "an object of texts by language";
+
 /// Reads a configuration, keeping the path of the value being read (`categories[2]`) in one
 /// string that grows and shrinks as it steps in and out: a member's path is composed only when a
 /// problem is reported, so a valid configuration is read without building path strings.
@@ -690,10 +737,10 @@ impl Reader {
         for (k, _) in v.members() {
             if !has_word(known, k) {
                 let top = self.path.is_empty();
-                let what = if top { "unknown field" } else { "unknown field, ignored" };
+                let what = if top { part_of!(UNKNOWN_FIELD_IGNORED, "unknown field") } else { UNKNOWN_FIELD_IGNORED };
                 let message = match nearest(k, known) {
                     Some(name) => concat(&[what, " (did you mean \"", name, "\"?)"]),
-                    None => concat(&[what, " (is it misspelt?)"]),
+                    None => concat(&[what, part_of!(UNKNOWN_TEXT, " (is it misspelt?)")]),
                 };
                 self.problem(Some(k), message, top);
             }
@@ -872,75 +919,88 @@ impl Reader {
         }
         // Top-level fields are named by their own path (`revison`, not `config.revison`).
         self.object(root, TOP_FIELDS);
-        if let Some(v) = root.field("revision") {
+        if let Some(v) = root.field(member!(TOP_FIELDS, "revision")) {
             match (v.as_str(), v.as_number()) {
                 (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s.to_owned(),
                 (_, Some(n)) if (0.0..1e15).contains(&n) && n == n.trunc() => c.revision = uint(n as u64),
-                _ => self.wrong(Some("revision"), "a non-empty string of at most 64 characters", v),
+                _ => self.wrong(Some(member!(TOP_FIELDS, "revision")), "a non-empty string of at most 64 characters", v),
             }
         }
-        c.language = self.opt_string(root, "language");
-        c.privacy_url = self.href(root, "privacyUrl");
+        c.language = self.opt_string(root, member!(TOP_FIELDS, "language"));
+        c.privacy_url = self.href(root, member!(TOP_FIELDS, "privacyUrl"));
         self.categories(root, &mut c.categories);
         let g = &mut c.google;
-        self.strings(root, "googleAnalytics", "a GA4 measurement id like \"G-XXXXXXX\"", |s| tag_id(s, "G-"), &mut g.analytics_ids);
-        self.strings(root, "googleAds", "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
-        g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced][self.choice(root, "consentMode", &["basic", "advanced"])];
-        self.whole(root, "waitForUpdate", 10_000, &mut g.wait_for_update);
-        self.boolean(root, "urlPassthrough", &mut g.url_passthrough);
-        self.boolean(root, "adsDataRedaction", &mut g.ads_data_redaction);
+        self.strings(
+            root,
+            member!(TOP_FIELDS, "googleAnalytics"),
+            "a GA4 measurement id like \"G-XXXXXXX\"",
+            |s| tag_id(s, "G-"),
+            &mut g.analytics_ids,
+        );
+        self.strings(root, member!(TOP_FIELDS, "googleAds"), "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
+        g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced]
+            [self.choice(root, member!(TOP_FIELDS, "consentMode"), &["basic", "advanced"])];
+        self.whole(root, member!(TOP_FIELDS, "waitForUpdate"), 10_000, &mut g.wait_for_update);
+        self.boolean(root, member!(TOP_FIELDS, "urlPassthrough"), &mut g.url_passthrough);
+        self.boolean(root, member!(TOP_FIELDS, "adsDataRedaction"), &mut g.ads_data_redaction);
         self.services(root, &c.categories, &mut c.services);
-        if let Some(v) = root.field("signals") {
-            let mark = self.enter("signals");
+        if let Some(v) = root.field(member!(TOP_FIELDS, "signals")) {
+            let mark = self.enter(member!(TOP_FIELDS, "signals"));
             if self.object(v, SIGNALS_FIELDS) {
                 let s = &mut c.signals;
-                s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, "dnt", &["log", "honor"])];
-                s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, "gpc", &["honor", "log"])];
-                self.boolean(v, "choiceOverridesGpc", &mut s.choice_overrides_gpc);
+                s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, member!(SIGNALS_FIELDS, "dnt"), &["log", "honor"])];
+                s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, member!(SIGNALS_FIELDS, "gpc"), &["honor", "log"])];
+                self.boolean(v, member!(SIGNALS_FIELDS, "choiceOverridesGpc"), &mut s.choice_overrides_gpc);
             }
             self.leave(mark);
         }
-        self.strings(root, "sensitivePaths", "a path pattern starting with \"/\"", |s| s.starts_with("/"), &mut c.sensitive_paths);
-        self.boolean(root, "matchHashRoutes", &mut c.match_hash_routes);
+        self.strings(
+            root,
+            member!(TOP_FIELDS, "sensitivePaths"),
+            "a path pattern starting with \"/\"",
+            |s| s.starts_with("/"),
+            &mut c.sensitive_paths,
+        );
+        self.boolean(root, member!(TOP_FIELDS, "matchHashRoutes"), &mut c.match_hash_routes);
         self.regions(root, &c.categories, &mut c.regions);
-        if let Some(v) = root.field("lifetime") {
-            let mark = self.enter("lifetime");
+        if let Some(v) = root.field(member!(TOP_FIELDS, "lifetime")) {
+            let mark = self.enter(member!(TOP_FIELDS, "lifetime"));
             if self.object(v, LIFETIME_FIELDS) {
                 // Chrome caps cookie lifetime at 400 days.
                 let l = &mut c.lifetime;
-                self.whole(v, "granted", 400, &mut l.granted_days);
-                self.whole(v, "denied", 400, &mut l.denied_days);
+                self.whole(v, member!(LIFETIME_FIELDS, "granted"), 400, &mut l.granted_days);
+                self.whole(v, member!(LIFETIME_FIELDS, "denied"), 400, &mut l.denied_days);
             }
             self.leave(mark);
         }
-        if let Some(v) = root.field("cookie") {
+        if let Some(v) = root.field(member!(TOP_FIELDS, "cookie")) {
             self.cookie(v, &mut c.cookie);
         }
-        if let Some(v) = root.field("log") {
-            let mark = self.enter("log");
+        if let Some(v) = root.field(member!(TOP_FIELDS, "log")) {
+            let mark = self.enter(member!(TOP_FIELDS, "log"));
             if self.object(v, LOG_FIELDS) {
-                c.log.endpoint = match v.field("endpoint") {
+                c.log.endpoint = match v.field(member!(LOG_FIELDS, "endpoint")) {
                     Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(trim(s, true), "mailto:")) => {
-                        self.wrong(Some("endpoint"), "an http(s) or relative URL", e);
+                        self.wrong(Some(member!(LOG_FIELDS, "endpoint")), "an http(s) or relative URL", e);
                         None
                     }
-                    _ => self.href(v, "endpoint"),
+                    _ => self.href(v, member!(LOG_FIELDS, "endpoint")),
                 };
-                self.boolean(v, "pageViews", &mut c.log.page_views);
+                self.boolean(v, member!(LOG_FIELDS, "pageViews"), &mut c.log.page_views);
             }
             self.leave(mark);
         }
-        if let Some(v) = root.field("texts") {
+        if let Some(v) = root.field(member!(TOP_FIELDS, "texts")) {
             self.texts(v, &mut c.texts);
         }
-        if let Some(v) = root.field("notice") {
+        if let Some(v) = root.field(member!(TOP_FIELDS, "notice")) {
             self.notice(v, &mut c.notice);
         }
-        c.nonce = self.opt_string(root, "nonce");
-        self.boolean(root, "reloadOnWithdraw", &mut c.reload_on_withdraw);
-        let reopen = self.choice(root, "reopenButton", &["off", "bottom-left", "bottom-right"]);
+        c.nonce = self.opt_string(root, member!(TOP_FIELDS, "nonce"));
+        self.boolean(root, member!(TOP_FIELDS, "reloadOnWithdraw"), &mut c.reload_on_withdraw);
+        let reopen = self.choice(root, member!(TOP_FIELDS, "reopenButton"), &["off", "bottom-left", "bottom-right"]);
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
-        self.boolean(root, "debug", &mut c.debug);
+        self.boolean(root, member!(TOP_FIELDS, "debug"), &mut c.debug);
         c
     }
 
@@ -948,10 +1008,8 @@ impl Reader {
     /// is an array.
     fn categories(&mut self, root: &Json, out: &mut Vec<Category>) {
         let mut read: Vec<Category> = vec![];
-        let array = self.objects(root, "categories", "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
-            if let Some(cat) = r.category(item, &read) {
-                read.push(cat);
-            }
+        let array = self.objects(root, member!(TOP_FIELDS, "categories"), "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
+            r.category(item, &mut read);
         });
         if array {
             if !has_category(&read, "necessary") {
@@ -961,62 +1019,62 @@ impl Reader {
         }
     }
 
-    /// One entry of `categories` (an object: see [`Reader::objects`]), after the ones read so far
-    /// (`before`).
-    fn category(&mut self, item: &Json, before: &[Category]) -> Option<Category> {
-        let id_value = self.required(item, "id", "a category id")?;
+    /// One entry of `categories` (an object: see [`Reader::objects`]), appended to the ones read
+    /// so far and read in place (no category moved).
+    fn category(&mut self, item: &Json, read: &mut Vec<Category>) {
+        let Some(id_value) = self.required(item, member!(CATEGORY_FIELDS, "id"), "a category id") else { return };
         let Some(id) = id_value.as_str().filter(|s| is_identifier(s)) else {
-            self.wrong(Some("id"), "a lowercase id of letters, digits, '-' or '_'", id_value);
-            return None;
+            self.wrong(Some(member!(CATEGORY_FIELDS, "id")), "a lowercase id of letters, digits, '-' or '_'", id_value);
+            return;
         };
-        if has_category(before, id) {
-            self.wrong(Some("id"), "an id not used before", id_value);
-            return None;
+        if has_category(read, id) {
+            self.wrong(Some(member!(CATEGORY_FIELDS, "id")), "an id not used before", id_value);
+            return;
         }
-        let mut cat = builtin_category(id);
-        if item.field("title").is_some() {
-            cat.title = self.opt_localized(item, "title");
+        read.push(builtin_category(id));
+        let Some(cat) = read.last_mut() else { return };
+        if item.field(member!(CATEGORY_FIELDS, "title")).is_some() {
+            cat.title = self.opt_localized(item, member!(CATEGORY_FIELDS, "title"));
         } else if cat.consent_types == 0 {
             // Not built in: every built-in category governs some Consent Mode type.
-            self.error(Some("title"), "a title for a category that is not built in", "nothing");
+            self.error(Some(member!(CATEGORY_FIELDS, "title")), "a title for a category that is not built in", "nothing");
         }
-        cat.description = self.opt_localized(item, "description");
-        self.boolean(item, "required", &mut cat.required);
+        cat.description = self.opt_localized(item, member!(CATEGORY_FIELDS, "description"));
+        self.boolean(item, member!(CATEGORY_FIELDS, "required"), &mut cat.required);
         if id == "necessary" && !cat.required {
-            self.warn(Some("required"), "the necessary category is always required");
+            self.warn(Some(member!(CATEGORY_FIELDS, "required")), "the necessary category is always required");
             cat.required = true;
         }
         // A required category is on; its `default` is not read (nor reported).
         if cat.required {
             cat.default = true;
         } else {
-            self.boolean(item, "default", &mut cat.default);
+            self.boolean(item, member!(CATEGORY_FIELDS, "default"), &mut cat.default);
         }
-        self.boolean(item, "gpc", &mut cat.gpc);
-        Some(cat)
+        self.boolean(item, member!(CATEGORY_FIELDS, "gpc"), &mut cat.gpc);
     }
 
     /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
     /// regions, texts and the notice).
     fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
-        self.objects(root, "services", "an array of services", SERVICE_FIELDS, &mut |r, item| {
-            let name = r.opt_string(item, "name");
-            let category = match r.required(item, "category", "a category id") {
-                Some(c) => match r.string(c, Some("category")) {
+        self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r, item| {
+            let name = r.opt_string(item, member!(SERVICE_FIELDS, "name"));
+            let category = match r.required(item, member!(SERVICE_FIELDS, "category"), "a category id") {
+                Some(c) => match r.string(c, Some(member!(SERVICE_FIELDS, "category"))) {
                     Some(id) if has_category(categories, id) => Some(id.to_owned()),
                     Some(_) => {
-                        r.wrong(Some("category"), "the id of a configured category", c);
+                        r.wrong(Some(member!(SERVICE_FIELDS, "category")), "the id of a configured category", c);
                         None
                     }
                     None => None,
                 },
                 None => None,
             };
-            let description = r.opt_localized(item, "description");
+            let description = r.opt_localized(item, member!(SERVICE_FIELDS, "description"));
             let mut cookies = vec![];
-            r.strings(item, "cookies", "a cookie name, '*' matching any characters", is_cookie_name, &mut cookies);
+            r.strings(item, member!(SERVICE_FIELDS, "cookies"), COOKIE_NAME_PATTERN, is_cookie_name, &mut cookies);
             // A missing name is reported last, after the problems of the other members.
-            let name = name.or_else(|| r.required(item, "name", "a service name").and(None));
+            let name = name.or_else(|| r.required(item, member!(SERVICE_FIELDS, "name"), "a service name").and(None));
             if let (Some(name), Some(category)) = (name, category) {
                 out.push(Service { name, category, description, cookies });
             }
@@ -1024,13 +1082,13 @@ impl Reader {
     }
 
     fn regions(&mut self, root: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
-        self.objects(root, "regions", "an array of region rules", REGION_FIELDS, &mut |r, item| {
-            r.required(item, "codes", "region codes");
+        self.objects(root, member!(TOP_FIELDS, "regions"), "an array of region rules", REGION_FIELDS, &mut |r, item| {
+            r.required(item, member!(REGION_FIELDS, "codes"), "region codes");
             let mut codes = vec![];
-            r.strings(item, "codes", "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
+            r.strings(item, member!(REGION_FIELDS, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
             let mut defaults = vec![];
-            if let Some(d) = item.field("defaults") {
-                let at = r.enter("defaults");
+            if let Some(d) = item.field(member!(REGION_FIELDS, "defaults")) {
+                let at = r.enter(member!(REGION_FIELDS, "defaults"));
                 if !d.is_object() {
                     r.wrong(None, "an object", d);
                 }
@@ -1054,28 +1112,29 @@ impl Reader {
     }
 
     fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
-        let mark = self.enter("cookie");
+        let mark = self.enter(member!(TOP_FIELDS, "cookie"));
         if self.object(v, COOKIE_FIELDS) {
-            if let Some(n) = v.field("name") {
+            if let Some(n) = v.field(member!(COOKIE_FIELDS, "name")) {
                 match n.as_str() {
                     Some(s) if made_of(s.as_bytes(), 128, COOKIE_NAME) => c.name = s.to_owned(),
-                    _ => self.wrong(Some("name"), "a cookie name", n),
+                    _ => self.wrong(Some(member!(COOKIE_FIELDS, "name")), part_of!(COOKIE_NAME_PATTERN, "a cookie name"), n),
                 }
             }
-            if let Some(d) = v.field("domain") {
+            if let Some(d) = v.field(member!(COOKIE_FIELDS, "domain")) {
                 // Dots alone would leave an empty `Domain=` attribute.
                 match d.as_str().map(|s| (s, trim_dots(s))) {
                     Some((s, name)) if !name.is_empty() && made_of(s.as_bytes(), usize::MAX, DOMAIN) => {
                         c.domain = Some(name.to_ascii_lowercase())
                     }
-                    _ => self.wrong(Some("domain"), "a domain name like \"example.org\"", d),
+                    _ => self.wrong(Some(member!(COOKIE_FIELDS, "domain")), "a domain name like \"example.org\"", d),
                 }
             }
-            c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None][self.choice(v, "sameSite", &["Lax", "Strict", "None"])];
-            if let Some(s) = v.field("secure") {
+            c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None]
+                [self.choice(v, member!(COOKIE_FIELDS, "sameSite"), &["Lax", "Strict", "None"])];
+            if let Some(s) = v.field(member!(COOKIE_FIELDS, "secure")) {
                 match s.as_bool() {
                     Some(b) => c.secure = Some(b),
-                    None => self.wrong(Some("secure"), "true or false", s),
+                    None => self.wrong(Some(member!(COOKIE_FIELDS, "secure")), "true or false", s),
                 }
             }
         }
@@ -1083,9 +1142,9 @@ impl Reader {
     }
 
     fn texts(&mut self, v: &Json, out: &mut Vec<(String, Vec<(Text, String)>)>) {
-        let mark = self.enter("texts");
+        let mark = self.enter(member!(TOP_FIELDS, "texts"));
         if !v.is_object() {
-            self.wrong(None, "an object of texts by language", v);
+            self.wrong(None, TEXTS_BY_LANGUAGE, v);
         }
         for (lang, set) in v.members() {
             if matches!(set, Json::Undefined) {
@@ -1093,12 +1152,12 @@ impl Reader {
             }
             let at = self.enter(lang);
             if !set.is_object() {
-                self.wrong(None, "an object of texts", set);
+                self.wrong(None, part_of!(TEXTS_BY_LANGUAGE, "an object of texts"), set);
             } else {
                 let mut overrides = vec![];
                 for (key, x) in set.members() {
                     let Some(t) = Text::from_key(key) else {
-                        self.warn(Some(key), "unknown text name, ignored (is it misspelt?)");
+                        self.warn(Some(key), UNKNOWN_TEXT);
                         continue;
                     };
                     match x {
@@ -1110,8 +1169,9 @@ impl Reader {
                 let code = language(lang);
                 let missing = TEXT_COUNT - overrides.len();
                 if code != "en" && !needs_file(&code) && missing > 0 {
-                    let msg = concat(&[&uint(missing as u64), " texts missing for a language that is not shipped; they stay in English"]);
-                    self.warn(None, &msg);
+                    let mut msg = uint(missing as u64);
+                    msg.push_str(" texts missing for a language that is not shipped; they stay in English");
+                    self.problem(None, msg, false);
                 }
                 out.push((code, overrides));
             }
@@ -1120,21 +1180,23 @@ impl Reader {
         self.leave(mark);
     }
 
-    /// A run of the notice's text at the current path: a text, or a link.
-    fn inline(&mut self, v: &Json) -> Option<Inline> {
-        if v.field("href").is_some() {
+    /// A run of the notice's text at the current path, a text or a link, appended to `out`.
+    fn inline(&mut self, v: &Json, out: &mut Vec<Inline>) {
+        if v.field(member!(LINK_FIELDS, "href")).is_some() {
             if !self.object(v, LINK_FIELDS) {
-                return None;
+                return;
             }
-            let href = self.href(v, "href")?;
-            let text = match v.field("text") {
-                Some(_) => self.opt_localized(v, "text"),
+            let Some(href) = self.href(v, member!(LINK_FIELDS, "href")) else { return };
+            let text = match v.field(member!(LINK_FIELDS, "text")) {
+                Some(_) => self.opt_localized(v, member!(LINK_FIELDS, "text")),
                 None => Localized::plain(&href),
             };
-            return Some(Inline::Link { text, href });
+            return out.push(Inline::Link { text, href });
         }
         let l = self.localized(v);
-        (!l.is_empty()).then_some(Inline::Text(l))
+        if !l.is_empty() {
+            out.push(Inline::Text(l));
+        }
     }
 
     /// The runs at the current path: one, or an array of them.
@@ -1144,29 +1206,23 @@ impl Reader {
             Some(items) => {
                 for (i, x) in items.iter().enumerate() {
                     let element = self.enter_index(i);
-                    if let Some(run) = self.inline(x) {
-                        out.push(run);
-                    }
+                    self.inline(x, &mut out);
                     self.leave(element);
                 }
             }
-            None => {
-                if let Some(run) = self.inline(v) {
-                    out.push(run);
-                }
-            }
+            None => self.inline(v, &mut out),
         }
         out
     }
 
     fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
-        let mark = self.enter("notice");
+        let mark = self.enter(member!(TOP_FIELDS, "notice"));
         if self.object(v, NOTICE_FIELDS) {
-            self.objects(v, "sections", "an array of sections", SECTION_FIELDS, &mut |r, s| {
-                let id = r.opt_string(s, "id").filter(|id| is_identifier(id));
-                let heading = r.opt_localized(s, "heading");
+            self.objects(v, member!(NOTICE_FIELDS, "sections"), "an array of sections", SECTION_FIELDS, &mut |r, s| {
+                let id = r.opt_string(s, member!(SECTION_FIELDS, "id")).filter(|id| is_identifier(id));
+                let heading = r.opt_localized(s, member!(SECTION_FIELDS, "heading"));
                 let mut blocks = vec![];
-                r.objects(s, "blocks", "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
+                r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
                     if let Some(block) = r.block(block) {
                         blocks.push(block);
                     }
@@ -1180,15 +1236,15 @@ impl Reader {
     /// A block of the notice at the current path (an object: see [`Reader::objects`]).
     fn block(&mut self, v: &Json) -> Option<Block> {
         const KINDS: &str = "an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\"";
-        let block = if let Some(p) = v.field("p") {
-            let at = self.enter("p");
+        let block = if let Some(p) = v.field(member!(BLOCK_FIELDS, "p")) {
+            let at = self.enter(member!(BLOCK_FIELDS, "p"));
             let runs = self.inlines(p);
             self.leave(at);
             Block::Paragraph(runs)
-        } else if v.field("h3").is_some() {
-            Block::Subheading(self.opt_localized(v, "h3"))
-        } else if let Some(l) = v.field("list") {
-            let at = self.enter("list");
+        } else if v.field(member!(BLOCK_FIELDS, "h3")).is_some() {
+            Block::Subheading(self.opt_localized(v, member!(BLOCK_FIELDS, "h3")))
+        } else if let Some(l) = v.field(member!(BLOCK_FIELDS, "list")) {
+            let at = self.enter(member!(BLOCK_FIELDS, "list"));
             let Some(items) = l.as_array() else {
                 self.wrong(None, "an array of list items", l);
                 self.leave(at);
@@ -1202,9 +1258,9 @@ impl Reader {
             }
             self.leave(at);
             Block::List(list)
-        } else if v.field("controls").is_some() {
+        } else if v.field(member!(BLOCK_FIELDS, "controls")).is_some() {
             Block::Controls
-        } else if v.field("signals").is_some() {
+        } else if v.field(member!(BLOCK_FIELDS, "signals")).is_some() {
             Block::Signals
         } else {
             self.wrong(None, KINDS, v);
