@@ -278,14 +278,17 @@ pub fn regional_default(config: &Config, rule: &RegionRule) -> ConsentState {
 /// What to do after the allowed categories changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
-    /// Categories that ran and may not any more.
-    pub stopped: Vec<String>,
+    /// A category that ran may not any more.
+    pub stopped: bool,
     /// Inject gtag.js (for the analytics ids, or the Ads ids in advanced mode / ads-only sites).
     pub load_gtag: bool,
     /// Send `gtag('config', id)` for these ids now.
     pub configure: Vec<String>,
-    /// Set `window['ga-disable-<id>']` to these values (GA and Ads ids).
-    pub disable: Vec<(String, bool)>,
+    /// `window['ga-disable-<id>']` of every Google Analytics id: every one is switched alike, so
+    /// the plan says it once, and the ids are read from the configuration (no list of copies).
+    pub disable_analytics: bool,
+    /// `window['ga-disable-<id>']` of every Google Ads id.
+    pub disable_ads: bool,
     /// A script already ran that cannot be unloaded: reload if the site wants that.
     pub reload: bool,
 }
@@ -348,9 +351,7 @@ pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) 
 pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: bool, tags_here: bool) -> Plan {
     let mut p = Plan::default();
     for c in before {
-        if !after.contains(c) {
-            p.stopped.push(c.clone());
-        }
+        p.stopped |= !after.contains(c);
     }
     let g = &config.google;
     // Google Analytics follows analytics_storage, Google Ads ad_storage.
@@ -364,26 +365,26 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
     p.load_gtag = wants_gtag && tags_here && !gtag_loaded;
     let was_analytics = then.granted(ANALYTICS_STORAGE);
     let was_ads = then.granted(AD_STORAGE);
+    let configured_before = was_analytics || (gtag_loaded && g.mode == super::config::ConsentModeKind::Advanced);
+    let configure_now = analytics || (tags_here && g.mode == super::config::ConsentModeKind::Advanced);
     for id in &g.analytics_ids {
-        let configured_before = was_analytics || (gtag_loaded && g.mode == super::config::ConsentModeKind::Advanced);
-        let configure_now = analytics || (tags_here && g.mode == super::config::ConsentModeKind::Advanced);
         if configure_now && (!configured_before || p.load_gtag) {
             p.configure.push(id.clone());
         }
-        // Advanced mode's point is the cookieless ping while analytics is denied: GA is switched
-        // off only where no Google tag may run (a sensitive page, a broken configuration).
-        let advanced_here = tags_here && g.mode == super::config::ConsentModeKind::Advanced;
-        p.disable.push((id.clone(), !analytics && !advanced_here));
     }
+    // Advanced mode's point is the cookieless ping while analytics is denied: GA is switched off
+    // only where no Google tag may run (a sensitive page, a broken configuration).
+    let advanced_here = tags_here && g.mode == super::config::ConsentModeKind::Advanced;
+    p.disable_analytics = !analytics && !advanced_here;
     for id in &g.ads_ids {
         if ads && (!was_ads || p.load_gtag) {
             p.configure.push(id.clone());
         }
-        // Ads is stopped as firmly as GA: on a sensitive page, or when advertising is withdrawn.
-        p.disable.push((id.clone(), !ads));
     }
+    // Ads is stopped as firmly as GA: on a sensitive page, or when advertising is withdrawn.
+    p.disable_ads = !ads;
     // A stopped category ran on this page (gtag.js or its gated scripts): only a reload unloads it.
-    p.reload = config.reload_on_withdraw && !p.stopped.is_empty();
+    p.reload = config.reload_on_withdraw && p.stopped;
     p
 }
 

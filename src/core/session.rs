@@ -573,8 +573,11 @@ impl Session {
         self.allowed = after;
         let g = &c.google;
         // The kill switches first: they must be set before gtag acts on any command.
-        for (id, off) in &plan.disable {
-            fx.push(Effect::Global(concat(&["ga-disable-", id]), *off));
+        for id in &g.analytics_ids {
+            fx.push(Effect::Global(concat(&["ga-disable-", id]), plan.disable_analytics));
+        }
+        for id in &g.ads_ids {
+            fx.push(Effect::Global(concat(&["ga-disable-", id]), plan.disable_ads));
         }
         let consent = decide::consent_state(c, &self.allowed);
         // Google signals and ad personalization follow ad storage.
