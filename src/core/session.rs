@@ -283,21 +283,29 @@ pub fn language(config: &Config, html_lang: Option<&str>, browser: &[String]) ->
 
 /// The console lines for configuration problems: errors first, then warnings.
 fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
-    for (errors, level, head) in [
-        (true, Level::Error, "consent-gate: the configuration has errors, so no analytics or advertising tag will load:"),
-        (false, Level::Warn, "consent-gate: configuration warnings:"),
-    ] {
-        let mut out = String::new();
-        for p in problems.iter() {
-            if p.is_error != errors {
-                continue;
-            }
-            out.push_str("\n  ");
-            out.push_str(&p.line());
+    report_kind(
+        problems,
+        true,
+        Level::Error,
+        "consent-gate: the configuration has errors, so no analytics or advertising tag will load:",
+        fx,
+    );
+    report_kind(problems, false, Level::Warn, "consent-gate: configuration warnings:", fx);
+}
+
+/// One console line, at `level` under `head`, for the problems that are errors (`errors`) or
+/// warnings; none when there are none. (Called twice, not a loop over an array of both.)
+fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx: &mut Vec<Effect>) {
+    let mut out = String::new();
+    for p in problems.iter() {
+        if p.is_error != errors {
+            continue;
         }
-        if !out.is_empty() {
-            fx.push(Effect::Console(level, concat(&[head, &out])));
-        }
+        out.push_str("\n  ");
+        out.push_str(&p.line());
+    }
+    if !out.is_empty() {
+        fx.push(Effect::Console(level, concat(&[head, &out])));
     }
 }
 
