@@ -590,9 +590,8 @@ impl Session {
         let consent = decide::consent_state(c, &self.allowed);
         // Google signals and ad personalization follow ad storage.
         let ads = consent.granted(decide::AD_STORAGE);
-        for name in ["allow_google_signals", "allow_ad_personalization_signals"] {
-            fx.push(Effect::Set(name, ads));
-        }
+        fx.push(Effect::Set("allow_google_signals", ads));
+        fx.push(Effect::Set("allow_ad_personalization_signals", ads));
         fx.push(Effect::ConsentUpdate(consent));
         if plan.load_gtag {
             // gtag.js is fetched once, for the first id configured now (or the first one of all).
