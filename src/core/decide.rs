@@ -308,9 +308,10 @@ pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
 /// with no list per category to append.
 fn push_cookies(config: &Config, category: &str, out: &mut Vec<String>) {
     let types = types_of(config, category);
-    for (t, names) in GOOGLE_COOKIES {
+    // By reference: no array iterator of its own.
+    for (t, names) in &GOOGLE_COOKIES {
         if types & t != 0 {
-            for name in names {
+            for name in names.iter() {
                 out.push((*name).to_owned());
             }
         }
