@@ -214,9 +214,10 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
                     match i {
                         Inline::Text(t) => s.push_str(t.get(lang)),
                         Inline::Link { text, href } => {
-                            for p in &[text.get(lang), " <", href, ">"] {
-                                s.push_str(p);
-                            }
+                            s.push_str(text.get(lang));
+                            s.push_str(" <");
+                            s.push_str(href);
+                            s.push('>');
                         }
                     }
                 }
