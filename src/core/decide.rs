@@ -207,7 +207,7 @@ fn category_ids(config: &Config, keep: &dyn Fn(&Category) -> bool) -> Vec<String
 }
 
 /// The Consent Mode types the category `id` governs (none for an unknown id).
-fn types_of(config: &Config, id: &str) -> u8 {
+pub fn types_of(config: &Config, id: &str) -> u8 {
     config.category(id).map_or(0, |c| c.consent_types)
 }
 

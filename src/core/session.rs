@@ -346,7 +346,8 @@ impl Session {
         // a configured wait goes out at once, before any tag consent-gate loads.
         let g = &config.google;
         if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
-            let state = decide::consent_state(&config, &["necessary".to_owned()]);
+            // The types `necessary` governs, read directly: no list of one id to make and drop.
+            let state = ConsentState(decide::types_of(&config, "necessary"));
             fx.push(Effect::ConsentDefault { state, wait_for_update: g.wait_for_update });
         }
         // Regional defaults and url_passthrough go out before any tag we load.
