@@ -475,7 +475,9 @@ pub fn stored_record(
     let cookie = cookie.filter(|_| cookie_is_record(config, https));
     let (mut best, mut future): (Option<Record>, _) = (None, None);
     let mut problem = None;
-    for copy in [local, memory, cookie].into_iter().flatten() {
+    // The absent ones skipped with `let … else`: no `Flatten` of its own.
+    for copy in [local, memory, cookie] {
+        let Some(copy) = copy else { continue };
         match decode(copy) {
             Ok(r) if r.updated > now.saturating_add(CLOCK_SKEW_MS) => {
                 problem = Some(DecodeError::Future);
