@@ -207,7 +207,7 @@ fn category_ids(config: &Config, keep: &dyn Fn(&Category) -> bool) -> Vec<String
 }
 
 /// The Consent Mode types the category `id` governs (none for an unknown id).
-fn types_of(config: &Config, id: &str) -> u8 {
+pub fn types_of(config: &Config, id: &str) -> u8 {
     config.category(id).map_or(0, |c| c.consent_types)
 }
 
@@ -278,14 +278,17 @@ pub fn regional_default(config: &Config, rule: &RegionRule) -> ConsentState {
 /// What to do after the allowed categories changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
-    /// Categories that ran and may not any more.
-    pub stopped: Vec<String>,
+    /// A category that ran may not any more.
+    pub stopped: bool,
     /// Inject gtag.js (for the analytics ids, or the Ads ids in advanced mode / ads-only sites).
     pub load_gtag: bool,
     /// Send `gtag('config', id)` for these ids now.
     pub configure: Vec<String>,
-    /// Set `window['ga-disable-<id>']` to these values (GA and Ads ids).
-    pub disable: Vec<(String, bool)>,
+    /// `window['ga-disable-<id>']` of every Google Analytics id: every one is switched alike, so
+    /// the plan says it once, and the ids are read from the configuration (no list of copies).
+    pub disable_analytics: bool,
+    /// `window['ga-disable-<id>']` of every Google Ads id.
+    pub disable_ads: bool,
     /// A script already ran that cannot be unloaded: reload if the site wants that.
     pub reload: bool,
 }
@@ -305,9 +308,10 @@ pub fn cookies_to_erase(config: &Config, category: &str) -> Vec<String> {
 /// with no list per category to append.
 fn push_cookies(config: &Config, category: &str, out: &mut Vec<String>) {
     let types = types_of(config, category);
-    for (t, names) in GOOGLE_COOKIES {
+    // By reference: no array iterator of its own.
+    for (t, names) in &GOOGLE_COOKIES {
         if types & t != 0 {
-            for name in names {
+            for name in names.iter() {
                 out.push((*name).to_owned());
             }
         }
@@ -348,9 +352,7 @@ pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) 
 pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: bool, tags_here: bool) -> Plan {
     let mut p = Plan::default();
     for c in before {
-        if !after.contains(c) {
-            p.stopped.push(c.clone());
-        }
+        p.stopped |= !after.contains(c);
     }
     let g = &config.google;
     // Google Analytics follows analytics_storage, Google Ads ad_storage.
@@ -364,26 +366,26 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
     p.load_gtag = wants_gtag && tags_here && !gtag_loaded;
     let was_analytics = then.granted(ANALYTICS_STORAGE);
     let was_ads = then.granted(AD_STORAGE);
+    let configured_before = was_analytics || (gtag_loaded && g.mode == super::config::ConsentModeKind::Advanced);
+    let configure_now = analytics || (tags_here && g.mode == super::config::ConsentModeKind::Advanced);
     for id in &g.analytics_ids {
-        let configured_before = was_analytics || (gtag_loaded && g.mode == super::config::ConsentModeKind::Advanced);
-        let configure_now = analytics || (tags_here && g.mode == super::config::ConsentModeKind::Advanced);
         if configure_now && (!configured_before || p.load_gtag) {
             p.configure.push(id.clone());
         }
-        // Advanced mode's point is the cookieless ping while analytics is denied: GA is switched
-        // off only where no Google tag may run (a sensitive page, a broken configuration).
-        let advanced_here = tags_here && g.mode == super::config::ConsentModeKind::Advanced;
-        p.disable.push((id.clone(), !analytics && !advanced_here));
     }
+    // Advanced mode's point is the cookieless ping while analytics is denied: GA is switched off
+    // only where no Google tag may run (a sensitive page, a broken configuration).
+    let advanced_here = tags_here && g.mode == super::config::ConsentModeKind::Advanced;
+    p.disable_analytics = !analytics && !advanced_here;
     for id in &g.ads_ids {
         if ads && (!was_ads || p.load_gtag) {
             p.configure.push(id.clone());
         }
-        // Ads is stopped as firmly as GA: on a sensitive page, or when advertising is withdrawn.
-        p.disable.push((id.clone(), !ads));
     }
+    // Ads is stopped as firmly as GA: on a sensitive page, or when advertising is withdrawn.
+    p.disable_ads = !ads;
     // A stopped category ran on this page (gtag.js or its gated scripts): only a reload unloads it.
-    p.reload = config.reload_on_withdraw && !p.stopped.is_empty();
+    p.reload = config.reload_on_withdraw && p.stopped;
     p
 }
 
@@ -473,7 +475,9 @@ pub fn stored_record(
     let cookie = cookie.filter(|_| cookie_is_record(config, https));
     let (mut best, mut future): (Option<Record>, _) = (None, None);
     let mut problem = None;
-    for copy in [local, memory, cookie].into_iter().flatten() {
+    // The absent ones skipped with `let … else`: no `Flatten` of its own.
+    for copy in [local, memory, cookie] {
+        let Some(copy) = copy else { continue };
         match decode(copy) {
             Ok(r) if r.updated > now.saturating_add(CLOCK_SKEW_MS) => {
                 problem = Some(DecodeError::Future);

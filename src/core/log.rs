@@ -139,9 +139,11 @@ pub fn to_json(e: &Event, dropped: u64) -> String {
     s
 }
 
-fn push2(out: &mut String, n: u64) {
+/// Appends the last two decimal digits of `n`, then `sep`.
+fn push2(out: &mut String, n: u64, sep: &str) {
     out.push((b'0' + (n / 10 % 10) as u8) as char);
     out.push((b'0' + (n % 10) as u8) as char);
+    out.push_str(sep);
 }
 
 /// Appends `ms` since 1970 as ISO-8601 UTC with milliseconds: `2023-11-14T22:13:20.000Z`.
@@ -158,13 +160,16 @@ pub fn push_iso8601(s: &mut String, ms: u64) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + u64::from(month <= 2);
-    push2(s, year / 100);
-    for (n, sep) in
-        [(year, "-"), (month, "-"), (day, "T"), (secs / 3600 % 24, ":"), (secs / 60 % 60, ":"), (secs % 60, "."), (ms % 1000 / 10, "")]
-    {
-        push2(s, n);
-        s.push_str(sep);
-    }
+    // One call per part, not a loop over an array of them (the array was built on the stack and
+    // walked by value).
+    push2(s, year / 100, "");
+    push2(s, year, "-");
+    push2(s, month, "-");
+    push2(s, day, "T");
+    push2(s, secs / 3600 % 24, ":");
+    push2(s, secs / 60 % 60, ":");
+    push2(s, secs % 60, ".");
+    push2(s, ms % 1000 / 10, "");
     s.push((b'0' + (ms % 10) as u8) as char);
     s.push('Z');
 }
@@ -209,9 +214,10 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
                     match i {
                         Inline::Text(t) => s.push_str(t.get(lang)),
                         Inline::Link { text, href } => {
-                            for p in &[text.get(lang), " <", href, ">"] {
-                                s.push_str(p);
-                            }
+                            s.push_str(text.get(lang));
+                            s.push_str(" <");
+                            s.push_str(href);
+                            s.push('>');
                         }
                     }
                 }

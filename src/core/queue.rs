@@ -111,9 +111,10 @@ impl Queue {
         for e in &self.events {
             s.push('\n');
             push_uint(&mut s, e.time);
-            for part in &[" ", &e.id, " ", &e.json] {
-                s.push_str(part);
-            }
+            s.push(' ');
+            s.push_str(&e.id);
+            s.push(' ');
+            s.push_str(&e.json);
         }
         s
     }

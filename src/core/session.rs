@@ -283,21 +283,29 @@ pub fn language(config: &Config, html_lang: Option<&str>, browser: &[String]) ->
 
 /// The console lines for configuration problems: errors first, then warnings.
 fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
-    for (errors, level, head) in [
-        (true, Level::Error, "consent-gate: the configuration has errors, so no analytics or advertising tag will load:"),
-        (false, Level::Warn, "consent-gate: configuration warnings:"),
-    ] {
-        let mut out = String::new();
-        for p in problems.iter() {
-            if p.is_error != errors {
-                continue;
-            }
-            out.push_str("\n  ");
-            out.push_str(&p.line());
+    report_kind(
+        problems,
+        true,
+        Level::Error,
+        "consent-gate: the configuration has errors, so no analytics or advertising tag will load:",
+        fx,
+    );
+    report_kind(problems, false, Level::Warn, "consent-gate: configuration warnings:", fx);
+}
+
+/// One console line, at `level` under `head`, for the problems that are errors (`errors`) or
+/// warnings; none when there are none. (Called twice, not a loop over an array of both.)
+fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx: &mut Vec<Effect>) {
+    let mut out = String::new();
+    for p in problems.iter() {
+        if p.is_error != errors {
+            continue;
         }
-        if !out.is_empty() {
-            fx.push(Effect::Console(level, concat(&[head, &out])));
-        }
+        out.push_str("\n  ");
+        out.push_str(&p.line());
+    }
+    if !out.is_empty() {
+        fx.push(Effect::Console(level, concat(&[head, &out])));
     }
 }
 
@@ -338,7 +346,8 @@ impl Session {
         // a configured wait goes out at once, before any tag consent-gate loads.
         let g = &config.google;
         if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
-            let state = decide::consent_state(&config, &["necessary".to_owned()]);
+            // The types `necessary` governs, read directly: no list of one id to make and drop.
+            let state = ConsentState(decide::types_of(&config, "necessary"));
             fx.push(Effect::ConsentDefault { state, wait_for_update: g.wait_for_update });
         }
         // Regional defaults and url_passthrough go out before any tag we load.
@@ -573,15 +582,17 @@ impl Session {
         self.allowed = after;
         let g = &c.google;
         // The kill switches first: they must be set before gtag acts on any command.
-        for (id, off) in &plan.disable {
-            fx.push(Effect::Global(concat(&["ga-disable-", id]), *off));
+        for id in &g.analytics_ids {
+            fx.push(Effect::Global(concat(&["ga-disable-", id]), plan.disable_analytics));
+        }
+        for id in &g.ads_ids {
+            fx.push(Effect::Global(concat(&["ga-disable-", id]), plan.disable_ads));
         }
         let consent = decide::consent_state(c, &self.allowed);
         // Google signals and ad personalization follow ad storage.
         let ads = consent.granted(decide::AD_STORAGE);
-        for name in ["allow_google_signals", "allow_ad_personalization_signals"] {
-            fx.push(Effect::Set(name, ads));
-        }
+        fx.push(Effect::Set("allow_google_signals", ads));
+        fx.push(Effect::Set("allow_ad_personalization_signals", ads));
         fx.push(Effect::ConsentUpdate(consent));
         if plan.load_gtag {
             // gtag.js is fetched once, for the first id configured now (or the first one of all).
