@@ -556,7 +556,6 @@ export function ui(part, a) {
 /** Offers the consent record as a downloaded file (consent-gate-dialog.js, whose button asks). */
 export const download = (record) => lazy('dialog').then((m) => m?.download(d, record));
 
-/** `location`'s pathname (0), hash (1), hostname (2) or protocol (3), for the wasm. */
 // The top page's pathname or hash when this page is framed by one of the same site (another
 // site's throws on access: '').
 const top = (k) => {
@@ -566,8 +565,6 @@ const top = (k) => {
     return '';
   }
 };
-export const here = (part) =>
-  part > 5 ? top(part > 6 ? 'hash' : 'pathname') : part > 4 ? d.referrer : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][part]];
 
 // A property read on its own: one whose getter throws (a hostile page) reads as absent.
 const prop = (o, k) => {
@@ -577,7 +574,7 @@ const prop = (o, k) => {
 };
 
 /** Do Not Track: the first of its three sources that is a string; undefined when none is. */
-export const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
+const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
 
 /** Global Privacy Control: whether it is true; undefined when the browser has no such property. */
 export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true);
@@ -586,7 +583,7 @@ export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undef
 const hex = (bytes) => Array.from(bytes, (x) => (x + 256).toString(16).slice(1)).join('');
 
 /** 16 random bytes in hex: record and event ids. Every browser that runs WebAssembly has crypto. */
-export function randomId() {
+function randomId() {
   const a = new Uint8Array(16);
   try {
     crypto.getRandomValues(a);
@@ -595,7 +592,7 @@ export function randomId() {
 }
 
 /** `document.cookie`; null when reading it throws (cookies blocked). */
-export function cookies() {
+function cookies() {
   try {
     return d.cookie;
   } catch (e) {
@@ -614,7 +611,22 @@ export function setCookie(a) {
 }
 
 /** `<html lang>`, or undefined. */
-export const htmlLang = () => d.documentElement?.getAttribute('lang');
+const htmlLang = () => d.documentElement?.getAttribute('lang');
+
+/**
+ * What the wasm reads from the page, by number: `location`'s pathname (0), hash (1), hostname (2),
+ * protocol (3) or origin (4), `document.referrer` (5), in a frame of a same-site page the top
+ * page's pathname (6) or hash (7) ('' otherwise), Do Not Track (8), `<html lang>` (9), a random id
+ * (10), `document.cookie` (11). One import for them all: fewer bytes than one each.
+ */
+export const read = (what) =>
+  what > 7
+    ? [dnt, htmlLang, randomId, cookies][what - 8]()
+    : what > 5
+      ? top(what > 6 ? 'hash' : 'pathname')
+      : what > 4
+        ? d.referrer
+        : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][what]];
 
 /** `navigator.languages`, most preferred first. */
 export const languages = () => navigator.languages || [];

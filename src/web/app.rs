@@ -6,7 +6,7 @@
 //! inline scripts, gtag hooks) runs after the borrow is released, so that a page handler calling
 //! the API again never finds the state busy.
 
-use super::bridge::{self, strings};
+use super::bridge::{self, strings, Read};
 use super::json::Js;
 use super::page::{self, console};
 use super::storage;
@@ -60,7 +60,7 @@ fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
         now: page::now(),
         https: page::https(),
         random_id,
-        top: (bridge::here(6), bridge::here(7)),
+        top: (bridge::here(Read::TopPath), bridge::here(Read::TopHash)),
         log_stored: bridge::stored(LOG),
     }
 }

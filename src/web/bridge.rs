@@ -52,34 +52,16 @@ extern "C" {
     /// Offers the consent record (`getConsentRecord()`'s value) as `consent-record.json`.
     #[wasm_bindgen(catch)]
     pub fn download(record: &JsValue) -> Result<(), JsValue>;
-    /// `location`'s `pathname` (0), `hash` (1), `hostname` (2), `protocol` (3) or `origin` (4),
-    /// `document.referrer` (5), or, in a frame of a same-site page, the top page's `pathname` (6)
-    /// or `hash` (7) ('' otherwise): one import for all, instead of a web-sys getter each with
-    /// its error glue (none of them throws).
-    #[wasm_bindgen]
-    pub fn here(part: u8) -> String;
-    /// Do Not Track: the first string among `navigator.doNotTrack`, `window.doNotTrack` and
-    /// `navigator.msDoNotTrack`, `None` when none is one (web-sys's `doNotTrack` getter throws on
-    /// `null`).
-    #[wasm_bindgen]
-    pub fn dnt() -> Option<String>;
+    /// What the page tells, by number (`read` in bridge.js; see [`Read`]): one import for all,
+    /// instead of one each with its glue (none of them throws).
+    fn read(what: u8) -> Option<String>;
     /// Global Privacy Control: whether `navigator.globalPrivacyControl` is `true`; `None` when the
     /// browser has no such property (it reads `undefined`).
     #[wasm_bindgen]
     pub fn gpc() -> Option<bool>;
-    /// 16 bytes of `crypto.getRandomValues` in lowercase hex (zeros if it threw).
-    #[wasm_bindgen(js_name = randomId)]
-    pub fn random_id() -> String;
-    /// `document.cookie` (of the shielded document); `None` when reading it throws (cookies
-    /// blocked).
-    #[wasm_bindgen]
-    pub fn cookies() -> Option<String>;
     /// Assigns `document.cookie`; false when that throws.
     #[wasm_bindgen(js_name = setCookie)]
     pub fn set_cookie(assignment: &str) -> bool;
-    /// `<html lang>`, `None` without one.
-    #[wasm_bindgen(js_name = htmlLang)]
-    pub fn html_lang() -> Option<String>;
     /// `navigator.languages` (an empty array without).
     #[wasm_bindgen]
     pub fn languages() -> Array;
@@ -105,6 +87,48 @@ extern "C" {
     /// (`watch`).
     #[wasm_bindgen(js_name = logSend)]
     pub fn log_send(id: &str, body: &str);
+}
+
+/// What [`read`] reads.
+#[derive(Clone, Copy)]
+pub enum Read {
+    /// `location.pathname`.
+    Path = 0,
+    /// `location.hash`.
+    Hash = 1,
+    /// `location.hostname`.
+    Host = 2,
+    /// `location.protocol`.
+    Protocol = 3,
+    /// `location.origin`.
+    Origin = 4,
+    /// `document.referrer`.
+    Referrer = 5,
+    /// In a frame of a same-site page, the top page's `pathname` ('' otherwise).
+    TopPath = 6,
+    /// In a frame of a same-site page, the top page's `hash` ('' otherwise).
+    TopHash = 7,
+    /// Do Not Track: the first string among `navigator.doNotTrack`, `window.doNotTrack` and
+    /// `navigator.msDoNotTrack`, `None` when none is one (web-sys's `doNotTrack` getter throws
+    /// on `null`).
+    Dnt = 8,
+    /// `<html lang>`, `None` without one.
+    HtmlLang = 9,
+    /// 16 bytes of `crypto.getRandomValues` in lowercase hex (zeros if it threw).
+    RandomId = 10,
+    /// `document.cookie` (of the shielded document); `None` when reading it throws (cookies
+    /// blocked).
+    Cookies = 11,
+}
+
+/// What the page tells about `what` (see [`Read`]).
+pub fn get(what: Read) -> Option<String> {
+    read(what as u8)
+}
+
+/// A part of the page's address (see [`Read`]); '' when there is none.
+pub fn here(what: Read) -> String {
+    read(what as u8).unwrap_or_default()
 }
 
 /// A JS array of strings.

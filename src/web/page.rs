@@ -1,12 +1,13 @@
 //! What the browser tells about this page view: signals, languages, path, host, time.
 
+use super::bridge::{get, here, Read};
 use crate::core::session::Level;
 use crate::core::signals::{Dnt, Gpc, Signals};
 use wasm_bindgen::prelude::*;
 
-/// DNT and GPC, read in `bridge.js` (one import each, no `Reflect.get` per property here).
+/// DNT and GPC, read in `bridge.js` (no `Reflect.get` per property here).
 pub fn signals() -> Signals {
-    Signals { dnt: Dnt::from_sources(&[super::bridge::dnt()]), gpc: Gpc::from_property(super::bridge::gpc()) }
+    Signals { dnt: Dnt::from_sources(&[get(Read::Dnt)]), gpc: Gpc::from_property(super::bridge::gpc()) }
 }
 
 /// `navigator.languages`, most preferred first.
@@ -16,32 +17,32 @@ pub fn browser_languages() -> Vec<String> {
 
 /// `<html lang>`.
 pub fn html_lang() -> Option<String> {
-    super::bridge::html_lang()
+    get(Read::HtmlLang)
 }
 
 /// The path of this page, without query or fragment.
 pub fn path() -> String {
-    super::bridge::here(0)
+    here(Read::Path)
 }
 
 /// The fragment of this page's URL (`#/patient-portal/…`), or empty.
 pub fn hash() -> String {
-    super::bridge::here(1)
+    here(Read::Hash)
 }
 
 /// The host name of this page.
 pub fn host() -> String {
-    super::bridge::here(2)
+    here(Read::Host)
 }
 
 /// Whether the page is served over https.
 pub fn https() -> bool {
-    super::bridge::here(3) == "https:"
+    here(Read::Protocol) == "https:"
 }
 
 /// `document.referrer`, and this page's origin.
 pub fn referrer() -> (String, String) {
-    (super::bridge::here(5), super::bridge::here(4))
+    (here(Read::Referrer), here(Read::Origin))
 }
 
 /// Milliseconds since 1970 UTC.
@@ -52,7 +53,7 @@ pub fn now() -> u64 {
 /// 16 random bytes in hex: the pseudonymous browser id (`bridge.js`, with the hex writer the
 /// notice hash uses).
 pub fn random_id() -> String {
-    super::bridge::random_id()
+    here(Read::RandomId)
 }
 
 /// `window[name] = value`.

@@ -48,7 +48,7 @@ pub fn local_set(value: &str) -> bool {
 
 /// The whole `document.cookie` string; `Err` when cookies are blocked.
 pub fn cookies() -> Result<String, Blocked> {
-    super::bridge::cookies().ok_or(Blocked)
+    super::bridge::get(super::bridge::Read::Cookies).ok_or(Blocked)
 }
 
 /// Assigns `document.cookie`; false when it throws (a blocked cookie is dropped silently).
