@@ -66,7 +66,7 @@ function push(entry) {
 }
 
 /** Injects gtag.js for `id` (the first configured tag id), with the site's nonce. */
-export function loadGtag(id, nonce) {
+function loadGtag(id, nonce) {
   gtag('js', new Date());
   if (pushFailed) return;
   const s = d.createElement('script');
@@ -601,7 +601,7 @@ function cookies() {
 }
 
 /** Assigns `document.cookie`; false when that throws. */
-export function setCookie(a) {
+function setCookie(a) {
   try {
     d.cookie = a;
     return true;
@@ -641,7 +641,7 @@ export function hasLocalStorage() {
 }
 
 /** `window[name] = value` (the ga-disable kill switches); a page setter that throws is ignored. */
-export function setGlobal(name, value) {
+function setGlobal(name, value) {
   try {
     w[name] = value;
   } catch (e) {}
@@ -680,7 +680,7 @@ export function store(key, value) {
  * Keeps `url`, the endpoint, and hands the hex SHA-256 of `text` to the `watch` callback (empty
  * without crypto.subtle).
  */
-export function logHash(url, text) {
+function logHash(url, text) {
   logUrl = url;
   const s = w.crypto?.subtle;
   (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
@@ -692,10 +692,34 @@ export function logHash(url, text) {
 }
 
 /** POSTs one event to the endpoint; a 2xx answer reports its `id`. */
-export function logSend(id, body) {
+function logSend(id, body) {
   // No Referer: on a sensitive page the URL itself names it.
   fetch(logUrl, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
     (r) => logged(5, id, '' + r.status),
     () => {},
   );
 }
+
+// The console is looked up when a message is written, as a page's wrapper of it expects.
+const acts = [
+  store,
+  logHash,
+  logSend,
+  loadGtag,
+  setCookie,
+  (name) => setGlobal(name, true),
+  (name) => setGlobal(name, false),
+  (m) => console.error(m),
+  (m) => console.warn(m),
+  (m) => console.info(m),
+];
+
+/**
+ * What the wasm does with one or two strings, by number: store `b` under the key `a` (0, `store`),
+ * keep the log endpoint `a` and hash the notice `b` (1, `logHash`), send the event `b` with the id
+ * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
+ * `a` to `document.cookie` (4, `setCookie`: whether that went through), set `window[a]` to true (5)
+ * or false (6), write `a` to the console as an error (7), a warning (8) or information (9). One
+ * import for them all: fewer bytes than one each.
+ */
+export const act = (what, a, b) => acts[what](a, b);

@@ -6,7 +6,7 @@
 //! inline scripts, gtag hooks) runs after the borrow is released, so that a page handler calling
 //! the API again never finds the state busy.
 
-use super::bridge::{self, strings, Read};
+use super::bridge::{self, strings, Act, Read};
 use super::json::Js;
 use super::page::{self, console};
 use super::storage;
@@ -200,7 +200,7 @@ fn carry_out(effects: Vec<Effect>) {
                 gtag("config", JsValue::from_str(id), o.into())
             }
             Effect::Global(name, value) => page::set_global(name, *value),
-            Effect::LoadTag { id, nonce } => bridge::load_gtag(id, nonce),
+            Effect::LoadTag { id, nonce } => drop(bridge::run(Act::LoadGtag, id, nonce)),
             Effect::EraseCookies(patterns) => erase_cookies(patterns),
             Effect::Gate
             | Effect::RegionDefault(_)
@@ -218,11 +218,11 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
             Effect::LogDrop => bridge::store(LOG, ""),
             Effect::PendingTaken => bridge::store(PENDING, ""),
-            Effect::LogHash { endpoint, notice } => bridge::log_hash(endpoint, notice),
+            Effect::LogHash { endpoint, notice } => drop(bridge::run(Act::LogHash, endpoint, notice)),
             Effect::Log { store, send } => {
                 bridge::store(LOG, store);
                 for e in send {
-                    bridge::log_send(&e.id, &e.json);
+                    bridge::run(Act::LogSend, &e.id, &e.json);
                 }
             }
             Effect::ShowPreferences => show_preferences(),

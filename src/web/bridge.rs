@@ -59,34 +59,59 @@ extern "C" {
     /// browser has no such property (it reads `undefined`).
     #[wasm_bindgen]
     pub fn gpc() -> Option<bool>;
-    /// Assigns `document.cookie`; false when that throws.
-    #[wasm_bindgen(js_name = setCookie)]
-    pub fn set_cookie(assignment: &str) -> bool;
     /// `navigator.languages` (an empty array without).
     #[wasm_bindgen]
     pub fn languages() -> Array;
     /// Whether `window.localStorage` can be read (it throws when storage is blocked).
     #[wasm_bindgen(js_name = hasLocalStorage)]
     pub fn has_local_storage() -> bool;
-    /// `window[name] = value` (the `ga-disable-<id>` kill switches).
-    #[wasm_bindgen(js_name = setGlobal)]
-    pub fn set_global(name: &str, value: bool);
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();
     /// The localStorage item `key` (the consent-log queue, a pending withdrawal); `None` when
     /// there is none or storage is blocked.
     pub fn stored(key: &str) -> Option<String>;
-    /// Stores `value` under `key` in localStorage (an empty one: deletes it).
-    pub fn store(key: &str, value: &str);
-    /// Keeps the consent log's `endpoint` for [`log_send`], and computes the hex SHA-256 of
-    /// `notice` and hands it back (`watch`).
-    #[wasm_bindgen(js_name = logHash)]
-    pub fn log_hash(endpoint: &str, notice: &str);
-    /// POSTs one consent event to the endpoint with fetch keepalive; a 2xx hands `id` back
-    /// (`watch`).
-    #[wasm_bindgen(js_name = logSend)]
-    pub fn log_send(id: &str, body: &str);
+    /// Does `what` with one or two strings (`act` in bridge.js; see [`Act`]): one import for all,
+    /// instead of one each with its glue. True when a cookie assignment went through.
+    fn act(what: u8, a: &str, b: &str) -> bool;
+}
+
+/// What [`act`] does.
+#[derive(Clone, Copy)]
+pub enum Act {
+    /// Stores `b` under the key `a` in localStorage (an empty one: deletes it).
+    Store = 0,
+    /// Keeps the consent log's endpoint `a` for [`Act::LogSend`], and computes the hex SHA-256
+    /// of the notice `b` and hands it back (`watch`).
+    LogHash = 1,
+    /// POSTs the consent event `b` to the endpoint with fetch keepalive; a 2xx hands its id `a`
+    /// back (`watch`).
+    LogSend = 2,
+    /// Injects gtag.js for the tag id `a`, with the nonce `b` (a script element appended to
+    /// `<head>`: nothing there throws).
+    LoadGtag = 3,
+    /// Assigns `a` to `document.cookie`; [`act`] gives false when that throws.
+    SetCookie = 4,
+    /// `window[a] = true` (the `ga-disable-<id>` kill switches).
+    GlobalOn = 5,
+    /// `window[a] = false`.
+    GlobalOff = 6,
+    /// `console.error(a)`.
+    Error = 7,
+    /// `console.warn(a)`.
+    Warn = 8,
+    /// `console.info(a)`.
+    Info = 9,
+}
+
+/// Does `what` with `a` and `b` (see [`Act`]).
+pub fn run(what: Act, a: &str, b: &str) -> bool {
+    act(what as u8, a, b)
+}
+
+/// Stores `value` under `key` in localStorage (an empty one: deletes it).
+pub fn store(key: &str, value: &str) {
+    run(Act::Store, key, value);
 }
 
 /// What [`read`] reads.

@@ -1,9 +1,8 @@
 //! What the browser tells about this page view: signals, languages, path, host, time.
 
-use super::bridge::{get, here, Read};
+use super::bridge::{get, here, run, Act, Read};
 use crate::core::session::Level;
 use crate::core::signals::{Dnt, Gpc, Signals};
-use wasm_bindgen::prelude::*;
 
 /// DNT and GPC, read in `bridge.js` (no `Reflect.get` per property here).
 pub fn signals() -> Signals {
@@ -58,15 +57,15 @@ pub fn random_id() -> String {
 
 /// `window[name] = value`.
 pub fn set_global(name: &str, value: bool) {
-    super::bridge::set_global(name, value)
+    run(if value { Act::GlobalOn } else { Act::GlobalOff }, name, "");
 }
 
 /// Writes one line to the console.
 pub fn console(level: Level, message: &str) {
-    let m = JsValue::from_str(message);
-    match level {
-        Level::Error => web_sys::console::error_1(&m),
-        Level::Warn => web_sys::console::warn_1(&m),
-        Level::Info => web_sys::console::info_1(&m),
-    }
+    let what = match level {
+        Level::Error => Act::Error,
+        Level::Warn => Act::Warn,
+        Level::Info => Act::Info,
+    };
+    run(what, message, "");
 }

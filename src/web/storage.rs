@@ -53,7 +53,7 @@ pub fn cookies() -> Result<String, Blocked> {
 
 /// Assigns `document.cookie`; false when it throws (a blocked cookie is dropped silently).
 pub fn set_cookie(assignment: &str) -> bool {
-    super::bridge::set_cookie(assignment)
+    super::bridge::run(super::bridge::Act::SetCookie, assignment, "")
 }
 
 /// The in-memory copy.
