@@ -4,7 +4,7 @@
 // the other calls run once it is ready. The refusals among them are also written to localStorage
 // at once (`pend`): a page left before start would lose its queue.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, lazyParts, plain, stored, store } from './bridge.js';
+import { on, off, d, opens, getConsent, lazyParts, plain, record, stored, store } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -206,7 +206,7 @@ function later(call, decision) {
 
 /** The visitor's consent record (their receipt), or null when they have not decided. */
 export function getConsentRecord() {
-  return ready ? wasm.getConsentRecord() : null;
+  return ready ? record(wasm.getConsentRecord()) : null;
 }
 
 /** Grants every optional category. */

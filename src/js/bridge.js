@@ -553,8 +553,15 @@ export function ui(part, a) {
   }
 }
 
+// Captured when this file runs, like the built-ins the copies use: a page script that replaces it
+// later cannot change the record a page or the visitor gets.
+const { parse } = JSON;
+
+/** The consent record from the wasm's JSON text (`app::record_view`); null for none. */
+export const record = (json) => (json == null ? null : parse(json));
+
 /** Offers the consent record as a downloaded file (consent-gate-dialog.js, whose button asks). */
-export const download = (record) => lazy('dialog').then((m) => m?.download(d, record));
+export const download = (json) => lazy('dialog').then((m) => m?.download(d, record(json)));
 
 // The top page's pathname or hash when this page is framed by one of the same site (another
 // site's throws on access: '').

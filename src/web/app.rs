@@ -451,8 +451,9 @@ pub fn consent_view() -> JsValue {
     session().map_or(JsValue::NULL, |s| view(&s))
 }
 
-/// The stored record for `getConsentRecord()`; `null` when the visitor has not decided.
+/// The stored record for `getConsentRecord()` as JSON text, which `bridge.js` parses (`record`,
+/// with the `JSON.parse` of when it loaded: no js-sys import for it); `null` when the visitor has
+/// not decided.
 pub fn record_view() -> JsValue {
-    let json = session().and_then(|s| s.decided().map(log::record_json));
-    json.and_then(|j| js_sys::JSON::parse(&j).ok()).unwrap_or(JsValue::NULL)
+    session().and_then(|s| s.decided().map(log::record_json)).map_or(JsValue::NULL, |j| JsValue::from_str(&j))
 }

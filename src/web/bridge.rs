@@ -49,7 +49,7 @@ extern "C" {
     /// built there, the texts set as text.
     #[wasm_bindgen(catch)]
     pub fn ui(part: u8, desc: &JsValue) -> Result<JsValue, JsValue>;
-    /// Offers the consent record (`getConsentRecord()`'s value) as `consent-record.json`.
+    /// Offers the consent record (`getConsentRecord()`'s JSON text) as `consent-record.json`.
     #[wasm_bindgen(catch)]
     pub fn download(record: &JsValue) -> Result<(), JsValue>;
     /// What the page tells, by number (`read` in bridge.js; see [`Read`]): one import for all,
