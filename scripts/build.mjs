@@ -140,13 +140,6 @@ function trimGlue(glue) {
       '\nfunction __wbg_finalize_init(instance, module) {\n    wasm = instance.exports;\n',
     ],
     [/\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n'],
-    // Two strings go in at a time (the watch callback's values): the second one's copy can only
-    // throw when it is not a string, and bridge.js always passes strings; the first string's few
-    // bytes are not freed for it (-40).
-    [
-      /\n    let ptr0, len0, ptr1, len1;\n    try \{\n((        .*\n){4})    \} catch \(e\) \{\n        if \(ptr1\) \{ wasm\.\w+\(ptr1, len1 \* 1, 1\); \}\n        if \(ptr0\) \{ wasm\.\w+\(ptr0, len0 \* 1, 1\); \}\n        throw e;\n    \}\n/g,
-      '\n    let ptr0, len0, ptr1, len1;\n$1',
-    ],
     // A string an import returns to the wasm (`String` or `Option<String>`) is copied in and its
     // pointer and length written where the wasm said by one function, instead of the same four
     // lines in each of those imports (-38). The address needs no `>>> 0`: it is on the stack,

@@ -292,11 +292,9 @@ let logged;
  * stored record (`watchStorage`), 2 the notice containers (one entered the page after start), 3 a
  * click on the interface (`clicked`); and for the consent log, 4 with the notice hash (`logHash`),
  * 5 with the id of an event and the HTTP status it was answered with (`logSend`). One callback
- * and one import for them all: fewer bytes. The wasm takes both values as strings, so both are
- * always given.
+ * and one import for them all: fewer bytes. The values are strings, or absent ('' to the wasm).
  */
-export function watch(wasm) {
-  const f = (what, value = '', action = '') => wasm(what, value, action);
+export function watch(f) {
   noticesAdded = () => f(2);
   logged = f;
   watchStorage(() => f(1));

@@ -393,18 +393,23 @@ fn start_with(
 fn listen() {
     // `Fn`, not `FnMut`: a handler of an event fired during one call (a click's `change`) may
     // navigate, which calls it again before that call returns.
-    let changed = Closure::<dyn Fn(u8, String, String)>::new(|what: u8, value: String, action: String| match what {
-        0 => drop(step(Some(Input::Navigate))),
-        // Another tab changed the stored record, or the page came back from the back/forward
-        // cache: the copies are read now.
-        1 => drop(step(None)),
-        // A single-page app's route mounted a notice container (or put one back).
-        2 => drop(step(Some(Input::NoticeContainersAdded))),
-        // A click on the SDK's interface: `value` is the part's scope.
-        3 => on_click(&value, &action),
-        // The consent log: the notice hash, then the id of each event answered, with the status.
-        4 => drop(step(Some(Input::NoticeHash(value)))),
-        _ => drop(step(Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))))),
+    // The two values come as JS values, read as strings here ('' for none): the glue then copies
+    // no string in for them.
+    let changed = Closure::<dyn Fn(u8, JsValue, JsValue)>::new(|what: u8, value: JsValue, action: JsValue| {
+        let (value, action) = (value.as_string().unwrap_or_default(), action.as_string().unwrap_or_default());
+        match what {
+            0 => drop(step(Some(Input::Navigate))),
+            // Another tab changed the stored record, or the page came back from the back/forward
+            // cache: the copies are read now.
+            1 => drop(step(None)),
+            // A single-page app's route mounted a notice container (or put one back).
+            2 => drop(step(Some(Input::NoticeContainersAdded))),
+            // A click on the SDK's interface: `value` is the part's scope.
+            3 => on_click(&value, &action),
+            // The consent log: the notice hash, then the id of each event answered, with the status.
+            4 => drop(step(Some(Input::NoticeHash(value)))),
+            _ => drop(step(Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))))),
+        }
     });
     let _ = bridge::watch(&changed);
     changed.forget();

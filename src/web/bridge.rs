@@ -28,9 +28,9 @@ extern "C" {
     /// container enters the page after start (gating's observer sees it), 3 with the scope and
     /// action of a click on the SDK's own interface; for the consent log, 4 with the notice hash
     /// ([`log_hash`]), 5 with the id of an event and the HTTP status of its answer ([`log_send`]).
-    /// Both strings are always given (empty when the change has none).
+    /// The values are strings, or absent when the change has none.
     #[wasm_bindgen(catch)]
-    pub fn watch(f: &Closure<dyn Fn(u8, String, String)>) -> Result<(), JsValue>;
+    pub fn watch(f: &Closure<dyn Fn(u8, JsValue, JsValue)>) -> Result<(), JsValue>;
     /// A deep copy of `v` as plain data, made in JavaScript where a throw is caught: reading the
     /// copy cannot throw. A cycle or an unreadable value becomes a symbol (not JSON).
     #[wasm_bindgen]
