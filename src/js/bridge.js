@@ -85,12 +85,21 @@ const last = {};
 const pending = [];
 
 /**
+ * What the wasm sends to the page, by number: Consent Mode's default (0) or update (1) `b`,
+ * `gtag('set', a, b)` (2), `gtag('config', a, b)` (3), and the SDK's `change` (4), `ready` (5) and
+ * `signal` (6) events with `b` (`emit`). One import for them all, and numbers and values only: it
+ * needs no glue.
+ */
+export const send = (what, a, b) =>
+  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 1 ? gtag(what > 2 ? 'config' : 'set', a, b) : gtag('consent', what ? 'update' : 'default', b);
+
+/**
  * Calls every handler of `name` and fires `consent-gate:<name>` on document. `detail` is frozen,
  * and the objects in it (a state is two levels deep): every handler, and getConsent(), get the same
  * object. getConsent() and the Tag Manager event follow at once; handlers get it after the event
  * being delivered, if any.
  */
-export function emit(name, detail) {
+function emit(name, detail) {
   for (const v of Object.values(Object.freeze(detail))) Object.freeze(v);
   last[name] = detail;
   // Google Tag Manager: one event per applied state (at start, on every decision, on a change of

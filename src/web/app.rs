@@ -6,7 +6,7 @@
 //! inline scripts, gtag hooks) runs after the borrow is released, so that a page handler calling
 //! the API again never finds the state busy.
 
-use super::bridge::{self, strings, Act, Read};
+use super::bridge::{self, post, strings, Act, Read, Send};
 use super::json::Js;
 use super::page::{self, console};
 use super::storage;
@@ -173,11 +173,6 @@ fn set(o: &Object, k: &str, v: JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), &v);
 }
 
-/// `gtag(command, a, b)`, taking its arguments for the same reason as [`set`].
-fn gtag(command: &str, a: JsValue, b: JsValue) {
-    bridge::gtag(command, &a, &b)
-}
-
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
 /// handler of an earlier one may have changed it (decided again, or routed into a sensitive page).
 fn carry_out(effects: Vec<Effect>) {
@@ -188,16 +183,16 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::ConsentDefault { state, wait_for_update } => {
                 let o = consent_object(state);
                 set(&o, "wait_for_update", JsValue::from_f64(f64::from(*wait_for_update)));
-                gtag("consent", JsValue::from_str("default"), o.into())
+                post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
             }
-            Effect::ConsentUpdate(state) => gtag("consent", JsValue::from_str("update"), consent_object(state).into()),
-            Effect::Set(name, value) => gtag("set", JsValue::from_str(name), JsValue::from_bool(*value)),
-            Effect::PageReferrer(origin) => gtag("set", JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
+            Effect::ConsentUpdate(state) => post(Send::ConsentUpdate, JsValue::UNDEFINED, consent_object(state).into()),
+            Effect::Set(name, value) => post(Send::Set, JsValue::from_str(name), JsValue::from_bool(*value)),
+            Effect::PageReferrer(origin) => post(Send::Set, JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
             Effect::Config { id, signals } => {
                 let o = Object::new();
                 set(&o, "allow_google_signals", JsValue::from_bool(*signals));
                 set(&o, "allow_ad_personalization_signals", JsValue::from_bool(*signals));
-                gtag("config", JsValue::from_str(id), o.into())
+                post(Send::Config, JsValue::from_str(id), o.into())
             }
             Effect::Global(name, value) => page::set_global(name, *value),
             Effect::LoadTag { id, nonce } => drop(bridge::run(Act::LoadGtag, id, nonce)),
@@ -214,8 +209,9 @@ fn carry_out(effects: Vec<Effect>) {
                 }
             }
             Effect::HideBanner => ui::hide_banner(),
-            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&View::Signals(*signals))),
-            Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
+            Effect::Emit(Emit::Signal(signals)) => post(Send::Signal, JsValue::UNDEFINED, to_js(&View::Signals(*signals))),
+            Effect::Emit(Emit::Change) => post(Send::Change, JsValue::UNDEFINED, consent_view()),
+            Effect::Emit(Emit::Ready) => post(Send::Ready, JsValue::UNDEFINED, consent_view()),
             Effect::LogDrop => bridge::store(LOG, ""),
             Effect::PendingTaken => bridge::store(PENDING, ""),
             Effect::LogHash { endpoint, notice } => drop(bridge::run(Act::LogHash, endpoint, notice)),
@@ -253,7 +249,7 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
             set(&o, "region", strings(&rule.codes).into());
             // Sent with the session back: a page's gtag hook may call the SDK.
             drop(s);
-            gtag("consent", JsValue::from_str("default"), o.into())
+            post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
         }
         (Effect::SyncSwitches, _) => ui::sync_switches(&s.rows()),
         (Effect::Store, Some(r)) => save(&s.config, r),

@@ -6,17 +6,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/js/bridge.js")]
 extern "C" {
-    /// `gtag(a, b, c)`, pushing the `arguments` object onto dataLayer (it catches a dataLayer that
-    /// throws, so no `catch` glue here).
-    #[wasm_bindgen]
-    pub fn gtag(a: &str, b: &JsValue, c: &JsValue);
-    /// Injects gtag.js for `id` (a script element appended to `<head>`: nothing there throws).
-    #[wasm_bindgen(js_name = loadGtag)]
-    pub fn load_gtag(id: &str, nonce: &str);
-    /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent (a handler that throws is
-    /// caught there).
-    #[wasm_bindgen]
-    pub fn emit(name: &str, detail: &JsValue);
+    /// Sends `what` to the page (`send` in bridge.js; see [`Send`]): numbers and JS values only,
+    /// so the import needs no glue. Nothing is thrown: `gtag` catches a dataLayer that throws,
+    /// and a handler of an event that throws is caught there too.
+    fn send(what: u8, a: &JsValue, b: &JsValue);
     /// Activates gated scripts and iframes of the allowed categories (none on a sensitive page).
     #[wasm_bindgen(catch)]
     pub fn gate(allowed: &Array, nonce: &str, placeholder: &Array, sensitive: bool) -> Result<(), JsValue>;
@@ -112,6 +105,32 @@ pub fn run(what: Act, a: &str, b: &str) -> bool {
 /// Stores `value` under `key` in localStorage (an empty one: deletes it).
 pub fn store(key: &str, value: &str) {
     run(Act::Store, key, value);
+}
+
+/// What [`send`] sends.
+#[derive(Clone, Copy)]
+pub enum Send {
+    /// `gtag('consent', 'default', b)`.
+    ConsentDefault = 0,
+    /// `gtag('consent', 'update', b)`.
+    ConsentUpdate = 1,
+    /// `gtag('set', a, b)`.
+    Set = 2,
+    /// `gtag('config', a, b)`.
+    Config = 3,
+    /// The SDK's `change` event, with the consent view `b` (to `on()` handlers and as a DOM
+    /// CustomEvent).
+    Change = 4,
+    /// The `ready` event, with the consent view `b`.
+    Ready = 5,
+    /// The `signal` event, with the browser signals `b`.
+    Signal = 6,
+}
+
+/// Sends `what` with `a` and `b` to the page (see [`Send`]). It takes the values so that they
+/// are dropped here, once, not at every caller.
+pub fn post(what: Send, a: JsValue, b: JsValue) {
+    send(what as u8, &a, &b)
 }
 
 /// What [`read`] reads.
