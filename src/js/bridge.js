@@ -521,9 +521,16 @@ export function lazyParts(load) {
  * banner, 1 hide it, 2 add the "Privacy choices" button, 3 open the preferences dialog (focus
  * back to the control clicked, else to the element focused now), 4 close it, 5 draw the notice,
  * 6 set the switches, 7 put `a` in the status line of the part clicked, 8 the categories switched
- * on there.
+ * on there. What a step throws (a failing page hook) leaves it undone and goes no further: the
+ * wasm imports this without catch glue.
  */
 export function ui(part, a) {
+  try {
+    return uiStep(part, a);
+  } catch (e) {}
+}
+
+function uiStep(part, a) {
   const at = clickedScope;
   if (part == 0 && d.body) {
     // Built and shown by consent-gate-banner.js (`kit.banner`: the banner shown now).

@@ -224,7 +224,7 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::ShowPreferences => show_preferences(),
             Effect::CloseDialog => ui::close_dialog(),
             Effect::Announce(message) => ui::announce(message),
-            Effect::Download => drop(bridge::download(&record_view())),
+            Effect::Download => bridge::download(&record_view()),
             Effect::Reload => bridge::reload(),
         }
     }

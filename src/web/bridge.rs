@@ -1,5 +1,6 @@
-//! Imports from `src/js/bridge.js`. Each is `catch`: a throwing page hook (a hostile
-//! `dataLayer.push`, a failing event handler) becomes an ignored error, never a broken SDK.
+//! Imports from `src/js/bridge.js`. Each is `catch` or catches in `bridge.js` itself: a throwing
+//! page hook (a hostile `dataLayer.push`, a failing event handler) becomes an ignored error, never
+//! a broken SDK.
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -39,12 +40,14 @@ extern "C" {
     #[wasm_bindgen(js_name = noticeContainers)]
     pub fn notice_containers() -> Array;
     /// Carries out one step of the interface (`ui::Part`) from its description: the markup is
-    /// built there, the texts set as text.
-    #[wasm_bindgen(catch)]
-    pub fn ui(part: u8, desc: &JsValue) -> Result<JsValue, JsValue>;
-    /// Offers the consent record (`getConsentRecord()`'s JSON text) as `consent-record.json`.
-    #[wasm_bindgen(catch)]
-    pub fn download(record: &JsValue) -> Result<(), JsValue>;
+    /// built there, the texts set as text. What a failing page hook throws there is caught there
+    /// (`undefined` then): no `catch` glue here.
+    #[wasm_bindgen]
+    pub fn ui(part: u8, desc: &JsValue) -> JsValue;
+    /// Offers the consent record (`getConsentRecord()`'s JSON text) as `consent-record.json`
+    /// (through a promise: nothing is thrown here).
+    #[wasm_bindgen]
+    pub fn download(record: &JsValue);
     /// What the page tells, by number (`read` in bridge.js; see [`Read`]): one import for all,
     /// instead of one each with its glue (none of them throws).
     fn read(what: u8) -> Option<String>;

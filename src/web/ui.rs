@@ -29,7 +29,7 @@ enum Part {
 
 /// Carries out `part` in `bridge.js`; what a failing page hook throws there is ignored.
 fn draw(part: Part, desc: &JsValue) -> JsValue {
-    bridge::ui(part as u8, desc).unwrap_or(JsValue::UNDEFINED)
+    bridge::ui(part as u8, desc)
 }
 
 /// A description being built: a flat JS array.
