@@ -212,27 +212,30 @@ let gating;
  * added later. Iframes of other categories get a placeholder; loaded ones that are no longer
  * allowed are unloaded. On a `sensitivePage` the placeholder's button loads nothing either.
  * `placeholder` is [notice text with {name}, load button text, preferences button text, language,
- * direction].
+ * direction]; `sensitivePage` is 1 or 0. What a page hook throws here is caught here: the wasm
+ * imports this without catch glue.
  */
 export function gate(categories, scriptNonce, placeholder, sensitivePage) {
-  kit.granted = categories;
-  kit.nonce = scriptNonce || '';
-  kit.texts = placeholder;
-  kit.sensitive = sensitivePage;
-  // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
-  // any tag there, must not receive it as the referrer.
-  // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
-  // no injected `<meta name=referrer content=unsafe-url>` can follow it.
-  if (sensitivePage) {
-    referrer ||= Object.assign(d.createElement('meta'), { name: 'referrer', content: 'strict-origin' });
-    d.head.appendChild(referrer);
-  }
-  scanGated(1);
-  if (!observer && w.MutationObserver) {
-    observer = new MutationObserver(scan);
-    // The attribute too: an app may make an element that is already in the page a notice container.
-    observer.observe(d.documentElement, { childList: true, subtree: true, attributeFilter: ['data-consent-gate'] });
-  }
+  try {
+    kit.granted = categories;
+    kit.nonce = scriptNonce || '';
+    kit.texts = placeholder;
+    kit.sensitive = sensitivePage;
+    // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
+    // any tag there, must not receive it as the referrer.
+    // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
+    // no injected `<meta name=referrer content=unsafe-url>` can follow it.
+    if (sensitivePage) {
+      referrer ||= Object.assign(d.createElement('meta'), { name: 'referrer', content: 'strict-origin' });
+      d.head.appendChild(referrer);
+    }
+    scanGated(1);
+    if (!observer && w.MutationObserver) {
+      observer = new MutationObserver(scan);
+      // The attribute too: an app may make an element that is already in the page a notice container.
+      observer.observe(d.documentElement, { childList: true, subtree: true, attributeFilter: ['data-consent-gate'] });
+    }
+  } catch (e) {}
 }
 
 /**

@@ -235,13 +235,14 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
     match (e, s.stored.as_ref()) {
         (Effect::Gate, _) => {
             // Read with the session lent; the gated scripts run once it is back.
-            let (allowed, nonce, placeholder) = (strings(&s.allowed), s.config.nonce.clone().unwrap_or_default(), Array::new());
+            let (allowed, nonce, placeholder) =
+                (strings(&s.allowed), JsValue::from_str(s.config.nonce.as_deref().unwrap_or("")), Array::new());
             for t in s.placeholder() {
                 placeholder.push(&JsValue::from_str(t));
             }
-            let sensitive = s.sensitive;
+            let sensitive = u8::from(s.sensitive);
             drop(s);
-            drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
+            bridge::gate(&allowed, &nonce, &placeholder, sensitive)
         }
         (Effect::RegionDefault(i), _) => {
             let Some(rule) = s.config.regions.get(*i) else { return };

@@ -11,9 +11,11 @@ extern "C" {
     /// so the import needs no glue. Nothing is thrown: `gtag` catches a dataLayer that throws,
     /// and a handler of an event that throws is caught there too.
     fn send(what: u8, a: &JsValue, b: &JsValue);
-    /// Activates gated scripts and iframes of the allowed categories (none on a sensitive page).
-    #[wasm_bindgen(catch)]
-    pub fn gate(allowed: &Array, nonce: &str, placeholder: &Array, sensitive: bool) -> Result<(), JsValue>;
+    /// Activates gated scripts and iframes of the allowed categories (none on a sensitive page:
+    /// `sensitive` 1). Numbers and values only, and what it throws caught in `bridge.js`: the
+    /// import needs no glue.
+    #[wasm_bindgen]
+    pub fn gate(allowed: &Array, nonce: &JsValue, placeholder: &Array, sensitive: u8);
     /// The page's document, seen only through its prototypes (page markup cannot shadow them).
     #[wasm_bindgen]
     pub fn doc() -> web_sys::Document;
