@@ -309,9 +309,13 @@ let logged;
 export function watch(f) {
   noticesAdded = () => f(2);
   logged = f;
-  watchStorage(() => f(1));
-  watchNavigation(() => f(0));
-  d.addEventListener('click', (e) => clicked(e, f));
+  // What a page made unwritable (a frozen `history`) throws here, and is caught here: the wasm
+  // imports this without catch glue.
+  try {
+    watchStorage(() => f(1));
+    watchNavigation(() => f(0));
+    d.addEventListener('click', (e) => clicked(e, f));
+  } catch (e) {}
 }
 
 /**

@@ -408,7 +408,7 @@ fn listen() {
             _ => drop(step(Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))))),
         }
     });
-    let _ = bridge::watch(&changed);
+    bridge::watch(&changed);
     changed.forget();
 }
 

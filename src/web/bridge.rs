@@ -25,8 +25,9 @@ extern "C" {
     /// action of a click on the SDK's own interface; for the consent log, 4 with the notice hash
     /// ([`log_hash`]), 5 with the id of an event and the HTTP status of its answer ([`log_send`]).
     /// The values are strings, or absent when the change has none.
-    #[wasm_bindgen(catch)]
-    pub fn watch(f: &Closure<dyn Fn(u8, JsValue, JsValue)>) -> Result<(), JsValue>;
+    /// What it throws is caught there.
+    #[wasm_bindgen]
+    pub fn watch(f: &Closure<dyn Fn(u8, JsValue, JsValue)>);
     /// A deep copy of `v` as plain data, made in JavaScript where a throw is caught: reading the
     /// copy cannot throw. A cycle or an unreadable value becomes a symbol (not JSON).
     #[wasm_bindgen]
