@@ -82,7 +82,7 @@ if (process.env.CONSENT_GATE_STABLE) {
   wasmIn = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
 }
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
-// always passes init an object, and calls it once; every string goes in with wasm-bindgen's
+// passes init where the wasm is itself (not in an object), and calls it once; every string goes in with wasm-bindgen's
 // realloc. And code the glue repeats, written once or shorter. Each replacement must match exactly once (or the number of times given; 0: at least
 // once), so a different wasm-bindgen output stops the build.
 function trimGlue(glue) {
@@ -95,7 +95,7 @@ function trimGlue(glue) {
   const cuts = [
     [
       /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
-      '\n    ({module_or_path} = module_or_path);\n',
+      '\n',
     ],
     [/\n    if \(realloc === undefined\) \{\n(        .*\n){5}    \}\n/g, '\n'],
     // The same advice in fewer words, named like the SDK's other console messages.

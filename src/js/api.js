@@ -117,9 +117,10 @@ export function init(config, options) {
   const o = options || {};
   consentDefaults();
   let loadError = null;
+  // `o.wasm` handed over as it is: the build's trimmed glue takes no object (scripts/build.mjs).
   const wasmReady =
     typeof WebAssembly == 'object'
-      ? initWasm({ module_or_path: o.wasm }).catch((e) => {
+      ? initWasm(o.wasm).catch((e) => {
           loadError = e;
         })
       : Promise.resolve().then(() => {
