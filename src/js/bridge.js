@@ -748,6 +748,7 @@ const acts = [
  * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
  * `a` to `document.cookie` (4, `setCookie`: whether that went through), set `window[a]` to true (5)
  * or false (6), write `a` to the console as an error (7), a warning (8) or information (9). One
- * import for them all: fewer bytes than one each.
+ * import for them all: fewer bytes than one each. Always a boolean (the others give false), as
+ * the wasm's import is declared.
  */
-export const act = (what, a, b) => acts[what](a, b);
+export const act = (what, a, b) => !!acts[what](a, b);
