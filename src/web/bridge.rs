@@ -23,9 +23,9 @@ extern "C" {
     /// stored record and when the page comes back from the back/forward cache, 2 when a notice
     /// container enters the page after start (gating's observer sees it), 3 with the scope and
     /// action of a click on the SDK's own interface; for the consent log, 4 with the notice hash
-    /// ([`log_hash`]), 5 with the id of an event and the HTTP status of its answer ([`log_send`]).
-    /// The values are strings, or absent when the change has none.
-    /// What it throws is caught there.
+    /// ([`Act::LogHash`]), 5 with the id of an event and the HTTP status of its answer
+    /// ([`Act::LogSend`]). The values are strings, or absent when the change has none. What it
+    /// throws (a page made `history` unwritable) is caught there: no `catch` glue here.
     #[wasm_bindgen]
     pub fn watch(f: &Closure<dyn Fn(u8, JsValue, JsValue)>);
     /// A deep copy of `v` as plain data, made in JavaScript where a throw is caught: reading the
