@@ -83,7 +83,7 @@ if (process.env.CONSENT_GATE_STABLE) {
   wasmIn = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
 }
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
-// always passes init an object, and calls it once; every string goes in with wasm-bindgen's
+// passes init where the wasm is itself (not in an object), and calls it once; every string goes in with wasm-bindgen's
 // realloc. And code the glue repeats, written once or shorter. Each replacement must match exactly once (or the number of times given; 0: at least
 // once), so a different wasm-bindgen output stops the build.
 function trimGlue(glue) {
@@ -96,7 +96,7 @@ function trimGlue(glue) {
   const cuts = [
     [
       /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
-      '\n    ({module_or_path} = module_or_path);\n',
+      '\n',
     ],
     [/\n    if \(realloc === undefined\) \{\n(        .*\n){5}    \}\n/g, '\n'],
     // The same advice in fewer words, named like the SDK's other console messages.
@@ -141,14 +141,6 @@ function trimGlue(glue) {
       '\nfunction __wbg_finalize_init(instance, module) {\n    wasm = instance.exports;\n',
     ],
     [/\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n'],
-    // Two strings go in at a time (start's error and region, the watch callback's values): the
-    // second one's copy can only throw when it is not a string, and then the call throws anyway
-    // (start's rejection); the first string's few bytes are not freed for it (-40).
-    [
-      /\n    let ptr0, len0, ptr1, len1;\n    try \{\n((        .*\n){4})    \} catch \(e\) \{\n        if \(ptr1\) \{ wasm\.\w+\(ptr1, len1 \* 1, 1\); \}\n        if \(ptr0\) \{ wasm\.\w+\(ptr0, len0 \* 1, 1\); \}\n        throw e;\n    \}\n/g,
-      '\n    let ptr0, len0, ptr1, len1;\n$1',
-      2,
-    ],
     // A string an import returns to the wasm (`String` or `Option<String>`) is copied in and its
     // pointer and length written where the wasm said by one function, instead of the same four
     // lines in each of those imports (-38). The address needs no `>>> 0`: it is on the stack,

@@ -17,15 +17,11 @@ use wasm_bindgen::prelude::*;
 /// see `plain` in bridge.js), `undefined` for any other call): they are the first decision,
 /// before any tag. Each one that is not taken
 /// (an invalid `setConsent` argument) is replaced in the array by the `Error` its call rejects with.
+/// `config_error` and `region` are taken as values and read as strings here (anything else is
+/// none): the glue then copies no string in for them.
 #[wasm_bindgen]
-pub fn start(
-    config: JsValue,
-    config_error: Option<String>,
-    region: Option<String>,
-    lang_texts: JsValue,
-    early: JsValue,
-) -> Result<JsValue, JsValue> {
-    app::start(config, config_error, region, lang_texts, early)
+pub fn start(config: JsValue, config_error: JsValue, region: JsValue, lang_texts: JsValue, early: JsValue) -> Result<JsValue, JsValue> {
+    app::start(config, config_error.as_string(), region.as_string(), lang_texts, early)
 }
 
 /// The visitor's consent record, or `null` when undecided.

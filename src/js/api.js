@@ -4,7 +4,7 @@
 // the other calls run once it is ready. The refusals among them are also written to localStorage
 // at once (`pend`): a page left before start would lose its queue.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, stored, store } from './bridge.js';
+import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -117,9 +117,10 @@ export function init(config, options) {
   const o = options || {};
   consentDefaults();
   let loadError = null;
+  // `o.wasm` handed over as it is: the build's trimmed glue takes no object (scripts/build.mjs).
   const wasmReady =
     typeof WebAssembly == 'object'
-      ? initWasm({ module_or_path: o.wasm }).catch((e) => {
+      ? initWasm(o.wasm).catch((e) => {
           loadError = e;
         })
       : Promise.resolve().then(() => {
@@ -207,7 +208,7 @@ function later(call, decision) {
 
 /** The visitor's consent record (their receipt), or null when they have not decided. */
 export function getConsentRecord() {
-  return ready ? wasm.getConsentRecord() : null;
+  return ready ? record(wasm.getConsentRecord()) : null;
 }
 
 /** Grants every optional category. */

@@ -66,7 +66,7 @@ function push(entry) {
 }
 
 /** Injects gtag.js for `id` (the first configured tag id), with the site's nonce. */
-export function loadGtag(id, nonce) {
+function loadGtag(id, nonce) {
   gtag('js', new Date());
   if (pushFailed) return;
   const s = d.createElement('script');
@@ -85,12 +85,21 @@ const last = {};
 const pending = [];
 
 /**
+ * What the wasm sends to the page, by number: Consent Mode's default (0) or update (1) `b`,
+ * `gtag('set', a, b)` (2), `gtag('config', a, b)` (3), and the SDK's `change` (4), `ready` (5) and
+ * `signal` (6) events with `b` (`emit`). One import for them all, and numbers and values only: it
+ * needs no glue.
+ */
+export const send = (what, a, b) =>
+  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 1 ? gtag(what > 2 ? 'config' : 'set', a, b) : gtag('consent', what ? 'update' : 'default', b);
+
+/**
  * Calls every handler of `name` and fires `consent-gate:<name>` on document. `detail` is frozen,
  * and the objects in it (a state is two levels deep): every handler, and getConsent(), get the same
  * object. getConsent() and the Tag Manager event follow at once; handlers get it after the event
  * being delivered, if any.
  */
-export function emit(name, detail) {
+function emit(name, detail) {
   for (const v of Object.values(Object.freeze(detail))) Object.freeze(v);
   last[name] = detail;
   // Google Tag Manager: one event per applied state (at start, on every decision, on a change of
@@ -203,27 +212,30 @@ let gating;
  * added later. Iframes of other categories get a placeholder; loaded ones that are no longer
  * allowed are unloaded. On a `sensitivePage` the placeholder's button loads nothing either.
  * `placeholder` is [notice text with {name}, load button text, preferences button text, language,
- * direction].
+ * direction]; `sensitivePage` is 1 or 0. What a page hook throws here is caught here: the wasm
+ * imports this without catch glue.
  */
 export function gate(categories, scriptNonce, placeholder, sensitivePage) {
-  kit.granted = categories;
-  kit.nonce = scriptNonce || '';
-  kit.texts = placeholder;
-  kit.sensitive = sensitivePage;
-  // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
-  // any tag there, must not receive it as the referrer.
-  // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
-  // no injected `<meta name=referrer content=unsafe-url>` can follow it.
-  if (sensitivePage) {
-    referrer ||= Object.assign(d.createElement('meta'), { name: 'referrer', content: 'strict-origin' });
-    d.head.appendChild(referrer);
-  }
-  scanGated(1);
-  if (!observer && w.MutationObserver) {
-    observer = new MutationObserver(scan);
-    // The attribute too: an app may make an element that is already in the page a notice container.
-    observer.observe(d.documentElement, { childList: true, subtree: true, attributeFilter: ['data-consent-gate'] });
-  }
+  try {
+    kit.granted = categories;
+    kit.nonce = scriptNonce || '';
+    kit.texts = placeholder;
+    kit.sensitive = sensitivePage;
+    // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
+    // any tag there, must not receive it as the referrer.
+    // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
+    // no injected `<meta name=referrer content=unsafe-url>` can follow it.
+    if (sensitivePage) {
+      referrer ||= Object.assign(d.createElement('meta'), { name: 'referrer', content: 'strict-origin' });
+      d.head.appendChild(referrer);
+    }
+    scanGated(1);
+    if (!observer && w.MutationObserver) {
+      observer = new MutationObserver(scan);
+      // The attribute too: an app may make an element that is already in the page a notice container.
+      observer.observe(d.documentElement, { childList: true, subtree: true, attributeFilter: ['data-consent-gate'] });
+    }
+  } catch (e) {}
 }
 
 /**
@@ -292,16 +304,18 @@ let logged;
  * stored record (`watchStorage`), 2 the notice containers (one entered the page after start), 3 a
  * click on the interface (`clicked`); and for the consent log, 4 with the notice hash (`logHash`),
  * 5 with the id of an event and the HTTP status it was answered with (`logSend`). One callback
- * and one import for them all: fewer bytes. The wasm takes both values as strings, so both are
- * always given.
+ * and one import for them all: fewer bytes. The values are strings, or absent ('' to the wasm).
  */
-export function watch(wasm) {
-  const f = (what, value = '', action = '') => wasm(what, value, action);
+export function watch(f) {
   noticesAdded = () => f(2);
   logged = f;
-  watchStorage(() => f(1));
-  watchNavigation(() => f(0));
-  d.addEventListener('click', (e) => clicked(e, f));
+  // What a page made unwritable (a frozen `history`) throws here, and is caught here: the wasm
+  // imports this without catch glue.
+  try {
+    watchStorage(() => f(1));
+    watchNavigation(() => f(0));
+    d.addEventListener('click', (e) => clicked(e, f));
+  } catch (e) {}
 }
 
 /**
@@ -522,9 +536,16 @@ export function lazyParts() {
  * banner, 1 hide it, 2 add the "Privacy choices" button, 3 open the preferences dialog (focus
  * back to the control clicked, else to the element focused now), 4 close it, 5 draw the notice,
  * 6 set the switches, 7 put `a` in the status line of the part clicked, 8 the categories switched
- * on there.
+ * on there. What a step throws (a failing page hook) leaves it undone and goes no further: the
+ * wasm imports this without catch glue.
  */
 export function ui(part, a) {
+  try {
+    return uiStep(part, a);
+  } catch (e) {}
+}
+
+function uiStep(part, a) {
   const at = clickedScope;
   if (part == 0 && d.body) {
     // Built and shown by consent-gate-banner.js (`kit.banner`: the banner shown now).
@@ -561,10 +582,16 @@ export function ui(part, a) {
   }
 }
 
-/** Offers the consent record as a downloaded file (consent-gate-dialog.js, whose button asks). */
-export const download = (record) => lazy('dialog').then((m) => m?.download(d, record));
+// Captured when this file runs, like the built-ins the copies use: a page script that replaces it
+// later cannot change the record a page or the visitor gets.
+const { parse } = JSON;
 
-/** `location`'s pathname (0), hash (1), hostname (2) or protocol (3), for the wasm. */
+/** The consent record from the wasm's JSON text (`app::record_view`); null for none. */
+export const record = (json) => (json == null ? null : parse(json));
+
+/** Offers the consent record as a downloaded file (consent-gate-dialog.js, whose button asks). */
+export const download = (json) => lazy('dialog').then((m) => m?.download(d, record(json)));
+
 // The top page's pathname or hash when this page is framed by one of the same site (another
 // site's throws on access: '').
 const top = (k) => {
@@ -574,8 +601,6 @@ const top = (k) => {
     return '';
   }
 };
-export const here = (part) =>
-  part > 5 ? top(part > 6 ? 'hash' : 'pathname') : part > 4 ? d.referrer : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][part]];
 
 // A property read on its own: one whose getter throws (a hostile page) reads as absent.
 const prop = (o, k) => {
@@ -585,7 +610,7 @@ const prop = (o, k) => {
 };
 
 /** Do Not Track: the first of its three sources that is a string; undefined when none is. */
-export const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
+const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
 
 /** Global Privacy Control: whether it is true; undefined when the browser has no such property. */
 export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true);
@@ -594,7 +619,7 @@ export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undef
 const hex = (bytes) => Array.from(bytes, (x) => (x + 256).toString(16).slice(1)).join('');
 
 /** 16 random bytes in hex: record and event ids. Every browser that runs WebAssembly has crypto. */
-export function randomId() {
+function randomId() {
   const a = new Uint8Array(16);
   try {
     crypto.getRandomValues(a);
@@ -603,7 +628,7 @@ export function randomId() {
 }
 
 /** `document.cookie`; null when reading it throws (cookies blocked). */
-export function cookies() {
+function cookies() {
   try {
     return d.cookie;
   } catch (e) {
@@ -612,7 +637,7 @@ export function cookies() {
 }
 
 /** Assigns `document.cookie`; false when that throws. */
-export function setCookie(a) {
+function setCookie(a) {
   try {
     d.cookie = a;
     return true;
@@ -622,7 +647,22 @@ export function setCookie(a) {
 }
 
 /** `<html lang>`, or undefined. */
-export const htmlLang = () => d.documentElement?.getAttribute('lang');
+const htmlLang = () => d.documentElement?.getAttribute('lang');
+
+/**
+ * What the wasm reads from the page, by number: `location`'s pathname (0), hash (1), hostname (2),
+ * protocol (3) or origin (4), `document.referrer` (5), in a frame of a same-site page the top
+ * page's pathname (6) or hash (7) ('' otherwise), Do Not Track (8), `<html lang>` (9), a random id
+ * (10), `document.cookie` (11). One import for them all: fewer bytes than one each.
+ */
+export const read = (what) =>
+  what > 7
+    ? [dnt, htmlLang, randomId, cookies][what - 8]()
+    : what > 5
+      ? top(what > 6 ? 'hash' : 'pathname')
+      : what > 4
+        ? d.referrer
+        : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][what]];
 
 /** `navigator.languages`, most preferred first. */
 export const languages = () => navigator.languages || [];
@@ -637,7 +677,7 @@ export function hasLocalStorage() {
 }
 
 /** `window[name] = value` (the ga-disable kill switches); a page setter that throws is ignored. */
-export function setGlobal(name, value) {
+function setGlobal(name, value) {
   try {
     w[name] = value;
   } catch (e) {}
@@ -676,7 +716,7 @@ export function store(key, value) {
  * Keeps `url`, the endpoint, and hands the hex SHA-256 of `text` to the `watch` callback (empty
  * without crypto.subtle).
  */
-export function logHash(url, text) {
+function logHash(url, text) {
   logUrl = url;
   const s = w.crypto?.subtle;
   (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
@@ -688,10 +728,35 @@ export function logHash(url, text) {
 }
 
 /** POSTs one event to the endpoint; a 2xx answer reports its `id`. */
-export function logSend(id, body) {
+function logSend(id, body) {
   // No Referer: on a sensitive page the URL itself names it.
   fetch(logUrl, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
     (r) => logged(5, id, '' + r.status),
     () => {},
   );
 }
+
+// The console is looked up when a message is written, as a page's wrapper of it expects.
+const acts = [
+  store,
+  logHash,
+  logSend,
+  loadGtag,
+  setCookie,
+  (name) => setGlobal(name, true),
+  (name) => setGlobal(name, false),
+  (m) => console.error(m),
+  (m) => console.warn(m),
+  (m) => console.info(m),
+];
+
+/**
+ * What the wasm does with one or two strings, by number: store `b` under the key `a` (0, `store`),
+ * keep the log endpoint `a` and hash the notice `b` (1, `logHash`), send the event `b` with the id
+ * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
+ * `a` to `document.cookie` (4, `setCookie`: whether that went through), set `window[a]` to true (5)
+ * or false (6), write `a` to the console as an error (7), a warning (8) or information (9). One
+ * import for them all: fewer bytes than one each. Always a boolean (the others give false), as
+ * the wasm's import is declared.
+ */
+export const act = (what, a, b) => !!acts[what](a, b);

@@ -6,7 +6,7 @@
 //! inline scripts, gtag hooks) runs after the borrow is released, so that a page handler calling
 //! the API again never finds the state busy.
 
-use super::bridge::{self, strings};
+use super::bridge::{self, post, strings, Act, Read, Send};
 use super::json::Js;
 use super::page::{self, console};
 use super::storage;
@@ -60,7 +60,7 @@ fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
         now: page::now(),
         https: page::https(),
         random_id,
-        top: (bridge::here(6), bridge::here(7)),
+        top: (bridge::here(Read::TopPath), bridge::here(Read::TopHash)),
         log_stored: bridge::stored(LOG),
     }
 }
@@ -173,11 +173,6 @@ fn set(o: &Object, k: &str, v: JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), &v);
 }
 
-/// `gtag(command, a, b)`, taking its arguments for the same reason as [`set`].
-fn gtag(command: &str, a: JsValue, b: JsValue) {
-    bridge::gtag(command, &a, &b)
-}
-
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
 /// handler of an earlier one may have changed it (decided again, or routed into a sensitive page).
 fn carry_out(effects: Vec<Effect>) {
@@ -188,19 +183,19 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::ConsentDefault { state, wait_for_update } => {
                 let o = consent_object(state);
                 set(&o, "wait_for_update", JsValue::from_f64(f64::from(*wait_for_update)));
-                gtag("consent", JsValue::from_str("default"), o.into())
+                post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
             }
-            Effect::ConsentUpdate(state) => gtag("consent", JsValue::from_str("update"), consent_object(state).into()),
-            Effect::Set(name, value) => gtag("set", JsValue::from_str(name), JsValue::from_bool(*value)),
-            Effect::PageReferrer(origin) => gtag("set", JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
+            Effect::ConsentUpdate(state) => post(Send::ConsentUpdate, JsValue::UNDEFINED, consent_object(state).into()),
+            Effect::Set(name, value) => post(Send::Set, JsValue::from_str(name), JsValue::from_bool(*value)),
+            Effect::PageReferrer(origin) => post(Send::Set, JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
             Effect::Config { id, signals } => {
                 let o = Object::new();
                 set(&o, "allow_google_signals", JsValue::from_bool(*signals));
                 set(&o, "allow_ad_personalization_signals", JsValue::from_bool(*signals));
-                gtag("config", JsValue::from_str(id), o.into())
+                post(Send::Config, JsValue::from_str(id), o.into())
             }
             Effect::Global(name, value) => page::set_global(name, *value),
-            Effect::LoadTag { id, nonce } => bridge::load_gtag(id, nonce),
+            Effect::LoadTag { id, nonce } => drop(bridge::run(Act::LoadGtag, id, nonce)),
             Effect::EraseCookies(patterns) => erase_cookies(patterns),
             Effect::Gate
             | Effect::RegionDefault(_)
@@ -214,21 +209,22 @@ fn carry_out(effects: Vec<Effect>) {
                 }
             }
             Effect::HideBanner => ui::hide_banner(),
-            Effect::Emit(Emit::Signal(signals)) => bridge::emit("signal", &to_js(&View::Signals(*signals))),
-            Effect::Emit(kind) => bridge::emit(kind.name(), &consent_view()),
+            Effect::Emit(Emit::Signal(signals)) => post(Send::Signal, JsValue::UNDEFINED, to_js(&View::Signals(*signals))),
+            Effect::Emit(Emit::Change) => post(Send::Change, JsValue::UNDEFINED, consent_view()),
+            Effect::Emit(Emit::Ready) => post(Send::Ready, JsValue::UNDEFINED, consent_view()),
             Effect::LogDrop => bridge::store(LOG, ""),
             Effect::PendingTaken => bridge::store(PENDING, ""),
-            Effect::LogHash { endpoint, notice } => bridge::log_hash(endpoint, notice),
+            Effect::LogHash { endpoint, notice } => drop(bridge::run(Act::LogHash, endpoint, notice)),
             Effect::Log { store, send } => {
                 bridge::store(LOG, store);
                 for e in send {
-                    bridge::log_send(&e.id, &e.json);
+                    bridge::run(Act::LogSend, &e.id, &e.json);
                 }
             }
             Effect::ShowPreferences => show_preferences(),
             Effect::CloseDialog => ui::close_dialog(),
             Effect::Announce(message) => ui::announce(message),
-            Effect::Download => drop(bridge::download(&record_view())),
+            Effect::Download => bridge::download(&record_view()),
             Effect::Reload => bridge::reload(),
         }
     }
@@ -239,13 +235,14 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
     match (e, s.stored.as_ref()) {
         (Effect::Gate, _) => {
             // Read with the session lent; the gated scripts run once it is back.
-            let (allowed, nonce, placeholder) = (strings(&s.allowed), s.config.nonce.clone().unwrap_or_default(), Array::new());
+            let (allowed, nonce, placeholder) =
+                (strings(&s.allowed), JsValue::from_str(s.config.nonce.as_deref().unwrap_or("")), Array::new());
             for t in s.placeholder() {
                 placeholder.push(&JsValue::from_str(t));
             }
-            let sensitive = s.sensitive;
+            let sensitive = u8::from(s.sensitive);
             drop(s);
-            drop(bridge::gate(&allowed, &nonce, &placeholder, sensitive))
+            bridge::gate(&allowed, &nonce, &placeholder, sensitive)
         }
         (Effect::RegionDefault(i), _) => {
             let Some(rule) = s.config.regions.get(*i) else { return };
@@ -253,7 +250,7 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
             set(&o, "region", strings(&rule.codes).into());
             // Sent with the session back: a page's gtag hook may call the SDK.
             drop(s);
-            gtag("consent", JsValue::from_str("default"), o.into())
+            post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
         }
         (Effect::SyncSwitches, _) => ui::sync_switches(&s.rows()),
         (Effect::Store, Some(r)) => save(&s.config, r),
@@ -393,20 +390,25 @@ fn start_with(
 fn listen() {
     // `Fn`, not `FnMut`: a handler of an event fired during one call (a click's `change`) may
     // navigate, which calls it again before that call returns.
-    let changed = Closure::<dyn Fn(u8, String, String)>::new(|what: u8, value: String, action: String| match what {
-        0 => drop(step(Some(Input::Navigate))),
-        // Another tab changed the stored record, or the page came back from the back/forward
-        // cache: the copies are read now.
-        1 => drop(step(None)),
-        // A single-page app's route mounted a notice container (or put one back).
-        2 => drop(step(Some(Input::NoticeContainersAdded))),
-        // A click on the SDK's interface: `value` is the part's scope.
-        3 => on_click(&value, &action),
-        // The consent log: the notice hash, then the id of each event answered, with the status.
-        4 => drop(step(Some(Input::NoticeHash(value)))),
-        _ => drop(step(Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))))),
+    // The two values come as JS values, read as strings here ('' for none): the glue then copies
+    // no string in for them.
+    let changed = Closure::<dyn Fn(u8, JsValue, JsValue)>::new(|what: u8, value: JsValue, action: JsValue| {
+        let (value, action) = (value.as_string().unwrap_or_default(), action.as_string().unwrap_or_default());
+        match what {
+            0 => drop(step(Some(Input::Navigate))),
+            // Another tab changed the stored record, or the page came back from the back/forward
+            // cache: the copies are read now.
+            1 => drop(step(None)),
+            // A single-page app's route mounted a notice container (or put one back).
+            2 => drop(step(Some(Input::NoticeContainersAdded))),
+            // A click on the SDK's interface: `value` is the part's scope.
+            3 => on_click(&value, &action),
+            // The consent log: the notice hash, then the id of each event answered, with the status.
+            4 => drop(step(Some(Input::NoticeHash(value)))),
+            _ => drop(step(Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))))),
+        }
     });
-    let _ = bridge::watch(&changed);
+    bridge::watch(&changed);
     changed.forget();
 }
 
@@ -451,8 +453,9 @@ pub fn consent_view() -> JsValue {
     session().map_or(JsValue::NULL, |s| view(&s))
 }
 
-/// The stored record for `getConsentRecord()`; `null` when the visitor has not decided.
+/// The stored record for `getConsentRecord()` as JSON text, which `bridge.js` parses (`record`,
+/// with the `JSON.parse` of when it loaded: no js-sys import for it); `null` when the visitor has
+/// not decided.
 pub fn record_view() -> JsValue {
-    let json = session().and_then(|s| s.decided().map(log::record_json));
-    json.and_then(|j| js_sys::JSON::parse(&j).ok()).unwrap_or(JsValue::NULL)
+    session().and_then(|s| s.decided().map(log::record_json)).map_or(JsValue::NULL, |j| JsValue::from_str(&j))
 }

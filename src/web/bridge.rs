@@ -1,25 +1,21 @@
-//! Imports from `src/js/bridge.js`. Each is `catch`: a throwing page hook (a hostile
-//! `dataLayer.push`, a failing event handler) becomes an ignored error, never a broken SDK.
+//! Imports from `src/js/bridge.js`. Each is `catch` or catches in `bridge.js` itself: a throwing
+//! page hook (a hostile `dataLayer.push`, a failing event handler) becomes an ignored error, never
+//! a broken SDK.
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/js/bridge.js")]
 extern "C" {
-    /// `gtag(a, b, c)`, pushing the `arguments` object onto dataLayer (it catches a dataLayer that
-    /// throws, so no `catch` glue here).
+    /// Sends `what` to the page (`send` in bridge.js; see [`Send`]): numbers and JS values only,
+    /// so the import needs no glue. Nothing is thrown: `gtag` catches a dataLayer that throws,
+    /// and a handler of an event that throws is caught there too.
+    fn send(what: u8, a: &JsValue, b: &JsValue);
+    /// Activates gated scripts and iframes of the allowed categories (none on a sensitive page:
+    /// `sensitive` 1). Numbers and values only, and what it throws caught in `bridge.js`: the
+    /// import needs no glue.
     #[wasm_bindgen]
-    pub fn gtag(a: &str, b: &JsValue, c: &JsValue);
-    /// Injects gtag.js for `id` (a script element appended to `<head>`: nothing there throws).
-    #[wasm_bindgen(js_name = loadGtag)]
-    pub fn load_gtag(id: &str, nonce: &str);
-    /// Fires an SDK event to `on()` handlers and as a DOM CustomEvent (a handler that throws is
-    /// caught there).
-    #[wasm_bindgen]
-    pub fn emit(name: &str, detail: &JsValue);
-    /// Activates gated scripts and iframes of the allowed categories (none on a sensitive page).
-    #[wasm_bindgen(catch)]
-    pub fn gate(allowed: &Array, nonce: &str, placeholder: &Array, sensitive: bool) -> Result<(), JsValue>;
+    pub fn gate(allowed: &Array, nonce: &JsValue, placeholder: &Array, sensitive: u8);
     /// The page's document, seen only through its prototypes (page markup cannot shadow them).
     #[wasm_bindgen]
     pub fn doc() -> web_sys::Document;
@@ -27,10 +23,11 @@ extern "C" {
     /// stored record and when the page comes back from the back/forward cache, 2 when a notice
     /// container enters the page after start (gating's observer sees it), 3 with the scope and
     /// action of a click on the SDK's own interface; for the consent log, 4 with the notice hash
-    /// ([`log_hash`]), 5 with the id of an event and the HTTP status of its answer ([`log_send`]).
-    /// Both strings are always given (empty when the change has none).
-    #[wasm_bindgen(catch)]
-    pub fn watch(f: &Closure<dyn Fn(u8, String, String)>) -> Result<(), JsValue>;
+    /// ([`Act::LogHash`]), 5 with the id of an event and the HTTP status of its answer
+    /// ([`Act::LogSend`]). The values are strings, or absent when the change has none. What it
+    /// throws (a page made `history` unwritable) is caught there: no `catch` glue here.
+    #[wasm_bindgen]
+    pub fn watch(f: &Closure<dyn Fn(u8, JsValue, JsValue)>);
     /// A deep copy of `v` as plain data, made in JavaScript where a throw is caught: reading the
     /// copy cannot throw. A cycle or an unreadable value becomes a symbol (not JSON).
     #[wasm_bindgen]
@@ -46,65 +43,142 @@ extern "C" {
     #[wasm_bindgen(js_name = noticeContainers)]
     pub fn notice_containers() -> Array;
     /// Carries out one step of the interface (`ui::Part`) from its description: the markup is
-    /// built there, the texts set as text.
-    #[wasm_bindgen(catch)]
-    pub fn ui(part: u8, desc: &JsValue) -> Result<JsValue, JsValue>;
-    /// Offers the consent record (`getConsentRecord()`'s value) as `consent-record.json`.
-    #[wasm_bindgen(catch)]
-    pub fn download(record: &JsValue) -> Result<(), JsValue>;
-    /// `location`'s `pathname` (0), `hash` (1), `hostname` (2), `protocol` (3) or `origin` (4),
-    /// `document.referrer` (5), or, in a frame of a same-site page, the top page's `pathname` (6)
-    /// or `hash` (7) ('' otherwise): one import for all, instead of a web-sys getter each with
-    /// its error glue (none of them throws).
+    /// built there, the texts set as text. What a failing page hook throws there is caught there
+    /// (`undefined` then): no `catch` glue here.
     #[wasm_bindgen]
-    pub fn here(part: u8) -> String;
-    /// Do Not Track: the first string among `navigator.doNotTrack`, `window.doNotTrack` and
-    /// `navigator.msDoNotTrack`, `None` when none is one (web-sys's `doNotTrack` getter throws on
-    /// `null`).
+    pub fn ui(part: u8, desc: &JsValue) -> JsValue;
+    /// Offers the consent record (`getConsentRecord()`'s JSON text) as `consent-record.json`
+    /// (through a promise: nothing is thrown here).
     #[wasm_bindgen]
-    pub fn dnt() -> Option<String>;
+    pub fn download(record: &JsValue);
+    /// What the page tells, by number (`read` in bridge.js; see [`Read`]): one import for all,
+    /// instead of one each with its glue (none of them throws).
+    fn read(what: u8) -> Option<String>;
     /// Global Privacy Control: whether `navigator.globalPrivacyControl` is `true`; `None` when the
     /// browser has no such property (it reads `undefined`).
     #[wasm_bindgen]
     pub fn gpc() -> Option<bool>;
-    /// 16 bytes of `crypto.getRandomValues` in lowercase hex (zeros if it threw).
-    #[wasm_bindgen(js_name = randomId)]
-    pub fn random_id() -> String;
-    /// `document.cookie` (of the shielded document); `None` when reading it throws (cookies
-    /// blocked).
-    #[wasm_bindgen]
-    pub fn cookies() -> Option<String>;
-    /// Assigns `document.cookie`; false when that throws.
-    #[wasm_bindgen(js_name = setCookie)]
-    pub fn set_cookie(assignment: &str) -> bool;
-    /// `<html lang>`, `None` without one.
-    #[wasm_bindgen(js_name = htmlLang)]
-    pub fn html_lang() -> Option<String>;
     /// `navigator.languages` (an empty array without).
     #[wasm_bindgen]
     pub fn languages() -> Array;
     /// Whether `window.localStorage` can be read (it throws when storage is blocked).
     #[wasm_bindgen(js_name = hasLocalStorage)]
     pub fn has_local_storage() -> bool;
-    /// `window[name] = value` (the `ga-disable-<id>` kill switches).
-    #[wasm_bindgen(js_name = setGlobal)]
-    pub fn set_global(name: &str, value: bool);
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();
     /// The localStorage item `key` (the consent-log queue, a pending withdrawal); `None` when
     /// there is none or storage is blocked.
     pub fn stored(key: &str) -> Option<String>;
-    /// Stores `value` under `key` in localStorage (an empty one: deletes it).
-    pub fn store(key: &str, value: &str);
-    /// Keeps the consent log's `endpoint` for [`log_send`], and computes the hex SHA-256 of
-    /// `notice` and hands it back (`watch`).
-    #[wasm_bindgen(js_name = logHash)]
-    pub fn log_hash(endpoint: &str, notice: &str);
-    /// POSTs one consent event to the endpoint with fetch keepalive; a 2xx hands `id` back
-    /// (`watch`).
-    #[wasm_bindgen(js_name = logSend)]
-    pub fn log_send(id: &str, body: &str);
+    /// Does `what` with one or two strings (`act` in bridge.js; see [`Act`]): one import for all,
+    /// instead of one each with its glue. True when a cookie assignment went through.
+    fn act(what: u8, a: &str, b: &str) -> bool;
+}
+
+/// What [`act`] does.
+#[derive(Clone, Copy)]
+pub enum Act {
+    /// Stores `b` under the key `a` in localStorage (an empty one: deletes it).
+    Store = 0,
+    /// Keeps the consent log's endpoint `a` for [`Act::LogSend`], and computes the hex SHA-256
+    /// of the notice `b` and hands it back (`watch`).
+    LogHash = 1,
+    /// POSTs the consent event `b` to the endpoint with fetch keepalive; a 2xx hands its id `a`
+    /// back (`watch`).
+    LogSend = 2,
+    /// Injects gtag.js for the tag id `a`, with the nonce `b` (a script element appended to
+    /// `<head>`: nothing there throws).
+    LoadGtag = 3,
+    /// Assigns `a` to `document.cookie`; [`act`] gives false when that throws.
+    SetCookie = 4,
+    /// `window[a] = true` (the `ga-disable-<id>` kill switches).
+    GlobalOn = 5,
+    /// `window[a] = false`.
+    GlobalOff = 6,
+    /// `console.error(a)`.
+    Error = 7,
+    /// `console.warn(a)`.
+    Warn = 8,
+    /// `console.info(a)`.
+    Info = 9,
+}
+
+/// Does `what` with `a` and `b` (see [`Act`]).
+pub fn run(what: Act, a: &str, b: &str) -> bool {
+    act(what as u8, a, b)
+}
+
+/// Stores `value` under `key` in localStorage (an empty one: deletes it).
+pub fn store(key: &str, value: &str) {
+    run(Act::Store, key, value);
+}
+
+/// What [`send`] sends.
+#[derive(Clone, Copy)]
+pub enum Send {
+    /// `gtag('consent', 'default', b)`.
+    ConsentDefault = 0,
+    /// `gtag('consent', 'update', b)`.
+    ConsentUpdate = 1,
+    /// `gtag('set', a, b)`.
+    Set = 2,
+    /// `gtag('config', a, b)`.
+    Config = 3,
+    /// The SDK's `change` event, with the consent view `b` (to `on()` handlers and as a DOM
+    /// CustomEvent).
+    Change = 4,
+    /// The `ready` event, with the consent view `b`.
+    Ready = 5,
+    /// The `signal` event, with the browser signals `b`.
+    Signal = 6,
+}
+
+/// Sends `what` with `a` and `b` to the page (see [`Send`]). It takes the values so that they
+/// are dropped here, once, not at every caller.
+pub fn post(what: Send, a: JsValue, b: JsValue) {
+    send(what as u8, &a, &b)
+}
+
+/// What [`read`] reads.
+#[derive(Clone, Copy)]
+pub enum Read {
+    /// `location.pathname`.
+    Path = 0,
+    /// `location.hash`.
+    Hash = 1,
+    /// `location.hostname`.
+    Host = 2,
+    /// `location.protocol`.
+    Protocol = 3,
+    /// `location.origin`.
+    Origin = 4,
+    /// `document.referrer`.
+    Referrer = 5,
+    /// In a frame of a same-site page, the top page's `pathname` ('' otherwise).
+    TopPath = 6,
+    /// In a frame of a same-site page, the top page's `hash` ('' otherwise).
+    TopHash = 7,
+    /// Do Not Track: the first string among `navigator.doNotTrack`, `window.doNotTrack` and
+    /// `navigator.msDoNotTrack`, `None` when none is one (web-sys's `doNotTrack` getter throws
+    /// on `null`).
+    Dnt = 8,
+    /// `<html lang>`, `None` without one.
+    HtmlLang = 9,
+    /// 16 bytes of `crypto.getRandomValues` in lowercase hex (zeros if it threw).
+    RandomId = 10,
+    /// `document.cookie` (of the shielded document); `None` when reading it throws (cookies
+    /// blocked).
+    Cookies = 11,
+}
+
+/// What the page tells about `what` (see [`Read`]).
+pub fn get(what: Read) -> Option<String> {
+    read(what as u8)
+}
+
+/// A part of the page's address (see [`Read`]); '' when there is none.
+pub fn here(what: Read) -> String {
+    read(what as u8).unwrap_or_default()
 }
 
 /// A JS array of strings.

@@ -1,12 +1,12 @@
 //! What the browser tells about this page view: signals, languages, path, host, time.
 
+use super::bridge::{get, here, run, Act, Read};
 use crate::core::session::Level;
 use crate::core::signals::{Dnt, Gpc, Signals};
-use wasm_bindgen::prelude::*;
 
-/// DNT and GPC, read in `bridge.js` (one import each, no `Reflect.get` per property here).
+/// DNT and GPC, read in `bridge.js` (no `Reflect.get` per property here).
 pub fn signals() -> Signals {
-    Signals { dnt: Dnt::from_sources(&[super::bridge::dnt()]), gpc: Gpc::from_property(super::bridge::gpc()) }
+    Signals { dnt: Dnt::from_sources(&[get(Read::Dnt)]), gpc: Gpc::from_property(super::bridge::gpc()) }
 }
 
 /// `navigator.languages`, most preferred first.
@@ -16,32 +16,32 @@ pub fn browser_languages() -> Vec<String> {
 
 /// `<html lang>`.
 pub fn html_lang() -> Option<String> {
-    super::bridge::html_lang()
+    get(Read::HtmlLang)
 }
 
 /// The path of this page, without query or fragment.
 pub fn path() -> String {
-    super::bridge::here(0)
+    here(Read::Path)
 }
 
 /// The fragment of this page's URL (`#/patient-portal/…`), or empty.
 pub fn hash() -> String {
-    super::bridge::here(1)
+    here(Read::Hash)
 }
 
 /// The host name of this page.
 pub fn host() -> String {
-    super::bridge::here(2)
+    here(Read::Host)
 }
 
 /// Whether the page is served over https.
 pub fn https() -> bool {
-    super::bridge::here(3) == "https:"
+    here(Read::Protocol) == "https:"
 }
 
 /// `document.referrer`, and this page's origin.
 pub fn referrer() -> (String, String) {
-    (super::bridge::here(5), super::bridge::here(4))
+    (here(Read::Referrer), here(Read::Origin))
 }
 
 /// Milliseconds since 1970 UTC.
@@ -52,20 +52,20 @@ pub fn now() -> u64 {
 /// 16 random bytes in hex: the pseudonymous browser id (`bridge.js`, with the hex writer the
 /// notice hash uses).
 pub fn random_id() -> String {
-    super::bridge::random_id()
+    here(Read::RandomId)
 }
 
 /// `window[name] = value`.
 pub fn set_global(name: &str, value: bool) {
-    super::bridge::set_global(name, value)
+    run(if value { Act::GlobalOn } else { Act::GlobalOff }, name, "");
 }
 
 /// Writes one line to the console.
 pub fn console(level: Level, message: &str) {
-    let m = JsValue::from_str(message);
-    match level {
-        Level::Error => web_sys::console::error_1(&m),
-        Level::Warn => web_sys::console::warn_1(&m),
-        Level::Info => web_sys::console::info_1(&m),
-    }
+    let what = match level {
+        Level::Error => Act::Error,
+        Level::Warn => Act::Warn,
+        Level::Info => Act::Info,
+    };
+    run(what, message, "");
 }

@@ -48,12 +48,12 @@ pub fn local_set(value: &str) -> bool {
 
 /// The whole `document.cookie` string; `Err` when cookies are blocked.
 pub fn cookies() -> Result<String, Blocked> {
-    super::bridge::cookies().ok_or(Blocked)
+    super::bridge::get(super::bridge::Read::Cookies).ok_or(Blocked)
 }
 
 /// Assigns `document.cookie`; false when it throws (a blocked cookie is dropped silently).
 pub fn set_cookie(assignment: &str) -> bool {
-    super::bridge::set_cookie(assignment)
+    super::bridge::run(super::bridge::Act::SetCookie, assignment, "")
 }
 
 /// The in-memory copy.

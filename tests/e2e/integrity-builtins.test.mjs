@@ -2,7 +2,8 @@
 // wasm reads is the site's, whatever a script that runs after consent-gate.js does to
 // `Object.entries`. A visitor who accepted everything opens a page the site marks sensitive whose
 // later script leaves `sensitivePaths` out of every `Object.entries`: the page is still sensitive,
-// so nothing goes to Google.
+// so nothing goes to Google. And the receipt a page asks for (`getConsentRecord()`) is the stored
+// record, whatever a later script does to `JSON.parse`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harness.mjs';
@@ -31,6 +32,23 @@ test('a later script replacing Object.entries cannot take sensitivePaths out of 
   assert.equal(await page.evaluate(() => ConsentGate.getConsent().sensitivePage), true, 'the page is sensitive');
   assert.deepEqual(net.google.slice(before), [], 'no request to any Google host');
   assert.deepEqual(net.escaped, []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('a later script replacing JSON.parse cannot change the record getConsentRecord() gives', async () => {
+  const { page, context, pageErrors } = await openPage();
+  await page.goto(server.url + '/home.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  const record = await page.evaluate(() => ConsentGate.getConsentRecord());
+  assert.ok(record?.id, 'the visitor has a record (the control)');
+  const after = await page.evaluate(() => {
+    JSON.parse = () => ({ id: 'forged', choices: [] });
+    return ConsentGate.getConsentRecord();
+  });
+  assert.deepEqual(after, record, 'the same record, read with the JSON.parse of when consent-gate.js ran');
   assert.deepEqual(pageErrors, []);
   await context.close();
 });

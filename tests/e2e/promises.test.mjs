@@ -1,6 +1,7 @@
 // Documented promises that no other browser test showed the effect of (issue 13's audit):
 //  - the script tag's `data-region`, which wins over `<html data-consent-region>`;
-//  - `data-manual`: the script tag does not start, and `init(config, { region })` starts it;
+//  - `data-manual`: the script tag does not start, and `init(config, { region })` starts it; a
+//    region that is not a string is no region (README "npm");
 //  - the `consent-gate:signal` event on document;
 //  - a gated script's `data-type="module"`;
 //  - an embed placeholder named by `title`, else by the host of `data-src`;
@@ -104,6 +105,17 @@ test('data-manual: the script tag reads no configuration and does not start; ini
   const c = await page.evaluate((config) => ConsentGate.init(config, { region: 'US-WA' }), REGIONAL);
   assert.deepEqual({ region: c.region, analytics: c.categories.analytics, source: c.sources.analytics }, { region: 'US-WA', analytics: false, source: 'region' });
   await page.locator('#cg-banner').waitFor({ state: 'visible' });
+  await context.close();
+});
+
+test('init(config, { region }) with a region that is not a string starts without a region, the banner shown', async () => {
+  const { page, context, pageErrors } = await openPage();
+  await page.goto(server.url + '/p/manual.html');
+  await settle(page, 300);
+  const c = await page.evaluate((config) => ConsentGate.init(config, { region: 42 }), REGIONAL);
+  assert.deepEqual({ region: c.region, analytics: c.categories.analytics, source: c.sources.analytics }, { region: null, analytics: true, source: 'default' });
+  await page.locator('#cg-banner').waitFor({ state: 'visible' });
+  assert.deepEqual(pageErrors, []);
   await context.close();
 });
 
