@@ -275,6 +275,17 @@ pub fn regional_default(config: &Config, rule: &RegionRule) -> ConsentState {
     ConsentState(types)
 }
 
+/// Whether gtag.js is wanted with analytics and ads granted as given (where tags may run at all):
+/// in advanced mode for any configured id (it sends cookieless pings while denied), in basic mode
+/// for an id whose storage is granted.
+pub fn wants_gtag(config: &Config, analytics: bool, ads: bool) -> bool {
+    let g = &config.google;
+    match g.mode {
+        super::config::ConsentModeKind::Advanced => !g.analytics_ids.is_empty() || !g.ads_ids.is_empty(),
+        super::config::ConsentModeKind::Basic => (analytics && !g.analytics_ids.is_empty()) || (ads && !g.ads_ids.is_empty()),
+    }
+}
+
 /// What to do after the allowed categories changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
@@ -359,11 +370,7 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
     let (now, then) = (consent_state(config, after), consent_state(config, before));
     let analytics = now.granted(ANALYTICS_STORAGE);
     let ads = now.granted(AD_STORAGE);
-    let wants_gtag = match g.mode {
-        super::config::ConsentModeKind::Advanced => !g.analytics_ids.is_empty() || !g.ads_ids.is_empty(),
-        super::config::ConsentModeKind::Basic => (analytics && !g.analytics_ids.is_empty()) || (ads && !g.ads_ids.is_empty()),
-    };
-    p.load_gtag = wants_gtag && tags_here && !gtag_loaded;
+    p.load_gtag = wants_gtag(config, analytics, ads) && tags_here && !gtag_loaded;
     let was_analytics = then.granted(ANALYTICS_STORAGE);
     let was_ads = then.granted(AD_STORAGE);
     let configured_before = was_analytics || (gtag_loaded && g.mode == super::config::ConsentModeKind::Advanced);

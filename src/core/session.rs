@@ -628,6 +628,22 @@ impl Session {
         }
     }
 
+    /// Whether a Google tag a step planned ([`Effect::LoadTag`], [`Effect::Config`]) may still be
+    /// loaded or configured when it is carried out: a page hook called meanwhile (a dataLayer
+    /// push) may have withdrawn consent or routed into a sensitive page, and its own step then
+    /// found gtag.js counted as loaded. When not, a tag not loaded (`loading`) counts as not
+    /// loaded again, so that a later step that allows it loads it.
+    pub fn tag_may_run(&mut self, loading: bool) -> bool {
+        let consent = decide::consent_state(&self.config, &self.allowed);
+        let may = self.config_ok
+            && !self.sensitive
+            && decide::wants_gtag(&self.config, consent.granted(decide::ANALYTICS_STORAGE), consent.granted(decide::AD_STORAGE));
+        if loading && !may {
+            self.gtag_loaded = false;
+        }
+        may
+    }
+
     /// The embed placeholder's texts for [`Effect::Gate`]: the notice with `{name}`, the load
     /// button, the preferences button, then their language and its direction (as the banner's).
     pub fn placeholder(&self) -> [&str; 5] {

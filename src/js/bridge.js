@@ -65,10 +65,15 @@ function push(entry) {
   }
 }
 
-/** Injects gtag.js for `id` (the first configured tag id), with the site's nonce. */
+/**
+ * Injects gtag.js for `id` (the first configured tag id), with the site's nonce. Not when a page
+ * hook of the `js` push made the SDK send a Consent Mode update meanwhile (a withdrawal, a route
+ * into a sensitive page): that step is the one in force, and it found gtag.js counted as loaded.
+ */
 function loadGtag(id, nonce) {
+  const before = consentMode;
   gtag('js', new Date());
-  if (pushFailed) return;
+  if (pushFailed || before != consentMode) return;
   const s = d.createElement('script');
   s.async = true;
   s.src = 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id);
@@ -85,13 +90,29 @@ const last = {};
 const pending = [];
 
 /**
+ * `f` for the wasm, with what a page made throw kept here (`none` given instead): a replaced
+ * built-in, a fetch or console wrapper, a frozen object. Thrown through the wasm, it would leave
+ * the step half done (the banner up, cookies not erased, no `change`) and the session lent out.
+ */
+function guard(f, none) {
+  return (what, a, b) => {
+    try {
+      return f(what, a, b);
+    } catch (e) {
+      return none;
+    }
+  };
+}
+
+/**
  * What the wasm sends to the page, by number: Consent Mode's default (0) or update (1) `b`,
  * `gtag('set', a, b)` (2), `gtag('config', a, b)` (3), and the SDK's `change` (4), `ready` (5) and
  * `signal` (6) events with `b` (`emit`). One import for them all, and numbers and values only: it
  * needs no glue.
  */
-export const send = (what, a, b) =>
-  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 1 ? gtag(what > 2 ? 'config' : 'set', a, b) : gtag('consent', what ? 'update' : 'default', b);
+export const send = guard((what, a, b) =>
+  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 1 ? gtag(what > 2 ? 'config' : 'set', a, b) : gtag('consent', what ? 'update' : 'default', b),
+);
 
 /**
  * Calls every handler of `name` and fires `consent-gate:<name>` on document. `detail` is frozen,
@@ -655,17 +676,18 @@ const htmlLang = () => d.documentElement?.getAttribute('lang');
  * page's pathname (6) or hash (7) ('' otherwise), Do Not Track (8), `<html lang>` (9), a random id
  * (10), `document.cookie` (11). One import for them all: fewer bytes than one each.
  */
-export const read = (what) =>
+export const read = guard((what) =>
   what > 7
     ? [dnt, htmlLang, randomId, cookies][what - 8]()
     : what > 5
       ? top(what > 6 ? 'hash' : 'pathname')
       : what > 4
         ? d.referrer
-        : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][what]];
+        : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][what]],
+);
 
 /** `navigator.languages`, most preferred first. */
-export const languages = () => navigator.languages || [];
+export const languages = guard(() => navigator.languages || [], []);
 
 /** Whether `window.localStorage` can be read (blocked storage throws). */
 export function hasLocalStorage() {
@@ -759,4 +781,4 @@ const acts = [
  * import for them all: fewer bytes than one each. Always a boolean (the others give false), as
  * the wasm's import is declared.
  */
-export const act = (what, a, b) => !!acts[what](a, b);
+export const act = guard((what, a, b) => !!acts[what](a, b), false);

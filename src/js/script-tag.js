@@ -31,7 +31,8 @@ import { d } from './bridge.js';
   // The banner, the dialog and the notice also wait for their stylesheet, consent-gate-ui.css:
   // linked when the first of them is to be drawn (most page views, of visitors who decided, draw
   // none), right after consent-gate.css so that the site's own rules win or lose against it as
-  // against that one. One that cannot load is said once; the part is drawn without it (usable).
+  // against that one. Without it the part is not drawn, as when its own file cannot load (the
+  // console says so once): unstyled, the site's rules could hide a banner that still takes clicks.
   let uiSheet;
   const load = (name) => {
     const part = import(base + 'consent-gate-' + name + '.js');
@@ -39,10 +40,10 @@ import { d } from './bridge.js';
       ? part
       : Promise.all([
           part,
-          (uiSheet ||= new Promise((done) => {
+          (uiSheet ||= new Promise((done, fail) => {
             const ui = link('consent-gate-ui.css');
             ui.onload = done;
-            ui.onerror = () => done(console.error('consent-gate: consent-gate-ui.css could not load'));
+            ui.onerror = () => fail('its stylesheet, consent-gate-ui.css, did not load');
             css.isConnected ? css.after(ui) : d.head.append(ui);
           })),
         ]).then((m) => m[0]);

@@ -188,6 +188,10 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::ConsentUpdate(state) => post(Send::ConsentUpdate, JsValue::UNDEFINED, consent_object(state).into()),
             Effect::Set(name, value) => post(Send::Set, JsValue::from_str(name), JsValue::from_bool(*value)),
             Effect::PageReferrer(origin) => post(Send::Set, JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
+            // A page hook called during this step may have withdrawn or routed into a sensitive
+            // page: the tag is loaded and configured only if the state in force still wants it.
+            Effect::Config { .. } if !tag_may_run(false) => {}
+            Effect::LoadTag { .. } if !tag_may_run(true) => {}
             Effect::Config { id, signals } => {
                 let o = Object::new();
                 set(&o, "allow_google_signals", JsValue::from_bool(*signals));
@@ -228,6 +232,11 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Reload => bridge::reload(),
         }
     }
+}
+
+/// [`Session::tag_may_run`] now; not when the session is lent out.
+fn tag_may_run(loading: bool) -> bool {
+    session().is_some_and(|mut s| s.tag_may_run(loading))
 }
 
 /// Carries out an effect that needs the session's state, configuration or texts.

@@ -10,8 +10,9 @@ import { inlineConfig, openPage, ready, servePagesForFile, settle } from './harn
 const html = (head, body) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>reentry</title>${head}</head><body><main>${body}</main></body></html>`;
 
-// `when`: the dataLayer entry at which the page's hook withdraws.
-const reentryPage = (when) =>
+// `when`: the dataLayer entry at which the page's hook withdraws (or does `act`: a route into the
+// patient portal).
+const reentryPage = (when, act = 'ConsentGate.rejectAll()') =>
   html(
     `<script>
 window.withdrawn = 0;
@@ -22,11 +23,11 @@ dataLayer.push = function (entry) {
   Array.prototype.push.call(this, entry);
   if (!withdrawn && when(entry)) {
     withdrawn = 1;
-    ConsentGate.rejectAll();
+    ${act};
   }
   return this.length;
 };
-</script>${inlineConfig({ revision: '1', googleAnalytics: 'G-REENTRY01', notice: { sections: [{ heading: 'Cookies', blocks: [{ controls: true }] }] } })}<script src="/consent-gate/consent-gate.js"></script>`,
+</script>${inlineConfig({ revision: '1', googleAnalytics: 'G-REENTRY01', sensitivePaths: ['/patient-portal/*'], notice: { sections: [{ heading: 'Cookies', blocks: [{ controls: true }] }] } })}<script src="/consent-gate/consent-gate.js"></script>`,
     `<h1>Shop</h1><div data-consent-gate="notice"></div>
 <script type="text/plain" data-consent-category="analytics">window.heatmap = 1;</script>`,
   );
@@ -36,10 +37,16 @@ const server = servePagesForFile({
   '/reentry/withdraw.html': reentryPage("(entry) => entry[0] === 'consent' && entry[1] === 'update' && entry[2].analytics_storage === 'granted'"),
   // The moment the SDK starts loading gtag.js (its `js` command, pushed before the script is inserted).
   '/reentry/withdraw-js.html': reentryPage("(entry) => entry[0] === 'js'"),
+  // The same two moments, the hook routing into the patient portal (a single-page app's router).
+  '/reentry/route.html': reentryPage(
+    "(entry) => entry[0] === 'consent' && entry[1] === 'update' && entry[2].analytics_storage === 'granted'",
+    "history.pushState(null, '', '/patient-portal/123')",
+  ),
+  '/reentry/route-js.html': reentryPage("(entry) => entry[0] === 'js'", "history.pushState(null, '', '/patient-portal/123')"),
 });
 
-test('a withdrawal made by a page hook during an accept leaves the analytics scripts gated and the switches off', async () => {
-  const { page, context, pageErrors } = await openPage();
+test('a withdrawal made by a page hook during an accept leaves the analytics scripts gated, the switches off and gtag.js unloaded', async () => {
+  const { page, context, net, pageErrors } = await openPage();
   await page.goto(server.url + '/reentry/withdraw.html');
   await ready(page);
   const notice = page.locator('.cg-notice [data-cg-category="analytics"]');
@@ -49,12 +56,15 @@ test('a withdrawal made by a page hook during an accept leaves the analytics scr
   const st = await page.evaluate(() => ({ withdrawn, heatmap: window.heatmap, allowed: ConsentGate.getConsent().allowed.join() }));
   assert.deepEqual(st, { withdrawn: 1, heatmap: undefined, allowed: 'necessary' });
   assert.equal(await notice.getAttribute('aria-checked'), 'false', "the notice's analytics switch");
+  // The accept's plan loaded gtag.js and configured the tag after the hook's step: not any more.
+  assert.deepEqual(net.gtag(), []);
+  assert.equal(await page.evaluate(() => dataLayer.some((e) => e[0] === 'config')), false, 'no config command');
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
 
-test('a withdrawal made by a page hook while gtag.js starts loading is kept: the choice in force and stored is the refusal', async () => {
-  const { page, context, pageErrors } = await openPage();
+test('a withdrawal made by a page hook while gtag.js starts loading is kept: the choice in force and stored is the refusal, and gtag.js is not inserted', async () => {
+  const { page, context, net, pageErrors } = await openPage();
   await page.goto(server.url + '/reentry/withdraw-js.html');
   await ready(page);
   await page.click('#cg-banner [data-cg="accept"]');
@@ -66,6 +76,31 @@ test('a withdrawal made by a page hook while gtag.js starts loading is kept: the
     stored: ConsentGate.getConsentRecord()?.choices.find((c) => c.category == 'analytics')?.granted,
   }));
   assert.deepEqual(st, { withdrawn: 1, heatmap: undefined, allowed: 'necessary', stored: false });
+  assert.deepEqual(net.gtag(), []);
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+for (const [moment, path] of [
+  ['when Consent Mode is told analytics is granted', '/reentry/route.html'],
+  ['when gtag.js starts loading', '/reentry/route-js.html'],
+]) {
+  test(`a page hook routing into a sensitive page ${moment}: nothing of Google loads there, the kill switch is on`, async () => {
+    const { page, context, net, pageErrors } = await openPage();
+    await page.goto(server.url + path);
+    await ready(page);
+    await page.click('#cg-banner [data-cg="accept"]');
+    await settle(page, 500);
+    const st = await page.evaluate(() => ({
+      withdrawn,
+      path: location.pathname,
+      sensitive: ConsentGate.getConsent().sensitivePage,
+      killSwitch: window['ga-disable-G-REENTRY01'],
+      heatmap: window.heatmap,
+    }));
+    assert.deepEqual(st, { withdrawn: 1, path: '/patient-portal/123', sensitive: true, killSwitch: true, heatmap: undefined });
+    assert.deepEqual(net.google, [], 'no Google request on the patient portal');
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+}

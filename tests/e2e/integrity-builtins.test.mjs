@@ -12,7 +12,13 @@ const html = (head, body) => `<!doctype html><html lang="en"><head><meta charset
 const SITE = { revision: '1', googleAnalytics: 'G-BUILTIN01', sensitivePaths: ['/patient-portal/*'] };
 const TAG = '<script src="/consent-gate/consent-gate.js"></script>';
 const HOOK = `<script>const entries = Object.entries; Object.entries = (o) => entries(o).filter(([k]) => k != 'sensitivePaths');</script>`;
+// Page wrappers that throw where the SDK calls them (round 11): a monitoring script's fetch wrapper
+// that parses a relative address with `new URL(input)`, and a console whose warn and info throw.
+const WRAPPERS = `<script>const fetch0 = fetch; window.fetch = function (input, init) { new URL(input); return fetch0.call(this, input, init); };
+console.warn = console.info = () => { throw new Error('console wrapper'); };</script>`;
+const LOGGED = { ...SITE, debug: true, log: { endpoint: '/collect-log' } };
 const server = servePagesForFile({
+  '/wrapped.html': html(WRAPPERS + inlineConfig(LOGGED) + TAG, '<h1>Home</h1><iframe data-consent-category="analytics" data-src="/embed.html" title="Example"></iframe>'),
   '/home.html': html(inlineConfig(SITE) + TAG, '<h1>Home</h1>'),
   '/patient-portal/results.html': html(inlineConfig(SITE) + TAG + HOOK, '<h1>Results</h1>'),
 });
@@ -50,5 +56,35 @@ test('a later script replacing JSON.parse cannot change the record getConsentRec
   });
   assert.deepEqual(after, record, 'the same record, read with the JSON.parse of when consent-gate.js ran');
   assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('page wrappers of fetch and the console that throw cannot stop a decision halfway: the accept and the refusal are carried out whole', async () => {
+  const { page, context, net } = await openPage();
+  await page.goto(server.url + '/wrapped.html');
+  await ready(page);
+  const changes = await page.evaluate(() => {
+    window.changes = 0;
+    ConsentGate.on('change', () => changes++);
+    return changes;
+  });
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.locator('iframe[src$="/embed.html"]').waitFor({ state: 'attached' });
+  await settle(page, 300);
+  const accepted = await page.evaluate(() => ({ allowed: ConsentGate.getConsent().allowed.includes('analytics'), banner: document.querySelectorAll('#cg-banner').length, changes }));
+  assert.deepEqual(accepted, { allowed: true, banner: 0, changes: changes + 1 });
+  assert.deepEqual(net.gtag(), ['https://www.googletagmanager.com/gtag/js?id=G-BUILTIN01']);
+  // The visitor takes it back in the dialog: Google's cookies go, the embed is unloaded.
+  await page.evaluate(() => (document.cookie = '_ga=GA1.1.1; path=/'));
+  await page.evaluate(() => ConsentGate.showPreferences());
+  await page.locator('#cg-prefs [data-cg="reject"]').click();
+  await settle(page, 500);
+  const refused = await page.evaluate(() => ({
+    allowed: ConsentGate.getConsent().allowed.join(),
+    ga: /(^|; )_ga=/.test(document.cookie),
+    dialog: !!document.querySelector('dialog[open]'),
+    embed: document.querySelectorAll('iframe[src$="/embed.html"]').length,
+  }));
+  assert.deepEqual(refused, { allowed: 'necessary', ga: false, dialog: false, embed: 0 });
   await context.close();
 });

@@ -1241,3 +1241,29 @@ fn the_embed_placeholder_has_the_banners_language_and_direction() {
     assert_eq!(placeholder("en", vec![]), ["Preferences", "en", "ltr"]);
     assert_eq!(placeholder("ar", vec![]), ["Preferences", "en", "ltr"]);
 }
+
+#[test]
+fn a_tag_planned_by_a_step_does_not_run_when_a_hook_withdrew_or_routed_into_a_sensitive_page_meanwhile() {
+    let config = with(site(), json!({"sensitivePaths": ["/patient-portal/*"]}));
+    let loads = |s: &Session, fx: &[Effect]| briefs(s, fx).iter().filter(|e| e.starts_with("load ")).count();
+    for interrupt in ["route", "withdraw"] {
+        let (mut s, _) = start_with(config.clone(), "/", None, NO_SIGNALS);
+        let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
+        assert_eq!(loads(&s, &fx), 1, "{interrupt}: the accept plans gtag.js");
+        assert!(s.tag_may_run(true), "{interrupt}: nothing happened meanwhile");
+        // A dataLayer hook called while the accept's effects are carried out.
+        let inner = match interrupt {
+            "route" => s.input(Input::Navigate, &env("/patient-portal/123")),
+            _ => s.input(Input::Decide(vec![], Method::Api), &env("/")),
+        };
+        assert_eq!(loads(&s, &inner), 0, "{interrupt}");
+        assert!(!s.tag_may_run(true), "{interrupt}: the accept's gtag.js and config do not run");
+        assert!(!s.tag_may_run(false), "{interrupt}");
+        // A later step that allows the tag loads it (it was not loaded).
+        let later = match interrupt {
+            "route" => s.input(Input::Navigate, &env("/news")),
+            _ => s.input(Input::AcceptAll(Method::Api), &env("/")),
+        };
+        assert_eq!(loads(&s, &later), 1, "{interrupt}: {:#?}", briefs(&s, &later));
+    }
+}
