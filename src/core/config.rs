@@ -775,6 +775,15 @@ impl Reader {
         s
     }
 
+    /// The value `v` of the member `name` of an object being walked as a string: `None` when it
+    /// is `undefined` (absent) or, reported, not a string.
+    fn member_string<'a>(&mut self, name: &str, v: &'a Json) -> Option<&'a str> {
+        if matches!(v, Json::Undefined) {
+            return None;
+        }
+        self.string(v, Some(name))
+    }
+
     fn opt_string(&mut self, parent: &Json, name: &str) -> Option<String> {
         parent.field(name).and_then(|v| self.string(v, Some(name))).map(str::to_owned)
     }
@@ -860,10 +869,8 @@ impl Reader {
         if v.is_object() {
             let mut out = vec![];
             for (k, x) in v.members() {
-                match x {
-                    Json::Str(s) => out.push((language(k), s.clone())),
-                    Json::Undefined => {}
-                    _ => self.wrong(Some(k), "a string", x),
+                if let Some(s) = self.member_string(k, x) {
+                    out.push((language(k), s.to_owned()));
                 }
             }
             return Localized(out);
@@ -1160,10 +1167,8 @@ impl Reader {
                         self.warn(Some(key), UNKNOWN_TEXT);
                         continue;
                     };
-                    match x {
-                        Json::Str(s) => overrides.push((t, s.clone())),
-                        Json::Undefined => {}
-                        _ => self.wrong(Some(key), "a string", x),
+                    if let Some(s) = self.member_string(key, x) {
+                        overrides.push((t, s.to_owned()));
                     }
                 }
                 let code = language(lang);
