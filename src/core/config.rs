@@ -791,10 +791,18 @@ impl Reader {
     /// Sets `out` to the member `name` when it is true or false (else `out` keeps its default).
     fn boolean(&mut self, parent: &Json, name: &str, out: &mut bool) {
         let Some(v) = parent.field(name) else { return };
-        match v.as_bool() {
-            Some(b) => *out = b,
-            None => self.wrong(Some(name), "true or false", v),
+        if let Some(b) = self.bool_of(v, Some(name)) {
+            *out = b;
         }
+    }
+
+    /// The value as true or false; when it is neither, the problem at the member `member`.
+    fn bool_of(&mut self, v: &Json, member: Option<&str>) -> Option<bool> {
+        let b = v.as_bool();
+        if b.is_none() {
+            self.wrong(member, "true or false", v);
+        }
+        b
     }
 
     /// Sets `out` to the member `name` when it is a whole number from 0 to `max`.
@@ -1104,10 +1112,11 @@ impl Reader {
                         r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
                         continue;
                     }
-                    match x {
-                        Json::Bool(b) => defaults.push((k.clone(), *b)),
-                        Json::Undefined => {}
-                        _ => r.wrong(Some(k), "true or false", x),
+                    if matches!(x, Json::Undefined) {
+                        continue;
+                    }
+                    if let Some(b) = r.bool_of(x, Some(k)) {
+                        defaults.push((k.clone(), b));
                     }
                 }
                 r.leave(at);
@@ -1139,10 +1148,8 @@ impl Reader {
             c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None]
                 [self.choice(v, member!(COOKIE_FIELDS, "sameSite"), &["Lax", "Strict", "None"])];
             if let Some(s) = v.field(member!(COOKIE_FIELDS, "secure")) {
-                match s.as_bool() {
-                    Some(b) => c.secure = Some(b),
-                    None => self.wrong(Some(member!(COOKIE_FIELDS, "secure")), "true or false", s),
-                }
+                // Neither true nor false: `secure` keeps its default, `None`.
+                c.secure = self.bool_of(s, Some(member!(COOKIE_FIELDS, "secure")));
             }
         }
         self.leave(mark);
