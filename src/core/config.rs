@@ -775,6 +775,15 @@ impl Reader {
         s
     }
 
+    /// The value `v` of the member `name` of an object being walked as a string: `None` when it
+    /// is `undefined` (absent) or, reported, not a string.
+    fn member_string<'a>(&mut self, name: &str, v: &'a Json) -> Option<&'a str> {
+        if matches!(v, Json::Undefined) {
+            return None;
+        }
+        self.string(v, Some(name))
+    }
+
     fn opt_string(&mut self, parent: &Json, name: &str) -> Option<String> {
         parent.field(name).and_then(|v| self.string(v, Some(name))).map(str::to_owned)
     }
@@ -782,10 +791,18 @@ impl Reader {
     /// Sets `out` to the member `name` when it is true or false (else `out` keeps its default).
     fn boolean(&mut self, parent: &Json, name: &str, out: &mut bool) {
         let Some(v) = parent.field(name) else { return };
-        match v.as_bool() {
-            Some(b) => *out = b,
-            None => self.wrong(Some(name), "true or false", v),
+        if let Some(b) = self.bool_of(v, Some(name)) {
+            *out = b;
         }
+    }
+
+    /// The value as true or false; when it is neither, the problem at the member `member`.
+    fn bool_of(&mut self, v: &Json, member: Option<&str>) -> Option<bool> {
+        let b = v.as_bool();
+        if b.is_none() {
+            self.wrong(member, "true or false", v);
+        }
+        b
     }
 
     /// Sets `out` to the member `name` when it is a whole number from 0 to `max`.
@@ -860,10 +877,8 @@ impl Reader {
         if v.is_object() {
             let mut out = vec![];
             for (k, x) in v.members() {
-                match x {
-                    Json::Str(s) => out.push((language(k), s.clone())),
-                    Json::Undefined => {}
-                    _ => self.wrong(Some(k), "a string", x),
+                if let Some(s) = self.member_string(k, x) {
+                    out.push((language(k), s.to_owned()));
                 }
             }
             return Localized(out);
@@ -1097,10 +1112,11 @@ impl Reader {
                         r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
                         continue;
                     }
-                    match x {
-                        Json::Bool(b) => defaults.push((k.clone(), *b)),
-                        Json::Undefined => {}
-                        _ => r.wrong(Some(k), "true or false", x),
+                    if matches!(x, Json::Undefined) {
+                        continue;
+                    }
+                    if let Some(b) = r.bool_of(x, Some(k)) {
+                        defaults.push((k.clone(), b));
                     }
                 }
                 r.leave(at);
@@ -1132,10 +1148,8 @@ impl Reader {
             c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None]
                 [self.choice(v, member!(COOKIE_FIELDS, "sameSite"), &["Lax", "Strict", "None"])];
             if let Some(s) = v.field(member!(COOKIE_FIELDS, "secure")) {
-                match s.as_bool() {
-                    Some(b) => c.secure = Some(b),
-                    None => self.wrong(Some(member!(COOKIE_FIELDS, "secure")), "true or false", s),
-                }
+                // Neither true nor false: `secure` keeps its default, `None`.
+                c.secure = self.bool_of(s, Some(member!(COOKIE_FIELDS, "secure")));
             }
         }
         self.leave(mark);
@@ -1160,10 +1174,8 @@ impl Reader {
                         self.warn(Some(key), UNKNOWN_TEXT);
                         continue;
                     };
-                    match x {
-                        Json::Str(s) => overrides.push((t, s.clone())),
-                        Json::Undefined => {}
-                        _ => self.wrong(Some(key), "a string", x),
+                    if let Some(s) = self.member_string(key, x) {
+                        overrides.push((t, s.to_owned()));
                     }
                 }
                 let code = language(lang);

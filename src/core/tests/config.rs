@@ -367,9 +367,10 @@ fn problems_are_collected_not_stopped_at_the_first() {
         "categories": [{"id": 1}, {"id": "analytics"}],
         "googleAnalytics": "UA-1",
         "consentMode": "x",
+        "regions": [{"codes": "US", "defaults": {"analytics": "no", "necessary": true}}],
         "lifetime": {"granted": 999},
         "colour": "red",
-        "cookie": {"name": "a b"}
+        "cookie": {"name": "a b", "secure": "yes"}
     }));
     let paths: Vec<(&str, bool)> = p.problems.iter().map(|x| (x.path.as_str(), x.is_error)).collect();
     assert_eq!(
@@ -380,8 +381,10 @@ fn problems_are_collected_not_stopped_at_the_first() {
             ("categories[0].id", true),
             ("googleAnalytics", true),
             ("consentMode", true),
+            ("regions[0].defaults.analytics", true),
             ("lifetime.granted", true),
             ("cookie.name", true),
+            ("cookie.secure", true),
         ]
     );
     assert!(p.has_errors());
@@ -390,6 +393,8 @@ fn problems_are_collected_not_stopped_at_the_first() {
     assert_eq!(ids, ["necessary", "analytics"]);
     assert_eq!((p.config.revision.as_str(), p.config.lifetime.granted_days), ("1", 365));
     assert!(p.config.google.analytics_ids.is_empty());
+    assert_eq!(p.config.regions[0].defaults, [("necessary".to_owned(), true)]);
+    assert_eq!(p.config.cookie.secure, None);
 }
 
 /// The member names of the schema object at `pointer` in `schemas/consent-gate.schema.json`.
