@@ -102,10 +102,9 @@ impl Queue {
             return None;
         }
         self.dropped = 0;
-        // A queue read back holds at most CAP events: the oldest makes room (ids are unique).
+        // A queue read back holds at most CAP events: the oldest makes room.
         if self.events.len() >= CAP {
-            let oldest = self.events[0].id.clone();
-            self.keep(now, &oldest);
+            self.events.remove(0);
             self.dropped += 1;
         }
         self.events.push(Queued { id: event.event_id.into(), time: event.time, json });
