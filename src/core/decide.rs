@@ -155,7 +155,8 @@ pub fn route_key(config: &Config, path: &str, hash: &str) -> String {
 /// slash) give `/a/b`; an empty hash, none. An in-page anchor `#top` reads as `/top`: with hash
 /// routes on, a rule can only match more, never less.
 pub fn hash_route(hash: &str) -> Option<String> {
-    let route = hash.strip_prefix("#!").or_else(|| hash.strip_prefix("#"))?;
+    let route = hash.strip_prefix("#")?;
+    let route = route.strip_prefix("!").unwrap_or(route);
     let route = super::text::nth_piece(route, b'?', 0);
     match route {
         "" => None,
