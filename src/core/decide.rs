@@ -418,9 +418,13 @@ pub fn record_choice(
         };
         choices.push(Choice { category: cat.id.clone(), granted, source });
     }
-    let keep_id = previous.map(|p| p.id.clone()).filter(|p| !p.is_empty());
+    // The id to keep, borrowed: one copy made, none cloned and dropped.
+    let id = match previous {
+        Some(p) if !p.id.is_empty() => &p.id,
+        _ => id,
+    };
     Record {
-        id: keep_id.unwrap_or_else(|| id.to_owned()),
+        id: id.to_owned(),
         created: previous.map_or(now, |p| p.created.min(now)),
         updated: now,
         revision: config.revision.clone(),
