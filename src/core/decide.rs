@@ -155,7 +155,8 @@ pub fn route_key(config: &Config, path: &str, hash: &str) -> String {
 /// slash) give `/a/b`; an empty hash, none. An in-page anchor `#top` reads as `/top`: with hash
 /// routes on, a rule can only match more, never less.
 pub fn hash_route(hash: &str) -> Option<String> {
-    let route = hash.strip_prefix("#!").or_else(|| hash.strip_prefix("#"))?;
+    let route = hash.strip_prefix("#")?;
+    let route = route.strip_prefix("!").unwrap_or(route);
     let route = super::text::nth_piece(route, b'?', 0);
     match route {
         "" => None,
@@ -424,9 +425,13 @@ pub fn record_choice(
         };
         choices.push(Choice { category: cat.id.clone(), granted, source });
     }
-    let keep_id = previous.map(|p| p.id.clone()).filter(|p| !p.is_empty());
+    // The id to keep, borrowed: one copy made, none cloned and dropped.
+    let id = match previous {
+        Some(p) if !p.id.is_empty() => &p.id,
+        _ => id,
+    };
     Record {
-        id: keep_id.unwrap_or_else(|| id.to_owned()),
+        id: id.to_owned(),
         created: previous.map_or(now, |p| p.created.min(now)),
         updated: now,
         revision: config.revision.clone(),

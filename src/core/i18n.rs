@@ -206,15 +206,23 @@ pub fn needs_file(lang: &str) -> bool {
 /// `navigator.languages` that is English, shipped, or `offered` by the site's texts (asked with
 /// the name [`language`] gives); English when nothing matches.
 pub fn negotiate(configured: Option<&str>, html_lang: Option<&str>, browser: &[String], offered: impl Fn(&str) -> bool) -> String {
-    let is_offered = |tag: &str| {
+    // Plain returns, not an `and_then`/`or_else`/`find_map` chain: each combinator is code of
+    // its own in the wasm.
+    let is_offered = |l: &str| l == "en" || needs_file(l) || offered(l);
+    for tag in [configured, html_lang] {
+        let Some(tag) = tag else { continue };
         let l = language(tag);
-        (l == "en" || needs_file(&l) || offered(&l)).then_some(l)
-    };
-    configured
-        .and_then(is_offered)
-        .or_else(|| html_lang.and_then(is_offered))
-        .or_else(|| browser.iter().find_map(|b| is_offered(b)))
-        .unwrap_or_else(|| "en".to_owned())
+        if is_offered(&l) {
+            return l;
+        }
+    }
+    for tag in browser {
+        let l = language(tag);
+        if is_offered(&l) {
+            return l;
+        }
+    }
+    "en".to_owned()
 }
 
 #[cfg(test)]

@@ -54,7 +54,16 @@ impl Queue {
     /// [`MAX_AGE_MS`] of `now`, either side (expired ones are not counted in `dropped`: that
     /// counts what the cap pushed out).
     pub fn keep(&mut self, now: u64, delivered: &str) {
-        self.events.retain(|e| e.id != delivered && now.abs_diff(e.time) < MAX_AGE_MS);
+        // By index, not `retain`: its generic code is larger than one `remove`.
+        let mut i = 0;
+        while i < self.events.len() {
+            let e = &self.events[i];
+            if e.id == delivered || now.abs_diff(e.time) >= MAX_AGE_MS {
+                self.events.remove(i);
+            } else {
+                i += 1;
+            }
+        }
     }
 
     /// Takes the endpoint's HTTP answer (`status`) to the event `id`: a 2xx delivers it; a 4xx
@@ -93,10 +102,9 @@ impl Queue {
             return None;
         }
         self.dropped = 0;
-        // A queue read back holds at most CAP events: the oldest makes room (ids are unique).
+        // A queue read back holds at most CAP events: the oldest makes room.
         if self.events.len() >= CAP {
-            let oldest = self.events[0].id.clone();
-            self.keep(now, &oldest);
+            self.events.remove(0);
             self.dropped += 1;
         }
         self.events.push(Queued { id: event.event_id.into(), time: event.time, json });

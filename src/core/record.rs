@@ -150,7 +150,8 @@ impl DecodeError {
     }
 }
 
-fn escape(out: &mut String, s: &str) {
+/// Appends `s` percent-encoded, then the separator `end` (every escaped field is followed by one).
+fn escape(out: &mut String, s: &str, end: char) {
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
             out.push(b as char);
@@ -161,6 +162,7 @@ fn escape(out: &mut String, s: &str) {
             out.push(char::from(HEX_DIGITS[usize::from(b & 15)].to_ascii_uppercase()));
         }
     }
+    out.push(end);
 }
 
 fn unescape(s: &str) -> Option<String> {
@@ -198,30 +200,25 @@ pub fn encode(r: &Record) -> String {
     let mut s = String::with_capacity(128);
     s.push_str(FORMAT);
     s.push('|');
-    escape(&mut s, &r.id);
-    s.push('|');
+    escape(&mut s, &r.id, '|');
     push_uint(&mut s, r.created);
     s.push('|');
     push_uint(&mut s, r.updated);
     s.push('|');
-    escape(&mut s, &r.revision);
-    s.push('|');
-    escape(&mut s, &r.language);
-    s.push('|');
+    escape(&mut s, &r.revision, '|');
+    escape(&mut s, &r.language, '|');
     s.push(char::from(r.method.code()));
     s.push('|');
     s.push_str(r.signals.dnt.name());
     s.push('|');
     s.push_str(r.signals.gpc.name());
     s.push('|');
-    escape(&mut s, &r.sdk_version);
-    s.push('|');
+    escape(&mut s, &r.sdk_version, '|');
     for (i, c) in r.choices.iter().enumerate() {
         if i > 0 {
             s.push('+');
         }
-        escape(&mut s, &c.category);
-        s.push(':');
+        escape(&mut s, &c.category, ':');
         s.push(if c.granted { '1' } else { '0' });
         s.push(char::from(c.source.code()));
     }

@@ -296,7 +296,8 @@ fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
 /// One console line, at `level` under `head`, for the problems that are errors (`errors`) or
 /// warnings; none when there are none. (Called twice, not a loop over an array of both.)
 fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx: &mut Vec<Effect>) {
-    let mut out = String::new();
+    // Written after the head, which alone means none: no second string joined to it.
+    let mut out = String::from(head);
     for p in problems.iter() {
         if p.is_error != errors {
             continue;
@@ -304,8 +305,8 @@ fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx:
         out.push_str("\n  ");
         out.push_str(&p.line());
     }
-    if !out.is_empty() {
-        fx.push(Effect::Console(level, concat(&[head, &out])));
+    if out.len() > head.len() {
+        fx.push(Effect::Console(level, out));
     }
 }
 

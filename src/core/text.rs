@@ -218,9 +218,9 @@ pub fn index_of(names: &[&str], s: &str) -> Option<usize> {
     None
 }
 
-/// Concatenates parts into one string.
+/// Concatenates parts into one string (grown as it goes: no pass to sum the lengths first).
 pub fn concat(parts: &[&str]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    let mut s = String::new();
     for p in parts {
         s.push_str(p);
     }
