@@ -69,7 +69,6 @@ impl<S: ser::SerializeStruct<Ok = JsValue, Error = Error>> ser::SerializeStructV
 pub struct ArraySerializer<'s> {
     serializer: &'s Serializer,
     target: Array,
-    idx: u32,
 }
 
 impl<'s> ArraySerializer<'s> {
@@ -77,7 +76,6 @@ impl<'s> ArraySerializer<'s> {
         Self {
             serializer,
             target: Array::new(),
-            idx: 0,
         }
     }
 }
@@ -87,8 +85,9 @@ impl ser::SerializeSeq for ArraySerializer<'_> {
     type Error = Error;
 
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.target.set(self.idx, value.serialize(self.serializer)?);
-        self.idx += 1;
+        // consent-gate patch: `push`, an import the SDK has anyway, instead of js-sys's indexed
+        // `Array::set` (an import, and its glue, of its own).
+        self.target.push(&value.serialize(self.serializer)?);
         Ok(())
     }
 
