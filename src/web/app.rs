@@ -112,23 +112,19 @@ impl Serialize for View<'_> {
             View::Str(v) => ser.serialize_str(v),
             View::Null => ser.serialize_none(),
             View::Consent(s) => {
-                let members = [
-                    ("decided", View::Bool(s.status == Status::Decided)),
-                    ("revision", View::Str(&s.config.revision)),
-                    ("categories", View::Choices(s, false)),
-                    ("sources", View::Choices(s, true)),
-                    ("allowed", View::List(&s.allowed)),
-                    ("signals", View::Signals(s.signals)),
-                    ("gpcHonoured", View::Bool(decide::gpc_keeps_off(&s.effective))),
-                    ("sensitivePage", View::Bool(s.sensitive)),
-                    ("region", s.region.as_deref().map_or(View::Null, View::Str)),
-                    ("language", View::Str(&s.texts.lang)),
-                    ("configOk", View::Bool(s.config_ok)),
-                ];
+                // One call per member: no array of the members built on the stack and walked.
                 let mut m = ser.serialize_map(None)?;
-                for (k, v) in &members {
-                    m.serialize_entry(*k, v)?;
-                }
+                m.serialize_entry("decided", &View::Bool(s.status == Status::Decided))?;
+                m.serialize_entry("revision", &View::Str(&s.config.revision))?;
+                m.serialize_entry("categories", &View::Choices(s, false))?;
+                m.serialize_entry("sources", &View::Choices(s, true))?;
+                m.serialize_entry("allowed", &View::List(&s.allowed))?;
+                m.serialize_entry("signals", &View::Signals(s.signals))?;
+                m.serialize_entry("gpcHonoured", &View::Bool(decide::gpc_keeps_off(&s.effective)))?;
+                m.serialize_entry("sensitivePage", &View::Bool(s.sensitive))?;
+                m.serialize_entry("region", &s.region.as_deref().map_or(View::Null, View::Str))?;
+                m.serialize_entry("language", &View::Str(&s.texts.lang))?;
+                m.serialize_entry("configOk", &View::Bool(s.config_ok))?;
                 m.end()
             }
             View::Choices(s, sources) => {
