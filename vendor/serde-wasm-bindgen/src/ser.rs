@@ -161,6 +161,19 @@ impl ser::SerializeMap for MapSerializer<'_> {
         Ok(())
     }
 
+    /// consent-gate patch: the key and value set at once (serde's default goes through
+    /// `next_key` and its `unwrap_throw`).
+    fn serialize_entry<K: ?Sized + Serialize, V: ?Sized + Serialize>(
+        &mut self,
+        key: &K,
+        value: &V,
+    ) -> Result<()> {
+        let key = key.serialize(self.serializer)?;
+        let value = value.serialize(self.serializer)?;
+        self.target.set(key.unchecked_into::<JsString>(), value);
+        Ok(())
+    }
+
     fn end(self) -> Result {
         debug_assert!(self.next_key.is_none());
         Ok(self.target.into())
