@@ -42,12 +42,15 @@ pub fn reject_all() -> JsValue {
     app::decide_and_apply(Some(vec![]), Method::Api)
 }
 
-/// Changes some categories: `setConsent({analytics: true, advertising: false})`.
+/// Changes some categories: `setConsent({analytics: true, advertising: false})`. Returns the
+/// consent state, or the `Error` the call rejects with (returned, not thrown: no `Result` in the
+/// export's glue; `src/js/api.js` throws it).
 #[wasm_bindgen(js_name = setConsent)]
-pub fn set_consent(changes: JsValue) -> Result<JsValue, JsValue> {
-    match app::grants_with(&changes).map_err(|e| JsValue::from(js_sys::Error::new(&e)))? {
-        Some(grants) => Ok(app::decide_and_apply(Some(grants), Method::Api)),
-        None => Ok(app::consent_view()),
+pub fn set_consent(changes: JsValue) -> JsValue {
+    match app::grants_with(&changes) {
+        Ok(Some(grants)) => app::decide_and_apply(Some(grants), Method::Api),
+        Ok(None) => app::consent_view(),
+        Err(e) => js_sys::Error::new(&e).into(),
     }
 }
 

@@ -223,7 +223,12 @@ export function rejectAll() {
 
 /** Changes some categories, e.g. `setConsent({ analytics: true })`. */
 export function setConsent(changes) {
-  return later(() => wasm.setConsent(changes), () => [plain(changes)]);
+  // The wasm returns the Error a refused argument rejects with (see src/api.rs).
+  return later(() => {
+    const state = wasm.setConsent(changes);
+    if (state instanceof Error) throw state;
+    return state;
+  }, () => [plain(changes)]);
 }
 
 /** Opens the preferences dialog. */
