@@ -6,10 +6,11 @@ use crate::web::app;
 use wasm_bindgen::prelude::*;
 
 /// Starts the SDK with a configuration object. `config_error` reports a configuration that could
-/// not even be fetched or parsed; `region` is the page's region hint (`US-WA`). Resolves to the
-/// consent state; rejects with the list of configuration errors (after failing closed).
+/// not even be fetched or parsed; `region` is the page's region hint (`US-WA`). Returns the
+/// consent state, or the array of configuration errors (after failing closed), which `api.js`
+/// rejects with (returned, not thrown: no `Result` in the export's glue).
 /// When the visitor's language is a file next to the script (`i18n/<lang>.json`) and `lang_texts`
-/// is `undefined`, it resolves to that language instead, without starting: the page loads the file
+/// is `undefined`, it returns that language instead, without starting: the page loads the file
 /// and calls start again with `lang_texts`, its content or a string saying why it could not be
 /// loaded.
 /// `early` is the array of decisions the page asked for before start, in order (`true` for
@@ -20,7 +21,7 @@ use wasm_bindgen::prelude::*;
 /// `config_error` and `region` are taken as values and read as strings here (anything else is
 /// none): the glue then copies no string in for them.
 #[wasm_bindgen]
-pub fn start(config: JsValue, config_error: JsValue, region: JsValue, lang_texts: JsValue, early: JsValue) -> Result<JsValue, JsValue> {
+pub fn start(config: JsValue, config_error: JsValue, region: JsValue, lang_texts: JsValue, early: JsValue) -> JsValue {
     app::start(config, config_error.as_string(), region.as_string(), lang_texts, early)
 }
 

@@ -4,7 +4,7 @@
 // the other calls run once it is ready. The refusals among them are also written to localStorage
 // at once (`pend`): a page left before start would lose its queue.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store } from './bridge.js';
+import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store, isArray } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -50,7 +50,7 @@ function domReady() {
 const within3s = (promise, late) => Promise.race([promise, new Promise((r) => setTimeout(r, 3000, late))]);
 
 function configError(problems) {
-  const list = Array.isArray(problems) ? problems : [String(problems)];
+  const list = isArray(problems) ? problems : [String(problems)];
   const e = new Error('consent-gate: invalid configuration:\n  ' + list.join('\n  '));
   e.problems = list;
   return e;
@@ -158,7 +158,10 @@ export function init(config, options) {
       if (prior) store(PENDING, prior);
       let state;
       try {
+        // The configuration errors come back as an array (src/api.rs), thrown here; told by the
+        // `Array.isArray` captured when bridge.js ran.
         state = wasm.start(cfg, fetchError, region, texts, early);
+        if (isArray(state)) throw state;
       } catch (problems) {
         state = configError(problems);
         // Start took nothing: the refusals this page queued stay pending for the next start.

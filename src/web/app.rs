@@ -302,33 +302,21 @@ fn save(config: &Config, r: &Record) {
     }
 }
 
-/// Starts the SDK. Returns the consent view, or the list of configuration errors (after still
+/// Starts the SDK. Returns the consent view, or the JS array of configuration errors (after still
 /// showing the banner with built-in texts and loading nothing).
 /// When the visitor's language is shipped as a file and `lang_texts` is `undefined`, it does not
 /// start but returns that language; the page loads the file and calls it again with `lang_texts`
 /// (its content, or a string saying why it could not be loaded). `early`: the decisions asked for
 /// before start (see `api::start`); one not taken is replaced by its error.
-pub fn start(
-    config: JsValue,
-    config_error: Option<String>,
-    region: Option<String>,
-    lang_texts: JsValue,
-    early: JsValue,
-) -> Result<JsValue, JsValue> {
+pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>, lang_texts: JsValue, early: JsValue) -> JsValue {
     // Borrowed below, so dropped here once rather than on each of its exits.
     start_with(&config, &config_error, &region, &lang_texts, &early)
 }
 
-fn start_with(
-    config: &JsValue,
-    config_error: &Option<String>,
-    region: &Option<String>,
-    lang_texts: &JsValue,
-    early: &JsValue,
-) -> Result<JsValue, JsValue> {
+fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<String>, lang_texts: &JsValue, early: &JsValue) -> JsValue {
     let running = consent_view();
     if !running.is_null() {
-        return Ok(running);
+        return running;
     }
     let parsed = match config_error {
         Some(message) => session::unreadable(message.clone()),
@@ -341,7 +329,7 @@ fn start_with(
         super::lang::file_texts(&lang, lang_texts.clone())
     } else if needs_file(&lang) {
         // Not started: the page loads this language's file first, then calls start again with it.
-        return Ok(JsValue::from_str(&lang));
+        return JsValue::from_str(&lang);
     } else {
         vec![]
     };
@@ -377,9 +365,9 @@ fn start_with(
     listen();
     carry_out(effects);
     if errors.is_empty() {
-        Ok(consent_view())
+        consent_view()
     } else {
-        Err(strings(&errors).into())
+        strings(&errors).into()
     }
 }
 
