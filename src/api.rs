@@ -17,7 +17,8 @@ use wasm_bindgen::prelude::*;
 /// `acceptAll()`, `false` for `rejectAll()`, `[changes]` for `setConsent(changes)` (a deep copy,
 /// see `plain` in bridge.js), `undefined` for any other call): they are the first decision,
 /// before any tag. Each one that is not taken
-/// (an invalid `setConsent` argument) is replaced in the array by the `Error` its call rejects with.
+/// (an invalid `setConsent` argument) is replaced in the array by the message of the `Error` its
+/// call rejects with (`api.js` makes the `Error`).
 /// `config_error` and `region` are taken as values and read as strings here (anything else is
 /// none): the glue then copies no string in for them.
 #[wasm_bindgen]
@@ -44,14 +45,15 @@ pub fn reject_all() -> JsValue {
 }
 
 /// Changes some categories: `setConsent({analytics: true, advertising: false})`. Returns the
-/// consent state, or the `Error` the call rejects with (returned, not thrown: no `Result` in the
-/// export's glue; `src/js/api.js` throws it).
+/// consent state, or the message of the `Error` the call rejects with (returned, not thrown: no
+/// `Result` in the export's glue; `src/js/api.js` makes the `Error` and throws it, so the wasm
+/// needs no `Error` import).
 #[wasm_bindgen(js_name = setConsent)]
 pub fn set_consent(changes: JsValue) -> JsValue {
     match app::grants_with(&changes) {
         Ok(Some(grants)) => app::decide_and_apply(Some(grants), Method::Api),
         Ok(None) => app::consent_view(),
-        Err(e) => js_sys::Error::new(&e).into(),
+        Err(e) => JsValue::from_str(&e),
     }
 }
 

@@ -152,8 +152,8 @@ export function init(config, options) {
     // banner is drawn once, in that language. A file with no answer within 3 seconds is one that
     // failed (English, and the console says why); when it arrives later, nothing is redrawn.
     const begin = (texts) => {
-      // Each queued call's decision (`true`, `false`, `[changes]`), else undefined; start puts an
-      // Error in place of one it did not take.
+      // Each queued call's decision (`true`, `false`, `[changes]`), else undefined; start puts the
+      // message of the Error the call rejects with in place of one it did not take.
       const early = queue.map((q) => q[3]);
       if (prior) store(PENDING, prior);
       let state;
@@ -174,7 +174,7 @@ export function init(config, options) {
       queue.splice(0).forEach(([call, resolve, reject], i) => {
         const e = early[i];
         if (e === undefined) run(call, resolve, reject);
-        else if (e instanceof Error) reject(e);
+        else if (typeof e == 'string') reject(Error(e));
         else resolve(getConsent());
       });
       if (state instanceof Error) throw state;
@@ -186,10 +186,12 @@ export function init(config, options) {
 }
 
 // Calls go through closures, not `wasm[name]`: a computed member of the glue's namespace would keep
-// every export of the glue (initSync included) in the bundle.
+// every export of the glue (initSync included) in the bundle. A string is the message of the
+// Error the call rejects with (`setConsent`'s refused argument, see src/api.rs).
 function run(call, resolve, reject) {
   try {
-    resolve(call());
+    const state = call();
+    typeof state == 'string' ? reject(Error(state)) : resolve(state);
   } catch (e) {
     reject(e);
   }
@@ -226,12 +228,7 @@ export function rejectAll() {
 
 /** Changes some categories, e.g. `setConsent({ analytics: true })`. */
 export function setConsent(changes) {
-  // The wasm returns the Error a refused argument rejects with (see src/api.rs).
-  return later(() => {
-    const state = wasm.setConsent(changes);
-    if (state instanceof Error) throw state;
-    return state;
-  }, () => [plain(changes)]);
+  return later(() => wasm.setConsent(changes), () => [plain(changes)]);
 }
 
 /** Opens the preferences dialog. */

@@ -358,7 +358,8 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
     for (i, message) in &session.early_errors {
-        let _ = Reflect::set(early, &JsValue::from(*i as u32), &js_sys::Error::new(message));
+        // The message: `api.js` makes the `Error` (no `Error` import in the wasm).
+        let _ = Reflect::set(early, &JsValue::from(*i as u32), &JsValue::from_str(message));
     }
     *SESSION.0.borrow_mut() = Some(session);
     // Listening first: a `change` or `ready` handler that navigates is followed.
