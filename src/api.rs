@@ -6,21 +6,23 @@ use crate::web::app;
 use wasm_bindgen::prelude::*;
 
 /// Starts the SDK with a configuration object. `config_error` reports a configuration that could
-/// not even be fetched or parsed; `region` is the page's region hint (`US-WA`). Resolves to the
-/// consent state; rejects with the list of configuration errors (after failing closed).
+/// not even be fetched or parsed; `region` is the page's region hint (`US-WA`). Returns the
+/// consent state, or the array of configuration errors (after failing closed), which `api.js`
+/// rejects with (returned, not thrown: no `Result` in the export's glue).
 /// When the visitor's language is a file next to the script (`i18n/<lang>.json`) and `lang_texts`
-/// is `undefined`, it resolves to that language instead, without starting: the page loads the file
+/// is `undefined`, it returns that language instead, without starting: the page loads the file
 /// and calls start again with `lang_texts`, its content or a string saying why it could not be
 /// loaded.
 /// `early` is the array of decisions the page asked for before start, in order (`true` for
 /// `acceptAll()`, `false` for `rejectAll()`, `[changes]` for `setConsent(changes)` (a deep copy,
 /// see `plain` in bridge.js), `undefined` for any other call): they are the first decision,
 /// before any tag. Each one that is not taken
-/// (an invalid `setConsent` argument) is replaced in the array by the `Error` its call rejects with.
+/// (an invalid `setConsent` argument) is replaced in the array by the message of the `Error` its
+/// call rejects with (`api.js` makes the `Error`).
 /// `config_error` and `region` are taken as values and read as strings here (anything else is
 /// none): the glue then copies no string in for them.
 #[wasm_bindgen]
-pub fn start(config: JsValue, config_error: JsValue, region: JsValue, lang_texts: JsValue, early: JsValue) -> Result<JsValue, JsValue> {
+pub fn start(config: JsValue, config_error: JsValue, region: JsValue, lang_texts: JsValue, early: JsValue) -> JsValue {
     app::start(config, config_error.as_string(), region.as_string(), lang_texts, early)
 }
 
@@ -42,12 +44,16 @@ pub fn reject_all() -> JsValue {
     app::decide_and_apply(Some(vec![]), Method::Api)
 }
 
-/// Changes some categories: `setConsent({analytics: true, advertising: false})`.
+/// Changes some categories: `setConsent({analytics: true, advertising: false})`. Returns the
+/// consent state, or the message of the `Error` the call rejects with (returned, not thrown: no
+/// `Result` in the export's glue; `src/js/api.js` makes the `Error` and throws it, so the wasm
+/// needs no `Error` import).
 #[wasm_bindgen(js_name = setConsent)]
-pub fn set_consent(changes: JsValue) -> Result<JsValue, JsValue> {
-    match app::grants_with(&changes).map_err(|e| JsValue::from(js_sys::Error::new(&e)))? {
-        Some(grants) => Ok(app::decide_and_apply(Some(grants), Method::Api)),
-        None => Ok(app::consent_view()),
+pub fn set_consent(changes: JsValue) -> JsValue {
+    match app::grants_with(&changes) {
+        Ok(Some(grants)) => app::decide_and_apply(Some(grants), Method::Api),
+        Ok(None) => app::consent_view(),
+        Err(e) => JsValue::from_str(&e),
     }
 }
 

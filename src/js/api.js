@@ -4,7 +4,7 @@
 // the other calls run once it is ready. The refusals among them are also written to localStorage
 // at once (`pend`): a page left before start would lose its queue.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store } from './bridge.js';
+import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store, isArray } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -50,7 +50,7 @@ function domReady() {
 const within3s = (promise, late) => Promise.race([promise, new Promise((r) => setTimeout(r, 3000, late))]);
 
 function configError(problems) {
-  const list = Array.isArray(problems) ? problems : [String(problems)];
+  const list = isArray(problems) ? problems : [String(problems)];
   const e = new Error('consent-gate: invalid configuration:\n  ' + list.join('\n  '));
   e.problems = list;
   return e;
@@ -152,13 +152,16 @@ export function init(config, options) {
     // banner is drawn once, in that language. A file with no answer within 3 seconds is one that
     // failed (English, and the console says why); when it arrives later, nothing is redrawn.
     const begin = (texts) => {
-      // Each queued call's decision (`true`, `false`, `[changes]`), else undefined; start puts an
-      // Error in place of one it did not take.
+      // Each queued call's decision (`true`, `false`, `[changes]`), else undefined; start puts the
+      // message of the Error the call rejects with in place of one it did not take.
       const early = queue.map((q) => q[3]);
       if (prior) store(PENDING, prior);
       let state;
       try {
+        // The configuration errors come back as an array (src/api.rs), thrown here; told by the
+        // `Array.isArray` captured when bridge.js ran.
         state = wasm.start(cfg, fetchError, region, texts, early);
+        if (isArray(state)) throw state;
       } catch (problems) {
         state = configError(problems);
         // Start took nothing: the refusals this page queued stay pending for the next start.
@@ -171,7 +174,7 @@ export function init(config, options) {
       queue.splice(0).forEach(([call, resolve, reject], i) => {
         const e = early[i];
         if (e === undefined) run(call, resolve, reject);
-        else if (e instanceof Error) reject(e);
+        else if (typeof e == 'string') reject(Error(e));
         else resolve(getConsent());
       });
       if (state instanceof Error) throw state;
@@ -183,10 +186,12 @@ export function init(config, options) {
 }
 
 // Calls go through closures, not `wasm[name]`: a computed member of the glue's namespace would keep
-// every export of the glue (initSync included) in the bundle.
+// every export of the glue (initSync included) in the bundle. A string is the message of the
+// Error the call rejects with (`setConsent`'s refused argument, see src/api.rs).
 function run(call, resolve, reject) {
   try {
-    resolve(call());
+    const state = call();
+    typeof state == 'string' ? reject(Error(state)) : resolve(state);
   } catch (e) {
     reject(e);
   }

@@ -633,8 +633,11 @@ const prop = (o, k) => {
 /** Do Not Track: the first of its three sources that is a string; undefined when none is. */
 const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
 
-/** Global Privacy Control: whether it is true; undefined when the browser has no such property. */
-export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true);
+/**
+ * Global Privacy Control: 1 when it is true, 0 when not, 2 when the browser has no such property
+ * (a number: the import needs no glue).
+ */
+export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? 2 : +(v === true));
 
 /** Bytes in lowercase hex. */
 const hex = (bytes) => Array.from(bytes, (x) => (x + 256).toString(16).slice(1)).join('');

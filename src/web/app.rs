@@ -112,23 +112,19 @@ impl Serialize for View<'_> {
             View::Str(v) => ser.serialize_str(v),
             View::Null => ser.serialize_none(),
             View::Consent(s) => {
-                let members = [
-                    ("decided", View::Bool(s.status == Status::Decided)),
-                    ("revision", View::Str(&s.config.revision)),
-                    ("categories", View::Choices(s, false)),
-                    ("sources", View::Choices(s, true)),
-                    ("allowed", View::List(&s.allowed)),
-                    ("signals", View::Signals(s.signals)),
-                    ("gpcHonoured", View::Bool(decide::gpc_keeps_off(&s.effective))),
-                    ("sensitivePage", View::Bool(s.sensitive)),
-                    ("region", s.region.as_deref().map_or(View::Null, View::Str)),
-                    ("language", View::Str(&s.texts.lang)),
-                    ("configOk", View::Bool(s.config_ok)),
-                ];
+                // One call per member: no array of the members built on the stack and walked.
                 let mut m = ser.serialize_map(None)?;
-                for (k, v) in &members {
-                    m.serialize_entry(*k, v)?;
-                }
+                m.serialize_entry("decided", &View::Bool(s.status == Status::Decided))?;
+                m.serialize_entry("revision", &View::Str(&s.config.revision))?;
+                m.serialize_entry("categories", &View::Choices(s, false))?;
+                m.serialize_entry("sources", &View::Choices(s, true))?;
+                m.serialize_entry("allowed", &View::List(&s.allowed))?;
+                m.serialize_entry("signals", &View::Signals(s.signals))?;
+                m.serialize_entry("gpcHonoured", &View::Bool(decide::gpc_keeps_off(&s.effective)))?;
+                m.serialize_entry("sensitivePage", &View::Bool(s.sensitive))?;
+                m.serialize_entry("region", &s.region.as_deref().map_or(View::Null, View::Str))?;
+                m.serialize_entry("language", &View::Str(&s.texts.lang))?;
+                m.serialize_entry("configOk", &View::Bool(s.config_ok))?;
                 m.end()
             }
             View::Choices(s, sources) => {
@@ -315,33 +311,21 @@ fn save(config: &Config, r: &Record) {
     }
 }
 
-/// Starts the SDK. Returns the consent view, or the list of configuration errors (after still
+/// Starts the SDK. Returns the consent view, or the JS array of configuration errors (after still
 /// showing the banner with built-in texts and loading nothing).
 /// When the visitor's language is shipped as a file and `lang_texts` is `undefined`, it does not
 /// start but returns that language; the page loads the file and calls it again with `lang_texts`
 /// (its content, or a string saying why it could not be loaded). `early`: the decisions asked for
 /// before start (see `api::start`); one not taken is replaced by its error.
-pub fn start(
-    config: JsValue,
-    config_error: Option<String>,
-    region: Option<String>,
-    lang_texts: JsValue,
-    early: JsValue,
-) -> Result<JsValue, JsValue> {
+pub fn start(config: JsValue, config_error: Option<String>, region: Option<String>, lang_texts: JsValue, early: JsValue) -> JsValue {
     // Borrowed below, so dropped here once rather than on each of its exits.
     start_with(&config, &config_error, &region, &lang_texts, &early)
 }
 
-fn start_with(
-    config: &JsValue,
-    config_error: &Option<String>,
-    region: &Option<String>,
-    lang_texts: &JsValue,
-    early: &JsValue,
-) -> Result<JsValue, JsValue> {
+fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<String>, lang_texts: &JsValue, early: &JsValue) -> JsValue {
     let running = consent_view();
     if !running.is_null() {
-        return Ok(running);
+        return running;
     }
     let parsed = match config_error {
         Some(message) => session::unreadable(message.clone()),
@@ -354,7 +338,7 @@ fn start_with(
         super::lang::file_texts(&lang, lang_texts.clone())
     } else if needs_file(&lang) {
         // Not started: the page loads this language's file first, then calls start again with it.
-        return Ok(JsValue::from_str(&lang));
+        return JsValue::from_str(&lang);
     } else {
         vec![]
     };
@@ -383,16 +367,17 @@ fn start_with(
     let e = env(&page::random_id);
     let (session, effects) = Session::start(parsed, page, &e);
     for (i, message) in &session.early_errors {
-        let _ = Reflect::set(early, &JsValue::from(*i as u32), &js_sys::Error::new(message));
+        // The message: `api.js` makes the `Error` (no `Error` import in the wasm).
+        let _ = Reflect::set(early, &JsValue::from(*i as u32), &JsValue::from_str(message));
     }
     *SESSION.0.borrow_mut() = Some(session);
     // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
     carry_out(effects);
     if errors.is_empty() {
-        Ok(consent_view())
+        consent_view()
     } else {
-        Err(strings(&errors).into())
+        strings(&errors).into()
     }
 }
 

@@ -54,10 +54,11 @@ extern "C" {
     /// What the page tells, by number (`read` in bridge.js; see [`Read`]): one import for all,
     /// instead of one each with its glue (none of them throws).
     fn read(what: u8) -> Option<String>;
-    /// Global Privacy Control: whether `navigator.globalPrivacyControl` is `true`; `None` when the
-    /// browser has no such property (it reads `undefined`).
+    /// Global Privacy Control: 1 when `navigator.globalPrivacyControl` is `true`, 0 when it is
+    /// not, 2 when the browser has no such property (it reads `undefined`). A number, not an
+    /// `Option<bool>`: the import needs no glue.
     #[wasm_bindgen]
-    pub fn gpc() -> Option<bool>;
+    pub fn gpc() -> u8;
     /// `navigator.languages` (an empty array without).
     #[wasm_bindgen]
     pub fn languages() -> Array;

@@ -6,7 +6,11 @@ use crate::core::signals::{Dnt, Gpc, Signals};
 
 /// DNT and GPC, read in `bridge.js` (no `Reflect.get` per property here).
 pub fn signals() -> Signals {
-    Signals { dnt: Dnt::from_sources(&[get(Read::Dnt)]), gpc: Gpc::from_property(super::bridge::gpc()) }
+    let gpc = match super::bridge::gpc() {
+        2 => None,
+        n => Some(n == 1),
+    };
+    Signals { dnt: Dnt::from_sources(&[get(Read::Dnt)]), gpc: Gpc::from_property(gpc) }
 }
 
 /// `navigator.languages`, most preferred first.

@@ -1,4 +1,4 @@
-use js_sys::{Array, JsString, Map, Number, Object, Uint8Array};
+use js_sys::{Array, JsString, Number, Object, Uint8Array};
 use serde::ser::{self, Error as _, Serialize};
 use wasm_bindgen::convert::RefFromWasmAbi;
 use wasm_bindgen::prelude::*;
@@ -69,7 +69,6 @@ impl<S: ser::SerializeStruct<Ok = JsValue, Error = Error>> ser::SerializeStructV
 pub struct ArraySerializer<'s> {
     serializer: &'s Serializer,
     target: Array,
-    idx: u32,
 }
 
 impl<'s> ArraySerializer<'s> {
@@ -77,7 +76,6 @@ impl<'s> ArraySerializer<'s> {
         Self {
             serializer,
             target: Array::new(),
-            idx: 0,
         }
     }
 }
@@ -87,8 +85,9 @@ impl ser::SerializeSeq for ArraySerializer<'_> {
     type Error = Error;
 
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.target.set(self.idx, value.serialize(self.serializer)?);
-        self.idx += 1;
+        // consent-gate patch: `push`, an import the SDK has anyway, instead of js-sys's indexed
+        // `Array::set` (an import, and its glue, of its own).
+        self.target.push(&value.serialize(self.serializer)?);
         Ok(())
     }
 
@@ -123,30 +122,23 @@ impl ser::SerializeTupleStruct for ArraySerializer<'_> {
     }
 }
 
-pub enum MapResult {
-    Map(Map),
-    Object(Object),
-}
-
-/// Serializes Rust maps into JS `Map` or plain JS objects.
+/// Serializes Rust maps into plain JS objects.
 ///
-/// Plain JS objects are used if `serialize_maps_as_objects` is set to `true`,
-/// but then only string keys are supported.
+/// consent-gate patch: always a plain object, whatever `serialize_maps_as_objects` says (upstream
+/// builds an ES `Map` when it is `false`), and the key is not checked for being a string: the
+/// SDK serializes through `Serializer::json_compatible()` only, with `&str` keys only, so the
+/// `Map` branch and the check were code in the wasm that never ran.
 pub struct MapSerializer<'s> {
     serializer: &'s Serializer,
-    target: MapResult,
+    target: ObjectExt,
     next_key: Option<JsValue>,
 }
 
 impl<'s> MapSerializer<'s> {
-    pub fn new(serializer: &'s Serializer, as_object: bool) -> Self {
+    pub fn new(serializer: &'s Serializer) -> Self {
         Self {
             serializer,
-            target: if as_object {
-                MapResult::Object(Object::new())
-            } else {
-                MapResult::Map(Map::new())
-            },
+            target: Object::new().unchecked_into::<ObjectExt>(),
             next_key: None,
         }
     }
@@ -165,26 +157,26 @@ impl ser::SerializeMap for MapSerializer<'_> {
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         let key = self.next_key.take().unwrap_throw();
         let value_ser = value.serialize(self.serializer)?;
-        match &self.target {
-            MapResult::Map(map) => {
-                map.set(&key, &value_ser);
-            }
-            MapResult::Object(object) => {
-                let key = key.dyn_into::<JsString>().map_err(|_| {
-                    Error::custom("Map key is not a string and cannot be an object key")
-                })?;
-                object.unchecked_ref::<ObjectExt>().set(key, value_ser);
-            }
-        }
+        self.target.set(key.unchecked_into::<JsString>(), value_ser);
+        Ok(())
+    }
+
+    /// consent-gate patch: the key and value set at once (serde's default goes through
+    /// `next_key` and its `unwrap_throw`).
+    fn serialize_entry<K: ?Sized + Serialize, V: ?Sized + Serialize>(
+        &mut self,
+        key: &K,
+        value: &V,
+    ) -> Result<()> {
+        let key = key.serialize(self.serializer)?;
+        let value = value.serialize(self.serializer)?;
+        self.target.set(key.unchecked_into::<JsString>(), value);
         Ok(())
     }
 
     fn end(self) -> Result {
         debug_assert!(self.next_key.is_none());
-        match self.target {
-            MapResult::Map(map) => Ok(map.into()),
-            MapResult::Object(object) => Ok(object.into()),
-        }
+        Ok(self.target.into())
     }
 }
 
@@ -226,6 +218,9 @@ impl ser::SerializeStruct for ObjectSerializer<'_> {
 #[derive(Default)]
 pub struct Serializer {
     serialize_missing_as_null: bool,
+    // consent-gate patch: kept for the API, read by nothing (maps are always plain objects, see
+    // `MapSerializer`).
+    #[allow(dead_code)]
     serialize_maps_as_objects: bool,
     serialize_large_number_types_as_bigints: bool,
     serialize_bytes_as_arrays: bool,
@@ -263,7 +258,8 @@ impl Serializer {
     }
 
     /// Set to `true` to serialize maps into plain JavaScript objects instead of
-    /// ES2015 `Map`s. `false` by default.
+    /// ES2015 `Map`s. `false` by default. consent-gate patch: maps are always plain objects; this
+    /// setting changes nothing.
     pub const fn serialize_maps_as_objects(mut self, value: bool) -> Self {
         self.serialize_maps_as_objects = value;
         self
@@ -500,7 +496,7 @@ impl<'s> ser::Serializer for &'s Serializer {
     ///
     /// See [`MapSerializer`] for more details.
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap> {
-        Ok(MapSerializer::new(self, self.serialize_maps_as_objects))
+        Ok(MapSerializer::new(self))
     }
 
     /// Serializes Rust typed structs into plain JS objects.
