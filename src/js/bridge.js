@@ -560,11 +560,7 @@ export function lazyParts() {
  * on there. What a step throws (a failing page hook) leaves it undone and goes no further: the
  * wasm imports this without catch glue.
  */
-export function ui(part, a) {
-  try {
-    return uiStep(part, a);
-  } catch (e) {}
-}
+export const ui = guard(uiStep);
 
 function uiStep(part, a) {
   const at = clickedScope;
