@@ -131,6 +131,8 @@ test('a gated script with data-type="module" runs as a module; embed placeholder
   const { page, context, pageErrors } = await openPage();
   await page.goto(server.url + '/p/gated.html');
   await ready(page);
+  // The placeholders are drawn by consent-gate-gating.js, which may arrive after start.
+  await page.locator('.cg-embed p').nth(1).waitFor();
   const names = await page.locator('.cg-embed p').allTextContents();
   assert.deepEqual(names, ['This content is from Clinic tour and sets cookies.', `This content is from video.example.test and sets cookies.`]);
   assert.equal(await page.evaluate(() => window.metaType), undefined, 'nothing runs before consent');
