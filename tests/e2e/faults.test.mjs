@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, YEAR, closeBrowser, configFaultHook, demoServer, httpsDemoServer, interceptGoogle, openPage, ready, root, screenshot, settle, shiftClock } from './harness.mjs';
+import { ARGS, EXECUTABLE, YEAR, closeBrowser, configFaultHook, demoServer, httpsDemoServer, interceptGoogle, openPage, ready, root, screenshot, settle, shiftClock, cookiesWhen } from './harness.mjs';
 
 // What the server answers for /consent.json: null for the demo's own file.
 let configFault = null;
@@ -99,7 +99,7 @@ test('localStorage throws, https: the banner works, the __Host- cookie keeps the
   assert.equal(net.google.length, 0);
   await acceptLoadsGtag(page, net);
   assert.equal(await page.evaluate(() => { try { return localStorage, 'readable'; } catch (e) { return e.name; } }), 'SecurityError');
-  const cookie = (await context.cookies()).find((c) => c.name === '__Host-consent_gate');
+  const cookie = (await cookiesWhen(context, (cookies) => cookies.some((c) => c.name === '__Host-consent_gate'))).find((c) => c.name === '__Host-consent_gate');
   assert.match(cookie && cookie.value, /^cg1\|.*analytics:1u/);
   assert.equal(cookie.secure, true);
   await page.reload();
@@ -483,7 +483,7 @@ async function rejectedCookie() {
   await page.goto(server.url + '/');
   await ready(page);
   await page.click('#cg-banner [data-cg="reject"]');
-  const value = (await context.cookies()).find((c) => c.name === 'consent_gate').value;
+  const value = ((await cookiesWhen(context, (cookies) => cookies.some((c) => c.name === 'consent_gate'))).find((c) => c.name === 'consent_gate') || {}).value;
   await context.close();
   assert.match(value, /^cg1\|.*analytics:0u\+advertising:0u\|[0-9a-f]{8}$/);
   return value;

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, closeBrowser, demoServer, openPage, ready, settle } from './harness.mjs';
+import { ARGS, EXECUTABLE, closeBrowser, demoServer, openPage, ready, settle, cookiesWhen } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -248,8 +248,8 @@ test('withdrawal: update denied, ga-disable set, GA and Ads cookies erased on ev
   ]);
   await page.click('[data-consent-gate="preferences"]');
   await page.click('#cg-prefs [data-cg="reject"]');
-  const left = (await context.cookies()).map((c) => c.name).sort();
-  assert.deepEqual(left.filter((n) => n !== 'consent_gate'), ['site_pref']);
+  const kept = (cookies) => cookies.map((c) => c.name).filter((n) => n !== 'consent_gate').sort();
+  assert.deepEqual(kept(await cookiesWhen(context, (cookies) => kept(cookies).join() === 'site_pref')), ['site_pref']);
   assert.equal(await page.evaluate(() => window['ga-disable-G-DEMO12345']), true);
   const update = await lastUpdate(page);
   assert.equal(update.analytics_storage, 'denied');

@@ -186,6 +186,19 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(dir, name + '.png'), fullPage: false });
 }
 
+/**
+ * The browser's cookie jar (context.cookies()) once `done(cookies)` holds, or after 3 seconds as it
+ * is then: cookies a page writes with document.cookie reach the jar a moment later.
+ */
+export async function cookiesWhen(context, done, ms = 3000) {
+  let cookies = await context.cookies();
+  for (const end = Date.now() + ms; !done(cookies) && Date.now() < end; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    cookies = await context.cookies();
+  }
+  return cookies;
+}
+
 /** Small delay for "nothing happens afterwards" checks (not a timing assertion). */
 export const settle = (page, ms = 300) => page.waitForTimeout(ms);
 

@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, closeBrowser, demoServer, openPage, ready, root, settle } from './harness.mjs';
+import { ARGS, EXECUTABLE, closeBrowser, demoServer, openPage, ready, root, settle, cookiesWhen } from './harness.mjs';
 import { realReceiver } from './real-receiver.mjs';
 
 const DEMO = JSON.parse(readFileSync(join(root, 'www', 'consent.json'), 'utf8'));
@@ -126,7 +126,8 @@ async function grantingRecord(origin) {
     await acceptAllOnBanner(page);
     const value = await page.evaluate(() => localStorage.getItem('consent-gate'));
     assert.match(value, /analytics:1u/, 'a record granting analytics');
-    assert.equal((await context.cookies()).find((c) => c.name === 'consent_gate').value, value, 'the cookie mirrors it');
+    const mirror = (cookies) => (cookies.find((c) => c.name === 'consent_gate') || {}).value;
+    assert.equal(mirror(await cookiesWhen(context, (cookies) => mirror(cookies) === value)), value, 'the cookie mirrors it');
     return value;
   } finally {
     await context.close();

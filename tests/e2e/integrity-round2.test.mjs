@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, closeBrowser, demoServer, openPage as openHarnessPage, ready, root, settle } from './harness.mjs';
+import { ARGS, EXECUTABLE, closeBrowser, demoServer, openPage as openHarnessPage, ready, root, settle, cookiesWhen } from './harness.mjs';
 
 const DEMO = JSON.parse(readFileSync(join(root, 'www', 'consent.json'), 'utf8'));
 const HOME = readFileSync(join(root, 'www', 'index.html'));
@@ -343,10 +343,10 @@ test('on www.example.test. (trailing dot), Reject all erases _ga and _gcl_au set
     document.cookie = '_ga=GA1.2.1.1; Domain=example.test.; Path=/; Max-Age=9999';
     document.cookie = '_gcl_au=1.1.1.1; Domain=example.test.; Path=/; Max-Age=9999';
   });
-  const names = async () => (await context.cookies()).filter((c) => c.name === '_ga' || c.name === '_gcl_au').map((c) => `${c.name} (domain ${c.domain})`).sort();
-  assert.equal((await names()).length, 2, `precondition: both cookies are set: ${JSON.stringify(await names())}`);
+  const google = (cookies) => cookies.filter((c) => c.name === '_ga' || c.name === '_gcl_au').map((c) => `${c.name} (domain ${c.domain})`).sort();
+  const set = google(await cookiesWhen(context, (cookies) => google(cookies).length === 2));
+  assert.equal(set.length, 2, `precondition: both cookies are set: ${JSON.stringify(set)}`);
   await rejectInDialog(page);
   await page.waitForFunction(() => ConsentGate.getConsent().categories.analytics === false);
-  for (let end = Date.now() + 3000; (await names()).length && Date.now() < end; ) await settle(page, 100);
-  assert.deepEqual(await names(), [], 'Google cookies left after Reject all');
+  assert.deepEqual(google(await cookiesWhen(context, (cookies) => !google(cookies).length)), [], 'Google cookies left after Reject all');
 });

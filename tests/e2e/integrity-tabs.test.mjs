@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, EXECUTABLE, YEAR, closeBrowser, configFaultHook, demoServer, openPage, ready, root, settle, shiftClock } from './harness.mjs';
+import { ARGS, EXECUTABLE, YEAR, closeBrowser, configFaultHook, demoServer, openPage, ready, root, settle, shiftClock, cookiesWhen } from './harness.mjs';
 
 // What the server answers for /consent.json: null for the demo's own file.
 let configFault = null;
@@ -222,11 +222,12 @@ async function exampleTestBrowser() {
 const origin = () => `http://www.example.test:${server.port}`;
 
 /** Cookies in the jar, as `name domain path` (host-only cookies without a leading dot). */
-const jar = async (context) =>
-  (await context.cookies())
+const jarOf = (cookies) =>
+  cookies
     .filter((c) => c.name !== 'consent_gate')
     .map((c) => `${c.name} ${c.domain} ${c.path}`)
     .sort();
+const jar = async (context) => jarOf(await context.cookies());
 
 /**
  * What gtag.js and Google Ads would have written for this visitor: each name on the host
@@ -262,17 +263,10 @@ async function rejectInPreferences(page) {
   await page.click('#cg-prefs [data-cg="reject"]');
 }
 
-/**
- * Cookies written with document.cookie reach the browser's cookie store (what context.cookies()
- * reads) a moment later, so wait for the jar to settle on the expected contents first.
- */
+/** Waits for the jar to settle on only the site's own cookie (see cookiesWhen), then checks it. */
 async function assertOnlySitePrefLeft(context, what) {
   const expected = JSON.stringify(['site_pref .example.test /']);
-  let left = await jar(context);
-  for (let i = 0; i < 30 && JSON.stringify(left) !== expected; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    left = await jar(context);
-  }
+  const left = jarOf(await cookiesWhen(context, (cookies) => JSON.stringify(jarOf(cookies)) === expected));
   assert.deepEqual(left, ['site_pref .example.test /'], `${what}: analytics and advertising cookies left behind:\n  ${left.join('\n  ')}`);
 }
 
