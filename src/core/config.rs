@@ -808,8 +808,8 @@ impl Reader {
     /// Sets `out` to the member `name` when it is a whole number from 0 to `max`.
     fn whole(&mut self, parent: &Json, name: &str, max: u32, out: &mut u32) {
         let Some(v) = parent.field(name) else { return };
-        match v.as_number() {
-            Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => *out = n as u32,
+        match v.as_whole() {
+            Some(n) if n <= u64::from(max) => *out = n as u32,
             _ => {
                 let mut expected = String::from("a whole number from 0 to ");
                 push_uint(&mut expected, u64::from(max));
@@ -935,9 +935,9 @@ impl Reader {
         // Top-level fields are named by their own path (`revison`, not `config.revison`).
         self.object(root, TOP_FIELDS);
         if let Some(v) = root.field(member!(TOP_FIELDS, "revision")) {
-            match (v.as_str(), v.as_number()) {
+            match (v.as_str(), v.as_whole()) {
                 (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s.to_owned(),
-                (_, Some(n)) if (0.0..1e15).contains(&n) && n == n.trunc() => c.revision = uint(n as u64),
+                (_, Some(n)) if n < 1_000_000_000_000_000 => c.revision = uint(n),
                 _ => self.wrong(Some(member!(TOP_FIELDS, "revision")), "a non-empty string of at most 64 characters", v),
             }
         }

@@ -38,6 +38,12 @@ extern "C" {
     /// `Array.isArray` as it was when bridge.js ran.
     #[wasm_bindgen(js_name = isArray)]
     pub fn is_array(v: &JsValue) -> bool;
+    /// What a value of a `plain` copy is (`kind` in bridge.js; see [`Kind`]): one call, a number,
+    /// no glue.
+    fn kind(v: &JsValue) -> u8;
+    /// A number's JSON text (`1.5`, `-1`, `null` for NaN), a JS string.
+    #[wasm_bindgen(js_name = numberText)]
+    pub fn number_text(n: &JsValue) -> JsValue;
     /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they
     /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
     #[wasm_bindgen(js_name = noticeContainers)]
@@ -138,6 +144,44 @@ pub enum Send {
 /// are dropped here, once, not at every caller.
 pub fn post(what: Send, a: JsValue, b: JsValue) {
     send(what as u8, &a, &b)
+}
+
+/// What a value of a `plain` copy is (see [`kind_of`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string.
+    Str = 0,
+    /// `true`.
+    True = 1,
+    /// `false`.
+    False = 2,
+    /// A number.
+    Num = 3,
+    /// `null`.
+    Null = 4,
+    /// `undefined`.
+    Undefined = 5,
+    /// An array.
+    Arr = 6,
+    /// An object.
+    Obj = 7,
+    /// Anything else (a symbol, a function).
+    Other = 8,
+}
+
+/// What `v`, a value of a `plain` copy, is.
+pub fn kind_of(v: &JsValue) -> Kind {
+    match kind(v) {
+        0 => Kind::Str,
+        1 => Kind::True,
+        2 => Kind::False,
+        3 => Kind::Num,
+        4 => Kind::Null,
+        5 => Kind::Undefined,
+        6 => Kind::Arr,
+        7 => Kind::Obj,
+        _ => Kind::Other,
+    }
 }
 
 /// What [`read`] reads.
