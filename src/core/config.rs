@@ -818,22 +818,20 @@ impl Reader {
         }
     }
 
-    /// The index of the member's value in `names`; 0 (the default) when absent or not one of
-    /// them. Not generic over the result type: one copy for every enum it reads.
-    fn choice(&mut self, parent: &Json, name: &str, names: &[&str]) -> usize {
+    /// The index of the member's value among the quoted names of `expected` (`one of "Lax",
+    /// "Strict"`, the message that reports any other value): 0, the default, when absent or not
+    /// one of them. No message is built, and one copy for every enum it reads.
+    fn choice(&mut self, parent: &Json, name: &str, expected: &str) -> usize {
         let Some(v) = parent.field(name) else { return 0 };
         if let Some(s) = v.as_str() {
-            if let Some(i) = index_of(names, s) {
-                return i;
+            // The names are the odd pieces between quotes.
+            for (i, k) in pieces(expected, b'"').enumerate() {
+                if i % 2 == 1 && k == s {
+                    return i / 2;
+                }
             }
         }
-        let mut expected = String::from("one of");
-        for (i, k) in names.iter().enumerate() {
-            expected.push_str(if i == 0 { " \"" } else { ", \"" });
-            expected.push_str(k);
-            expected.push('"');
-        }
-        self.wrong(Some(name), &expected, v);
+        self.wrong(Some(name), expected, v);
         0
     }
 
@@ -954,7 +952,7 @@ impl Reader {
         );
         self.strings(root, member!(TOP_FIELDS, "googleAds"), "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
         g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced]
-            [self.choice(root, member!(TOP_FIELDS, "consentMode"), &["basic", "advanced"])];
+            [self.choice(root, member!(TOP_FIELDS, "consentMode"), "one of \"basic\", \"advanced\"")];
         self.whole(root, member!(TOP_FIELDS, "waitForUpdate"), 10_000, &mut g.wait_for_update);
         self.boolean(root, member!(TOP_FIELDS, "urlPassthrough"), &mut g.url_passthrough);
         self.boolean(root, member!(TOP_FIELDS, "adsDataRedaction"), &mut g.ads_data_redaction);
@@ -963,8 +961,8 @@ impl Reader {
             let mark = self.enter(member!(TOP_FIELDS, "signals"));
             if self.object(v, SIGNALS_FIELDS) {
                 let s = &mut c.signals;
-                s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, member!(SIGNALS_FIELDS, "dnt"), &["log", "honor"])];
-                s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, member!(SIGNALS_FIELDS, "gpc"), &["honor", "log"])];
+                s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, member!(SIGNALS_FIELDS, "dnt"), "one of \"log\", \"honor\"")];
+                s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, member!(SIGNALS_FIELDS, "gpc"), "one of \"honor\", \"log\"")];
                 self.boolean(v, member!(SIGNALS_FIELDS, "choiceOverridesGpc"), &mut s.choice_overrides_gpc);
             }
             self.leave(mark);
@@ -1013,7 +1011,7 @@ impl Reader {
         }
         c.nonce = self.opt_string(root, member!(TOP_FIELDS, "nonce"));
         self.boolean(root, member!(TOP_FIELDS, "reloadOnWithdraw"), &mut c.reload_on_withdraw);
-        let reopen = self.choice(root, member!(TOP_FIELDS, "reopenButton"), &["off", "bottom-left", "bottom-right"]);
+        let reopen = self.choice(root, member!(TOP_FIELDS, "reopenButton"), "one of \"off\", \"bottom-left\", \"bottom-right\"");
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
         self.boolean(root, member!(TOP_FIELDS, "debug"), &mut c.debug);
         c
@@ -1146,7 +1144,7 @@ impl Reader {
                 }
             }
             c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None]
-                [self.choice(v, member!(COOKIE_FIELDS, "sameSite"), &["Lax", "Strict", "None"])];
+                [self.choice(v, member!(COOKIE_FIELDS, "sameSite"), "one of \"Lax\", \"Strict\", \"None\"")];
             if let Some(s) = v.field(member!(COOKIE_FIELDS, "secure")) {
                 // Neither true nor false: `secure` keeps its default, `None`.
                 c.secure = self.bool_of(s, Some(member!(COOKIE_FIELDS, "secure")));
