@@ -38,9 +38,10 @@ extern "C" {
     /// `Array.isArray` as it was when bridge.js ran.
     #[wasm_bindgen(js_name = isArray)]
     pub fn is_array(v: &JsValue) -> bool;
-    /// What a value of a `plain` copy is (`kind` in bridge.js; see [`Kind`]): one call, a number,
-    /// no glue.
-    fn kind(v: &JsValue) -> u8;
+    /// What a value of a `plain` copy is (`kind` in bridge.js; see [`kind`]; 8 for anything
+    /// else): one call, a number, no glue.
+    #[wasm_bindgen(js_name = kind)]
+    pub fn kind_of(v: &JsValue) -> u8;
     /// A number's JSON text (`1.5`, `-1`, `null` for NaN), a JS string.
     #[wasm_bindgen(js_name = numberText)]
     pub fn number_text(n: &JsValue) -> JsValue;
@@ -146,42 +147,24 @@ pub fn post(what: Send, a: JsValue, b: JsValue) {
     send(what as u8, &a, &b)
 }
 
-/// What a value of a `plain` copy is (see [`kind_of`]).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+/// What [`kind_of`] answers: what a value of a `plain` copy is (`kind` in bridge.js).
+pub mod kind {
     /// A string.
-    Str = 0,
+    pub const STR: u8 = 0;
     /// `true`.
-    True = 1,
+    pub const TRUE: u8 = 1;
     /// `false`.
-    False = 2,
+    pub const FALSE: u8 = 2;
     /// A number.
-    Num = 3,
+    pub const NUM: u8 = 3;
     /// `null`.
-    Null = 4,
+    pub const NULL: u8 = 4;
     /// `undefined`.
-    Undefined = 5,
+    pub const UNDEFINED: u8 = 5;
     /// An array.
-    Arr = 6,
+    pub const ARR: u8 = 6;
     /// An object.
-    Obj = 7,
-    /// Anything else (a symbol, a function).
-    Other = 8,
-}
-
-/// What `v`, a value of a `plain` copy, is.
-pub fn kind_of(v: &JsValue) -> Kind {
-    match kind(v) {
-        0 => Kind::Str,
-        1 => Kind::True,
-        2 => Kind::False,
-        3 => Kind::Num,
-        4 => Kind::Null,
-        5 => Kind::Undefined,
-        6 => Kind::Arr,
-        7 => Kind::Obj,
-        _ => Kind::Other,
-    }
+    pub const OBJ: u8 = 7;
 }
 
 /// What [`read`] reads.

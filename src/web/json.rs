@@ -2,7 +2,7 @@
 //! plain copy `bridge.js` makes (`plain`), so that no getter, Proxy or cycle of the page's runs in
 //! here.
 
-use super::bridge::{entries, kind_of, number_text, Kind};
+use super::bridge::{entries, kind, kind_of, number_text};
 use crate::core::json::{Json, JsonLike, MAX_DEPTH};
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -27,19 +27,15 @@ pub fn from_plain(v: &JsValue) -> Json {
 /// `v` as a [`Json`]: an object's own enumerable members (`Object.entries`, as it was when
 /// bridge.js ran), as JSON would see them. What `v` is, is one call (`kind`), not one test each.
 fn copy(v: &JsValue, depth: usize) -> Json {
-    let kind = kind_of(v);
-    if depth > MAX_DEPTH && matches!(kind, Kind::Arr | Kind::Obj) {
-        return Json::Other;
-    }
-    match kind {
-        Kind::Str => Json::Str(v.as_string().unwrap_or_default()),
-        Kind::True => Json::Bool(true),
-        Kind::False => Json::Bool(false),
+    match kind_of(v) {
+        kind::STR => Json::Str(v.as_string().unwrap_or_default()),
+        kind::TRUE => Json::Bool(true),
+        kind::FALSE => Json::Bool(false),
         // The number as JSON writes it (`1.5`, `-1`, `null` for NaN).
-        Kind::Num => Json::Num(number_text(v).as_string().unwrap_or_default()),
-        Kind::Null => Json::Null,
-        Kind::Undefined => Json::Undefined,
-        Kind::Arr => {
+        kind::NUM => Json::Num(number_text(v).as_string().unwrap_or_default()),
+        kind::NULL => Json::Null,
+        kind::UNDEFINED => Json::Undefined,
+        kind::ARR if depth <= MAX_DEPTH => {
             let mut out = vec![];
             for x in v.unchecked_ref::<Array>().iter() {
                 out.push(copy(&x, depth + 1));
@@ -47,7 +43,7 @@ fn copy(v: &JsValue, depth: usize) -> Json {
             Json::Arr(out)
         }
         // `plain` made every member a data member: its entries read no getter and cannot throw.
-        Kind::Obj => {
+        kind::OBJ if depth <= MAX_DEPTH => {
             let mut out = vec![];
             for pair in entries(v).iter() {
                 let pair = pair.unchecked_into::<Array>();
@@ -55,6 +51,6 @@ fn copy(v: &JsValue, depth: usize) -> Json {
             }
             Json::Obj(out)
         }
-        Kind::Other => Json::Other,
+        _ => Json::Other,
     }
 }
