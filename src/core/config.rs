@@ -675,6 +675,19 @@ const UNKNOWN_TEXT: &str = "unknown text name, ignored (is it misspelt?)";
 const COOKIE_NAME_PATTERN: &str = "a cookie name, '*' matching any characters";
 const TEXTS_BY_LANGUAGE: &str = "an object of texts by language";
 
+/// What [`Reader::objects`] does with each element: any `FnMut(&mut Reader, &Json)`, through a
+/// trait of its own, whose vtable holds that one function (a `dyn FnMut`'s also holds a
+/// `call_once` shim per closure, which nothing calls).
+trait ReadEach {
+    fn each(&mut self, r: &mut Reader, item: &Json);
+}
+
+impl<F: FnMut(&mut Reader, &Json)> ReadEach for F {
+    fn each(&mut self, r: &mut Reader, item: &Json) {
+        self(r, item)
+    }
+}
+
 /// Reads a configuration, keeping the path of the value being read (`categories[2]`) in one
 /// string that grows and shrinks as it steps in and out: a member's path is composed only when a
 /// problem is reported, so a valid configuration is read without building path strings.
@@ -910,13 +923,13 @@ impl Reader {
     /// `known`, at its index, with `read`; when the member is there but not an array, the problem
     /// `expected`. One loop for every array of objects (`dyn`: one copy of it, not one per caller).
     /// Returns whether the member is an array.
-    fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) -> bool {
+    fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn ReadEach) -> bool {
         let Some(v) = parent.field(name) else { return false };
         let mark = self.enter(name);
         for (i, item) in self.array(v, expected).iter().enumerate() {
             let element = self.enter_index(i);
             if self.object(item, known) {
-                read(self, item);
+                read.each(self, item);
             }
             self.leave(element);
         }
@@ -1021,9 +1034,15 @@ impl Reader {
     /// is an array.
     fn categories(&mut self, root: &Json, out: &mut Vec<Category>) {
         let mut read: Vec<Category> = vec![];
-        let array = self.objects(root, member!(TOP_FIELDS, "categories"), "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
-            r.category(item, &mut read);
-        });
+        let array = self.objects(
+            root,
+            member!(TOP_FIELDS, "categories"),
+            "an array of categories",
+            CATEGORY_FIELDS,
+            &mut |r: &mut Reader, item: &Json| {
+                r.category(item, &mut read);
+            },
+        );
         if array {
             if !has_category(&read, "necessary") {
                 read.insert(0, builtin_category("necessary"));
@@ -1070,7 +1089,7 @@ impl Reader {
     /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
     /// regions, texts and the notice).
     fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
-        self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r, item| {
+        self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r: &mut Reader, item: &Json| {
             let name = r.opt_string(item, member!(SERVICE_FIELDS, "name"));
             let category = match r.required(item, member!(SERVICE_FIELDS, "category"), "a category id") {
                 Some(c) => match r.string(c, Some(member!(SERVICE_FIELDS, "category"))) {
@@ -1087,7 +1106,9 @@ impl Reader {
             let mut cookies = vec![];
             r.strings(item, member!(SERVICE_FIELDS, "cookies"), COOKIE_NAME_PATTERN, is_cookie_name, &mut cookies);
             // A missing name is reported last, after the problems of the other members.
-            let name = name.or_else(|| r.required(item, member!(SERVICE_FIELDS, "name"), "a service name").and(None));
+            if name.is_none() {
+                r.required(item, member!(SERVICE_FIELDS, "name"), "a service name");
+            }
             if let (Some(name), Some(category)) = (name, category) {
                 out.push(Service { name, category, description, cookies });
             }
@@ -1095,34 +1116,40 @@ impl Reader {
     }
 
     fn regions(&mut self, root: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
-        self.objects(root, member!(TOP_FIELDS, "regions"), "an array of region rules", REGION_FIELDS, &mut |r, item| {
-            r.required(item, member!(REGION_FIELDS, "codes"), "region codes");
-            let mut codes = vec![];
-            r.strings(item, member!(REGION_FIELDS, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
-            let mut defaults = vec![];
-            if let Some(d) = item.field(member!(REGION_FIELDS, "defaults")) {
-                let at = r.enter(member!(REGION_FIELDS, "defaults"));
-                if !d.is_object() {
-                    r.wrong(None, "an object", d);
+        self.objects(
+            root,
+            member!(TOP_FIELDS, "regions"),
+            "an array of region rules",
+            REGION_FIELDS,
+            &mut |r: &mut Reader, item: &Json| {
+                r.required(item, member!(REGION_FIELDS, "codes"), "region codes");
+                let mut codes = vec![];
+                r.strings(item, member!(REGION_FIELDS, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
+                let mut defaults = vec![];
+                if let Some(d) = item.field(member!(REGION_FIELDS, "defaults")) {
+                    let at = r.enter(member!(REGION_FIELDS, "defaults"));
+                    if !d.is_object() {
+                        r.wrong(None, "an object", d);
+                    }
+                    for (k, x) in d.members() {
+                        if !has_category(categories, k) {
+                            r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
+                            continue;
+                        }
+                        if matches!(x, Json::Undefined) {
+                            continue;
+                        }
+                        if let Some(b) = r.bool_of(x, Some(k)) {
+                            defaults.push((k.clone(), b));
+                        }
+                    }
+                    r.leave(at);
                 }
-                for (k, x) in d.members() {
-                    if !has_category(categories, k) {
-                        r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
-                        continue;
-                    }
-                    if matches!(x, Json::Undefined) {
-                        continue;
-                    }
-                    if let Some(b) = r.bool_of(x, Some(k)) {
-                        defaults.push((k.clone(), b));
-                    }
+                if !codes.is_empty() {
+                    out.push(RegionRule { codes, defaults });
                 }
-                r.leave(at);
-            }
-            if !codes.is_empty() {
-                out.push(RegionRule { codes, defaults });
-            }
-        });
+            },
+        );
     }
 
     fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
@@ -1228,11 +1255,11 @@ impl Reader {
     fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
         let mark = self.enter(member!(TOP_FIELDS, "notice"));
         if self.object(v, NOTICE_FIELDS) {
-            self.objects(v, member!(NOTICE_FIELDS, "sections"), "an array of sections", SECTION_FIELDS, &mut |r, s| {
+            self.objects(v, member!(NOTICE_FIELDS, "sections"), "an array of sections", SECTION_FIELDS, &mut |r: &mut Reader, s: &Json| {
                 let id = r.opt_string(s, member!(SECTION_FIELDS, "id")).filter(|id| is_identifier(id));
                 let heading = r.opt_localized(s, member!(SECTION_FIELDS, "heading"));
                 let mut blocks = vec![];
-                r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
+                r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r: &mut Reader, block: &Json| {
                     if let Some(block) = r.block(block) {
                         blocks.push(block);
                     }
