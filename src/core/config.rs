@@ -515,12 +515,20 @@ const DOMAIN: u128 = ALPHANUMERIC | bytes(b".-");
 
 /// Whether `s` has 1 to `max` bytes, each in `set`. One loop for every such check of the reader
 /// (each `bytes().all(closure)` was a copy of its own).
+#[inline(always)]
 fn made_of(s: &[u8], max: usize, set: u128) -> bool {
+    // The set's halves, constants at each call: a bit of a `u64` is tested below, not one of a
+    // `u128`, whose shift by a variable needs compiler_builtins' `__lshrti3` (nothing else does).
+    made_of_halves(s, max, set as u64, (set >> 64) as u64)
+}
+
+fn made_of_halves(s: &[u8], max: usize, low: u64, high: u64) -> bool {
     if s.is_empty() || s.len() > max {
         return false;
     }
     for &b in s {
-        if b >= 128 || set >> b & 1 == 0 {
+        let half = if b < 64 { low } else { high };
+        if b >= 128 || half >> (b & 63) & 1 == 0 {
             return false;
         }
     }
