@@ -954,9 +954,10 @@ impl Reader {
         // Top-level fields are named by their own path (`revison`, not `config.revison`).
         self.object(root, TOP_FIELDS);
         if let Some(v) = root.field(member!(TOP_FIELDS, "revision")) {
-            match (v.as_str(), v.as_whole()) {
-                (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s.to_owned(),
-                (_, Some(n)) if n < 1_000_000_000_000_000 => c.revision = uint(n),
+            match v {
+                Json::Str(s) if !s.is_empty() && s.len() <= 64 => c.revision = s.clone(),
+                // A whole number's text is its digits (`7`, not `7.0`).
+                Json::Num(digits) if v.as_whole().is_some_and(|n| n < 1_000_000_000_000_000) => c.revision = digits.clone(),
                 _ => self.wrong(Some(member!(TOP_FIELDS, "revision")), "a non-empty string of at most 64 characters", v),
             }
         }
