@@ -192,25 +192,13 @@ function trimGlue(glue) {
     [/const validResponse = expectedResponseType\(module\.type\);\n\n? */g, ''],
     [/if \(validResponse && /g, "if ((module.type == 'basic' || module.type == 'cors' || module.type == 'default') && "],
     [/\n\n    function expectedResponseType\(type\) \{\n        switch \(type\) \{\n            case 'basic': case 'cors': case 'default': return true;\n        \}\n        return false;\n    \}\n/g, '\n'],
-    // wasm-bindgen's intrinsics that read a JS value's type (`as_bool`, `as_f64`, `as_string`,
-    // `is_object`) and web-sys's `instanceof Window`, written without the temporaries and
-    // `undefined` round trips the minifier keeps; the same answers. The number's address needs
-    // no `>>> 0` (on the stack, below 1 MiB, as in passStringOut).
-    [
-      /\(arg0\) => \{\n            const v = arg0;\n            const ret = typeof\(v\) === 'boolean' \? v : undefined;\n            return isLikeNone\(ret\) \? 0xFFFFFF : ret \? 1 : 0;\n        \}/g,
-      "(arg0) => typeof arg0 === 'boolean' ? +arg0 : 0xFFFFFF",
-    ],
-    [
-      /\(arg0, arg1\) => \{\n            const obj = arg1;\n            const ret = typeof\(obj\) === 'number' \? obj : undefined;\n            getDataViewMemory0\(\)\.setFloat64\(\(arg0 >>> 0\) \+ 8 \* 1, isLikeNone\(ret\) \? 0 : ret, true\);\n            getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 0, !isLikeNone\(ret\), true\);\n        \}/g,
-      "(arg0, arg1) => {\n            const n = typeof arg1 === 'number';\n            getDataViewMemory0().setFloat64(arg0 + 8, n ? arg1 : 0, true);\n            getDataViewMemory0().setInt32(arg0, n, true);\n        }",
-    ],
+    // wasm-bindgen's intrinsic that reads a string (`as_string`) and web-sys's `instanceof
+    // Window`, written without the temporaries and `undefined` round trips the minifier keeps; the
+    // same answers. (What a value of the configuration's copy is, is one call of bridge.js's `kind`
+    // in src/web/json.rs, not `as_bool`, `as_f64` and `is_object`.)
     [
       /\(arg0, arg1\) => \{\n            const obj = arg1;\n            const ret = typeof\(obj\) === 'string' \? obj : undefined;\n            passStringOut\(arg0, ret\);\n        \}/g,
       "(arg0, arg1) => passStringOut(arg0, typeof arg1 === 'string' ? arg1 : undefined)",
-    ],
-    [
-      /\(arg0\) => \{\n            const val = arg0;\n            const ret = typeof\(val\) === 'object' && val !== null;\n            return ret;\n        \}/g,
-      "(arg0) => typeof arg0 === 'object' && arg0 !== null",
     ],
     [
       /\(arg0\) => \{\n            let result;\n            try \{\n                result = arg0 instanceof Window;\n            \} catch \(_\) \{\n                result = false;\n            \}\n            const ret = result;\n            return ret;\n        \}/g,

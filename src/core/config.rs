@@ -515,12 +515,20 @@ const DOMAIN: u128 = ALPHANUMERIC | bytes(b".-");
 
 /// Whether `s` has 1 to `max` bytes, each in `set`. One loop for every such check of the reader
 /// (each `bytes().all(closure)` was a copy of its own).
+#[inline(always)]
 fn made_of(s: &[u8], max: usize, set: u128) -> bool {
+    // The set's halves, constants at each call: a bit of a `u64` is tested below, not one of a
+    // `u128`, whose shift by a variable needs compiler_builtins' `__lshrti3` (nothing else does).
+    made_of_halves(s, max, set as u64, (set >> 64) as u64)
+}
+
+fn made_of_halves(s: &[u8], max: usize, low: u64, high: u64) -> bool {
     if s.is_empty() || s.len() > max {
         return false;
     }
     for &b in s {
-        if b >= 128 || set >> b & 1 == 0 {
+        let half = if b < 64 { low } else { high };
+        if b >= 128 || half >> (b & 63) & 1 == 0 {
             return false;
         }
     }
@@ -675,6 +683,19 @@ const UNKNOWN_TEXT: &str = "unknown text name, ignored (is it misspelt?)";
 const COOKIE_NAME_PATTERN: &str = "a cookie name, '*' matching any characters";
 const TEXTS_BY_LANGUAGE: &str = "an object of texts by language";
 
+/// What [`Reader::objects`] does with each element: any `FnMut(&mut Reader, &Json)`, through a
+/// trait of its own, whose vtable holds that one function (a `dyn FnMut`'s also holds a
+/// `call_once` shim per closure, which nothing calls).
+trait ReadEach {
+    fn each(&mut self, r: &mut Reader, item: &Json);
+}
+
+impl<F: FnMut(&mut Reader, &Json)> ReadEach for F {
+    fn each(&mut self, r: &mut Reader, item: &Json) {
+        self(r, item)
+    }
+}
+
 /// Reads a configuration, keeping the path of the value being read (`categories[2]`) in one
 /// string that grows and shrinks as it steps in and out: a member's path is composed only when a
 /// problem is reported, so a valid configuration is read without building path strings.
@@ -808,8 +829,8 @@ impl Reader {
     /// Sets `out` to the member `name` when it is a whole number from 0 to `max`.
     fn whole(&mut self, parent: &Json, name: &str, max: u32, out: &mut u32) {
         let Some(v) = parent.field(name) else { return };
-        match v.as_number() {
-            Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => *out = n as u32,
+        match v.as_whole() {
+            Some(n) if n <= u64::from(max) => *out = n as u32,
             _ => {
                 let mut expected = String::from("a whole number from 0 to ");
                 push_uint(&mut expected, u64::from(max));
@@ -818,22 +839,20 @@ impl Reader {
         }
     }
 
-    /// The index of the member's value in `names`; 0 (the default) when absent or not one of
-    /// them. Not generic over the result type: one copy for every enum it reads.
-    fn choice(&mut self, parent: &Json, name: &str, names: &[&str]) -> usize {
+    /// The index of the member's value among the quoted names of `expected` (`one of "Lax",
+    /// "Strict"`, the message that reports any other value): 0, the default, when absent or not
+    /// one of them. No message is built, and one copy for every enum it reads.
+    fn choice(&mut self, parent: &Json, name: &str, expected: &str) -> usize {
         let Some(v) = parent.field(name) else { return 0 };
         if let Some(s) = v.as_str() {
-            if let Some(i) = index_of(names, s) {
-                return i;
+            // The names are the odd pieces between quotes.
+            for (i, k) in pieces(expected, b'"').enumerate() {
+                if i % 2 == 1 && k == s {
+                    return i / 2;
+                }
             }
         }
-        let mut expected = String::from("one of");
-        for (i, k) in names.iter().enumerate() {
-            expected.push_str(if i == 0 { " \"" } else { ", \"" });
-            expected.push_str(k);
-            expected.push('"');
-        }
-        self.wrong(Some(name), &expected, v);
+        self.wrong(Some(name), expected, v);
         0
     }
 
@@ -912,13 +931,13 @@ impl Reader {
     /// `known`, at its index, with `read`; when the member is there but not an array, the problem
     /// `expected`. One loop for every array of objects (`dyn`: one copy of it, not one per caller).
     /// Returns whether the member is an array.
-    fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn FnMut(&mut Reader, &Json)) -> bool {
+    fn objects(&mut self, parent: &Json, name: &str, expected: &str, known: &str, read: &mut dyn ReadEach) -> bool {
         let Some(v) = parent.field(name) else { return false };
         let mark = self.enter(name);
         for (i, item) in self.array(v, expected).iter().enumerate() {
             let element = self.enter_index(i);
             if self.object(item, known) {
-                read(self, item);
+                read.each(self, item);
             }
             self.leave(element);
         }
@@ -935,9 +954,10 @@ impl Reader {
         // Top-level fields are named by their own path (`revison`, not `config.revison`).
         self.object(root, TOP_FIELDS);
         if let Some(v) = root.field(member!(TOP_FIELDS, "revision")) {
-            match (v.as_str(), v.as_number()) {
-                (Some(s), _) if !s.is_empty() && s.len() <= 64 => c.revision = s.to_owned(),
-                (_, Some(n)) if (0.0..1e15).contains(&n) && n == n.trunc() => c.revision = uint(n as u64),
+            match v {
+                Json::Str(s) if !s.is_empty() && s.len() <= 64 => c.revision = s.clone(),
+                // A whole number's text is its digits (`7`, not `7.0`).
+                Json::Num(digits) if v.as_whole().is_some_and(|n| n < 1_000_000_000_000_000) => c.revision = digits.clone(),
                 _ => self.wrong(Some(member!(TOP_FIELDS, "revision")), "a non-empty string of at most 64 characters", v),
             }
         }
@@ -954,7 +974,7 @@ impl Reader {
         );
         self.strings(root, member!(TOP_FIELDS, "googleAds"), "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
         g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced]
-            [self.choice(root, member!(TOP_FIELDS, "consentMode"), &["basic", "advanced"])];
+            [self.choice(root, member!(TOP_FIELDS, "consentMode"), "one of \"basic\", \"advanced\"")];
         self.whole(root, member!(TOP_FIELDS, "waitForUpdate"), 10_000, &mut g.wait_for_update);
         self.boolean(root, member!(TOP_FIELDS, "urlPassthrough"), &mut g.url_passthrough);
         self.boolean(root, member!(TOP_FIELDS, "adsDataRedaction"), &mut g.ads_data_redaction);
@@ -963,8 +983,8 @@ impl Reader {
             let mark = self.enter(member!(TOP_FIELDS, "signals"));
             if self.object(v, SIGNALS_FIELDS) {
                 let s = &mut c.signals;
-                s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, member!(SIGNALS_FIELDS, "dnt"), &["log", "honor"])];
-                s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, member!(SIGNALS_FIELDS, "gpc"), &["honor", "log"])];
+                s.dnt = [DntPolicy::Log, DntPolicy::Honor][self.choice(v, member!(SIGNALS_FIELDS, "dnt"), "one of \"log\", \"honor\"")];
+                s.gpc = [GpcPolicy::Honor, GpcPolicy::Log][self.choice(v, member!(SIGNALS_FIELDS, "gpc"), "one of \"honor\", \"log\"")];
                 self.boolean(v, member!(SIGNALS_FIELDS, "choiceOverridesGpc"), &mut s.choice_overrides_gpc);
             }
             self.leave(mark);
@@ -1013,7 +1033,7 @@ impl Reader {
         }
         c.nonce = self.opt_string(root, member!(TOP_FIELDS, "nonce"));
         self.boolean(root, member!(TOP_FIELDS, "reloadOnWithdraw"), &mut c.reload_on_withdraw);
-        let reopen = self.choice(root, member!(TOP_FIELDS, "reopenButton"), &["off", "bottom-left", "bottom-right"]);
+        let reopen = self.choice(root, member!(TOP_FIELDS, "reopenButton"), "one of \"off\", \"bottom-left\", \"bottom-right\"");
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
         self.boolean(root, member!(TOP_FIELDS, "debug"), &mut c.debug);
         c
@@ -1023,9 +1043,15 @@ impl Reader {
     /// is an array.
     fn categories(&mut self, root: &Json, out: &mut Vec<Category>) {
         let mut read: Vec<Category> = vec![];
-        let array = self.objects(root, member!(TOP_FIELDS, "categories"), "an array of categories", CATEGORY_FIELDS, &mut |r, item| {
-            r.category(item, &mut read);
-        });
+        let array = self.objects(
+            root,
+            member!(TOP_FIELDS, "categories"),
+            "an array of categories",
+            CATEGORY_FIELDS,
+            &mut |r: &mut Reader, item: &Json| {
+                r.category(item, &mut read);
+            },
+        );
         if array {
             if !has_category(&read, "necessary") {
                 read.insert(0, builtin_category("necessary"));
@@ -1072,7 +1098,7 @@ impl Reader {
     /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
     /// regions, texts and the notice).
     fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
-        self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r, item| {
+        self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r: &mut Reader, item: &Json| {
             let name = r.opt_string(item, member!(SERVICE_FIELDS, "name"));
             let category = match r.required(item, member!(SERVICE_FIELDS, "category"), "a category id") {
                 Some(c) => match r.string(c, Some(member!(SERVICE_FIELDS, "category"))) {
@@ -1089,7 +1115,9 @@ impl Reader {
             let mut cookies = vec![];
             r.strings(item, member!(SERVICE_FIELDS, "cookies"), COOKIE_NAME_PATTERN, is_cookie_name, &mut cookies);
             // A missing name is reported last, after the problems of the other members.
-            let name = name.or_else(|| r.required(item, member!(SERVICE_FIELDS, "name"), "a service name").and(None));
+            if name.is_none() {
+                r.required(item, member!(SERVICE_FIELDS, "name"), "a service name");
+            }
             if let (Some(name), Some(category)) = (name, category) {
                 out.push(Service { name, category, description, cookies });
             }
@@ -1097,34 +1125,40 @@ impl Reader {
     }
 
     fn regions(&mut self, root: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
-        self.objects(root, member!(TOP_FIELDS, "regions"), "an array of region rules", REGION_FIELDS, &mut |r, item| {
-            r.required(item, member!(REGION_FIELDS, "codes"), "region codes");
-            let mut codes = vec![];
-            r.strings(item, member!(REGION_FIELDS, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
-            let mut defaults = vec![];
-            if let Some(d) = item.field(member!(REGION_FIELDS, "defaults")) {
-                let at = r.enter(member!(REGION_FIELDS, "defaults"));
-                if !d.is_object() {
-                    r.wrong(None, "an object", d);
+        self.objects(
+            root,
+            member!(TOP_FIELDS, "regions"),
+            "an array of region rules",
+            REGION_FIELDS,
+            &mut |r: &mut Reader, item: &Json| {
+                r.required(item, member!(REGION_FIELDS, "codes"), "region codes");
+                let mut codes = vec![];
+                r.strings(item, member!(REGION_FIELDS, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
+                let mut defaults = vec![];
+                if let Some(d) = item.field(member!(REGION_FIELDS, "defaults")) {
+                    let at = r.enter(member!(REGION_FIELDS, "defaults"));
+                    if !d.is_object() {
+                        r.wrong(None, "an object", d);
+                    }
+                    for (k, x) in d.members() {
+                        if !has_category(categories, k) {
+                            r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
+                            continue;
+                        }
+                        if matches!(x, Json::Undefined) {
+                            continue;
+                        }
+                        if let Some(b) = r.bool_of(x, Some(k)) {
+                            defaults.push((k.clone(), b));
+                        }
+                    }
+                    r.leave(at);
                 }
-                for (k, x) in d.members() {
-                    if !has_category(categories, k) {
-                        r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
-                        continue;
-                    }
-                    if matches!(x, Json::Undefined) {
-                        continue;
-                    }
-                    if let Some(b) = r.bool_of(x, Some(k)) {
-                        defaults.push((k.clone(), b));
-                    }
+                if !codes.is_empty() {
+                    out.push(RegionRule { codes, defaults });
                 }
-                r.leave(at);
-            }
-            if !codes.is_empty() {
-                out.push(RegionRule { codes, defaults });
-            }
-        });
+            },
+        );
     }
 
     fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
@@ -1146,7 +1180,7 @@ impl Reader {
                 }
             }
             c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None]
-                [self.choice(v, member!(COOKIE_FIELDS, "sameSite"), &["Lax", "Strict", "None"])];
+                [self.choice(v, member!(COOKIE_FIELDS, "sameSite"), "one of \"Lax\", \"Strict\", \"None\"")];
             if let Some(s) = v.field(member!(COOKIE_FIELDS, "secure")) {
                 // Neither true nor false: `secure` keeps its default, `None`.
                 c.secure = self.bool_of(s, Some(member!(COOKIE_FIELDS, "secure")));
@@ -1230,11 +1264,11 @@ impl Reader {
     fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
         let mark = self.enter(member!(TOP_FIELDS, "notice"));
         if self.object(v, NOTICE_FIELDS) {
-            self.objects(v, member!(NOTICE_FIELDS, "sections"), "an array of sections", SECTION_FIELDS, &mut |r, s| {
+            self.objects(v, member!(NOTICE_FIELDS, "sections"), "an array of sections", SECTION_FIELDS, &mut |r: &mut Reader, s: &Json| {
                 let id = r.opt_string(s, member!(SECTION_FIELDS, "id")).filter(|id| is_identifier(id));
                 let heading = r.opt_localized(s, member!(SECTION_FIELDS, "heading"));
                 let mut blocks = vec![];
-                r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r, block| {
+                r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r: &mut Reader, block: &Json| {
                     if let Some(block) = r.block(block) {
                         blocks.push(block);
                     }

@@ -6,7 +6,7 @@
 //! its exact path. Reading a copy rather than the live `JsValue` means no member is fetched across
 //! the JS boundary, copied into a `String` or dropped field by field: the reader borrows.
 
-use super::text::{push_json_str, truncate};
+use super::text::{parse_uint, push_json_str, truncate};
 
 /// A JSON-like value.
 // `repr(u8)`: a tag byte of its own, so that each test of the kind reads that byte instead of
@@ -18,8 +18,10 @@ pub enum Json {
     Null,
     /// `true` or `false`.
     Bool(bool),
-    /// A number, with its JSON text for messages (`1.5`, `-1`).
-    Num(f64, String),
+    /// A number, as its JSON text (`1.5`, `-1`, `1e+21`; JavaScript's own number-to-text, so a
+    /// whole number below 10^21 is plain digits): read only as a whole number
+    /// ([`Json::as_whole`]) or shown in messages, so no float is parsed or formatted here.
+    Num(String),
     /// A string.
     Str(String),
     /// An array.
@@ -74,10 +76,11 @@ impl Json {
             _ => None,
         }
     }
-    /// The value as a number, if it is one.
-    pub fn as_number(&self) -> Option<f64> {
+    /// The value as a whole number from 0 to 10^19 - 1, if it is one (`-1`, `1.5`, a string
+    /// of digits and a number with an exponent are not).
+    pub fn as_whole(&self) -> Option<u64> {
         match self {
-            Json::Num(n, _) => Some(*n),
+            Json::Num(text) => parse_uint(text),
             _ => None,
         }
     }
@@ -98,7 +101,7 @@ impl Json {
             Json::Null => "null",
             Json::Bool(true) => "true",
             Json::Bool(false) => "false",
-            Json::Num(_, text) => text,
+            Json::Num(text) => text,
             Json::Str(v) => {
                 let mut s = String::new();
                 push_json_str(&mut s, v);
@@ -120,7 +123,11 @@ impl JsonLike for serde_json::Value {
         match self {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
-            Value::Number(n) => Json::Num(n.as_f64().unwrap_or(f64::NAN), n.to_string()),
+            // As JavaScript writes it: `250.0` is `250`.
+            Value::Number(n) => Json::Num(match n.as_f64() {
+                Some(f) if n.is_f64() => f.to_string(),
+                _ => n.to_string(),
+            }),
             Value::String(s) => Json::Str(s.clone()),
             Value::Array(a) => Json::Arr(a.iter().map(JsonLike::to_json).collect()),
             Value::Object(o) => Json::Obj(o.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),

@@ -176,6 +176,19 @@ export const { entries } = Object;
 export const { isArray } = Array;
 
 /**
+ * What a value of a `plain` copy is, for src/web/json.rs: 0 a string, 1 true, 2 false, 3 a
+ * number, 4 null, 5 undefined, 6 an array, 7 an object, 8 anything else (a symbol, a function).
+ * Operators and the captured `isArray` only: one call per value, nothing a page can replace.
+ */
+export const kind = (v) =>
+  typeof v == 'string' ? 0 : v === true ? 1 : v === false ? 2 : typeof v == 'number' ? 3 : v === null ? 4
+    : v === undefined ? 5 : typeof v != 'object' ? 8 : isArray(v) ? 6 : 7;
+
+/** A number's JSON text (`1.5`, `-1`, `null` for NaN and the infinities), as `JSON.stringify` writes
+ * it but through the language's own number-to-text conversion, which no page script can replace. */
+export const numberText = (n) => (n - n === 0 ? '' + n : 'null');
+
+/**
  * A deep copy of `v` as plain data, read now and where a throw can be caught: the wasm reads only
  * the copy, so nothing it reads can throw (a throw inside the wasm would leave its state taken).
  * Own enumerable members and array elements, each getter run once; a member whose getter throws is

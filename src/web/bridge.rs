@@ -38,6 +38,13 @@ extern "C" {
     /// `Array.isArray` as it was when bridge.js ran.
     #[wasm_bindgen(js_name = isArray)]
     pub fn is_array(v: &JsValue) -> bool;
+    /// What a value of a `plain` copy is (`kind` in bridge.js; see [`kind`]; 8 for anything
+    /// else): one call, a number, no glue.
+    #[wasm_bindgen(js_name = kind)]
+    pub fn kind_of(v: &JsValue) -> u8;
+    /// A number's JSON text (`1.5`, `-1`, `null` for NaN), a JS string.
+    #[wasm_bindgen(js_name = numberText)]
+    pub fn number_text(n: &JsValue) -> JsValue;
     /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they
     /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
     #[wasm_bindgen(js_name = noticeContainers)]
@@ -138,6 +145,26 @@ pub enum Send {
 /// are dropped here, once, not at every caller.
 pub fn post(what: Send, a: JsValue, b: JsValue) {
     send(what as u8, &a, &b)
+}
+
+/// What [`kind_of`] answers: what a value of a `plain` copy is (`kind` in bridge.js).
+pub mod kind {
+    /// A string.
+    pub const STR: u8 = 0;
+    /// `true`.
+    pub const TRUE: u8 = 1;
+    /// `false`.
+    pub const FALSE: u8 = 2;
+    /// A number.
+    pub const NUM: u8 = 3;
+    /// `null`.
+    pub const NULL: u8 = 4;
+    /// `undefined`.
+    pub const UNDEFINED: u8 = 5;
+    /// An array.
+    pub const ARR: u8 = 6;
+    /// An object.
+    pub const OBJ: u8 = 7;
 }
 
 /// What [`read`] reads.

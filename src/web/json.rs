@@ -2,8 +2,9 @@
 //! plain copy `bridge.js` makes (`plain`), so that no getter, Proxy or cycle of the page's runs in
 //! here.
 
+use super::bridge::{entries, kind, kind_of, number_text};
 use crate::core::json::{Json, JsonLike, MAX_DEPTH};
-use js_sys::{Array, JSON};
+use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A value handed over from JavaScript that `bridge.js` has already copied with `plain`: the
@@ -24,40 +25,32 @@ pub fn from_plain(v: &JsValue) -> Json {
 }
 
 /// `v` as a [`Json`]: an object's own enumerable members (`Object.entries`, as it was when
-/// bridge.js ran), as JSON would see them.
+/// bridge.js ran), as JSON would see them. What `v` is, is one call (`kind`), not one test each.
 fn copy(v: &JsValue, depth: usize) -> Json {
-    if let Some(s) = v.as_string() {
-        return Json::Str(s);
-    }
-    if let Some(b) = v.as_bool() {
-        return Json::Bool(b);
-    }
-    if let Some(n) = v.as_f64() {
-        // The number as JSON writes it (`1.5`, `-1`, `null` for NaN), for messages only.
-        let text = JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_default();
-        return Json::Num(n, text);
-    }
-    if v.is_null() {
-        return Json::Null;
-    }
-    if v.is_undefined() {
-        return Json::Undefined;
-    }
-    if !v.is_object() || depth > MAX_DEPTH {
-        return Json::Other;
-    }
-    if super::bridge::is_array(v) {
-        let mut out = vec![];
-        for x in v.unchecked_ref::<Array>().iter() {
-            out.push(copy(&x, depth + 1));
+    match kind_of(v) {
+        kind::STR => Json::Str(v.as_string().unwrap_or_default()),
+        kind::TRUE => Json::Bool(true),
+        kind::FALSE => Json::Bool(false),
+        // The number as JSON writes it (`1.5`, `-1`, `null` for NaN).
+        kind::NUM => Json::Num(number_text(v).as_string().unwrap_or_default()),
+        kind::NULL => Json::Null,
+        kind::UNDEFINED => Json::Undefined,
+        kind::ARR if depth <= MAX_DEPTH => {
+            let mut out = vec![];
+            for x in v.unchecked_ref::<Array>().iter() {
+                out.push(copy(&x, depth + 1));
+            }
+            Json::Arr(out)
         }
-        return Json::Arr(out);
+        // `plain` made every member a data member: its entries read no getter and cannot throw.
+        kind::OBJ if depth <= MAX_DEPTH => {
+            let mut out = vec![];
+            for pair in entries(v).iter() {
+                let pair = pair.unchecked_into::<Array>();
+                out.push((pair.get_unchecked(0).as_string().unwrap_or_default(), copy(&pair.get_unchecked(1), depth + 1)));
+            }
+            Json::Obj(out)
+        }
+        _ => Json::Other,
     }
-    // `plain` made every member a data member: its entries read no getter and cannot throw.
-    let mut out = vec![];
-    for pair in super::bridge::entries(v).iter() {
-        let pair = pair.unchecked_into::<Array>();
-        out.push((pair.get(0).as_string().unwrap_or_default(), copy(&pair.get(1), depth + 1)));
-    }
-    Json::Obj(out)
 }

@@ -17,9 +17,12 @@ const HOOK = `<script>const entries = Object.entries; Object.entries = (o) => en
 const WRAPPERS = `<script>const fetch0 = fetch; window.fetch = function (input, init) { new URL(input); return fetch0.call(this, input, init); };
 console.warn = console.info = () => { throw new Error('console wrapper'); };</script>`;
 const LOGGED = { ...SITE, debug: true, log: { endpoint: '/collect-log' } };
+// A later script whose JSON.stringify throws and whose numbers write themselves as 'forged'.
+const NUMBERS = `<script>JSON.stringify = () => { throw new Error('page JSON.stringify'); }; Number.prototype.toString = () => 'forged';</script>`;
 const server = servePagesForFile({
   '/wrapped.html': html(WRAPPERS + inlineConfig(LOGGED) + TAG, '<h1>Home</h1><iframe data-consent-category="analytics" data-src="/embed.html" title="Example"></iframe>'),
   '/home.html': html(inlineConfig(SITE) + TAG, '<h1>Home</h1>'),
+  '/numbers.html': html(inlineConfig({ ...SITE, waitForUpdate: 2.5, lifetime: { granted: 1e21 } }) + TAG + NUMBERS, '<h1>Numbers</h1>'),
   '/patient-portal/results.html': html(inlineConfig(SITE) + TAG + HOOK, '<h1>Results</h1>'),
 });
 
@@ -86,5 +89,21 @@ test('page wrappers of fetch and the console that throw cannot stop a decision h
     embed: document.querySelectorAll('iframe[src$="/embed.html"]').length,
   }));
   assert.deepEqual(refused, { allowed: 'necessary', ga: false, dialog: false, embed: 0 });
+  await context.close();
+});
+
+test('the numbers in configuration problems are written as JSON writes them, whatever a later script does to JSON.stringify or Number.prototype.toString', async () => {
+  const { page, context, consoleMessages, pageErrors } = await openPage();
+  await page.goto(server.url + '/numbers.html');
+  await ready(page);
+  await settle(page, 300);
+  const errors = consoleMessages.filter((m) => m.type === 'error' && m.text.startsWith('consent-gate'));
+  assert.equal(errors.length, 1, JSON.stringify(consoleMessages));
+  const lines = errors[0].text.split('\n').slice(1).map((l) => l.trim());
+  assert.deepEqual(lines, [
+    'waitForUpdate: expected a whole number from 0 to 10000, got 2.5',
+    'lifetime.granted: expected a whole number from 0 to 400, got 1e+21',
+  ]);
+  assert.deepEqual(pageErrors, []);
   await context.close();
 });

@@ -150,6 +150,8 @@ fn scalar_fields_take_each_accepted_form() {
     let cases: &[(Value, Get, &str)] = &[
         (json!({"revision": 7}), |c| c.revision.clone(), "7"),
         (json!({"revision": 0}), |c| c.revision.clone(), "0"),
+        (json!({"revision": 999_999_999_999_999u64}), |c| c.revision.clone(), "999999999999999"),
+        (json!({"revision": 12.0}), |c| c.revision.clone(), "12"),
         (json!({"revision": "x".repeat(64)}), |c| c.revision.len().to_string(), "64"),
         (json!({"consentMode": "basic"}), |c| format!("{:?}", c.google.mode), "Basic"),
         (json!({"waitForUpdate": 0}), |c| c.google.wait_for_update.to_string(), "0"),
@@ -191,6 +193,12 @@ fn problems_name_their_exact_path() {
         (json!({"revision": ""}), &["error: revision: expected a non-empty string of at most 64 characters, got \"\""]),
         (json!({"revision": 1.5}), &["error: revision: expected a non-empty string of at most 64 characters, got 1.5"]),
         (json!({"revision": -1}), &["error: revision: expected a non-empty string of at most 64 characters, got -1"]),
+        (
+            json!({"revision": 1_000_000_000_000_000u64}),
+            &["error: revision: expected a non-empty string of at most 64 characters, got 1000000000000000"],
+        ),
+        // Too many digits for a u64: not read as a number at all.
+        (json!({"waitForUpdate": 1e20}), &["error: waitForUpdate: expected a whole number from 0 to 10000, got 100000000000000000000"]),
         (json!({"revision": true}), &["error: revision: expected a non-empty string of at most 64 characters, got true"]),
         (
             json!({"revision": "x".repeat(65)}),
