@@ -281,16 +281,6 @@ export const trusted = (el) => !kit.nonce || (el.nonce === kit.nonce && ![...el.
 const isRoot = (el) => /^(HTML|HEAD|BODY)$/.test(el.tagName);
 
 /**
- * Whether page markup `el` may hold the notice: the site's own, not html, head or body, not inside
- * a link, button, label or summary (an unclosed injected `<label>` would forward every click in it
- * to the notice's first switch), and empty of elements (text, such as a "loading" line, is
- * replaced). Drawing clears the container: an
- * unclosed injected `<div data-consent-gate="notice">` swallows the page after it, which must not
- * be wiped; and a container that already holds the notice is not drawn again.
- */
-export const noticeContainer = (el) => !isRoot(el) && !el.firstElementChild && !el.closest('a,button,label,summary') && trusted(el);
-
-/**
  * Whether a click on `target` is one on `el` as a public opener (`data-consent-gate="preferences"`):
  * not when `el` is html or body, nor when a link, button or field inside `el` was clicked
  * (injected markup wrapping the page must not turn its links into "open preferences"); an opener
@@ -338,14 +328,6 @@ export function watch(f) {
     d.addEventListener('click', (e) => clicked(e, f));
   } catch (e) {}
 }
-
-/**
- * The notice containers to draw into, in document order: the trusted ones (with a nonce
- * configured, one without it is injected markup: the real controls drawn there could be laid over
- * the page by injected styles, a clickjack) that hold no element yet (a router may take one out and
- * put it back: it keeps its notice). See `noticeContainer`.
- */
-export const noticeContainers = () => containers().filter(noticeContainer);
 
 // ---- single-page apps: a callback on every change of the URL ----
 /**
@@ -443,10 +425,8 @@ let bannerTurns = 0;
 // How many times the dialog was opened or closed: a dialog whose file arrives after it was closed
 // again (or opened once more) is not opened by that request.
 let dialogTurns = 0;
-// The notice: its last description, and how many containers have been drawn into (each one's
-// switch ids get their own prefix).
+// The notice's last description.
 let noticeDesc;
-let noticeCount = 0;
 
 /** A new element with class `cls` and `text` (set as text), appended to `parent` when given. */
 function el(tag, cls, text, parent) {
@@ -519,17 +499,13 @@ function lazy(name) {
     .catch((e) => console.error('consent-gate: consent-gate-' + name + '.js could not load (' + e + '), so ' + PARTS[name])));
 }
 
-/** Draws the notice into every container that does not hold it yet, once its file is here. */
+/**
+ * Has consent-gate-notice.js draw the notice into every container that may hold it (`draw` there:
+ * the site's own, empty of elements), once its file is here; a page without a
+ * `[data-consent-gate="notice"]` element never loads it.
+ */
 function drawNotice() {
-  if (noticeDesc && noticeContainers().length) {
-    lazy('notice').then((m) => {
-      for (const box of m ? noticeContainers() : []) {
-        const n = m.default(kit, noticeDesc, ID + '-n' + noticeCount++);
-        box.textContent = '';
-        box.appendChild(n);
-      }
-    });
-  }
+  if (noticeDesc && containers().length) lazy('notice').then((m) => m?.default(kit, noticeDesc, containers(), ID));
 }
 
 /**

@@ -5,6 +5,33 @@
 // dialog's and the notice is owned like the rest of the interface.
 import { controls } from './controls.js';
 
+// How many containers have been drawn into: each one's switch ids get their own prefix.
+let count = 0;
+
+/**
+ * Draws the notice described by `a` into each of `boxes` (the page's
+ * `[data-consent-gate="notice"]` elements, in document order) that may hold it; `id` prefixes the
+ * ids of its switches. A container may: when it is the site's own (`k.trusted`: with a nonce
+ * configured, one without it is injected markup, where the real controls could be laid over the
+ * page by injected styles, a clickjack); when it is not html, head or body (injected `<body
+ * data-consent-gate=…>` is merged onto the real one: a notice drawn there would wipe the page);
+ * when it is not inside a link, button, label or summary (an unclosed injected `<label>` would
+ * forward every click in it to the notice's first switch); and when it holds no element (text,
+ * such as a "loading" line, is replaced). Drawing clears the container: an unclosed injected
+ * `<div data-consent-gate="notice">` swallows the page after it, which must not be wiped; and a
+ * container that already holds the notice (a router may take one out and put it back) is not
+ * drawn again.
+ */
+export default function draw(k, a, boxes, id) {
+  for (const box of boxes) {
+    if (!/^(HTML|HEAD|BODY)$/.test(box.tagName) && !box.firstElementChild && !box.closest('a,button,label,summary') && k.trusted(box)) {
+      const n = notice(k, a, id + '-n' + count++);
+      box.textContent = '';
+      box.appendChild(n);
+    }
+  }
+}
+
 /**
  * The notice's root element for the description `a`: [language, direction, controls (as in the
  * dialog), the two signal lines, sections]. A section is [id, heading, blocks…]; a block is
@@ -12,7 +39,7 @@ import { controls } from './controls.js';
  * [4] the signal lines; a run is a text, or [text, href] a link (its href checked by core).
  * `prefix` keeps the switches' ids unique when a page has two containers.
  */
-export default function notice(k, a, prefix) {
+function notice(k, a, prefix) {
   const root = k.mark(k.el('div', 'cg-root cg-notice'), a, 'notice');
   const runs = (parent, items) => {
     for (const r of items) {

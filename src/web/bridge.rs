@@ -38,10 +38,6 @@ extern "C" {
     /// `Array.isArray` as it was when bridge.js ran.
     #[wasm_bindgen(js_name = isArray)]
     pub fn is_array(v: &JsValue) -> bool;
-    /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they
-    /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
-    #[wasm_bindgen(js_name = noticeContainers)]
-    pub fn notice_containers() -> Array;
     /// Carries out one step of the interface (`ui::Part`) from its description: the markup is
     /// built there, the texts set as text. What a failing page hook throws there is caught there
     /// (`undefined` then): no `catch` glue here.
