@@ -228,6 +228,8 @@ test('"Load content" loads that one embed for this page view and records no cons
   await page.goto(server.url + '/p/embeds.html');
   await ready(page);
   const holders = page.locator('.cg-embed');
+  // The placeholders are drawn by consent-gate-gating.js, which may arrive after start.
+  await holders.locator('p').nth(1).waitFor();
   assert.deepEqual(await holders.locator('p').allTextContents(), ['Video by Video Co: it sets cookies.', 'Video by Video Co: it sets cookies.']);
   await holders.first().getByRole('button', { name: 'Play this video' }).click();
   await page.waitForFunction(() => document.querySelector('#one[src$="/fixtures/frame.html?one"]'));
@@ -242,6 +244,7 @@ test('"Load content" loads that one embed for this page view and records no cons
   // The next page view asks again.
   await page.reload();
   await ready(page);
+  await page.locator('.cg-embed').nth(1).waitFor();
   assert.equal(await page.locator('.cg-embed').count(), 2);
   assert.equal(await page.locator('iframe[src]').count(), 0);
   await context.close();
