@@ -269,6 +269,11 @@ function trimGlue(glue) {
     console.error('build: an import of the wasm-bindgen glue reads `this` or `arguments`: it cannot be an arrow function (trimGlue in scripts/build.mjs).');
     process.exit(1);
   }
+  // A member name ending in `_` would be shortened with `kit`'s (see `internal` below).
+  if (/\.[A-Za-z$][\w$]*_\b|\b[A-Za-z$][\w$]*_\s*:/.test(glue.replace(/\/\/.*|\/\*[^]*?\*\//g, ''))) {
+    console.error('build: the wasm-bindgen glue has a member whose name ends in `_`: esbuild would rename it (`internal` in scripts/build.mjs).');
+    process.exit(1);
+  }
   // A closure the wasm drops would need the reference count cut above, and a second kind of
   // closure the makeClosure cut above.
   if (/_wbg_cb_unref|CLOSURE_DTORS|makeClosure/.test(glue)) {
@@ -351,13 +356,24 @@ const resolveGlue = {
   },
 };
 const common = { bundle: true, minify: true, target: 'es2020', plugins: [resolveGlue], logLevel: 'warning', legalComments: 'none' };
-await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'esm.js')], format: 'esm', outfile: join(pkg, 'index.js') });
-await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'script-tag.js')], format: 'iife', outfile: join(pkg, 'consent-gate.js') });
+// The members of `kit`, the object bridge.js hands the parts in files of their own, end in `_`
+// (`k.el_`, `k.granted_`), and no other property of consent-gate's files does: esbuild gives them
+// short names (the object never leaves these files; nothing looks a member up by a computed name).
+// Every bundle is built with the names the ones before it chose (`mangleCache`), so the parts and
+// the two entry points agree.
+const internal = /_$/;
+let mangleCache = {};
+async function bundle(entry, format, outfile) {
+  const r = await esbuild.build({ ...common, mangleProps: internal, mangleCache, entryPoints: [join(root, 'src', 'js', entry)], format, outfile: join(pkg, outfile) });
+  mangleCache = r.mangleCache;
+}
+await bundle('esm.js', 'esm', 'index.js');
+await bundle('script-tag.js', 'iife', 'consent-gate.js');
 // The parts loaded when needed, ES modules of their own: imported by both only while the visitor
 // has not decided, on a page with a notice, when the preferences dialog first opens, and on a page
 // with a gated element.
 for (const part of ['banner', 'notice', 'dialog', 'gating']) {
-  await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', part + '.js')], format: 'esm', outfile: join(pkg, `consent-gate-${part}.js`) });
+  await bundle(part + '.js', 'esm', `consent-gate-${part}.js`);
 }
 mkdirSync(join(pkg, 'i18n'));
 for (const l of languages) {

@@ -238,10 +238,10 @@ let gating;
  */
 export function gate(categories, scriptNonce, placeholder, sensitivePage) {
   try {
-    kit.granted = categories;
-    kit.nonce = scriptNonce || '';
-    kit.texts = placeholder;
-    kit.sensitive = sensitivePage;
+    kit.granted_ = categories;
+    kit.nonce_ = scriptNonce || '';
+    kit.texts_ = placeholder;
+    kit.sensitive_ = sensitivePage;
     // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
     // any tag there, must not receive it as the referrer.
     // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
@@ -274,7 +274,7 @@ function scanGated(all) {
 // As the browser's own nonce check does, an element with `<script` or `<style` in an attribute is
 // not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
 // the site's own nonced tag.
-export const trusted = (el) => !kit.nonce || (el.nonce === kit.nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
+export const trusted = (el) => !kit.nonce_ || (el.nonce === kit.nonce_ && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
 // <html>, <head> and <body> are never the SDK's hosts: injected `<body data-consent-gate=…>` is
 // merged onto the real one (a notice drawn there would wipe the page; an opener would take every
 // click).
@@ -457,9 +457,9 @@ function mark(e, a, scope) {
   return e;
 }
 
-/** Sets `kit.switchedOn` and every switch of the page to it. */
+/** Sets `kit.switchedOn_` and every switch of the page to it. */
 function sync(ids) {
-  kit.switchedOn = ids;
+  kit.switchedOn_ = ids;
   for (const s of d.querySelectorAll('[data-cg-category]')) s.ariaChecked = ids.includes(s.dataset.cgCategory);
 }
 
@@ -474,11 +474,13 @@ const ID = 'cg' + Math.random().toString(36).slice(2, 8);
 /**
  * What the files loaded when needed work with: the builders they draw with, the categories whose
  * switches are on as core last said (a notice or dialog drawn later shows them), the banner shown
- * now (`banner`) and the dialog (`dialog`, which a banner never covers), and for the gating the
- * state `gate` last set (`granted`, `nonce`, `texts`, `sensitive`), `trusted`, the base URL and
- * the gated elements' selector.
+ * now (`banner_`) and the dialog (`dialog_`, which a banner never covers), and for the gating the
+ * state `gate` last set (`granted_`, `nonce_`, `texts_`, `sensitive_`), `trusted_`, the base URL
+ * and the gated elements' selector. Its members end in `_`, and no other property of
+ * consent-gate's files does: the build gives them short names (`mangleProps` in
+ * scripts/build.mjs), the same in every file.
  */
-const kit = { d, el, button, mark, switchedOn: [], trusted, BASE, GATED, granted: [] };
+const kit = { d_: d, el_: el, button_: button, mark_: mark, switchedOn_: [], trusted_: trusted, BASE_: BASE, GATED_: GATED, granted_: [] };
 
 // The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
 // the entry point's loader, knows where they are; `loaded` holds each one's promise.
@@ -541,13 +543,13 @@ export const ui = guard(uiStep);
 function uiStep(part, a) {
   const at = clickedScope;
   if (part == 0 && d.body) {
-    // Built and shown by consent-gate-banner.js (`kit.banner`: the banner shown now).
+    // Built and shown by consent-gate-banner.js (`kit.banner_`: the banner shown now).
     const turn = ++bannerTurns;
-    lazy('banner').then((m) => m && turn == bannerTurns && !kit.banner && bannerOpen((kit.banner = m.default(kit, a))));
+    lazy('banner').then((m) => m && turn == bannerTurns && !kit.banner_ && bannerOpen((kit.banner_ = m.default(kit, a))));
   } else if (part == 1) {
     bannerTurns++;
-    kit.banner?.remove();
-    kit.banner = null;
+    kit.banner_?.remove();
+    kit.banner_ = null;
     bannerOpen(false);
   } else if (part == 2 && d.body) {
     // Last in the page; its icon is drawn by the stylesheet, the label alone names it.
@@ -557,13 +559,13 @@ function uiStep(part, a) {
     sync(a[7][5]);
     const opener = clickedControl || d.activeElement;
     const turn = ++dialogTurns;
-    lazy('dialog').then((m) => m && turn == dialogTurns && (dialog = kit.dialog = m.default(kit, a, opener, dialog, ID)));
+    lazy('dialog').then((m) => m && turn == dialogTurns && (dialog = kit.dialog_ = m.default(kit, a, opener, dialog, ID)));
   } else if (part == 4) {
     dialogTurns++;
     if (dialog) dialog.close();
   } else if (part == 5) {
     noticeDesc = a;
-    kit.switchedOn = a[2][5];
+    kit.switchedOn_ = a[2][5];
     drawNotice();
   } else if (part == 6) {
     sync(a);

@@ -11,7 +11,7 @@ let count = 0;
 /**
  * Draws the notice described by `a` into each of `boxes` (the page's
  * `[data-consent-gate="notice"]` elements, in document order) that may hold it; `id` prefixes the
- * ids of its switches. A container may: when it is the site's own (`k.trusted`: with a nonce
+ * ids of its switches. A container may: when it is the site's own (`k.trusted_`: with a nonce
  * configured, one without it is injected markup, where the real controls could be laid over the
  * page by injected styles, a clickjack); when it is not html, head or body (injected `<body
  * data-consent-gate=…>` is merged onto the real one: a notice drawn there would wipe the page);
@@ -24,7 +24,7 @@ let count = 0;
  */
 export default function draw(k, a, boxes, id) {
   for (const box of boxes) {
-    if (!/^(HTML|HEAD|BODY)$/.test(box.tagName) && !box.firstElementChild && !box.closest('a,button,label,summary') && k.trusted(box)) {
+    if (!/^(HTML|HEAD|BODY)$/.test(box.tagName) && !box.firstElementChild && !box.closest('a,button,label,summary') && k.trusted_(box)) {
       const n = notice(k, a, id + '-n' + count++);
       box.textContent = '';
       box.appendChild(n);
@@ -40,31 +40,31 @@ export default function draw(k, a, boxes, id) {
  * `prefix` keeps the switches' ids unique when a page has two containers.
  */
 function notice(k, a, prefix) {
-  const root = k.mark(k.el('div', 'cg-root cg-notice'), a, 'notice');
+  const root = k.mark_(k.el_('div', 'cg-root cg-notice'), a, 'notice');
   const runs = (parent, items) => {
     for (const r of items) {
       if (typeof r == 'string') parent.append(r);
-      else k.el('a', 'cg-link', r[0], parent).href = r[1];
+      else k.el_('a', 'cg-link', r[0], parent).href = r[1];
     }
   };
   for (const [id, heading, ...blocks] of a[4]) {
-    const section = k.el('section', 'cg-section', '', root);
+    const section = k.el_('section', 'cg-section', '', root);
     // A section id (a link target) only while no element in the page has it: so a router's new
     // container gets those of the one it removed, and a second container none twice.
-    if (id && !k.d.getElementById(id)) section.id = id;
-    if (heading) k.el('h2', '', heading, section);
+    if (id && !k.d_.getElementById(id)) section.id = id;
+    if (heading) k.el_('h2', '', heading, section);
     for (const [kind, ...b] of blocks) {
-      if (kind == 0) runs(k.el('p', '', '', section), b);
-      else if (kind == 1) k.el('h3', '', b[0], section);
+      if (kind == 0) runs(k.el_('p', '', '', section), b);
+      else if (kind == 1) k.el_('h3', '', b[0], section);
       else if (kind == 2) {
-        const ul = k.el('ul', '', '', section);
-        for (const item of b) runs(k.el('li', '', '', ul), item);
+        const ul = k.el_('ul', '', '', section);
+        for (const item of b) runs(k.el_('li', '', '', ul), item);
       } else if (kind == 3) {
-        const div = k.el('div', 'cg-controls', '', section);
+        const div = k.el_('div', 'cg-controls', '', section);
         controls(k, div, div, prefix, a[2]);
       } else {
-        const ul = k.el('ul', 'cg-signals', '', section);
-        for (const line of a[3]) k.el('li', '', line, ul);
+        const ul = k.el_('ul', 'cg-signals', '', section);
+        for (const line of a[3]) k.el_('li', '', line, ul);
       }
     }
   }
