@@ -168,7 +168,7 @@ function trimGlue(glue) {
     ],
     [
       /\nlet WASM_VECTOR_LEN = 0;\n/g,
-      `\nlet WASM_VECTOR_LEN = 0;\n\nfunction passStringOut(to, s) {\n    const ptr = isLikeNone(s) ? 0 : passStringToWasm0(s);\n    getDataViewMemory0().setInt32(to + 4, WASM_VECTOR_LEN, true);\n    getDataViewMemory0().setInt32(to, ptr, true);\n}\n`,
+      `\nfunction passStringOut(to, s) {\n    isLikeNone(s) ? getDataViewMemory0().setInt32(to, 0, true) : passStringToWasm0(s, to);\n}\n`,
     ],
     // js-sys looks for the global object as globalThis, then global, self and window; every
     // browser that runs this code has globalThis, so the others are never asked (-20), and
@@ -243,8 +243,14 @@ function trimGlue(glue) {
     [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 5],
     [/\nexport function (\w+)\(\) \{\n    (wasm\.\w+\(\));\n\}\n/g, '\nexport const $1 = () => $2;\n'],
     // passStringToWasm0 (only passStringOut calls it) allocates with wasm-bindgen's malloc and
-    // realloc themselves, not with functions passed to it (-13).
-    [/\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n/g, '\nfunction passStringToWasm0(arg) {\n'],
+    // realloc themselves, not with functions passed to it (-13), and writes the string's pointer
+    // and length where the wasm asked, not into a global for passStringOut to write (a `None`:
+    // the pointer 0, which is all the wasm reads then).
+    [/\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n/g, '\nfunction passStringToWasm0(arg, to) {\n'],
+    [
+      /\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n\}\n/g,
+      '\n    getDataViewMemory0().setInt32(to + 4, offset, true);\n    getDataViewMemory0().setInt32(to, ptr, true);\n}\n',
+    ],
     [/ = malloc\(/g, ` = ${alloc[1]}(`],
     [/ = realloc\(/g, ` = ${alloc[2]}(`, 2],
     // The import objects without a null prototype: every import the wasm asks for is an own
