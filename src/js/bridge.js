@@ -417,8 +417,8 @@ function clicked(e, f) {
 // ---- the interface: built here from what core decided (src/web/ui.rs describes it) ----
 // Texts are set as text, never parsed as HTML; attribute names are fixed here; the only links are
 // the ones core checked (http(s), mailto or relative). The banner and the dialog are kept by
-// reference, not found by id: page markup with the same id is never taken for ours.
-let dialog;
+// reference (`kit.banner_`, `kit.dialog_`), not found by id: page markup with the same id is never
+// taken for ours.
 // How many times the banner was asked for or hidden: a banner whose file arrives after it was
 // hidden again is not shown by that request.
 let bannerTurns = 0;
@@ -559,10 +559,10 @@ function uiStep(part, a) {
     sync(a[7][5]);
     const opener = clickedControl || d.activeElement;
     const turn = ++dialogTurns;
-    lazy('dialog').then((m) => m && turn == dialogTurns && (dialog = kit.dialog_ = m.default(kit, a, opener, dialog, ID)));
+    lazy('dialog').then((m) => m && turn == dialogTurns && (kit.dialog_ = m.default(kit, a, opener, kit.dialog_, ID)));
   } else if (part == 4) {
     dialogTurns++;
-    if (dialog) dialog.close();
+    kit.dialog_?.close();
   } else if (part == 5) {
     noticeDesc = a;
     kit.switchedOn_ = a[2][5];
