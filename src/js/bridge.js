@@ -268,13 +268,6 @@ function scanGated(all) {
   else if (d.querySelector(GATED)) lazy('gating').then((m) => (gating = m)?.default(kit, 1));
 }
 
-// With a nonce configured, only elements that carry it themselves are the site's own: an HTML
-// injection cannot know it, so it cannot have its markup run under the nonce. (`el.nonce`, not
-// the attribute, which browsers hide.)
-// As the browser's own nonce check does, an element with `<script` or `<style` in an attribute is
-// not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
-// the site's own nonced tag.
-export const trusted = (el) => !kit.nonce_ || (el.nonce === kit.nonce_ && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
 // <html>, <head> and <body> are never the SDK's hosts: injected `<body data-consent-gate=…>` is
 // merged onto the real one (a notice drawn there would wipe the page; an opener would take every
 // click).
@@ -475,12 +468,12 @@ const ID = 'cg' + Math.random().toString(36).slice(2, 8);
  * What the files loaded when needed work with: the builders they draw with, the categories whose
  * switches are on as core last said (a notice or dialog drawn later shows them), the banner shown
  * now (`banner_`) and the dialog (`dialog_`, which a banner never covers), and for the gating the
- * state `gate` last set (`granted_`, `nonce_`, `texts_`, `sensitive_`), `trusted_`, the base URL
- * and the gated elements' selector. Its members end in `_`, and no other property of
- * consent-gate's files does: the build gives them short names (`mangleProps` in
- * scripts/build.mjs), the same in every file.
+ * state `gate` last set (`granted_`, `nonce_`, `texts_`, `sensitive_`; `nonce_` also tells the
+ * site's own elements, see src/js/trusted.js), the base URL and the gated elements' selector.
+ * Its members end in `_`, and no other property of consent-gate's files does: the build gives
+ * them short names (`mangleProps` in scripts/build.mjs), the same in every file.
  */
-const kit = { d_: d, el_: el, button_: button, mark_: mark, switchedOn_: [], trusted_: trusted, BASE_: BASE, GATED_: GATED, granted_: [] };
+const kit = { d_: d, el_: el, button_: button, mark_: mark, switchedOn_: [], BASE_: BASE, GATED_: GATED, granted_: [] };
 
 // The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
 // the entry point's loader, knows where they are; `loaded` holds each one's promise.

@@ -3,12 +3,14 @@
 // itself, the ES module through a dynamic import the site's bundler splits off), while the wasm
 // loads. What is allowed core decided; `k` is bridge.js's builders and the state `gate` last set
 // (`granted_`, `nonce_`, `texts_`, `sensitive_`), read when each element's turn comes.
+import { trusted } from './trusted.js';
+
 let k;
 // Iframes loaded so far: a frame, unlike a script, can be unloaded again.
 const frames = new Set();
 let chain = Promise.resolve();
 
-const allowed = (el) => k.granted_.includes(el.dataset.consentCategory) && k.trusted_(el);
+const allowed = (el) => k.granted_.includes(el.dataset.consentCategory) && trusted(k, el);
 
 /**
  * Activates gated scripts and iframes of the allowed categories, in document order; iframes of
@@ -118,7 +120,7 @@ function placehold(f) {
   k.el_('p', '', texts[0].replace('{name}', f.dataset.consentName || f.title || new URL(f.dataset.src, k.BASE_).host), box);
   const load = k.button_(box, texts[1]);
   // The visitor's own click loads this one embed, except on a sensitive page.
-  load.onclick = () => k.sensitive_ || !k.trusted_(f) || loadFrame(f, 1);
+  load.onclick = () => k.sensitive_ || !trusted(k, f) || loadFrame(f, 1);
   load.hidden = k.sensitive_;
   box.cgLoad = load;
   k.button_(box, texts[2]).dataset.consentGate = 'preferences';

@@ -4,6 +4,7 @@
 // decided in Rust (src/web/ui.rs `notice`); `k` is bridge.js's builders, so the switches are the
 // dialog's and the notice is owned like the rest of the interface.
 import { controls } from './controls.js';
+import { trusted } from './trusted.js';
 
 // How many containers have been drawn into: each one's switch ids get their own prefix.
 let count = 0;
@@ -11,7 +12,7 @@ let count = 0;
 /**
  * Draws the notice described by `a` into each of `boxes` (the page's
  * `[data-consent-gate="notice"]` elements, in document order) that may hold it; `id` prefixes the
- * ids of its switches. A container may: when it is the site's own (`k.trusted_`: with a nonce
+ * ids of its switches. A container may: when it is the site's own (`trusted`: with a nonce
  * configured, one without it is injected markup, where the real controls could be laid over the
  * page by injected styles, a clickjack); when it is not html, head or body (injected `<body
  * data-consent-gate=…>` is merged onto the real one: a notice drawn there would wipe the page);
@@ -24,7 +25,7 @@ let count = 0;
  */
 export default function draw(k, a, boxes, id) {
   for (const box of boxes) {
-    if (!/^(HTML|HEAD|BODY)$/.test(box.tagName) && !box.firstElementChild && !box.closest('a,button,label,summary') && k.trusted_(box)) {
+    if (!/^(HTML|HEAD|BODY)$/.test(box.tagName) && !box.firstElementChild && !box.closest('a,button,label,summary') && trusted(k, box)) {
       const n = notice(k, a, id + '-n' + count++);
       box.textContent = '';
       box.appendChild(n);
