@@ -236,8 +236,14 @@ function trimGlue(glue) {
     ],
     [
       /\(arg0\) => \{\n            let result;\n            try \{\n                result = arg0 instanceof Window;\n            \} catch \(_\) \{\n                result = false;\n            \}\n            const ret = result;\n            return ret;\n        \}/g,
-      '(arg0) => {\n            try {\n                return arg0 instanceof Window;\n            } catch (_) {\n                return false;\n            }\n        }',
+      '(arg0) => {\n            try {\n                return arg0 instanceof WindowAtLoad;\n            } catch (_) {\n                return false;\n            }\n        }',
     ],
+    // ... with the `Window` of when this file ran: gloo-storage's `raw()` finds localStorage
+    // through web-sys's `window()`, this check, and a page script that replaced `window.Window`
+    // later made every storage step throw through the wasm (a withdrawal lost, the SDK stuck;
+    // tests/e2e/integrity-builtins.test.mjs). (A page that replaces it before consent-gate.js is
+    // trusted markup, as for the other built-ins captured when it runs.)
+    [/\nconst cachedTextEncoder = new TextEncoder\(\);\n/g, '\nconst cachedTextEncoder = new TextEncoder();\n\nconst WindowAtLoad = globalThis.Window;\n'],
     // The exports api.js calls as arrow functions that call the wasm's export, not functions
     // that keep its result in a variable first (none reads `this` or `arguments`; -9).
     [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 5],
