@@ -88,9 +88,16 @@ if (process.env.CONSENT_GATE_STABLE) {
 // once), so a different wasm-bindgen output stops the build.
 function trimGlue(glue) {
   // wasm-bindgen's malloc and realloc, as the glue passes them to passStringToWasm0.
-  const alloc = /passStringToWasm0\(\w+, (wasm\.\w+, wasm\.\w+)\)/.exec(glue)?.[1];
+  const alloc = /passStringToWasm0\(\w+, (wasm\.\w+), (wasm\.\w+)\)/.exec(glue);
   if (!alloc) {
     console.error('build: the wasm-bindgen glue passes no string to the wasm: update trimGlue in scripts/build.mjs.');
+    process.exit(1);
+  }
+  // The invoke shim of the one closure the wasm hands out: its name, the arguments after the
+  // closure's own two, and the export it calls.
+  const shim = /\nfunction (\w+)\(arg0, arg1, ([\w, ]*)\) \{\n    (wasm\.\w+)\(arg0, arg1, \2\);\n\}\n/.exec(glue);
+  if (!shim) {
+    console.error('build: the wasm-bindgen glue has no closure invoke shim: update trimGlue in scripts/build.mjs (makeClosure).');
     process.exit(1);
   }
   const cuts = [
@@ -118,14 +125,19 @@ function trimGlue(glue) {
     ],
     [
       /\nfunction makeClosure\(arg0, arg1, f\) \{\n    const state = \{ a: arg0, b: arg1, cnt: 1 \};\n    const real = \(\.\.\.args\) => \{\n\n(        \/\/.*\n){3}        state\.cnt\+\+;\n        try \{\n            return f\(state\.a, state\.b, \.\.\.args\);\n        \} finally \{\n            real\._wbg_cb_unref\(\);\n        \}\n    \};\n    real\._wbg_cb_unref = \(\) => \{\n        if \(--state\.cnt === 0\) \{\n            wasm\.\w+\(state\.a, state\.b\);\n            state\.a = 0;\n            CLOSURE_DTORS\.unregister\(state\);\n        \}\n    \};\n    CLOSURE_DTORS\.register\(real, state, state\);\n    return real;\n\}\n/g,
-      '\nfunction makeClosure(arg0, arg1, f) {\n    return (...args) => f(arg0, arg1, ...args);\n}\n',
+      '\n',
     ],
+    // Nor a function of its own that passes the arguments on to its invoke shim, itself a function
+    // that calls the shim's export: the cast makes an arrow function calling the export (below;
+    // -1, 70 raw bytes).
+    [new RegExp(shim[0].replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'g'), '\n'],
     // Safari's TextDecoder failed after 2 GB decoded in all; the SDK decodes a few kilobytes of
-    // strings in a page's life (-41).
+    // strings in a page's life (-41). Its one caller decodes with it directly, no `decodeText` (-1).
     [
       /\nlet cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\ncachedTextDecoder\.decode\(\);\nconst MAX_SAFARI_DECODE_BYTES = 2146435072;\nlet numBytesDecoded = 0;\nfunction decodeText\(bytes\) \{\n    numBytesDecoded \+= bytes\.length;\n    if \(numBytesDecoded >= MAX_SAFARI_DECODE_BYTES\) \{\n        cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\n        cachedTextDecoder\.decode\(\);\n        numBytesDecoded = bytes\.length;\n    \}\n    return cachedTextDecoder\.decode\(bytes\);\n\}\n/g,
-      "\nconst cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\nconst decodeText = (bytes) => cachedTextDecoder.decode(bytes);\n",
+      "\nconst cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\n",
     ],
+    [/return decodeText\(getUint8ArrayMemory0\(\)/g, 'return cachedTextDecoder.decode(getUint8ArrayMemory0()'],
     // The memory is not shared: when it grows its old buffer is detached and replaced, which the
     // comparison alone tells (-9).
     [
@@ -135,10 +147,14 @@ function trimGlue(glue) {
     // The same test for the byte view, instead of its length being 0 once detached (-11).
     [/cachedUint8ArrayMemory0 === null \|\| cachedUint8ArrayMemory0\.byteLength === 0/g, 'cachedUint8ArrayMemory0?.buffer !== wasm.a.buffer'],
     // init runs once, so the caches it would reset are still empty, and nothing reads the module
-    // or the instance it would keep (-15).
+    // or the instance it would keep (-15); the compiled module is not even handed over (-6).
     [
       /\nfunction __wbg_finalize_init\(instance, module\) \{\n    wasmInstance = instance;\n    wasm = instance\.exports;\n    wasmModule = module;\n    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n/g,
-      '\nfunction __wbg_finalize_init(instance, module) {\n    wasm = instance.exports;\n',
+      '\nfunction __wbg_finalize_init(instance) {\n    wasm = instance.exports;\n',
+    ],
+    [
+      /const \{ instance, module \} = await __wbg_load\(await module_or_path, imports\);\n\n    return __wbg_finalize_init\(instance, module\);/g,
+      'return __wbg_finalize_init((await __wbg_load(await module_or_path, imports)).instance);',
     ],
     [/\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n'],
     // A string an import returns to the wasm (`String` or `Option<String>`) is copied in and its
@@ -152,7 +168,7 @@ function trimGlue(glue) {
     ],
     [
       /\nlet WASM_VECTOR_LEN = 0;\n/g,
-      `\nlet WASM_VECTOR_LEN = 0;\n\nfunction passStringOut(to, s) {\n    const ptr = isLikeNone(s) ? 0 : passStringToWasm0(s, ${alloc});\n    getDataViewMemory0().setInt32(to + 4, WASM_VECTOR_LEN, true);\n    getDataViewMemory0().setInt32(to, ptr, true);\n}\n`,
+      `\nfunction passStringOut(to, s) {\n    isLikeNone(s) ? getDataViewMemory0().setInt32(to, 0, true) : passStringToWasm0(s, to);\n}\n`,
     ],
     // js-sys looks for the global object as globalThis, then global, self and window; every
     // browser that runs this code has globalThis, so the others are never asked (-20), and
@@ -183,6 +199,12 @@ function trimGlue(glue) {
     // The imports as arrow functions, like the ones handleError makes above (-47; none of them
     // reads `this` or `arguments`, checked below).
     [/(\n        \w+): function\(([\w, ]*)\) \{\n/g, '$1: ($2) => {\n', 0],
+    // The cast of a string the wasm hands out (`JsValue::from_str`) is getStringFromWasm0 itself,
+    // not a function that calls it (-9).
+    [
+      /\(arg0, arg1\) => \{\n            \/\/ Cast intrinsic for `Ref\(String\) -> Externref`\.\n            const ret = getStringFromWasm0\(arg0, arg1\);\n            return ret;\n        \}/g,
+      'getStringFromWasm0',
+    ],
     // Loading: every browser that runs WebAssembly has fetch's Response and Request and URL, so
     // they are not checked for being there, and a response of a type that may not be streamed
     // for a wrong MIME type is recognised by three comparisons instead of a switch in a function
@@ -202,7 +224,36 @@ function trimGlue(glue) {
     ],
     [
       /\(arg0\) => \{\n            let result;\n            try \{\n                result = arg0 instanceof Window;\n            \} catch \(_\) \{\n                result = false;\n            \}\n            const ret = result;\n            return ret;\n        \}/g,
-      '(arg0) => {\n            try {\n                return arg0 instanceof Window;\n            } catch (_) {\n                return false;\n            }\n        }',
+      '(arg0) => {\n            try {\n                return arg0 instanceof WindowAtLoad;\n            } catch (_) {\n                return false;\n            }\n        }',
+    ],
+    // ... with the `Window` of when this file ran: gloo-storage's `raw()` finds localStorage
+    // through web-sys's `window()`, this check, and a page script that replaced `window.Window`
+    // later made every storage step throw through the wasm (a withdrawal lost, the SDK stuck;
+    // tests/e2e/integrity-builtins.test.mjs). (A page that replaces it before consent-gate.js is
+    // trusted markup, as for the other built-ins captured when it runs.)
+    [/\nconst cachedTextEncoder = new TextEncoder\(\);\n/g, '\nconst cachedTextEncoder = new TextEncoder();\n\nconst WindowAtLoad = globalThis.Window;\n'],
+    // The exports api.js calls as arrow functions that call the wasm's export, not functions
+    // that keep its result in a variable first (none reads `this` or `arguments`; -9).
+    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 5],
+    [/\nexport function (\w+)\(\) \{\n    (wasm\.\w+\(\));\n\}\n/g, '\nexport const $1 = () => $2;\n'],
+    // passStringToWasm0 (only passStringOut calls it) allocates with wasm-bindgen's malloc and
+    // realloc themselves, not with functions passed to it (-13), and writes the string's pointer
+    // and length where the wasm asked, not into a global for passStringOut to write (a `None`:
+    // the pointer 0, which is all the wasm reads then).
+    [/\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n/g, '\nfunction passStringToWasm0(arg, to) {\n'],
+    [
+      /\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n\}\n/g,
+      '\n    getDataViewMemory0().setInt32(to + 4, offset, true);\n    getDataViewMemory0().setInt32(to, ptr, true);\n}\n',
+    ],
+    [/ = malloc\(/g, ` = ${alloc[1]}(`],
+    [/ = realloc\(/g, ` = ${alloc[2]}(`, 2],
+    // The import objects without a null prototype: every import the wasm asks for is an own
+    // member of them, so a prototype is never looked at (-6).
+    [/\n        __proto__: null,\n/g, '\n', 2],
+    // The closure's cast (see makeClosure above).
+    [
+      new RegExp(`\\(arg0, arg1\\) => \\{\\n            // Cast intrinsic for \`Closure\\(.*\\n            const ret = makeClosure\\(arg0, arg1, ${shim[1]}\\);\\n            return ret;\\n        \\}`, 'g'),
+      `(arg0, arg1) => (${shim[2]}) => ${shim[3]}(arg0, arg1, ${shim[2]})`,
     ],
   ];
   for (const [re, to, times = 1] of cuts) {
@@ -218,8 +269,14 @@ function trimGlue(glue) {
     console.error('build: an import of the wasm-bindgen glue reads `this` or `arguments`: it cannot be an arrow function (trimGlue in scripts/build.mjs).');
     process.exit(1);
   }
-  // A closure the wasm drops would need the reference count cut above.
-  if (/_wbg_cb_unref|CLOSURE_DTORS/.test(glue)) {
+  // A member name ending in `_` would be shortened with `kit`'s (see `internal` below).
+  if (/\.[A-Za-z$][\w$]*_\b|\b[A-Za-z$][\w$]*_\s*:/.test(glue.replace(/\/\/.*|\/\*[^]*?\*\//g, ''))) {
+    console.error('build: the wasm-bindgen glue has a member whose name ends in `_`: esbuild would rename it (`internal` in scripts/build.mjs).');
+    process.exit(1);
+  }
+  // A closure the wasm drops would need the reference count cut above, and a second kind of
+  // closure the makeClosure cut above.
+  if (/_wbg_cb_unref|CLOSURE_DTORS|makeClosure/.test(glue)) {
     console.error('build: the wasm-bindgen glue frees closures now: update trimGlue in scripts/build.mjs (makeClosure).');
     process.exit(1);
   }
@@ -299,13 +356,24 @@ const resolveGlue = {
   },
 };
 const common = { bundle: true, minify: true, target: 'es2020', plugins: [resolveGlue], logLevel: 'warning', legalComments: 'none' };
-await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'esm.js')], format: 'esm', outfile: join(pkg, 'index.js') });
-await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', 'script-tag.js')], format: 'iife', outfile: join(pkg, 'consent-gate.js') });
+// The members of `kit`, the object bridge.js hands the parts in files of their own, end in `_`
+// (`k.el_`, `k.granted_`), and no other property of consent-gate's files does: esbuild gives them
+// short names (the object never leaves these files; nothing looks a member up by a computed name).
+// Every bundle is built with the names the ones before it chose (`mangleCache`), so the parts and
+// the two entry points agree.
+const internal = /_$/;
+let mangleCache = {};
+async function bundle(entry, format, outfile) {
+  const r = await esbuild.build({ ...common, mangleProps: internal, mangleCache, entryPoints: [join(root, 'src', 'js', entry)], format, outfile: join(pkg, outfile) });
+  mangleCache = r.mangleCache;
+}
+await bundle('esm.js', 'esm', 'index.js');
+await bundle('script-tag.js', 'iife', 'consent-gate.js');
 // The parts loaded when needed, ES modules of their own: imported by both only while the visitor
 // has not decided, on a page with a notice, when the preferences dialog first opens, and on a page
 // with a gated element.
 for (const part of ['banner', 'notice', 'dialog', 'gating']) {
-  await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'js', part + '.js')], format: 'esm', outfile: join(pkg, `consent-gate-${part}.js`) });
+  await bundle(part + '.js', 'esm', `consent-gate-${part}.js`);
 }
 mkdirSync(join(pkg, 'i18n'));
 for (const l of languages) {

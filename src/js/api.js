@@ -218,12 +218,12 @@ export function getConsentRecord() {
 
 /** Grants every optional category. */
 export function acceptAll() {
-  return later(() => wasm.acceptAll(), true);
+  return later(wasm.acceptAll, true);
 }
 
 /** Refuses every optional category. */
 export function rejectAll() {
-  return later(() => wasm.rejectAll(), false);
+  return later(wasm.rejectAll, false);
 }
 
 /** Changes some categories, e.g. `setConsent({ analytics: true })`. */
@@ -233,5 +233,5 @@ export function setConsent(changes) {
 
 /** Opens the preferences dialog. */
 export function showPreferences() {
-  later(() => wasm.showPreferences()).catch(() => {});
+  later(wasm.showPreferences).catch(() => {});
 }

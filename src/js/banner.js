@@ -2,7 +2,7 @@
 // stored (a first visit), else when core asks for the banner (a new revision, an expired
 // record); most page views, of visitors who decided, never load it. What it shows was decided in
 // Rust (src/web/ui.rs `Part::Banner`); `k` is bridge.js's builders, so the banner is owned like
-// the rest of the interface, and `k.banner` is the banner shown now.
+// the rest of the interface, and `k.banner_` is the banner shown now.
 let watching;
 
 /**
@@ -10,10 +10,10 @@ let watching;
  * link text, its href, signal line, accept, reject, preferences]), shows it, and returns it.
  */
 export default function banner(k, a) {
-  const { d, el, button } = k;
-  const b = k.mark(el('section', 'cg-root cg-banner'), a, 'banner');
+  const { d_: d, el_: el, button_: button } = k;
+  const b = k.mark_(el('section', 'cg-root cg-banner'), a, 'banner');
   b.id = 'cg-banner';
-  k.banner = b;
+  k.banner_ = b;
   // The region's accessible name is the `bannerLabel` text; the heading stays visible.
   b.ariaLabel = a[2];
   el('h2', 'cg-title', a[3], b);
@@ -35,7 +35,7 @@ export default function banner(k, a) {
   // shown after the modal dialog, it would be drawn above it, each of its buttons over one of the
   // dialog's, which a click would press. It shows when the dialog closes, if still in force.
   b.popover = 'manual';
-  const show = () => b == k.banner && (k.dialog?.open ? k.dialog.addEventListener('close', show, { once: true }) : b.showPopover?.());
+  const show = () => b == k.banner_ && (k.dialog_?.open ? k.dialog_.addEventListener('close', show, { once: true }) : b.showPopover?.());
   b.ontoggle = show;
   d.body.prepend(b);
   show();
@@ -45,7 +45,7 @@ export default function banner(k, a) {
   if (!watching) {
     watching = 1;
     d.addEventListener('focusin', (e) => {
-      const s = k.banner?.isConnected && k.banner;
+      const s = k.banner_?.isConnected && k.banner_;
       const gap = s && !e.target.closest('#cg-banner,dialog') && e.target.getBoundingClientRect().bottom - s.getBoundingClientRect().top + 8;
       if (gap > 0) scrollBy(0, gap);
     });

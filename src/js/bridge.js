@@ -251,10 +251,10 @@ let gating;
  */
 export function gate(categories, scriptNonce, placeholder, sensitivePage) {
   try {
-    kit.granted = categories;
-    kit.nonce = scriptNonce || '';
-    kit.texts = placeholder;
-    kit.sensitive = sensitivePage;
+    kit.granted_ = categories;
+    kit.nonce_ = scriptNonce || '';
+    kit.texts_ = placeholder;
+    kit.sensitive_ = sensitivePage;
     // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
     // any tag there, must not receive it as the referrer.
     // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
@@ -281,27 +281,10 @@ function scanGated(all) {
   else if (d.querySelector(GATED)) lazy('gating').then((m) => (gating = m)?.default(kit, 1));
 }
 
-// With a nonce configured, only elements that carry it themselves are the site's own: an HTML
-// injection cannot know it, so it cannot have its markup run under the nonce. (`el.nonce`, not
-// the attribute, which browsers hide.)
-// As the browser's own nonce check does, an element with `<script` or `<style` in an attribute is
-// not trusted with the nonce: that is dangling markup, an injection that swallowed the start of
-// the site's own nonced tag.
-export const trusted = (el) => !kit.nonce || (el.nonce === kit.nonce && ![...el.attributes].some((a) => /<(script|style)/i.test(a.name + a.value)));
 // <html>, <head> and <body> are never the SDK's hosts: injected `<body data-consent-gate=…>` is
 // merged onto the real one (a notice drawn there would wipe the page; an opener would take every
 // click).
 const isRoot = (el) => /^(HTML|HEAD|BODY)$/.test(el.tagName);
-
-/**
- * Whether page markup `el` may hold the notice: the site's own, not html, head or body, not inside
- * a link, button, label or summary (an unclosed injected `<label>` would forward every click in it
- * to the notice's first switch), and empty of elements (text, such as a "loading" line, is
- * replaced). Drawing clears the container: an
- * unclosed injected `<div data-consent-gate="notice">` swallows the page after it, which must not
- * be wiped; and a container that already holds the notice is not drawn again.
- */
-export const noticeContainer = (el) => !isRoot(el) && !el.firstElementChild && !el.closest('a,button,label,summary') && trusted(el);
 
 /**
  * Whether a click on `target` is one on `el` as a public opener (`data-consent-gate="preferences"`):
@@ -351,14 +334,6 @@ export function watch(f) {
     d.addEventListener('click', (e) => clicked(e, f));
   } catch (e) {}
 }
-
-/**
- * The notice containers to draw into, in document order: the trusted ones (with a nonce
- * configured, one without it is injected markup: the real controls drawn there could be laid over
- * the page by injected styles, a clickjack) that hold no element yet (a router may take one out and
- * put it back: it keeps its notice). See `noticeContainer`.
- */
-export const noticeContainers = () => containers().filter(noticeContainer);
 
 // ---- single-page apps: a callback on every change of the URL ----
 /**
@@ -448,18 +423,16 @@ function clicked(e, f) {
 // ---- the interface: built here from what core decided (src/web/ui.rs describes it) ----
 // Texts are set as text, never parsed as HTML; attribute names are fixed here; the only links are
 // the ones core checked (http(s), mailto or relative). The banner and the dialog are kept by
-// reference, not found by id: page markup with the same id is never taken for ours.
-let dialog;
+// reference (`kit.banner_`, `kit.dialog_`), not found by id: page markup with the same id is never
+// taken for ours.
 // How many times the banner was asked for or hidden: a banner whose file arrives after it was
 // hidden again is not shown by that request.
 let bannerTurns = 0;
 // How many times the dialog was opened or closed: a dialog whose file arrives after it was closed
 // again (or opened once more) is not opened by that request.
 let dialogTurns = 0;
-// The notice: its last description, and how many containers have been drawn into (each one's
-// switch ids get their own prefix).
+// The notice's last description.
 let noticeDesc;
-let noticeCount = 0;
 
 /** A new element with class `cls` and `text` (set as text), appended to `parent` when given. */
 function el(tag, cls, text, parent) {
@@ -490,9 +463,9 @@ function mark(e, a, scope) {
   return e;
 }
 
-/** Sets `kit.switchedOn` and every switch of the page to it. */
+/** Sets `kit.switchedOn_` and every switch of the page to it. */
 function sync(ids) {
-  kit.switchedOn = ids;
+  kit.switchedOn_ = ids;
   for (const s of d.querySelectorAll('[data-cg-category]')) s.ariaChecked = ids.includes(s.dataset.cgCategory);
 }
 
@@ -507,11 +480,13 @@ const ID = 'cg' + Math.random().toString(36).slice(2, 8);
 /**
  * What the files loaded when needed work with: the builders they draw with, the categories whose
  * switches are on as core last said (a notice or dialog drawn later shows them), the banner shown
- * now (`banner`) and the dialog (`dialog`, which a banner never covers), and for the gating the
- * state `gate` last set (`granted`, `nonce`, `texts`, `sensitive`), `trusted`, the base URL and
- * the gated elements' selector.
+ * now (`banner_`) and the dialog (`dialog_`, which a banner never covers), and for the gating the
+ * state `gate` last set (`granted_`, `nonce_`, `texts_`, `sensitive_`; `nonce_` also tells the
+ * site's own elements, see src/js/trusted.js), the base URL and the gated elements' selector.
+ * Its members end in `_`, and no other property of consent-gate's files does: the build gives
+ * them short names (`mangleProps` in scripts/build.mjs), the same in every file.
  */
-const kit = { d, el, button, mark, switchedOn: [], trusted, BASE, GATED, granted: [] };
+const kit = { d_: d, el_: el, button_: button, mark_: mark, switchedOn_: [], BASE_: BASE, GATED_: GATED, granted_: [] };
 
 // The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
 // the entry point's loader, knows where they are; `loaded` holds each one's promise.
@@ -532,17 +507,13 @@ function lazy(name) {
     .catch((e) => console.error('consent-gate: consent-gate-' + name + '.js could not load (' + e + '), so ' + PARTS[name])));
 }
 
-/** Draws the notice into every container that does not hold it yet, once its file is here. */
+/**
+ * Has consent-gate-notice.js draw the notice into every container that may hold it (`draw` there:
+ * the site's own, empty of elements), once its file is here; a page without a
+ * `[data-consent-gate="notice"]` element never loads it.
+ */
 function drawNotice() {
-  if (noticeDesc && noticeContainers().length) {
-    lazy('notice').then((m) => {
-      for (const box of m ? noticeContainers() : []) {
-        const n = m.default(kit, noticeDesc, ID + '-n' + noticeCount++);
-        box.textContent = '';
-        box.appendChild(n);
-      }
-    });
-  }
+  if (noticeDesc && containers().length) lazy('notice').then((m) => m?.default(kit, noticeDesc, containers(), ID));
 }
 
 /**
@@ -578,13 +549,13 @@ export const ui = guard(uiStep);
 function uiStep(part, a) {
   const at = clickedScope;
   if (part == 0 && d.body) {
-    // Built and shown by consent-gate-banner.js (`kit.banner`: the banner shown now).
+    // Built and shown by consent-gate-banner.js (`kit.banner_`: the banner shown now).
     const turn = ++bannerTurns;
-    lazy('banner').then((m) => m && turn == bannerTurns && !kit.banner && bannerOpen((kit.banner = m.default(kit, a))));
+    lazy('banner').then((m) => m && turn == bannerTurns && !kit.banner_ && bannerOpen((kit.banner_ = m.default(kit, a))));
   } else if (part == 1) {
     bannerTurns++;
-    kit.banner?.remove();
-    kit.banner = null;
+    kit.banner_?.remove();
+    kit.banner_ = null;
     bannerOpen(false);
   } else if (part == 2 && d.body) {
     // Last in the page; its icon is drawn by the stylesheet, the label alone names it.
@@ -594,13 +565,13 @@ function uiStep(part, a) {
     sync(a[7][5]);
     const opener = clickedControl || d.activeElement;
     const turn = ++dialogTurns;
-    lazy('dialog').then((m) => m && turn == dialogTurns && (dialog = kit.dialog = m.default(kit, a, opener, dialog, ID)));
+    lazy('dialog').then((m) => m && turn == dialogTurns && (kit.dialog_ = m.default(kit, a, opener, kit.dialog_, ID)));
   } else if (part == 4) {
     dialogTurns++;
-    if (dialog) dialog.close();
+    kit.dialog_?.close();
   } else if (part == 5) {
     noticeDesc = a;
-    kit.switchedOn = a[2][5];
+    kit.switchedOn_ = a[2][5];
     drawNotice();
   } else if (part == 6) {
     sync(a);

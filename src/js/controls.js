@@ -4,12 +4,12 @@
 
 /**
  * The category switches (into `parent`) and the three buttons with the status line (into `foot`),
- * with `k`, bridge.js's builders (each switch on when `k.switchedOn` names it). `c` is [save,
+ * with `k`, bridge.js's builders (each switch on when `k.switchedOn_` names it). `c` is [save,
  * accept all, reject all, "Services" label, rows, ids switched on]; a row is [id, title,
  * description, required, then each service's name and what it collects].
  */
 export function controls(k, parent, foot, prefix, c) {
-  const el = k.el;
+  const el = k.el_;
   const list = el('ul', 'cg-cats', '', parent);
   for (const [id, title, text, required, ...services] of c[4]) {
     const li = el('li', 'cg-cat', '', list);
@@ -17,10 +17,10 @@ export function controls(k, parent, foot, prefix, c) {
     const titleId = prefix + '-t-' + id;
     const textId = prefix + '-d-' + id;
     el('h3', 'cg-cat-title', title, head).id = titleId;
-    const s = k.button(head, '', '', 'cg-switch');
+    const s = k.button_(head, '', '', 'cg-switch');
     s.role = 'switch';
     s.dataset.cgCategory = id;
-    s.ariaChecked = k.switchedOn.includes(id);
+    s.ariaChecked = k.switchedOn_.includes(id);
     s.setAttribute('aria-labelledby', titleId);
     s.setAttribute('aria-describedby', textId);
     if (required) s.ariaDisabled = 'true';
@@ -36,8 +36,8 @@ export function controls(k, parent, foot, prefix, c) {
     }
   }
   const actions = el('div', 'cg-actions', '', foot);
-  k.button(actions, c[0], 'save');
-  k.button(actions, c[1], 'accept');
-  k.button(actions, c[2], 'reject');
+  k.button_(actions, c[0], 'save');
+  k.button_(actions, c[1], 'accept');
+  k.button_(actions, c[2], 'reject');
   el('p', 'cg-status', '', foot).role = 'status';
 }

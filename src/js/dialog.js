@@ -12,9 +12,9 @@ import { controls } from './controls.js';
  * (APG dialog pattern). `id` prefixes the ids that name it and its switches.
  */
 export default function show(k, a, opener, g, id) {
-  const { el, button } = k;
+  const { el_: el, button_: button } = k;
   if (!g) {
-    g = k.mark(el('dialog', 'cg-root cg-dialog'), a, 'prefs');
+    g = k.mark_(el('dialog', 'cg-root cg-dialog'), a, 'prefs');
     g.id = 'cg-prefs';
     g.setAttribute('aria-labelledby', id + '-t');
     const head = el('div', 'cg-dialog-head', '', g);
@@ -28,14 +28,14 @@ export default function show(k, a, opener, g, id) {
     controls(k, body, foot, id + '-p', a[7]);
     button(body, a[6], 'download', 'cg-link-btn');
     g.appendChild(foot);
-    k.d.body.appendChild(g);
+    k.d_.body.appendChild(g);
   }
   g.addEventListener('close', () => opener?.isConnected && opener.focus(), { once: true });
   // Tab wraps inside: a native modal lets focus leave for the browser's own interface.
   g.onkeydown = (e) => {
     const b = g.querySelectorAll('button');
     const i = e.shiftKey ? 0 : b.length - 1;
-    if (e.key == 'Tab' && k.d.activeElement == b[i]) {
+    if (e.key == 'Tab' && k.d_.activeElement == b[i]) {
       e.preventDefault();
       b[b.length - 1 - i].focus();
     }

@@ -2,13 +2,15 @@
 // only pages that have one load it (the script tag imports consent-gate-gating.js from next to
 // itself, the ES module through a dynamic import the site's bundler splits off), while the wasm
 // loads. What is allowed core decided; `k` is bridge.js's builders and the state `gate` last set
-// (`granted`, `nonce`, `texts`, `sensitive`), read when each element's turn comes.
+// (`granted_`, `nonce_`, `texts_`, `sensitive_`), read when each element's turn comes.
+import { trusted } from './trusted.js';
+
 let k;
 // Iframes loaded so far: a frame, unlike a script, can be unloaded again.
 const frames = new Set();
 let chain = Promise.resolve();
 
-const allowed = (el) => k.granted.includes(el.dataset.consentCategory) && k.trusted(el);
+const allowed = (el) => k.granted_.includes(el.dataset.consentCategory) && trusted(k, el);
 
 /**
  * Activates gated scripts and iframes of the allowed categories, in document order; iframes of
@@ -21,9 +23,9 @@ export default function scan(kit, all) {
   // its category is allowed: from then on it follows the category like the others.
   for (const f of all ? frames : []) {
     if (allowed(f)) f.cgByVisitor = 0;
-    else if (k.sensitive || !f.cgByVisitor) unloadFrame(f);
+    else if (k.sensitive_ || !f.cgByVisitor) unloadFrame(f);
   }
-  for (const el of k.d.querySelectorAll(k.GATED)) {
+  for (const el of k.d_.querySelectorAll(k.GATED_)) {
     const ok = allowed(el);
     try {
       if (el.tagName == 'SCRIPT') {
@@ -33,7 +35,7 @@ export default function scan(kit, all) {
       } else if (!el.cgHolder) {
         placehold(el);
       } else {
-        el.cgHolder.cgLoad.hidden = k.sensitive;
+        el.cgHolder.cgLoad.hidden = k.sensitive_;
       }
     } catch (e) {
       // One broken element (an unparsable data-src) must not stop the others.
@@ -61,25 +63,25 @@ function insertScript(old, done) {
     return done();
   }
   try {
-    const s = k.d.createElement('script');
+    const s = k.d_.createElement('script');
     for (const a of old.attributes) {
       if (a.name != 'type' && a.name != 'data-src' && a.name != 'data-consent-category') s.setAttribute(a.name, a.value);
     }
     const type = old.dataset.type || '';
     if (type) s.type = type;
-    const n = old.nonce || k.nonce;
+    const n = old.nonce || k.nonce_;
     if (n) s.nonce = n;
     const src = old.dataset.src || old.getAttribute('src');
     const waits = src && JS_TYPE.test(type.trim());
     if (src) {
       s.async = false;
       s.onload = s.onerror = done;
-      s.src = new URL(src, k.BASE).href;
+      s.src = new URL(src, k.BASE_).href;
     } else {
       s.textContent = old.textContent;
     }
     if (old.parentNode) old.replaceWith(s);
-    else k.d.head.appendChild(s);
+    else k.d_.head.appendChild(s);
     if (!waits) done();
   } catch (e) {
     console.error('consent-gate: a gated script failed (' + e + ')');
@@ -90,7 +92,7 @@ function insertScript(old, done) {
 function loadFrame(f, byVisitor) {
   f.cgSrc = f.dataset.src;
   f.cgByVisitor = byVisitor;
-  f.src = new URL(f.cgSrc, k.BASE).href;
+  f.src = new URL(f.cgSrc, k.BASE_).href;
   delete f.dataset.src;
   f.hidden = false;
   if (f.cgHolder) f.cgHolder.remove();
@@ -106,22 +108,22 @@ function unloadFrame(f) {
 }
 
 /**
- * The placeholder before iframe `f`: `k.texts` is [notice text with {name}, load button text,
+ * The placeholder before iframe `f`: `k.texts_` is [notice text with {name}, load button text,
  * preferences button text, language, direction].
  */
 function placehold(f) {
-  const texts = k.texts;
+  const texts = k.texts_;
   if (!texts) return;
-  const box = k.el('div', 'cg-root cg-embed');
+  const box = k.el_('div', 'cg-root cg-embed');
   box.lang = texts[3];
   box.dir = texts[4];
-  k.el('p', '', texts[0].replace('{name}', f.dataset.consentName || f.title || new URL(f.dataset.src, k.BASE).host), box);
-  const load = k.button(box, texts[1]);
+  k.el_('p', '', texts[0].replace('{name}', f.dataset.consentName || f.title || new URL(f.dataset.src, k.BASE_).host), box);
+  const load = k.button_(box, texts[1]);
   // The visitor's own click loads this one embed, except on a sensitive page.
-  load.onclick = () => k.sensitive || !k.trusted(f) || loadFrame(f, 1);
-  load.hidden = k.sensitive;
+  load.onclick = () => k.sensitive_ || !trusted(k, f) || loadFrame(f, 1);
+  load.hidden = k.sensitive_;
   box.cgLoad = load;
-  k.button(box, texts[2]).dataset.consentGate = 'preferences';
+  k.button_(box, texts[2]).dataset.consentGate = 'preferences';
   f.hidden = true;
   f.cgHolder = box;
   f.before(box);

@@ -4,6 +4,34 @@
 // decided in Rust (src/web/ui.rs `notice`); `k` is bridge.js's builders, so the switches are the
 // dialog's and the notice is owned like the rest of the interface.
 import { controls } from './controls.js';
+import { trusted } from './trusted.js';
+
+// How many containers have been drawn into: each one's switch ids get their own prefix.
+let count = 0;
+
+/**
+ * Draws the notice described by `a` into each of `boxes` (the page's
+ * `[data-consent-gate="notice"]` elements, in document order) that may hold it; `id` prefixes the
+ * ids of its switches. A container may: when it is the site's own (`trusted`: with a nonce
+ * configured, one without it is injected markup, where the real controls could be laid over the
+ * page by injected styles, a clickjack); when it is not html, head or body (injected `<body
+ * data-consent-gate=…>` is merged onto the real one: a notice drawn there would wipe the page);
+ * when it is not inside a link, button, label or summary (an unclosed injected `<label>` would
+ * forward every click in it to the notice's first switch); and when it holds no element (text,
+ * such as a "loading" line, is replaced). Drawing clears the container: an unclosed injected
+ * `<div data-consent-gate="notice">` swallows the page after it, which must not be wiped; and a
+ * container that already holds the notice (a router may take one out and put it back) is not
+ * drawn again.
+ */
+export default function draw(k, a, boxes, id) {
+  for (const box of boxes) {
+    if (!/^(HTML|HEAD|BODY)$/.test(box.tagName) && !box.firstElementChild && !box.closest('a,button,label,summary') && trusted(k, box)) {
+      const n = notice(k, a, id + '-n' + count++);
+      box.textContent = '';
+      box.appendChild(n);
+    }
+  }
+}
 
 /**
  * The notice's root element for the description `a`: [language, direction, controls (as in the
@@ -12,32 +40,32 @@ import { controls } from './controls.js';
  * [4] the signal lines; a run is a text, or [text, href] a link (its href checked by core).
  * `prefix` keeps the switches' ids unique when a page has two containers.
  */
-export default function notice(k, a, prefix) {
-  const root = k.mark(k.el('div', 'cg-root cg-notice'), a, 'notice');
+function notice(k, a, prefix) {
+  const root = k.mark_(k.el_('div', 'cg-root cg-notice'), a, 'notice');
   const runs = (parent, items) => {
     for (const r of items) {
       if (typeof r == 'string') parent.append(r);
-      else k.el('a', 'cg-link', r[0], parent).href = r[1];
+      else k.el_('a', 'cg-link', r[0], parent).href = r[1];
     }
   };
   for (const [id, heading, ...blocks] of a[4]) {
-    const section = k.el('section', 'cg-section', '', root);
+    const section = k.el_('section', 'cg-section', '', root);
     // A section id (a link target) only while no element in the page has it: so a router's new
     // container gets those of the one it removed, and a second container none twice.
-    if (id && !k.d.getElementById(id)) section.id = id;
-    if (heading) k.el('h2', '', heading, section);
+    if (id && !k.d_.getElementById(id)) section.id = id;
+    if (heading) k.el_('h2', '', heading, section);
     for (const [kind, ...b] of blocks) {
-      if (kind == 0) runs(k.el('p', '', '', section), b);
-      else if (kind == 1) k.el('h3', '', b[0], section);
+      if (kind == 0) runs(k.el_('p', '', '', section), b);
+      else if (kind == 1) k.el_('h3', '', b[0], section);
       else if (kind == 2) {
-        const ul = k.el('ul', '', '', section);
-        for (const item of b) runs(k.el('li', '', '', ul), item);
+        const ul = k.el_('ul', '', '', section);
+        for (const item of b) runs(k.el_('li', '', '', ul), item);
       } else if (kind == 3) {
-        const div = k.el('div', 'cg-controls', '', section);
+        const div = k.el_('div', 'cg-controls', '', section);
         controls(k, div, div, prefix, a[2]);
       } else {
-        const ul = k.el('ul', 'cg-signals', '', section);
-        for (const line of a[3]) k.el('li', '', line, ul);
+        const ul = k.el_('ul', 'cg-signals', '', section);
+        for (const line of a[3]) k.el_('li', '', line, ul);
       }
     }
   }

@@ -45,10 +45,6 @@ extern "C" {
     /// A number's JSON text (`1.5`, `-1`, `null` for NaN), a JS string.
     #[wasm_bindgen(js_name = numberText)]
     pub fn number_text(n: &JsValue) -> JsValue;
-    /// The `[data-consent-gate="notice"]` containers to draw the notice into: the site's own (they
-    /// carry the configured nonce, if any; known once `gate` has run), not holding it already.
-    #[wasm_bindgen(js_name = noticeContainers)]
-    pub fn notice_containers() -> Array;
     /// Carries out one step of the interface (`ui::Part`) from its description: the markup is
     /// built there, the texts set as text. What a failing page hook throws there is caught there
     /// (`undefined` then): no `catch` glue here.

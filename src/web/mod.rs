@@ -3,7 +3,8 @@
 //! to storage: whether a write stuck and when to warn that none did (`app::save`), and, in
 //! `src/js/bridge.js`, which elements and clicks are the SDK's own (a click on a copy does
 //! nothing), the order gated scripts run in and when a loaded iframe goes, and which containers
-//! and openers are trusted (`noticeContainer`, `opens`, `trusted`).
+//! and openers are trusted (`opens`; the site's own elements: `src/js/trusted.js`; the notice's
+//! containers: `draw` in `src/js/notice.js`).
 
 pub mod app;
 pub mod bridge;

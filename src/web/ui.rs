@@ -129,7 +129,7 @@ impl Ui<'_> {
     }
 
     /// Renders the notice into every `[data-consent-gate="notice"]` container it is not in yet
-    /// (the site's own ones: see `noticeContainer` in `bridge.js`), loading the renderer first
+    /// (the site's own ones: see `draw` in `src/js/notice.js`), loading the renderer first
     /// where needed.
     pub fn notice(&self, sections: &[Section], signal_lines: [Text; 2]) {
         let lang = &self.texts.lang;

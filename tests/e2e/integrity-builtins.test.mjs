@@ -107,3 +107,27 @@ test('the numbers in configuration problems are written as JSON writes them, wha
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+test('a later script replacing window.Window cannot stop a withdrawal: the refusal is carried out and stored, and the SDK goes on', async () => {
+  const { page, context, pageErrors } = await openPage();
+  await page.goto(server.url + '/home.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided);
+  assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), true, 'granted (the control)');
+  // gloo-storage finds localStorage through web-sys's `window()`, an `instanceof Window` check:
+  // with the page's `Window` of the moment, this made the step throw through the wasm.
+  const after = await page.evaluate(async () => {
+    window.Window = function () {};
+    const refused = await ConsentGate.rejectAll().then((s) => s.categories.analytics, (e) => 'rejected: ' + e.message);
+    const accepted = await ConsentGate.acceptAll().then((s) => s.categories.analytics, (e) => 'rejected: ' + e.message);
+    const again = await ConsentGate.rejectAll().then((s) => s.categories.analytics, (e) => 'rejected: ' + e.message);
+    return { refused, accepted, again };
+  });
+  assert.deepEqual(after, { refused: false, accepted: true, again: false });
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false, 'the refusal was stored');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
