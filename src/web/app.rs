@@ -388,33 +388,37 @@ fn listen() {
     // no string in for them.
     let changed = Closure::<dyn Fn(u8, JsValue, JsValue)>::new(|what: u8, value: JsValue, action: JsValue| {
         let (value, action) = (value.as_string().unwrap_or_default(), action.as_string().unwrap_or_default());
-        match what {
-            0 => drop(step(Some(Input::Navigate))),
-            // Another tab changed the stored record, or the page came back from the back/forward
-            // cache: the copies are read now.
-            1 => drop(step(None)),
+        // One `step` for every kind: `None` says the stored copies changed (another tab changed
+        // the stored record, or the page came back from the back/forward cache).
+        let input = match what {
+            0 => Some(Input::Navigate),
+            1 => None,
             // A single-page app's route mounted a notice container (or put one back).
-            2 => drop(step(Some(Input::NoticeContainersAdded))),
+            2 => Some(Input::NoticeContainersAdded),
             // A click on the SDK's interface: `value` is the part's scope.
-            3 => on_click(&value, &action),
+            3 => match click(&value, &action) {
+                Some(input) => Some(input),
+                None => return,
+            },
             // The consent log: the notice hash, then the id of each event answered, with the status.
-            4 => drop(step(Some(Input::NoticeHash(value)))),
-            _ => drop(step(Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))))),
-        }
+            4 => Some(Input::NoticeHash(value)),
+            _ => Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))),
+        };
+        drop(step(input));
     });
     bridge::watch(&changed);
     changed.forget();
 }
 
-/// A click on a button of the SDK's own interface (`bridge.js` checks that it is ours, and
-/// toggles switches itself): `scope` is the `data-cg-scope` of the part it is in (empty for a
-/// public "Privacy choices" opener, which only opens the dialog), `action` its `data-cg`.
-fn on_click(scope: &str, action: &str) {
+/// The input of a click on a button of the SDK's own interface (`bridge.js` checks that it is
+/// ours, and toggles switches itself): `scope` is the `data-cg-scope` of the part it is in (empty
+/// for a public "Privacy choices" opener, which only opens the dialog), `action` its `data-cg`.
+/// `None` for an action the SDK does not know.
+fn click(scope: &str, action: &str) -> Option<Input> {
     // bridge.js passes only clicks on the SDK's own parts; what they do, the session decides.
-    if let Some(action) = Action::from_name(action) {
-        let switched_on = if action == Action::Save { ui::switched_on() } else { vec![] };
-        step(Some(Input::Click(Scope::from_name(scope), action, switched_on)));
-    }
+    let action = Action::from_name(action)?;
+    let switched_on = if action == Action::Save { ui::switched_on() } else { vec![] };
+    Some(Input::Click(Scope::from_name(scope), action, switched_on))
 }
 
 /// Records the visitor's choice (`grants` = categories turned on, `None` for "accept all") and
