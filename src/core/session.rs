@@ -458,10 +458,13 @@ impl Session {
     /// The effects of one input.
     pub fn input(&mut self, input: Input, env: &Env) -> Vec<Effect> {
         let mut fx = vec![];
+        // A decision's grants (`None`: every optional category) and method: taken by one call
+        // below, not in each arm that decides.
+        let mut decision = None;
         // By reference, the input dropped once at the end: no drop code of its own in each arm.
         match &input {
-            Input::Decide(grants, method) => self.decide(grants, *method, env, &mut fx),
-            Input::AcceptAll(method) => self.decide(&decide::optional_categories(&self.config), *method, env, &mut fx),
+            Input::Decide(grants, method) => decision = Some((Some(&grants[..]), *method)),
+            Input::AcceptAll(method) => decision = Some((None, *method)),
             Input::Navigate => {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
                     self.apply(env, &mut fx, vec![]);
@@ -496,18 +499,27 @@ impl Session {
             Input::Click(_, Action::Close, _) => fx.push(Effect::CloseDialog),
             Input::Click(_, Action::Download, _) => fx.push(Effect::Download),
             Input::Click(scope, action, switched_on) => {
-                let method = scope.map_or(Method::Notice, Scope::method);
-                let all;
-                let grants: &[String] = match action {
-                    Action::Accept => {
-                        all = decide::optional_categories(&self.config);
-                        &all
-                    }
-                    Action::Reject => &[],
-                    _ => switched_on,
+                let grants = match action {
+                    Action::Accept => None,
+                    Action::Reject => Some(&[][..]),
+                    _ => Some(&switched_on[..]),
                 };
-                self.decide(grants, method, env, &mut fx);
-                // The dialog's work is done; a notice stays in the page, so it says it saved.
+                decision = Some((grants, scope.map_or(Method::Notice, Scope::method)));
+            }
+        }
+        if let Some((grants, method)) = decision {
+            let all;
+            let grants = match grants {
+                Some(grants) => grants,
+                None => {
+                    all = decide::optional_categories(&self.config);
+                    &all
+                }
+            };
+            self.decide(grants, method, env, &mut fx);
+            // After a click, the dialog's work is done; a notice stays in the page, so it says it
+            // saved.
+            if let Input::Click(..) = input {
                 match method {
                     Method::Preferences => fx.push(Effect::CloseDialog),
                     Method::Notice => fx.push(Effect::Announce(self.texts.get(Text::Saved).to_owned())),
