@@ -59,7 +59,7 @@ pub struct Ui<'a> {
     /// Texts in the visitor's language.
     pub texts: &'a Texts,
     /// The category switches.
-    pub rows: &'a [Row<'a>],
+    pub rows: Vec<Row<'a>>,
     /// Whether to say that GPC is honoured.
     pub gpc_line: bool,
     /// Link to the full privacy notice.
@@ -116,7 +116,7 @@ impl Ui<'_> {
         let c = Desc::new();
         self.texts(&c, &[Text::Save, Text::AcceptAll, Text::RejectAll, Text::Services]);
         let rows = Desc::new();
-        for r in self.rows {
+        for r in &self.rows {
             let row = Desc::new();
             row.s(r.id).s(r.title).s(r.description).v(&JsValue::from_bool(r.required));
             for (name, what) in &r.services {
@@ -124,7 +124,7 @@ impl Ui<'_> {
             }
             rows.v(&row.0);
         }
-        c.v(&rows.0).v(&switched(self.rows));
+        c.v(&rows.0).v(&switched(&self.rows));
         c.0
     }
 
