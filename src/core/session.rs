@@ -310,6 +310,11 @@ fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx:
     }
 }
 
+/// `r` encoded, or empty for none.
+fn encoded(r: Option<&Record>) -> String {
+    r.map_or_else(String::new, super::record::encode)
+}
+
 /// The longest pending withdrawal read ([`Page::pending`]; `api.js` writes each word once): a
 /// longer one is not one it wrote, and is ignored.
 pub const PENDING_CAP: usize = 4096;
@@ -479,9 +484,10 @@ impl Session {
             }
             Input::StoredChanged(copies) => {
                 let (stored, _) = load(&self.config, copies, env);
-                // Compared as encoded (the encoding writes every field, injectively): no
-                // field-by-field comparison of records in the wasm for this one use.
-                if stored.as_ref().map(super::record::encode) != self.stored.as_ref().map(super::record::encode) {
+                // Compared as encoded (the encoding writes every field, injectively, and is never
+                // empty, as no record is): no field-by-field comparison of records, nor of
+                // `Option<String>`s, in the wasm for this one use.
+                if encoded(stored.as_ref()) != encoded(self.stored.as_ref()) {
                     // Applied as if decided here, but not logged again: the tab that decided did.
                     self.status = decide::status(&self.config, stored.as_ref(), env.now);
                     self.stored = stored;

@@ -307,7 +307,7 @@ fn save(config: &Config, r: &Record) {
     storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
     // A browser that blocks cookies drops the assignment without an error: read it back. On
     // http the cookie is no copy of the decision (see `cookie_is_record`), so it keeps nothing.
-    let cookie = decide::cookie_is_record(config, https) && cookie_copy(config) == Some(value);
+    let cookie = decide::cookie_is_record(config, https) && cookie_copy(config).is_some_and(|c| c == value);
     if !local && !cookie && first {
         console(Level::Warn, "consent-gate: this browser blocks storage, so your choice is kept for this page only");
     }
