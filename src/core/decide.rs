@@ -487,9 +487,10 @@ pub fn stored_record(
     let cookie = cookie.filter(|_| cookie_is_record(config, https));
     let (mut best, mut future): (Option<Record>, _) = (None, None);
     let mut problem = None;
-    // The absent ones skipped with `let … else`: no `Flatten` of its own.
-    for copy in [local, memory, cookie] {
-        let Some(copy) = copy else { continue };
+    // The absent ones skipped with `let … else`: no `Flatten` of its own; by reference, as every
+    // array this crate walks, so no array iterator is in the wasm.
+    for copy in &[local, memory, cookie] {
+        let Some(copy) = *copy else { continue };
         match decode(copy) {
             Ok(r) if r.updated > now.saturating_add(CLOCK_SKEW_MS) => {
                 problem = Some(DecodeError::Future);

@@ -244,7 +244,7 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
             // Read with the session lent; the gated scripts run once it is back.
             let (allowed, nonce, placeholder) =
                 (strings(&s.allowed), JsValue::from_str(s.config.nonce.as_deref().unwrap_or("")), Array::new());
-            for t in s.placeholder() {
+            for t in &s.placeholder() {
                 placeholder.push(&JsValue::from_str(t));
             }
             let sensitive = u8::from(s.sensitive);
