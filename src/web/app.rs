@@ -454,12 +454,18 @@ pub fn show_preferences() {
 /// The current consent state (what `start` and an empty `setConsent({})` resolve to; `getConsent()`
 /// gives the one the last `change` event carried); `null` before start.
 pub fn consent_view() -> JsValue {
-    session().map_or(JsValue::NULL, |s| view(&s))
+    match session() {
+        Some(s) => view(&s),
+        None => JsValue::NULL,
+    }
 }
 
 /// The stored record for `getConsentRecord()` as JSON text, which `bridge.js` parses (`record`,
 /// with the `JSON.parse` of when it loaded: no js-sys import for it); `null` when the visitor has
 /// not decided.
 pub fn record_view() -> JsValue {
-    session().and_then(|s| s.decided().map(log::record_json)).map_or(JsValue::NULL, |j| JsValue::from_str(&j))
+    match session().and_then(|s| s.decided().map(log::record_json)) {
+        Some(j) => JsValue::from_str(&j),
+        None => JsValue::NULL,
+    }
 }
