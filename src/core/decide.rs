@@ -192,15 +192,22 @@ pub fn in_force(c: &Choice, sensitive: bool) -> (bool, Source) {
 
 /// The categories that may run on this page now.
 pub fn allowed(config: &Config, effective: &[Choice], sensitive: bool, config_ok: bool) -> Vec<String> {
-    category_ids(config, &|c| may_run(&c.id, effective, sensitive, config_ok))
+    category_ids(config, Some((effective, sensitive, config_ok)))
 }
 
-/// The ids of the configured categories `keep` accepts, in their configured order. One loop for
-/// every such list: each `collect` of strings would be one more copy of the same code in the wasm.
-fn category_ids(config: &Config, keep: &dyn Fn(&Category) -> bool) -> Vec<String> {
+/// The ids of the configured categories, in their configured order, that may run now (`allowed`:
+/// the effective states, whether the page is sensitive, whether the configuration is valid; see
+/// [`may_run`]), or that are optional (`None`). One loop for every such list: each `collect` of
+/// strings would be one more copy of the same code in the wasm, and a closure for each list its
+/// own function.
+fn category_ids(config: &Config, allowed: Option<(&[Choice], bool, bool)>) -> Vec<String> {
     let mut out = vec![];
     for c in &config.categories {
-        if keep(c) {
+        let keep = match allowed {
+            Some((effective, sensitive, config_ok)) => may_run(&c.id, effective, sensitive, config_ok),
+            None => !c.required,
+        };
+        if keep {
             out.push(c.id.clone());
         }
     }
@@ -445,7 +452,7 @@ pub fn record_choice(
 
 /// Every optional category id.
 pub fn optional_categories(config: &Config) -> Vec<String> {
-    category_ids(config, &|c| !c.required)
+    category_ids(config, None)
 }
 
 /// How long the record keeps, in days: the grant lifetime when anything optional is granted.
