@@ -19,7 +19,7 @@ use super::view::{self, Action, Row, Scope};
 pub const STUB_WAIT_FOR_UPDATE: u32 = 500;
 
 /// What the browser tells about the page when an input arrives.
-pub struct Env<'a> {
+pub struct Env {
     /// `location.pathname`.
     pub path: String,
     /// `location.hash` (`#/…`), or empty.
@@ -28,8 +28,9 @@ pub struct Env<'a> {
     pub now: u64,
     /// Whether the page is served over https.
     pub https: bool,
-    /// A new random hex id at each call (record and event ids).
-    pub random_id: &'a dyn Fn() -> String,
+    /// A new random hex id at each call (record and event ids). A function pointer, not a
+    /// `dyn Fn`: no vtable and closure shims in the wasm.
+    pub random_id: fn() -> String,
     /// In a frame of a page of the same site: the top page's `location.pathname` and
     /// `location.hash` (a patient portal's page that frames a help widget makes the widget's
     /// page sensitive too); empty at the top or when the top page is another site's.

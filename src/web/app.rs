@@ -53,13 +53,13 @@ fn session() -> Option<RefMut<'static, Session>> {
 }
 
 /// What the browser tells now.
-fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
+fn env() -> Env {
     Env {
         path: page::path(),
         hash: page::hash(),
         now: page::now(),
         https: page::https(),
-        random_id,
+        random_id: page::random_id,
         top: (bridge::here(Read::TopPath), bridge::here(Read::TopHash)),
         log_stored: bridge::stored(LOG),
     }
@@ -69,7 +69,7 @@ fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
 /// may call back into the page). `None` says the stored copies changed: they are read now.
 /// Returns the consent view after the step (and after anything a handler did meanwhile).
 fn step(input: Option<Input>) -> JsValue {
-    let e = env(&page::random_id);
+    let e = env();
     let Some(mut s) = session() else { return JsValue::NULL };
     let input = input.unwrap_or_else(|| Input::StoredChanged(copies(&s.config)));
     let effects = s.input(input, &e);
@@ -366,7 +366,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         early: super::json::from_plain(early),
         pending: bridge::stored(PENDING),
     };
-    let e = env(&page::random_id);
+    let e = env();
     let (session, effects) = Session::start(parsed, page, &e);
     for (i, message) in &session.early_errors {
         // The message: `api.js` makes the `Error` (no `Error` import in the wasm).
