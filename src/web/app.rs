@@ -212,8 +212,8 @@ fn carry_out(effects: Vec<Effect>) {
             }
             Effect::HideBanner => ui::hide_banner(),
             Effect::Emit(Emit::Signal(signals)) => post(Send::Signal, JsValue::UNDEFINED, to_js(&View::Signals(*signals))),
-            Effect::Emit(Emit::Change) => post(Send::Change, JsValue::UNDEFINED, consent_view()),
-            Effect::Emit(Emit::Ready) => post(Send::Ready, JsValue::UNDEFINED, consent_view()),
+            // `change` and `ready` carry the consent view: one arm.
+            Effect::Emit(emit) => post(if *emit == Emit::Change { Send::Change } else { Send::Ready }, JsValue::UNDEFINED, consent_view()),
             Effect::LogDrop => bridge::store(LOG, ""),
             Effect::PendingTaken => bridge::store(PENDING, ""),
             Effect::LogHash { endpoint, notice } => drop(bridge::run(Act::LogHash, endpoint, notice)),
