@@ -214,8 +214,8 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Emit(Emit::Signal(signals)) => post(Send::Signal, JsValue::UNDEFINED, to_js(&View::Signals(*signals))),
             // `change` and `ready` carry the consent view: one arm.
             Effect::Emit(emit) => post(if *emit == Emit::Change { Send::Change } else { Send::Ready }, JsValue::UNDEFINED, consent_view()),
-            Effect::LogDrop => bridge::store(LOG, ""),
-            Effect::PendingTaken => bridge::store(PENDING, ""),
+            // Both delete a key: one arm.
+            Effect::LogDrop | Effect::PendingTaken => bridge::store(if *e == Effect::LogDrop { LOG } else { PENDING }, ""),
             Effect::LogHash { endpoint, notice } => drop(bridge::run(Act::LogHash, endpoint, notice)),
             Effect::Log { store, send } => {
                 bridge::store(LOG, store);
