@@ -117,10 +117,54 @@ impl Emit {
 }
 
 /// What the browser layer carries out, in the order given.
+///
+/// The variants that own text come first (one `String`, then two, then lists), the rest after
+/// them: the list's drop code and `carry_out`'s dispatch are smaller in the wasm that way (the
+/// order of the variants means nothing else).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// One line on the console.
     Console(Level, String),
+    /// `gtag('set', 'page_referrer', origin)`: the referrer tags report instead of the browser's.
+    PageReferrer(String),
+    /// `gtag('config', id, {allow_google_signals, allow_ad_personalization_signals})`, both
+    /// set to `signals`.
+    Config {
+        /// The tag id.
+        id: String,
+        /// Google signals and ad personalization.
+        signals: bool,
+    },
+    /// `window[name] = value` (the `ga-disable-<id>` kill switches).
+    Global(String, bool),
+    /// Say this in the notice's status line (a live region).
+    Announce(String),
+    /// Inject gtag.js for `id` with the site's nonce.
+    LoadTag {
+        /// The tag id in the script URL.
+        id: String,
+        /// The script nonce (empty for none).
+        nonce: String,
+    },
+    /// Once, at start: the consent log's endpoint, where [`Effect::Log`] posts; and compute the
+    /// hex SHA-256 of the notice text and hand it back ([`Input::NoticeHash`]): the page's first
+    /// consent events wait for it.
+    LogHash {
+        /// Where events go (from the configuration, never from storage).
+        endpoint: String,
+        /// The notice text ([`log::notice_text`]).
+        notice: String,
+    },
+    /// Expire every present cookie whose name matches one of these patterns.
+    EraseCookies(Vec<String>),
+    /// The consent-log queue changed: store it, then post these events to the endpoint.
+    Log {
+        /// The queue to store, from [`Queue::write`].
+        store: String,
+        /// The events to post now; the browser hands back the id and HTTP status of each
+        /// answer ([`Input::Answered`]).
+        send: Vec<Queued>,
+    },
     /// `gtag('consent', 'default', …)` for every region, with `wait_for_update`.
     ConsentDefault {
         /// The state.
@@ -136,27 +180,6 @@ pub enum Effect {
     ConsentUpdate(ConsentState),
     /// `gtag('set', name, value)`.
     Set(&'static str, bool),
-    /// `gtag('set', 'page_referrer', origin)`: the referrer tags report instead of the browser's.
-    PageReferrer(String),
-    /// `gtag('config', id, {allow_google_signals, allow_ad_personalization_signals})`, both
-    /// set to `signals`.
-    Config {
-        /// The tag id.
-        id: String,
-        /// Google signals and ad personalization.
-        signals: bool,
-    },
-    /// `window[name] = value` (the `ga-disable-<id>` kill switches).
-    Global(String, bool),
-    /// Inject gtag.js for `id` with the site's nonce.
-    LoadTag {
-        /// The tag id in the script URL.
-        id: String,
-        /// The script nonce (empty for none).
-        nonce: String,
-    },
-    /// Expire every present cookie whose name matches one of these patterns.
-    EraseCookies(Vec<String>),
     /// Write the session's record (`Session::stored`) to every store.
     Store,
     /// Activate the gated scripts and iframes of the categories allowed now
@@ -182,31 +205,12 @@ pub enum Effect {
     ShowPreferences,
     /// Close the preferences dialog.
     CloseDialog,
-    /// Say this in the notice's status line (a live region).
-    Announce(String),
     /// Offer the stored record as a file (`consent-record.json`).
     Download,
     /// Delete the consent-log queue: no endpoint is configured.
     LogDrop,
     /// Delete the pending withdrawal ([`Page::pending`]): start took it.
     PendingTaken,
-    /// Once, at start: the consent log's endpoint, where [`Effect::Log`] posts; and compute the
-    /// hex SHA-256 of the notice text and hand it back ([`Input::NoticeHash`]): the page's first
-    /// consent events wait for it.
-    LogHash {
-        /// Where events go (from the configuration, never from storage).
-        endpoint: String,
-        /// The notice text ([`log::notice_text`]).
-        notice: String,
-    },
-    /// The consent-log queue changed: store it, then post these events to the endpoint.
-    Log {
-        /// The queue to store, from [`Queue::write`].
-        store: String,
-        /// The events to post now; the browser hands back the id and HTTP status of each
-        /// answer ([`Input::Answered`]).
-        send: Vec<Queued>,
-    },
     /// Reload the page.
     Reload,
 }
