@@ -192,22 +192,10 @@ pub fn in_force(c: &Choice, sensitive: bool) -> (bool, Source) {
 
 /// The categories that may run on this page now.
 pub fn allowed(config: &Config, effective: &[Choice], sensitive: bool, config_ok: bool) -> Vec<String> {
-    category_ids(config, Some((effective, sensitive, config_ok)))
-}
-
-/// The ids of the configured categories, in their configured order, that may run now (`allowed`:
-/// the effective states, whether the page is sensitive, whether the configuration is valid; see
-/// [`may_run`]), or that are optional (`None`). One loop for every such list: each `collect` of
-/// strings would be one more copy of the same code in the wasm, and a closure for each list its
-/// own function.
-fn category_ids(config: &Config, allowed: Option<(&[Choice], bool, bool)>) -> Vec<String> {
+    // A loop, not a filter/map/collect chain: one instantiation fewer in the wasm.
     let mut out = vec![];
     for c in &config.categories {
-        let keep = match allowed {
-            Some((effective, sensitive, config_ok)) => may_run(&c.id, effective, sensitive, config_ok),
-            None => !c.required,
-        };
-        if keep {
+        if may_run(&c.id, effective, sensitive, config_ok) {
             out.push(c.id.clone());
         }
     }
@@ -405,13 +393,14 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
 }
 
 /// The record a visitor's action produces. `grants` lists the categories the visitor turned on
-/// (others are refused). GPC-honoured advertising stays refused with source `gpc` unless the
+/// (others are refused); `None` turns on every optional one ("accept all", no list of them
+/// made). GPC-honoured advertising stays refused with source `gpc` unless the
 /// site lets an explicit choice override it.
 #[allow(clippy::too_many_arguments)] // each is a distinct fact of the decision; a struct would only rename them
 pub fn record_choice(
     config: &Config,
     previous: Option<&Record>,
-    grants: &[String],
+    grants: Option<&[String]>,
     method: Method,
     signals: Signals,
     language: &str,
@@ -422,7 +411,8 @@ pub fn record_choice(
     // A loop with one `Choice` built at the end, as in `effective`.
     let mut choices = Vec::with_capacity(config.categories.len());
     for cat in &config.categories {
-        let wanted = grants.contains(&cat.id);
+        // A required category is granted below whatever this says.
+        let wanted = grants.is_none_or(|g| g.contains(&cat.id));
         let (granted, source) = if cat.required {
             (true, Source::Default)
         } else if wanted && signal_denial(config, signals, cat) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
@@ -448,11 +438,6 @@ pub fn record_choice(
         method,
         sdk_version: sdk_version.to_owned(),
     }
-}
-
-/// Every optional category id.
-pub fn optional_categories(config: &Config) -> Vec<String> {
-    category_ids(config, None)
 }
 
 /// How long the record keeps, in days: the grant lifetime when anything optional is granted.

@@ -404,12 +404,13 @@ impl Session {
         let early = page.early.as_array().unwrap_or_default();
         for i in 0..=early.len() {
             s.settle();
+            // `None`: every optional category.
             let grants = match i.checked_sub(1) {
                 Some(j) => match &early[j] {
-                    Json::Bool(true) => decide::optional_categories(&s.config),
-                    Json::Bool(false) => vec![],
+                    Json::Bool(true) => None,
+                    Json::Bool(false) => Some(vec![]),
                     Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
-                        Ok(Some(grants)) => grants,
+                        Ok(Some(grants)) => Some(grants),
                         Ok(None) => continue,
                         Err(e) => {
                             s.early_errors.push((j, e));
@@ -433,10 +434,10 @@ impl Session {
                     if !refuses {
                         continue;
                     }
-                    grants
+                    Some(grants)
                 }
             };
-            s.record(&grants, Method::Api, env, &mut q);
+            s.record(grants.as_deref(), Method::Api, env, &mut q);
             took = s.config_ok;
         }
         s.apply(env, &mut fx, if took { vec![Effect::Store] } else { vec![] });
@@ -468,8 +469,8 @@ impl Session {
     /// The effects of one input.
     pub fn input(&mut self, input: Input, env: &Env) -> Vec<Effect> {
         let mut fx = vec![];
-        // A decision's grants (`None`: every optional category) and method: taken by one call
-        // below, not in each arm that decides.
+        // A decision's grants (`None`: every optional category, see `decide::record_choice`) and
+        // method: taken by one call below, not in each arm that decides.
         let mut decision = None;
         // By reference, the input dropped once at the end: no drop code of its own in each arm.
         match &input {
@@ -519,14 +520,6 @@ impl Session {
             }
         }
         if let Some((grants, method)) = decision {
-            let all;
-            let grants = match grants {
-                Some(grants) => grants,
-                None => {
-                    all = decide::optional_categories(&self.config);
-                    &all
-                }
-            };
             self.decide(grants, method, env, &mut fx);
             // After a click, the dialog's work is done; a notice stays in the page, so it says it
             // saved.
@@ -541,7 +534,7 @@ impl Session {
         fx
     }
 
-    fn decide(&mut self, grants: &[String], method: Method, env: &Env, fx: &mut Vec<Effect>) {
+    fn decide(&mut self, grants: Option<&[String]>, method: Method, env: &Env, fx: &mut Vec<Effect>) {
         // Storing and logging the decision wait until the tags it allows are on their way: the
         // visitor's click reaches gtag.js sooner (see `apply`).
         let mut persist = if self.config_ok { vec![Effect::Store] } else { vec![] };
@@ -553,7 +546,7 @@ impl Session {
 
     /// Takes a decision: stores it in the session and queues its consent event in `q` (returns
     /// how many events it queued). Applying it is the caller's.
-    fn record(&mut self, grants: &[String], method: Method, env: &Env, q: &mut Queue) -> usize {
+    fn record(&mut self, grants: Option<&[String]>, method: Method, env: &Env, q: &mut Queue) -> usize {
         let mut new = 0;
         // With a broken configuration the decision is not the site's to take: it holds for this
         // page only, and the visitor's stored choice stays as it was.
