@@ -259,7 +259,7 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
             drop(s);
             post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
         }
-        (Effect::SyncSwitches, _) => ui::sync_switches(&s.rows()),
+        (Effect::SyncSwitches, _) => ui(&s).sync_switches(),
         (Effect::Store, Some(r)) => save(&s.config, r),
         (Effect::ShowBanner, _) => ui(&s).show_banner(),
         (Effect::RenderNotice, _) => {

@@ -101,6 +101,11 @@ impl Ui<'_> {
         draw(Part::Reopen, &d.0);
     }
 
+    /// Sets every switch (dialog and notice) to the states of the rows.
+    pub fn sync_switches(&self) {
+        draw(Part::Switches, &switched(&self.rows));
+    }
+
     /// The description of the preferences dialog, for [`show_preferences`].
     pub fn preferences(&self) -> Array {
         let d = Desc::root(self.texts);
@@ -217,11 +222,6 @@ pub fn hide_banner() {
 /// Closes the preferences dialog.
 pub fn close_dialog() {
     draw(Part::Close, &JsValue::UNDEFINED);
-}
-
-/// Sets every switch (dialog and notice) to the states in `rows`.
-pub fn sync_switches(rows: &[Row]) {
-    draw(Part::Switches, &switched(rows));
 }
 
 /// Puts `message` in the status line of the part clicked (screen readers announce it).
