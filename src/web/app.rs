@@ -168,7 +168,13 @@ fn consent_object(state: &ConsentState) -> Object {
 
 /// `o[k] = v`. It takes `v` so that the value is dropped here, once, not at every caller.
 fn set(o: &Object, k: &str, v: JsValue) {
-    let _ = Reflect::set(o, &JsValue::from_str(k), &v);
+    put(o, JsValue::from_str(k), v)
+}
+
+/// `o[k] = v` for any key, ignoring what a setter throws: the one `Reflect.set` call (and drop
+/// of its result) of this module.
+fn put(o: &JsValue, k: JsValue, v: JsValue) {
+    let _ = Reflect::set(o, &k, &v);
 }
 
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
@@ -370,7 +376,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     let (session, effects) = Session::start(parsed, page, &e);
     for (i, message) in &session.early_errors {
         // The message: `api.js` makes the `Error` (no `Error` import in the wasm).
-        let _ = Reflect::set(early, &JsValue::from(*i as u32), &JsValue::from_str(message));
+        put(early, JsValue::from(*i as u32), JsValue::from_str(message));
     }
     *SESSION.0.borrow_mut() = Some(session);
     // Listening first: a `change` or `ready` handler that navigates is followed.
