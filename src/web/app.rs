@@ -281,9 +281,15 @@ fn erase_cookies(patterns: &[String]) {
     let Ok(jar) = storage::cookies() else { return };
     let (host, path, https) = (page::host(), page::path(), page::https());
     for name in &cookie::matching_cookies(&jar, patterns) {
-        for assignment in &cookie::expire(name, &host, &path, https) {
-            storage::set_cookie(assignment);
-        }
+        expire(name, &host, &path, https);
+    }
+}
+
+/// Expires the cookie `name` wherever a page at `path` of `host` can see it (one place for the
+/// assignments' loop and drop).
+fn expire(name: &str, host: &str, path: &str, https: bool) {
+    for assignment in &cookie::expire(name, host, path, https) {
+        storage::set_cookie(assignment);
     }
 }
 
@@ -306,9 +312,7 @@ fn save(config: &Config, r: &Record) {
     let local = storage::local_set(&value);
     let (host, https) = (page::host(), page::https());
     for name in &cookie::consent_cookie_names(config) {
-        for stale in &cookie::expire(name, &host, "/", https) {
-            storage::set_cookie(stale);
-        }
+        expire(name, &host, "/", https);
     }
     storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
     // A browser that blocks cookies drops the assignment without an error: read it back. On
