@@ -315,6 +315,13 @@ fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx:
     }
 }
 
+/// The `ga-disable-<id>` kill switches of `ids`, each set to `off` (one loop for both kinds).
+fn kill_switches(ids: &[String], off: bool, fx: &mut Vec<Effect>) {
+    for id in ids {
+        fx.push(Effect::Global(concat(&["ga-disable-", id]), off));
+    }
+}
+
 /// `r` encoded, or empty for none.
 fn encoded(r: Option<&Record>) -> String {
     r.map_or_else(String::new, super::record::encode)
@@ -599,12 +606,8 @@ impl Session {
         self.allowed = after;
         let g = &c.google;
         // The kill switches first: they must be set before gtag acts on any command.
-        for id in &g.analytics_ids {
-            fx.push(Effect::Global(concat(&["ga-disable-", id]), plan.disable_analytics));
-        }
-        for id in &g.ads_ids {
-            fx.push(Effect::Global(concat(&["ga-disable-", id]), plan.disable_ads));
-        }
+        kill_switches(&g.analytics_ids, plan.disable_analytics, fx);
+        kill_switches(&g.ads_ids, plan.disable_ads, fx);
         let consent = decide::consent_state(c, &self.allowed);
         // Google signals and ad personalization follow ad storage.
         let ads = consent.granted(decide::AD_STORAGE);
