@@ -3,7 +3,7 @@
 
 use super::config::{Config, SameSite};
 use super::glob::glob;
-use super::text::{concat, cut, pieces, push_uint, trim, trim_end_byte};
+use super::text::{ascii_cut, concat, cut, pieces, push_uint, trim, trim_end_byte};
 
 /// Browsers keep a cookie with this name prefix host-only, `Secure` and on `/` (https only), so
 /// no sibling subdomain can set or shadow it.
@@ -99,8 +99,9 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
     for (i, &b) in path.as_bytes().iter().enumerate() {
         if b == b'/' && i > 0 && depth < MAX_PATH_DEPTH {
             depth += 1;
-            out.push(path[..i].to_owned());
-            out.push(path[..=i].to_owned());
+            // Cut at and after a `/`, an ASCII byte: no boundary check.
+            out.push(ascii_cut(&path.as_bytes()[..i]).to_owned());
+            out.push(ascii_cut(&path.as_bytes()[..=i]).to_owned());
         }
     }
     if !path.ends_with("/") {
@@ -116,7 +117,7 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 /// only in the same form.
 pub fn cookie_domains(host: &str) -> Vec<String> {
     let dot = if host.ends_with(".") { "." } else { "" };
-    let host = trim_end_byte(host, b'.').to_ascii_lowercase();
+    let host = trim_end_byte::<b'.'>(host).to_ascii_lowercase();
     // Each suffix that starts at a label, except the last label alone; none for an IP address
     // (digits and dots only, or in brackets), found in the same walk.
     let mut out = vec![];

@@ -192,15 +192,10 @@ pub fn in_force(c: &Choice, sensitive: bool) -> (bool, Source) {
 
 /// The categories that may run on this page now.
 pub fn allowed(config: &Config, effective: &[Choice], sensitive: bool, config_ok: bool) -> Vec<String> {
-    category_ids(config, &|c| may_run(&c.id, effective, sensitive, config_ok))
-}
-
-/// The ids of the configured categories `keep` accepts, in their configured order. One loop for
-/// every such list: each `collect` of strings would be one more copy of the same code in the wasm.
-fn category_ids(config: &Config, keep: &dyn Fn(&Category) -> bool) -> Vec<String> {
+    // A loop, not a filter/map/collect chain: one instantiation fewer in the wasm.
     let mut out = vec![];
     for c in &config.categories {
-        if keep(c) {
+        if may_run(&c.id, effective, sensitive, config_ok) {
             out.push(c.id.clone());
         }
     }
@@ -398,13 +393,14 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
 }
 
 /// The record a visitor's action produces. `grants` lists the categories the visitor turned on
-/// (others are refused). GPC-honoured advertising stays refused with source `gpc` unless the
+/// (others are refused); `None` turns on every optional one ("accept all", no list of them
+/// made). GPC-honoured advertising stays refused with source `gpc` unless the
 /// site lets an explicit choice override it.
 #[allow(clippy::too_many_arguments)] // each is a distinct fact of the decision; a struct would only rename them
 pub fn record_choice(
     config: &Config,
     previous: Option<&Record>,
-    grants: &[String],
+    grants: Option<&[String]>,
     method: Method,
     signals: Signals,
     language: &str,
@@ -415,7 +411,8 @@ pub fn record_choice(
     // A loop with one `Choice` built at the end, as in `effective`.
     let mut choices = Vec::with_capacity(config.categories.len());
     for cat in &config.categories {
-        let wanted = grants.contains(&cat.id);
+        // A required category is granted below whatever this says.
+        let wanted = grants.is_none_or(|g| g.contains(&cat.id));
         let (granted, source) = if cat.required {
             (true, Source::Default)
         } else if wanted && signal_denial(config, signals, cat) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
@@ -441,11 +438,6 @@ pub fn record_choice(
         method,
         sdk_version: sdk_version.to_owned(),
     }
-}
-
-/// Every optional category id.
-pub fn optional_categories(config: &Config) -> Vec<String> {
-    category_ids(config, &|c| !c.required)
 }
 
 /// How long the record keeps, in days: the grant lifetime when anything optional is granted.
@@ -487,9 +479,10 @@ pub fn stored_record(
     let cookie = cookie.filter(|_| cookie_is_record(config, https));
     let (mut best, mut future): (Option<Record>, _) = (None, None);
     let mut problem = None;
-    // The absent ones skipped with `let … else`: no `Flatten` of its own.
-    for copy in [local, memory, cookie] {
-        let Some(copy) = copy else { continue };
+    // The absent ones skipped with `let … else`: no `Flatten` of its own; by reference, as every
+    // array this crate walks, so no array iterator is in the wasm.
+    for copy in &[local, memory, cookie] {
+        let Some(copy) = *copy else { continue };
         match decode(copy) {
             Ok(r) if r.updated > now.saturating_add(CLOCK_SKEW_MS) => {
                 problem = Some(DecodeError::Future);

@@ -110,7 +110,7 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
 /// `s` without trailing slashes, unless it is the root alone.
 fn unslashed(s: &str) -> &str {
     if s.len() > 1 {
-        trim_end_byte(s, b'/')
+        trim_end_byte::<b'/'>(s)
     } else {
         s
     }

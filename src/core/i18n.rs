@@ -209,8 +209,8 @@ pub fn negotiate(configured: Option<&str>, html_lang: Option<&str>, browser: &[S
     // Plain returns, not an `and_then`/`or_else`/`find_map` chain: each combinator is code of
     // its own in the wasm.
     let is_offered = |l: &str| l == "en" || needs_file(l) || offered(l);
-    for tag in [configured, html_lang] {
-        let Some(tag) = tag else { continue };
+    for tag in &[configured, html_lang] {
+        let Some(tag) = *tag else { continue };
         let l = language(tag);
         if is_offered(&l) {
             return l;

@@ -187,8 +187,8 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
         }
         s.push('\n');
     };
-    for t in [Text::BannerTitle, Text::BannerText, Text::PrivacyLink, Text::DialogTitle, Text::DialogText] {
-        line(&mut s, &[texts.get(t)]);
+    for t in &[Text::BannerTitle, Text::BannerText, Text::PrivacyLink, Text::DialogTitle, Text::DialogText] {
+        line(&mut s, &[texts.get(*t)]);
     }
     for row in &view::rows(config, texts, &[]) {
         line(&mut s, &[row.title]);

@@ -2,7 +2,7 @@
 //! compact, versioned string encoding (stored in localStorage and mirrored in a cookie).
 
 use super::signals::{Dnt, Gpc, Signals};
-use super::text::{cut, hex_value, parse_uint, pieces, push_hex, push_uint, utf8, HEX_DIGITS};
+use super::text::{ascii_cut, cut, hex_value, parse_uint, pieces, push_hex, push_uint, utf8, HEX_DIGITS};
 
 /// Where a category's state came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,7 +250,8 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     }
     // Exactly 11 fields, into an array (no `Vec` of them: collecting costs more code).
     let mut f = [""; 11];
-    let mut fields = pieces(&body[..body.len() - 1], b'|');
+    // Without the `|` before the checksum (an ASCII byte: no boundary check).
+    let mut fields = pieces(ascii_cut(&body.as_bytes()[..body.len() - 1]), b'|');
     for slot in &mut f {
         *slot = fields.next().ok_or(bad)?;
     }

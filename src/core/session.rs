@@ -19,7 +19,7 @@ use super::view::{self, Action, Row, Scope};
 pub const STUB_WAIT_FOR_UPDATE: u32 = 500;
 
 /// What the browser tells about the page when an input arrives.
-pub struct Env<'a> {
+pub struct Env {
     /// `location.pathname`.
     pub path: String,
     /// `location.hash` (`#/…`), or empty.
@@ -28,8 +28,9 @@ pub struct Env<'a> {
     pub now: u64,
     /// Whether the page is served over https.
     pub https: bool,
-    /// A new random hex id at each call (record and event ids).
-    pub random_id: &'a dyn Fn() -> String,
+    /// A new random hex id at each call (record and event ids). A function pointer, not a
+    /// `dyn Fn`: no vtable and closure shims in the wasm.
+    pub random_id: fn() -> String,
     /// In a frame of a page of the same site: the top page's `location.pathname` and
     /// `location.hash` (a patient portal's page that frames a help widget makes the widget's
     /// page sensitive too); empty at the top or when the top page is another site's.
@@ -116,10 +117,54 @@ impl Emit {
 }
 
 /// What the browser layer carries out, in the order given.
+///
+/// The variants that own text come first (one `String`, then two, then lists), the rest after
+/// them: the list's drop code and `carry_out`'s dispatch are smaller in the wasm that way (the
+/// order of the variants means nothing else).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// One line on the console.
     Console(Level, String),
+    /// `gtag('set', 'page_referrer', origin)`: the referrer tags report instead of the browser's.
+    PageReferrer(String),
+    /// `gtag('config', id, {allow_google_signals, allow_ad_personalization_signals})`, both
+    /// set to `signals`.
+    Config {
+        /// The tag id.
+        id: String,
+        /// Google signals and ad personalization.
+        signals: bool,
+    },
+    /// `window[name] = value` (the `ga-disable-<id>` kill switches).
+    Global(String, bool),
+    /// Say this in the notice's status line (a live region).
+    Announce(String),
+    /// Inject gtag.js for `id` with the site's nonce.
+    LoadTag {
+        /// The tag id in the script URL.
+        id: String,
+        /// The script nonce (empty for none).
+        nonce: String,
+    },
+    /// Once, at start: the consent log's endpoint, where [`Effect::Log`] posts; and compute the
+    /// hex SHA-256 of the notice text and hand it back ([`Input::NoticeHash`]): the page's first
+    /// consent events wait for it.
+    LogHash {
+        /// Where events go (from the configuration, never from storage).
+        endpoint: String,
+        /// The notice text ([`log::notice_text`]).
+        notice: String,
+    },
+    /// Expire every present cookie whose name matches one of these patterns.
+    EraseCookies(Vec<String>),
+    /// The consent-log queue changed: store it, then post these events to the endpoint.
+    Log {
+        /// The queue to store, from [`Queue::write`].
+        store: String,
+        /// The events to post now; the browser hands back the id and HTTP status of each
+        /// answer ([`Input::Answered`]).
+        send: Vec<Queued>,
+    },
     /// `gtag('consent', 'default', …)` for every region, with `wait_for_update`.
     ConsentDefault {
         /// The state.
@@ -135,27 +180,6 @@ pub enum Effect {
     ConsentUpdate(ConsentState),
     /// `gtag('set', name, value)`.
     Set(&'static str, bool),
-    /// `gtag('set', 'page_referrer', origin)`: the referrer tags report instead of the browser's.
-    PageReferrer(String),
-    /// `gtag('config', id, {allow_google_signals, allow_ad_personalization_signals})`, both
-    /// set to `signals`.
-    Config {
-        /// The tag id.
-        id: String,
-        /// Google signals and ad personalization.
-        signals: bool,
-    },
-    /// `window[name] = value` (the `ga-disable-<id>` kill switches).
-    Global(String, bool),
-    /// Inject gtag.js for `id` with the site's nonce.
-    LoadTag {
-        /// The tag id in the script URL.
-        id: String,
-        /// The script nonce (empty for none).
-        nonce: String,
-    },
-    /// Expire every present cookie whose name matches one of these patterns.
-    EraseCookies(Vec<String>),
     /// Write the session's record (`Session::stored`) to every store.
     Store,
     /// Activate the gated scripts and iframes of the categories allowed now
@@ -181,31 +205,12 @@ pub enum Effect {
     ShowPreferences,
     /// Close the preferences dialog.
     CloseDialog,
-    /// Say this in the notice's status line (a live region).
-    Announce(String),
     /// Offer the stored record as a file (`consent-record.json`).
     Download,
     /// Delete the consent-log queue: no endpoint is configured.
     LogDrop,
     /// Delete the pending withdrawal ([`Page::pending`]): start took it.
     PendingTaken,
-    /// Once, at start: the consent log's endpoint, where [`Effect::Log`] posts; and compute the
-    /// hex SHA-256 of the notice text and hand it back ([`Input::NoticeHash`]): the page's first
-    /// consent events wait for it.
-    LogHash {
-        /// Where events go (from the configuration, never from storage).
-        endpoint: String,
-        /// The notice text ([`log::notice_text`]).
-        notice: String,
-    },
-    /// The consent-log queue changed: store it, then post these events to the endpoint.
-    Log {
-        /// The queue to store, from [`Queue::write`].
-        store: String,
-        /// The events to post now; the browser hands back the id and HTTP status of each
-        /// answer ([`Input::Answered`]).
-        send: Vec<Queued>,
-    },
     /// Reload the page.
     Reload,
 }
@@ -310,6 +315,18 @@ fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx:
     }
 }
 
+/// The `ga-disable-<id>` kill switches of `ids`, each set to `off` (one loop for both kinds).
+fn kill_switches(ids: &[String], off: bool, fx: &mut Vec<Effect>) {
+    for id in ids {
+        fx.push(Effect::Global(concat(&["ga-disable-", id]), off));
+    }
+}
+
+/// `r` encoded, or empty for none.
+fn encoded(r: Option<&Record>) -> String {
+    r.map_or_else(String::new, super::record::encode)
+}
+
 /// The longest pending withdrawal read ([`Page::pending`]; `api.js` writes each word once): a
 /// longer one is not one it wrote, and is ignored.
 pub const PENDING_CAP: usize = 4096;
@@ -394,12 +411,13 @@ impl Session {
         let early = page.early.as_array().unwrap_or_default();
         for i in 0..=early.len() {
             s.settle();
+            // `None`: every optional category.
             let grants = match i.checked_sub(1) {
                 Some(j) => match &early[j] {
-                    Json::Bool(true) => decide::optional_categories(&s.config),
-                    Json::Bool(false) => vec![],
+                    Json::Bool(true) => None,
+                    Json::Bool(false) => Some(vec![]),
                     Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
-                        Ok(Some(grants)) => grants,
+                        Ok(Some(grants)) => Some(grants),
                         Ok(None) => continue,
                         Err(e) => {
                             s.early_errors.push((j, e));
@@ -423,10 +441,10 @@ impl Session {
                     if !refuses {
                         continue;
                     }
-                    grants
+                    Some(grants)
                 }
             };
-            s.record(&grants, Method::Api, env, &mut q);
+            s.record(grants.as_deref(), Method::Api, env, &mut q);
             took = s.config_ok;
         }
         s.apply(env, &mut fx, if took { vec![Effect::Store] } else { vec![] });
@@ -458,10 +476,13 @@ impl Session {
     /// The effects of one input.
     pub fn input(&mut self, input: Input, env: &Env) -> Vec<Effect> {
         let mut fx = vec![];
+        // A decision's grants (`None`: every optional category, see `decide::record_choice`) and
+        // method: taken by one call below, not in each arm that decides.
+        let mut decision = None;
         // By reference, the input dropped once at the end: no drop code of its own in each arm.
         match &input {
-            Input::Decide(grants, method) => self.decide(grants, *method, env, &mut fx),
-            Input::AcceptAll(method) => self.decide(&decide::optional_categories(&self.config), *method, env, &mut fx),
+            Input::Decide(grants, method) => decision = Some((Some(&grants[..]), *method)),
+            Input::AcceptAll(method) => decision = Some((None, *method)),
             Input::Navigate => {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
                     self.apply(env, &mut fx, vec![]);
@@ -476,9 +497,10 @@ impl Session {
             }
             Input::StoredChanged(copies) => {
                 let (stored, _) = load(&self.config, copies, env);
-                // Compared as encoded (the encoding writes every field, injectively): no
-                // field-by-field comparison of records in the wasm for this one use.
-                if stored.as_ref().map(super::record::encode) != self.stored.as_ref().map(super::record::encode) {
+                // Compared as encoded (the encoding writes every field, injectively, and is never
+                // empty, as no record is): no field-by-field comparison of records, nor of
+                // `Option<String>`s, in the wasm for this one use.
+                if encoded(stored.as_ref()) != encoded(self.stored.as_ref()) {
                     // Applied as if decided here, but not logged again: the tab that decided did.
                     self.status = decide::status(&self.config, stored.as_ref(), env.now);
                     self.stored = stored;
@@ -496,18 +518,19 @@ impl Session {
             Input::Click(_, Action::Close, _) => fx.push(Effect::CloseDialog),
             Input::Click(_, Action::Download, _) => fx.push(Effect::Download),
             Input::Click(scope, action, switched_on) => {
-                let method = scope.map_or(Method::Notice, Scope::method);
-                let all;
-                let grants: &[String] = match action {
-                    Action::Accept => {
-                        all = decide::optional_categories(&self.config);
-                        &all
-                    }
-                    Action::Reject => &[],
-                    _ => switched_on,
+                let grants = match action {
+                    Action::Accept => None,
+                    Action::Reject => Some(&[][..]),
+                    _ => Some(&switched_on[..]),
                 };
-                self.decide(grants, method, env, &mut fx);
-                // The dialog's work is done; a notice stays in the page, so it says it saved.
+                decision = Some((grants, scope.map_or(Method::Notice, Scope::method)));
+            }
+        }
+        if let Some((grants, method)) = decision {
+            self.decide(grants, method, env, &mut fx);
+            // After a click, the dialog's work is done; a notice stays in the page, so it says it
+            // saved.
+            if let Input::Click(..) = input {
                 match method {
                     Method::Preferences => fx.push(Effect::CloseDialog),
                     Method::Notice => fx.push(Effect::Announce(self.texts.get(Text::Saved).to_owned())),
@@ -518,7 +541,7 @@ impl Session {
         fx
     }
 
-    fn decide(&mut self, grants: &[String], method: Method, env: &Env, fx: &mut Vec<Effect>) {
+    fn decide(&mut self, grants: Option<&[String]>, method: Method, env: &Env, fx: &mut Vec<Effect>) {
         // Storing and logging the decision wait until the tags it allows are on their way: the
         // visitor's click reaches gtag.js sooner (see `apply`).
         let mut persist = if self.config_ok { vec![Effect::Store] } else { vec![] };
@@ -530,7 +553,7 @@ impl Session {
 
     /// Takes a decision: stores it in the session and queues its consent event in `q` (returns
     /// how many events it queued). Applying it is the caller's.
-    fn record(&mut self, grants: &[String], method: Method, env: &Env, q: &mut Queue) -> usize {
+    fn record(&mut self, grants: Option<&[String]>, method: Method, env: &Env, q: &mut Queue) -> usize {
         let mut new = 0;
         // With a broken configuration the decision is not the site's to take: it holds for this
         // page only, and the visitor's stored choice stays as it was.
@@ -583,12 +606,8 @@ impl Session {
         self.allowed = after;
         let g = &c.google;
         // The kill switches first: they must be set before gtag acts on any command.
-        for id in &g.analytics_ids {
-            fx.push(Effect::Global(concat(&["ga-disable-", id]), plan.disable_analytics));
-        }
-        for id in &g.ads_ids {
-            fx.push(Effect::Global(concat(&["ga-disable-", id]), plan.disable_ads));
-        }
+        kill_switches(&g.analytics_ids, plan.disable_analytics, fx);
+        kill_switches(&g.ads_ids, plan.disable_ads, fx);
         let consent = decide::consent_state(c, &self.allowed);
         // Google signals and ad personalization follow ad storage.
         let ads = consent.granted(decide::AD_STORAGE);

@@ -106,11 +106,14 @@ pub fn parse_uint(s: &str) -> Option<u64> {
     Some(n)
 }
 
-/// Bytes of a `str` cut at ASCII bytes as text again. Cutting at an ASCII byte is always at a
-/// character boundary, so no second check (std's `&s[a..b]` checks each cut).
-fn ascii_cut(piece: &[u8]) -> &str {
-    // SAFETY: every caller passes bytes of a `str` cut only at ASCII bytes (see [`is_cut`]) or
-    // at its ends.
+/// Bytes of a `str` cut at ASCII bytes (or where a character starts) as text again. Such a cut
+/// is always at a character boundary, so no second check (std's `&s[a..b]` checks each cut, and
+/// its check with its abort was in the wasm for five cuts whose place is known).
+pub(crate) fn ascii_cut(piece: &[u8]) -> &str {
+    // The native tests check every cut (the wasm is a release build, without this).
+    debug_assert!(core::str::from_utf8(piece).is_ok());
+    // SAFETY: every caller passes bytes of a `str` cut only at ASCII bytes (see [`is_cut`]),
+    // before a byte that starts a character (`truncate`), or at its ends.
     unsafe { core::str::from_utf8_unchecked(piece) }
 }
 
@@ -179,15 +182,16 @@ pub fn nth_piece(s: &str, sep: u8, mut n: usize) -> &str {
     ascii_cut(if n == 0 { &b[start..end] } else { &[] })
 }
 
-/// `s` without the ASCII byte `b` repeated at its end (`str::trim_end_matches` with a char pulls
-/// in a reverse byte search that nothing else needs).
-pub fn trim_end_byte(s: &str, b: u8) -> &str {
+/// `s` without the ASCII byte `B` repeated at its end (`str::trim_end_matches` with a char pulls
+/// in a reverse byte search that nothing else needs). `B` is a constant, checked to be ASCII
+/// when the crate compiles, so the cut is never inside a character and needs no check.
+pub fn trim_end_byte<const B: u8>(s: &str) -> &str {
+    const { assert!(B.is_ascii()) };
     let mut end = s.len();
-    while end > 0 && s.as_bytes()[end - 1] == b {
+    while end > 0 && s.as_bytes()[end - 1] == B {
         end -= 1;
     }
-    // Cutting before an ASCII byte is always at a character boundary.
-    &s[..end]
+    ascii_cut(&s.as_bytes()[..end])
 }
 
 /// At most `max` characters of `s`, with an ellipsis when cut.
@@ -197,7 +201,8 @@ pub fn truncate(s: &str, max: usize) -> String {
         // A byte that is not a UTF-8 continuation byte starts a character.
         if b & 0xC0 != 0x80 {
             if chars == max {
-                let mut t = s[..at].to_owned();
+                // Cut before the byte that starts a character.
+                let mut t = ascii_cut(&s.as_bytes()[..at]).to_owned();
                 t.push('…');
                 return t;
             }

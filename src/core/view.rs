@@ -156,10 +156,11 @@ pub fn signal_lines(config: &Config, signals: Signals, gpc_keeps_off: bool) -> [
 /// (`html.cg-banner-open`): the banner's buttons do the same and it must not cover them; so it
 /// appears once the visitor has decided, and goes whenever they are asked again.
 pub fn reopen_button(config: &Config) -> Option<&'static str> {
-    // One string, cut short for the default corner: fewer bytes in the wasm than two.
+    // One string, cut short for the default corner (at its ASCII space: no boundary check):
+    // fewer bytes in the wasm than two.
     const CLASSES: &str = "cg-root cg-right";
     Some(match config.reopen_button? {
-        Placement::BottomLeft => &CLASSES[..7],
+        Placement::BottomLeft => super::text::ascii_cut(&CLASSES.as_bytes()[..7]),
         Placement::BottomRight => CLASSES,
     })
 }

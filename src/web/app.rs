@@ -53,13 +53,13 @@ fn session() -> Option<RefMut<'static, Session>> {
 }
 
 /// What the browser tells now.
-fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
+fn env() -> Env {
     Env {
         path: page::path(),
         hash: page::hash(),
         now: page::now(),
         https: page::https(),
-        random_id,
+        random_id: page::random_id,
         top: (bridge::here(Read::TopPath), bridge::here(Read::TopHash)),
         log_stored: bridge::stored(LOG),
     }
@@ -69,7 +69,7 @@ fn env(random_id: &dyn Fn() -> String) -> Env<'_> {
 /// may call back into the page). `None` says the stored copies changed: they are read now.
 /// Returns the consent view after the step (and after anything a handler did meanwhile).
 fn step(input: Option<Input>) -> JsValue {
-    let e = env(&page::random_id);
+    let e = env();
     let Some(mut s) = session() else { return JsValue::NULL };
     let input = input.unwrap_or_else(|| Input::StoredChanged(copies(&s.config)));
     let effects = s.input(input, &e);
@@ -82,8 +82,10 @@ fn view(s: &Session) -> JsValue {
     to_js(&View::Consent(s))
 }
 
-fn ui<'a>(s: &'a Session, rows: &'a [view::Row]) -> Ui<'a> {
-    Ui { texts: &s.texts, rows, gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
+/// The interface as the session stands, its switch rows built here: one call at each use (the
+/// reopen button, which shows none, too: a free function for it measured 13 bytes more).
+fn ui(s: &Session) -> Ui<'_> {
+    Ui { texts: &s.texts, rows: s.rows(), gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
 }
 
 /// Every value of the API's views (`getConsent()`, the `change`, `ready` and `signal` events),
@@ -166,7 +168,13 @@ fn consent_object(state: &ConsentState) -> Object {
 
 /// `o[k] = v`. It takes `v` so that the value is dropped here, once, not at every caller.
 fn set(o: &Object, k: &str, v: JsValue) {
-    let _ = Reflect::set(o, &JsValue::from_str(k), &v);
+    put(o, JsValue::from_str(k), v)
+}
+
+/// `o[k] = v` for any key, ignoring what a setter throws: the one `Reflect.set` call (and drop
+/// of its result) of this module.
+fn put(o: &JsValue, k: JsValue, v: JsValue) {
+    let _ = Reflect::set(o, &k, &v);
 }
 
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
@@ -210,10 +218,10 @@ fn carry_out(effects: Vec<Effect>) {
             }
             Effect::HideBanner => ui::hide_banner(),
             Effect::Emit(Emit::Signal(signals)) => post(Send::Signal, JsValue::UNDEFINED, to_js(&View::Signals(*signals))),
-            Effect::Emit(Emit::Change) => post(Send::Change, JsValue::UNDEFINED, consent_view()),
-            Effect::Emit(Emit::Ready) => post(Send::Ready, JsValue::UNDEFINED, consent_view()),
-            Effect::LogDrop => bridge::store(LOG, ""),
-            Effect::PendingTaken => bridge::store(PENDING, ""),
+            // `change` and `ready` carry the consent view: one arm.
+            Effect::Emit(emit) => post(if *emit == Emit::Change { Send::Change } else { Send::Ready }, JsValue::UNDEFINED, consent_view()),
+            // Both delete a key: one arm.
+            Effect::LogDrop | Effect::PendingTaken => bridge::store(if *e == Effect::LogDrop { LOG } else { PENDING }, ""),
             Effect::LogHash { endpoint, notice } => drop(bridge::run(Act::LogHash, endpoint, notice)),
             Effect::Log { store, send } => {
                 bridge::store(LOG, store);
@@ -242,7 +250,7 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
             // Read with the session lent; the gated scripts run once it is back.
             let (allowed, nonce, placeholder) =
                 (strings(&s.allowed), JsValue::from_str(s.config.nonce.as_deref().unwrap_or("")), Array::new());
-            for t in s.placeholder() {
+            for t in &s.placeholder() {
                 placeholder.push(&JsValue::from_str(t));
             }
             let sensitive = u8::from(s.sensitive);
@@ -257,13 +265,13 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
             drop(s);
             post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
         }
-        (Effect::SyncSwitches, _) => ui::sync_switches(&s.rows()),
+        (Effect::SyncSwitches, _) => ui(&s).sync_switches(),
         (Effect::Store, Some(r)) => save(&s.config, r),
-        (Effect::ShowBanner, _) => ui(&s, &s.rows()).show_banner(),
+        (Effect::ShowBanner, _) => ui(&s).show_banner(),
         (Effect::RenderNotice, _) => {
-            ui(&s, &s.rows()).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+            ui(&s).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
         }
-        (Effect::ShowReopenButton(class), _) => ui(&s, &[]).reopen_button(class),
+        (Effect::ShowReopenButton(class), _) => ui(&s).reopen_button(class),
         _ => {}
     }
 }
@@ -273,9 +281,15 @@ fn erase_cookies(patterns: &[String]) {
     let Ok(jar) = storage::cookies() else { return };
     let (host, path, https) = (page::host(), page::path(), page::https());
     for name in &cookie::matching_cookies(&jar, patterns) {
-        for assignment in &cookie::expire(name, &host, &path, https) {
-            storage::set_cookie(assignment);
-        }
+        expire(name, &host, &path, https);
+    }
+}
+
+/// Expires the cookie `name` wherever a page at `path` of `host` can see it (one place for the
+/// assignments' loop and drop).
+fn expire(name: &str, host: &str, path: &str, https: bool) {
+    for assignment in &cookie::expire(name, host, path, https) {
+        storage::set_cookie(assignment);
     }
 }
 
@@ -298,14 +312,12 @@ fn save(config: &Config, r: &Record) {
     let local = storage::local_set(&value);
     let (host, https) = (page::host(), page::https());
     for name in &cookie::consent_cookie_names(config) {
-        for stale in &cookie::expire(name, &host, "/", https) {
-            storage::set_cookie(stale);
-        }
+        expire(name, &host, "/", https);
     }
     storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
     // A browser that blocks cookies drops the assignment without an error: read it back. On
     // http the cookie is no copy of the decision (see `cookie_is_record`), so it keeps nothing.
-    let cookie = decide::cookie_is_record(config, https) && cookie_copy(config) == Some(value);
+    let cookie = decide::cookie_is_record(config, https) && cookie_copy(config).is_some_and(|c| c == value);
     if !local && !cookie && first {
         console(Level::Warn, "consent-gate: this browser blocks storage, so your choice is kept for this page only");
     }
@@ -364,11 +376,11 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         early: super::json::from_plain(early),
         pending: bridge::stored(PENDING),
     };
-    let e = env(&page::random_id);
+    let e = env();
     let (session, effects) = Session::start(parsed, page, &e);
     for (i, message) in &session.early_errors {
         // The message: `api.js` makes the `Error` (no `Error` import in the wasm).
-        let _ = Reflect::set(early, &JsValue::from(*i as u32), &JsValue::from_str(message));
+        put(early, JsValue::from(*i as u32), JsValue::from_str(message));
     }
     *SESSION.0.borrow_mut() = Some(session);
     // Listening first: a `change` or `ready` handler that navigates is followed.
@@ -388,39 +400,47 @@ fn listen() {
     // no string in for them.
     let changed = Closure::<dyn Fn(u8, JsValue, JsValue)>::new(|what: u8, value: JsValue, action: JsValue| {
         let (value, action) = (value.as_string().unwrap_or_default(), action.as_string().unwrap_or_default());
-        match what {
-            0 => drop(step(Some(Input::Navigate))),
-            // Another tab changed the stored record, or the page came back from the back/forward
-            // cache: the copies are read now.
-            1 => drop(step(None)),
+        // One `step` for every kind: `None` says the stored copies changed (another tab changed
+        // the stored record, or the page came back from the back/forward cache).
+        let input = match what {
+            0 => Some(Input::Navigate),
+            1 => None,
             // A single-page app's route mounted a notice container (or put one back).
-            2 => drop(step(Some(Input::NoticeContainersAdded))),
+            2 => Some(Input::NoticeContainersAdded),
             // A click on the SDK's interface: `value` is the part's scope.
-            3 => on_click(&value, &action),
+            3 => match click(&value, &action) {
+                Some(input) => Some(input),
+                None => return,
+            },
             // The consent log: the notice hash, then the id of each event answered, with the status.
-            4 => drop(step(Some(Input::NoticeHash(value)))),
-            _ => drop(step(Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))))),
-        }
+            4 => Some(Input::NoticeHash(value)),
+            _ => Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))),
+        };
+        drop(step(input));
     });
     bridge::watch(&changed);
     changed.forget();
 }
 
-/// A click on a button of the SDK's own interface (`bridge.js` checks that it is ours, and
-/// toggles switches itself): `scope` is the `data-cg-scope` of the part it is in (empty for a
-/// public "Privacy choices" opener, which only opens the dialog), `action` its `data-cg`.
-fn on_click(scope: &str, action: &str) {
+/// The input of a click on a button of the SDK's own interface (`bridge.js` checks that it is
+/// ours, and toggles switches itself): `scope` is the `data-cg-scope` of the part it is in (empty
+/// for a public "Privacy choices" opener, which only opens the dialog), `action` its `data-cg`.
+/// `None` for an action the SDK does not know.
+fn click(scope: &str, action: &str) -> Option<Input> {
     // bridge.js passes only clicks on the SDK's own parts; what they do, the session decides.
-    if let Some(action) = Action::from_name(action) {
-        let switched_on = if action == Action::Save { ui::switched_on() } else { vec![] };
-        step(Some(Input::Click(Scope::from_name(scope), action, switched_on)));
-    }
+    let action = Action::from_name(action)?;
+    let switched_on = if action == Action::Save { ui::switched_on() } else { vec![] };
+    Some(Input::Click(Scope::from_name(scope), action, switched_on))
 }
 
 /// Records the visitor's choice (`grants` = categories turned on, `None` for "accept all") and
 /// applies it.
 pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue {
-    step(Some(grants.map_or(Input::AcceptAll(method), |g| Input::Decide(g, method))))
+    // A `match`, not `map_or`: no `AcceptAll` made and dropped when there are grants.
+    step(Some(match grants {
+        Some(g) => Input::Decide(g, method),
+        None => Input::AcceptAll(method),
+    }))
 }
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
@@ -436,7 +456,7 @@ pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
 /// may call the API.
 pub fn show_preferences() {
     let Some(s) = session() else { return };
-    let desc = ui(&s, &s.rows()).preferences();
+    let desc = ui(&s).preferences();
     drop(s);
     ui::show_preferences(&desc);
 }
@@ -444,12 +464,18 @@ pub fn show_preferences() {
 /// The current consent state (what `start` and an empty `setConsent({})` resolve to; `getConsent()`
 /// gives the one the last `change` event carried); `null` before start.
 pub fn consent_view() -> JsValue {
-    session().map_or(JsValue::NULL, |s| view(&s))
+    match session() {
+        Some(s) => view(&s),
+        None => JsValue::NULL,
+    }
 }
 
 /// The stored record for `getConsentRecord()` as JSON text, which `bridge.js` parses (`record`,
 /// with the `JSON.parse` of when it loaded: no js-sys import for it); `null` when the visitor has
 /// not decided.
 pub fn record_view() -> JsValue {
-    session().and_then(|s| s.decided().map(log::record_json)).map_or(JsValue::NULL, |j| JsValue::from_str(&j))
+    match session().and_then(|s| s.decided().map(log::record_json)) {
+        Some(j) => JsValue::from_str(&j),
+        None => JsValue::NULL,
+    }
 }

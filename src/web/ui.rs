@@ -59,7 +59,7 @@ pub struct Ui<'a> {
     /// Texts in the visitor's language.
     pub texts: &'a Texts,
     /// The category switches.
-    pub rows: &'a [Row<'a>],
+    pub rows: Vec<Row<'a>>,
     /// Whether to say that GPC is honoured.
     pub gpc_line: bool,
     /// Link to the full privacy notice.
@@ -101,6 +101,11 @@ impl Ui<'_> {
         draw(Part::Reopen, &d.0);
     }
 
+    /// Sets every switch (dialog and notice) to the states of the rows.
+    pub fn sync_switches(&self) {
+        draw(Part::Switches, &switched(&self.rows));
+    }
+
     /// The description of the preferences dialog, for [`show_preferences`].
     pub fn preferences(&self) -> Array {
         let d = Desc::root(self.texts);
@@ -116,7 +121,7 @@ impl Ui<'_> {
         let c = Desc::new();
         self.texts(&c, &[Text::Save, Text::AcceptAll, Text::RejectAll, Text::Services]);
         let rows = Desc::new();
-        for r in self.rows {
+        for r in &self.rows {
             let row = Desc::new();
             row.s(r.id).s(r.title).s(r.description).v(&JsValue::from_bool(r.required));
             for (name, what) in &r.services {
@@ -124,7 +129,7 @@ impl Ui<'_> {
             }
             rows.v(&row.0);
         }
-        c.v(&rows.0).v(&switched(self.rows));
+        c.v(&rows.0).v(&switched(&self.rows));
         c.0
     }
 
@@ -217,11 +222,6 @@ pub fn hide_banner() {
 /// Closes the preferences dialog.
 pub fn close_dialog() {
     draw(Part::Close, &JsValue::UNDEFINED);
-}
-
-/// Sets every switch (dialog and notice) to the states in `rows`.
-pub fn sync_switches(rows: &[Row]) {
-    draw(Part::Switches, &switched(rows));
 }
 
 /// Puts `message` in the status line of the part clicked (screen readers announce it).

@@ -29,9 +29,9 @@ fn next_id() -> String {
     })
 }
 
-fn env(path: &str) -> Env<'static> {
+fn env(path: &str) -> Env {
     let (path, hash) = path.split_once('#').map_or((path, String::new()), |(p, h)| (p, format!("#{h}")));
-    Env { path: path.into(), hash, now: NOW, https: true, random_id: &next_id, top: Default::default(), log_stored: None }
+    Env { path: path.into(), hash, now: NOW, https: true, random_id: next_id, top: Default::default(), log_stored: None }
 }
 
 /// The stored copy of a record decided now with these rows (`None`: nothing stored).
