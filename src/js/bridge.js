@@ -95,9 +95,9 @@ const pending = [];
  * the step half done (the banner up, cookies not erased, no `change`) and the session lent out.
  */
 function guard(f, none) {
-  return (what, a, b) => {
+  return (what, a, b, c) => {
     try {
-      return f(what, a, b);
+      return f(what, a, b, c);
     } catch (e) {
       return none;
     }
@@ -246,31 +246,29 @@ let gating;
  * added later. Iframes of other categories get a placeholder; loaded ones that are no longer
  * allowed are unloaded. On a `sensitivePage` the placeholder's button loads nothing either.
  * `placeholder` is [notice text with {name}, load button text, preferences button text, language,
- * direction]; `sensitivePage` is 1 or 0. What a page hook throws here is caught here: the wasm
+ * direction]; `sensitivePage` is 1 or 0. What a page hook throws here is caught by `guard`: the wasm
  * imports this without catch glue.
  */
-export function gate(categories, scriptNonce, placeholder, sensitivePage) {
-  try {
-    kit.granted_ = categories;
-    kit.nonce_ = scriptNonce || '';
-    kit.texts_ = placeholder;
-    kit.sensitive_ = sensitivePage;
-    // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
-    // any tag there, must not receive it as the referrer.
-    // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
-    // no injected `<meta name=referrer content=unsafe-url>` can follow it.
-    if (sensitivePage) {
-      referrer ||= Object.assign(d.createElement('meta'), { name: 'referrer', content: 'strict-origin' });
-      d.head.appendChild(referrer);
-    }
-    scanGated(1);
-    if (!observer && w.MutationObserver) {
-      observer = new MutationObserver(scan);
-      // The attribute too: an app may make an element that is already in the page a notice container.
-      observer.observe(d.documentElement, { childList: true, subtree: true, attributeFilter: ['data-consent-gate'] });
-    }
-  } catch (e) {}
-}
+export const gate = guard((categories, scriptNonce, placeholder, sensitivePage) => {
+  kit.granted_ = categories;
+  kit.nonce_ = scriptNonce || '';
+  kit.texts_ = placeholder;
+  kit.sensitive_ = sensitivePage;
+  // A page the site marks sensitive names a patient or a condition in its URL: the next page, and
+  // any tag there, must not receive it as the referrer.
+  // Ours is (re)appended last each time: the last referrer meta inserted is the one in force, so
+  // no injected `<meta name=referrer content=unsafe-url>` can follow it.
+  if (sensitivePage) {
+    referrer ||= Object.assign(d.createElement('meta'), { name: 'referrer', content: 'strict-origin' });
+    d.head.appendChild(referrer);
+  }
+  scanGated(1);
+  if (!observer && w.MutationObserver) {
+    observer = new MutationObserver(scan);
+    // The attribute too: an app may make an element that is already in the page a notice container.
+    observer.observe(d.documentElement, { childList: true, subtree: true, attributeFilter: ['data-consent-gate'] });
+  }
+});
 
 /**
  * Hands the gated elements to the gating module (`all`: the state changed, see `gate`), loading it
@@ -323,17 +321,15 @@ let logged;
  * 5 with the id of an event and the HTTP status it was answered with (`logSend`). One callback
  * and one import for them all: fewer bytes. The values are strings, or absent ('' to the wasm).
  */
-export function watch(f) {
+export const watch = guard((f) => {
   noticesAdded = () => f(2);
   logged = f;
-  // What a page made unwritable (a frozen `history`) throws here, and is caught here: the wasm
-  // imports this without catch glue.
-  try {
-    watchStorage(() => f(1));
-    watchNavigation(() => f(0));
-    d.addEventListener('click', (e) => clicked(e, f));
-  } catch (e) {}
-}
+  // What a page made unwritable (a frozen `history`) throws here, and is caught by `guard`: the
+  // wasm imports this without catch glue.
+  watchStorage(() => f(1));
+  watchNavigation(() => f(0));
+  d.addEventListener('click', (e) => clicked(e, f));
+});
 
 // ---- single-page apps: a callback on every change of the URL ----
 /**
