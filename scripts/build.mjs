@@ -232,6 +232,18 @@ function trimGlue(glue) {
     // tests/e2e/integrity-builtins.test.mjs). (A page that replaces it before consent-gate.js is
     // trusted markup, as for the other built-ins captured when it runs.)
     [/\nconst cachedTextEncoder = new TextEncoder\(\);\n/g, '\nconst cachedTextEncoder = new TextEncoder();\n\nconst WindowAtLoad = globalThis.Window;\n'],
+    // js-sys's `new Array`, `new Object` and `push` run while the session is lent out (the API
+    // views, the gated categories): one a later page script made throw once left it lent out for
+    // the page's life, so every later call resolved to null and a refusal was lost
+    // (tests/e2e/integrity-builtins.test.mjs). Literals read no global, and an element is appended
+    // by assignment, not by `Array.prototype.push` (every array pushed to is one of these
+    // literals; nothing reads push's result).
+    [/const ret = new Array\(\);\n            return ret;/g, 'return [];'],
+    [/const ret = new Object\(\);\n            return ret;/g, 'return {};'],
+    [
+      /\(arg0, arg1\) => \{\n            const ret = arg0\.push\(arg1\);\n            return ret;\n        \}/g,
+      '(arg0, arg1) => {\n            arg0[arg0.length] = arg1;\n        }',
+    ],
     // The exports api.js calls as arrow functions that call the wasm's export, not functions
     // that keep its result in a variable first (none reads `this` or `arguments`; -9).
     [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 5],

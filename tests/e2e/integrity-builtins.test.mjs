@@ -131,3 +131,42 @@ test('a later script replacing window.Window cannot stop a withdrawal: the refus
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+// The fourth adversarial round of the size rounds: js-sys's `new Array`, `new Object` and
+// `Array.prototype.push` ran while the session was lent out (the API views, the gated categories).
+// One that a later script made throw once left the session lent out for the page's life: every
+// later call resolved to null, a refusal was neither carried out nor stored.
+test('a later script whose Array.prototype.push throws once, or whose Array and Object constructors throw, cannot leave the SDK stuck: a refusal after it is carried out and stored', async () => {
+  const { page, context } = await openPage();
+  await page.goto(server.url + '/home.html');
+  await ready(page);
+  await page.evaluate(() => {
+    const push = Array.prototype.push;
+    window.boom = 1;
+    Array.prototype.push = function (v) {
+      if (window.boom && v === 'analytics' && this !== window.dataLayer) {
+        window.boom = 0;
+        throw new Error('page push');
+      }
+      return push.apply(this, arguments);
+    };
+  });
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => ConsentGate.getConsent().decided, null, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), true, 'granted (the control)');
+  const after = await page.evaluate(async () => {
+    const answer = (s) => (s === null ? 'null' : s.categories.analytics);
+    const refused = await ConsentGate.rejectAll().then(answer, (e) => 'rejected: ' + e.message);
+    const Ctor = (name) => new Proxy(window[name], { construct() { throw new Error('page ' + name); } });
+    window.Array = Ctor('Array');
+    window.Object = Ctor('Object');
+    const accepted = await ConsentGate.acceptAll().then(answer, (e) => 'rejected: ' + e.message);
+    const again = await ConsentGate.rejectAll().then(answer, (e) => 'rejected: ' + e.message);
+    return { refused, accepted, again };
+  });
+  assert.deepEqual(after, { refused: false, accepted: true, again: false });
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false, 'the refusal was stored');
+  await context.close();
+});
