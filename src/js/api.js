@@ -187,10 +187,13 @@ export function init(config, options) {
 
 // Calls go through closures, not `wasm[name]`: a computed member of the glue's namespace would keep
 // every export of the glue (initSync included) in the bundle. A string is the message of the
-// Error the call rejects with (`setConsent`'s refused argument, see src/api.rs).
-function run(call, resolve, reject) {
+// Error the call rejects with (`setConsent`'s refused argument, see src/api.rs). `null` is a call
+// made while the SDK was carrying out a step (from a page's storage or cookie wrapper, see `step`
+// in src/web/app.rs): it is made again once the page's script is done (once: else `null` it is).
+function run(call, resolve, reject, again) {
   try {
     const state = call();
+    if (state === null && !again) return Promise.resolve().then(() => run(call, resolve, reject, 1));
     typeof state == 'string' ? reject(Error(state)) : resolve(state);
   } catch (e) {
     reject(e);

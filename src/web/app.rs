@@ -25,12 +25,13 @@ use crate::core::view::{self, Action, Scope};
 use js_sys::{Array, Object, Reflect};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
 use wasm_bindgen::prelude::*;
 
 /// The page's session: a plain static, not a `thread_local!` (wasm32 without atomics has one
-/// thread), lent out by one non-generic function instead of a `with` per caller.
-struct Slot(RefCell<Option<Session>>);
+/// thread), lent out by one non-generic function instead of a `with` per caller; and whether a
+/// navigation came while it was lent out (see [`step`]).
+struct Slot(RefCell<Option<Session>>, Cell<bool>);
 
 // SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread, so the cell is
 // never reached from two.
@@ -44,7 +45,7 @@ const LOG: &str = "consent-gate-log";
 /// `src/js/api.js`; read by core as [`Page::pending`]).
 const PENDING: &str = "consent-gate-pending";
 
-static SESSION: Slot = Slot(RefCell::new(None));
+static SESSION: Slot = Slot(RefCell::new(None), Cell::new(false));
 
 /// The session, if started and not lent out already (`None` then: a page handler called the API
 /// while the SDK was carrying out a step).
@@ -68,9 +69,19 @@ fn env() -> Env {
 /// Hands one input to the session and carries out its effects (with the state released: they
 /// may call back into the page). `None` says the stored copies changed: they are read now.
 /// Returns the consent view after the step (and after anything a handler did meanwhile).
+///
+/// While the session is lent out (a page's wrapper of `localStorage.setItem` or of
+/// `document.cookie` runs while a decision is stored) `null` is returned: `api.js` makes an API
+/// call again once the page's script is done, and a navigation is a step of its own right after
+/// the effects under way ([`carry_out`]).
 fn step(input: Option<Input>) -> JsValue {
     let e = env();
-    let Some(mut s) = session() else { return JsValue::NULL };
+    let Some(mut s) = session() else {
+        if let Some(Input::Navigate) = input {
+            SESSION.1.set(true);
+        }
+        return JsValue::NULL;
+    };
     let input = input.unwrap_or_else(|| Input::StoredChanged(copies(&s.config)));
     let effects = s.input(input, &e);
     drop(s);
@@ -235,6 +246,10 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Download => bridge::download(&record_view()),
             Effect::Reload => bridge::reload(),
         }
+    }
+    // A navigation while the session was lent out for one of them (see `step`).
+    if SESSION.1.take() {
+        drop(step(Some(Input::Navigate)));
     }
 }
 

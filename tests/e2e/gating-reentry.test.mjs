@@ -32,7 +32,31 @@ dataLayer.push = function (entry) {
 <script type="text/plain" data-consent-category="analytics">window.heatmap = 1;</script>`,
   );
 
+// A page whose script wraps the browser's storage (`setItem`) or the `document.cookie` setter, and
+// calls `act` once, when the SDK writes the visitor's record: those wrappers run while the SDK
+// stores a decision, with its session lent out.
+const CONFIG = inlineConfig({ revision: '1', googleAnalytics: 'G-REENTRY01', sensitivePaths: ['/patient-portal/*'] });
+const wrapperPage = (wrap, act) =>
+  html(
+    `<script>
+window.acted = 0;
+const act = () => { if (!acted) { acted = 1; ${act}; } };
+${wrap}
+</script>${CONFIG}<script src="/consent-gate/consent-gate.js"></script>`,
+    '<h1>Shop</h1>',
+  );
+const SET_ITEM = `const setItem = Storage.prototype.setItem;
+Storage.prototype.setItem = function (key, value) { setItem.call(this, key, value); if (key == 'consent-gate' && /analytics:1/.test(value)) act(); };`;
+const COOKIE = `const jar = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+Object.defineProperty(Document.prototype, 'cookie', { configurable: true, get() { return jar.get.call(this); }, set(v) { jar.set.call(this, v); if (/^consent_gate=.*analytics:1/.test(v)) act(); } });`;
+const WITHDRAW = 'window.refusal = ConsentGate.rejectAll().then((s) => s && s.categories.analytics, (e) => "rejected: " + e.message)';
+const ROUTE = "history.pushState(null, '', '/patient-portal/123')";
+
 const server = servePagesForFile({
+  '/reentry/setitem-withdraw.html': wrapperPage(SET_ITEM, WITHDRAW),
+  '/reentry/cookie-withdraw.html': wrapperPage(COOKIE, WITHDRAW),
+  '/reentry/setitem-route.html': wrapperPage(SET_ITEM, ROUTE),
+  '/reentry/cookie-route.html': wrapperPage(COOKIE, ROUTE),
   // The moment the SDK tells Consent Mode that analytics is granted.
   '/reentry/withdraw.html': reentryPage("(entry) => entry[0] === 'consent' && entry[1] === 'update' && entry[2].analytics_storage === 'granted'"),
   // The moment the SDK starts loading gtag.js (its `js` command, pushed before the script is inserted).
@@ -100,6 +124,50 @@ for (const [moment, path] of [
     }));
     assert.deepEqual(st, { withdrawn: 1, path: '/patient-portal/123', sensitive: true, killSwitch: true, heatmap: undefined });
     assert.deepEqual(net.google, [], 'no Google request on the patient portal');
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+}
+
+for (const [wrapper, name] of [
+  ['localStorage.setItem', 'setitem'],
+  ['the document.cookie setter', 'cookie'],
+]) {
+  test(`a withdrawal made by a page's wrapper of ${wrapper} while an accept is stored is carried out and stored, and its promise resolves to the refusal`, async () => {
+    const { page, context, pageErrors } = await openPage();
+    await page.goto(server.url + `/reentry/${name}-withdraw.html`);
+    await ready(page);
+    await page.click('#cg-banner [data-cg="accept"]');
+    await page.waitForFunction(() => window.refusal);
+    const st = await page.evaluate(async () => ({
+      acted,
+      resolved: await window.refusal,
+      analytics: ConsentGate.getConsent().categories.analytics,
+      killSwitch: window['ga-disable-G-REENTRY01'],
+      update: dataLayer.filter((e) => e[0] === 'consent' && e[1] === 'update').pop()?.[2].analytics_storage,
+    }));
+    assert.deepEqual(st, { acted: 1, resolved: false, analytics: false, killSwitch: true, update: 'denied' });
+    await page.reload();
+    await ready(page);
+    assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false, 'the refusal was stored');
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test(`a route into a sensitive page made by a page's wrapper of ${wrapper} while an accept is stored is heard: the kill switch is on and Consent Mode denies`, async () => {
+    const { page, context, pageErrors } = await openPage();
+    await page.goto(server.url + `/reentry/${name}-route.html`);
+    await ready(page);
+    await page.click('#cg-banner [data-cg="accept"]');
+    await page.waitForFunction(() => acted);
+    await settle(page);
+    const st = await page.evaluate(() => ({
+      path: location.pathname,
+      sensitive: ConsentGate.getConsent().sensitivePage,
+      killSwitch: window['ga-disable-G-REENTRY01'],
+      update: dataLayer.filter((e) => e[0] === 'consent' && e[1] === 'update').pop()?.[2].analytics_storage,
+    }));
+    assert.deepEqual(st, { path: '/patient-portal/123', sensitive: true, killSwitch: true, update: 'denied' });
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
