@@ -1053,10 +1053,13 @@ impl Reader {
             },
         );
         if array {
+            // `necessary` first when the site left it out: the list starts from it, and the read
+            // ones are moved after it (`append`, not `insert`: no shifting code of its own).
+            *out = vec![];
             if !has_category(&read, "necessary") {
-                read.insert(0, builtin_category("necessary"));
+                out.push(builtin_category("necessary"));
             }
-            *out = read;
+            out.append(&mut read);
         }
     }
 
