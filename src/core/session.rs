@@ -352,7 +352,8 @@ impl Session {
         }
         let status = decide::status(&config, stored.as_ref(), env.now);
         // The hint comes from the site's server; `us-wa` means `US-WA`.
-        let region = page.region.map(|r| super::text::trim(&r, false).to_ascii_uppercase()).filter(|r| super::config::is_region_code(r));
+        let region =
+            page.region.map(|r| super::text::ascii_case(super::text::trim(&r, false), true)).filter(|r| super::config::is_region_code(r));
         let signals = page.signals;
         if config.debug {
             fx.push(Effect::Console(
