@@ -157,8 +157,10 @@ impl Serialize for View<'_> {
     }
 }
 
+/// A view as a JS value. Serializing a `View` cannot fail (see the comment on its `Serialize`);
+/// the error's own value is taken where one would be, not dropped for a `null` (-15 bytes).
 fn to_js(v: &View) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(JsValue::from)
 }
 
 fn consent_object(state: &ConsentState) -> Object {
