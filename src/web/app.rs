@@ -20,7 +20,7 @@ use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
-use crate::core::text::parse_uint;
+use crate::core::text::{parse_uint, pieces};
 use crate::core::view::{self, Action, Scope};
 use js_sys::{Array, Object, Reflect};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -107,6 +107,10 @@ enum View<'a> {
     Signals(Signals),
 }
 
+/// The consent view's members, in the order `View::Consent` writes them (one string, not a
+/// table of `&str`, whose addresses compress poorly).
+const CONSENT_MEMBERS: &str = "decided revision categories sources allowed signals gpcHonoured sensitivePage region language configOk";
+
 // A member's result is not looked at (`_ =`): serde-wasm-bindgen fails only on a 64-bit number
 // beyond 2^53, and a `View` holds no numbers, so a `?` at each would be exits that never run,
 // each dropping the serializer (-11 bytes brotli for the fifteen).
@@ -117,19 +121,25 @@ impl Serialize for View<'_> {
             View::Str(v) => ser.serialize_str(v),
             View::Null => ser.serialize_none(),
             View::Consent(s) => {
-                // One call per member: no array of the members built on the stack and walked.
+                // One `serialize_entry` for the eleven members: the value by the member's place,
+                // in a `match` (no array of them built on the stack).
                 let mut m = ser.serialize_map(None)?;
-                _ = m.serialize_entry("decided", &View::Bool(s.status == Status::Decided));
-                _ = m.serialize_entry("revision", &View::Str(&s.config.revision));
-                _ = m.serialize_entry("categories", &View::Choices(s, false));
-                _ = m.serialize_entry("sources", &View::Choices(s, true));
-                _ = m.serialize_entry("allowed", &View::List(&s.allowed));
-                _ = m.serialize_entry("signals", &View::Signals(s.signals));
-                _ = m.serialize_entry("gpcHonoured", &View::Bool(decide::gpc_keeps_off(&s.effective)));
-                _ = m.serialize_entry("sensitivePage", &View::Bool(s.sensitive));
-                _ = m.serialize_entry("region", &s.region.as_deref().map_or(View::Null, View::Str));
-                _ = m.serialize_entry("language", &View::Str(&s.texts.lang));
-                _ = m.serialize_entry("configOk", &View::Bool(s.config_ok));
+                for (i, key) in pieces(CONSENT_MEMBERS, b' ').enumerate() {
+                    let v = match i {
+                        0 => View::Bool(s.status == Status::Decided),
+                        1 => View::Str(&s.config.revision),
+                        2 => View::Choices(s, false),
+                        3 => View::Choices(s, true),
+                        4 => View::List(&s.allowed),
+                        5 => View::Signals(s.signals),
+                        6 => View::Bool(decide::gpc_keeps_off(&s.effective)),
+                        7 => View::Bool(s.sensitive),
+                        8 => s.region.as_deref().map_or(View::Null, View::Str),
+                        9 => View::Str(&s.texts.lang),
+                        _ => View::Bool(s.config_ok),
+                    };
+                    _ = m.serialize_entry(key, &v);
+                }
                 m.end()
             }
             View::Choices(s, sources) => {
