@@ -111,9 +111,9 @@ enum View<'a> {
 /// table of `&str`, whose addresses compress poorly).
 const CONSENT_MEMBERS: &str = "decided revision categories sources allowed signals gpcHonoured sensitivePage region language configOk";
 
-// A member's result is not looked at (`_ =`): serde-wasm-bindgen fails only on a 64-bit number
-// beyond 2^53, and a `View` holds no numbers, so a `?` at each would be exits that never run,
-// each dropping the serializer (-11 bytes brotli for the fifteen).
+// A member's result is not looked at (`_ =`, here and in `entry`): serde-wasm-bindgen fails only
+// on a 64-bit number beyond 2^53, and a `View` holds no numbers, so a `?` at each would be exits
+// that never run, each dropping the serializer.
 impl Serialize for View<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         match *self {
@@ -121,8 +121,8 @@ impl Serialize for View<'_> {
             View::Str(v) => ser.serialize_str(v),
             View::Null => ser.serialize_none(),
             View::Consent(s) => {
-                // One `serialize_entry` for the eleven members: the value by the member's place,
-                // in a `match` (no array of them built on the stack).
+                // One `entry` call for the eleven members: the value by the member's place, in a
+                // `match` (no array of them built on the stack).
                 let mut m = ser.serialize_map(None)?;
                 for (i, key) in pieces(CONSENT_MEMBERS, b' ').enumerate() {
                     let v = match i {
@@ -138,7 +138,7 @@ impl Serialize for View<'_> {
                         9 => View::Str(&s.texts.lang),
                         _ => View::Bool(s.config_ok),
                     };
-                    _ = m.serialize_entry(key, &v);
+                    entry(&mut m, key, &v);
                 }
                 m.end()
             }
@@ -146,7 +146,7 @@ impl Serialize for View<'_> {
                 let mut m = ser.serialize_map(None)?;
                 for c in &s.effective {
                     let (granted, source) = decide::in_force(c, s.sensitive);
-                    _ = m.serialize_entry(c.category.as_str(), &if sources { View::Str(source.name()) } else { View::Bool(granted) });
+                    entry(&mut m, c.category.as_str(), &if sources { View::Str(source.name()) } else { View::Bool(granted) });
                 }
                 m.end()
             }
@@ -159,12 +159,19 @@ impl Serialize for View<'_> {
             }
             View::Signals(signals) => {
                 let mut m = ser.serialize_map(None)?;
-                _ = m.serialize_entry("dnt", &View::Str(signals.dnt.name()));
-                _ = m.serialize_entry("gpc", &View::Str(signals.gpc.name()));
+                entry(&mut m, "dnt", &View::Str(signals.dnt.name()));
+                entry(&mut m, "gpc", &View::Str(signals.gpc.name()));
                 m.end()
             }
         }
     }
+}
+
+/// One member of a view's object: serde's entry code once in the wasm, not at each of the
+/// four places that write a member.
+#[inline(never)]
+fn entry<M: SerializeMap>(m: &mut M, key: &str, v: &View) {
+    _ = m.serialize_entry(key, v);
 }
 
 /// A view as a JS value. Serializing a `View` cannot fail (see the comment on its `Serialize`);
