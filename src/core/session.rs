@@ -448,8 +448,8 @@ impl Session {
             s.record(grants.as_deref(), Method::Api, env, &mut q);
             took = s.config_ok;
         }
-        // Pushed, not `vec![Effect::Store]`: `Vec<Effect>::push` is there anyway, a boxed array
-        // would be code of its own (here, in `decide` and for new notice containers).
+        // Pushed, not `vec![Effect::Store]`, here, in `decide` and for new notice containers: the
+        // same raw bytes, 24 fewer in brotli (measured together; each alone was more).
         let mut persist = vec![];
         if took {
             persist.push(Effect::Store);
