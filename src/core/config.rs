@@ -10,7 +10,7 @@ use super::decide::{
 };
 use super::i18n::{language, needs_file, Text, Texts, TEXT_COUNT};
 use super::json::{Json, JsonLike};
-use super::text::{concat, has_word, index_of, pieces, push_uint, trim, uint};
+use super::text::{ascii_case, concat, has_word, index_of, pieces, push_uint, trim, uint};
 
 /// The four categories every site has, in display order.
 pub const BUILT_IN_CATEGORIES: [&str; 4] = ["necessary", "functional", "analytics", "advertising"];
@@ -1053,10 +1053,13 @@ impl Reader {
             },
         );
         if array {
+            // `necessary` first when the site left it out: the list starts from it, and the read
+            // ones are moved after it (`append`, not `insert`: no shifting code of its own).
+            *out = vec![];
             if !has_category(&read, "necessary") {
-                read.insert(0, builtin_category("necessary"));
+                out.push(builtin_category("necessary"));
             }
-            *out = read;
+            out.append(&mut read);
         }
     }
 
@@ -1174,7 +1177,7 @@ impl Reader {
                 // Dots alone would leave an empty `Domain=` attribute.
                 match d.as_str().map(|s| (s, trim_dots(s))) {
                     Some((s, name)) if !name.is_empty() && made_of(s.as_bytes(), usize::MAX, DOMAIN) => {
-                        c.domain = Some(name.to_ascii_lowercase())
+                        c.domain = Some(ascii_case(name, false))
                     }
                     _ => self.wrong(Some(member!(COOKIE_FIELDS, "domain")), "a domain name like \"example.org\"", d),
                 }

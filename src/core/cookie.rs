@@ -3,7 +3,7 @@
 
 use super::config::{Config, SameSite};
 use super::glob::glob;
-use super::text::{ascii_cut, concat, cut, pieces, push_uint, trim, trim_end_byte};
+use super::text::{ascii_case, ascii_cut, concat, cut, pieces, push_uint, trim, trim_end_byte};
 
 /// Browsers keep a cookie with this name prefix host-only, `Secure` and on `/` (https only), so
 /// no sibling subdomain can set or shadow it.
@@ -117,7 +117,7 @@ pub fn cookie_paths(path: &str) -> Vec<String> {
 /// only in the same form.
 pub fn cookie_domains(host: &str) -> Vec<String> {
     let dot = if host.ends_with(".") { "." } else { "" };
-    let host = trim_end_byte::<b'.'>(host).to_ascii_lowercase();
+    let host = ascii_case(trim_end_byte::<b'.'>(host), false);
     // Each suffix that starts at a label, except the last label alone; none for an IP address
     // (digits and dots only, or in brackets), found in the same walk.
     let mut out = vec![];

@@ -1,7 +1,7 @@
 //! The interface texts: their keys and English wording (built in), the languages shipped as files
 //! next to the script (`i18n/<lang>.json`), and which language a visitor gets.
 
-use super::text::{has_word, nth_piece, pieces, trim};
+use super::text::{ascii_case, has_word, nth_piece, pieces, trim};
 
 /// Declares every text once: its [`Text`] variant, its configuration key and its English wording.
 macro_rules! texts {
@@ -173,7 +173,7 @@ impl Texts {
 /// (`zh-Hant…`, `zh-TW`, `zh-HK`, `zh-MO` → `zh-Hant`; any other `zh` → `zh-Hans`) and Filipino is
 /// Tagalog (`fil` → `tl`).
 pub fn language(tag: &str) -> String {
-    let mut lower = trim(tag, false).to_ascii_lowercase();
+    let mut lower = ascii_case(trim(tag, false), false);
     let (primary_len, renamed) = {
         let mut subtags = pieces(&lower, b'-');
         // `_` as well (`en_GB`, `zh_TW` are common outside browsers).

@@ -352,7 +352,8 @@ impl Session {
         }
         let status = decide::status(&config, stored.as_ref(), env.now);
         // The hint comes from the site's server; `us-wa` means `US-WA`.
-        let region = page.region.map(|r| super::text::trim(&r, false).to_ascii_uppercase()).filter(|r| super::config::is_region_code(r));
+        let region =
+            page.region.map(|r| super::text::ascii_case(super::text::trim(&r, false), true)).filter(|r| super::config::is_region_code(r));
         let signals = page.signals;
         if config.debug {
             fx.push(Effect::Console(
@@ -447,7 +448,13 @@ impl Session {
             s.record(grants.as_deref(), Method::Api, env, &mut q);
             took = s.config_ok;
         }
-        s.apply(env, &mut fx, if took { vec![Effect::Store] } else { vec![] });
+        // Pushed, not `vec![Effect::Store]`, here, in `decide` and for new notice containers: the
+        // same raw bytes, 24 fewer in brotli (measured together; each alone was more).
+        let mut persist = vec![];
+        if took {
+            persist.push(Effect::Store);
+        }
+        s.apply(env, &mut fx, persist);
         // Deleted once the record holds it; with a broken configuration nothing is stored, and
         // it waits for the next page.
         if page.pending.is_some() && s.config_ok {
@@ -513,7 +520,10 @@ impl Session {
             }
             // A new container gets the notice as it stands; one put back has switches that may
             // have missed changes while it was out of the page.
-            Input::NoticeContainersAdded => fx = vec![Effect::RenderNotice, Effect::SyncSwitches],
+            Input::NoticeContainersAdded => {
+                fx.push(Effect::RenderNotice);
+                fx.push(Effect::SyncSwitches);
+            }
             Input::Click(_, Action::Prefs, _) => fx.push(Effect::ShowPreferences),
             Input::Click(_, Action::Close, _) => fx.push(Effect::CloseDialog),
             Input::Click(_, Action::Download, _) => fx.push(Effect::Download),
@@ -544,7 +554,10 @@ impl Session {
     fn decide(&mut self, grants: Option<&[String]>, method: Method, env: &Env, fx: &mut Vec<Effect>) {
         // Storing and logging the decision wait until the tags it allows are on their way: the
         // visitor's click reaches gtag.js sooner (see `apply`).
-        let mut persist = if self.config_ok { vec![Effect::Store] } else { vec![] };
+        let mut persist = vec![];
+        if self.config_ok {
+            persist.push(Effect::Store);
+        }
         let mut q = self.log_queue(env, &mut persist);
         let new = self.record(grants, method, env, &mut q);
         self.log_store(q, new, &mut persist);

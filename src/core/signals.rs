@@ -44,7 +44,7 @@ impl Dnt {
         // A loop over the slice, not `flatten`: no iterator instantiation of its own.
         for source in sources {
             let Some(s) = source else { continue };
-            return match super::text::trim(s, false).to_ascii_lowercase().as_str() {
+            return match super::text::ascii_case(super::text::trim(s, false), false).as_str() {
                 "1" | "yes" => Dnt::On,
                 "0" | "no" => Dnt::Off,
                 _ => Dnt::Unset,

@@ -212,6 +212,19 @@ pub fn truncate(s: &str, max: usize) -> String {
     s.to_owned()
 }
 
+/// `s` with its ASCII letters in upper case (`upper`) or lower case, every other character as it
+/// is. One loop for the case changes of short texts (region hints, cookie domains, language
+/// tags, DNT values): std's `to_ascii_lowercase` and `to_ascii_uppercase` were code each. The
+/// path matcher lowercases its bytes in place (`make_ascii_lowercase`): through this measured
+/// 6 bytes more.
+pub fn ascii_case(s: &str, upper: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(if upper { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() });
+    }
+    out
+}
+
 /// Where `s` is in `names`: one loop for every "the value with this name" look-up (the
 /// interface's actions and scopes, the privacy signals) instead of a search of its own each.
 pub fn index_of(names: &[&str], s: &str) -> Option<usize> {
@@ -325,6 +338,13 @@ mod tests {
             proptest::prop_assert_eq!(trim(&text, false), text.trim());
             proptest::prop_assert_eq!(trim(&text, true), text.trim_start());
         }
+    }
+
+    #[test]
+    fn ascii_case_changes_ascii_letters_only() {
+        assert_eq!(ascii_case("us-Wa É ß1", true), "US-WA É ß1");
+        assert_eq!(ascii_case("WWW.Example.ORG Éİ", false), "www.example.org Éİ");
+        assert_eq!(ascii_case("", true), "");
     }
 
     #[test]

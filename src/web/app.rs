@@ -20,7 +20,7 @@ use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
-use crate::core::text::parse_uint;
+use crate::core::text::{parse_uint, pieces};
 use crate::core::view::{self, Action, Scope};
 use js_sys::{Array, Object, Reflect};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -118,6 +118,13 @@ enum View<'a> {
     Signals(Signals),
 }
 
+/// The consent view's members, in the order `View::Consent` writes them (one string, not a
+/// table of `&str`, whose addresses compress poorly).
+const CONSENT_MEMBERS: &str = "decided revision categories sources allowed signals gpcHonoured sensitivePage region language configOk";
+
+// A member's result is not looked at (`_ =`, here and in `entry`): serde-wasm-bindgen fails only
+// on a 64-bit number beyond 2^53, and a `View` holds no numbers, so a `?` at each would be exits
+// that never run, each dropping the serializer.
 impl Serialize for View<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         match *self {
@@ -125,48 +132,63 @@ impl Serialize for View<'_> {
             View::Str(v) => ser.serialize_str(v),
             View::Null => ser.serialize_none(),
             View::Consent(s) => {
-                // One call per member: no array of the members built on the stack and walked.
+                // One `entry` call for the eleven members: the value by the member's place, in a
+                // `match` (no array of them built on the stack).
                 let mut m = ser.serialize_map(None)?;
-                m.serialize_entry("decided", &View::Bool(s.status == Status::Decided))?;
-                m.serialize_entry("revision", &View::Str(&s.config.revision))?;
-                m.serialize_entry("categories", &View::Choices(s, false))?;
-                m.serialize_entry("sources", &View::Choices(s, true))?;
-                m.serialize_entry("allowed", &View::List(&s.allowed))?;
-                m.serialize_entry("signals", &View::Signals(s.signals))?;
-                m.serialize_entry("gpcHonoured", &View::Bool(decide::gpc_keeps_off(&s.effective)))?;
-                m.serialize_entry("sensitivePage", &View::Bool(s.sensitive))?;
-                m.serialize_entry("region", &s.region.as_deref().map_or(View::Null, View::Str))?;
-                m.serialize_entry("language", &View::Str(&s.texts.lang))?;
-                m.serialize_entry("configOk", &View::Bool(s.config_ok))?;
+                for (i, key) in pieces(CONSENT_MEMBERS, b' ').enumerate() {
+                    let v = match i {
+                        0 => View::Bool(s.status == Status::Decided),
+                        1 => View::Str(&s.config.revision),
+                        2 => View::Choices(s, false),
+                        3 => View::Choices(s, true),
+                        4 => View::List(&s.allowed),
+                        5 => View::Signals(s.signals),
+                        6 => View::Bool(decide::gpc_keeps_off(&s.effective)),
+                        7 => View::Bool(s.sensitive),
+                        8 => s.region.as_deref().map_or(View::Null, View::Str),
+                        9 => View::Str(&s.texts.lang),
+                        _ => View::Bool(s.config_ok),
+                    };
+                    entry(&mut m, key, &v);
+                }
                 m.end()
             }
             View::Choices(s, sources) => {
                 let mut m = ser.serialize_map(None)?;
                 for c in &s.effective {
                     let (granted, source) = decide::in_force(c, s.sensitive);
-                    m.serialize_entry(c.category.as_str(), &if sources { View::Str(source.name()) } else { View::Bool(granted) })?;
+                    entry(&mut m, c.category.as_str(), &if sources { View::Str(source.name()) } else { View::Bool(granted) });
                 }
                 m.end()
             }
             View::List(items) => {
                 let mut l = ser.serialize_seq(Some(items.len()))?;
                 for x in items {
-                    l.serialize_element(&View::Str(x))?;
+                    _ = l.serialize_element(&View::Str(x));
                 }
                 l.end()
             }
             View::Signals(signals) => {
                 let mut m = ser.serialize_map(None)?;
-                m.serialize_entry("dnt", &View::Str(signals.dnt.name()))?;
-                m.serialize_entry("gpc", &View::Str(signals.gpc.name()))?;
+                entry(&mut m, "dnt", &View::Str(signals.dnt.name()));
+                entry(&mut m, "gpc", &View::Str(signals.gpc.name()));
                 m.end()
             }
         }
     }
 }
 
+/// One member of a view's object: serde's entry code once in the wasm, not at each of the
+/// four places that write a member.
+#[inline(never)]
+fn entry<M: SerializeMap>(m: &mut M, key: &str, v: &View) {
+    _ = m.serialize_entry(key, v);
+}
+
+/// A view as a JS value. Serializing a `View` cannot fail (see the comment on its `Serialize`);
+/// the error's own value is taken where one would be, not dropped for a `null` (-15 bytes).
 fn to_js(v: &View) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(JsValue::from)
 }
 
 fn consent_object(state: &ConsentState) -> Object {
