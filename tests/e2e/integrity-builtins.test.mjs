@@ -170,3 +170,49 @@ test('a later script whose Array.prototype.push throws once, or whose Array and 
   assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false, 'the refusal was stored');
   await context.close();
 });
+
+// The same class through the strings the wasm hands out: wasm-bindgen's glue decodes them with
+// `TextDecoder.prototype.decode` and `Uint8Array.prototype.subarray` read at call time, some while
+// the session is lent out (the API views). One that a later script makes throw once, at any of the
+// first calls, may fail the call it throws in, and must not leave the SDK stuck: the calls after it
+// are carried out, and a refusal is stored.
+for (const member of ['TextDecoder.prototype.decode', 'Uint8Array.prototype.subarray']) {
+  test(`a later script whose ${member} throws once cannot leave the SDK stuck: a refusal after it is carried out and stored`, async () => {
+    for (const nth of [1, 2, 3, 5, 8]) {
+      const { page, context } = await openPage();
+      await page.goto(server.url + '/home.html');
+      await ready(page);
+      await page.click('#cg-banner [data-cg="accept"]');
+      await page.waitForFunction(() => ConsentGate.getConsent().decided, null, { timeout: 5000 });
+      const after = await page.evaluate(
+        async ([member, nth]) => {
+          const [ctor, , name] = member.split('.');
+          const proto = window[ctor].prototype;
+          const original = proto[name];
+          let calls = 0;
+          let thrown = false;
+          proto[name] = function () {
+            if (!thrown && ++calls == nth) {
+              thrown = true;
+              throw new Error('page ' + name);
+            }
+            return original.apply(this, arguments);
+          };
+          const answer = (s) => (s === null ? 'null' : s.categories.analytics);
+          await ConsentGate.rejectAll().catch(() => {});
+          await ConsentGate.getConsentRecord();
+          const accepted = await ConsentGate.acceptAll().then(answer, (e) => 'rejected: ' + e.message);
+          const refused = await ConsentGate.rejectAll().then(answer, (e) => 'rejected: ' + e.message);
+          return { thrown, accepted, refused };
+        },
+        [member, nth],
+      );
+      // The first calls decode strings for certain; later ones may decode fewer than `nth`.
+      assert.deepEqual({ ...after, thrown: nth <= 2 ? after.thrown : true }, { thrown: true, accepted: true, refused: false }, `throwing at call ${nth}`);
+      await page.reload();
+      await ready(page);
+      assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false, `the refusal was stored (throwing at call ${nth})`);
+      await context.close();
+    }
+  });
+}
