@@ -669,6 +669,13 @@ export const read = guard((what) =>
 export const languages = guard(() => navigator.languages || [], []);
 
 /** Whether `window.localStorage` can be read (blocked storage throws). */
+// 1 from the first `lend` until the JS stack empties (a microtask runs only then): a session the
+// wasm lent out meanwhile is held by a frame still up, not by one a page's exception unwound (see
+// `session` in src/web/app.rs). `queueMicrotask` as it was at load.
+let lending = 0;
+const microtask = queueMicrotask;
+export const lend = () => lending || ((lending = 1), microtask(() => (lending = 0)), 0);
+
 export function hasLocalStorage() {
   try {
     return !!w.localStorage;

@@ -2,9 +2,9 @@
 //! `core::session`, and carries out the effects that come back. What it still decides is listed
 //! in `web`'s module doc.
 //!
-//! The session lives in one `RefCell`. Anything that can call back into the page (events, gated
-//! inline scripts, gtag hooks) runs after the borrow is released, so that a page handler calling
-//! the API again never finds the state busy.
+//! The session lives in one slot, lent out by [`session`]. Anything that can call back into the
+//! page (events, gated inline scripts, gtag hooks) runs after it is back, so that a page handler
+//! calling the API again never finds the state busy.
 
 use super::bridge::{self, post, strings, Act, Read, Send};
 use super::json::Js;
@@ -25,13 +25,14 @@ use crate::core::view::{self, Action, Scope};
 use js_sys::{Array, Object, Reflect};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
-use std::cell::{Cell, RefCell, RefMut};
+use std::cell::{Cell, UnsafeCell};
+use std::ops::{Deref, DerefMut};
 use wasm_bindgen::prelude::*;
 
 /// The page's session: a plain static, not a `thread_local!` (wasm32 without atomics has one
-/// thread), lent out by one non-generic function instead of a `with` per caller; and whether a
-/// navigation came while it was lent out (see [`step`]).
-struct Slot(RefCell<Option<Session>>, Cell<bool>);
+/// thread), lent out by one non-generic function instead of a `with` per caller; whether it is
+/// lent out; and whether a navigation came while it was (see [`step`]).
+struct Slot(UnsafeCell<Option<Session>>, Cell<bool>, Cell<bool>);
 
 // SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread, so the cell is
 // never reached from two.
@@ -45,12 +46,46 @@ const LOG: &str = "consent-gate-log";
 /// `src/js/api.js`; read by core as [`Page::pending`]).
 const PENDING: &str = "consent-gate-pending";
 
-static SESSION: Slot = Slot(RefCell::new(None), Cell::new(false));
+static SESSION: Slot = Slot(UnsafeCell::new(None), Cell::new(false), Cell::new(false));
+
+/// The session lent out by [`session`]; back in its slot when dropped.
+struct Lent(&'static mut Session);
+
+impl Deref for Lent {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        self.0
+    }
+}
+
+impl DerefMut for Lent {
+    fn deref_mut(&mut self) -> &mut Session {
+        self.0
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        SESSION.1.set(false);
+    }
+}
 
 /// The session, if started and not lent out already (`None` then: a page handler called the API
 /// while the SDK was carrying out a step).
-fn session() -> Option<RefMut<'static, Session>> {
-    RefMut::filter_map(SESSION.0.try_borrow_mut().ok()?, Option::as_mut).ok()
+///
+/// Lent out, and the JS stack has emptied since (`lend` in bridge.js: a microtask has run), it
+/// is lent again: what held it was a wasm frame a page's exception unwound (a built-in the glue
+/// calls, replaced by a later script, threw), and such a frame never gives it back. A `RefCell`
+/// stayed borrowed for the page's life then: every call resolved to `null`.
+fn session() -> Option<Lent> {
+    if bridge::lend() && SESSION.1.get() {
+        return None;
+    }
+    // SAFETY: one thread (see `Slot`). Nothing else holds the session: the flag is down, or the
+    // frame that set it is gone (the stack emptied since, which it cannot while a frame is up).
+    let s = unsafe { (*SESSION.0.get()).as_mut() }?;
+    SESSION.1.set(true);
+    Some(Lent(s))
 }
 
 /// What the browser tells now.
@@ -78,7 +113,7 @@ fn step(input: Option<Input>) -> JsValue {
     let e = env();
     let Some(mut s) = session() else {
         if let Some(Input::Navigate) = input {
-            SESSION.1.set(true);
+            SESSION.2.set(true);
         }
         return JsValue::NULL;
     };
@@ -270,7 +305,7 @@ fn carry_out(effects: Vec<Effect>) {
         }
     }
     // A navigation while the session was lent out for one of them (see `step`).
-    if SESSION.1.take() {
+    if SESSION.2.take() {
         drop(step(Some(Input::Navigate)));
     }
 }
@@ -281,7 +316,7 @@ fn tag_may_run(loading: bool) -> bool {
 }
 
 /// Carries out an effect that needs the session's state, configuration or texts.
-fn with_state(s: RefMut<Session>, e: &Effect) {
+fn with_state(s: Lent, e: &Effect) {
     match (e, s.stored.as_ref()) {
         (Effect::Gate, _) => {
             // Read with the session lent; the gated scripts run once it is back.
@@ -419,7 +454,10 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         // The message: `api.js` makes the `Error` (no `Error` import in the wasm).
         put(early, JsValue::from(*i as u32), JsValue::from_str(message));
     }
-    *SESSION.0.borrow_mut() = Some(session);
+    if !SESSION.1.get() {
+        // SAFETY: one thread; with the flag down nothing holds the session (none before start).
+        unsafe { *SESSION.0.get() = Some(session) };
+    }
     // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
     carry_out(effects);

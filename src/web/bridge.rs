@@ -65,6 +65,10 @@ extern "C" {
     /// `navigator.languages` (an empty array without).
     #[wasm_bindgen]
     pub fn languages() -> Array;
+    /// True when the JS stack has stayed up since the last call (`lend` in bridge.js): a session
+    /// lent out then is still held by a frame on it (see `session` in `app`).
+    #[wasm_bindgen]
+    pub fn lend() -> bool;
     /// Whether `window.localStorage` can be read (it throws when storage is blocked).
     #[wasm_bindgen(js_name = hasLocalStorage)]
     pub fn has_local_storage() -> bool;
