@@ -44,9 +44,10 @@ pub fn normalize_path(path: &str) -> String {
         }
         b = again;
     }
-    // Segment by segment: `.` and `..` resolved as a browser resolves them in a path (a hash
-    // route is not resolved by the browser), empty segments (doubled slashes) dropped.
-    let mut segments: Vec<&[u8]> = vec![];
+    // Segment by segment, each written after a slash: `.` and `..` resolved as a browser
+    // resolves them in a path (a hash route is not resolved by the browser), empty segments
+    // (doubled slashes) dropped.
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() + 1);
     // Servers that take `\` for `/` (IIS) route `/patient-portal%5Cx` to the portal.
     for segment in b.split(|&c| c == b'/' || c == b'\\') {
         let segment = &segment[..segment.iter().position(|&c| c == b';').unwrap_or(segment.len())];
@@ -56,24 +57,21 @@ pub fn normalize_path(path: &str) -> String {
         }
         match segment {
             b"" | b"." => {}
-            b".." => {
-                segments.pop();
+            // The last segment goes with its slash.
+            b".." => out.truncate(out.iter().rposition(|&c| c == b'/').unwrap_or(0)),
+            _ => {
+                out.push(b'/');
+                out.extend_from_slice(if end == 0 { segment } else { &segment[..end] });
             }
-            _ => segments.push(if end == 0 { segment } else { &segment[..end] }),
         }
     }
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
-    if b.first() == Some(&b'/') {
+    // The root alone, or a trailing slash kept.
+    if out.is_empty() || b.len() > 1 && b.last() == Some(&b'/') {
         out.push(b'/');
     }
-    for (i, segment) in segments.iter().enumerate() {
-        if i > 0 {
-            out.push(b'/');
-        }
-        out.extend_from_slice(segment);
-    }
-    if b.len() > 1 && b.last() == Some(&b'/') && !segments.is_empty() {
-        out.push(b'/');
+    // A relative path has no leading slash.
+    if b.first() != Some(&b'/') {
+        out.remove(0);
     }
     out.make_ascii_lowercase();
     // Invalid UTF-8 (from escapes) replaced, as `String::from_utf8_lossy` would.
