@@ -52,7 +52,7 @@ pub fn reject_all() -> JsValue {
 pub fn set_consent(changes: JsValue) -> JsValue {
     match app::grants_with(&changes) {
         Ok(Some(grants)) => app::decide_and_apply(Some(grants), Method::Api),
-        Ok(None) => app::consent_view(),
+        Ok(None) => app::answer(),
         Err(e) => JsValue::from_str(&e),
     }
 }
@@ -60,5 +60,7 @@ pub fn set_consent(changes: JsValue) -> JsValue {
 /// Opens the preferences dialog.
 #[wasm_bindgen(js_name = showPreferences)]
 pub fn show_preferences() {
-    app::show_preferences()
+    app::show_preferences();
+    // A navigation while its description was made (a page's hook) is a step of its own now.
+    app::navigated()
 }

@@ -671,10 +671,10 @@ export const languages = guard(() => navigator.languages || [], []);
 /** Whether `window.localStorage` can be read (blocked storage throws). */
 // 1 from the first `lend` until the JS stack empties (a microtask runs only then): a session the
 // wasm lent out meanwhile is held by a frame still up, not by one a page's exception unwound (see
-// `session` in src/web/app.rs). `queueMicrotask` as it was at load.
+// `session` in src/web/app.rs). The microtask is an `await`'s: no page script can replace it (one
+// that replaced `queueMicrotask` before this ran could lend the session twice).
 let lending = 0;
-const microtask = queueMicrotask;
-export const lend = () => lending || ((lending = 1), microtask(() => (lending = 0)), 0);
+export const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
 
 export function hasLocalStorage() {
   try {

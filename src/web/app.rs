@@ -121,7 +121,25 @@ fn step(input: Option<Input>) -> JsValue {
     let effects = s.input(input, &e);
     drop(s);
     carry_out(effects);
-    consent_view()
+    answer()
+}
+
+/// The consent view after a step; if a navigation came while it was made (a page's hook of
+/// something the view calls), the view after that navigation's own step.
+pub fn answer() -> JsValue {
+    let v = consent_view();
+    if SESSION.2.take() {
+        step(Some(Input::Navigate))
+    } else {
+        v
+    }
+}
+
+/// Takes the step of a navigation that came while the session was lent out (see [`step`]).
+pub fn navigated() {
+    if SESSION.2.take() {
+        drop(step(Some(Input::Navigate)));
+    }
 }
 
 fn view(s: &Session) -> JsValue {
@@ -304,10 +322,8 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Reload => bridge::reload(),
         }
     }
-    // A navigation while the session was lent out for one of them (see `step`).
-    if SESSION.2.take() {
-        drop(step(Some(Input::Navigate)));
-    }
+    // A navigation while the session was lent out for one of them.
+    navigated();
 }
 
 /// [`Session::tag_may_run`] now; not when the session is lent out.
@@ -462,7 +478,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     listen();
     carry_out(effects);
     if errors.is_empty() {
-        consent_view()
+        answer()
     } else {
         strings(&errors).into()
     }
@@ -520,10 +536,15 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
 /// The argument is copied before the session is borrowed: a getter of it that routes would
-/// otherwise go unheard.
+/// otherwise go unheard. While the session is lent out, `Ok(None)`: the view is then `null`, and
+/// `api.js` makes the call again (an `Err` would reject it, the change lost).
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
     let copy = Js(bridge::plain(changes)).to_json();
-    session().map_or_else(|| Err("consent-gate is not started".into()), |s| s.grants_with(&copy))
+    match session() {
+        Some(s) => s.grants_with(&copy),
+        None if SESSION.1.get() => Ok(None),
+        None => Err("consent-gate is not started".into()),
+    }
 }
 
 /// Opens the preferences dialog, focus returning to the control clicked, else to the element

@@ -51,12 +51,27 @@ const COOKIE = `const jar = Object.getOwnPropertyDescriptor(Document.prototype, 
 Object.defineProperty(Document.prototype, 'cookie', { configurable: true, get() { return jar.get.call(this); }, set(v) { jar.set.call(this, v); if (/^consent_gate=.*analytics:1/.test(v)) act(); } });`;
 const WITHDRAW = 'window.refusal = ConsentGate.rejectAll().then((s) => s && s.categories.analytics, (e) => "rejected: " + e.message)';
 const ROUTE = "history.pushState(null, '', '/patient-portal/123')";
+const SET_CONSENT = 'window.refusal = ConsentGate.setConsent({ analytics: false, advertising: false }).then((s) => s && s.categories.analytics, (e) => "rejected: " + e.message)';
+// A later script's setter of a member of the consent view on Object.prototype: the view is filled
+// while the session is lent out (adversarial round 13), and the setter routes into the portal at
+// its `routeAt`-th run once armed.
+const VIEW_SETTER = `<script>
+window.hits = 0; window.armed = 0; window.routeAt = 0;
+Object.defineProperty(Object.prototype, 'sensitivePage', { configurable: true,
+  set(v) {
+    Object.defineProperty(this, 'sensitivePage', { value: v, writable: true, enumerable: true, configurable: true });
+    if (armed && ++hits == routeAt) { armed = 0; history.pushState(null, '', '/patient-portal/123'); }
+  } });
+</script>`;
 
 const server = servePagesForFile({
   '/reentry/setitem-withdraw.html': wrapperPage(SET_ITEM, WITHDRAW),
   '/reentry/cookie-withdraw.html': wrapperPage(COOKIE, WITHDRAW),
   '/reentry/setitem-route.html': wrapperPage(SET_ITEM, ROUTE),
   '/reentry/cookie-route.html': wrapperPage(COOKIE, ROUTE),
+  '/reentry/setitem-setconsent.html': wrapperPage(SET_ITEM, SET_CONSENT),
+  '/reentry/cookie-setconsent.html': wrapperPage(COOKIE, SET_CONSENT),
+  '/reentry/view-setter.html': html(CONFIG + '<script src="/consent-gate/consent-gate.js"></script>' + VIEW_SETTER, '<h1>Shop</h1>'),
   // The moment the SDK tells Consent Mode that analytics is granted.
   '/reentry/withdraw.html': reentryPage("(entry) => entry[0] === 'consent' && entry[1] === 'update' && entry[2].analytics_storage === 'granted'"),
   // The moment the SDK starts loading gtag.js (its `js` command, pushed before the script is inserted).
@@ -133,9 +148,9 @@ for (const [wrapper, name] of [
   ['localStorage.setItem', 'setitem'],
   ['the document.cookie setter', 'cookie'],
 ]) {
-  test(`a withdrawal made by a page's wrapper of ${wrapper} while an accept is stored is carried out and stored, and its promise resolves to the refusal`, async () => {
+  for (const [call, file] of [['rejectAll()', 'withdraw'], ['setConsent()', 'setconsent']]) test(`a withdrawal (${call}) made by a page's wrapper of ${wrapper} while an accept is stored is carried out and stored, and its promise resolves to the refusal`, async () => {
     const { page, context, pageErrors } = await openPage();
-    await page.goto(server.url + `/reentry/${name}-withdraw.html`);
+    await page.goto(server.url + `/reentry/${name}-${file}.html`);
     await ready(page);
     await page.click('#cg-banner [data-cg="accept"]');
     await page.waitForFunction(() => window.refusal);
@@ -171,4 +186,43 @@ for (const [wrapper, name] of [
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
+}
+
+// The view each call answers with is made with the session lent out; a route a page's hook takes
+// while it is made was heard only when it was made inside a step's effects (the change event's),
+// not as the call's answer: the portal route went on with analytics granted.
+// acceptAll() makes three views (the change event's, its answer, the route's); setConsent({}) one.
+for (const [how, call, runs] of [
+  ['acceptAll()', 'ConsentGate.acceptAll()', [1, 2, 3]],
+  ['setConsent({})', 'ConsentGate.setConsent({})', [1]],
+]) {
+  for (const at of runs) {
+    test(`a route into a sensitive page made by a page's hook while the view of ${how} is made (its run ${at}) is heard: the kill switch is on and Consent Mode denies`, async () => {
+      const { page, context, pageErrors } = await openPage();
+      await page.goto(server.url + '/reentry/view-setter.html');
+      await ready(page);
+      await page.click('#cg-banner [data-cg="accept"]');
+      await page.waitForFunction(() => ConsentGate.getConsent().decided);
+      await settle(page);
+      const st = await page.evaluate(
+        async ({ call, at }) => {
+          window.routeAt = at;
+          window.armed = 1;
+          await (0, eval)(call);
+          await new Promise((r) => setTimeout(r, 200));
+          return {
+            routed: window.hits >= at,
+            path: location.pathname,
+            sensitive: ConsentGate.getConsent().sensitivePage,
+            killSwitch: window['ga-disable-G-REENTRY01'],
+            update: dataLayer.filter((e) => e[0] === 'consent' && e[1] === 'update').pop()?.[2].analytics_storage,
+          };
+        },
+        { call, at },
+      );
+      assert.deepEqual(st, { routed: true, path: '/patient-portal/123', sensitive: true, killSwitch: true, update: 'denied' });
+      assert.deepEqual(pageErrors, []);
+      await context.close();
+    });
+  }
 }

@@ -223,3 +223,62 @@ for (const member of ['TextDecoder.prototype.decode', 'Uint8Array.prototype.suba
     await context.close();
   });
 }
+
+// Whether the JS stack has emptied since the session was lent out is told by a microtask of an
+// `await` (bridge.js `lend`), not by `queueMicrotask`: an earlier page script that replaced it
+// with one running its callback at once had the session lent twice (a record read from a storage
+// wrapper while the decision was being stored), and one never running it left the session lent
+// out for good after a built-in threw (adversarial round 13).
+const LENT_WRAP = `<script>
+window.seen = [];
+const setItem = Storage.prototype.setItem;
+Storage.prototype.setItem = function (k, v) {
+  setItem.call(this, k, v);
+  if (k == 'consent-gate' && /analytics:1/.test(v) && !window.done) {
+    window.done = 1;
+    seen.push(ConsentGate.getConsentRecord() === null ? 'lent out' : 'lent twice');
+    window.refusal = ConsentGate.rejectAll().then((s) => s && s.categories.analytics, (e) => 'rejected: ' + e.message);
+  }
+};
+</script>`;
+const LENT_THROW = `<script>
+const dec = TextDecoder.prototype.decode; window.throwAt = 0; window.decCalls = 0;
+TextDecoder.prototype.decode = function () { if (throwAt && ++decCalls == throwAt) throw new Error('decode'); return dec.apply(this, arguments); };
+</script>`;
+const lentServer = servePagesForFile({
+  '/at-once.html': html('<script>window.queueMicrotask = (f) => f();</script>' + inlineConfig(SITE) + TAG + LENT_WRAP, '<h1>Home</h1>'),
+  '/never.html': html('<script>window.queueMicrotask = () => {};</script>' + inlineConfig(SITE) + TAG + LENT_THROW, '<h1>Home</h1>'),
+});
+
+test('an earlier script whose queueMicrotask runs its callback at once cannot have the session lent twice: a storage wrapper during an accept gets no record, and its refusal is carried out and stored', async () => {
+  const { page, context } = await openPage();
+  await page.goto(lentServer.url + '/at-once.html');
+  await ready(page);
+  await page.click('#cg-banner [data-cg="accept"]');
+  await page.waitForFunction(() => window.refusal);
+  assert.deepEqual(await page.evaluate(async () => ({ seen, refusal: await window.refusal })), { seen: ['lent out'], refusal: false });
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false, 'the refusal was stored');
+  await context.close();
+});
+
+test('an earlier script whose queueMicrotask never runs its callback cannot leave the SDK stuck after a built-in threw: a later refusal is carried out', async () => {
+  for (const at of [3, 25, 30]) {
+    const { page, context } = await openPage();
+    await page.goto(lentServer.url + '/never.html');
+    await ready(page);
+    await page.click('#cg-banner [data-cg="accept"]');
+    await page.waitForFunction(() => ConsentGate.getConsent().decided, null, { timeout: 5000 });
+    const second = await page.evaluate(async (at) => {
+      throwAt = at;
+      decCalls = 0;
+      await ConsentGate.rejectAll().catch(() => {});
+      throwAt = 0;
+      await ConsentGate.acceptAll();
+      return ConsentGate.rejectAll().then((s) => (s ? s.allowed.join() : String(s)), (e) => 'rejected: ' + e.message);
+    }, at);
+    assert.equal(second, 'necessary', `a later rejectAll works (decode threw at call ${at})`);
+    await context.close();
+  }
+});
