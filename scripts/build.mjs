@@ -267,6 +267,26 @@ function trimGlue(glue) {
       new RegExp(`\\(arg0, arg1\\) => \\{\\n            // Cast intrinsic for \`Closure\\(.*\\n            const ret = makeClosure\\(arg0, arg1, ${shim[1]}\\);\\n            return ret;\\n        \\}`, 'g'),
       `(arg0, arg1) => (${shim[2]}) => ${shim[3]}(arg0, arg1, ${shim[2]})`,
     ],
+    // Strings and answers cross with the built-ins of when this file ran, not with prototype
+    // members read at each call: a later page script whose `charCodeAt`, `slice`, `encodeInto`,
+    // `decode`, `subarray` or `DataView#setInt32` threw once failed the step it threw in, at start
+    // leaving the SDK stuck for the page and on a route into a sensitive page leaving Consent Mode
+    // granted there (adversarial round 13; tests/e2e/integrity-builtins.test.mjs). `encodeInto`
+    // and `decode` are bound to the glue's coder when it loads, the bytes are viewed with
+    // `new Uint8Array` and words written through an `Int32Array` (element writes read no
+    // prototype), and a string goes in whole through `encodeInto` (at most 3 bytes per UTF-16
+    // unit), no ASCII loop; the words viewed after the realloc, which may grow the memory (a view
+    // of the old buffer would be detached, its writes lost). An empty string is not reallocated
+    // (wasm-bindgen's malloc gives no block for 0 bytes, and its realloc takes none).
+    [/\nconst cachedTextEncoder = new TextEncoder\(\);\n/g, '\nconst encodeUtf8 = TextEncoder.prototype.encodeInto.bind(new TextEncoder());\nconst dateNow = Date.now;\n'],
+    [/\nconst cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\n/g, "\nconst decodeUtf8 = TextDecoder.prototype.decode.bind(new TextDecoder('utf-8', { ignoreBOM: true }));\n"],
+    [/return cachedTextDecoder\.decode\(getUint8ArrayMemory0\(\)\.subarray\(ptr, ptr \+ len\)\);/g, 'return decodeUtf8(new Uint8Array(wasm.a.buffer, ptr, len));'],
+    [
+      /\nfunction passStringToWasm0\(arg, to\) \{\n[^]*?\n\}\n/g,
+      `\nfunction passStringToWasm0(arg, to) {\n    const len = arg.length * 3;\n    const ptr = ${alloc[1]}(len, 1) >>> 0;\n    const written = encodeUtf8(arg, new Uint8Array(wasm.a.buffer, ptr, len)).written;\n    const at = written < len ? ${alloc[2]}(ptr, len, written, 1) : ptr;\n    const words = new Int32Array(wasm.a.buffer);\n    words[(to >> 2) + 1] = written;\n    words[to >> 2] = at;\n}\n`,
+    ],
+    [/getDataViewMemory0\(\)\.setInt32\(to, 0, true\)/g, '(new Int32Array(wasm.a.buffer)[to >> 2] = 0)'],
+    [/const ret = Date\.now\(\);/g, 'const ret = dateNow();'],
   ];
   for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;

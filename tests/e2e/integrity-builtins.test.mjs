@@ -177,8 +177,10 @@ test('a later script whose Array.prototype.push throws once, or whose Array and 
 // stored copies read before it). One that a later script made throw once there left the session
 // lent out for the page's life: every later call resolved to null, a refusal was neither carried
 // out nor stored. Now the call it throws in fails, and the calls after it work. Each is made to
-// throw at several points of a refusal (counted first: how many calls one makes).
-for (const member of ['TextDecoder.prototype.decode', 'Uint8Array.prototype.subarray', 'DataView.prototype.setInt32', 'String.prototype.charCodeAt', 'String.prototype.slice']) {
+// throw at several points of a refusal (counted first: how many calls one makes; since the glue
+// takes them when it loads, none is called).
+const GLUE_BUILTINS = ['TextDecoder.prototype.decode', 'Uint8Array.prototype.subarray', 'DataView.prototype.setInt32', 'String.prototype.charCodeAt', 'String.prototype.slice', 'TextEncoder.prototype.encodeInto'];
+for (const member of GLUE_BUILTINS) {
   test(`a later script whose ${member} throws once, anywhere in a refusal, cannot leave the SDK stuck: the calls after it are carried out and a refusal is stored`, async () => {
     const { page, context } = await openPage();
     await page.goto(server.url + '/home.html');
@@ -209,13 +211,14 @@ for (const member of ['TextDecoder.prototype.decode', 'Uint8Array.prototype.suba
         const accepted = await ConsentGate.acceptAll().then(answer, (e) => 'rejected: ' + e.message);
         const refused = await ConsentGate.rejectAll().then(answer, (e) => 'rejected: ' + e.message);
         const again = await ConsentGate.acceptAll().then(answer, (e) => 'rejected: ' + e.message);
-        results.push({ perRefusal: perRefusal > 0, thrown, accepted, refused, again });
+        // The glue now calls none of them at call time (see trimGlue): nothing throws then.
+        results.push({ thrownIfCalled: thrown || perRefusal == 0, accepted, refused, again });
       }
       await ConsentGate.rejectAll();
       return results;
     }, member);
     for (const [i, r] of results.entries()) {
-      assert.deepEqual(r, { perRefusal: true, thrown: true, accepted: true, refused: false, again: true }, `point ${i}`);
+      assert.deepEqual(r, { thrownIfCalled: true, accepted: true, refused: false, again: true }, `point ${i}`);
     }
     await page.reload();
     await ready(page);
@@ -282,3 +285,61 @@ test('an earlier script whose queueMicrotask never runs its callback cannot leav
     await context.close();
   }
 });
+
+// A later script's built-in that throws once at one of its first calls from the page's start on,
+// or during the step of a route into a sensitive page (adversarial round 13): the glue read them
+// at each call, and a throw at start left the SDK stuck without a word (no banner, every call
+// null), and one in a route's step left the portal page with Consent Mode granted and a gated
+// embed loading. The glue now takes them when it loads: start and the route's step are whole.
+const throwingAt = (member) => `<script>
+window.calls = 0; window.throwAt = 0;
+const [P, name] = [${member.split('.').slice(0, 2).join('.')}, '${member.split('.')[2]}'];
+const original = P[name];
+P[name] = function () { if (++calls == throwAt) throw new Error('page ' + name); return original.apply(this, arguments); };
+window.throwAt = +new URLSearchParams(location.search).get('at');
+window.mountPortal = () => { const f = document.createElement('iframe'); f.dataset.consentCategory = 'analytics'; f.dataset.src = 'https://www.google.com/maps/embed?pb=portal-123'; f.title = 'map'; document.querySelector('main').append(f); };
+</script>`;
+const glueServer = servePagesForFile(Object.fromEntries(GLUE_BUILTINS.map((m) => [`/${m.split('.')[2]}.html`, html(inlineConfig(SITE) + TAG + throwingAt(m), '<h1>Home</h1>')])));
+
+for (const member of GLUE_BUILTINS) {
+  const name = member.split('.')[2];
+  test(`a later script whose ${member} throws once during start cannot leave the SDK stuck: the banner shows and a refusal is carried out`, async () => {
+    for (const at of [1, 3, 6]) {
+      const { page, context } = await openPage();
+      await page.goto(`${glueServer.url}/${name}.html?at=${at}`);
+      await ready(page);
+      await page.waitForSelector('#cg-banner', { timeout: 5000 });
+      const refused = await page.evaluate(() => ConsentGate.rejectAll().then((s) => (s ? s.allowed.join() : String(s)), (e) => 'rejected: ' + e.message));
+      assert.equal(refused, 'necessary', `throwing at call ${at}`);
+      await context.close();
+    }
+  });
+
+  test(`a later script whose ${member} throws once during a route into a sensitive page cannot leave it unprotected: Consent Mode denies and a gated embed stays unloaded`, async () => {
+    for (const at of [1, 2, 5, 12]) {
+      const { page, context, net } = await openPage();
+      await page.goto(`${glueServer.url}/${name}.html`);
+      await ready(page);
+      await page.click('#cg-banner [data-cg="accept"]');
+      await page.waitForFunction(() => ConsentGate.getConsent().decided);
+      await settle(page);
+      const before = net.google.length;
+      await page.evaluate((at) => {
+        window.calls = 0;
+        window.throwAt = at;
+        try {
+          history.pushState(null, '', '/patient-portal/123');
+        } catch {}
+        window.throwAt = 0;
+        mountPortal();
+      }, at);
+      await settle(page);
+      const st = await page.evaluate(() => ({
+        sensitive: ConsentGate.getConsent().sensitivePage,
+        update: dataLayer.filter((e) => e[0] === 'consent' && e[1] === 'update').pop()?.[2].analytics_storage,
+      }));
+      assert.deepEqual({ ...st, google: net.google.slice(before) }, { sensitive: true, update: 'denied', google: [] }, `throwing at call ${at}`);
+      await context.close();
+    }
+  });
+}
