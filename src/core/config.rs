@@ -805,8 +805,12 @@ impl Reader {
         self.string(v, Some(name))
     }
 
-    fn opt_string(&mut self, parent: &Json, name: &str) -> Option<String> {
-        parent.field(name).and_then(|v| self.string(v, Some(name))).map(str::to_owned)
+    /// Sets `out` to the member `name` when it is a string (else `out` keeps its default, `None`).
+    /// Written through `out`: no `Option` handed back, moved and dropped at each call site.
+    fn opt_string(&mut self, parent: &Json, name: &str, out: &mut Option<String>) {
+        if let Some(s) = parent.field(name).and_then(|v| self.string(v, Some(name))) {
+            *out = Some(s.to_owned());
+        }
     }
 
     /// Sets `out` to the member `name` when it is true or false (else `out` keeps its default).
@@ -906,15 +910,15 @@ impl Reader {
         Localized::default()
     }
 
-    /// The member `name` as a link; `None` when absent or not a link the SDK renders.
-    fn href(&mut self, parent: &Json, name: &str) -> Option<String> {
-        let v = parent.field(name)?;
-        let s = self.string(v, Some(name))?;
+    /// Sets `out` to the member `name` when it is a link the SDK renders (else `out` keeps its
+    /// default, `None`).
+    fn href(&mut self, parent: &Json, name: &str, out: &mut Option<String>) {
+        let Some(v) = parent.field(name) else { return };
+        let Some(s) = self.string(v, Some(name)) else { return };
         if is_safe_href(s) {
-            Some(s.to_owned())
+            *out = Some(s.to_owned());
         } else {
             self.wrong(Some(name), "an http(s), mailto or relative link", v);
-            None
         }
     }
 
@@ -961,8 +965,8 @@ impl Reader {
                 _ => self.wrong(Some(member!(TOP_FIELDS, "revision")), "a non-empty string of at most 64 characters", v),
             }
         }
-        c.language = self.opt_string(root, member!(TOP_FIELDS, "language"));
-        c.privacy_url = self.href(root, member!(TOP_FIELDS, "privacyUrl"));
+        self.opt_string(root, member!(TOP_FIELDS, "language"), &mut c.language);
+        self.href(root, member!(TOP_FIELDS, "privacyUrl"), &mut c.privacy_url);
         self.categories(root, &mut c.categories);
         let g = &mut c.google;
         self.strings(
@@ -1014,13 +1018,12 @@ impl Reader {
         if let Some(v) = root.field(member!(TOP_FIELDS, "log")) {
             let mark = self.enter(member!(TOP_FIELDS, "log"));
             if self.object(v, LOG_FIELDS) {
-                c.log.endpoint = match v.field(member!(LOG_FIELDS, "endpoint")) {
+                match v.field(member!(LOG_FIELDS, "endpoint")) {
                     Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(trim(s, true), "mailto:")) => {
                         self.wrong(Some(member!(LOG_FIELDS, "endpoint")), "an http(s) or relative URL", e);
-                        None
                     }
-                    _ => self.href(v, member!(LOG_FIELDS, "endpoint")),
-                };
+                    _ => self.href(v, member!(LOG_FIELDS, "endpoint"), &mut c.log.endpoint),
+                }
                 self.boolean(v, member!(LOG_FIELDS, "pageViews"), &mut c.log.page_views);
             }
             self.leave(mark);
@@ -1031,7 +1034,7 @@ impl Reader {
         if let Some(v) = root.field(member!(TOP_FIELDS, "notice")) {
             self.notice(v, &mut c.notice);
         }
-        c.nonce = self.opt_string(root, member!(TOP_FIELDS, "nonce"));
+        self.opt_string(root, member!(TOP_FIELDS, "nonce"), &mut c.nonce);
         self.boolean(root, member!(TOP_FIELDS, "reloadOnWithdraw"), &mut c.reload_on_withdraw);
         let reopen = self.choice(root, member!(TOP_FIELDS, "reopenButton"), "one of \"off\", \"bottom-left\", \"bottom-right\"");
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
@@ -1102,7 +1105,8 @@ impl Reader {
     /// regions, texts and the notice).
     fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
         self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r: &mut Reader, item: &Json| {
-            let name = r.opt_string(item, member!(SERVICE_FIELDS, "name"));
+            let mut name = None;
+            r.opt_string(item, member!(SERVICE_FIELDS, "name"), &mut name);
             let category = match r.required(item, member!(SERVICE_FIELDS, "category"), "a category id") {
                 Some(c) => match r.string(c, Some(member!(SERVICE_FIELDS, "category"))) {
                     Some(id) if has_category(categories, id) => Some(id.to_owned()),
@@ -1235,7 +1239,9 @@ impl Reader {
             if !self.object(v, LINK_FIELDS) {
                 return;
             }
-            let Some(href) = self.href(v, member!(LINK_FIELDS, "href")) else { return };
+            let mut href = None;
+            self.href(v, member!(LINK_FIELDS, "href"), &mut href);
+            let Some(href) = href else { return };
             let text = match v.field(member!(LINK_FIELDS, "text")) {
                 Some(_) => self.opt_localized(v, member!(LINK_FIELDS, "text")),
                 None => Localized::plain(&href),
@@ -1268,7 +1274,9 @@ impl Reader {
         let mark = self.enter(member!(TOP_FIELDS, "notice"));
         if self.object(v, NOTICE_FIELDS) {
             self.objects(v, member!(NOTICE_FIELDS, "sections"), "an array of sections", SECTION_FIELDS, &mut |r: &mut Reader, s: &Json| {
-                let id = r.opt_string(s, member!(SECTION_FIELDS, "id")).filter(|id| is_identifier(id));
+                let mut id = None;
+                r.opt_string(s, member!(SECTION_FIELDS, "id"), &mut id);
+                let id = id.filter(|id| is_identifier(id));
                 let heading = r.opt_localized(s, member!(SECTION_FIELDS, "heading"));
                 let mut blocks = vec![];
                 r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r: &mut Reader, block: &Json| {
