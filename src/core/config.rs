@@ -779,12 +779,11 @@ impl Reader {
     }
 
     /// The member `name` as a [`Localized`] text; empty when absent.
-    fn opt_localized(&mut self, parent: &Json, name: &str) -> Localized {
-        let Some(v) = parent.field(name) else { return Localized::default() };
+    fn opt_localized(&mut self, parent: &Json, name: &str, out: &mut Localized) {
+        let Some(v) = parent.field(name) else { return };
         let mark = self.enter(name);
-        let l = self.localized(v);
+        *out = self.localized(v);
         self.leave(mark);
-        l
     }
 
     /// The value as a string; when it is not one, the problem at the member `member`.
@@ -1081,12 +1080,12 @@ impl Reader {
         read.push(builtin_category(id));
         let Some(cat) = read.last_mut() else { return };
         if item.field(member!(CATEGORY_FIELDS, "title")).is_some() {
-            cat.title = self.opt_localized(item, member!(CATEGORY_FIELDS, "title"));
+            self.opt_localized(item, member!(CATEGORY_FIELDS, "title"), &mut cat.title);
         } else if cat.consent_types == 0 {
             // Not built in: every built-in category governs some Consent Mode type.
             self.error(Some(member!(CATEGORY_FIELDS, "title")), "a title for a category that is not built in", "nothing");
         }
-        cat.description = self.opt_localized(item, member!(CATEGORY_FIELDS, "description"));
+        self.opt_localized(item, member!(CATEGORY_FIELDS, "description"), &mut cat.description);
         self.boolean(item, member!(CATEGORY_FIELDS, "required"), &mut cat.required);
         if id == "necessary" && !cat.required {
             self.warn(Some(member!(CATEGORY_FIELDS, "required")), "the necessary category is always required");
@@ -1118,7 +1117,8 @@ impl Reader {
                 },
                 None => None,
             };
-            let description = r.opt_localized(item, member!(SERVICE_FIELDS, "description"));
+            let mut description = Localized::default();
+            r.opt_localized(item, member!(SERVICE_FIELDS, "description"), &mut description);
             let mut cookies = vec![];
             r.strings(item, member!(SERVICE_FIELDS, "cookies"), COOKIE_NAME_PATTERN, is_cookie_name, &mut cookies);
             // A missing name is reported last, after the problems of the other members.
@@ -1243,7 +1243,11 @@ impl Reader {
             self.href(v, member!(LINK_FIELDS, "href"), &mut href);
             let Some(href) = href else { return };
             let text = match v.field(member!(LINK_FIELDS, "text")) {
-                Some(_) => self.opt_localized(v, member!(LINK_FIELDS, "text")),
+                Some(_) => {
+                    let mut text = Localized::default();
+                    self.opt_localized(v, member!(LINK_FIELDS, "text"), &mut text);
+                    text
+                }
                 None => Localized::plain(&href),
             };
             return out.push(Inline::Link { text, href });
@@ -1277,7 +1281,8 @@ impl Reader {
                 let mut id = None;
                 r.opt_string(s, member!(SECTION_FIELDS, "id"), &mut id);
                 let id = id.filter(|id| is_identifier(id));
-                let heading = r.opt_localized(s, member!(SECTION_FIELDS, "heading"));
+                let mut heading = Localized::default();
+                r.opt_localized(s, member!(SECTION_FIELDS, "heading"), &mut heading);
                 let mut blocks = vec![];
                 r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r: &mut Reader, block: &Json| {
                     if let Some(block) = r.block(block) {
@@ -1299,7 +1304,9 @@ impl Reader {
             self.leave(at);
             Block::Paragraph(runs)
         } else if v.field(member!(BLOCK_FIELDS, "h3")).is_some() {
-            Block::Subheading(self.opt_localized(v, member!(BLOCK_FIELDS, "h3")))
+            let mut h = Localized::default();
+            self.opt_localized(v, member!(BLOCK_FIELDS, "h3"), &mut h);
+            Block::Subheading(h)
         } else if let Some(l) = v.field(member!(BLOCK_FIELDS, "list")) {
             let at = self.enter(member!(BLOCK_FIELDS, "list"));
             let Some(items) = l.as_array() else {
