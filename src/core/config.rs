@@ -948,6 +948,9 @@ impl Reader {
         v.as_array().is_some()
     }
 
+    // Not inlined into `read`: the reader is then a parameter, not a slot of `read`'s frame whose
+    // address is computed again at each of the many calls below.
+    #[inline(never)]
     fn config(&mut self, root: &Json) -> Config {
         let mut c = Config::default();
         if !root.is_object() {
