@@ -778,11 +778,12 @@ impl Reader {
         v
     }
 
-    /// The member `name` as a [`Localized`] text; empty when absent.
+    /// The member `name` as a [`Localized`] text, appended to `out` (empty until then; it stays
+    /// empty when the member is absent).
     fn opt_localized(&mut self, parent: &Json, name: &str, out: &mut Localized) {
         let Some(v) = parent.field(name) else { return };
         let mark = self.enter(name);
-        *out = self.localized(v);
+        self.localized(v, out);
         self.leave(mark);
     }
 
@@ -891,22 +892,21 @@ impl Reader {
         self.leave(mark);
     }
 
-    /// The current value as a [`Localized`] text.
-    fn localized(&mut self, v: &Json) -> Localized {
+    /// The current value as a [`Localized`] text, appended to `out` (empty until then: no list
+    /// built aside and moved in).
+    fn localized(&mut self, v: &Json, out: &mut Localized) {
         if let Some(s) = v.as_str() {
-            return Localized::plain(s);
+            return out.0.push((String::new(), s.to_owned()));
         }
         if v.is_object() {
-            let mut out = vec![];
             for (k, x) in v.members() {
                 if let Some(s) = self.member_string(k, x) {
-                    out.push((language(k), s.to_owned()));
+                    out.0.push((language(k), s.to_owned()));
                 }
             }
-            return Localized(out);
+            return;
         }
         self.wrong(None, "a string or an object of strings by language", v);
-        Localized::default()
     }
 
     /// Sets `out` to the member `name` when it is a link the SDK renders (else `out` keeps its
@@ -1255,7 +1255,8 @@ impl Reader {
             };
             return out.push(Inline::Link { text, href });
         }
-        let l = self.localized(v);
+        let mut l = Localized::default();
+        self.localized(v, &mut l);
         if !l.is_empty() {
             out.push(Inline::Text(l));
         }
