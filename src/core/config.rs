@@ -1107,11 +1107,11 @@ impl Reader {
     /// regions, texts and the notice).
     fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
         self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r: &mut Reader, item: &Json| {
-            let mut name = None;
-            r.opt_string(item, member!(SERVICE_FIELDS, "name"), &mut name);
+            // Name and category borrowed from the copy, and copied only into a service that is kept.
+            let name = item.field(member!(SERVICE_FIELDS, "name")).and_then(|v| r.string(v, Some(member!(SERVICE_FIELDS, "name"))));
             let category = match r.required(item, member!(SERVICE_FIELDS, "category"), "a category id") {
                 Some(c) => match r.string(c, Some(member!(SERVICE_FIELDS, "category"))) {
-                    Some(id) if has_category(categories, id) => Some(id.to_owned()),
+                    Some(id) if has_category(categories, id) => Some(id),
                     Some(_) => {
                         r.wrong(Some(member!(SERVICE_FIELDS, "category")), "the id of a configured category", c);
                         None
@@ -1129,7 +1129,7 @@ impl Reader {
                 r.required(item, member!(SERVICE_FIELDS, "name"), "a service name");
             }
             if let (Some(name), Some(category)) = (name, category) {
-                out.push(Service { name, category, description, cookies });
+                out.push(Service { name: name.to_owned(), category: category.to_owned(), description, cookies });
             }
         });
     }
