@@ -778,13 +778,13 @@ impl Reader {
         v
     }
 
-    /// The member `name` as a [`Localized`] text; empty when absent.
-    fn opt_localized(&mut self, parent: &Json, name: &str) -> Localized {
-        let Some(v) = parent.field(name) else { return Localized::default() };
+    /// The member `name` as a [`Localized`] text, appended to `out` (empty until then; it stays
+    /// empty when the member is absent).
+    fn opt_localized(&mut self, parent: &Json, name: &str, out: &mut Localized) {
+        let Some(v) = parent.field(name) else { return };
         let mark = self.enter(name);
-        let l = self.localized(v);
+        self.localized(v, out);
         self.leave(mark);
-        l
     }
 
     /// The value as a string; when it is not one, the problem at the member `member`.
@@ -805,8 +805,12 @@ impl Reader {
         self.string(v, Some(name))
     }
 
-    fn opt_string(&mut self, parent: &Json, name: &str) -> Option<String> {
-        parent.field(name).and_then(|v| self.string(v, Some(name))).map(str::to_owned)
+    /// Sets `out` to the member `name` when it is a string (else `out` keeps its default, `None`).
+    /// Written through `out`: no `Option` handed back, moved and dropped at each call site.
+    fn opt_string(&mut self, parent: &Json, name: &str, out: &mut Option<String>) {
+        if let Some(s) = parent.field(name).and_then(|v| self.string(v, Some(name))) {
+            *out = Some(s.to_owned());
+        }
     }
 
     /// Sets `out` to the member `name` when it is true or false (else `out` keeps its default).
@@ -888,33 +892,32 @@ impl Reader {
         self.leave(mark);
     }
 
-    /// The current value as a [`Localized`] text.
-    fn localized(&mut self, v: &Json) -> Localized {
+    /// The current value as a [`Localized`] text, appended to `out` (empty until then: no list
+    /// built aside and moved in).
+    fn localized(&mut self, v: &Json, out: &mut Localized) {
         if let Some(s) = v.as_str() {
-            return Localized::plain(s);
+            return out.0.push((String::new(), s.to_owned()));
         }
         if v.is_object() {
-            let mut out = vec![];
             for (k, x) in v.members() {
                 if let Some(s) = self.member_string(k, x) {
-                    out.push((language(k), s.to_owned()));
+                    out.0.push((language(k), s.to_owned()));
                 }
             }
-            return Localized(out);
+            return;
         }
         self.wrong(None, "a string or an object of strings by language", v);
-        Localized::default()
     }
 
-    /// The member `name` as a link; `None` when absent or not a link the SDK renders.
-    fn href(&mut self, parent: &Json, name: &str) -> Option<String> {
-        let v = parent.field(name)?;
-        let s = self.string(v, Some(name))?;
+    /// Sets `out` to the member `name` when it is a link the SDK renders (else `out` keeps its
+    /// default, `None`).
+    fn href(&mut self, parent: &Json, name: &str, out: &mut Option<String>) {
+        let Some(v) = parent.field(name) else { return };
+        let Some(s) = self.string(v, Some(name)) else { return };
         if is_safe_href(s) {
-            Some(s.to_owned())
+            *out = Some(s.to_owned());
         } else {
             self.wrong(Some(name), "an http(s), mailto or relative link", v);
-            None
         }
     }
 
@@ -945,6 +948,9 @@ impl Reader {
         v.as_array().is_some()
     }
 
+    // Not inlined into `read`: the reader is then a parameter, not a slot of `read`'s frame whose
+    // address is computed again at each of the many calls below.
+    #[inline(never)]
     fn config(&mut self, root: &Json) -> Config {
         let mut c = Config::default();
         if !root.is_object() {
@@ -961,8 +967,8 @@ impl Reader {
                 _ => self.wrong(Some(member!(TOP_FIELDS, "revision")), "a non-empty string of at most 64 characters", v),
             }
         }
-        c.language = self.opt_string(root, member!(TOP_FIELDS, "language"));
-        c.privacy_url = self.href(root, member!(TOP_FIELDS, "privacyUrl"));
+        self.opt_string(root, member!(TOP_FIELDS, "language"), &mut c.language);
+        self.href(root, member!(TOP_FIELDS, "privacyUrl"), &mut c.privacy_url);
         self.categories(root, &mut c.categories);
         let g = &mut c.google;
         self.strings(
@@ -1014,13 +1020,12 @@ impl Reader {
         if let Some(v) = root.field(member!(TOP_FIELDS, "log")) {
             let mark = self.enter(member!(TOP_FIELDS, "log"));
             if self.object(v, LOG_FIELDS) {
-                c.log.endpoint = match v.field(member!(LOG_FIELDS, "endpoint")) {
+                match v.field(member!(LOG_FIELDS, "endpoint")) {
                     Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(trim(s, true), "mailto:")) => {
                         self.wrong(Some(member!(LOG_FIELDS, "endpoint")), "an http(s) or relative URL", e);
-                        None
                     }
-                    _ => self.href(v, member!(LOG_FIELDS, "endpoint")),
-                };
+                    _ => self.href(v, member!(LOG_FIELDS, "endpoint"), &mut c.log.endpoint),
+                }
                 self.boolean(v, member!(LOG_FIELDS, "pageViews"), &mut c.log.page_views);
             }
             self.leave(mark);
@@ -1031,7 +1036,7 @@ impl Reader {
         if let Some(v) = root.field(member!(TOP_FIELDS, "notice")) {
             self.notice(v, &mut c.notice);
         }
-        c.nonce = self.opt_string(root, member!(TOP_FIELDS, "nonce"));
+        self.opt_string(root, member!(TOP_FIELDS, "nonce"), &mut c.nonce);
         self.boolean(root, member!(TOP_FIELDS, "reloadOnWithdraw"), &mut c.reload_on_withdraw);
         let reopen = self.choice(root, member!(TOP_FIELDS, "reopenButton"), "one of \"off\", \"bottom-left\", \"bottom-right\"");
         c.reopen_button = [None, Some(Placement::BottomLeft), Some(Placement::BottomRight)][reopen];
@@ -1078,12 +1083,12 @@ impl Reader {
         read.push(builtin_category(id));
         let Some(cat) = read.last_mut() else { return };
         if item.field(member!(CATEGORY_FIELDS, "title")).is_some() {
-            cat.title = self.opt_localized(item, member!(CATEGORY_FIELDS, "title"));
+            self.opt_localized(item, member!(CATEGORY_FIELDS, "title"), &mut cat.title);
         } else if cat.consent_types == 0 {
             // Not built in: every built-in category governs some Consent Mode type.
             self.error(Some(member!(CATEGORY_FIELDS, "title")), "a title for a category that is not built in", "nothing");
         }
-        cat.description = self.opt_localized(item, member!(CATEGORY_FIELDS, "description"));
+        self.opt_localized(item, member!(CATEGORY_FIELDS, "description"), &mut cat.description);
         self.boolean(item, member!(CATEGORY_FIELDS, "required"), &mut cat.required);
         if id == "necessary" && !cat.required {
             self.warn(Some(member!(CATEGORY_FIELDS, "required")), "the necessary category is always required");
@@ -1102,10 +1107,11 @@ impl Reader {
     /// regions, texts and the notice).
     fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
         self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r: &mut Reader, item: &Json| {
-            let name = r.opt_string(item, member!(SERVICE_FIELDS, "name"));
+            // Name and category borrowed from the copy, and copied only into a service that is kept.
+            let name = item.field(member!(SERVICE_FIELDS, "name")).and_then(|v| r.string(v, Some(member!(SERVICE_FIELDS, "name"))));
             let category = match r.required(item, member!(SERVICE_FIELDS, "category"), "a category id") {
                 Some(c) => match r.string(c, Some(member!(SERVICE_FIELDS, "category"))) {
-                    Some(id) if has_category(categories, id) => Some(id.to_owned()),
+                    Some(id) if has_category(categories, id) => Some(id),
                     Some(_) => {
                         r.wrong(Some(member!(SERVICE_FIELDS, "category")), "the id of a configured category", c);
                         None
@@ -1114,7 +1120,8 @@ impl Reader {
                 },
                 None => None,
             };
-            let description = r.opt_localized(item, member!(SERVICE_FIELDS, "description"));
+            let mut description = Localized::default();
+            r.opt_localized(item, member!(SERVICE_FIELDS, "description"), &mut description);
             let mut cookies = vec![];
             r.strings(item, member!(SERVICE_FIELDS, "cookies"), COOKIE_NAME_PATTERN, is_cookie_name, &mut cookies);
             // A missing name is reported last, after the problems of the other members.
@@ -1122,7 +1129,7 @@ impl Reader {
                 r.required(item, member!(SERVICE_FIELDS, "name"), "a service name");
             }
             if let (Some(name), Some(category)) = (name, category) {
-                out.push(Service { name, category, description, cookies });
+                out.push(Service { name: name.to_owned(), category: category.to_owned(), description, cookies });
             }
         });
     }
@@ -1235,14 +1242,21 @@ impl Reader {
             if !self.object(v, LINK_FIELDS) {
                 return;
             }
-            let Some(href) = self.href(v, member!(LINK_FIELDS, "href")) else { return };
+            let mut href = None;
+            self.href(v, member!(LINK_FIELDS, "href"), &mut href);
+            let Some(href) = href else { return };
             let text = match v.field(member!(LINK_FIELDS, "text")) {
-                Some(_) => self.opt_localized(v, member!(LINK_FIELDS, "text")),
+                Some(_) => {
+                    let mut text = Localized::default();
+                    self.opt_localized(v, member!(LINK_FIELDS, "text"), &mut text);
+                    text
+                }
                 None => Localized::plain(&href),
             };
             return out.push(Inline::Link { text, href });
         }
-        let l = self.localized(v);
+        let mut l = Localized::default();
+        self.localized(v, &mut l);
         if !l.is_empty() {
             out.push(Inline::Text(l));
         }
@@ -1268,8 +1282,11 @@ impl Reader {
         let mark = self.enter(member!(TOP_FIELDS, "notice"));
         if self.object(v, NOTICE_FIELDS) {
             self.objects(v, member!(NOTICE_FIELDS, "sections"), "an array of sections", SECTION_FIELDS, &mut |r: &mut Reader, s: &Json| {
-                let id = r.opt_string(s, member!(SECTION_FIELDS, "id")).filter(|id| is_identifier(id));
-                let heading = r.opt_localized(s, member!(SECTION_FIELDS, "heading"));
+                let mut id = None;
+                r.opt_string(s, member!(SECTION_FIELDS, "id"), &mut id);
+                let id = id.filter(|id| is_identifier(id));
+                let mut heading = Localized::default();
+                r.opt_localized(s, member!(SECTION_FIELDS, "heading"), &mut heading);
                 let mut blocks = vec![];
                 r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r: &mut Reader, block: &Json| {
                     if let Some(block) = r.block(block) {
@@ -1291,7 +1308,9 @@ impl Reader {
             self.leave(at);
             Block::Paragraph(runs)
         } else if v.field(member!(BLOCK_FIELDS, "h3")).is_some() {
-            Block::Subheading(self.opt_localized(v, member!(BLOCK_FIELDS, "h3")))
+            let mut h = Localized::default();
+            self.opt_localized(v, member!(BLOCK_FIELDS, "h3"), &mut h);
+            Block::Subheading(h)
         } else if let Some(l) = v.field(member!(BLOCK_FIELDS, "list")) {
             let at = self.enter(member!(BLOCK_FIELDS, "list"));
             let Some(items) = l.as_array() else {

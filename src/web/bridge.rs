@@ -42,9 +42,10 @@ extern "C" {
     /// else): one call, a number, no glue.
     #[wasm_bindgen(js_name = kind)]
     pub fn kind_of(v: &JsValue) -> u8;
-    /// A number's JSON text (`1.5`, `-1`, `null` for NaN), a JS string.
+    /// A number's JSON text (`1.5`, `-1`, `null` for NaN), copied in as a `String` (no handle
+    /// made and dropped).
     #[wasm_bindgen(js_name = numberText)]
-    pub fn number_text(n: &JsValue) -> JsValue;
+    pub fn number_text(n: &JsValue) -> String;
     /// Carries out one step of the interface (`ui::Part`) from its description: the markup is
     /// built there, the texts set as text. What a failing page hook throws there is caught there
     /// (`undefined` then): no `catch` glue here.

@@ -32,7 +32,7 @@ fn copy(v: &JsValue, depth: usize) -> Json {
         kind::TRUE => Json::Bool(true),
         kind::FALSE => Json::Bool(false),
         // The number as JSON writes it (`1.5`, `-1`, `null` for NaN).
-        kind::NUM => Json::Num(number_text(v).as_string().unwrap_or_default()),
+        kind::NUM => Json::Num(number_text(v)),
         kind::NULL => Json::Null,
         kind::UNDEFINED => Json::Undefined,
         kind::ARR if depth <= MAX_DEPTH => {
