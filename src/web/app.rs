@@ -338,7 +338,7 @@ fn cookie_copy(config: &Config) -> Option<String> {
 
 /// The stored copies of the record, as this page can read them.
 fn copies(config: &Config) -> Copies {
-    Copies { local: storage::local_get().ok().flatten(), memory: storage::memory_instead_of_local(), cookie: cookie_copy(config) }
+    Copies { local: storage::local_get(), memory: storage::memory_instead_of_local(), cookie: cookie_copy(config) }
 }
 
 fn save(config: &Config, r: &Record) {
