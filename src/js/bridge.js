@@ -590,14 +590,8 @@ export const record = (json) => (json == null ? null : parse(json));
 export const download = (json) => lazy('dialog').then((m) => m?.download(d, record(json)));
 
 // The top page's pathname or hash when this page is framed by one of the same site (another
-// site's throws on access: '').
-const top = (k) => {
-  try {
-    return w.top != w ? w.top.location[k] : '';
-  } catch (e) {
-    return '';
-  }
-};
+// site's throws on access: `read`'s guard gives undefined then, which the wasm reads as '').
+const top = (k) => (w.top != w ? w.top.location[k] : '');
 
 // A property read on its own: one whose getter throws (a hostile page) reads as absent.
 const prop = (o, k) => {
@@ -627,24 +621,9 @@ function randomId() {
   return hex(a);
 }
 
-/** `document.cookie`; null when reading it throws (cookies blocked). */
-function cookies() {
-  try {
-    return d.cookie;
-  } catch (e) {
-    return null;
-  }
-}
-
-/** Assigns `document.cookie`; false when that throws. */
-function setCookie(a) {
-  try {
-    d.cookie = a;
-    return true;
-  } catch (e) {
-    return false;
-  }
-}
+/** `document.cookie`. When reading it throws (cookies blocked), `read`'s guard gives undefined,
+ * which the wasm reads as none. */
+const cookies = () => d.cookie;
 
 /** `<html lang>`, or undefined. */
 const htmlLang = () => d.documentElement?.getAttribute('lang');
@@ -669,20 +648,7 @@ export const read = guard((what) =>
 export const languages = guard(() => navigator.languages || [], []);
 
 /** Whether `window.localStorage` can be read (blocked storage throws). */
-export function hasLocalStorage() {
-  try {
-    return !!w.localStorage;
-  } catch (e) {
-    return false;
-  }
-}
-
-/** `window[name] = value` (the ga-disable kill switches); a page setter that throws is ignored. */
-function setGlobal(name, value) {
-  try {
-    w[name] = value;
-  } catch (e) {}
-}
+export const hasLocalStorage = guard(() => !!w.localStorage, false);
 
 /** Reloads the page (after a withdrawal, when the site asks for it). */
 export function reload() {
@@ -743,9 +709,11 @@ const acts = [
   logHash,
   logSend,
   loadGtag,
-  setCookie,
-  (name) => setGlobal(name, true),
-  (name) => setGlobal(name, false),
+  // `document.cookie = a`, true; when that throws, `act`'s guard gives false.
+  (a) => ((d.cookie = a), true),
+  // `window[a]` (the ga-disable kill switches); what a page setter throws `act`'s guard keeps.
+  (a) => (w[a] = true),
+  (a) => (w[a] = false),
   (m) => console.error(m),
   (m) => console.warn(m),
   (m) => console.info(m),
@@ -755,7 +723,7 @@ const acts = [
  * What the wasm does with one or two strings, by number: store `b` under the key `a` (0, `store`),
  * keep the log endpoint `a` and hash the notice `b` (1, `logHash`), send the event `b` with the id
  * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
- * `a` to `document.cookie` (4, `setCookie`: whether that went through), set `window[a]` to true (5)
+ * `a` to `document.cookie` (4: whether that went through), set `window[a]` to true (5)
  * or false (6), write `a` to the console as an error (7), a warning (8) or information (9). One
  * import for them all: fewer bytes than one each. Always a boolean (the others give false), as
  * the wasm's import is declared.
