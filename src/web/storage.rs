@@ -42,8 +42,14 @@ pub fn local_get() -> Option<String> {
 pub fn local_set(value: &str) -> bool {
     // When storage is full, the old record goes before the second try: kept, it would outlast
     // this newer decision (a grant running on after a refusal). At worst nothing is stored and
-    // the visitor is asked again.
-    let ok = local().is_some_and(|s| s.set_item(KEY, value).is_ok() || (s.remove_item(KEY).is_ok() && s.set_item(KEY, value).is_ok()));
+    // the visitor is asked again. It goes through `bridge.js`'s `store` (an empty value deletes),
+    // as the log queue's removal does: no `removeItem` binding with its catching glue.
+    let ok = local().is_some_and(|s| {
+        s.set_item(KEY, value).is_ok() || {
+            super::bridge::store(KEY, "");
+            s.set_item(KEY, value).is_ok()
+        }
+    });
     MEMORY.local_failed.set(!ok);
     ok
 }
