@@ -105,13 +105,34 @@ function guard(f, none) {
 }
 
 /**
- * What the wasm sends to the page, by number: Consent Mode's default (0) or update (1) `b`,
+ * A Consent Mode command's object: each of the seven types (core's `CONSENT_TYPES` in
+ * src/core/decide.rs, in order; a native test checks) granted when its bit in `bits` is set, then
+ * the members of `more` (`wait_for_update`, `region`). A literal: no setter a page put on
+ * Object.prototype runs, and no built-in is read.
+ */
+export const mode = (bits, more) => {
+  const v = (i) => ((bits >> i) & 1 ? 'granted' : 'denied');
+  return {
+    ad_storage: v(0),
+    ad_user_data: v(1),
+    ad_personalization: v(2),
+    analytics_storage: v(3),
+    functionality_storage: v(4),
+    personalization_storage: v(5),
+    security_storage: v(6),
+    ...more,
+  };
+};
+
+/**
+ * What the wasm sends to the page, by number: Consent Mode's default (0, with `b`'s members) or
+ * update (1) of the types the bits `a` grant (`mode`),
  * `gtag('set', a, b)` (2), `gtag('config', a, b)` (3), and the SDK's `change` (4), `ready` (5) and
  * `signal` (6) events with `b` (`emit`). One import for them all, and numbers and values only: it
  * needs no glue.
  */
 export const send = guard((what, a, b) =>
-  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 1 ? gtag(what > 2 ? 'config' : 'set', a, b) : gtag('consent', what ? 'update' : 'default', b),
+  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 1 ? gtag(what > 2 ? 'config' : 'set', a, b) : gtag('consent', what ? 'update' : 'default', mode(a, b)),
 );
 
 /**

@@ -191,12 +191,11 @@ fn to_js(v: &View) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(JsValue::from)
 }
 
-fn consent_object(state: &ConsentState) -> Object {
-    let o = Object::new();
-    for (k, v) in state.pairs() {
-        set(&o, k, JsValue::from_str(v));
-    }
-    o
+/// A Consent Mode state as its bits (`mode` in `bridge.js` writes the seven types' object from
+/// them: no type names, `granted` or `denied` strings in the wasm, no object built member by
+/// member here).
+fn bits(state: &ConsentState) -> JsValue {
+    JsValue::from_f64(f64::from(state.0))
 }
 
 /// `o[k] = v`. It takes `v` so that the value is dropped here, once, not at every caller.
@@ -218,11 +217,11 @@ fn carry_out(effects: Vec<Effect>) {
         match e {
             Effect::Console(level, message) => console(*level, message),
             Effect::ConsentDefault { state, wait_for_update } => {
-                let o = consent_object(state);
+                let o = Object::new();
                 set(&o, "wait_for_update", JsValue::from_f64(f64::from(*wait_for_update)));
-                post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
+                post(Send::ConsentDefault, bits(state), o.into())
             }
-            Effect::ConsentUpdate(state) => post(Send::ConsentUpdate, JsValue::UNDEFINED, consent_object(state).into()),
+            Effect::ConsentUpdate(state) => post(Send::ConsentUpdate, bits(state), JsValue::UNDEFINED),
             Effect::Set(name, value) => post(Send::Set, JsValue::from_str(name), JsValue::from_bool(*value)),
             Effect::PageReferrer(origin) => post(Send::Set, JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
             // A page hook called during this step may have withdrawn or routed into a sensitive
@@ -296,11 +295,11 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
         }
         (Effect::RegionDefault(i), _) => {
             let Some(rule) = s.config.regions.get(*i) else { return };
-            let o = consent_object(&decide::regional_default(&s.config, rule));
+            let (state, o) = (bits(&decide::regional_default(&s.config, rule)), Object::new());
             set(&o, "region", strings(&rule.codes).into());
             // Sent with the session back: a page's gtag hook may call the SDK.
             drop(s);
-            post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
+            post(Send::ConsentDefault, state, o.into())
         }
         (Effect::SyncSwitches, _) => ui(&s).sync_switches(),
         (Effect::Store, Some(r)) => save(&s.config, r),

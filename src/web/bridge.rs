@@ -120,9 +120,10 @@ pub fn store(key: &str, value: &str) {
 /// What [`send`] sends.
 #[derive(Clone, Copy)]
 pub enum Send {
-    /// `gtag('consent', 'default', b)`.
+    /// `gtag('consent', 'default', …)`: the types granted by the bits `a` (a
+    /// `decide::ConsentState`), then the members of the object `b` (`wait_for_update`, `region`).
     ConsentDefault = 0,
-    /// `gtag('consent', 'update', b)`.
+    /// `gtag('consent', 'update', …)`: the types granted by the bits `a`.
     ConsentUpdate = 1,
     /// `gtag('set', a, b)`.
     Set = 2,
