@@ -602,7 +602,7 @@ function uiStep(part, a) {
 
 // Captured when this file runs, like the built-ins the copies use: a page script that replaces it
 // later cannot change the record a page or the visitor gets.
-const { parse } = JSON;
+export const { parse } = JSON;
 
 /** The consent record from the wasm's JSON text (`app::record_view`); null for none. */
 export const record = (json) => (json == null ? null : parse(json));
