@@ -35,9 +35,6 @@ extern "C" {
     /// `Object.entries` as it was when bridge.js ran (a later page script may replace it).
     #[wasm_bindgen]
     pub fn entries(o: &JsValue) -> Array;
-    /// `Array.isArray` as it was when bridge.js ran.
-    #[wasm_bindgen(js_name = isArray)]
-    pub fn is_array(v: &JsValue) -> bool;
     /// What a value of a `plain` copy is (`kind` in bridge.js; see [`kind`]; 8 for anything
     /// else): one call, a number, no glue.
     #[wasm_bindgen(js_name = kind)]
