@@ -127,12 +127,13 @@ export const mode = (bits, more) => {
 /**
  * What the wasm sends to the page, by number: Consent Mode's default (0, with `b`'s members) or
  * update (1) of the types the bits `a` grant (`mode`),
- * `gtag('set', a, b)` (2), `gtag('config', a, b)` (3), and the SDK's `change` (4), `ready` (5) and
+ * `gtag('set', a, b)` (2), `gtag('config', a, …)` (3, Google signals and ad personalization
+ * signals both `b`), and the SDK's `change` (4), `ready` (5) and
  * `signal` (6) events with `b` (`emit`). One import for them all, and numbers and values only: it
  * needs no glue.
  */
 export const send = guard((what, a, b) =>
-  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 1 ? gtag(what > 2 ? 'config' : 'set', a, b) : gtag('consent', what ? 'update' : 'default', mode(a, b)),
+  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 2 ? gtag('config', a, { allow_google_signals: b, allow_ad_personalization_signals: b }) : what > 1 ? gtag('set', a, b) : gtag('consent', what ? 'update' : 'default', mode(a, b)),
 );
 
 /**

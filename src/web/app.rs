@@ -228,12 +228,7 @@ fn carry_out(effects: Vec<Effect>) {
             // page: the tag is loaded and configured only if the state in force still wants it.
             Effect::Config { .. } if !tag_may_run(false) => {}
             Effect::LoadTag { .. } if !tag_may_run(true) => {}
-            Effect::Config { id, signals } => {
-                let o = Object::new();
-                set(&o, "allow_google_signals", JsValue::from_bool(*signals));
-                set(&o, "allow_ad_personalization_signals", JsValue::from_bool(*signals));
-                post(Send::Config, JsValue::from_str(id), o.into())
-            }
+            Effect::Config { id, signals } => post(Send::Config, JsValue::from_str(id), JsValue::from_bool(*signals)),
             Effect::Global(name, value) => page::set_global(name, *value),
             Effect::LoadTag { id, nonce } => drop(bridge::run(Act::LoadGtag, id, nonce)),
             Effect::EraseCookies(patterns) => erase_cookies(patterns),

@@ -124,7 +124,8 @@ pub enum Send {
     ConsentUpdate = 1,
     /// `gtag('set', a, b)`.
     Set = 2,
-    /// `gtag('config', a, b)`.
+    /// `gtag('config', a, {allow_google_signals: b, allow_ad_personalization_signals: b})` (an
+    /// object literal in `bridge.js`, as `mode` writes Consent Mode's).
     Config = 3,
     /// The SDK's `change` event, with the consent view `b` (to `on()` handlers and as a DOM
     /// CustomEvent).
