@@ -121,7 +121,8 @@ const shortName = (i) => (i < letters.length ? letters[i] : letters[Math.floor(i
 
 /** Returns the rewritten wasm (Buffer) and glue (string). `module` is the glue's module name;
  * it becomes `w`. Snippet modules (`./snippets/<crate>-<hash>/<path>`, the `#[wasm_bindgen(module)]`
- * files) become `b`, `b1`, ...: their long names are repeated in every import entry too. */
+ * files) become `b`, `b1`, ...: their long names are repeated in every import entry too. The
+ * functions the wasm imports from a snippet directly are renamed `a`, `b`, ... within it. */
 export function shortenImports(wasm, glue, module) {
   const renames = new Map();
   const snippets = new Map();
@@ -140,7 +141,10 @@ export function shortenImports(wasm, glue, module) {
       newField = renames.get(field) || shortName(renames.size);
       renames.set(field, newField);
     } else if (mod.startsWith('./snippets/')) {
-      direct.set(mod, (direct.get(mod) || new Set()).add(field));
+      const fields = direct.get(mod) || new Map();
+      direct.set(mod, fields);
+      if (!fields.has(field)) fields.set(field, shortName(fields.size));
+      newField = fields.get(field);
     }
     return [[...name(moduleName(mod)), ...name(newField), ...wasm.subarray(desc, end)], end];
   });
@@ -166,14 +170,15 @@ export function shortenImports(wasm, glue, module) {
     // A namespace import keeps every export of the file in the bundle, and esbuild builds the
     // namespace object with a getter per export, while the wasm reads only its direct imports
     // from it: one named import of those instead, handed over in an object of just them (-232
-    // bytes brotli). Renaming them in the wasm too saved nothing more (-2).
+    // bytes brotli), under one- or two-letter names that the wasm imports too (the full names
+    // were in both files: -69 with fourteen of them; -2 when there were four).
     const namespaces = new RegExp('^import \\* as import\\d+ from ' + JSON.stringify(mod).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ';?\\n', 'gm');
     if (!namespaces.test(text)) throw new Error('shorten-imports: the glue has no namespace import of ' + mod);
     // Aliased: the glue may use the same names for its own functions.
-    const names = [...direct.get(mod)].map((f) => [f, short + '$' + f]);
+    const names = [...direct.get(mod)].map(([f, to]) => [f, short + '$' + f, to]);
     text =
       `import { ${names.map(([f, alias]) => f + ' as ' + alias).join(', ')} } from ${JSON.stringify(mod)};\n` +
-      text.replace(namespaces, '').replace(new RegExp('(\\n\\s*' + short + ': )import\\d+,'), `$1{ ${names.map(([f, alias]) => f + ': ' + alias).join(', ')} },`);
+      text.replace(namespaces, '').replace(new RegExp('(\\n\\s*' + short + ': )import\\d+,'), `$1{ ${names.map(([, alias, to]) => to + ': ' + alias).join(', ')} },`);
   }
   if (/\bimport[1-9]\d*\b/.test(text)) throw new Error('shorten-imports: the glue still uses a namespace import of a snippet');
   return { wasm: rewritten, glue: text, count: renames.size };

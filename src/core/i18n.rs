@@ -19,6 +19,16 @@ macro_rules! texts {
         // wasm's data cost more than the search for the n-th piece.
         const KEYS: &str = concat!($($key, " "),*);
         const ENGLISH: &str = concat!($($english, "\n"),*);
+        impl Text {
+            /// The text declared `i`th. A `match` the compiler turns into a bounds check: no
+            /// table of the variants in the wasm's data, as a walk over [`ALL`] put there.
+            fn nth(i: usize) -> Option<Text> {
+                match i {
+                    $(i if i == Text::$name as usize => Some(Text::$name),)*
+                    _ => None,
+                }
+            }
+        }
     };
 }
 
@@ -117,9 +127,9 @@ impl Text {
     pub fn from_key(key: &str) -> Option<Text> {
         // Each text's key by `key` (the byte loop of `nth_piece`): no enumerated pieces'
         // iterator of its own.
-        for t in ALL {
-            if t.key() == key {
-                return Some(*t);
+        for i in 0..TEXT_COUNT {
+            if nth_piece(KEYS, b' ', i) == key {
+                return Text::nth(i);
             }
         }
         None

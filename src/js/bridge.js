@@ -105,13 +105,35 @@ function guard(f, none) {
 }
 
 /**
- * What the wasm sends to the page, by number: Consent Mode's default (0) or update (1) `b`,
- * `gtag('set', a, b)` (2), `gtag('config', a, b)` (3), and the SDK's `change` (4), `ready` (5) and
+ * A Consent Mode command's object: each of the seven types (core's `CONSENT_TYPES` in
+ * src/core/decide.rs, in order; a native test checks) granted when its bit in `bits` is set, then
+ * the members of `more` (`wait_for_update`, `region`). A literal: no setter a page put on
+ * Object.prototype runs, and no built-in is read.
+ */
+export const mode = (bits, more) => {
+  const v = (i) => ((bits >> i) & 1 ? 'granted' : 'denied');
+  return {
+    ad_storage: v(0),
+    ad_user_data: v(1),
+    ad_personalization: v(2),
+    analytics_storage: v(3),
+    functionality_storage: v(4),
+    personalization_storage: v(5),
+    security_storage: v(6),
+    ...more,
+  };
+};
+
+/**
+ * What the wasm sends to the page, by number: Consent Mode's default (0, with `b`'s members) or
+ * update (1) of the types the bits `a` grant (`mode`),
+ * `gtag('set', a, b)` (2), `gtag('config', a, …)` (3, Google signals and ad personalization
+ * signals both `b`), and the SDK's `change` (4), `ready` (5) and
  * `signal` (6) events with `b` (`emit`). One import for them all, and numbers and values only: it
  * needs no glue.
  */
 export const send = guard((what, a, b) =>
-  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 1 ? gtag(what > 2 ? 'config' : 'set', a, b) : gtag('consent', what ? 'update' : 'default', b),
+  what > 3 ? emit(['change', 'ready', 'signal'][what - 4], b) : what > 2 ? gtag('config', a, { allow_google_signals: b, allow_ad_personalization_signals: b }) : what > 1 ? gtag('set', a, b) : gtag('consent', what ? 'update' : 'default', mode(a, b)),
 );
 
 /**
@@ -581,7 +603,7 @@ function uiStep(part, a) {
 
 // Captured when this file runs, like the built-ins the copies use: a page script that replaces it
 // later cannot change the record a page or the visitor gets.
-const { parse } = JSON;
+export const { parse } = JSON;
 
 /** The consent record from the wasm's JSON text (`app::record_view`); null for none. */
 export const record = (json) => (json == null ? null : parse(json));
@@ -590,14 +612,8 @@ export const record = (json) => (json == null ? null : parse(json));
 export const download = (json) => lazy('dialog').then((m) => m?.download(d, record(json)));
 
 // The top page's pathname or hash when this page is framed by one of the same site (another
-// site's throws on access: '').
-const top = (k) => {
-  try {
-    return w.top != w ? w.top.location[k] : '';
-  } catch (e) {
-    return '';
-  }
-};
+// site's throws on access: `read`'s guard gives undefined then, which the wasm reads as '').
+const top = (k) => (w.top != w ? w.top.location[k] : '');
 
 // A property read on its own: one whose getter throws (a hostile page) reads as absent.
 const prop = (o, k) => {
@@ -627,24 +643,9 @@ function randomId() {
   return hex(a);
 }
 
-/** `document.cookie`; null when reading it throws (cookies blocked). */
-function cookies() {
-  try {
-    return d.cookie;
-  } catch (e) {
-    return null;
-  }
-}
-
-/** Assigns `document.cookie`; false when that throws. */
-function setCookie(a) {
-  try {
-    d.cookie = a;
-    return true;
-  } catch (e) {
-    return false;
-  }
-}
+/** `document.cookie`. When reading it throws (cookies blocked), `read`'s guard gives undefined,
+ * which the wasm reads as none. */
+const cookies = () => d.cookie;
 
 /** `<html lang>`, or undefined. */
 const htmlLang = () => d.documentElement?.getAttribute('lang');
@@ -668,7 +669,6 @@ export const read = guard((what) =>
 /** `navigator.languages`, most preferred first. */
 export const languages = guard(() => navigator.languages || [], []);
 
-/** Whether `window.localStorage` can be read (blocked storage throws). */
 // 1 from the first `lend` until the JS stack empties (a microtask runs only then): a session the
 // wasm lent out meanwhile is held by a frame still up, not by one a page's exception unwound (see
 // `session` in src/web/app.rs). The microtask is an `await`'s: no page script can replace it (one
@@ -676,20 +676,8 @@ export const languages = guard(() => navigator.languages || [], []);
 let lending = 0;
 export const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
 
-export function hasLocalStorage() {
-  try {
-    return !!w.localStorage;
-  } catch (e) {
-    return false;
-  }
-}
-
-/** `window[name] = value` (the ga-disable kill switches); a page setter that throws is ignored. */
-function setGlobal(name, value) {
-  try {
-    w[name] = value;
-  } catch (e) {}
-}
+/** Whether `window.localStorage` can be read (blocked storage throws). */
+export const hasLocalStorage = guard(() => !!w.localStorage, false);
 
 /** Reloads the page (after a withdrawal, when the site asks for it). */
 export function reload() {
@@ -750,9 +738,11 @@ const acts = [
   logHash,
   logSend,
   loadGtag,
-  setCookie,
-  (name) => setGlobal(name, true),
-  (name) => setGlobal(name, false),
+  // `document.cookie = a`, true; when that throws, `act`'s guard gives false.
+  (a) => ((d.cookie = a), true),
+  // `window[a]` (the ga-disable kill switches); what a page setter throws `act`'s guard keeps.
+  (a) => (w[a] = true),
+  (a) => (w[a] = false),
   (m) => console.error(m),
   (m) => console.warn(m),
   (m) => console.info(m),
@@ -762,7 +752,7 @@ const acts = [
  * What the wasm does with one or two strings, by number: store `b` under the key `a` (0, `store`),
  * keep the log endpoint `a` and hash the notice `b` (1, `logHash`), send the event `b` with the id
  * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
- * `a` to `document.cookie` (4, `setCookie`: whether that went through), set `window[a]` to true (5)
+ * `a` to `document.cookie` (4: whether that went through), set `window[a]` to true (5)
  * or false (6), write `a` to the console as an error (7), a warning (8) or information (9). One
  * import for them all: fewer bytes than one each. Always a boolean (the others give false), as
  * the wasm's import is declared.

@@ -2,7 +2,9 @@
 // It runs synchronously in <head>: Consent Mode defaults first, then it loads the wasm and
 // stylesheet from next to itself and starts once the configuration has arrived.
 import * as api from './api.js';
-import { d } from './bridge.js';
+// `parse`: JSON.parse as captured when bridge.js ran, before page scripts, so that a page
+// overriding it cannot interfere.
+import { d, parse } from './bridge.js';
 
 (function () {
   const w = window;
@@ -67,25 +69,24 @@ import { d } from './bridge.js';
   };
   d.head.appendChild(css);
   if (me?.hasAttribute('data-manual')) return;
-  // Captured now, before page scripts run, so that a page overriding JSON.parse cannot interfere.
-  const parse = JSON.parse;
   const url = me?.dataset.config;
   let config;
   if (url) {
+    const bad = (why) => {
+      throw 'data-config "' + url + '": ' + why;
+    };
     config = fetch(url, { credentials: 'same-origin' }).then(
-      (r) => {
-        if (!r.ok) throw 'data-config "' + url + '": HTTP ' + r.status + ', expected the configuration JSON';
-        return r.text().then((t) => {
-          try {
-            return parse(t);
-          } catch (e) {
-            throw 'data-config "' + url + '": expected valid JSON (' + e.message + ')';
-          }
-        });
-      },
-      () => {
-        throw 'data-config "' + url + '": the request failed, expected the configuration JSON';
-      },
+      (r) =>
+        r.ok
+          ? r.text().then((t) => {
+              try {
+                return parse(t);
+              } catch (e) {
+                bad('expected valid JSON (' + e.message + ')');
+              }
+            })
+          : bad('HTTP ' + r.status + ', expected the configuration JSON'),
+      () => bad('the request failed, expected the configuration JSON'),
     );
   } else {
     const inline = d.getElementById('consent-gate-config');

@@ -1,9 +1,9 @@
 // The synchronous first step. It must run before any Google tag: it defines dataLayer and gtag
 // and denies every Consent Mode type but security_storage until the wasm knows the visitor's
-// choice. (Core's list of the seven types is `CONSENT_TYPES` in src/core/decide.rs; a native test
-// in src/core/tests/session.rs checks this copy against it. The configured waitForUpdate, once
-// known, follows in a second default: see `Session::start`.)
-import { gtag } from './bridge.js';
+// choice. (`mode` in bridge.js writes the seven types, core's `CONSENT_TYPES` in
+// src/core/decide.rs; a native test in src/core/tests/session.rs checks both files. The configured
+// waitForUpdate, once known, follows in a second default: see `Session::start`.)
+import { gtag, mode } from './bridge.js';
 
 /**
  * Sets Google Consent Mode v2 defaults. Safe to call more than once.
@@ -18,17 +18,8 @@ export function consentDefaults(options) {
   w[done] = true;
   // Our own pusher (bridge.js): a page's gtag that pushes arrays would be ignored by gtag.js.
   if (typeof w.gtag != 'function') w.gtag = gtag;
-  const denied = 'denied';
-  gtag('consent', 'default', {
-    ad_storage: denied,
-    ad_user_data: denied,
-    ad_personalization: denied,
-    analytics_storage: denied,
-    functionality_storage: denied,
-    personalization_storage: denied,
-    security_storage: 'granted',
-    wait_for_update: o.waitForUpdate == null ? 500 : o.waitForUpdate,
-  });
+  // Only security_storage granted (its bit, 64: `SECURITY_STORAGE` in src/core/decide.rs).
+  gtag('consent', 'default', mode(64, { wait_for_update: o.waitForUpdate == null ? 500 : o.waitForUpdate }));
   if (o.adsDataRedaction !== false) gtag('set', 'ads_data_redaction', true);
   if (o.urlPassthrough) gtag('set', 'url_passthrough', true);
 }

@@ -244,12 +244,11 @@ fn to_js(v: &View) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(JsValue::from)
 }
 
-fn consent_object(state: &ConsentState) -> Object {
-    let o = Object::new();
-    for (k, v) in state.pairs() {
-        set(&o, k, JsValue::from_str(v));
-    }
-    o
+/// A Consent Mode state as its bits (`mode` in `bridge.js` writes the seven types' object from
+/// them: no type names, `granted` or `denied` strings in the wasm, no object built member by
+/// member here).
+fn bits(state: &ConsentState) -> JsValue {
+    JsValue::from_f64(f64::from(state.0))
 }
 
 /// `o[k] = v`. It takes `v` so that the value is dropped here, once, not at every caller.
@@ -271,23 +270,18 @@ fn carry_out(effects: Vec<Effect>) {
         match e {
             Effect::Console(level, message) => console(*level, message),
             Effect::ConsentDefault { state, wait_for_update } => {
-                let o = consent_object(state);
+                let o = Object::new();
                 set(&o, "wait_for_update", JsValue::from_f64(f64::from(*wait_for_update)));
-                post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
+                post(Send::ConsentDefault, bits(state), o.into())
             }
-            Effect::ConsentUpdate(state) => post(Send::ConsentUpdate, JsValue::UNDEFINED, consent_object(state).into()),
+            Effect::ConsentUpdate(state) => post(Send::ConsentUpdate, bits(state), JsValue::UNDEFINED),
             Effect::Set(name, value) => post(Send::Set, JsValue::from_str(name), JsValue::from_bool(*value)),
             Effect::PageReferrer(origin) => post(Send::Set, JsValue::from_str("page_referrer"), JsValue::from_str(origin)),
             // A page hook called during this step may have withdrawn or routed into a sensitive
             // page: the tag is loaded and configured only if the state in force still wants it.
             Effect::Config { .. } if !tag_may_run(false) => {}
             Effect::LoadTag { .. } if !tag_may_run(true) => {}
-            Effect::Config { id, signals } => {
-                let o = Object::new();
-                set(&o, "allow_google_signals", JsValue::from_bool(*signals));
-                set(&o, "allow_ad_personalization_signals", JsValue::from_bool(*signals));
-                post(Send::Config, JsValue::from_str(id), o.into())
-            }
+            Effect::Config { id, signals } => post(Send::Config, JsValue::from_str(id), JsValue::from_bool(*signals)),
             Effect::Global(name, value) => page::set_global(name, *value),
             Effect::LoadTag { id, nonce } => drop(bridge::run(Act::LoadGtag, id, nonce)),
             Effect::EraseCookies(patterns) => erase_cookies(patterns),
@@ -347,11 +341,11 @@ fn with_state(s: Lent, e: &Effect) {
         }
         (Effect::RegionDefault(i), _) => {
             let Some(rule) = s.config.regions.get(*i) else { return };
-            let o = consent_object(&decide::regional_default(&s.config, rule));
+            let (state, o) = (bits(&decide::regional_default(&s.config, rule)), Object::new());
             set(&o, "region", strings(&rule.codes).into());
             // Sent with the session back: a page's gtag hook may call the SDK.
             drop(s);
-            post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
+            post(Send::ConsentDefault, state, o.into())
         }
         (Effect::SyncSwitches, _) => ui(&s).sync_switches(),
         (Effect::Store, Some(r)) => save(&s.config, r),
@@ -389,7 +383,7 @@ fn cookie_copy(config: &Config) -> Option<String> {
 
 /// The stored copies of the record, as this page can read them.
 fn copies(config: &Config) -> Copies {
-    Copies { local: storage::local_get().ok().flatten(), memory: storage::memory_instead_of_local(), cookie: cookie_copy(config) }
+    Copies { local: storage::local_get(), memory: storage::memory_instead_of_local(), cookie: cookie_copy(config) }
 }
 
 fn save(config: &Config, r: &Record) {

@@ -35,9 +35,6 @@ extern "C" {
     /// `Object.entries` as it was when bridge.js ran (a later page script may replace it).
     #[wasm_bindgen]
     pub fn entries(o: &JsValue) -> Array;
-    /// `Array.isArray` as it was when bridge.js ran.
-    #[wasm_bindgen(js_name = isArray)]
-    pub fn is_array(v: &JsValue) -> bool;
     /// What a value of a `plain` copy is (`kind` in bridge.js; see [`kind`]; 8 for anything
     /// else): one call, a number, no glue.
     #[wasm_bindgen(js_name = kind)]
@@ -125,13 +122,15 @@ pub fn store(key: &str, value: &str) {
 /// What [`send`] sends.
 #[derive(Clone, Copy)]
 pub enum Send {
-    /// `gtag('consent', 'default', b)`.
+    /// `gtag('consent', 'default', …)`: the types granted by the bits `a` (a
+    /// `decide::ConsentState`), then the members of the object `b` (`wait_for_update`, `region`).
     ConsentDefault = 0,
-    /// `gtag('consent', 'update', b)`.
+    /// `gtag('consent', 'update', …)`: the types granted by the bits `a`.
     ConsentUpdate = 1,
     /// `gtag('set', a, b)`.
     Set = 2,
-    /// `gtag('config', a, b)`.
+    /// `gtag('config', a, {allow_google_signals: b, allow_ad_personalization_signals: b})` (an
+    /// object literal in `bridge.js`, as `mode` writes Consent Mode's).
     Config = 3,
     /// The SDK's `change` event, with the consent view `b` (to `on()` handlers and as a DOM
     /// CustomEvent).

@@ -1,4 +1,4 @@
-//! Where the record is kept: localStorage (through gloo-storage's `raw()`), mirrored in a
+//! Where the record is kept: localStorage (written through gloo-storage's `raw()`), mirrored in a
 //! first-party cookie for the site's server, with an in-memory fallback when storage is blocked.
 
 use gloo_storage::{LocalStorage, Storage};
@@ -31,17 +31,25 @@ fn local() -> Option<web_sys::Storage> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Blocked;
 
-/// The value under [`KEY`] in localStorage; `Err` when storage is unavailable.
-pub fn local_get() -> Result<Option<String>, Blocked> {
-    local().ok_or(Blocked)?.get_item(KEY).map_err(|_| Blocked)
+/// The value under [`KEY`] in localStorage; `None` when there is none or storage is blocked.
+/// Read by `bridge.js` (`stored`, which the log queue and the pending withdrawals already use):
+/// no `getItem` binding with its catching glue for this one read.
+pub fn local_get() -> Option<String> {
+    super::bridge::stored(KEY)
 }
 
 /// Stores `value` in localStorage; false when storage is blocked or full.
 pub fn local_set(value: &str) -> bool {
     // When storage is full, the old record goes before the second try: kept, it would outlast
     // this newer decision (a grant running on after a refusal). At worst nothing is stored and
-    // the visitor is asked again.
-    let ok = local().is_some_and(|s| s.set_item(KEY, value).is_ok() || (s.remove_item(KEY).is_ok() && s.set_item(KEY, value).is_ok()));
+    // the visitor is asked again. It goes through `bridge.js`'s `store` (an empty value deletes),
+    // as the log queue's removal does: no `removeItem` binding with its catching glue.
+    let ok = local().is_some_and(|s| {
+        s.set_item(KEY, value).is_ok() || {
+            super::bridge::store(KEY, "");
+            s.set_item(KEY, value).is_ok()
+        }
+    });
     MEMORY.local_failed.set(!ok);
     ok
 }

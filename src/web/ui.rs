@@ -232,9 +232,9 @@ pub fn announce(message: &str) {
 /// The categories switched on in the part clicked.
 pub fn switched_on() -> Vec<String> {
     let ids = draw(Part::SwitchedOn, &JsValue::UNDEFINED);
-    // Told by the `Array.isArray` captured when bridge.js ran (as the configuration's copy is),
-    // not js-sys's, which reads it when called: one import fewer.
-    if bridge::is_array(&ids) {
+    // Told by `kind` (the `Array.isArray` captured when bridge.js ran, as the configuration's
+    // copy is told), not js-sys's, which reads it when called: no import of its own.
+    if bridge::kind_of(&ids) == bridge::kind::ARR {
         bridge::from_strings(ids.unchecked_ref())
     } else {
         vec![]

@@ -79,6 +79,9 @@ test('advertising granted without GPC configures Ads', async () => {
   await page.waitForFunction(() => dataLayer.some((e) => e[0] === 'config' && e[1] === 'AW-123456789'));
   const update = await lastUpdate(page);
   for (const t of ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage']) assert.equal(update[t], 'granted', t);
+  // Google signals follow advertising in every config command (made in bridge.js's `send`).
+  const config = await page.evaluate(() => [...dataLayer.find((e) => e[0] === 'config' && e[1] === 'AW-123456789')]);
+  assert.deepEqual(config, ['config', 'AW-123456789', { allow_google_signals: true, allow_ad_personalization_signals: true }]);
   await context.close();
 });
 

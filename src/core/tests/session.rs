@@ -965,25 +965,32 @@ fn gpc_covers_a_sites_own_category_when_it_says_so() {
     assert!(briefs(&s, &fx).contains(&"update security_storage".to_owned()), "{:#?}", briefs(&s, &fx));
 }
 
-/// The stub (`src/js/stub.js`) writes the first Consent Mode default by hand, before the wasm
-/// loads: its types, in order, must be core's, all denied but `security_storage`, and its wait
-/// the one the session assumes.
+/// Every Consent Mode command's object is written by `mode` in `src/js/bridge.js` from a state's
+/// bits, the stub's first default (`src/js/stub.js`, before the wasm loads) too: `mode`'s types,
+/// in order, must be core's (bit `i` for `CONSENT_TYPES[i]`), and the stub's default grant only
+/// `security_storage`, with the wait the session assumes.
 #[test]
 fn the_stub_denies_every_consent_type_core_knows() {
-    let stub = include_str!("../../js/stub.js");
-    let body = stub.split("gtag('consent', 'default', {").nth(1).and_then(|s| s.split("});").next()).expect("the stub's default command");
+    let bridge = include_str!("../../js/bridge.js");
+    let body = bridge
+        .split("export const mode = (bits, more) => {")
+        .nth(1)
+        .and_then(|s| s.split("return {").nth(1))
+        .and_then(|s| s.split("...more").next())
+        .expect("bridge.js's mode");
     let members: Vec<(&str, &str)> = body.split(',').filter_map(|m| m.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
-    let types: Vec<&str> = members.iter().map(|(k, _)| *k).filter(|k| *k != "wait_for_update").collect();
+    let types: Vec<&str> = members.iter().map(|(k, _)| *k).collect();
     assert_eq!(types, crate::core::decide::CONSENT_TYPES);
-    for (k, v) in &members {
-        match *k {
-            "security_storage" => assert_eq!(*v, "'granted'"),
-            "wait_for_update" => {
-                assert!(v.ends_with(&format!("? {} : o.waitForUpdate", crate::core::session::STUB_WAIT_FOR_UPDATE)), "{v}")
-            }
-            _ => assert_eq!(*v, "denied", "{k}"),
-        }
+    for (i, (k, v)) in members.iter().enumerate() {
+        assert_eq!(*v, format!("v({i})"), "{k}");
     }
+    let stub = include_str!("../../js/stub.js");
+    let default = format!(
+        "gtag('consent', 'default', mode({}, {{ wait_for_update: o.waitForUpdate == null ? {} : o.waitForUpdate }}));",
+        crate::core::decide::SECURITY_STORAGE,
+        crate::core::session::STUB_WAIT_FOR_UPDATE
+    );
+    assert!(stub.contains(&default), "the stub's default command: {default}");
 }
 
 /// The `Log` effects in `fx`: (the stored queue, the bodies posted).
