@@ -36,13 +36,29 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 /// resolved, lowercased, repeated slashes folded. Matching is deliberately loose so that no spelling a server accepts
 /// slips past a rule for `/patient-portal/*`.
 pub fn normalize_path(path: &str) -> String {
-    let mut b = decode(path.as_bytes());
-    for _ in 0..2 {
+    normalized(path, true)
+}
+
+/// Percent-escapes decoded until none is left (at most three passes).
+fn decoded(mut b: Vec<u8>) -> Vec<u8> {
+    for _ in 0..3 {
         let again = decode(&b);
         if again == b {
             break;
         }
         b = again;
+    }
+    b
+}
+
+/// [`normalize_path`] with the escapes decoded before the segments are resolved, or after
+/// (`decode_first` false): an escaped slash or dot (`/patient-portal/1%2F..%2F..%2Fhome`) is part
+/// of a segment for a router that splits the path before decoding it, which serves the portal
+/// there.
+fn normalized(path: &str, decode_first: bool) -> String {
+    let mut b = path.as_bytes().to_vec();
+    if decode_first {
+        b = decoded(b);
     }
     // Segment by segment, each written after a slash: `.` and `..` resolved as a browser
     // resolves them in a path (a hash route is not resolved by the browser), empty segments
@@ -73,6 +89,9 @@ pub fn normalize_path(path: &str) -> String {
     if b.first() != Some(&b'/') {
         out.remove(0);
     }
+    if !decode_first {
+        out = decoded(out);
+    }
     out.make_ascii_lowercase();
     // Invalid UTF-8 (from escapes) replaced, as `String::from_utf8_lossy` would.
     utf8(&out, true).unwrap_or_default()
@@ -99,9 +118,19 @@ fn decode(b: &[u8]) -> Vec<u8> {
 /// Whether `path` matches a sensitive-path `pattern`. A trailing slash makes no difference on
 /// either side (`/book` matches `/book/`: most servers serve both), and a pattern ending in `/*`
 /// also matches the bare folder (`/patient-portal/*` matches `/patient-portal`).
+///
+/// The path is read twice, its escapes decoded before and after its `.` and `..` are resolved
+/// ([`normalized`]): it matches when either reading does.
 pub fn path_matches(pattern: &str, path: &str) -> bool {
-    let (p, t) = (normalize_path(pattern), normalize_path(path));
-    let (p, t) = (unslashed(&p), unslashed(&t));
+    let p = normalize_path(pattern);
+    let p = unslashed(&p);
+    reading_matches(p, path, true) || reading_matches(p, path, false)
+}
+
+/// Whether one reading of `path` ([`normalized`]) matches the normalized pattern `p`.
+fn reading_matches(p: &str, path: &str, decode_first: bool) -> bool {
+    let t = normalized(path, decode_first);
+    let t = unslashed(&t);
     glob(p, t) || p.strip_suffix("/*").is_some_and(|folder| folder == t)
 }
 
@@ -179,6 +208,24 @@ mod tests {
     #[test]
     fn invalid_utf8_is_replaced_as_std_does() {
         assert_eq!(normalize_path("/%C3%A9%FF%e2%82"), "/é\u{FFFD}\u{FFFD}");
+    }
+
+    #[test]
+    fn an_escaped_slash_or_dot_before_dot_dot_does_not_take_a_path_out_of_its_folder() {
+        // A router that splits before decoding serves the portal for each of these.
+        for path in [
+            "/patient-portal/123%2F..%2F..%2Fhome",
+            "/patient-portal/..%2Fhome",
+            "/patient-portal/%2e%2e%2fhome",
+            "/patient-portal/..%5Chome",
+            "/patient-portal/1%252F..%252F..%252Fhome",
+        ] {
+            assert!(path_matches("/patient-portal/*", path), "{path}");
+        }
+        // Decoded first, these still resolve into the portal, and real `..` segments out of it.
+        assert!(path_matches("/patient-portal/*", "/shop/..%2Fpatient-portal/1"));
+        assert!(!path_matches("/patient-portal/*", "/patient-portal/../home"));
+        assert!(!path_matches("/patient-portal/*", "/home%2Fpatient-portal"));
     }
 
     #[test]
