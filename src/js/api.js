@@ -164,6 +164,9 @@ export function init(config, options) {
         if (isArray(state)) throw state;
       } catch (problems) {
         state = configError(problems);
+        // Not the configuration's problems (the wasm put those on the console): something start
+        // called threw (a page script broke a built-in). Said here, once.
+        if (!isArray(problems)) console.error(state);
         // Start took nothing: the refusals this page queued stay pending for the next start.
         if (mine) store(PENDING, mine);
       }

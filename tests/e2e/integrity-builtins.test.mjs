@@ -343,3 +343,23 @@ for (const member of GLUE_BUILTINS) {
     }
   });
 }
+
+// What the glue still reads at call time (README Status): the `buffer` getter of the wasm's
+// memory. A later script whose getter throws once makes start throw: the SDK does not start on
+// that page (nothing of Google loads), and the console says why, once.
+test('a later script whose WebAssembly.Memory buffer getter throws once during start: nothing of Google loads, and the console says why once', async () => {
+  const BREAK = `<script>
+const d = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, 'buffer');
+let thrown = 0;
+Object.defineProperty(WebAssembly.Memory.prototype, 'buffer', { configurable: true, get() { if (!thrown++) throw new Error('page buffer getter'); return d.get.call(this); } });
+</script>`;
+  const server = servePagesForFile({ '/broken.html': html(inlineConfig(SITE) + TAG + BREAK, '<h1>Home</h1>') });
+  const { page, context, net, consoleMessages } = await openPage();
+  await page.goto(server.url + '/broken.html');
+  await settle(page, 1500);
+  const errors = consoleMessages.filter((m) => m.type === 'error' && /page buffer getter/.test(m.text));
+  assert.equal(errors.length, 1, JSON.stringify(consoleMessages));
+  assert.equal(await page.evaluate(() => document.querySelector('h1').textContent), 'Home', 'the page works');
+  assert.deepEqual(net.google, []);
+  await context.close();
+});
