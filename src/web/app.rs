@@ -302,14 +302,21 @@ fn with_state(s: RefMut<Session>, e: &Effect) {
             drop(s);
             post(Send::ConsentDefault, JsValue::UNDEFINED, o.into())
         }
-        (Effect::SyncSwitches, _) => ui(&s).sync_switches(),
         (Effect::Store, Some(r)) => save(&s.config, r),
-        (Effect::ShowBanner, _) => ui(&s).show_banner(),
-        (Effect::RenderNotice, _) => {
-            ui(&s).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+        (Effect::Store, None) => {}
+        // The interface's effects: one `ui` built (and dropped) for the four of them.
+        _ => {
+            let u = ui(&s);
+            match e {
+                Effect::SyncSwitches => u.sync_switches(),
+                Effect::ShowBanner => u.show_banner(),
+                Effect::RenderNotice => {
+                    u.notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+                }
+                Effect::ShowReopenButton(class) => u.reopen_button(class),
+                _ => {}
+            }
         }
-        (Effect::ShowReopenButton(class), _) => ui(&s).reopen_button(class),
-        _ => {}
     }
 }
 
