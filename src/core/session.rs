@@ -252,10 +252,9 @@ pub struct Session {
 /// An input after start.
 pub enum Input {
     /// The visitor (banner, dialog, notice) or the API decided: `grants` are the categories
-    /// turned on.
-    Decide(Vec<String>, Method),
-    /// "Accept all": every optional category (an honoured GPC still keeps its categories off).
-    AcceptAll(Method),
+    /// turned on; `None` is "accept all", every optional category (an honoured GPC still keeps
+    /// its categories off).
+    Decide(Option<Vec<String>>, Method),
     /// The page's URL changed (the new one is in [`Env`]).
     Navigate,
     /// Another tab changed the stored record, or the page was restored from the back/forward
@@ -488,8 +487,7 @@ impl Session {
         let mut decision = None;
         // By reference, the input dropped once at the end: no drop code of its own in each arm.
         match &input {
-            Input::Decide(grants, method) => decision = Some((Some(&grants[..]), *method)),
-            Input::AcceptAll(method) => decision = Some((None, *method)),
+            Input::Decide(grants, method) => decision = Some((grants.as_deref(), *method)),
             Input::Navigate => {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
                     self.apply(env, &mut fx, vec![]);

@@ -480,11 +480,7 @@ fn click(scope: &str, action: &str) -> Option<Input> {
 /// Records the visitor's choice (`grants` = categories turned on, `None` for "accept all") and
 /// applies it.
 pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue {
-    // A `match`, not `map_or`: no `AcceptAll` made and dropped when there are grants.
-    step(Some(match grants {
-        Some(g) => Input::Decide(g, method),
-        None => Input::AcceptAll(method),
-    }))
+    step(Some(Input::Decide(grants, method)))
 }
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.
