@@ -58,11 +58,11 @@ fn sensitive(c: &Config, env: &Env) -> bool {
 }
 
 /// What the browser tells once, at start.
-pub struct Page {
+pub struct Page<'a> {
     /// DNT and GPC.
     pub signals: Signals,
     /// The region hint of the page (`us-wa`), not yet checked.
-    pub region: Option<String>,
+    pub region: Option<&'a str>,
     /// The visitor's language, from [`language`].
     pub lang: String,
     /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`); none
@@ -352,7 +352,7 @@ impl Session {
         let status = decide::status(&config, stored.as_ref(), env.now);
         // The hint comes from the site's server; `us-wa` means `US-WA`.
         let region =
-            page.region.map(|r| super::text::ascii_case(super::text::trim(&r, false), true)).filter(|r| super::config::is_region_code(r));
+            page.region.map(|r| super::text::ascii_case(super::text::trim(r, false), true)).filter(|r| super::config::is_region_code(r));
         let signals = page.signals;
         if config.debug {
             fx.push(Effect::Console(

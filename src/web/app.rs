@@ -410,7 +410,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     // made): a getter in one that routes is heard.
     let page = Page {
         signals: page::signals(),
-        region: region.clone(),
+        region: region.as_deref(),
         lang,
         file_texts,
         copies: copies(&parsed.config),

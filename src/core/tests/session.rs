@@ -45,7 +45,7 @@ fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals)
 
 /// An English page with `signals` and the record `rows` stored: no region, no referrer, nothing
 /// asked for before start. Tests change the rest with `..page_with(…)`.
-fn page_with(signals: Signals, rows: Option<&[Row]>) -> Page {
+fn page_with(signals: Signals, rows: Option<&[Row]>) -> Page<'static> {
     Page {
         signals,
         region: None,
@@ -585,7 +585,7 @@ fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_
 #[test]
 fn an_expired_or_future_dated_refusal_still_keeps_a_regions_granted_defaults_off_until_the_visitor_answers() {
     let config = with(site(), json!({"regions": [{"codes": ["US-CA"], "defaults": {"analytics": true, "advertising": true}}]}));
-    let page = |copies| Page { region: Some("us-ca".into()), copies, ..page_with(NO_SIGNALS, None) };
+    let page = |copies| Page { region: Some("us-ca"), copies, ..page_with(NO_SIGNALS, None) };
     // Refused 400 days ago: past any lifetime.
     let old = Copies { local: Some(encode(&record("1", NOW - 400 * 86_400_000, REFUSED))), ..Copies::default() };
     let (s, fx) = Session::start(read(&config), page(old), &env("/"));
