@@ -426,7 +426,10 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         // The message: `api.js` makes the `Error` (no `Error` import in the wasm).
         put(early, JsValue::from(*i as u32), JsValue::from_str(message));
     }
-    *SESSION.0.borrow_mut() = Some(session);
+    // The slot is empty here (a session would have been returned above, and a lent one makes
+    // `replace` abort as `borrow_mut` did): its old value is forgotten, not dropped, so no drop
+    // code of a whole session is in the wasm for a value that is always `None`.
+    std::mem::forget(SESSION.0.replace(Some(session)));
     // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
     carry_out(effects);
