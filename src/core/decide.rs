@@ -77,14 +77,27 @@ fn signal_denial(config: &Config, signals: Signals, cat: &Category) -> Option<So
 /// signals, the region's default and the configured default, in that order. An honoured GPC
 /// wins over a visitor's grant of advertising unless the site lets choices override it.
 pub fn effective(config: &Config, decided: Option<&Record>, signals: Signals, region: Option<&str>) -> Vec<Choice> {
+    states(config, decided, None, signals, region)
+}
+
+/// Each category's state, for [`effective`] (`grants` none) and for a decision just taken
+/// ([`record_choice`]: `grants` some, the visitor's own choice for every category, as
+/// `record_choice` takes it). One loop for both: the rules for a required category and for GPC
+/// are written once.
+fn states(config: &Config, decided: Option<&Record>, grants: Option<Option<&[String]>>, signals: Signals, region: Option<&str>) -> Vec<Choice> {
     // A loop with one `Choice` built at the end: smaller in the wasm than a map/collect chain.
     let mut out = Vec::with_capacity(config.categories.len());
     for cat in &config.categories {
-        let user = decided.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
+        // The visitor's own choice: the one taken now (`None` grants: every category), else
+        // the decision's.
+        let user = match grants {
+            Some(g) => Some(g.is_none_or(|g| g.contains(&cat.id))),
+            None => decided.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User).map(|c| c.granted),
+        };
         let (granted, source) = match (cat.required, user, signal_denial(config, signals, cat)) {
             (true, ..) => (true, Source::Default),
-            (_, Some(u), Some(Source::Gpc)) if u.granted && !config.signals.choice_overrides_gpc => (false, Source::Gpc),
-            (_, Some(u), _) => (u.granted, Source::User),
+            (_, Some(true), Some(Source::Gpc)) if !config.signals.choice_overrides_gpc => (false, Source::Gpc),
+            (_, Some(u), _) => (u, Source::User),
             (_, None, Some(s)) => (false, s),
             (_, None, None) => match region_default(config, region, &cat.id) {
                 Some(granted) => (granted, Source::Region),
@@ -408,20 +421,9 @@ pub fn record_choice(
     now: u64,
     sdk_version: &str,
 ) -> Record {
-    // A loop with one `Choice` built at the end, as in `effective`.
-    let mut choices = Vec::with_capacity(config.categories.len());
-    for cat in &config.categories {
-        // A required category is granted below whatever this says.
-        let wanted = grants.is_none_or(|g| g.contains(&cat.id));
-        let (granted, source) = if cat.required {
-            (true, Source::Default)
-        } else if wanted && signal_denial(config, signals, cat) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
-            (false, Source::Gpc)
-        } else {
-            (wanted, Source::User)
-        };
-        choices.push(Choice { category: cat.id.clone(), granted, source });
-    }
+    // A required category is granted whatever `grants` says; no region is read, as every
+    // category has the visitor's choice.
+    let choices = states(config, None, Some(grants), signals, None);
     // The id to keep, borrowed: one copy made, none cloned and dropped.
     let id = match previous {
         Some(p) if !p.id.is_empty() => &p.id,
