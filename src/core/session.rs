@@ -595,11 +595,8 @@ impl Session {
 
     /// Each category's state for this visitor, from the decision, the signals and the region.
     fn settle(&mut self) {
-        let c = &self.config;
-        self.effective = decide::effective(c, self.decided(), self.signals, self.region.as_deref());
-        if self.decided().is_none() {
-            decide::keep_refusals(c, &mut self.effective, self.stored.as_ref());
-        }
+        let decided = self.status == Status::Decided;
+        self.effective = decide::effective(&self.config, self.stored.as_ref(), decided, self.signals, self.region.as_deref());
     }
 
     /// Re-derives the state from the decision, the signals and the page, and the effects that
