@@ -625,7 +625,7 @@ impl Session {
         if plan.load_gtag {
             // gtag.js is fetched once, for the first id configured now (or the first one of all).
             if let Some(id) = plan.configure.first().or(g.analytics_ids.first()).or(g.ads_ids.first()) {
-                fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.clone().unwrap_or_default() });
+                fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.as_deref().unwrap_or_default().to_owned() });
             }
         }
         for id in &plan.configure {
@@ -697,11 +697,11 @@ impl Session {
     /// asked for before start), and the browser hashes the notice, which the page's next events
     /// carry.
     fn page_view(&mut self, mut q: Queue, env: &Env, fx: &mut Vec<Effect>) {
-        let Some(endpoint) = self.config.log.endpoint.clone() else {
+        let Some(endpoint) = &self.config.log.endpoint else {
             fx.push(Effect::LogDrop);
             return;
         };
-        fx.push(Effect::LogHash { endpoint, notice: log::notice_text(&self.config, &self.texts) });
+        fx.push(Effect::LogHash { endpoint: endpoint.clone(), notice: log::notice_text(&self.config, &self.texts) });
         q.keep(env.now, "");
         self.log_store(q, CAP, fx);
     }
