@@ -419,20 +419,20 @@ pub fn record_choice(
     method: Method,
     signals: Signals,
     language: &str,
-    id: &str,
+    new_id: fn() -> String,
     now: u64,
     sdk_version: &str,
 ) -> Record {
     // A required category is granted whatever `grants` says; no region is read, as every
     // category has the visitor's choice.
     let choices = states(config, None, true, Some(grants), signals, None);
-    // The id to keep, borrowed: one copy made, none cloned and dropped.
+    // The id to keep; a new one (`new_id`) is made only when there is none.
     let id = match previous {
-        Some(p) if !p.id.is_empty() => &p.id,
-        _ => id,
+        Some(p) if !p.id.is_empty() => p.id.clone(),
+        _ => new_id(),
     };
     Record {
-        id: id.to_owned(),
+        id,
         created: previous.map_or(now, |p| p.created.min(now)),
         updated: now,
         revision: config.revision.clone(),

@@ -576,7 +576,7 @@ impl Session {
                 method,
                 self.signals,
                 &self.texts.lang,
-                &(env.random_id)(),
+                env.random_id,
                 env.now,
                 super::VERSION,
             );

@@ -570,7 +570,7 @@ fn record_choice_table() {
         (&dnt_honor, everything, DNT, ALL),
     ];
     for (i, (c, grants, signals, want)) in cases.iter().enumerate() {
-        let r = record_choice(c, None, Some(&strings(grants)), Method::Banner, *signals, "es", "new-id", NOW, "9.9.9");
+        let r = record_choice(c, None, Some(&strings(grants)), Method::Banner, *signals, "es", || "new-id".into(), NOW, "9.9.9");
         assert_eq!(r.choices, choices(want), "case {i}");
         assert_eq!(r.signals, *signals);
         assert_eq!((r.id.as_str(), r.created, r.updated, r.revision.as_str()), ("new-id", NOW, NOW, "1"));
@@ -586,7 +586,7 @@ fn record_choice_keeps_id_and_creation_time() {
     let mut prev = record("0", NOW - 10 * DAY, GRANT);
     prev.id = "old-id".into();
     prev.created = NOW - 20 * DAY;
-    let r = record_choice(&c, Some(&prev), Some(&[]), Method::Preferences, NO_SIGNALS, "en", "new-id", NOW, "1");
+    let r = record_choice(&c, Some(&prev), Some(&[]), Method::Preferences, NO_SIGNALS, "en", || "new-id".into(), NOW, "1");
     assert_eq!(
         (r.id.as_str(), r.created, r.updated, r.revision.as_str(), r.method),
         ("old-id", NOW - 20 * DAY, NOW, "1", Method::Preferences)
@@ -594,7 +594,7 @@ fn record_choice_keeps_id_and_creation_time() {
     // An empty stored id is replaced; a creation time after now (clock set back) is clamped.
     prev.id = String::new();
     prev.created = NOW + DAY;
-    let r = record_choice(&c, Some(&prev), Some(&[]), Method::Api, NO_SIGNALS, "en", "new-id", NOW, "1");
+    let r = record_choice(&c, Some(&prev), Some(&[]), Method::Api, NO_SIGNALS, "en", || "new-id".into(), NOW, "1");
     assert_eq!((r.id.as_str(), r.created), ("new-id", NOW));
 }
 
@@ -602,7 +602,7 @@ fn record_choice_keeps_id_and_creation_time() {
 fn accepting_all_grants_every_optional_category() {
     // `None` is "Accept all" (`acceptAll()`, the banner's and the dialog's button): every optional
     // category turned on, a required one by default, and GPC still keeps advertising off.
-    let accept_all = |c: &Config, signals| record_choice(c, None, None, Method::Banner, signals, "en", "id", NOW, "1").choices;
+    let accept_all = |c: &Config, signals| record_choice(c, None, None, Method::Banner, signals, "en", || "id".into(), NOW, "1").choices;
     assert_eq!(accept_all(&Config::default(), NO_SIGNALS), choices(ALL));
     let c = config(json!({"categories": [{"id": "analytics", "required": true}, {"id": "chat", "title": "C"}]}));
     assert_eq!(accept_all(&c, NO_SIGNALS), choices(&[("necessary", true, Def), ("analytics", true, Def), ("chat", true, User)]));
