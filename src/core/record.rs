@@ -266,12 +266,15 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
         return Err(bad);
     }
     // The fields that own no text first: when one is bad there is nothing to drop yet.
-    let (Some(created), Some(updated), &[code], Some(dnt), Some(gpc)) =
-        (parse_uint(f[2]), parse_uint(f[3]), f[6].as_bytes(), Dnt::from_name(f[7]), Gpc::from_name(f[8]))
+    let method = match *f[6].as_bytes() {
+        [code] => Method::from_code(code),
+        _ => None,
+    };
+    let (Some(created), Some(updated), Some(method), Some(dnt), Some(gpc)) =
+        (parse_uint(f[2]), parse_uint(f[3]), method, Dnt::from_name(f[7]), Gpc::from_name(f[8]))
     else {
         return Err(bad);
     };
-    let method = Method::from_code(code).ok_or(bad)?;
     // Then the texts, with no exit among them: a bad one clears `ok`, and what was read is
     // dropped once, below (an exit at each would drop the texts read so far, each its own code).
     let mut ok = true;
