@@ -250,10 +250,13 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     // The checksum is the last 8 bytes, after a `|` (found by position: no reverse search).
     let at = s.len().checked_sub(9).filter(|&at| s.as_bytes()[at] == b'|').ok_or(bad)?;
     let (body, sum) = s.split_at(at + 1);
-    let mut want = String::new();
-    push_hex32(&mut want, checksum(body));
-    if sum != want {
-        return Err(bad);
+    // In a block: the checksum's text is dropped here, not at every exit after it.
+    {
+        let mut want = String::new();
+        push_hex32(&mut want, checksum(body));
+        if sum != want {
+            return Err(bad);
+        }
     }
     // Exactly 11 fields, into an array (no `Vec` of them: collecting costs more code).
     let mut f = [""; 11];
