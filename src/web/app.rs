@@ -379,9 +379,12 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
 }
 
 fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<String>, lang_texts: &JsValue, early: &JsValue) -> JsValue {
-    let running = consent_view();
-    if !running.is_null() {
-        return running;
+    // In a block: the `null` is dropped here, not at each later exit.
+    {
+        let running = consent_view();
+        if !running.is_null() {
+            return running;
+        }
     }
     let parsed = match config_error {
         Some(message) => session::unreadable(message.clone()),
