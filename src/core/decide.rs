@@ -97,7 +97,7 @@ fn states(
     region: Option<&str>,
 ) -> Vec<Choice> {
     // A loop with one `Choice` built at the end: smaller in the wasm than a map/collect chain.
-    let mut out = Vec::with_capacity(config.categories.len());
+    let mut out = vec![];
     for cat in &config.categories {
         let mine = record.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
         // The visitor's own choice: the one taken now (`None` grants: every category), else
