@@ -285,9 +285,10 @@ pub fn language(config: &Config, html_lang: Option<&str>, browser: &[String]) ->
     negotiate(config.language.as_deref(), html_lang, browser, |l| config.offers_texts(l))
 }
 
-/// The console lines for configuration problems: errors first, then warnings.
-fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
-    report_kind(
+/// The console lines for configuration problems: errors first, then warnings. Returns whether
+/// there were errors (read off the first line: no second walk of the problems).
+fn report(problems: &[Problem], fx: &mut Vec<Effect>) -> bool {
+    let errors = report_kind(
         problems,
         true,
         Level::Error,
@@ -295,11 +296,13 @@ fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
         fx,
     );
     report_kind(problems, false, Level::Warn, "consent-gate: configuration warnings:", fx);
+    errors
 }
 
 /// One console line, at `level` under `head`, for the problems that are errors (`errors`) or
 /// warnings; none when there are none. (Called twice, not a loop over an array of both.)
-fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx: &mut Vec<Effect>) {
+/// Returns whether there were any.
+fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx: &mut Vec<Effect>) -> bool {
     // Written after the head, which alone means none: no second string joined to it.
     let mut out = String::from(head);
     for p in problems.iter() {
@@ -309,9 +312,11 @@ fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx:
         out.push_str("\n  ");
         out.push_str(&p.line());
     }
-    if out.len() > head.len() {
+    let any = out.len() > head.len();
+    if any {
         fx.push(Effect::Console(level, out));
     }
+    any
 }
 
 /// The `ga-disable-<id>` kill switches of `ids`, each set to `off` (one loop for both kinds).
@@ -339,8 +344,7 @@ impl Session {
     /// Starts a session from the configuration read and what the page tells.
     pub fn start(parsed: Parsed, page: Page, env: &Env) -> (Session, Vec<Effect>) {
         let mut fx = vec![];
-        report(&parsed.problems, &mut fx);
-        let config_ok = !parsed.has_errors();
+        let config_ok = !report(&parsed.problems, &mut fx);
         let config = parsed.config;
         // A shipped language whose file failed is shown in English: so its `lang` says English too.
         let lang = if page.file_texts.is_empty() && needs_file(&page.lang) { "en" } else { &page.lang };
