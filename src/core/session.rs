@@ -799,10 +799,9 @@ impl Session {
     /// `None` for an empty object, which changes nothing. Errors name the unknown category or
     /// the value that is not a boolean.
     pub fn grants_with(&self, changes: &Json) -> Result<Option<Vec<String>>, String> {
-        if !changes.is_object() {
+        let Json::Obj(members) = changes else {
             return Err("setConsent: expected an object like {analytics: true}".into());
-        }
-        let members = changes.members();
+        };
         if members.is_empty() {
             return Ok(None);
         }
