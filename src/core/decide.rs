@@ -76,37 +76,52 @@ fn signal_denial(config: &Config, signals: Signals, cat: &Category) -> Option<So
 /// Each category's state on this visit: the visitor's valid decision where there is one, else
 /// signals, the region's default and the configured default, in that order. An honoured GPC
 /// wins over a visitor's grant of advertising unless the site lets choices override it.
-pub fn effective(config: &Config, decided: Option<&Record>, signals: Signals, region: Option<&str>) -> Vec<Choice> {
+/// `record`: the stored record, a valid decision when `decided`. One that no longer decides
+/// (expired, or from an older revision) still says what the visitor refused: until they answer
+/// again, a category they turned off stays off, whatever a region's or the site's default would
+/// grant. Its grants lapse with it.
+pub fn effective(config: &Config, record: Option<&Record>, decided: bool, signals: Signals, region: Option<&str>) -> Vec<Choice> {
+    states(config, record, decided, None, signals, region)
+}
+
+/// Each category's state, for [`effective`] (`grants` none) and for a decision just taken
+/// ([`record_choice`]: `grants` some, the visitor's own choice for every category, as
+/// `record_choice` takes it). One loop for both: the rules for a required category and for GPC
+/// are written once.
+fn states(
+    config: &Config,
+    record: Option<&Record>,
+    decided: bool,
+    grants: Option<Option<&[String]>>,
+    signals: Signals,
+    region: Option<&str>,
+) -> Vec<Choice> {
     // A loop with one `Choice` built at the end: smaller in the wasm than a map/collect chain.
-    let mut out = Vec::with_capacity(config.categories.len());
+    let mut out = vec![];
     for cat in &config.categories {
-        let user = decided.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
+        let mine = record.and_then(|r| r.choice(&cat.id)).filter(|c| c.source == Source::User);
+        // The visitor's own choice: the one taken now (`None` grants: every category), else
+        // the decision's.
+        let user = match grants {
+            Some(g) => Some(g.is_none_or(|g| g.contains(&cat.id))),
+            None => mine.filter(|_| decided).map(|c| c.granted),
+        };
         let (granted, source) = match (cat.required, user, signal_denial(config, signals, cat)) {
             (true, ..) => (true, Source::Default),
-            (_, Some(u), Some(Source::Gpc)) if u.granted && !config.signals.choice_overrides_gpc => (false, Source::Gpc),
-            (_, Some(u), _) => (u.granted, Source::User),
+            (_, Some(true), Some(Source::Gpc)) if !config.signals.choice_overrides_gpc => (false, Source::Gpc),
+            (_, Some(u), _) => (u, Source::User),
             (_, None, Some(s)) => (false, s),
             (_, None, None) => match region_default(config, region, &cat.id) {
                 Some(granted) => (granted, Source::Region),
                 None => (cat.default, Source::Default),
             },
         };
+        // A lapsed record's refusal stands against a default or a region's grant.
+        let lapsed_refusal = !decided && !cat.required && mine.is_some_and(|u| !u.granted);
+        let (granted, source) = if granted && lapsed_refusal { (false, Source::User) } else { (granted, source) };
         out.push(Choice { category: cat.id.clone(), granted, source });
     }
     out
-}
-
-/// A stored record that no longer decides (expired, or from an older revision) still says what
-/// the visitor refused: until they answer again, a category they turned off stays off, whatever
-/// a region's or the site's default would grant. Its grants lapse with it.
-pub fn keep_refusals(config: &Config, effective: &mut [Choice], lapsed: Option<&Record>) {
-    let Some(r) = lapsed else { return };
-    for c in effective {
-        let refused = r.choice(&c.category).is_some_and(|u| u.source == Source::User && !u.granted);
-        if refused && c.granted && config.category(&c.category).is_some_and(|cat| !cat.required) {
-            (c.granted, c.source) = (false, Source::User);
-        }
-    }
 }
 
 fn region_default(config: &Config, region: Option<&str>, category: &str) -> Option<bool> {
@@ -404,31 +419,20 @@ pub fn record_choice(
     method: Method,
     signals: Signals,
     language: &str,
-    id: &str,
+    new_id: fn() -> String,
     now: u64,
     sdk_version: &str,
 ) -> Record {
-    // A loop with one `Choice` built at the end, as in `effective`.
-    let mut choices = Vec::with_capacity(config.categories.len());
-    for cat in &config.categories {
-        // A required category is granted below whatever this says.
-        let wanted = grants.is_none_or(|g| g.contains(&cat.id));
-        let (granted, source) = if cat.required {
-            (true, Source::Default)
-        } else if wanted && signal_denial(config, signals, cat) == Some(Source::Gpc) && !config.signals.choice_overrides_gpc {
-            (false, Source::Gpc)
-        } else {
-            (wanted, Source::User)
-        };
-        choices.push(Choice { category: cat.id.clone(), granted, source });
-    }
-    // The id to keep, borrowed: one copy made, none cloned and dropped.
+    // A required category is granted whatever `grants` says; no region is read, as every
+    // category has the visitor's choice.
+    let choices = states(config, None, true, Some(grants), signals, None);
+    // The id to keep; a new one (`new_id`) is made only when there is none.
     let id = match previous {
-        Some(p) if !p.id.is_empty() => &p.id,
-        _ => id,
+        Some(p) if !p.id.is_empty() => p.id.clone(),
+        _ => new_id(),
     };
     Record {
-        id: id.to_owned(),
+        id,
         created: previous.map_or(now, |p| p.created.min(now)),
         updated: now,
         revision: config.revision.clone(),
@@ -466,7 +470,7 @@ pub fn cookie_is_record(config: &Config, https: bool) -> bool {
 /// keeps the choice when localStorage is blocked or full). Of the usable copies the newest wins;
 /// a copy dated more than [`CLOCK_SKEW_MS`] ahead of `now` is refused, so it can never outrank a
 /// real one. When it is the only one, it comes back with the problem: it decides nothing
-/// ([`status`] finds it expired) but what it refused stays off ([`keep_refusals`]): a visitor
+/// ([`status`] finds it expired) but what it refused stays off ([`effective`] with `decided` false): a visitor
 /// whose clock was fast when they refused is asked again, not tracked meanwhile.
 pub fn stored_record(
     config: &Config,

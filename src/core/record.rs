@@ -185,6 +185,13 @@ fn unescape(s: &str) -> Option<String> {
     utf8(&out, false)
 }
 
+/// `s` unescaped; empty, with `ok` cleared, when it is not a field [`escape`] wrote.
+fn text(s: &str, ok: &mut bool) -> String {
+    let t = unescape(s);
+    *ok &= t.is_some();
+    t.unwrap_or_default()
+}
+
 /// FNV-1a, 32 bits: detects truncation and casual edits (it is not a signature).
 fn checksum(s: &str) -> u32 {
     s.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
@@ -243,10 +250,13 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     // The checksum is the last 8 bytes, after a `|` (found by position: no reverse search).
     let at = s.len().checked_sub(9).filter(|&at| s.as_bytes()[at] == b'|').ok_or(bad)?;
     let (body, sum) = s.split_at(at + 1);
-    let mut want = String::new();
-    push_hex32(&mut want, checksum(body));
-    if sum != want {
-        return Err(bad);
+    // In a block: the checksum's text is dropped here, not at every exit after it.
+    {
+        let mut want = String::new();
+        push_hex32(&mut want, checksum(body));
+        if sum != want {
+            return Err(bad);
+        }
     }
     // Exactly 11 fields, into an array (no `Vec` of them: collecting costs more code).
     let mut f = [""; 11];
@@ -258,37 +268,49 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     if fields.next().is_some() {
         return Err(bad);
     }
+    // The fields that own no text first: when one is bad there is nothing to drop yet.
+    let method = match *f[6].as_bytes() {
+        [code] => Method::from_code(code),
+        _ => None,
+    };
+    let (Some(created), Some(updated), Some(method), Some(dnt), Some(gpc)) =
+        (parse_uint(f[2]), parse_uint(f[3]), method, Dnt::from_name(f[7]), Gpc::from_name(f[8]))
+    else {
+        return Err(bad);
+    };
+    // Then the texts, with no exit among them: a bad one clears `ok`, and what was read is
+    // dropped once, below (an exit at each would drop the texts read so far, each its own code).
+    let mut ok = true;
     let mut choices = vec![];
     if !f[10].is_empty() {
         for item in pieces(f[10], b'+') {
-            let (cat, state) = cut(item, b':').ok_or(bad)?;
+            // No `:` reads as an empty category, which is refused below.
+            let (cat, state) = cut(item, b':').unwrap_or_default();
             // Two ASCII bytes: `1` or `0`, then the source's code (compared as bytes: no decoder).
             let (granted, source) = match *state.as_bytes() {
-                [g @ (b'0' | b'1'), code] => (g == b'1', Source::from_code(code).ok_or(bad)?),
-                _ => return Err(bad),
+                [g @ (b'0' | b'1'), code] => (g == b'1', Source::from_code(code)),
+                _ => (false, None),
             };
-            let category = unescape(cat).filter(|c| !c.is_empty()).ok_or(bad)?;
-            if choices.iter().any(|c: &Choice| c.category == category) {
-                return Err(bad);
-            }
-            choices.push(Choice { category, granted, source });
+            let category = text(cat, &mut ok);
+            ok &= source.is_some() && !category.is_empty() && !choices.iter().any(|c: &Choice| c.category == category);
+            choices.push(Choice { category, granted, source: source.unwrap_or(Source::User) });
         }
     }
-    Ok(Record {
-        id: unescape(f[1]).filter(|id| !id.is_empty()).ok_or(bad)?,
-        created: parse_uint(f[2]).ok_or(bad)?,
-        updated: parse_uint(f[3]).ok_or(bad)?,
-        revision: unescape(f[4]).ok_or(bad)?,
-        language: unescape(f[5]).ok_or(bad)?,
-        method: match *f[6].as_bytes() {
-            [code] => Method::from_code(code),
-            _ => None,
-        }
-        .ok_or(bad)?,
-        signals: Signals { dnt: Dnt::from_name(f[7]).ok_or(bad)?, gpc: Gpc::from_name(f[8]).ok_or(bad)? },
-        sdk_version: unescape(f[9]).ok_or(bad)?,
+    let r = Record {
+        id: text(f[1], &mut ok),
+        created,
+        updated,
+        revision: text(f[4], &mut ok),
+        language: text(f[5], &mut ok),
+        method,
+        signals: Signals { dnt, gpc },
+        sdk_version: text(f[9], &mut ok),
         choices,
-    })
+    };
+    if !ok || r.id.is_empty() {
+        return Err(bad);
+    }
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -58,11 +58,11 @@ fn sensitive(c: &Config, env: &Env) -> bool {
 }
 
 /// What the browser tells once, at start.
-pub struct Page {
+pub struct Page<'a> {
     /// DNT and GPC.
     pub signals: Signals,
     /// The region hint of the page (`us-wa`), not yet checked.
-    pub region: Option<String>,
+    pub region: Option<&'a str>,
     /// The visitor's language, from [`language`].
     pub lang: String,
     /// The texts of its language file, when one was loaded (see `core::i18n::needs_file`); none
@@ -252,10 +252,9 @@ pub struct Session {
 /// An input after start.
 pub enum Input {
     /// The visitor (banner, dialog, notice) or the API decided: `grants` are the categories
-    /// turned on.
-    Decide(Vec<String>, Method),
-    /// "Accept all": every optional category (an honoured GPC still keeps its categories off).
-    AcceptAll(Method),
+    /// turned on; `None` is "accept all", every optional category (an honoured GPC still keeps
+    /// its categories off).
+    Decide(Option<Vec<String>>, Method),
     /// The page's URL changed (the new one is in [`Env`]).
     Navigate,
     /// Another tab changed the stored record, or the page was restored from the back/forward
@@ -286,9 +285,10 @@ pub fn language(config: &Config, html_lang: Option<&str>, browser: &[String]) ->
     negotiate(config.language.as_deref(), html_lang, browser, |l| config.offers_texts(l))
 }
 
-/// The console lines for configuration problems: errors first, then warnings.
-fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
-    report_kind(
+/// The console lines for configuration problems: errors first, then warnings. Returns whether
+/// there were errors (read off the first line: no second walk of the problems).
+fn report(problems: &[Problem], fx: &mut Vec<Effect>) -> bool {
+    let errors = report_kind(
         problems,
         true,
         Level::Error,
@@ -296,11 +296,13 @@ fn report(problems: &[Problem], fx: &mut Vec<Effect>) {
         fx,
     );
     report_kind(problems, false, Level::Warn, "consent-gate: configuration warnings:", fx);
+    errors
 }
 
 /// One console line, at `level` under `head`, for the problems that are errors (`errors`) or
 /// warnings; none when there are none. (Called twice, not a loop over an array of both.)
-fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx: &mut Vec<Effect>) {
+/// Returns whether there were any.
+fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx: &mut Vec<Effect>) -> bool {
     // Written after the head, which alone means none: no second string joined to it.
     let mut out = String::from(head);
     for p in problems.iter() {
@@ -310,9 +312,11 @@ fn report_kind(problems: &[Problem], errors: bool, level: Level, head: &str, fx:
         out.push_str("\n  ");
         out.push_str(&p.line());
     }
-    if out.len() > head.len() {
+    let any = out.len() > head.len();
+    if any {
         fx.push(Effect::Console(level, out));
     }
+    any
 }
 
 /// The `ga-disable-<id>` kill switches of `ids`, each set to `off` (one loop for both kinds).
@@ -340,8 +344,7 @@ impl Session {
     /// Starts a session from the configuration read and what the page tells.
     pub fn start(parsed: Parsed, page: Page, env: &Env) -> (Session, Vec<Effect>) {
         let mut fx = vec![];
-        report(&parsed.problems, &mut fx);
-        let config_ok = !parsed.has_errors();
+        let config_ok = !report(&parsed.problems, &mut fx);
         let config = parsed.config;
         // A shipped language whose file failed is shown in English: so its `lang` says English too.
         let lang = if page.file_texts.is_empty() && needs_file(&page.lang) { "en" } else { &page.lang };
@@ -353,7 +356,7 @@ impl Session {
         let status = decide::status(&config, stored.as_ref(), env.now);
         // The hint comes from the site's server; `us-wa` means `US-WA`.
         let region =
-            page.region.map(|r| super::text::ascii_case(super::text::trim(&r, false), true)).filter(|r| super::config::is_region_code(r));
+            page.region.map(|r| super::text::ascii_case(super::text::trim(r, false), true)).filter(|r| super::config::is_region_code(r));
         let signals = page.signals;
         if config.debug {
             fx.push(Effect::Console(
@@ -488,8 +491,7 @@ impl Session {
         let mut decision = None;
         // By reference, the input dropped once at the end: no drop code of its own in each arm.
         match &input {
-            Input::Decide(grants, method) => decision = Some((Some(&grants[..]), *method)),
-            Input::AcceptAll(method) => decision = Some((None, *method)),
+            Input::Decide(grants, method) => decision = Some((grants.as_deref(), *method)),
             Input::Navigate => {
                 if decide::route_key(&self.config, &env.path, &env.hash) != self.location {
                     self.apply(env, &mut fx, vec![]);
@@ -578,7 +580,7 @@ impl Session {
                 method,
                 self.signals,
                 &self.texts.lang,
-                &(env.random_id)(),
+                env.random_id,
                 env.now,
                 super::VERSION,
             );
@@ -597,11 +599,8 @@ impl Session {
 
     /// Each category's state for this visitor, from the decision, the signals and the region.
     fn settle(&mut self) {
-        let c = &self.config;
-        self.effective = decide::effective(c, self.decided(), self.signals, self.region.as_deref());
-        if self.decided().is_none() {
-            decide::keep_refusals(c, &mut self.effective, self.stored.as_ref());
-        }
+        let decided = self.status == Status::Decided;
+        self.effective = decide::effective(&self.config, self.stored.as_ref(), decided, self.signals, self.region.as_deref());
     }
 
     /// Re-derives the state from the decision, the signals and the page, and the effects that
@@ -630,7 +629,7 @@ impl Session {
         if plan.load_gtag {
             // gtag.js is fetched once, for the first id configured now (or the first one of all).
             if let Some(id) = plan.configure.first().or(g.analytics_ids.first()).or(g.ads_ids.first()) {
-                fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.clone().unwrap_or_default() });
+                fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.as_deref().unwrap_or_default().to_owned() });
             }
         }
         for id in &plan.configure {
@@ -702,11 +701,11 @@ impl Session {
     /// asked for before start), and the browser hashes the notice, which the page's next events
     /// carry.
     fn page_view(&mut self, mut q: Queue, env: &Env, fx: &mut Vec<Effect>) {
-        let Some(endpoint) = self.config.log.endpoint.clone() else {
+        let Some(endpoint) = &self.config.log.endpoint else {
             fx.push(Effect::LogDrop);
             return;
         };
-        fx.push(Effect::LogHash { endpoint, notice: log::notice_text(&self.config, &self.texts) });
+        fx.push(Effect::LogHash { endpoint: endpoint.clone(), notice: log::notice_text(&self.config, &self.texts) });
         q.keep(env.now, "");
         self.log_store(q, CAP, fx);
     }
@@ -800,10 +799,9 @@ impl Session {
     /// `None` for an empty object, which changes nothing. Errors name the unknown category or
     /// the value that is not a boolean.
     pub fn grants_with(&self, changes: &Json) -> Result<Option<Vec<String>>, String> {
-        if !changes.is_object() {
+        let Json::Obj(members) = changes else {
             return Err("setConsent: expected an object like {analytics: true}".into());
-        }
-        let members = changes.members();
+        };
         if members.is_empty() {
             return Ok(None);
         }

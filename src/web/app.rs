@@ -347,14 +347,21 @@ fn with_state(s: Lent, e: &Effect) {
             drop(s);
             post(Send::ConsentDefault, state, o.into())
         }
-        (Effect::SyncSwitches, _) => ui(&s).sync_switches(),
         (Effect::Store, Some(r)) => save(&s.config, r),
-        (Effect::ShowBanner, _) => ui(&s).show_banner(),
-        (Effect::RenderNotice, _) => {
-            ui(&s).notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+        (Effect::Store, None) => {}
+        // The interface's effects: one `ui` built (and dropped) for the four of them.
+        _ => {
+            let u = ui(&s);
+            match e {
+                Effect::SyncSwitches => u.sync_switches(),
+                Effect::ShowBanner => u.show_banner(),
+                Effect::RenderNotice => {
+                    u.notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+                }
+                Effect::ShowReopenButton(class) => u.reopen_button(class),
+                _ => {}
+            }
         }
-        (Effect::ShowReopenButton(class), _) => ui(&s).reopen_button(class),
-        _ => {}
     }
 }
 
@@ -417,9 +424,12 @@ pub fn start(config: JsValue, config_error: Option<String>, region: Option<Strin
 }
 
 fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<String>, lang_texts: &JsValue, early: &JsValue) -> JsValue {
-    let running = consent_view();
-    if !running.is_null() {
-        return running;
+    // In a block: the `null` is dropped here, not at each later exit.
+    {
+        let running = consent_view();
+        if !running.is_null() {
+            return running;
+        }
     }
     let parsed = match config_error {
         Some(message) => session::unreadable(message.clone()),
@@ -448,7 +458,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     // made): a getter in one that routes is heard.
     let page = Page {
         signals: page::signals(),
-        region: region.clone(),
+        region: region.as_deref(),
         lang,
         file_texts,
         copies: copies(&parsed.config),
@@ -465,8 +475,10 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         put(early, JsValue::from(*i as u32), JsValue::from_str(message));
     }
     if !SESSION.1.get() {
-        // SAFETY: one thread; with the flag down nothing holds the session (none before start).
-        unsafe { *SESSION.0.get() = Some(session) };
+        // SAFETY: one thread; with the flag down nothing holds the session, and the slot is empty
+        // (a running session was answered above). Written without dropping the `None` there: no
+        // drop code of a whole session in the wasm for a value that is always `None`.
+        unsafe { SESSION.0.get().write(Some(session)) };
     }
     // Listening first: a `change` or `ready` handler that navigates is followed.
     listen();
@@ -521,11 +533,7 @@ fn click(scope: &str, action: &str) -> Option<Input> {
 /// Records the visitor's choice (`grants` = categories turned on, `None` for "accept all") and
 /// applies it.
 pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue {
-    // A `match`, not `map_or`: no `AcceptAll` made and dropped when there are grants.
-    step(Some(match grants {
-        Some(g) => Input::Decide(g, method),
-        None => Input::AcceptAll(method),
-    }))
+    step(Some(Input::Decide(grants, method)))
 }
 
 /// The categories granted now, with `changes` applied: for `setConsent({analytics: true})`.

@@ -183,7 +183,7 @@ fn effective_table() {
         ),
     ];
     for (i, (c, r, s, want)) in cases.iter().enumerate() {
-        assert_eq!(effective(c, *r, *s, None), choices(want), "case {i}");
+        assert_eq!(effective(c, *r, true, *s, None), choices(want), "case {i}");
     }
 }
 
@@ -191,16 +191,14 @@ fn effective_table() {
 fn a_lapsed_record_keeps_its_refusals_not_its_grants() {
     let c = config(json!({"regions": [{"codes": ["US-CA"], "defaults": {"analytics": true, "advertising": true}}]}));
     let lapsed = record("1", NOW, &[("functional", true, User), ("analytics", false, User), ("advertising", false, SGpc)]);
-    let mut e = effective(&c, None, NO_SIGNALS, Some("US-CA"));
-    keep_refusals(&c, &mut e, Some(&lapsed));
+    let e = effective(&c, Some(&lapsed), false, NO_SIGNALS, Some("US-CA"));
     // The refusal stands against the region's default; the grant lapsed; a signal's denial in the
     // record was no choice of the visitor's, so the region's default applies there.
     let want = [("necessary", true, Def), ("functional", false, Def), ("analytics", false, User), ("advertising", true, Reg)];
     assert_eq!(e, choices(&want));
     // A required category is never turned off, even by an old record that refused it.
     let required = config(json!({"categories": [{"id": "necessary"}, {"id": "chat", "title": "Chat", "required": true}]}));
-    let mut e = effective(&required, None, NO_SIGNALS, None);
-    keep_refusals(&required, &mut e, Some(&record("1", NOW, &[("chat", false, User)])));
+    let e = effective(&required, Some(&record("1", NOW, &[("chat", false, User)])), false, NO_SIGNALS, None);
     assert_eq!(e, choices(&[("necessary", true, Def), ("chat", true, Def)]));
 }
 
@@ -233,20 +231,20 @@ fn region_defaults_most_specific_wins() {
             let rows: Vec<Row> = ["functional", "analytics", "advertising"].iter().zip(want).map(|(c, (g, s))| (*c, *g, *s)).collect();
             let mut all = vec![("necessary", true, Def)];
             all.extend(rows);
-            assert_eq!(effective(c, None, NO_SIGNALS, *region), choices(&all), "{region:?}");
+            assert_eq!(effective(c, None, true, NO_SIGNALS, *region), choices(&all), "{region:?}");
         }
     }
     // A choice and an honoured GPC both come before a region's default.
-    let e = effective(&forward, Some(&record("1", NOW, REFUSE)), GPC, Some("US-TX"));
+    let e = effective(&forward, Some(&record("1", NOW, REFUSE)), true, GPC, Some("US-TX"));
     assert_eq!(
         e,
         choices(&[("necessary", true, Def), ("functional", false, Def), ("analytics", false, User), ("advertising", false, User)])
     );
-    let e = effective(&forward, None, GPC, Some("US-TX"));
+    let e = effective(&forward, None, true, GPC, Some("US-TX"));
     assert_eq!(e, choices(&[("necessary", true, Def), ("functional", false, Def), ("analytics", true, Reg), ("advertising", false, SGpc)]));
     // A region cannot switch a required category off.
     let c = config(json!({"regions": [{"codes": "US", "defaults": {"necessary": false}}]}));
-    assert_eq!(effective(&c, None, NO_SIGNALS, Some("US"))[0], choices(&[("necessary", true, Def)])[0]);
+    assert_eq!(effective(&c, None, true, NO_SIGNALS, Some("US"))[0], choices(&[("necessary", true, Def)])[0]);
 }
 
 #[test]
@@ -572,13 +570,13 @@ fn record_choice_table() {
         (&dnt_honor, everything, DNT, ALL),
     ];
     for (i, (c, grants, signals, want)) in cases.iter().enumerate() {
-        let r = record_choice(c, None, Some(&strings(grants)), Method::Banner, *signals, "es", "new-id", NOW, "9.9.9");
+        let r = record_choice(c, None, Some(&strings(grants)), Method::Banner, *signals, "es", || "new-id".into(), NOW, "9.9.9");
         assert_eq!(r.choices, choices(want), "case {i}");
         assert_eq!(r.signals, *signals);
         assert_eq!((r.id.as_str(), r.created, r.updated, r.revision.as_str()), ("new-id", NOW, NOW, "1"));
         assert_eq!((r.language.as_str(), r.method, r.sdk_version.as_str()), ("es", Method::Banner, "9.9.9"));
         // What was recorded is what takes effect under the same signals.
-        assert_eq!(effective(c, Some(&r), *signals, None), r.choices, "case {i}");
+        assert_eq!(effective(c, Some(&r), true, *signals, None), r.choices, "case {i}");
     }
 }
 
@@ -588,7 +586,7 @@ fn record_choice_keeps_id_and_creation_time() {
     let mut prev = record("0", NOW - 10 * DAY, GRANT);
     prev.id = "old-id".into();
     prev.created = NOW - 20 * DAY;
-    let r = record_choice(&c, Some(&prev), Some(&[]), Method::Preferences, NO_SIGNALS, "en", "new-id", NOW, "1");
+    let r = record_choice(&c, Some(&prev), Some(&[]), Method::Preferences, NO_SIGNALS, "en", || "new-id".into(), NOW, "1");
     assert_eq!(
         (r.id.as_str(), r.created, r.updated, r.revision.as_str(), r.method),
         ("old-id", NOW - 20 * DAY, NOW, "1", Method::Preferences)
@@ -596,7 +594,7 @@ fn record_choice_keeps_id_and_creation_time() {
     // An empty stored id is replaced; a creation time after now (clock set back) is clamped.
     prev.id = String::new();
     prev.created = NOW + DAY;
-    let r = record_choice(&c, Some(&prev), Some(&[]), Method::Api, NO_SIGNALS, "en", "new-id", NOW, "1");
+    let r = record_choice(&c, Some(&prev), Some(&[]), Method::Api, NO_SIGNALS, "en", || "new-id".into(), NOW, "1");
     assert_eq!((r.id.as_str(), r.created), ("new-id", NOW));
 }
 
@@ -604,7 +602,7 @@ fn record_choice_keeps_id_and_creation_time() {
 fn accepting_all_grants_every_optional_category() {
     // `None` is "Accept all" (`acceptAll()`, the banner's and the dialog's button): every optional
     // category turned on, a required one by default, and GPC still keeps advertising off.
-    let accept_all = |c: &Config, signals| record_choice(c, None, None, Method::Banner, signals, "en", "id", NOW, "1").choices;
+    let accept_all = |c: &Config, signals| record_choice(c, None, None, Method::Banner, signals, "en", || "id".into(), NOW, "1").choices;
     assert_eq!(accept_all(&Config::default(), NO_SIGNALS), choices(ALL));
     let c = config(json!({"categories": [{"id": "analytics", "required": true}, {"id": "chat", "title": "C"}]}));
     assert_eq!(accept_all(&c, NO_SIGNALS), choices(&[("necessary", true, Def), ("analytics", true, Def), ("chat", true, User)]));
@@ -783,7 +781,7 @@ fn stored_record_trusts_local_storage_and_refuses_the_future() {
         ("a shared cookie counts; the newest wins", &shared, Some(&old), None, Some(&new), (Some(NOW - 1), None)),
         ("the page's own copy when storage is blocked", &host_only, None, Some(&new), None, (Some(NOW - 1), None)),
         ("another tab's newer write wins over this page's copy", &host_only, Some(&new), Some(&old), None, (Some(NOW - 1), None)),
-        // Refused as a decision (status: expired), kept for its refusals (keep_refusals).
+        // Refused as a decision (status: expired), kept for its refusals (effective, not decided).
         ("a record from the future is reported, and decides nothing", &host_only, Some(&future), None, None, (Some(NOW + DAY), Some(DecodeError::Future))),
         ("and cannot outrank a real one", &shared, Some(&old), None, Some(&future), (Some(NOW - DAY), None)),
         ("corrupt alone", &host_only, Some(corrupt), None, None, (None, Some(DecodeError::Corrupt))),
@@ -853,7 +851,7 @@ fn the_signal_lines_say_what_the_signals_policy_does() {
         (&base, None, Signals { dnt: Dnt::Off, gpc: Gpc::False }, [GpcStatusAbsent, DntStatusAbsent], false),
     ];
     for (i, (c, decided, s, lines, gpc_line)) in cases.into_iter().enumerate() {
-        let keeps_off = gpc_keeps_off(&effective(c, decided, s, None));
+        let keeps_off = gpc_keeps_off(&effective(c, decided, true, s, None));
         assert_eq!((signal_lines(c, s, keeps_off), keeps_off), (lines, gpc_line), "case {i}");
     }
 }

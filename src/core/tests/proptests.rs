@@ -196,7 +196,7 @@ fn exercise(c: &Config, region: Option<&str>) {
             sdk_version: "0".into(),
         };
         let _ = status(c, Some(&rec), 1);
-        let e = effective(c, Some(&rec), signals, region);
+        let e = effective(c, Some(&rec), true, signals, region);
         assert_eq!(e.len(), c.categories.len());
         let a = allowed(c, &e, false, true);
         let _ = plan(c, &[], &a, false, true);

@@ -45,7 +45,7 @@ fn start_with(config: Value, path: &str, rows: Option<&[Row]>, signals: Signals)
 
 /// An English page with `signals` and the record `rows` stored: no region, no referrer, nothing
 /// asked for before start. Tests change the rest with `..page_with(…)`.
-fn page_with(signals: Signals, rows: Option<&[Row]>) -> Page {
+fn page_with(signals: Signals, rows: Option<&[Row]>) -> Page<'static> {
     Page {
         signals,
         region: None,
@@ -378,7 +378,7 @@ fn input_table() {
             with(site(), json!({"log": log})),
             "/",
             None,
-            Input::Decide(vec!["functional".into(), "analytics".into(), "advertising".into()], Method::Banner),
+            Input::Decide(Some(vec!["functional".into(), "analytics".into(), "advertising".into()]), Method::Banner),
             "/",
             decided(
                 &[
@@ -394,7 +394,7 @@ fn input_table() {
             with(site(), json!({"reloadOnWithdraw": true})),
             "/",
             Some(ACCEPTED),
-            Input::Decide(vec![], Method::Preferences),
+            Input::Decide(Some(vec![]), Method::Preferences),
             "/",
             decided(&["store"], &REFUSED_APPLIED).into_iter().chain(["reload"]).collect(),
         ),
@@ -403,7 +403,7 @@ fn input_table() {
             json!({"googleAnalytics": ["UA-1"], "log": log}),
             "/",
             None,
-            Input::Decide(vec!["analytics".into()], Method::Banner),
+            Input::Decide(Some(vec!["analytics".into()]), Method::Banner),
             "/",
             vec![
                 "set allow_google_signals=false",
@@ -585,7 +585,7 @@ fn a_visitor_from_a_sensitive_page_is_reported_as_coming_from_the_origin_before_
 #[test]
 fn an_expired_or_future_dated_refusal_still_keeps_a_regions_granted_defaults_off_until_the_visitor_answers() {
     let config = with(site(), json!({"regions": [{"codes": ["US-CA"], "defaults": {"analytics": true, "advertising": true}}]}));
-    let page = |copies| Page { region: Some("us-ca".into()), copies, ..page_with(NO_SIGNALS, None) };
+    let page = |copies| Page { region: Some("us-ca"), copies, ..page_with(NO_SIGNALS, None) };
     // Refused 400 days ago: past any lifetime.
     let old = Copies { local: Some(encode(&record("1", NOW - 400 * 86_400_000, REFUSED))), ..Copies::default() };
     let (s, fx) = Session::start(read(&config), page(old), &env("/"));
@@ -623,7 +623,7 @@ fn a_page_framed_by_a_sensitive_page_of_the_site_is_sensitive() {
 #[test]
 fn a_decision_keeps_the_browser_id_and_stores_under_gpc() {
     let (mut s, _) = start_with(site(), "/", Some(REFUSED), GPC);
-    let fx = s.input(Input::Decide(vec!["advertising".into()], Method::Api), &env("/"));
+    let fx = s.input(Input::Decide(Some(vec!["advertising".into()]), Method::Api), &env("/"));
     assert!(fx.contains(&Effect::Store), "{:#?}", briefs(&s, &fx));
     let r = s.stored.as_ref().unwrap();
     assert_eq!(r.id, "r1", "the record id carries over");
@@ -891,7 +891,7 @@ fn decisions_asked_for_before_start_are_the_first_decision() {
 fn decisions_asked_for_before_start_are_logged_with_the_queue() {
     let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
     let (mut s, _) = start_early(config.clone(), None, &[], None, None);
-    let earlier = match s.input(Input::AcceptAll(Method::Banner), &env("/")).into_iter().find(|e| matches!(e, Effect::Log { .. })) {
+    let earlier = match s.input(Input::Decide(None, Method::Banner), &env("/")).into_iter().find(|e| matches!(e, Effect::Log { .. })) {
         Some(Effect::Log { store, .. }) => store,
         _ => panic!("no log"),
     };
@@ -958,7 +958,7 @@ fn gpc_covers_a_sites_own_category_when_it_says_so() {
     };
     assert_eq!(state(&s), expected(false, Def));
     // Accepting everything grants what GPC does not cover.
-    s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    s.input(Input::Decide(None, Method::Banner), &env("/"));
     assert_eq!(state(&s), expected(true, User));
     // A site's own category governs no Consent Mode type: ad_storage stays denied.
     let fx = s.input(Input::Navigate, &env("/other"));
@@ -1084,7 +1084,7 @@ fn the_consent_log_queues_hashes_and_forgets_delivered_events() {
     assert_eq!(l[0].0.dropped, 1);
 
     // A decision carries the hash; with storage blocked (nothing read) it is posted all the same.
-    let fx = s.input(Input::AcceptAll(Method::Banner), &page(None));
+    let fx = s.input(Input::Decide(None, Method::Banner), &page(None));
     let l = logs(&fx);
     assert_eq!(l[0].0.events.len(), 1, "a queue of its own");
     assert_eq!((l[0].1[0]["method"].as_str(), l[0].1[0]["noticeHash"].as_str()), (Some("banner"), Some(hash.as_str())));
@@ -1115,7 +1115,7 @@ fn an_unreadable_queue_is_emptied_with_one_warning_and_its_events_are_not_sent()
 fn a_decision_before_the_hash_is_sent_with_an_empty_one() {
     let config = with(site(), json!({"log": {"endpoint": "https://log.example/e"}}));
     let (mut s, _) = start_with(config, "/", None, NO_SIGNALS);
-    let l = logs(&s.input(Input::AcceptAll(Method::Api), &env("/")));
+    let l = logs(&s.input(Input::Decide(None, Method::Api), &env("/")));
     assert_eq!((l[0].1[0]["method"].as_str(), l[0].1[0]["noticeHash"].as_str()), (Some("api"), Some("")));
 }
 
@@ -1127,7 +1127,7 @@ fn without_an_endpoint_the_queue_is_left_alone() {
     let (mut s, fx) = Session::start(read(&site()), page_with(GPC, None), &unreadable());
     let fx: Vec<Effect> = fx
         .into_iter()
-        .chain(s.input(Input::AcceptAll(Method::Banner), &unreadable()))
+        .chain(s.input(Input::Decide(None, Method::Banner), &unreadable()))
         .chain(s.input(Input::Answered("x".into(), 200), &unreadable()))
         .collect();
     assert!(briefs(&s, &fx).iter().all(|b| (!b.starts_with("log ") || b == "log drop") && b != "console Warn"), "{:#?}", briefs(&s, &fx));
@@ -1141,7 +1141,7 @@ fn a_decision_after_an_unheard_route_into_a_sensitive_page_logs_no_path() {
     let config = with(site(), json!({"sensitivePaths": ["/portal/*"], "log": {"endpoint": "https://log.example/e"}}));
     for (path, logged) in [("/portal/results", None), ("/shop", Some("/shop"))] {
         let (mut s, _) = start_with(config.clone(), "/", None, NO_SIGNALS);
-        let fx = s.input(Input::Decide(vec!["analytics".into()], Method::Api), &env(path));
+        let fx = s.input(Input::Decide(Some(vec!["analytics".into()]), Method::Api), &env(path));
         let events: Vec<Value> = logs(&fx).into_iter().flat_map(|l| l.1).collect();
         assert_eq!(events.len(), 1, "{path}");
         assert_eq!(events[0]["path"].as_str(), logged, "{path}: {}", events[0]);
@@ -1165,13 +1165,13 @@ fn debug_prints_the_signals_at_start_and_what_is_allowed_after_each_step() {
         info(&fx),
         ["consent-gate: Do Not Track unset, Global Privacy Control true", "consent-gate: allowed on this page: necessary"]
     );
-    let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    let fx = s.input(Input::Decide(None, Method::Banner), &env("/"));
     // GPC keeps advertising off.
     assert_eq!(info(&fx), ["consent-gate: allowed on this page: necessary, functional, analytics"]);
     // Without `debug` the console stays quiet.
     let (mut s, fx) = start_with(site(), "/", None, GPC);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&s, &fx));
-    let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
+    let fx = s.input(Input::Decide(None, Method::Banner), &env("/"));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Console(..))), "{:#?}", briefs(&s, &fx));
 }
 
@@ -1255,13 +1255,13 @@ fn a_tag_planned_by_a_step_does_not_run_when_a_hook_withdrew_or_routed_into_a_se
     let loads = |s: &Session, fx: &[Effect]| briefs(s, fx).iter().filter(|e| e.starts_with("load ")).count();
     for interrupt in ["route", "withdraw"] {
         let (mut s, _) = start_with(config.clone(), "/", None, NO_SIGNALS);
-        let fx = s.input(Input::AcceptAll(Method::Banner), &env("/"));
+        let fx = s.input(Input::Decide(None, Method::Banner), &env("/"));
         assert_eq!(loads(&s, &fx), 1, "{interrupt}: the accept plans gtag.js");
         assert!(s.tag_may_run(true), "{interrupt}: nothing happened meanwhile");
         // A dataLayer hook called while the accept's effects are carried out.
         let inner = match interrupt {
             "route" => s.input(Input::Navigate, &env("/patient-portal/123")),
-            _ => s.input(Input::Decide(vec![], Method::Api), &env("/")),
+            _ => s.input(Input::Decide(Some(vec![]), Method::Api), &env("/")),
         };
         assert_eq!(loads(&s, &inner), 0, "{interrupt}");
         assert!(!s.tag_may_run(true), "{interrupt}: the accept's gtag.js and config do not run");
@@ -1269,7 +1269,7 @@ fn a_tag_planned_by_a_step_does_not_run_when_a_hook_withdrew_or_routed_into_a_se
         // A later step that allows the tag loads it (it was not loaded).
         let later = match interrupt {
             "route" => s.input(Input::Navigate, &env("/news")),
-            _ => s.input(Input::AcceptAll(Method::Api), &env("/")),
+            _ => s.input(Input::Decide(None, Method::Api), &env("/")),
         };
         assert_eq!(loads(&s, &later), 1, "{interrupt}: {:#?}", briefs(&s, &later));
     }
