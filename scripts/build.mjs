@@ -287,6 +287,13 @@ function trimGlue(glue) {
     ],
     [/getDataViewMemory0\(\)\.setInt32\(to, 0, true\)/g, '(new Int32Array(wasm.a.buffer)[to >> 2] = 0)'],
     [/const ret = Date\.now\(\);/g, 'const ret = dateNow();'],
+    // The typed-array constructors too, taken when the glue loads: a later script that replaced
+    // `window.Int32Array` with a function making plain arrays had the answers' words written
+    // nowhere, and the wasm read stale pointers (the page froze; adversarial round 14), and one
+    // that threw failed the step (a visitor's first refusal lost).
+    [/\nconst encodeUtf8 = /g, '\nconst U8 = Uint8Array;\nconst I32 = Int32Array;\nconst encodeUtf8 = '],
+    [/new Uint8Array\(/g, 'new U8(', 0],
+    [/new Int32Array\(/g, 'new I32(', 0],
   ];
   for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;

@@ -363,3 +363,36 @@ Object.defineProperty(WebAssembly.Memory.prototype, 'buffer', { configurable: tr
   assert.deepEqual(net.google, []);
   await context.close();
 });
+
+// The typed-array constructors the glue views the wasm's memory with (adversarial round 14): a
+// later script's `window.Int32Array` that made plain arrays froze the page on the next call (the
+// answers' words written nowhere), and one that threw failed the call (a refusal lost). The glue
+// takes both when it loads.
+for (const [ctor, how, replacement] of [
+  ['Int32Array', 'makes plain arrays', 'function () { return []; }'],
+  ['Uint8Array', 'makes plain arrays', 'function () { return []; }'],
+  ['Int32Array', 'throws', "function () { throw new Error('page Int32Array'); }"],
+  ['Uint8Array', 'throws', "function () { throw new Error('page Uint8Array'); }"],
+]) {
+  test(`a later script whose window.${ctor} ${how} cannot stop a refusal: it is carried out at once and stored`, async () => {
+    const { page, context } = await openPage();
+    await page.goto(server.url + '/home.html');
+    await ready(page);
+    await page.click('#cg-banner [data-cg="accept"]');
+    await page.waitForFunction(() => ConsentGate.getConsent().decided, null, { timeout: 5000 });
+    const refused = await page.evaluate(
+      ([ctor, replacement]) => {
+        const original = window[ctor];
+        window[ctor] = (0, eval)('(' + replacement + ')');
+        const answer = ConsentGate.rejectAll().then((s) => (s ? s.categories.analytics : String(s)), (e) => 'rejected: ' + e.message);
+        return Promise.race([answer, new Promise((r) => setTimeout(r, 3000, 'no answer'))]).finally(() => (window[ctor] = original));
+      },
+      [ctor, replacement],
+    );
+    assert.equal(refused, false);
+    await page.reload();
+    await ready(page);
+    assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), false, 'the refusal was stored');
+    await context.close();
+  });
+}
