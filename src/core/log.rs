@@ -179,8 +179,16 @@ pub fn push_iso8601(s: &mut String, ms: u64) {
 /// `text <href>`). Lines that depend on the visitor's signals are left out, so equal hashes
 /// mean the same notice. Its SHA-256 is each event's `noticeHash`.
 pub fn notice_text(config: &Config, texts: &Texts) -> String {
-    let lang = &texts.lang;
     let mut s = String::new();
+    write_notice(&mut s, config, texts);
+    s
+}
+
+/// [`notice_text`], appended to `s`. Not inlined: the text is then a parameter, not a slot of
+/// the caller's frame whose address is computed again at each of the many appends below.
+#[inline(never)]
+fn write_notice(s: &mut String, config: &Config, texts: &Texts) {
+    let lang = &texts.lang;
     let line = |s: &mut String, parts: &[&str]| {
         for p in parts {
             s.push_str(p);
@@ -188,22 +196,22 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
         s.push('\n');
     };
     for t in &[Text::BannerTitle, Text::BannerText, Text::PrivacyLink, Text::DialogTitle, Text::DialogText] {
-        line(&mut s, &[texts.get(*t)]);
+        line(s, &[texts.get(*t)]);
     }
     for row in &view::rows(config, texts, &[]) {
-        line(&mut s, &[row.title]);
-        line(&mut s, &[row.description]);
+        line(s, &[row.title]);
+        line(s, &[row.description]);
         for (name, what) in &row.services {
-            line(&mut s, &[name, ": ", what]);
+            line(s, &[name, ": ", what]);
         }
     }
     for sec in &config.notice {
-        line(&mut s, &[sec.heading.get(lang)]);
+        line(s, &[sec.heading.get(lang)]);
         for b in &sec.blocks {
             let runs: &[Vec<Inline>] = match b {
                 Block::Paragraph(r) => std::slice::from_ref(r),
                 Block::Subheading(h) => {
-                    line(&mut s, &[h.get(lang)]);
+                    line(s, &[h.get(lang)]);
                     &[]
                 }
                 Block::List(items) => items,
@@ -225,7 +233,6 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
             }
         }
     }
-    s
 }
 
 /// Reading events back: the validator a receiver runs on each `POST`ed body, written against
