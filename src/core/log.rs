@@ -94,49 +94,62 @@ fn push_choices(s: &mut String, choices: &[Choice], sensitive: bool, signals: Si
 /// `sdkVersion`.
 pub fn record_json(r: &Record) -> String {
     let mut s = String::with_capacity(512);
-    s.push_str("{\"id\":");
-    push_json_str(&mut s, &r.id);
-    key(&mut s, "created");
-    push_uint(&mut s, r.created);
-    key(&mut s, "updated");
-    push_uint(&mut s, r.updated);
-    str_field(&mut s, "revision", &r.revision);
-    push_choices(&mut s, &r.choices, false, r.signals, &r.language);
-    str_field(&mut s, "method", r.method.name());
-    str_field(&mut s, "sdkVersion", &r.sdk_version);
-    s.push('}');
+    write_record(&mut s, r);
     s
+}
+
+/// [`record_json`], appended to `s`. Not inlined: the text is a parameter, not a frame slot
+/// whose address is computed again for each of the appends below.
+#[inline(never)]
+fn write_record(s: &mut String, r: &Record) {
+    s.push_str("{\"id\":");
+    push_json_str(s, &r.id);
+    key(s, "created");
+    push_uint(s, r.created);
+    key(s, "updated");
+    push_uint(s, r.updated);
+    str_field(s, "revision", &r.revision);
+    push_choices(s, &r.choices, false, r.signals, &r.language);
+    str_field(s, "method", r.method.name());
+    str_field(s, "sdkVersion", &r.sdk_version);
+    s.push('}');
 }
 
 /// The event as one JSON object, members in a fixed order, with `dropped` last when it is not
 /// zero (older events the browser's queue dropped unsent, [`super::queue`]).
 pub fn to_json(e: &Event, dropped: u64) -> String {
     let mut s = String::with_capacity(512);
+    write_event(&mut s, e, dropped);
+    s
+}
+
+/// [`to_json`], appended to `s`, not inlined (as [`write_record`]).
+#[inline(never)]
+fn write_event(s: &mut String, e: &Event, dropped: u64) {
     s.push_str(if e.pageview { "{\"type\":\"pageview\"" } else { "{\"type\":\"decision\"" });
-    str_field(&mut s, "eventId", e.event_id);
-    opt_field(&mut s, "recordId", e.record_id);
-    str_field(&mut s, "browserId", e.browser_id);
-    key(&mut s, "timestamp");
+    str_field(s, "eventId", e.event_id);
+    opt_field(s, "recordId", e.record_id);
+    str_field(s, "browserId", e.browser_id);
+    key(s, "timestamp");
     s.push('"');
-    push_iso8601(&mut s, e.time);
+    push_iso8601(s, e.time);
     s.push('"');
-    key(&mut s, "time");
-    push_uint(&mut s, e.time);
-    str_field(&mut s, "revision", e.revision);
-    str_field(&mut s, "noticeHash", e.notice_hash);
+    key(s, "time");
+    push_uint(s, e.time);
+    str_field(s, "revision", e.revision);
+    str_field(s, "noticeHash", e.notice_hash);
     // A page view on a sensitive page reports the state in force there.
-    push_choices(&mut s, e.choices, e.pageview && e.path.is_none(), e.signals, e.language);
-    opt_field(&mut s, "method", e.method.map(Method::name));
-    opt_field(&mut s, "path", e.path);
-    key(&mut s, "sensitive");
+    push_choices(s, e.choices, e.pageview && e.path.is_none(), e.signals, e.language);
+    opt_field(s, "method", e.method.map(Method::name));
+    opt_field(s, "path", e.path);
+    key(s, "sensitive");
     s.push_str(if e.path.is_some() { "false" } else { "true" });
-    str_field(&mut s, "sdkVersion", super::VERSION);
+    str_field(s, "sdkVersion", super::VERSION);
     if dropped > 0 {
-        key(&mut s, "dropped");
-        push_uint(&mut s, dropped);
+        key(s, "dropped");
+        push_uint(s, dropped);
     }
     s.push('}');
-    s
 }
 
 /// Appends the last two decimal digits of `n`, then `sep`.
