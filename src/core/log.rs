@@ -94,49 +94,62 @@ fn push_choices(s: &mut String, choices: &[Choice], sensitive: bool, signals: Si
 /// `sdkVersion`.
 pub fn record_json(r: &Record) -> String {
     let mut s = String::with_capacity(512);
-    s.push_str("{\"id\":");
-    push_json_str(&mut s, &r.id);
-    key(&mut s, "created");
-    push_uint(&mut s, r.created);
-    key(&mut s, "updated");
-    push_uint(&mut s, r.updated);
-    str_field(&mut s, "revision", &r.revision);
-    push_choices(&mut s, &r.choices, false, r.signals, &r.language);
-    str_field(&mut s, "method", r.method.name());
-    str_field(&mut s, "sdkVersion", &r.sdk_version);
-    s.push('}');
+    write_record(&mut s, r);
     s
+}
+
+/// [`record_json`], appended to `s`. Not inlined: the text is a parameter, not a frame slot
+/// whose address is computed again for each of the appends below.
+#[inline(never)]
+fn write_record(s: &mut String, r: &Record) {
+    s.push_str("{\"id\":");
+    push_json_str(s, &r.id);
+    key(s, "created");
+    push_uint(s, r.created);
+    key(s, "updated");
+    push_uint(s, r.updated);
+    str_field(s, "revision", &r.revision);
+    push_choices(s, &r.choices, false, r.signals, &r.language);
+    str_field(s, "method", r.method.name());
+    str_field(s, "sdkVersion", &r.sdk_version);
+    s.push('}');
 }
 
 /// The event as one JSON object, members in a fixed order, with `dropped` last when it is not
 /// zero (older events the browser's queue dropped unsent, [`super::queue`]).
 pub fn to_json(e: &Event, dropped: u64) -> String {
     let mut s = String::with_capacity(512);
+    write_event(&mut s, e, dropped);
+    s
+}
+
+/// [`to_json`], appended to `s`, not inlined (as [`write_record`]).
+#[inline(never)]
+fn write_event(s: &mut String, e: &Event, dropped: u64) {
     s.push_str(if e.pageview { "{\"type\":\"pageview\"" } else { "{\"type\":\"decision\"" });
-    str_field(&mut s, "eventId", e.event_id);
-    opt_field(&mut s, "recordId", e.record_id);
-    str_field(&mut s, "browserId", e.browser_id);
-    key(&mut s, "timestamp");
+    str_field(s, "eventId", e.event_id);
+    opt_field(s, "recordId", e.record_id);
+    str_field(s, "browserId", e.browser_id);
+    key(s, "timestamp");
     s.push('"');
-    push_iso8601(&mut s, e.time);
+    push_iso8601(s, e.time);
     s.push('"');
-    key(&mut s, "time");
-    push_uint(&mut s, e.time);
-    str_field(&mut s, "revision", e.revision);
-    str_field(&mut s, "noticeHash", e.notice_hash);
+    key(s, "time");
+    push_uint(s, e.time);
+    str_field(s, "revision", e.revision);
+    str_field(s, "noticeHash", e.notice_hash);
     // A page view on a sensitive page reports the state in force there.
-    push_choices(&mut s, e.choices, e.pageview && e.path.is_none(), e.signals, e.language);
-    opt_field(&mut s, "method", e.method.map(Method::name));
-    opt_field(&mut s, "path", e.path);
-    key(&mut s, "sensitive");
+    push_choices(s, e.choices, e.pageview && e.path.is_none(), e.signals, e.language);
+    opt_field(s, "method", e.method.map(Method::name));
+    opt_field(s, "path", e.path);
+    key(s, "sensitive");
     s.push_str(if e.path.is_some() { "false" } else { "true" });
-    str_field(&mut s, "sdkVersion", super::VERSION);
+    str_field(s, "sdkVersion", super::VERSION);
     if dropped > 0 {
-        key(&mut s, "dropped");
-        push_uint(&mut s, dropped);
+        key(s, "dropped");
+        push_uint(s, dropped);
     }
     s.push('}');
-    s
 }
 
 /// Appends the last two decimal digits of `n`, then `sep`.
@@ -179,8 +192,16 @@ pub fn push_iso8601(s: &mut String, ms: u64) {
 /// `text <href>`). Lines that depend on the visitor's signals are left out, so equal hashes
 /// mean the same notice. Its SHA-256 is each event's `noticeHash`.
 pub fn notice_text(config: &Config, texts: &Texts) -> String {
-    let lang = &texts.lang;
     let mut s = String::new();
+    write_notice(&mut s, config, texts);
+    s
+}
+
+/// [`notice_text`], appended to `s`. Not inlined: the text is then a parameter, not a slot of
+/// the caller's frame whose address is computed again at each of the many appends below.
+#[inline(never)]
+fn write_notice(s: &mut String, config: &Config, texts: &Texts) {
+    let lang = &texts.lang;
     let line = |s: &mut String, parts: &[&str]| {
         for p in parts {
             s.push_str(p);
@@ -188,22 +209,22 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
         s.push('\n');
     };
     for t in &[Text::BannerTitle, Text::BannerText, Text::PrivacyLink, Text::DialogTitle, Text::DialogText] {
-        line(&mut s, &[texts.get(*t)]);
+        line(s, &[texts.get(*t)]);
     }
     for row in &view::rows(config, texts, &[]) {
-        line(&mut s, &[row.title]);
-        line(&mut s, &[row.description]);
+        line(s, &[row.title]);
+        line(s, &[row.description]);
         for (name, what) in &row.services {
-            line(&mut s, &[name, ": ", what]);
+            line(s, &[name, ": ", what]);
         }
     }
     for sec in &config.notice {
-        line(&mut s, &[sec.heading.get(lang)]);
+        line(s, &[sec.heading.get(lang)]);
         for b in &sec.blocks {
             let runs: &[Vec<Inline>] = match b {
                 Block::Paragraph(r) => std::slice::from_ref(r),
                 Block::Subheading(h) => {
-                    line(&mut s, &[h.get(lang)]);
+                    line(s, &[h.get(lang)]);
                     &[]
                 }
                 Block::List(items) => items,
@@ -225,7 +246,6 @@ pub fn notice_text(config: &Config, texts: &Texts) -> String {
             }
         }
     }
-    s
 }
 
 /// Reading events back: the validator a receiver runs on each `POST`ed body, written against
