@@ -676,8 +676,6 @@ export const languages = guard(() => navigator.languages || [], []);
 let lending = 0;
 export const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
 
-/** Whether `window.localStorage` can be read (blocked storage throws). */
-export const hasLocalStorage = guard(() => !!w.localStorage, false);
 
 /** Reloads the page (after a withdrawal, when the site asks for it). */
 export function reload() {
@@ -746,6 +744,8 @@ const acts = [
   (m) => console.error(m),
   (m) => console.warn(m),
   (m) => console.info(m),
+  // Whether `window.localStorage` can be read (blocked storage throws: `act`'s guard gives false).
+  () => w.localStorage,
 ];
 
 /**
@@ -753,7 +753,8 @@ const acts = [
  * keep the log endpoint `a` and hash the notice `b` (1, `logHash`), send the event `b` with the id
  * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
  * `a` to `document.cookie` (4: whether that went through), set `window[a]` to true (5)
- * or false (6), write `a` to the console as an error (7), a warning (8) or information (9). One
+ * or false (6), write `a` to the console as an error (7), a warning (8) or information (9), tell whether
+ * `window.localStorage` can be read (10). One
  * import for them all: fewer bytes than one each. Always a boolean (the others give false), as
  * the wasm's import is declared.
  */

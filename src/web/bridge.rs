@@ -67,9 +67,6 @@ extern "C" {
     /// lent out then is still held by a frame on it (see `session` in `app`).
     #[wasm_bindgen]
     pub fn lend() -> bool;
-    /// Whether `window.localStorage` can be read (it throws when storage is blocked).
-    #[wasm_bindgen(js_name = hasLocalStorage)]
-    pub fn has_local_storage() -> bool;
     /// Reloads the page.
     #[wasm_bindgen]
     pub fn reload();
@@ -107,6 +104,8 @@ pub enum Act {
     Warn = 8,
     /// `console.info(a)`.
     Info = 9,
+    /// Whether `window.localStorage` can be read (it throws when storage is blocked).
+    HasLocalStorage = 10,
 }
 
 /// Does `what` with `a` and `b` (see [`Act`]).

@@ -25,7 +25,7 @@ static MEMORY: Memory = Memory { value: RefCell::new(None), local_failed: Cell::
 /// `window.localStorage`) throws when storage is blocked, so `bridge.js` asks first (catching what
 /// it throws).
 fn local() -> Option<web_sys::Storage> {
-    super::bridge::has_local_storage().then(LocalStorage::raw)
+    super::bridge::run(super::bridge::Act::HasLocalStorage, "", "").then(LocalStorage::raw)
 }
 
 /// The browser refused access to a store (blocked storage, cookies off).
