@@ -676,12 +676,6 @@ export const languages = guard(() => navigator.languages || [], []);
 let lending = 0;
 export const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
 
-
-/** Reloads the page (after a withdrawal, when the site asks for it). */
-export function reload() {
-  location.reload();
-}
-
 // ---- consent log (README "Consent log"): storage, hashing and delivery only ----
 // What is kept, for how long, and what is sent is decided in Rust (core::queue). Events are
 // POSTed with fetch keepalive (a text/plain body: no CORS preflight); only a 2xx is reported
@@ -746,6 +740,8 @@ const acts = [
   (m) => console.info(m),
   // Whether `window.localStorage` can be read (blocked storage throws: `act`'s guard gives false).
   () => w.localStorage,
+  // Reloads the page (after a withdrawal, when the site asks for it).
+  () => location.reload(),
 ];
 
 /**
@@ -753,9 +749,9 @@ const acts = [
  * keep the log endpoint `a` and hash the notice `b` (1, `logHash`), send the event `b` with the id
  * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
  * `a` to `document.cookie` (4: whether that went through), set `window[a]` to true (5)
- * or false (6), write `a` to the console as an error (7), a warning (8) or information (9), tell whether
- * `window.localStorage` can be read (10). One
- * import for them all: fewer bytes than one each. Always a boolean (the others give false), as
+ * or false (6), write `a` to the console as an error (7), a warning (8) or information (9), tell
+ * whether `window.localStorage` can be read (10), reload the page (11). One import for them all:
+ * fewer bytes than one each. Always a boolean (the others give false), as
  * the wasm's import is declared.
  */
 export const act = guard((what, a, b) => !!acts[what](a, b), false);

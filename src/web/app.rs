@@ -313,7 +313,7 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::CloseDialog => ui::close_dialog(),
             Effect::Announce(message) => ui::announce(message),
             Effect::Download => bridge::download(&record_view()),
-            Effect::Reload => bridge::reload(),
+            Effect::Reload => _ = bridge::run(bridge::Act::Reload, "", ""),
         }
     }
     // A navigation while the session was lent out for one of them.

@@ -67,9 +67,6 @@ extern "C" {
     /// lent out then is still held by a frame on it (see `session` in `app`).
     #[wasm_bindgen]
     pub fn lend() -> bool;
-    /// Reloads the page.
-    #[wasm_bindgen]
-    pub fn reload();
     /// The localStorage item `key` (the consent-log queue, a pending withdrawal); `None` when
     /// there is none or storage is blocked.
     pub fn stored(key: &str) -> Option<String>;
@@ -106,6 +103,8 @@ pub enum Act {
     Info = 9,
     /// Whether `window.localStorage` can be read (it throws when storage is blocked).
     HasLocalStorage = 10,
+    /// Reloads the page.
+    Reload = 11,
 }
 
 /// Does `what` with `a` and `b` (see [`Act`]).
