@@ -626,10 +626,10 @@ const prop = (o, k) => {
 const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
 
 /**
- * Global Privacy Control: 1 when it is true, 0 when not, 2 when the browser has no such property
- * (a number: the import needs no glue).
+ * Global Privacy Control: '1' when it is true, '' when not, undefined when the browser has no such
+ * property (read through `read`: no import of its own).
  */
-export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? 2 : +(v === true));
+const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true ? '1' : '');
 
 /** Bytes in lowercase hex. */
 const hex = (bytes) => Array.from(bytes, (x) => (x + 256).toString(16).slice(1)).join('');
@@ -654,11 +654,12 @@ const htmlLang = () => d.documentElement?.getAttribute('lang');
  * What the wasm reads from the page, by number: `location`'s pathname (0), hash (1), hostname (2),
  * protocol (3) or origin (4), `document.referrer` (5), in a frame of a same-site page the top
  * page's pathname (6) or hash (7) ('' otherwise), Do Not Track (8), `<html lang>` (9), a random id
- * (10), `document.cookie` (11). One import for them all: fewer bytes than one each.
+ * (10), `document.cookie` (11), Global Privacy Control (12). One import for them all: fewer bytes
+ * than one each.
  */
 export const read = guard((what) =>
   what > 7
-    ? [dnt, htmlLang, randomId, cookies][what - 8]()
+    ? [dnt, htmlLang, randomId, cookies, gpc][what - 8]()
     : what > 5
       ? top(what > 6 ? 'hash' : 'pathname')
       : what > 4
