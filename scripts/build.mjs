@@ -170,18 +170,7 @@ function trimGlue(glue) {
       /\nlet WASM_VECTOR_LEN = 0;\n/g,
       `\nfunction passStringOut(to, s) {\n    isLikeNone(s) ? getDataViewMemory0().setInt32(to, 0, true) : passStringToWasm0(s, to);\n}\n`,
     ],
-    // js-sys looks for the global object as globalThis, then global, self and window; every
-    // browser that runs this code has globalThis, so the others are never asked (-20), and
-    // globalThis is not checked for being there.
-    ...['global', 'self', 'window'].map((g) => [
-      new RegExp(`const ret = typeof ${g} === 'undefined' \\? undefined : ${g};\\n            return isLikeNone\\(ret\\) \\? 0 : addToExternrefTable0\\(ret\\);`, 'g'),
-      'return 0;',
-    ]),
-    [
-      /const ret = typeof globalThis === 'undefined' \? undefined : globalThis;\n            return isLikeNone\(ret\) \? 0 : addToExternrefTable0\(ret\);/g,
-      'return addToExternrefTable0(globalThis);',
-    ],
-    // Fewer wrappers (-39 with the one above): the imports whose exceptions reach the wasm made
+    // Fewer wrappers: the imports whose exceptions reach the wasm made
     // by handleError once each (`handleError((a) => ...)` instead of a function that passes its
     // `arguments` on to it: the wasm calls them without `this`), and init is __wbg_init_once
     // itself.
@@ -214,24 +203,13 @@ function trimGlue(glue) {
     [/const validResponse = expectedResponseType\(module\.type\);\n\n? */g, ''],
     [/if \(validResponse && /g, "if ((module.type == 'basic' || module.type == 'cors' || module.type == 'default') && "],
     [/\n\n    function expectedResponseType\(type\) \{\n        switch \(type\) \{\n            case 'basic': case 'cors': case 'default': return true;\n        \}\n        return false;\n    \}\n/g, '\n'],
-    // wasm-bindgen's intrinsic that reads a string (`as_string`) and web-sys's `instanceof
-    // Window`, written without the temporaries and `undefined` round trips the minifier keeps; the
-    // same answers. (What a value of the configuration's copy is, is one call of bridge.js's `kind`
+    // wasm-bindgen's intrinsic that reads a string (`as_string`), written without the temporaries
+    // and `undefined` round trips the minifier keeps; the same answers. (What a value of the configuration's copy is, is one call of bridge.js's `kind`
     // in src/web/json.rs, not `as_bool`, `as_f64` and `is_object`.)
     [
       /\(arg0, arg1\) => \{\n            const obj = arg1;\n            const ret = typeof\(obj\) === 'string' \? obj : undefined;\n            passStringOut\(arg0, ret\);\n        \}/g,
       "(arg0, arg1) => passStringOut(arg0, typeof arg1 === 'string' ? arg1 : undefined)",
     ],
-    [
-      /\(arg0\) => \{\n            let result;\n            try \{\n                result = arg0 instanceof Window;\n            \} catch \(_\) \{\n                result = false;\n            \}\n            const ret = result;\n            return ret;\n        \}/g,
-      '(arg0) => {\n            try {\n                return arg0 instanceof WindowAtLoad;\n            } catch (_) {\n                return false;\n            }\n        }',
-    ],
-    // ... with the `Window` of when this file ran: gloo-storage's `raw()` finds localStorage
-    // through web-sys's `window()`, this check, and a page script that replaced `window.Window`
-    // later made every storage step throw through the wasm (a withdrawal lost, the SDK stuck;
-    // tests/e2e/integrity-builtins.test.mjs). (A page that replaces it before consent-gate.js is
-    // trusted markup, as for the other built-ins captured when it runs.)
-    [/\nconst cachedTextEncoder = new TextEncoder\(\);\n/g, '\nconst cachedTextEncoder = new TextEncoder();\n\nconst WindowAtLoad = globalThis.Window;\n'],
     // js-sys's `new Array`, `new Object` and `push` run while the session is lent out (the API
     // views, the gated categories): one a later page script made throw once left it lent out for
     // the page's life, so every later call resolved to null and a refusal was lost

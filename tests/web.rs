@@ -100,8 +100,12 @@ fn odd_javascript_values_in_the_configuration_are_read_without_a_crash() {
 fn gpc_and_dnt_are_read_from_the_browser() {
     js("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { configurable: true, get: () => true })");
     let s = page::signals();
+    // A property that is there but not `true` (here a string) reads as false, not absent.
+    js("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { configurable: true, get: () => 'true' })");
+    let not_true = page::signals();
     js("delete Navigator.prototype.globalPrivacyControl");
     assert_eq!(s.gpc.name(), "true");
+    assert_eq!(not_true.gpc.name(), "false");
     assert_eq!(page::signals().gpc.name(), "absent");
     // Headless Chromium without the preference reports doNotTrack = null: unset, and no throw.
     assert_eq!(s.dnt.name(), "unset");

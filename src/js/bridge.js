@@ -626,10 +626,10 @@ const prop = (o, k) => {
 const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
 
 /**
- * Global Privacy Control: 1 when it is true, 0 when not, 2 when the browser has no such property
- * (a number: the import needs no glue).
+ * Global Privacy Control: '1' when it is true, '' when not, undefined when the browser has no such
+ * property (read through `read`: no import of its own).
  */
-export const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? 2 : +(v === true));
+const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true ? '1' : '');
 
 /** Bytes in lowercase hex. */
 const hex = (bytes) => Array.from(bytes, (x) => (x + 256).toString(16).slice(1)).join('');
@@ -654,11 +654,12 @@ const htmlLang = () => d.documentElement?.getAttribute('lang');
  * What the wasm reads from the page, by number: `location`'s pathname (0), hash (1), hostname (2),
  * protocol (3) or origin (4), `document.referrer` (5), in a frame of a same-site page the top
  * page's pathname (6) or hash (7) ('' otherwise), Do Not Track (8), `<html lang>` (9), a random id
- * (10), `document.cookie` (11). One import for them all: fewer bytes than one each.
+ * (10), `document.cookie` (11), Global Privacy Control (12). One import for them all: fewer bytes
+ * than one each.
  */
 export const read = guard((what) =>
   what > 7
-    ? [dnt, htmlLang, randomId, cookies][what - 8]()
+    ? [dnt, htmlLang, randomId, cookies, gpc][what - 8]()
     : what > 5
       ? top(what > 6 ? 'hash' : 'pathname')
       : what > 4
@@ -675,14 +676,6 @@ export const languages = guard(() => navigator.languages || [], []);
 // that replaced `queueMicrotask` before this ran could lend the session twice).
 let lending = 0;
 export const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
-
-/** Whether `window.localStorage` can be read (blocked storage throws). */
-export const hasLocalStorage = guard(() => !!w.localStorage, false);
-
-/** Reloads the page (after a withdrawal, when the site asks for it). */
-export function reload() {
-  location.reload();
-}
 
 // ---- consent log (README "Consent log"): storage, hashing and delivery only ----
 // What is kept, for how long, and what is sent is decided in Rust (core::queue). Events are
@@ -746,6 +739,10 @@ const acts = [
   (m) => console.error(m),
   (m) => console.warn(m),
   (m) => console.info(m),
+  // Whether `window.localStorage` can be read (blocked storage throws: `act`'s guard gives false).
+  () => w.localStorage,
+  // Reloads the page (after a withdrawal, when the site asks for it).
+  () => location.reload(),
 ];
 
 /**
@@ -753,8 +750,9 @@ const acts = [
  * keep the log endpoint `a` and hash the notice `b` (1, `logHash`), send the event `b` with the id
  * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
  * `a` to `document.cookie` (4: whether that went through), set `window[a]` to true (5)
- * or false (6), write `a` to the console as an error (7), a warning (8) or information (9). One
- * import for them all: fewer bytes than one each. Always a boolean (the others give false), as
+ * or false (6), write `a` to the console as an error (7), a warning (8) or information (9), tell
+ * whether `window.localStorage` can be read (10), reload the page (11). One import for them all:
+ * fewer bytes than one each. Always a boolean (the others give false), as
  * the wasm's import is declared.
  */
 export const act = guard((what, a, b) => !!acts[what](a, b), false);

@@ -313,7 +313,7 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::CloseDialog => ui::close_dialog(),
             Effect::Announce(message) => ui::announce(message),
             Effect::Download => bridge::download(&record_view()),
-            Effect::Reload => bridge::reload(),
+            Effect::Reload => _ = bridge::run(bridge::Act::Reload, "", ""),
         }
     }
     // A navigation while the session was lent out for one of them.
@@ -427,18 +427,20 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     // In a block: the `null` is dropped here, not at each later exit.
     {
         let running = consent_view();
-        if !running.is_null() {
+        // What a value is, is `kind` in bridge.js (an import the configuration's reader has
+        // anyway), not wasm-bindgen's `is_null` and `is_undefined` imports.
+        if bridge::kind_of(&running) != bridge::kind::NULL {
             return running;
         }
     }
     let parsed = match config_error {
         Some(message) => session::unreadable(message.clone()),
-        None if config.is_undefined() || config.is_null() => read_config(&Js(Object::new().into())),
+        None if matches!(bridge::kind_of(config), bridge::kind::NULL | bridge::kind::UNDEFINED) => read_config(&Js(Object::new().into())),
         None => read_config(&Js(config.clone())),
     };
     let (html_lang, languages) = (page::html_lang(), page::browser_languages());
     let lang = session::language(&parsed.config, html_lang.as_deref(), &languages);
-    let file_texts = if !lang_texts.is_undefined() {
+    let file_texts = if bridge::kind_of(lang_texts) != bridge::kind::UNDEFINED {
         super::lang::file_texts(&lang, lang_texts.clone())
     } else if needs_file(&lang) {
         // Not started: the page loads this language's file first, then calls start again with it.

@@ -55,11 +55,6 @@ extern "C" {
     /// What the page tells, by number (`read` in bridge.js; see [`Read`]): one import for all,
     /// instead of one each with its glue (none of them throws).
     fn read(what: u8) -> Option<String>;
-    /// Global Privacy Control: 1 when `navigator.globalPrivacyControl` is `true`, 0 when it is
-    /// not, 2 when the browser has no such property (it reads `undefined`). A number, not an
-    /// `Option<bool>`: the import needs no glue.
-    #[wasm_bindgen]
-    pub fn gpc() -> u8;
     /// `navigator.languages` (an empty array without).
     #[wasm_bindgen]
     pub fn languages() -> Array;
@@ -67,12 +62,6 @@ extern "C" {
     /// lent out then is still held by a frame on it (see `session` in `app`).
     #[wasm_bindgen]
     pub fn lend() -> bool;
-    /// Whether `window.localStorage` can be read (it throws when storage is blocked).
-    #[wasm_bindgen(js_name = hasLocalStorage)]
-    pub fn has_local_storage() -> bool;
-    /// Reloads the page.
-    #[wasm_bindgen]
-    pub fn reload();
     /// The localStorage item `key` (the consent-log queue, a pending withdrawal); `None` when
     /// there is none or storage is blocked.
     pub fn stored(key: &str) -> Option<String>;
@@ -107,6 +96,10 @@ pub enum Act {
     Warn = 8,
     /// `console.info(a)`.
     Info = 9,
+    /// Whether `window.localStorage` can be read (it throws when storage is blocked).
+    HasLocalStorage = 10,
+    /// Reloads the page.
+    Reload = 11,
 }
 
 /// Does `what` with `a` and `b` (see [`Act`]).
@@ -197,6 +190,9 @@ pub enum Read {
     /// `document.cookie` (of the shielded document); `None` when reading it throws (cookies
     /// blocked).
     Cookies = 11,
+    /// Global Privacy Control: "1" when `navigator.globalPrivacyControl` is `true`, "" when it
+    /// is not, `None` when the browser has no such property (it reads `undefined`).
+    Gpc = 12,
 }
 
 /// What the page tells about `what` (see [`Read`]).

@@ -6,10 +6,7 @@ use crate::core::signals::{Dnt, Gpc, Signals};
 
 /// DNT and GPC, read in `bridge.js` (no `Reflect.get` per property here).
 pub fn signals() -> Signals {
-    let gpc = match super::bridge::gpc() {
-        2 => None,
-        n => Some(n == 1),
-    };
+    let gpc = get(Read::Gpc).map(|s| !s.is_empty());
     Signals { dnt: Dnt::from_sources(&[get(Read::Dnt)]), gpc: Gpc::from_property(gpc) }
 }
 

@@ -21,10 +21,11 @@ unsafe impl Sync for Memory {}
 
 static MEMORY: Memory = Memory { value: RefCell::new(None), local_failed: Cell::new(false) };
 
-/// localStorage, if the browser lets us use it. gloo's `LocalStorage::raw()` throws when storage
-/// is blocked, so `bridge.js` asks `window.localStorage` first (catching what it throws).
+/// localStorage, if the browser lets us use it. gloo's `LocalStorage::raw()` (vendored: one read of
+/// `window.localStorage`) throws when storage is blocked, so `bridge.js` asks first (catching what
+/// it throws).
 fn local() -> Option<web_sys::Storage> {
-    super::bridge::has_local_storage().then(LocalStorage::raw)
+    super::bridge::run(super::bridge::Act::HasLocalStorage, "", "").then(LocalStorage::raw)
 }
 
 /// The browser refused access to a store (blocked storage, cookies off).

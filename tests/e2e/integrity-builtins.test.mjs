@@ -115,8 +115,9 @@ test('a later script replacing window.Window cannot stop a withdrawal: the refus
   await page.click('#cg-banner [data-cg="accept"]');
   await page.waitForFunction(() => ConsentGate.getConsent().decided);
   assert.equal(await page.evaluate(() => ConsentGate.getConsent().categories.analytics), true, 'granted (the control)');
-  // gloo-storage finds localStorage through web-sys's `window()`, an `instanceof Window` check:
-  // with the page's `Window` of the moment, this made the step throw through the wasm.
+  // gloo-storage found localStorage through web-sys's `window()`, an `instanceof Window` check:
+  // with the page's `Window` of the moment, this made the step throw through the wasm. (The
+  // vendored gloo-storage now reads `window.localStorage` directly: no check is left to fool.)
   const after = await page.evaluate(async () => {
     window.Window = function () {};
     const refused = await ConsentGate.rejectAll().then((s) => s.categories.analytics, (e) => 'rejected: ' + e.message);
