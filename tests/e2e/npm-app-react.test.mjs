@@ -249,6 +249,8 @@ test('react app: leaving the privacy route and coming back mounts the notice aga
   // new container.
   await page.getByRole('link', { name: 'Home' }).click();
   await page.waitForURL((u) => u.pathname === '/');
+  // React unmounts the route's elements after the URL has changed: wait for it.
+  await page.locator('[data-consent-gate="notice"]').waitFor({ state: 'detached', timeout: 3000 });
   assert.equal(await page.locator('[data-consent-gate="notice"]').count(), 0);
   await page.click('#cg-banner [data-cg="accept"]');
   await waitStatus(page, 'analytics allowed');
