@@ -105,7 +105,6 @@ function trimGlue(glue) {
       /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
       '\n',
     ],
-    [/\n    if \(realloc === undefined\) \{\n(        .*\n){5}    \}\n/g, '\n'],
     // The same advice in fewer words, named like the SDK's other console messages.
     [
       /"`WebAssembly\.instantiateStreaming` failed because your server does not serve Wasm with `application\/wasm` MIME type\. Falling back to `WebAssembly\.instantiate` which is slower\. Original error:\\n"/g,
@@ -132,20 +131,18 @@ function trimGlue(glue) {
     // -1, 70 raw bytes).
     [new RegExp(shim[0].replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'g'), '\n'],
     // Safari's TextDecoder failed after 2 GB decoded in all; the SDK decodes a few kilobytes of
-    // strings in a page's life (-41). Its one caller decodes with it directly, no `decodeText` (-1).
+    // strings in a page's life (-41). Its one caller decodes with it directly, no `decodeText` (-1),
+    // with `decode` bound when the glue loads and the bytes viewed by the `Uint8Array` of then (see
+    // "Strings and answers" below).
     [
       /\nlet cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\ncachedTextDecoder\.decode\(\);\nconst MAX_SAFARI_DECODE_BYTES = 2146435072;\nlet numBytesDecoded = 0;\nfunction decodeText\(bytes\) \{\n    numBytesDecoded \+= bytes\.length;\n    if \(numBytesDecoded >= MAX_SAFARI_DECODE_BYTES\) \{\n        cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\n        cachedTextDecoder\.decode\(\);\n        numBytesDecoded = bytes\.length;\n    \}\n    return cachedTextDecoder\.decode\(bytes\);\n\}\n/g,
-      "\nconst cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\n",
+      "\nconst decodeUtf8 = TextDecoder.prototype.decode.bind(new TextDecoder('utf-8', { ignoreBOM: true }));\n",
     ],
-    [/return decodeText\(getUint8ArrayMemory0\(\)/g, 'return cachedTextDecoder.decode(getUint8ArrayMemory0()'],
-    // The memory is not shared: when it grows its old buffer is detached and replaced, which the
-    // comparison alone tells (-9).
-    [
-      /cachedDataViewMemory0 === null \|\| cachedDataViewMemory0\.buffer\.detached === true \|\| \(cachedDataViewMemory0\.buffer\.detached === undefined && cachedDataViewMemory0\.buffer !== wasm\.a\.buffer\)/g,
-      'cachedDataViewMemory0?.buffer !== wasm.a.buffer',
-    ],
-    // The same test for the byte view, instead of its length being 0 once detached (-11).
-    [/cachedUint8ArrayMemory0 === null \|\| cachedUint8ArrayMemory0\.byteLength === 0/g, 'cachedUint8ArrayMemory0?.buffer !== wasm.a.buffer'],
+    [/return decodeText\(getUint8ArrayMemory0\(\)\.subarray\(ptr, ptr \+ len\)\);/g, 'return decodeUtf8(new U8(wasm.a.buffer, ptr, len));'],
+    // No cached DataView or byte view of the memory: strings and answers view it afresh (see
+    // "Strings and answers" below), so nothing calls these.
+    [/\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[^]*?\n\}\n/g, '\n'],
+    [/\nlet cachedUint8ArrayMemory0 = null;\nfunction getUint8ArrayMemory0\(\) \{\n[^]*?\n\}\n/g, '\n'],
     // init runs once, so the caches it would reset are still empty, and nothing reads the module
     // or the instance it would keep (-15); the compiled module is not even handed over (-6).
     [
@@ -168,7 +165,7 @@ function trimGlue(glue) {
     ],
     [
       /\nlet WASM_VECTOR_LEN = 0;\n/g,
-      `\nfunction passStringOut(to, s) {\n    isLikeNone(s) ? getDataViewMemory0().setInt32(to, 0, true) : passStringToWasm0(s, to);\n}\n`,
+      `\nfunction passStringOut(to, s) {\n    isLikeNone(s) ? (new I32(wasm.a.buffer)[to >> 2] = 0) : passStringToWasm0(s, to);\n}\n`,
     ],
     // Fewer wrappers: the imports whose exceptions reach the wasm made
     // by handleError once each (`handleError((a) => ...)` instead of a function that passes its
@@ -226,17 +223,6 @@ function trimGlue(glue) {
     // that keep its result in a variable first (none reads `this` or `arguments`; -9).
     [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 5],
     [/\nexport function (\w+)\(\) \{\n    (wasm\.\w+\(\));\n\}\n/g, '\nexport const $1 = () => $2;\n'],
-    // passStringToWasm0 (only passStringOut calls it) allocates with wasm-bindgen's malloc and
-    // realloc themselves, not with functions passed to it (-13), and writes the string's pointer
-    // and length where the wasm asked, not into a global for passStringOut to write (a `None`:
-    // the pointer 0, which is all the wasm reads then).
-    [/\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n/g, '\nfunction passStringToWasm0(arg, to) {\n'],
-    [
-      /\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n\}\n/g,
-      '\n    getDataViewMemory0().setInt32(to + 4, offset, true);\n    getDataViewMemory0().setInt32(to, ptr, true);\n}\n',
-    ],
-    [/ = malloc\(/g, ` = ${alloc[1]}(`],
-    [/ = realloc\(/g, ` = ${alloc[2]}(`, 2],
     // The import objects without a null prototype: every import the wasm asks for is an own
     // member of them, so a prototype is never looked at (-6).
     [/\n        __proto__: null,\n/g, '\n', 2],
@@ -246,32 +232,29 @@ function trimGlue(glue) {
       `(arg0, arg1) => (${shim[2]}) => ${shim[3]}(arg0, arg1, ${shim[2]})`,
     ],
     // Strings and answers cross with the built-ins of when this file ran, not with prototype
-    // members read at each call: a later page script whose `charCodeAt`, `slice`, `encodeInto`,
-    // `decode`, `subarray` or `DataView#setInt32` threw once failed the step it threw in, at start
-    // leaving the SDK stuck for the page and on a route into a sensitive page leaving Consent Mode
-    // granted there (adversarial round 13; tests/e2e/integrity-builtins.test.mjs). `encodeInto`
-    // and `decode` are bound to the glue's coder when it loads, the bytes are viewed with
-    // `new Uint8Array` and words written through an `Int32Array` (element writes read no
-    // prototype), and a string goes in whole through `encodeInto` (at most 3 bytes per UTF-16
-    // unit), no ASCII loop; the words viewed after the realloc, which may grow the memory (a view
-    // of the old buffer would be detached, its writes lost). An empty string is not reallocated
-    // (wasm-bindgen's malloc gives no block for 0 bytes, and its realloc takes none).
-    [/\nconst cachedTextEncoder = new TextEncoder\(\);\n/g, '\nconst encodeUtf8 = TextEncoder.prototype.encodeInto.bind(new TextEncoder());\nconst dateNow = Date.now;\n'],
-    [/\nconst cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\n/g, "\nconst decodeUtf8 = TextDecoder.prototype.decode.bind(new TextDecoder('utf-8', { ignoreBOM: true }));\n"],
-    [/return cachedTextDecoder\.decode\(getUint8ArrayMemory0\(\)\.subarray\(ptr, ptr \+ len\)\);/g, 'return decodeUtf8(new Uint8Array(wasm.a.buffer, ptr, len));'],
+    // members or constructors read at each call: a later page script whose `charCodeAt`, `slice`,
+    // `encodeInto`, `decode`, `subarray` or `DataView#setInt32` threw once failed the step it threw
+    // in, at start leaving the SDK stuck for the page and on a route into a sensitive page leaving
+    // Consent Mode granted there (adversarial round 13), and one whose `window.Int32Array` made
+    // plain arrays had the answers' words written nowhere, the wasm reading stale pointers (the
+    // page froze; round 14); tests/e2e/integrity-builtins.test.mjs. `encodeInto`, `decode` (above),
+    // `Date.now` and the `Uint8Array` and `Int32Array` constructors are taken when the glue loads;
+    // words are written through an `Int32Array` (element writes read no prototype).
+    //
+    // passStringToWasm0 (only passStringOut calls it) allocates with wasm-bindgen's malloc and
+    // realloc themselves, not with functions passed to it, sends the string in whole through
+    // `encodeInto` (at most 3 bytes per UTF-16 unit; no ASCII loop) and writes its pointer and
+    // length where the wasm asked, not into a global for passStringOut to write (a `None`: the
+    // pointer 0, which is all the wasm reads then). The words are viewed after the realloc, which
+    // may grow the memory (a view of the old buffer would be detached, its writes lost); an empty
+    // string is not reallocated (wasm-bindgen's malloc gives no block for 0 bytes, and its realloc
+    // takes none).
+    [/\nconst cachedTextEncoder = new TextEncoder\(\);\n/g, '\nconst U8 = Uint8Array;\nconst I32 = Int32Array;\nconst encodeUtf8 = TextEncoder.prototype.encodeInto.bind(new TextEncoder());\nconst dateNow = Date.now;\n'],
     [
-      /\nfunction passStringToWasm0\(arg, to\) \{\n[^]*?\n\}\n/g,
-      `\nfunction passStringToWasm0(arg, to) {\n    const len = arg.length * 3;\n    const ptr = ${alloc[1]}(len, 1) >>> 0;\n    const written = encodeUtf8(arg, new Uint8Array(wasm.a.buffer, ptr, len)).written;\n    const at = written < len ? ${alloc[2]}(ptr, len, written, 1) : ptr;\n    const words = new Int32Array(wasm.a.buffer);\n    words[(to >> 2) + 1] = written;\n    words[to >> 2] = at;\n}\n`,
+      /\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n[^]*?\n\}\n/g,
+      `\nfunction passStringToWasm0(arg, to) {\n    const len = arg.length * 3;\n    const ptr = ${alloc[1]}(len, 1) >>> 0;\n    const written = encodeUtf8(arg, new U8(wasm.a.buffer, ptr, len)).written;\n    const at = written < len ? ${alloc[2]}(ptr, len, written, 1) : ptr;\n    const words = new I32(wasm.a.buffer);\n    words[(to >> 2) + 1] = written;\n    words[to >> 2] = at;\n}\n`,
     ],
-    [/getDataViewMemory0\(\)\.setInt32\(to, 0, true\)/g, '(new Int32Array(wasm.a.buffer)[to >> 2] = 0)'],
     [/const ret = Date\.now\(\);/g, 'const ret = dateNow();'],
-    // The typed-array constructors too, taken when the glue loads: a later script that replaced
-    // `window.Int32Array` with a function making plain arrays had the answers' words written
-    // nowhere, and the wasm read stale pointers (the page froze; adversarial round 14), and one
-    // that threw failed the step (a visitor's first refusal lost).
-    [/\nconst encodeUtf8 = /g, '\nconst U8 = Uint8Array;\nconst I32 = Int32Array;\nconst encodeUtf8 = '],
-    [/new Uint8Array\(/g, 'new U8(', 0],
-    [/new Int32Array\(/g, 'new I32(', 0],
   ];
   for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;
