@@ -93,13 +93,6 @@ function trimGlue(glue) {
     console.error('build: the wasm-bindgen glue passes no string to the wasm: update trimGlue in scripts/build.mjs.');
     process.exit(1);
   }
-  // The invoke shim of the one closure the wasm hands out: its name, the arguments after the
-  // closure's own two, and the export it calls.
-  const shim = /\nfunction (\w+)\(arg0, arg1, ([\w, ]*)\) \{\n    (wasm\.\w+)\(arg0, arg1, \2\);\n\}\n/.exec(glue);
-  if (!shim) {
-    console.error('build: the wasm-bindgen glue has no closure invoke shim: update trimGlue in scripts/build.mjs (makeClosure).');
-    process.exit(1);
-  }
   const cuts = [
     [
       /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
@@ -115,21 +108,6 @@ function trimGlue(glue) {
       /\n    if \(wasm !== undefined\) return wasm;\n    if \(__wbg_init_promise === undefined\) \{\n        __wbg_init_promise = __wbg_init_once\(module_or_path\);\n        __wbg_init_promise\.catch\(\(\) => \{ __wbg_init_promise = undefined; \}\);\n    \}\n    return __wbg_init_promise;\n/g,
       '\n    return __wbg_init_once(module_or_path);\n',
     ],
-    // The one closure the wasm hands out (src/web/app.rs `listen`: the `watch` callback) is
-    // forgotten, never dropped: it lives as long as the page. So it needs no reference count that
-    // would free it, and no FinalizationRegistry to free it after garbage collection (-129).
-    [
-      /\nconst CLOSURE_DTORS = \(typeof FinalizationRegistry === 'undefined'\)\n    \? \{ register: \(\) => \{\}, unregister: \(\) => \{\} \}\n    : new FinalizationRegistry\(state => wasm\.\w+\(state\.a, state\.b\)\);\n/g,
-      '\n',
-    ],
-    [
-      /\nfunction makeClosure\(arg0, arg1, f\) \{\n    const state = \{ a: arg0, b: arg1, cnt: 1 \};\n    const real = \(\.\.\.args\) => \{\n\n(        \/\/.*\n){3}        state\.cnt\+\+;\n        try \{\n            return f\(state\.a, state\.b, \.\.\.args\);\n        \} finally \{\n            real\._wbg_cb_unref\(\);\n        \}\n    \};\n    real\._wbg_cb_unref = \(\) => \{\n        if \(--state\.cnt === 0\) \{\n            wasm\.\w+\(state\.a, state\.b\);\n            state\.a = 0;\n            CLOSURE_DTORS\.unregister\(state\);\n        \}\n    \};\n    CLOSURE_DTORS\.register\(real, state, state\);\n    return real;\n\}\n/g,
-      '\n',
-    ],
-    // Nor a function of its own that passes the arguments on to its invoke shim, itself a function
-    // that calls the shim's export: the cast makes an arrow function calling the export (below;
-    // -1, 70 raw bytes).
-    [new RegExp(shim[0].replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'g'), '\n'],
     // Safari's TextDecoder failed after 2 GB decoded in all; the SDK decodes a few kilobytes of
     // strings in a page's life (-41). Its one caller decodes with it directly, no `decodeText` (-1),
     // with `decode` bound when the glue loads and the bytes viewed by the `Uint8Array` of then (see
@@ -222,15 +200,10 @@ function trimGlue(glue) {
     // The exports api.js calls as arrow functions that call the wasm's export, not functions
     // that keep its result in a variable first (none reads `this` or `arguments`; -9).
     [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 5],
-    [/\nexport function (\w+)\(\) \{\n    (wasm\.\w+\(\));\n\}\n/g, '\nexport const $1 = () => $2;\n'],
+    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    (wasm\.\w+\(\2\));\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 2],
     // The import objects without a null prototype: every import the wasm asks for is an own
     // member of them, so a prototype is never looked at (-6).
     [/\n        __proto__: null,\n/g, '\n', 2],
-    // The closure's cast (see makeClosure above).
-    [
-      new RegExp(`\\(arg0, arg1\\) => \\{\\n            // Cast intrinsic for \`Closure\\(.*\\n            const ret = makeClosure\\(arg0, arg1, ${shim[1]}\\);\\n            return ret;\\n        \\}`, 'g'),
-      `(arg0, arg1) => (${shim[2]}) => ${shim[3]}(arg0, arg1, ${shim[2]})`,
-    ],
     // Strings and answers cross with the built-ins of when this file ran, not with prototype
     // members or constructors read at each call: a later page script whose `charCodeAt`, `slice`,
     // `encodeInto`, `decode`, `subarray` or `DataView#setInt32` threw once failed the step it threw
@@ -274,10 +247,11 @@ function trimGlue(glue) {
     console.error('build: the wasm-bindgen glue has a member whose name ends in `_`: esbuild would rename it (`internal` in scripts/build.mjs).');
     process.exit(1);
   }
-  // A closure the wasm drops would need the reference count cut above, and a second kind of
-  // closure the makeClosure cut above.
+  // The wasm hands out no closure (what the page tells comes through the `changed` export, see
+  // `watch` in src/js/bridge.js): a closure would bring back wasm-bindgen's closure glue, its
+  // reference count and FinalizationRegistry, and in the wasm its box, invoke shim and guard.
   if (/_wbg_cb_unref|CLOSURE_DTORS|makeClosure/.test(glue)) {
-    console.error('build: the wasm-bindgen glue frees closures now: update trimGlue in scripts/build.mjs (makeClosure).');
+    console.error('build: the wasm-bindgen glue makes closures now: the wasm should hand out none (`watch` in src/js/bridge.js calls the `changed` export).');
     process.exit(1);
   }
   return glue;
@@ -332,6 +306,32 @@ run(wasmOpt, [
   '--strip-debug', '--strip-producers', '--strip-target-features',
   join(bindgen, 'consent_gate_bg.wasm'), '-o', join(pkg, 'consent_gate_bg.wasm'),
 ]);
+// The glue's own imports (module `w`) that the wasm no longer asks for once wasm-opt removed the
+// code that called them (wasm-bindgen's `throw`: only the closure shims of js-sys's imports,
+// which trap now, called it): left out of the import object, which esbuild cannot see into.
+{
+  const glueFile = join(bindgen, 'consent_gate.js');
+  let glue = readFileSync(glueFile, 'utf8');
+  const wanted = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(pkg, 'consent_gate_bg.wasm')))).filter((i) => i.module === 'w').map((i) => i.name));
+  const object = /\n    const import0 = \{\n([^]*?)\n    \};\n/.exec(glue);
+  if (!object) {
+    console.error('build: the glue has no import object `import0`: update the import step after wasm-opt in scripts/build.mjs.');
+    process.exit(1);
+  }
+  // One member per entry: from its name at 8 spaces to the next such name.
+  const members = object[1].split(/\n(?=        [\w$]+: )/);
+  if (members.some((m) => !/^        [\w$]+: /.test(m))) {
+    console.error('build: the glue\'s import object is not one member per `name: ` at 8 spaces: update the import step after wasm-opt in scripts/build.mjs.');
+    process.exit(1);
+  }
+  const kept = members.filter((m) => wanted.has(/^        ([\w$]+):/.exec(m)[1]));
+  if (kept.length !== wanted.size) {
+    console.error('build: the wasm imports a member of `w` the glue does not define: update the import step after wasm-opt in scripts/build.mjs.');
+    process.exit(1);
+  }
+  glue = glue.replace(object[0], '\n    const import0 = {\n' + kept.join('\n') + '\n    };\n');
+  writeFileSync(glueFile, glue);
+}
 
 // 4. Bundle the JS: the glue's import of its bridge snippet resolves to src/js/bridge.js, so the
 // wasm and the API share one module instance (one set of event handlers).

@@ -57,6 +57,14 @@ pub fn set_consent(changes: JsValue) -> JsValue {
     }
 }
 
+/// What the page tells changed, by number, with up to two strings (`watch` in bridge.js calls
+/// it; see `app::changed`). An export, not a `Closure` handed to `watch`: no closure box, invoke
+/// shim or its guard in the wasm.
+#[wasm_bindgen]
+pub fn changed(what: u8, value: JsValue, action: JsValue) {
+    app::changed(what, value, action)
+}
+
 /// Opens the preferences dialog.
 #[wasm_bindgen(js_name = showPreferences)]
 pub fn show_preferences() {

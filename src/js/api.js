@@ -137,7 +137,7 @@ export function init(config, options) {
   // files load while the wasm compiles (`o.load`, the entry point's loader of the parts in files
   // of their own); a notice mounted later loads it then. Start waits for each 3 seconds at most
   // (the notice is drawn when it arrives).
-  const noticeReady = Promise.all([within3s(bannerFirst(o.load)), domReady().then(() => within3s(lazyParts()))]);
+  const noticeReady = Promise.all([within3s(bannerFirst(o.load, wasm.changed)), domReady().then(() => within3s(lazyParts()))]);
   started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;

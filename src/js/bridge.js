@@ -333,24 +333,25 @@ function scan(mutations) {
 const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
 let notices = [];
 let noticesAdded;
-// The `watch` callback, for the consent log's reports.
-let logged;
+// The wasm's `changed` export (src/api.rs), from `bannerFirst`: what `watch` calls, and the
+// consent log's reports.
+let changed;
 
 /**
- * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
- * stored record (`watchStorage`), 2 the notice containers (one entered the page after start), 3 a
- * click on the interface (`clicked`); and for the consent log, 4 with the notice hash (`logHash`),
- * 5 with the id of an event and the HTTP status it was answered with (`logSend`). One callback
- * and one import for them all: fewer bytes. The values are strings, or absent ('' to the wasm).
+ * Follows the page, calling `changed` with what changed: 0 the URL (`watchNavigation`), 1 maybe
+ * the stored record (`watchStorage`), 2 the notice containers (one entered the page after start),
+ * 3 a click on the interface (`clicked`); and for the consent log, 4 with the notice hash
+ * (`logHash`), 5 with the id of an event and the HTTP status it was answered with (`logSend`).
+ * One export and one import for them all: fewer bytes. The values are strings, or absent ('' to
+ * the wasm).
  */
-export const watch = guard((f) => {
-  noticesAdded = () => f(2);
-  logged = f;
+export const watch = guard(() => {
+  noticesAdded = () => changed(2);
   // What a page made unwritable (a frozen `history`) throws here, and is caught by `guard`: the
   // wasm imports this without catch glue.
-  watchStorage(() => f(1));
-  watchNavigation(() => f(0));
-  d.addEventListener('click', (e) => clicked(e, f));
+  watchStorage(() => changed(1));
+  watchNavigation(() => changed(0));
+  d.addEventListener('click', clicked);
 });
 
 // ---- single-page apps: a callback on every change of the URL ----
@@ -405,10 +406,10 @@ let clickedScope;
  * notice and "Privacy choices" button act: page markup (an HTML injection) that copies their
  * attributes can neither give consent nor set the recorded method; a public opener
  * (`data-consent-gate="preferences"`) only opens the dialog. A switch toggles here; what a button
- * does, and how the choice is recorded, the wasm decides: `f(3, scope, action)` with the
+ * does, and how the choice is recorded, the wasm decides: `changed(3, scope, action)` with the
  * `data-cg-scope` of the part (empty for an opener) and the button's `data-cg`.
  */
-function clicked(e, f) {
+function clicked(e) {
   const t = e.target;
   // A label in page markup that names the SDK's button (`<label for="cg-reopen">` around page
   // text) would forward the visitor's click to it: it forwards nothing.
@@ -432,7 +433,7 @@ function clicked(e, f) {
   clickedControl = hit;
   clickedScope = scope;
   try {
-    f(3, scope ? scope.dataset.cgScope : '', action);
+    changed(3, scope ? scope.dataset.cgScope : '', action);
   } finally {
     [clickedControl, clickedScope] = outer;
   }
@@ -536,11 +537,13 @@ function drawNotice() {
 
 /**
  * Sets how the parts in files of their own are loaded (`load(name)` resolves to the module
- * consent-gate-<name>.js) and, when no decision is stored (a first visit), starts loading the
- * banner at once: it is the last link of a first visit's chain when the wasm is preloaded.
+ * consent-gate-<name>.js) and what `watch` calls (`f`, the wasm's `changed` export), and, when
+ * no decision is stored (a first visit), starts loading the banner at once: it is the last link
+ * of a first visit's chain when the wasm is preloaded.
  */
-export function bannerFirst(load) {
+export function bannerFirst(load, f) {
   loadPart = load;
+  changed = f;
   return stored('consent-gate') == null && lazy('banner');
 }
 
@@ -713,14 +716,14 @@ function logHash(url, text) {
       (b) => hex(new Uint8Array(b)),
       () => '',
     )
-    .then((h) => logged(4, h));
+    .then((h) => changed(4, h));
 }
 
 /** POSTs one event to the endpoint; a 2xx answer reports its `id`. */
 function logSend(id, body) {
   // No Referer: on a sensitive page the URL itself names it.
   fetch(logUrl, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
-    (r) => logged(5, id, '' + r.status),
+    (r) => changed(5, id, '' + r.status),
     () => {},
   );
 }

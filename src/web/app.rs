@@ -483,7 +483,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         unsafe { SESSION.0.get().write(Some(session)) };
     }
     // Listening first: a `change` or `ready` handler that navigates is followed.
-    listen();
+    bridge::watch();
     carry_out(effects);
     if errors.is_empty() {
         answer()
@@ -492,33 +492,33 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     }
 }
 
-fn listen() {
-    // `Fn`, not `FnMut`: a handler of an event fired during one call (a click's `change`) may
-    // navigate, which calls it again before that call returns.
-    // The two values come as JS values, read as strings here ('' for none): the glue then copies
-    // no string in for them.
-    let changed = Closure::<dyn Fn(u8, JsValue, JsValue)>::new(|what: u8, value: JsValue, action: JsValue| {
-        let (value, action) = (value.as_string().unwrap_or_default(), action.as_string().unwrap_or_default());
-        // One `step` for every kind: `None` says the stored copies changed (another tab changed
-        // the stored record, or the page came back from the back/forward cache).
-        let input = match what {
-            0 => Some(Input::Navigate),
-            1 => None,
-            // A single-page app's route mounted a notice container (or put one back).
-            2 => Some(Input::NoticeContainersAdded),
-            // A click on the SDK's interface: `value` is the part's scope.
-            3 => match click(&value, &action) {
-                Some(input) => Some(input),
-                None => return,
-            },
-            // The consent log: the notice hash, then the id of each event answered, with the status.
-            4 => Some(Input::NoticeHash(value)),
-            _ => Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))),
-        };
-        drop(step(input));
-    });
-    bridge::watch(&changed);
-    changed.forget();
+/// What the page tells changed (`watch` in `bridge.js` calls it through the `changed` export):
+/// 0 the URL, 1 maybe the stored record, 2 a notice container entered the page, 3 a click on the
+/// SDK's interface (`value` its part's scope, `action` its `data-cg`), 4 the notice hash, 5 an
+/// event's id and its answer's status. An export, not a `Closure`: no closure box, invoke shim
+/// or guard. A handler of an event fired during one call (a click's `change`) may navigate, which
+/// calls it again before that call returns; `step` handles that.
+/// The two values come as JS values, read as strings here ('' for none): the glue then copies
+/// no string in for them.
+pub fn changed(what: u8, value: JsValue, action: JsValue) {
+    let (value, action) = (value.as_string().unwrap_or_default(), action.as_string().unwrap_or_default());
+    // One `step` for every kind: `None` says the stored copies changed (another tab changed
+    // the stored record, or the page came back from the back/forward cache).
+    let input = match what {
+        0 => Some(Input::Navigate),
+        1 => None,
+        // A single-page app's route mounted a notice container (or put one back).
+        2 => Some(Input::NoticeContainersAdded),
+        // A click on the SDK's interface: `value` is the part's scope.
+        3 => match click(&value, &action) {
+            Some(input) => Some(input),
+            None => return,
+        },
+        // The consent log: the notice hash, then the id of each event answered, with the status.
+        4 => Some(Input::NoticeHash(value)),
+        _ => Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))),
+    };
+    drop(step(input));
 }
 
 /// The input of a click on a button of the SDK's own interface (`bridge.js` checks that it is

@@ -19,7 +19,8 @@ extern "C" {
     /// The page's document, seen only through its prototypes (page markup cannot shadow them).
     #[wasm_bindgen]
     pub fn doc() -> web_sys::Document;
-    /// Calls `f` with what changed: 0 after every history change, 1 when another tab changes the
+    /// Calls the `changed` export (src/api.rs; `api.js` hands it to `bannerFirst`) with what
+    /// changed: 0 after every history change, 1 when another tab changes the
     /// stored record and when the page comes back from the back/forward cache, 2 when a notice
     /// container enters the page after start (gating's observer sees it), 3 with the scope and
     /// action of a click on the SDK's own interface; for the consent log, 4 with the notice hash
@@ -27,7 +28,7 @@ extern "C" {
     /// ([`Act::LogSend`]). The values are strings, or absent when the change has none. What it
     /// throws (a page made `history` unwritable) is caught there: no `catch` glue here.
     #[wasm_bindgen]
-    pub fn watch(f: &Closure<dyn Fn(u8, JsValue, JsValue)>);
+    pub fn watch();
     /// A deep copy of `v` as plain data, made in JavaScript where a throw is caught: reading the
     /// copy cannot throw. A cycle or an unreadable value becomes a symbol (not JSON).
     #[wasm_bindgen]
