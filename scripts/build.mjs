@@ -93,6 +93,13 @@ function trimGlue(glue) {
     console.error('build: the wasm-bindgen glue passes no string to the wasm: update trimGlue in scripts/build.mjs.');
     process.exit(1);
   }
+  // wasm-bindgen's externref table: the export that allocates a slot, and the table itself (what
+  // addToExternrefTable0 calls; its one caller, handleError, does so itself).
+  const table = /\nfunction addToExternrefTable0\(obj\) \{\n    const idx = (wasm\.\w+)\(\);\n    (wasm\.\w+)\.set\(idx, obj\);\n    return idx;\n\}\n/.exec(glue);
+  if (!table) {
+    console.error('build: the wasm-bindgen glue has no addToExternrefTable0: update trimGlue in scripts/build.mjs.');
+    process.exit(1);
+  }
   const cuts = [
     [
       /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
@@ -143,8 +150,10 @@ function trimGlue(glue) {
     ],
     [
       /\nlet WASM_VECTOR_LEN = 0;\n/g,
-      `\nfunction passStringOut(to, s) {\n    isLikeNone(s) ? (new I32(wasm.a.buffer)[to >> 2] = 0) : passStringToWasm0(s, to);\n}\n`,
+      `\nfunction passStringOut(to, s) {\n    s == null ? (new I32(wasm.a.buffer)[to >> 2] = 0) : passStringToWasm0(s, to);\n}\n`,
     ],
+    // passStringOut tells `None` by `== null` itself: isLikeNone had no other caller (-16).
+    [/\nfunction isLikeNone\(x\) \{\n    return x === undefined \|\| x === null;\n\}\n/g, '\n'],
     // Fewer wrappers: the imports whose exceptions reach the wasm made
     // by handleError once each (`handleError((a) => ...)` instead of a function that passes its
     // `arguments` on to it: the wasm calls them without `this`), and init is __wbg_init_once
@@ -156,8 +165,10 @@ function trimGlue(glue) {
     ],
     [
       /\nfunction handleError\(f, args\) \{\n    try \{\n        return f\.apply\(this, args\);\n    \} catch \(e\) \{\n        const idx = addToExternrefTable0\(e\);\n        (wasm\.\w+)\(idx\);\n    \}\n\}\n/g,
-      '\nfunction handleError(f) {\n    return (...args) => {\n        try {\n            return f(...args);\n        } catch (e) {\n            $1(addToExternrefTable0(e));\n        }\n    };\n}\n',
+      `\nfunction handleError(f) {\n    return (...args) => {\n        try {\n            return f(...args);\n        } catch (e) {\n            const idx = ${table[1]}();\n            ${table[2]}.set(idx, e);\n            $1(idx);\n        }\n    };\n}\n`,
     ],
+    // handleError puts the exception in the table itself (above; -7).
+    [new RegExp(table[0].replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'g'), '\n'],
     [/\nasync function __wbg_init\(module_or_path\) \{\n    return __wbg_init_once\(module_or_path\);\n\}\n/g, '\n'],
     [/\nasync function __wbg_init_once\(/g, '\nasync function __wbg_init('],
     // The imports as arrow functions, like the ones handleError makes above (-47; none of them
@@ -228,6 +239,15 @@ function trimGlue(glue) {
       `\nfunction passStringToWasm0(arg, to) {\n    const len = arg.length * 3;\n    const ptr = ${alloc[1]}(len, 1) >>> 0;\n    const written = encodeUtf8(arg, new U8(wasm.a.buffer, ptr, len)).written;\n    const at = written < len ? ${alloc[2]}(ptr, len, written, 1) : ptr;\n    const words = new I32(wasm.a.buffer);\n    words[(to >> 2) + 1] = written;\n    words[to >> 2] = at;\n}\n`,
     ],
     [/const ret = Date\.now\(\);/g, 'const ret = dateNow();'],
+    // The imports' bodies as expressions: a result handed to passStringOut or returned at once
+    // is not kept in a variable first, `Date.now` (taken at load) is the import itself, and a
+    // cast to a JS value of a number is the number (-9).
+    [/=> \{\n            const ret = (.+);\n            passStringOut\(arg0, ret\);\n        \}/g, '=> passStringOut(arg0, $1)', 0],
+    [/=> \{\n            const ret = (.+);\n            return ret;\n        \}/g, '=> $1', 0],
+    [/=> \{\n            return \[\];\n        \}/g, '=> []'],
+    [/=> \{\n            return \{\};\n        \}/g, '=> ({})'],
+    [/\(\) => dateNow\(\)/g, 'dateNow'],
+    [/\(arg0\) => \{\n            \/\/ Cast intrinsic for `F64 -> Externref`\.\n            const ret = arg0;\n            return ret;\n        \}/g, '(arg0) => arg0'],
   ];
   for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;
@@ -236,6 +256,10 @@ function trimGlue(glue) {
       process.exit(1);
     }
     glue = glue.replace(re, to);
+  }
+  if (/isLikeNone|addToExternrefTable0/.test(glue)) {
+    console.error('build: the wasm-bindgen glue calls isLikeNone or addToExternrefTable0 elsewhere now: update trimGlue in scripts/build.mjs.');
+    process.exit(1);
   }
   const imports = /\nfunction __wbg_get_imports\(\) \{\n[^]*?\n\}\n/.exec(glue)?.[0] || '';
   if (/\b(this|arguments)\b/.test(imports.replace(/\/\/.*/g, ''))) {
