@@ -105,6 +105,15 @@ function guard(f, none) {
 }
 
 /**
+ * `o[k] = v` for the wasm (src/web/app.rs and the vendored serde-wasm-bindgen's API views), what a
+ * page's setter on Object.prototype or a frozen object throws kept here: no built-in is read
+ * (not `Reflect.set`), and the wasm imports it without catch glue.
+ */
+export const put = guard((o, k, v) => {
+  o[k] = v;
+});
+
+/**
  * A Consent Mode command's object: each of the seven types (core's `CONSENT_TYPES` in
  * src/core/decide.rs, in order; a native test checks) granted when its bit in `bits` is set, then
  * the members of `more` (`wait_for_update`, `region`). A literal: no setter a page put on

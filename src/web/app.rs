@@ -22,7 +22,7 @@ use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, 
 use crate::core::signals::Signals;
 use crate::core::text::{parse_uint, pieces};
 use crate::core::view::{self, Action, Scope};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use std::cell::{Cell, UnsafeCell};
@@ -256,10 +256,10 @@ fn set(o: &Object, k: &str, v: JsValue) {
     put(o, JsValue::from_str(k), v)
 }
 
-/// `o[k] = v` for any key, ignoring what a setter throws: the one `Reflect.set` call (and drop
-/// of its result) of this module.
+/// `o[k] = v` for any key, ignoring what a setter throws (`put` in `bridge.js`, which catches:
+/// no `Reflect.set` with its catching glue).
 fn put(o: &JsValue, k: JsValue, v: JsValue) {
-    let _ = Reflect::set(o, &k, &v);
+    bridge::put(o, &k, &v);
 }
 
 /// Carries out the effects in order. An event carries the state as it is when it fires: a

@@ -29,6 +29,11 @@ extern "C" {
     /// throws (a page made `history` unwritable) is caught there: no `catch` glue here.
     #[wasm_bindgen]
     pub fn watch();
+    /// `o[k] = v`, what a setter or a frozen object throws caught in `bridge.js` (the same
+    /// function the vendored serde-wasm-bindgen sets the API views' members with): no
+    /// `Reflect.set` with its catching glue.
+    #[wasm_bindgen]
+    pub fn put(o: &JsValue, k: &JsValue, v: &JsValue);
     /// A deep copy of `v` as plain data, made in JavaScript where a throw is caught: reading the
     /// copy cannot throw. A cycle or an unreadable value becomes a symbol (not JSON).
     #[wasm_bindgen]
