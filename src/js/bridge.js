@@ -666,17 +666,21 @@ const htmlLang = () => d.documentElement?.getAttribute('lang');
  * What the wasm reads from the page, by number: `location`'s pathname (0), hash (1), hostname (2),
  * protocol (3) or origin (4), `document.referrer` (5), in a frame of a same-site page the top
  * page's pathname (6) or hash (7) ('' otherwise), Do Not Track (8), `<html lang>` (9), a random id
- * (10), `document.cookie` (11), Global Privacy Control (12). One import for them all: fewer bytes
- * than one each.
+ * (10), `document.cookie` (11), Global Privacy Control (12), the localStorage item
+ * `consent-gate` (13: the record), `consent-gate-log` (14: the consent log's queue) or
+ * `consent-gate-pending` (15: withdrawals queued before a start). One import for them all: fewer
+ * bytes than one each.
  */
 export const read = guard((what) =>
-  what > 7
-    ? [dnt, htmlLang, randomId, cookies, gpc][what - 8]()
-    : what > 5
-      ? top(what > 6 ? 'hash' : 'pathname')
-      : what > 4
-        ? d.referrer
-        : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][what]],
+  what > 12
+    ? stored('consent-gate' + ['', '-log', '-pending'][what - 13])
+    : what > 7
+      ? [dnt, htmlLang, randomId, cookies, gpc][what - 8]()
+      : what > 5
+        ? top(what > 6 ? 'hash' : 'pathname')
+        : what > 4
+          ? d.referrer
+          : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][what]],
 );
 
 /** `navigator.languages`, most preferred first. */

@@ -97,7 +97,7 @@ fn env() -> Env {
         https: page::https(),
         random_id: page::random_id,
         top: (bridge::here(Read::TopPath), bridge::here(Read::TopHash)),
-        log_stored: bridge::stored(LOG),
+        log_stored: bridge::get(Read::LogQueue),
     }
 }
 
@@ -468,7 +468,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         // Not copied again as a whole: one large argument must not use up the copy's budget of
         // the others (a withdrawal after it would read as no decision).
         early: super::json::from_plain(early),
-        pending: bridge::stored(PENDING),
+        pending: bridge::get(Read::Pending),
     };
     let e = env();
     let (session, effects) = Session::start(parsed, page, &e);

@@ -68,9 +68,6 @@ extern "C" {
     /// lent out then is still held by a frame on it (see `session` in `app`).
     #[wasm_bindgen]
     pub fn lend() -> bool;
-    /// The localStorage item `key` (the consent-log queue, a pending withdrawal); `None` when
-    /// there is none or storage is blocked.
-    pub fn stored(key: &str) -> Option<String>;
     /// Does `what` with one or two strings (`act` in bridge.js; see [`Act`]): one import for all,
     /// instead of one each with its glue. True when a cookie assignment went through.
     fn act(what: u8, a: &str, b: &str) -> bool;
@@ -199,6 +196,14 @@ pub enum Read {
     /// Global Privacy Control: "1" when `navigator.globalPrivacyControl` is `true`, "" when it
     /// is not, `None` when the browser has no such property (it reads `undefined`).
     Gpc = 12,
+    /// The localStorage item `consent-gate` (`storage::KEY`: the encoded record); `None` when
+    /// there is none or storage is blocked. Through `read`: no import taking a key string.
+    Record = 13,
+    /// The localStorage item `consent-gate-log` (the consent log's queue), as [`Read::Record`].
+    LogQueue = 14,
+    /// The localStorage item `consent-gate-pending` (withdrawals queued before a start), as
+    /// [`Read::Record`].
+    Pending = 15,
 }
 
 /// What the page tells about `what` (see [`Read`]).

@@ -33,10 +33,10 @@ fn local() -> Option<web_sys::Storage> {
 pub struct Blocked;
 
 /// The value under [`KEY`] in localStorage; `None` when there is none or storage is blocked.
-/// Read by `bridge.js` (`stored`, which the log queue and the pending withdrawals already use):
-/// no `getItem` binding with its catching glue for this one read.
+/// Read by `bridge.js` (`read`, as the log queue and the pending withdrawals are): no `getItem`
+/// binding with its catching glue, nor an import taking the key.
 pub fn local_get() -> Option<String> {
-    super::bridge::stored(KEY)
+    super::bridge::get(super::bridge::Read::Record)
 }
 
 /// Stores `value` in localStorage; false when storage is blocked or full.
