@@ -100,6 +100,12 @@ function trimGlue(glue) {
     console.error('build: the wasm-bindgen glue has no addToExternrefTable0: update trimGlue in scripts/build.mjs.');
     process.exit(1);
   }
+  // The export wasm-bindgen's init calls once the instance is made (`__wbindgen_start`).
+  const start = /\n    (wasm\.\w+)\(\);\n    return wasm;\n\}\n/.exec(glue);
+  if (!start) {
+    console.error('build: the wasm-bindgen glue calls no start export at init: update trimGlue in scripts/build.mjs.');
+    process.exit(1);
+  }
   const cuts = [
     [
       /\n    if \(module_or_path !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module_or_path\) === Object\.prototype\) \{\n            \(\{module_or_path\} = module_or_path\)\n        \} else \{\n            console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)\n        \}\n    \}\n/g,
@@ -129,15 +135,25 @@ function trimGlue(glue) {
     [/\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[^]*?\n\}\n/g, '\n'],
     [/\nlet cachedUint8ArrayMemory0 = null;\nfunction getUint8ArrayMemory0\(\) \{\n[^]*?\n\}\n/g, '\n'],
     // init runs once, so the caches it would reset are still empty, and nothing reads the module
-    // or the instance it would keep (-15); the compiled module is not even handed over (-6).
+    // or the instance it would keep (-15); the compiled module is not even handed over (-6). It
+    // keeps the exports and calls the start export itself: no __wbg_finalize_init, whose other
+    // caller, initSync, api.js never calls (-22), and it resolves to nothing (api.js reads only
+    // whether it failed).
     [
-      /\nfunction __wbg_finalize_init\(instance, module\) \{\n    wasmInstance = instance;\n    wasm = instance\.exports;\n    wasmModule = module;\n    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n/g,
-      '\nfunction __wbg_finalize_init(instance) {\n    wasm = instance.exports;\n',
+      /\nfunction __wbg_finalize_init\(instance, module\) \{\n    wasmInstance = instance;\n    wasm = instance\.exports;\n    wasmModule = module;\n    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n    wasm\.\w+\(\);\n    return wasm;\n\}\n/g,
+      '\n',
     ],
     [
       /const \{ instance, module \} = await __wbg_load\(await module_or_path, imports\);\n\n    return __wbg_finalize_init\(instance, module\);/g,
-      'return __wbg_finalize_init((await __wbg_load(await module_or_path, imports)).instance);',
+      `wasm = (await __wbg_load(await module_or_path, imports)).instance.exports;\n    ${start[1]}();`,
     ],
+    [/\nfunction initSync\(module\) \{\n[^]*?\n\}\n/g, '\n'],
+    [/\nexport \{ initSync, __wbg_init as default \};/g, '\nexport { __wbg_init as default };'],
+    // A module compiled already (`options.wasm`) resolves to its instance: the module beside it
+    // was never read (-3); and the bytes of a response served with another MIME type go to
+    // `instantiate` as they arrive, its result returned as it is (-2).
+    [/\n        if \(instance instanceof WebAssembly\.Instance\) \{\n            return \{ instance, module \};\n        \} else \{\n            return instance;\n        \}\n/g, '\n        return instance instanceof WebAssembly.Instance ? { instance } : instance;\n'],
+    [/\n        const bytes = await module\.arrayBuffer\(\);\n        return await WebAssembly\.instantiate\(bytes, imports\);\n/g, '\n        return WebAssembly.instantiate(await module.arrayBuffer(), imports);\n'],
     [/\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n'],
     // A string an import returns to the wasm (`String` or `Option<String>`) is copied in and its
     // pointer and length written where the wasm said by one function, instead of the same four
