@@ -396,8 +396,7 @@ fn copies(config: &Config) -> Copies {
 fn save(config: &Config, r: &Record) {
     let value = record::encode(r);
     // Warn on the first choice of the page only.
-    let first = storage::memory_get().is_none();
-    storage::memory_set(&value);
+    let first = storage::memory_set(&value);
     let local = storage::local_set(&value);
     let (host, https) = (page::host(), page::https());
     for name in &cookie::consent_cookie_names(config) {

@@ -65,18 +65,18 @@ pub fn set_cookie(assignment: &str) -> bool {
     super::bridge::run(super::bridge::Act::SetCookie, assignment, "")
 }
 
-/// The in-memory copy.
-pub fn memory_get() -> Option<String> {
-    MEMORY.value.borrow().clone()
-}
-
 /// The in-memory copy where it stands for localStorage: when this page's last write there failed.
 /// Otherwise localStorage is current, also when another tab wrote it under an earlier clock.
 pub fn memory_instead_of_local() -> Option<String> {
-    MEMORY.local_failed.get().then(memory_get).flatten()
+    if MEMORY.local_failed.get() {
+        MEMORY.value.borrow().clone()
+    } else {
+        None
+    }
 }
 
 /// Keeps a copy in memory (always done, so a blocked storage never loses a choice on this page).
-pub fn memory_set(value: &str) {
-    *MEMORY.value.borrow_mut() = Some(value.to_owned());
+/// True when there was none yet: the page's first choice (no copy of the old one made to tell).
+pub fn memory_set(value: &str) -> bool {
+    MEMORY.value.replace(Some(value.to_owned())).is_none()
 }
