@@ -93,13 +93,6 @@ function trimGlue(glue) {
     console.error('build: the wasm-bindgen glue passes no string to the wasm: update trimGlue in scripts/build.mjs.');
     process.exit(1);
   }
-  // wasm-bindgen's externref table: the export that allocates a slot, and the table itself (what
-  // addToExternrefTable0 calls; its one caller, handleError, does so itself).
-  const table = /\nfunction addToExternrefTable0\(obj\) \{\n    const idx = (wasm\.\w+)\(\);\n    (wasm\.\w+)\.set\(idx, obj\);\n    return idx;\n\}\n/.exec(glue);
-  if (!table) {
-    console.error('build: the wasm-bindgen glue has no addToExternrefTable0: update trimGlue in scripts/build.mjs.');
-    process.exit(1);
-  }
   // The export wasm-bindgen's init calls once the instance is made (`__wbindgen_start`).
   const start = /\n    (wasm\.\w+)\(\);\n    return wasm;\n\}\n/.exec(glue);
   if (!start) {
@@ -170,25 +163,11 @@ function trimGlue(glue) {
     ],
     // passStringOut tells `None` by `== null` itself: isLikeNone had no other caller (-16).
     [/\nfunction isLikeNone\(x\) \{\n    return x === undefined \|\| x === null;\n\}\n/g, '\n'],
-    // Fewer wrappers: the imports whose exceptions reach the wasm made
-    // by handleError once each (`handleError((a) => ...)` instead of a function that passes its
-    // `arguments` on to it: the wasm calls them without `this`), and init is __wbg_init_once
-    // itself.
-    [
-      /: function\(\) \{ return handleError\(function \(([\w, ]*)\) \{\n((?:.*\n)*?)        \}, arguments\); \},\n/g,
-      ': handleError(($1) => {\n$2        }),\n',
-      0,
-    ],
-    [
-      /\nfunction handleError\(f, args\) \{\n    try \{\n        return f\.apply\(this, args\);\n    \} catch \(e\) \{\n        const idx = addToExternrefTable0\(e\);\n        (wasm\.\w+)\(idx\);\n    \}\n\}\n/g,
-      `\nfunction handleError(f) {\n    return (...args) => {\n        try {\n            return f(...args);\n        } catch (e) {\n            const idx = ${table[1]}();\n            ${table[2]}.set(idx, e);\n            $1(idx);\n        }\n    };\n}\n`,
-    ],
-    // handleError puts the exception in the table itself (above; -7).
-    [new RegExp(table[0].replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'g'), '\n'],
+    // init is __wbg_init_once itself.
     [/\nasync function __wbg_init\(module_or_path\) \{\n    return __wbg_init_once\(module_or_path\);\n\}\n/g, '\n'],
     [/\nasync function __wbg_init_once\(/g, '\nasync function __wbg_init('],
-    // The imports as arrow functions, like the ones handleError makes above (-47; none of them
-    // reads `this` or `arguments`, checked below).
+    // The imports as arrow functions (-47; none of them reads `this` or `arguments`, checked
+    // below).
     [/(\n        \w+): function\(([\w, ]*)\) \{\n/g, '$1: ($2) => {\n', 0],
     // The cast of a string the wasm hands out (`JsValue::from_str`) is getStringFromWasm0 itself,
     // not a function that calls it (-9).
@@ -273,8 +252,16 @@ function trimGlue(glue) {
     }
     glue = glue.replace(re, to);
   }
-  if (/isLikeNone|addToExternrefTable0/.test(glue)) {
-    console.error('build: the wasm-bindgen glue calls isLikeNone or addToExternrefTable0 elsewhere now: update trimGlue in scripts/build.mjs.');
+  if (/isLikeNone/.test(glue)) {
+    console.error('build: the wasm-bindgen glue calls isLikeNone elsewhere now: update trimGlue in scripts/build.mjs.');
+    process.exit(1);
+  }
+  // No import of the wasm's catches (`#[wasm_bindgen(catch)]`): what a page may make throw is
+  // caught in src/js/bridge.js, which answers the wasm plainly (`setItem`, `put`, `guard`). A
+  // catching import brings back wasm-bindgen's handleError, the exception's table slot and, in
+  // the wasm, the result handling of each call (-83 with web-sys's `set_item` the last one).
+  if (/handleError|addToExternrefTable0/.test(glue)) {
+    console.error('build: an import of the wasm catches (handleError in the glue): catch in src/js/bridge.js instead, see `setItem` there.');
     process.exit(1);
   }
   const imports = /\nfunction __wbg_get_imports\(\) \{\n[^]*?\n\}\n/.exec(glue)?.[0] || '';

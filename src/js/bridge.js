@@ -709,6 +709,12 @@ export function stored(key) {
   }
 }
 
+/**
+ * `s.setItem(k, v)` for the wasm (the record's write, on the localStorage gloo-storage found):
+ * true when it went through, false when it threw (storage full, or blocked).
+ */
+export const setItem = guard((s, k, v) => (s.setItem(k, v), true), false);
+
 /** Stores `value` under `key` as Rust or `api.js` wrote it; an empty one deletes it. */
 export function store(key, value) {
   try {

@@ -68,6 +68,11 @@ extern "C" {
     /// lent out then is still held by a frame on it (see `session` in `app`).
     #[wasm_bindgen]
     pub fn lend() -> bool;
+    /// `storage.setItem(key, value)` on the `Storage` gloo-storage's `raw()` found; false when
+    /// it throws (storage full, or blocked), which `setItem` in bridge.js catches: no catching
+    /// import (web-sys's `set_item`) with its exception glue.
+    #[wasm_bindgen(js_name = setItem)]
+    pub fn set_item(storage: &web_sys::Storage, key: &str, value: &str) -> bool;
     /// Does `what` with one or two strings (`act` in bridge.js; see [`Act`]): one import for all,
     /// instead of one each with its glue. True when a cookie assignment went through.
     fn act(what: u8, a: &str, b: &str) -> bool;

@@ -1,5 +1,6 @@
-//! Where the record is kept: localStorage (written through gloo-storage's `raw()`), mirrored in a
-//! first-party cookie for the site's server, with an in-memory fallback when storage is blocked.
+//! Where the record is kept: localStorage (the `Storage` gloo-storage's `raw()` finds, written by
+//! `bridge.js`'s `setItem`), mirrored in a first-party cookie for the site's server, with an
+//! in-memory fallback when storage is blocked.
 
 use gloo_storage::{LocalStorage, Storage};
 use std::cell::{Cell, RefCell};
@@ -44,11 +45,13 @@ pub fn local_set(value: &str) -> bool {
     // When storage is full, the old record goes before the second try: kept, it would outlast
     // this newer decision (a grant running on after a refusal). At worst nothing is stored and
     // the visitor is asked again. It goes through `bridge.js`'s `store` (an empty value deletes),
-    // as the log queue's removal does: no `removeItem` binding with its catching glue.
+    // as the log queue's removal does: no `removeItem` binding with its catching glue. The
+    // writes are `bridge.js`'s `setItem`, which catches: no catching `set_item` of web-sys's.
+    use super::bridge::set_item;
     let ok = local().is_some_and(|s| {
-        s.set_item(KEY, value).is_ok() || {
+        set_item(&s, KEY, value) || {
             super::bridge::store(KEY, "");
-            s.set_item(KEY, value).is_ok()
+            set_item(&s, KEY, value)
         }
     });
     MEMORY.local_failed.set(!ok);
