@@ -85,7 +85,7 @@ if (process.env.CONSENT_GATE_STABLE) {
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
 // passes init where the wasm is itself (not in an object), and calls it once; every string goes in with wasm-bindgen's
 // realloc. And code the glue repeats, written once or shorter. Each replacement must match exactly once (or the number of times given; 0: at least
-// once), so a different wasm-bindgen output stops the build.
+// once; -1: any number), so a different wasm-bindgen output stops the build.
 function trimGlue(glue) {
   // wasm-bindgen's malloc and realloc, as the glue passes them to passStringToWasm0.
   const alloc = /passStringToWasm0\(\w+, (wasm\.\w+), (wasm\.\w+)\)/.exec(glue);
@@ -205,8 +205,8 @@ function trimGlue(glue) {
     ],
     // The exports api.js calls as arrow functions that call the wasm's export, not functions
     // that keep its result in a variable first (none reads `this` or `arguments`; -9).
-    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 5],
-    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    (wasm\.\w+\(\2\));\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 2],
+    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 2],
+    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    (wasm\.\w+\(\2\));\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', -1],
     // The import objects without a null prototype: every import the wasm asks for is an own
     // member of them, so a prototype is never looked at (-6).
     [/\n        __proto__: null,\n/g, '\n', 2],
@@ -246,7 +246,7 @@ function trimGlue(glue) {
   ];
   for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;
-    if (times ? n !== times : !n) {
+    if (times < 0 ? false : times ? n !== times : !n) {
       console.error(`build: the wasm-bindgen glue changed (${n} matches of ${re}): update trimGlue in scripts/build.mjs.`);
       process.exit(1);
     }
@@ -274,11 +274,11 @@ function trimGlue(glue) {
     console.error('build: the wasm-bindgen glue has a member whose name ends in `_`: esbuild would rename it (`internal` in scripts/build.mjs).');
     process.exit(1);
   }
-  // The wasm hands out no closure (what the page tells comes through the `changed` export, see
+  // The wasm hands out no closure (what the page tells comes through the `call` export, see
   // `watch` in src/js/bridge.js): a closure would bring back wasm-bindgen's closure glue, its
   // reference count and FinalizationRegistry, and in the wasm its box, invoke shim and guard.
   if (/_wbg_cb_unref|CLOSURE_DTORS|makeClosure/.test(glue)) {
-    console.error('build: the wasm-bindgen glue makes closures now: the wasm should hand out none (`watch` in src/js/bridge.js calls the `changed` export).');
+    console.error('build: the wasm-bindgen glue makes closures now: the wasm should hand out none (`watch` in src/js/bridge.js calls the `call` export).');
     process.exit(1);
   }
   return glue;

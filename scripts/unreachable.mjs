@@ -43,7 +43,7 @@ const jspiWaker = /^js_sys(\[\w+\])?::futures::jspi::task_waker::raw_(clone|wake
  *   functions. A shim is where JavaScript enters a closure (Rust code never calls one): a glue
  *   would call it through an export of its own, never through the table, which is neither
  *   exported nor imported. The SDK hands out no closure (`watch` in src/js/bridge.js calls the
- *   `changed` export); a shim that is exported is kept all the same.
+ *   `call` export); a shim that is exported is kept all the same.
  * - js-sys's JSPI task waker (`task_waker::raw_*`) is a `RawWakerVTable` in the data segment for
  *   tasks the SDK never spawns: no other function of `futures::jspi` is left that builds a waker
  *   from it (`checkNoJspiLeft` asks wasm-opt).

@@ -342,8 +342,8 @@ function scan(mutations) {
 const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
 let notices = [];
 let noticesAdded;
-// The wasm's `changed` export (src/api.rs), from `bannerFirst`: what `watch` calls, and the
-// consent log's reports.
+// The wasm's `call` export (src/api.rs; 0 to 5 say what changed), from `bannerFirst`: what
+// `watch` calls, and the consent log's reports.
 let changed;
 
 /**
@@ -546,7 +546,7 @@ function drawNotice() {
 
 /**
  * Sets how the parts in files of their own are loaded (`load(name)` resolves to the module
- * consent-gate-<name>.js) and what `watch` calls (`f`, the wasm's `changed` export), and, when
+ * consent-gate-<name>.js) and what `watch` calls (`f`, the wasm's `call` export), and, when
  * no decision is stored (a first visit), starts loading the banner at once: it is the last link
  * of a first visit's chain when the wasm is preloaded.
  */

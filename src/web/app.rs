@@ -491,7 +491,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     }
 }
 
-/// What the page tells changed (`watch` in `bridge.js` calls it through the `changed` export):
+/// What the page tells changed (`watch` in `bridge.js` calls it through the `call` export):
 /// 0 the URL, 1 maybe the stored record, 2 a notice container entered the page, 3 a click on the
 /// SDK's interface (`value` its part's scope, `action` its `data-cg`), 4 the notice hash, 5 an
 /// event's id and its answer's status. An export, not a `Closure`: no closure box, invoke shim

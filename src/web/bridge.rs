@@ -19,7 +19,7 @@ extern "C" {
     /// The page's document, seen only through its prototypes (page markup cannot shadow them).
     #[wasm_bindgen]
     pub fn doc() -> web_sys::Document;
-    /// Calls the `changed` export (src/api.rs; `api.js` hands it to `bannerFirst`) with what
+    /// Calls the `call` export (src/api.rs; `api.js` hands it to `bannerFirst`) with what
     /// changed: 0 after every history change, 1 when another tab changes the
     /// stored record and when the page comes back from the back/forward cache, 2 when a notice
     /// container enters the page after start (gating's observer sees it), 3 with the scope and
