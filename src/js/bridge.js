@@ -691,7 +691,7 @@ export const languages = guard(() => navigator.languages || [], []);
 // `session` in src/web/app.rs). The microtask is an `await`'s: no page script can replace it (one
 // that replaced `queueMicrotask` before this ran could lend the session twice).
 let lending = 0;
-export const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
+const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
 
 // ---- consent log (README "Consent log"): storage, hashing and delivery only ----
 // What is kept, for how long, and what is sent is decided in Rust (core::queue). Events are
@@ -765,6 +765,7 @@ const acts = [
   () => w.localStorage,
   // Reloads the page (after a withdrawal, when the site asks for it).
   () => location.reload(),
+  lend,
 ];
 
 /**
@@ -773,7 +774,8 @@ const acts = [
  * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
  * `a` to `document.cookie` (4: whether that went through), set `window[a]` to true (5)
  * or false (6), write `a` to the console as an error (7), a warning (8) or information (9), tell
- * whether `window.localStorage` can be read (10), reload the page (11). One import for them all:
+ * whether `window.localStorage` can be read (10), reload the page (11), tell whether the JS stack
+ * has stayed up since the last time (12, `lend`). One import for them all:
  * fewer bytes than one each. Always a boolean (the others give false), as
  * the wasm's import is declared.
  */

@@ -64,10 +64,6 @@ extern "C" {
     /// `navigator.languages` (an empty array without).
     #[wasm_bindgen]
     pub fn languages() -> Array;
-    /// True when the JS stack has stayed up since the last call (`lend` in bridge.js): a session
-    /// lent out then is still held by a frame on it (see `session` in `app`).
-    #[wasm_bindgen]
-    pub fn lend() -> bool;
     /// `storage.setItem(key, value)` on the `Storage` gloo-storage's `raw()` found; false when
     /// it throws (storage full, or blocked), which `setItem` in bridge.js catches: no catching
     /// import (web-sys's `set_item`) with its exception glue.
@@ -108,6 +104,16 @@ pub enum Act {
     HasLocalStorage = 10,
     /// Reloads the page.
     Reload = 11,
+    /// True when the JS stack has stayed up since the last time (`lend` in bridge.js); see
+    /// [`lend`].
+    Lend = 12,
+}
+
+/// True when the JS stack has stayed up since the last call (`lend` in bridge.js): a session
+/// lent out then is still held by a frame on it (see `session` in `app`). Through `act`: no
+/// import of its own.
+pub fn lend() -> bool {
+    run(Act::Lend, "", "")
 }
 
 /// Does `what` with `a` and `b` (see [`Act`]).
