@@ -85,7 +85,7 @@ if (process.env.CONSENT_GATE_STABLE) {
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
 // passes init where the wasm is itself (not in an object), and calls it once; every string goes in with wasm-bindgen's
 // realloc. And code the glue repeats, written once or shorter. Each replacement must match exactly once (or the number of times given; 0: at least
-// once), so a different wasm-bindgen output stops the build.
+// once; -1: any number), so a different wasm-bindgen output stops the build.
 function trimGlue(glue) {
   // wasm-bindgen's malloc and realloc, as the glue passes them to passStringToWasm0.
   const alloc = /passStringToWasm0\(\w+, (wasm\.\w+), (wasm\.\w+)\)/.exec(glue);
@@ -93,11 +93,10 @@ function trimGlue(glue) {
     console.error('build: the wasm-bindgen glue passes no string to the wasm: update trimGlue in scripts/build.mjs.');
     process.exit(1);
   }
-  // The invoke shim of the one closure the wasm hands out: its name, the arguments after the
-  // closure's own two, and the export it calls.
-  const shim = /\nfunction (\w+)\(arg0, arg1, ([\w, ]*)\) \{\n    (wasm\.\w+)\(arg0, arg1, \2\);\n\}\n/.exec(glue);
-  if (!shim) {
-    console.error('build: the wasm-bindgen glue has no closure invoke shim: update trimGlue in scripts/build.mjs (makeClosure).');
+  // The export wasm-bindgen's init calls once the instance is made (`__wbindgen_start`).
+  const start = /\n    (wasm\.\w+)\(\);\n    return wasm;\n\}\n/.exec(glue);
+  if (!start) {
+    console.error('build: the wasm-bindgen glue calls no start export at init: update trimGlue in scripts/build.mjs.');
     process.exit(1);
   }
   const cuts = [
@@ -115,21 +114,6 @@ function trimGlue(glue) {
       /\n    if \(wasm !== undefined\) return wasm;\n    if \(__wbg_init_promise === undefined\) \{\n        __wbg_init_promise = __wbg_init_once\(module_or_path\);\n        __wbg_init_promise\.catch\(\(\) => \{ __wbg_init_promise = undefined; \}\);\n    \}\n    return __wbg_init_promise;\n/g,
       '\n    return __wbg_init_once(module_or_path);\n',
     ],
-    // The one closure the wasm hands out (src/web/app.rs `listen`: the `watch` callback) is
-    // forgotten, never dropped: it lives as long as the page. So it needs no reference count that
-    // would free it, and no FinalizationRegistry to free it after garbage collection (-129).
-    [
-      /\nconst CLOSURE_DTORS = \(typeof FinalizationRegistry === 'undefined'\)\n    \? \{ register: \(\) => \{\}, unregister: \(\) => \{\} \}\n    : new FinalizationRegistry\(state => wasm\.\w+\(state\.a, state\.b\)\);\n/g,
-      '\n',
-    ],
-    [
-      /\nfunction makeClosure\(arg0, arg1, f\) \{\n    const state = \{ a: arg0, b: arg1, cnt: 1 \};\n    const real = \(\.\.\.args\) => \{\n\n(        \/\/.*\n){3}        state\.cnt\+\+;\n        try \{\n            return f\(state\.a, state\.b, \.\.\.args\);\n        \} finally \{\n            real\._wbg_cb_unref\(\);\n        \}\n    \};\n    real\._wbg_cb_unref = \(\) => \{\n        if \(--state\.cnt === 0\) \{\n            wasm\.\w+\(state\.a, state\.b\);\n            state\.a = 0;\n            CLOSURE_DTORS\.unregister\(state\);\n        \}\n    \};\n    CLOSURE_DTORS\.register\(real, state, state\);\n    return real;\n\}\n/g,
-      '\n',
-    ],
-    // Nor a function of its own that passes the arguments on to its invoke shim, itself a function
-    // that calls the shim's export: the cast makes an arrow function calling the export (below;
-    // -1, 70 raw bytes).
-    [new RegExp(shim[0].replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'g'), '\n'],
     // Safari's TextDecoder failed after 2 GB decoded in all; the SDK decodes a few kilobytes of
     // strings in a page's life (-41). Its one caller decodes with it directly, no `decodeText` (-1),
     // with `decode` bound when the glue loads and the bytes viewed by the `Uint8Array` of then (see
@@ -144,15 +128,25 @@ function trimGlue(glue) {
     [/\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[^]*?\n\}\n/g, '\n'],
     [/\nlet cachedUint8ArrayMemory0 = null;\nfunction getUint8ArrayMemory0\(\) \{\n[^]*?\n\}\n/g, '\n'],
     // init runs once, so the caches it would reset are still empty, and nothing reads the module
-    // or the instance it would keep (-15); the compiled module is not even handed over (-6).
+    // or the instance it would keep (-15); the compiled module is not even handed over (-6). It
+    // keeps the exports and calls the start export itself: no __wbg_finalize_init, whose other
+    // caller, initSync, api.js never calls (-22), and it resolves to nothing (api.js reads only
+    // whether it failed).
     [
-      /\nfunction __wbg_finalize_init\(instance, module\) \{\n    wasmInstance = instance;\n    wasm = instance\.exports;\n    wasmModule = module;\n    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n/g,
-      '\nfunction __wbg_finalize_init(instance) {\n    wasm = instance.exports;\n',
+      /\nfunction __wbg_finalize_init\(instance, module\) \{\n    wasmInstance = instance;\n    wasm = instance\.exports;\n    wasmModule = module;\n    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n    wasm\.\w+\(\);\n    return wasm;\n\}\n/g,
+      '\n',
     ],
     [
       /const \{ instance, module \} = await __wbg_load\(await module_or_path, imports\);\n\n    return __wbg_finalize_init\(instance, module\);/g,
-      'return __wbg_finalize_init((await __wbg_load(await module_or_path, imports)).instance);',
+      `wasm = (await __wbg_load(await module_or_path, imports)).instance.exports;\n    ${start[1]}();`,
     ],
+    [/\nfunction initSync\(module\) \{\n[^]*?\n\}\n/g, '\n'],
+    [/\nexport \{ initSync, __wbg_init as default \};/g, '\nexport { __wbg_init as default };'],
+    // A module compiled already (`options.wasm`) resolves to its instance: the module beside it
+    // was never read (-3); and the bytes of a response served with another MIME type go to
+    // `instantiate` as they arrive, its result returned as it is (-2).
+    [/\n        if \(instance instanceof WebAssembly\.Instance\) \{\n            return \{ instance, module \};\n        \} else \{\n            return instance;\n        \}\n/g, '\n        return instance instanceof WebAssembly.Instance ? { instance } : instance;\n'],
+    [/\n        const bytes = await module\.arrayBuffer\(\);\n        return await WebAssembly\.instantiate\(bytes, imports\);\n/g, '\n        return WebAssembly.instantiate(await module.arrayBuffer(), imports);\n'],
     [/\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n'],
     // A string an import returns to the wasm (`String` or `Option<String>`) is copied in and its
     // pointer and length written where the wasm said by one function, instead of the same four
@@ -165,25 +159,15 @@ function trimGlue(glue) {
     ],
     [
       /\nlet WASM_VECTOR_LEN = 0;\n/g,
-      `\nfunction passStringOut(to, s) {\n    isLikeNone(s) ? (new I32(wasm.a.buffer)[to >> 2] = 0) : passStringToWasm0(s, to);\n}\n`,
+      `\nfunction passStringOut(to, s) {\n    s == null ? (new I32(wasm.a.buffer)[to >> 2] = 0) : passStringToWasm0(s, to);\n}\n`,
     ],
-    // Fewer wrappers: the imports whose exceptions reach the wasm made
-    // by handleError once each (`handleError((a) => ...)` instead of a function that passes its
-    // `arguments` on to it: the wasm calls them without `this`), and init is __wbg_init_once
-    // itself.
-    [
-      /: function\(\) \{ return handleError\(function \(([\w, ]*)\) \{\n((?:.*\n)*?)        \}, arguments\); \},\n/g,
-      ': handleError(($1) => {\n$2        }),\n',
-      0,
-    ],
-    [
-      /\nfunction handleError\(f, args\) \{\n    try \{\n        return f\.apply\(this, args\);\n    \} catch \(e\) \{\n        const idx = addToExternrefTable0\(e\);\n        (wasm\.\w+)\(idx\);\n    \}\n\}\n/g,
-      '\nfunction handleError(f) {\n    return (...args) => {\n        try {\n            return f(...args);\n        } catch (e) {\n            $1(addToExternrefTable0(e));\n        }\n    };\n}\n',
-    ],
+    // passStringOut tells `None` by `== null` itself: isLikeNone had no other caller (-16).
+    [/\nfunction isLikeNone\(x\) \{\n    return x === undefined \|\| x === null;\n\}\n/g, '\n'],
+    // init is __wbg_init_once itself.
     [/\nasync function __wbg_init\(module_or_path\) \{\n    return __wbg_init_once\(module_or_path\);\n\}\n/g, '\n'],
     [/\nasync function __wbg_init_once\(/g, '\nasync function __wbg_init('],
-    // The imports as arrow functions, like the ones handleError makes above (-47; none of them
-    // reads `this` or `arguments`, checked below).
+    // The imports as arrow functions (-47; none of them reads `this` or `arguments`, checked
+    // below).
     [/(\n        \w+): function\(([\w, ]*)\) \{\n/g, '$1: ($2) => {\n', 0],
     // The cast of a string the wasm hands out (`JsValue::from_str`) is getStringFromWasm0 itself,
     // not a function that calls it (-9).
@@ -221,16 +205,11 @@ function trimGlue(glue) {
     ],
     // The exports api.js calls as arrow functions that call the wasm's export, not functions
     // that keep its result in a variable first (none reads `this` or `arguments`; -9).
-    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 5],
-    [/\nexport function (\w+)\(\) \{\n    (wasm\.\w+\(\));\n\}\n/g, '\nexport const $1 = () => $2;\n'],
+    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    const ret = (wasm\.\w+\(\2\));\n    return ret;\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', 2],
+    [/\nexport function (\w+)\(([\w, ]*)\) \{\n    (wasm\.\w+\(\2\));\n\}\n/g, '\nexport const $1 = ($2) => $3;\n', -1],
     // The import objects without a null prototype: every import the wasm asks for is an own
     // member of them, so a prototype is never looked at (-6).
     [/\n        __proto__: null,\n/g, '\n', 2],
-    // The closure's cast (see makeClosure above).
-    [
-      new RegExp(`\\(arg0, arg1\\) => \\{\\n            // Cast intrinsic for \`Closure\\(.*\\n            const ret = makeClosure\\(arg0, arg1, ${shim[1]}\\);\\n            return ret;\\n        \\}`, 'g'),
-      `(arg0, arg1) => (${shim[2]}) => ${shim[3]}(arg0, arg1, ${shim[2]})`,
-    ],
     // Strings and answers cross with the built-ins of when this file ran, not with prototype
     // members or constructors read at each call: a later page script whose `charCodeAt`, `slice`,
     // `encodeInto`, `decode`, `subarray` or `DataView#setInt32` threw once failed the step it threw
@@ -255,14 +234,35 @@ function trimGlue(glue) {
       `\nfunction passStringToWasm0(arg, to) {\n    const len = arg.length * 3;\n    const ptr = ${alloc[1]}(len, 1) >>> 0;\n    const written = encodeUtf8(arg, new U8(wasm.a.buffer, ptr, len)).written;\n    const at = written < len ? ${alloc[2]}(ptr, len, written, 1) : ptr;\n    const words = new I32(wasm.a.buffer);\n    words[(to >> 2) + 1] = written;\n    words[to >> 2] = at;\n}\n`,
     ],
     [/const ret = Date\.now\(\);/g, 'const ret = dateNow();'],
+    // The imports' bodies as expressions: a result handed to passStringOut or returned at once
+    // is not kept in a variable first, `Date.now` (taken at load) is the import itself, and a
+    // cast to a JS value of a number is the number (-9).
+    [/=> \{\n            const ret = (.+);\n            passStringOut\(arg0, ret\);\n        \}/g, '=> passStringOut(arg0, $1)', 0],
+    [/=> \{\n            const ret = (.+);\n            return ret;\n        \}/g, '=> $1', 0],
+    [/=> \{\n            return \[\];\n        \}/g, '=> []'],
+    [/=> \{\n            return \{\};\n        \}/g, '=> ({})'],
+    [/\(\) => dateNow\(\)/g, 'dateNow'],
+    [/\(arg0\) => \{\n            \/\/ Cast intrinsic for `F64 -> Externref`\.\n            const ret = arg0;\n            return ret;\n        \}/g, '(arg0) => arg0'],
   ];
   for (const [re, to, times = 1] of cuts) {
     const n = (glue.match(re) || []).length;
-    if (times ? n !== times : !n) {
+    if (times < 0 ? false : times ? n !== times : !n) {
       console.error(`build: the wasm-bindgen glue changed (${n} matches of ${re}): update trimGlue in scripts/build.mjs.`);
       process.exit(1);
     }
     glue = glue.replace(re, to);
+  }
+  if (/isLikeNone/.test(glue)) {
+    console.error('build: the wasm-bindgen glue calls isLikeNone elsewhere now: update trimGlue in scripts/build.mjs.');
+    process.exit(1);
+  }
+  // No import of the wasm's catches (`#[wasm_bindgen(catch)]`): what a page may make throw is
+  // caught in src/js/bridge.js, which answers the wasm plainly (`setItem`, `put`, `guard`). A
+  // catching import brings back wasm-bindgen's handleError, the exception's table slot and, in
+  // the wasm, the result handling of each call (-83 with web-sys's `set_item` the last one).
+  if (/handleError|addToExternrefTable0/.test(glue)) {
+    console.error('build: an import of the wasm catches (handleError in the glue): catch in src/js/bridge.js instead, see `setItem` there.');
+    process.exit(1);
   }
   const imports = /\nfunction __wbg_get_imports\(\) \{\n[^]*?\n\}\n/.exec(glue)?.[0] || '';
   if (/\b(this|arguments)\b/.test(imports.replace(/\/\/.*/g, ''))) {
@@ -274,10 +274,11 @@ function trimGlue(glue) {
     console.error('build: the wasm-bindgen glue has a member whose name ends in `_`: esbuild would rename it (`internal` in scripts/build.mjs).');
     process.exit(1);
   }
-  // A closure the wasm drops would need the reference count cut above, and a second kind of
-  // closure the makeClosure cut above.
+  // The wasm hands out no closure (what the page tells comes through the `call` export, see
+  // `watch` in src/js/bridge.js): a closure would bring back wasm-bindgen's closure glue, its
+  // reference count and FinalizationRegistry, and in the wasm its box, invoke shim and guard.
   if (/_wbg_cb_unref|CLOSURE_DTORS|makeClosure/.test(glue)) {
-    console.error('build: the wasm-bindgen glue frees closures now: update trimGlue in scripts/build.mjs (makeClosure).');
+    console.error('build: the wasm-bindgen glue makes closures now: the wasm should hand out none (`watch` in src/js/bridge.js calls the `call` export).');
     process.exit(1);
   }
   return glue;
@@ -332,6 +333,32 @@ run(wasmOpt, [
   '--strip-debug', '--strip-producers', '--strip-target-features',
   join(bindgen, 'consent_gate_bg.wasm'), '-o', join(pkg, 'consent_gate_bg.wasm'),
 ]);
+// The glue's own imports (module `w`) that the wasm no longer asks for once wasm-opt removed the
+// code that called them (wasm-bindgen's `throw`: only the closure shims of js-sys's imports,
+// which trap now, called it): left out of the import object, which esbuild cannot see into.
+{
+  const glueFile = join(bindgen, 'consent_gate.js');
+  let glue = readFileSync(glueFile, 'utf8');
+  const wanted = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(pkg, 'consent_gate_bg.wasm')))).filter((i) => i.module === 'w').map((i) => i.name));
+  const object = /\n    const import0 = \{\n([^]*?)\n    \};\n/.exec(glue);
+  if (!object) {
+    console.error('build: the glue has no import object `import0`: update the import step after wasm-opt in scripts/build.mjs.');
+    process.exit(1);
+  }
+  // One member per entry: from its name at 8 spaces to the next such name.
+  const members = object[1].split(/\n(?=        [\w$]+: )/);
+  if (members.some((m) => !/^        [\w$]+: /.test(m))) {
+    console.error('build: the glue\'s import object is not one member per `name: ` at 8 spaces: update the import step after wasm-opt in scripts/build.mjs.');
+    process.exit(1);
+  }
+  const kept = members.filter((m) => wanted.has(/^        ([\w$]+):/.exec(m)[1]));
+  if (kept.length !== wanted.size) {
+    console.error('build: the wasm imports a member of `w` the glue does not define: update the import step after wasm-opt in scripts/build.mjs.');
+    process.exit(1);
+  }
+  glue = glue.replace(object[0], '\n    const import0 = {\n' + kept.join('\n') + '\n    };\n');
+  writeFileSync(glueFile, glue);
+}
 
 // 4. Bundle the JS: the glue's import of its bridge snippet resolves to src/js/bridge.js, so the
 // wasm and the API share one module instance (one set of event handlers).

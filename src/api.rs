@@ -26,41 +26,36 @@ pub fn start(config: JsValue, config_error: JsValue, region: JsValue, lang_texts
     app::start(config, config_error.as_string(), region.as_string(), lang_texts, early)
 }
 
-/// The visitor's consent record, or `null` when undecided.
-#[wasm_bindgen(js_name = getConsentRecord)]
-pub fn get_consent_record() -> JsValue {
-    app::record_view()
-}
-
-/// Grants every optional category (an honoured GPC still keeps advertising off).
-#[wasm_bindgen(js_name = acceptAll)]
-pub fn accept_all() -> JsValue {
-    app::decide_and_apply(None, Method::Api)
-}
-
-/// Refuses every optional category.
-#[wasm_bindgen(js_name = rejectAll)]
-pub fn reject_all() -> JsValue {
-    app::decide_and_apply(Some(vec![]), Method::Api)
-}
-
-/// Changes some categories: `setConsent({analytics: true, advertising: false})`. Returns the
-/// consent state, or the message of the `Error` the call rejects with (returned, not thrown: no
+/// What the page asks or tells, by number, with up to two values: one export for all (one
+/// externref shim and one glue function instead of one each). 0 to 5: what changed (`watch` in
+/// bridge.js calls it; see `app::changed`, `a` and `b` its strings); 6 `acceptAll()` (an
+/// honoured GPC still keeps advertising off); 7 `rejectAll()`; 8 `setConsent(a)`
+/// (`setConsent({analytics: true, advertising: false})`); 9 `showPreferences()`; 10
+/// `getConsentRecord()`. The decisions return the consent state; `setConsent` instead the message
+/// of the `Error` the call rejects with when its argument is refused (returned, not thrown: no
 /// `Result` in the export's glue; `src/js/api.js` makes the `Error` and throws it, so the wasm
-/// needs no `Error` import).
-#[wasm_bindgen(js_name = setConsent)]
-pub fn set_consent(changes: JsValue) -> JsValue {
-    match app::grants_with(&changes) {
-        Ok(Some(grants)) => app::decide_and_apply(Some(grants), Method::Api),
-        Ok(None) => app::answer(),
-        Err(e) => JsValue::from_str(&e),
+/// needs no `Error` import); `getConsentRecord()` the record's JSON text, or `null` when
+/// undecided.
+#[wasm_bindgen]
+pub fn call(what: u8, a: JsValue, b: JsValue) -> JsValue {
+    match what {
+        6 => app::decide_and_apply(None, Method::Api),
+        7 => app::decide_and_apply(Some(vec![]), Method::Api),
+        8 => match app::grants_with(&a) {
+            Ok(Some(grants)) => app::decide_and_apply(Some(grants), Method::Api),
+            Ok(None) => app::answer(),
+            Err(e) => JsValue::from_str(&e),
+        },
+        9 => {
+            app::show_preferences();
+            // A navigation while its description was made (a page's hook) is a step of its own now.
+            app::navigated();
+            JsValue::UNDEFINED
+        }
+        10 => app::record_view(),
+        _ => {
+            app::changed(what, a, b);
+            JsValue::UNDEFINED
+        }
     }
-}
-
-/// Opens the preferences dialog.
-#[wasm_bindgen(js_name = showPreferences)]
-pub fn show_preferences() {
-    app::show_preferences();
-    // A navigation while its description was made (a page's hook) is a step of its own now.
-    app::navigated()
 }

@@ -116,7 +116,7 @@ export function init(config, options) {
   }
   const o = options || {};
   consentDefaults();
-  let loadError = null;
+  let loadError;
   // `o.wasm` handed over as it is: the build's trimmed glue takes no object (scripts/build.mjs).
   const wasmReady =
     typeof WebAssembly == 'object'
@@ -137,7 +137,7 @@ export function init(config, options) {
   // files load while the wasm compiles (`o.load`, the entry point's loader of the parts in files
   // of their own); a notice mounted later loads it then. Start waits for each 3 seconds at most
   // (the notice is drawn when it arrives).
-  const noticeReady = Promise.all([within3s(bannerFirst(o.load)), domReady().then(() => within3s(lazyParts()))]);
+  const noticeReady = Promise.all([within3s(bannerFirst(o.load, wasm.call)), domReady().then(() => within3s(lazyParts()))]);
   started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;
@@ -188,11 +188,11 @@ export function init(config, options) {
   return started;
 }
 
-// Calls go through closures, not `wasm[name]`: a computed member of the glue's namespace would keep
-// every export of the glue (initSync included) in the bundle. A string is the message of the
-// Error the call rejects with (`setConsent`'s refused argument, see src/api.rs). `null` is a call
-// made while the SDK was carrying out a step (from a page's storage or cookie wrapper, see `step`
-// in src/web/app.rs): it is made again once the page's script is done (once: else `null` it is).
+// Calls go through closures of the wasm's one `call` export (src/api.rs: a number says which). A
+// string is the message of the Error the call rejects with (`setConsent`'s refused argument, see
+// src/api.rs). `null` is a call made while the SDK was carrying out a step (from a page's storage
+// or cookie wrapper, see `step` in src/web/app.rs): it is made again once the page's script is
+// done (once: else `null` it is).
 function run(call, resolve, reject, again) {
   try {
     const state = call();
@@ -219,25 +219,25 @@ function later(call, decision) {
 
 /** The visitor's consent record (their receipt), or null when they have not decided. */
 export function getConsentRecord() {
-  return ready ? record(wasm.getConsentRecord()) : null;
+  return ready ? record(wasm.call(10)) : null;
 }
 
 /** Grants every optional category. */
 export function acceptAll() {
-  return later(wasm.acceptAll, true);
+  return later(() => wasm.call(6), true);
 }
 
 /** Refuses every optional category. */
 export function rejectAll() {
-  return later(wasm.rejectAll, false);
+  return later(() => wasm.call(7), false);
 }
 
 /** Changes some categories, e.g. `setConsent({ analytics: true })`. */
 export function setConsent(changes) {
-  return later(() => wasm.setConsent(changes), () => [plain(changes)]);
+  return later(() => wasm.call(8, changes), () => [plain(changes)]);
 }
 
 /** Opens the preferences dialog. */
 export function showPreferences() {
-  later(wasm.showPreferences).catch(() => {});
+  later(() => wasm.call(9)).catch(() => {});
 }

@@ -105,6 +105,15 @@ function guard(f, none) {
 }
 
 /**
+ * `o[k] = v` for the wasm (src/web/app.rs and the vendored serde-wasm-bindgen's API views), what a
+ * page's setter on Object.prototype or a frozen object throws kept here: no built-in is read
+ * (not `Reflect.set`), and the wasm imports it without catch glue.
+ */
+export const put = guard((o, k, v) => {
+  o[k] = v;
+});
+
+/**
  * A Consent Mode command's object: each of the seven types (core's `CONSENT_TYPES` in
  * src/core/decide.rs, in order; a native test checks) granted when its bit in `bits` is set, then
  * the members of `more` (`wait_for_update`, `region`). A literal: no setter a page put on
@@ -333,24 +342,25 @@ function scan(mutations) {
 const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
 let notices = [];
 let noticesAdded;
-// The `watch` callback, for the consent log's reports.
-let logged;
+// The wasm's `call` export (src/api.rs; 0 to 5 say what changed), from `bannerFirst`: what
+// `watch` calls, and the consent log's reports.
+let changed;
 
 /**
- * Follows the page, calling `f` with what changed: 0 the URL (`watchNavigation`), 1 maybe the
- * stored record (`watchStorage`), 2 the notice containers (one entered the page after start), 3 a
- * click on the interface (`clicked`); and for the consent log, 4 with the notice hash (`logHash`),
- * 5 with the id of an event and the HTTP status it was answered with (`logSend`). One callback
- * and one import for them all: fewer bytes. The values are strings, or absent ('' to the wasm).
+ * Follows the page, calling `changed` with what changed: 0 the URL (`watchNavigation`), 1 maybe
+ * the stored record (`watchStorage`), 2 the notice containers (one entered the page after start),
+ * 3 a click on the interface (`clicked`); and for the consent log, 4 with the notice hash
+ * (`logHash`), 5 with the id of an event and the HTTP status it was answered with (`logSend`).
+ * One export and one import for them all: fewer bytes. The values are strings, or absent ('' to
+ * the wasm).
  */
-export const watch = guard((f) => {
-  noticesAdded = () => f(2);
-  logged = f;
+export const watch = guard(() => {
+  noticesAdded = () => changed(2);
   // What a page made unwritable (a frozen `history`) throws here, and is caught by `guard`: the
   // wasm imports this without catch glue.
-  watchStorage(() => f(1));
-  watchNavigation(() => f(0));
-  d.addEventListener('click', (e) => clicked(e, f));
+  watchStorage(() => changed(1));
+  watchNavigation(() => changed(0));
+  d.addEventListener('click', clicked);
 });
 
 // ---- single-page apps: a callback on every change of the URL ----
@@ -405,10 +415,10 @@ let clickedScope;
  * notice and "Privacy choices" button act: page markup (an HTML injection) that copies their
  * attributes can neither give consent nor set the recorded method; a public opener
  * (`data-consent-gate="preferences"`) only opens the dialog. A switch toggles here; what a button
- * does, and how the choice is recorded, the wasm decides: `f(3, scope, action)` with the
+ * does, and how the choice is recorded, the wasm decides: `changed(3, scope, action)` with the
  * `data-cg-scope` of the part (empty for an opener) and the button's `data-cg`.
  */
-function clicked(e, f) {
+function clicked(e) {
   const t = e.target;
   // A label in page markup that names the SDK's button (`<label for="cg-reopen">` around page
   // text) would forward the visitor's click to it: it forwards nothing.
@@ -432,7 +442,7 @@ function clicked(e, f) {
   clickedControl = hit;
   clickedScope = scope;
   try {
-    f(3, scope ? scope.dataset.cgScope : '', action);
+    changed(3, scope ? scope.dataset.cgScope : '', action);
   } finally {
     [clickedControl, clickedScope] = outer;
   }
@@ -536,11 +546,13 @@ function drawNotice() {
 
 /**
  * Sets how the parts in files of their own are loaded (`load(name)` resolves to the module
- * consent-gate-<name>.js) and, when no decision is stored (a first visit), starts loading the
- * banner at once: it is the last link of a first visit's chain when the wasm is preloaded.
+ * consent-gate-<name>.js) and what `watch` calls (`f`, the wasm's `call` export), and, when
+ * no decision is stored (a first visit), starts loading the banner at once: it is the last link
+ * of a first visit's chain when the wasm is preloaded.
  */
-export function bannerFirst(load) {
+export function bannerFirst(load, f) {
   loadPart = load;
+  changed = f;
   return stored('consent-gate') == null && lazy('banner');
 }
 
@@ -654,17 +666,21 @@ const htmlLang = () => d.documentElement?.getAttribute('lang');
  * What the wasm reads from the page, by number: `location`'s pathname (0), hash (1), hostname (2),
  * protocol (3) or origin (4), `document.referrer` (5), in a frame of a same-site page the top
  * page's pathname (6) or hash (7) ('' otherwise), Do Not Track (8), `<html lang>` (9), a random id
- * (10), `document.cookie` (11), Global Privacy Control (12). One import for them all: fewer bytes
- * than one each.
+ * (10), `document.cookie` (11), Global Privacy Control (12), the localStorage item
+ * `consent-gate` (13: the record), `consent-gate-log` (14: the consent log's queue) or
+ * `consent-gate-pending` (15: withdrawals queued before a start). One import for them all: fewer
+ * bytes than one each.
  */
 export const read = guard((what) =>
-  what > 7
-    ? [dnt, htmlLang, randomId, cookies, gpc][what - 8]()
-    : what > 5
-      ? top(what > 6 ? 'hash' : 'pathname')
-      : what > 4
-        ? d.referrer
-        : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][what]],
+  what > 12
+    ? stored('consent-gate' + ['', '-log', '-pending'][what - 13])
+    : what > 7
+      ? [dnt, htmlLang, randomId, cookies, gpc][what - 8]()
+      : what > 5
+        ? top(what > 6 ? 'hash' : 'pathname')
+        : what > 4
+          ? d.referrer
+          : location[['pathname', 'hash', 'hostname', 'protocol', 'origin'][what]],
 );
 
 /** `navigator.languages`, most preferred first. */
@@ -675,7 +691,7 @@ export const languages = guard(() => navigator.languages || [], []);
 // `session` in src/web/app.rs). The microtask is an `await`'s: no page script can replace it (one
 // that replaced `queueMicrotask` before this ran could lend the session twice).
 let lending = 0;
-export const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
+const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
 
 // ---- consent log (README "Consent log"): storage, hashing and delivery only ----
 // What is kept, for how long, and what is sent is decided in Rust (core::queue). Events are
@@ -692,6 +708,12 @@ export function stored(key) {
     return null;
   }
 }
+
+/**
+ * `s.setItem(k, v)` for the wasm (the record's write, on the localStorage gloo-storage found):
+ * true when it went through, false when it threw (storage full, or blocked).
+ */
+export const setItem = guard((s, k, v) => (s.setItem(k, v), true), false);
 
 /** Stores `value` under `key` as Rust or `api.js` wrote it; an empty one deletes it. */
 export function store(key, value) {
@@ -713,14 +735,14 @@ function logHash(url, text) {
       (b) => hex(new Uint8Array(b)),
       () => '',
     )
-    .then((h) => logged(4, h));
+    .then((h) => changed(4, h));
 }
 
 /** POSTs one event to the endpoint; a 2xx answer reports its `id`. */
 function logSend(id, body) {
   // No Referer: on a sensitive page the URL itself names it.
   fetch(logUrl, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
-    (r) => logged(5, id, '' + r.status),
+    (r) => changed(5, id, '' + r.status),
     () => {},
   );
 }
@@ -743,6 +765,7 @@ const acts = [
   () => w.localStorage,
   // Reloads the page (after a withdrawal, when the site asks for it).
   () => location.reload(),
+  lend,
 ];
 
 /**
@@ -751,7 +774,8 @@ const acts = [
  * `a` (2, `logSend`), load gtag.js for the tag id `a` with the nonce `b` (3, `loadGtag`), assign
  * `a` to `document.cookie` (4: whether that went through), set `window[a]` to true (5)
  * or false (6), write `a` to the console as an error (7), a warning (8) or information (9), tell
- * whether `window.localStorage` can be read (10), reload the page (11). One import for them all:
+ * whether `window.localStorage` can be read (10), reload the page (11), tell whether the JS stack
+ * has stayed up since the last time (12, `lend`). One import for them all:
  * fewer bytes than one each. Always a boolean (the others give false), as
  * the wasm's import is declared.
  */

@@ -22,7 +22,7 @@ use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, 
 use crate::core::signals::Signals;
 use crate::core::text::{parse_uint, pieces};
 use crate::core::view::{self, Action, Scope};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use std::cell::{Cell, UnsafeCell};
@@ -97,7 +97,7 @@ fn env() -> Env {
         https: page::https(),
         random_id: page::random_id,
         top: (bridge::here(Read::TopPath), bridge::here(Read::TopHash)),
-        log_stored: bridge::stored(LOG),
+        log_stored: bridge::get(Read::LogQueue),
     }
 }
 
@@ -256,10 +256,10 @@ fn set(o: &Object, k: &str, v: JsValue) {
     put(o, JsValue::from_str(k), v)
 }
 
-/// `o[k] = v` for any key, ignoring what a setter throws: the one `Reflect.set` call (and drop
-/// of its result) of this module.
+/// `o[k] = v` for any key, ignoring what a setter throws (`put` in `bridge.js`, which catches:
+/// no `Reflect.set` with its catching glue).
 fn put(o: &JsValue, k: JsValue, v: JsValue) {
-    let _ = Reflect::set(o, &k, &v);
+    bridge::put(o, &k, &v);
 }
 
 /// Carries out the effects in order. An event carries the state as it is when it fires: a
@@ -396,8 +396,7 @@ fn copies(config: &Config) -> Copies {
 fn save(config: &Config, r: &Record) {
     let value = record::encode(r);
     // Warn on the first choice of the page only.
-    let first = storage::memory_get().is_none();
-    storage::memory_set(&value);
+    let first = storage::memory_set(&value);
     let local = storage::local_set(&value);
     let (host, https) = (page::host(), page::https());
     for name in &cookie::consent_cookie_names(config) {
@@ -468,7 +467,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         // Not copied again as a whole: one large argument must not use up the copy's budget of
         // the others (a withdrawal after it would read as no decision).
         early: super::json::from_plain(early),
-        pending: bridge::stored(PENDING),
+        pending: bridge::get(Read::Pending),
     };
     let e = env();
     let (session, effects) = Session::start(parsed, page, &e);
@@ -483,7 +482,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         unsafe { SESSION.0.get().write(Some(session)) };
     }
     // Listening first: a `change` or `ready` handler that navigates is followed.
-    listen();
+    bridge::watch();
     carry_out(effects);
     if errors.is_empty() {
         answer()
@@ -492,33 +491,33 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     }
 }
 
-fn listen() {
-    // `Fn`, not `FnMut`: a handler of an event fired during one call (a click's `change`) may
-    // navigate, which calls it again before that call returns.
-    // The two values come as JS values, read as strings here ('' for none): the glue then copies
-    // no string in for them.
-    let changed = Closure::<dyn Fn(u8, JsValue, JsValue)>::new(|what: u8, value: JsValue, action: JsValue| {
-        let (value, action) = (value.as_string().unwrap_or_default(), action.as_string().unwrap_or_default());
-        // One `step` for every kind: `None` says the stored copies changed (another tab changed
-        // the stored record, or the page came back from the back/forward cache).
-        let input = match what {
-            0 => Some(Input::Navigate),
-            1 => None,
-            // A single-page app's route mounted a notice container (or put one back).
-            2 => Some(Input::NoticeContainersAdded),
-            // A click on the SDK's interface: `value` is the part's scope.
-            3 => match click(&value, &action) {
-                Some(input) => Some(input),
-                None => return,
-            },
-            // The consent log: the notice hash, then the id of each event answered, with the status.
-            4 => Some(Input::NoticeHash(value)),
-            _ => Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))),
-        };
-        drop(step(input));
-    });
-    bridge::watch(&changed);
-    changed.forget();
+/// What the page tells changed (`watch` in `bridge.js` calls it through the `call` export):
+/// 0 the URL, 1 maybe the stored record, 2 a notice container entered the page, 3 a click on the
+/// SDK's interface (`value` its part's scope, `action` its `data-cg`), 4 the notice hash, 5 an
+/// event's id and its answer's status. An export, not a `Closure`: no closure box, invoke shim
+/// or guard. A handler of an event fired during one call (a click's `change`) may navigate, which
+/// calls it again before that call returns; `step` handles that.
+/// The two values come as JS values, read as strings here ('' for none): the glue then copies
+/// no string in for them.
+pub fn changed(what: u8, value: JsValue, action: JsValue) {
+    let (value, action) = (value.as_string().unwrap_or_default(), action.as_string().unwrap_or_default());
+    // One `step` for every kind: `None` says the stored copies changed (another tab changed
+    // the stored record, or the page came back from the back/forward cache).
+    let input = match what {
+        0 => Some(Input::Navigate),
+        1 => None,
+        // A single-page app's route mounted a notice container (or put one back).
+        2 => Some(Input::NoticeContainersAdded),
+        // A click on the SDK's interface: `value` is the part's scope.
+        3 => match click(&value, &action) {
+            Some(input) => Some(input),
+            None => return,
+        },
+        // The consent log: the notice hash, then the id of each event answered, with the status.
+        4 => Some(Input::NoticeHash(value)),
+        _ => Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))),
+    };
+    drop(step(input));
 }
 
 /// The input of a click on a button of the SDK's own interface (`bridge.js` checks that it is

@@ -19,7 +19,8 @@ extern "C" {
     /// The page's document, seen only through its prototypes (page markup cannot shadow them).
     #[wasm_bindgen]
     pub fn doc() -> web_sys::Document;
-    /// Calls `f` with what changed: 0 after every history change, 1 when another tab changes the
+    /// Calls the `call` export (src/api.rs; `api.js` hands it to `bannerFirst`) with what
+    /// changed: 0 after every history change, 1 when another tab changes the
     /// stored record and when the page comes back from the back/forward cache, 2 when a notice
     /// container enters the page after start (gating's observer sees it), 3 with the scope and
     /// action of a click on the SDK's own interface; for the consent log, 4 with the notice hash
@@ -27,7 +28,12 @@ extern "C" {
     /// ([`Act::LogSend`]). The values are strings, or absent when the change has none. What it
     /// throws (a page made `history` unwritable) is caught there: no `catch` glue here.
     #[wasm_bindgen]
-    pub fn watch(f: &Closure<dyn Fn(u8, JsValue, JsValue)>);
+    pub fn watch();
+    /// `o[k] = v`, what a setter or a frozen object throws caught in `bridge.js` (the same
+    /// function the vendored serde-wasm-bindgen sets the API views' members with): no
+    /// `Reflect.set` with its catching glue.
+    #[wasm_bindgen]
+    pub fn put(o: &JsValue, k: &JsValue, v: &JsValue);
     /// A deep copy of `v` as plain data, made in JavaScript where a throw is caught: reading the
     /// copy cannot throw. A cycle or an unreadable value becomes a symbol (not JSON).
     #[wasm_bindgen]
@@ -58,13 +64,11 @@ extern "C" {
     /// `navigator.languages` (an empty array without).
     #[wasm_bindgen]
     pub fn languages() -> Array;
-    /// True when the JS stack has stayed up since the last call (`lend` in bridge.js): a session
-    /// lent out then is still held by a frame on it (see `session` in `app`).
-    #[wasm_bindgen]
-    pub fn lend() -> bool;
-    /// The localStorage item `key` (the consent-log queue, a pending withdrawal); `None` when
-    /// there is none or storage is blocked.
-    pub fn stored(key: &str) -> Option<String>;
+    /// `storage.setItem(key, value)` on the `Storage` gloo-storage's `raw()` found; false when
+    /// it throws (storage full, or blocked), which `setItem` in bridge.js catches: no catching
+    /// import (web-sys's `set_item`) with its exception glue.
+    #[wasm_bindgen(js_name = setItem)]
+    pub fn set_item(storage: &web_sys::Storage, key: &str, value: &str) -> bool;
     /// Does `what` with one or two strings (`act` in bridge.js; see [`Act`]): one import for all,
     /// instead of one each with its glue. True when a cookie assignment went through.
     fn act(what: u8, a: &str, b: &str) -> bool;
@@ -100,6 +104,16 @@ pub enum Act {
     HasLocalStorage = 10,
     /// Reloads the page.
     Reload = 11,
+    /// True when the JS stack has stayed up since the last time (`lend` in bridge.js); see
+    /// [`lend`].
+    Lend = 12,
+}
+
+/// True when the JS stack has stayed up since the last call (`lend` in bridge.js): a session
+/// lent out then is still held by a frame on it (see `session` in `app`). Through `act`: no
+/// import of its own.
+pub fn lend() -> bool {
+    run(Act::Lend, "", "")
 }
 
 /// Does `what` with `a` and `b` (see [`Act`]).
@@ -193,6 +207,14 @@ pub enum Read {
     /// Global Privacy Control: "1" when `navigator.globalPrivacyControl` is `true`, "" when it
     /// is not, `None` when the browser has no such property (it reads `undefined`).
     Gpc = 12,
+    /// The localStorage item `consent-gate` (`storage::KEY`: the encoded record); `None` when
+    /// there is none or storage is blocked. Through `read`: no import taking a key string.
+    Record = 13,
+    /// The localStorage item `consent-gate-log` (the consent log's queue), as [`Read::Record`].
+    LogQueue = 14,
+    /// The localStorage item `consent-gate-pending` (withdrawals queued before a start), as
+    /// [`Read::Record`].
+    Pending = 15,
 }
 
 /// What the page tells about `what` (see [`Read`]).

@@ -1,5 +1,6 @@
-//! Where the record is kept: localStorage (written through gloo-storage's `raw()`), mirrored in a
-//! first-party cookie for the site's server, with an in-memory fallback when storage is blocked.
+//! Where the record is kept: localStorage (the `Storage` gloo-storage's `raw()` finds, written by
+//! `bridge.js`'s `setItem`), mirrored in a first-party cookie for the site's server, with an
+//! in-memory fallback when storage is blocked.
 
 use gloo_storage::{LocalStorage, Storage};
 use std::cell::{Cell, RefCell};
@@ -33,10 +34,10 @@ fn local() -> Option<web_sys::Storage> {
 pub struct Blocked;
 
 /// The value under [`KEY`] in localStorage; `None` when there is none or storage is blocked.
-/// Read by `bridge.js` (`stored`, which the log queue and the pending withdrawals already use):
-/// no `getItem` binding with its catching glue for this one read.
+/// Read by `bridge.js` (`read`, as the log queue and the pending withdrawals are): no `getItem`
+/// binding with its catching glue, nor an import taking the key.
 pub fn local_get() -> Option<String> {
-    super::bridge::stored(KEY)
+    super::bridge::get(super::bridge::Read::Record)
 }
 
 /// Stores `value` in localStorage; false when storage is blocked or full.
@@ -44,11 +45,13 @@ pub fn local_set(value: &str) -> bool {
     // When storage is full, the old record goes before the second try: kept, it would outlast
     // this newer decision (a grant running on after a refusal). At worst nothing is stored and
     // the visitor is asked again. It goes through `bridge.js`'s `store` (an empty value deletes),
-    // as the log queue's removal does: no `removeItem` binding with its catching glue.
+    // as the log queue's removal does: no `removeItem` binding with its catching glue. The
+    // writes are `bridge.js`'s `setItem`, which catches: no catching `set_item` of web-sys's.
+    use super::bridge::set_item;
     let ok = local().is_some_and(|s| {
-        s.set_item(KEY, value).is_ok() || {
+        set_item(&s, KEY, value) || {
             super::bridge::store(KEY, "");
-            s.set_item(KEY, value).is_ok()
+            set_item(&s, KEY, value)
         }
     });
     MEMORY.local_failed.set(!ok);
@@ -65,18 +68,18 @@ pub fn set_cookie(assignment: &str) -> bool {
     super::bridge::run(super::bridge::Act::SetCookie, assignment, "")
 }
 
-/// The in-memory copy.
-pub fn memory_get() -> Option<String> {
-    MEMORY.value.borrow().clone()
-}
-
 /// The in-memory copy where it stands for localStorage: when this page's last write there failed.
 /// Otherwise localStorage is current, also when another tab wrote it under an earlier clock.
 pub fn memory_instead_of_local() -> Option<String> {
-    MEMORY.local_failed.get().then(memory_get).flatten()
+    if MEMORY.local_failed.get() {
+        MEMORY.value.borrow().clone()
+    } else {
+        None
+    }
 }
 
 /// Keeps a copy in memory (always done, so a blocked storage never loses a choice on this page).
-pub fn memory_set(value: &str) {
-    *MEMORY.value.borrow_mut() = Some(value.to_owned());
+/// True when there was none yet: the page's first choice (no copy of the old one made to tell).
+pub fn memory_set(value: &str) -> bool {
+    MEMORY.value.replace(Some(value.to_owned())).is_none()
 }

@@ -33,13 +33,22 @@ extern "C" {
     fn get_with_ref_key(this: &ObjectExt, key: &JsString) -> JsValue;
 }
 
+// consent-gate patch: members are set by consent-gate's `put` (src/js/bridge.js), `o[k] = v`
+// with what a page's setter on `Object.prototype` throws caught there (the member is then left
+// out), so nothing throws through the wasm and no catching `Reflect.set` import is needed.
+// consent-gate's build resolves every `snippets/*/src/js/bridge.js` to its own bridge.js; the
+// `src/js/bridge.js` next to this file, with the same `put`, serves the wasm tests, which load
+// each crate's snippet as it is.
+#[wasm_bindgen(module = "/src/js/bridge.js")]
+extern "C" {
+    fn put(o: &ObjectExt, k: &JsString, v: &JsValue);
+}
+
 impl ObjectExt {
-    /// consent-gate patch: `Reflect.set`, whose catching import the SDK has anyway, instead of an
-    /// `o[k] = v` import of its own: one import fewer, and a setter a page put on
-    /// `Object.prototype` that throws no longer throws through the wasm (the member is then
-    /// left out).
+    /// consent-gate patch: `o[k] = v` through consent-gate's `put` (above), not an
+    /// `o[k] = v` import of its own that a page's throwing setter would throw through.
     fn set(&self, key: JsString, value: JsValue) {
-        let _ = js_sys::Reflect::set(self, &key, &value);
+        put(self, &key, &value);
     }
 }
 
