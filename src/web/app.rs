@@ -439,13 +439,13 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     }
     let parsed = match config_error {
         Some(message) => session::unreadable(message.clone()),
-        None if matches!(bridge::kind_of(config), bridge::kind::NULL | bridge::kind::UNDEFINED) => read_config(&Js(Object::new().into())),
-        None => read_config(&Js(config.clone())),
+        None if matches!(bridge::kind_of(config), bridge::kind::NULL | bridge::kind::UNDEFINED) => read_config(&Js(&Object::new().into())),
+        None => read_config(&Js(config)),
     };
     let (html_lang, languages) = (page::html_lang(), page::browser_languages());
     let lang = session::language(&parsed.config, html_lang.as_deref(), &languages);
     let file_texts = if bridge::kind_of(lang_texts) != bridge::kind::UNDEFINED {
-        super::lang::file_texts(&lang, lang_texts.clone())
+        super::lang::file_texts(&lang, lang_texts)
     } else if needs_file(&lang) {
         // Not started: the page loads this language's file first, then calls start again with it.
         return JsValue::from_str(&lang);
@@ -547,7 +547,7 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 /// otherwise go unheard. While the session is lent out, `Ok(None)`: the view is then `null`, and
 /// `api.js` makes the call again (an `Err` would reject it, the change lost).
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
-    let copy = Js(bridge::plain(changes)).to_json();
+    let copy = Js(&bridge::plain(changes)).to_json();
     match session() {
         Some(s) => s.grants_with(&copy),
         None if SESSION.1.get() => Ok(None),

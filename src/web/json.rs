@@ -9,13 +9,13 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// A value handed over from JavaScript that `bridge.js` has already copied with `plain`: the
 /// configuration (copied once by `init`, since start may run twice), each queued decision (copied
-/// when its call was made), a language file. Copied again only into a [`Json`].
-#[derive(Clone)]
-pub struct Js(pub JsValue);
+/// when its call was made), a language file. Copied again only into a [`Json`]. Borrowed: the
+/// caller keeps its value, so that no handle is cloned for the reader and dropped after.
+pub struct Js<'a>(pub &'a JsValue);
 
-impl JsonLike for Js {
+impl JsonLike for Js<'_> {
     fn to_json(&self) -> Json {
-        from_plain(&self.0)
+        from_plain(self.0)
     }
 }
 
