@@ -14,7 +14,7 @@ use super::ui::{self, Ui};
 use crate::core::config::{read_config, Config};
 use crate::core::cookie;
 use crate::core::decide::{self, ConsentState, Status};
-use crate::core::i18n::needs_file;
+use crate::core::i18n::{needs_file, Text};
 use crate::core::json::JsonLike;
 use crate::core::log;
 use crate::core::record::{self, Method, Record};
@@ -149,7 +149,9 @@ fn view(s: &Session) -> JsValue {
 /// The interface as the session stands, its switch rows built here: one call at each use (the
 /// reopen button, which shows none, too: a free function for it measured 13 bytes more).
 fn ui(s: &Session) -> Ui<'_> {
-    Ui { texts: &s.texts, rows: s.rows(), gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
+    // The GPC line chosen here, once: no method for it in `Ui`.
+    let gpc_line = if decide::gpc_keeps_off(&s.effective) { s.texts.get(Text::GpcHonoured) } else { "" };
+    Ui { texts: &s.texts, rows: s.rows(), gpc_line, privacy_url: s.config.privacy_url.as_deref() }
 }
 
 /// Every value of the API's views (`getConsent()`, the `change`, `ready` and `signal` events),

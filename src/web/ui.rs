@@ -60,8 +60,8 @@ pub struct Ui<'a> {
     pub texts: &'a Texts,
     /// The category switches.
     pub rows: Vec<Row<'a>>,
-    /// Whether to say that GPC is honoured.
-    pub gpc_line: bool,
+    /// The "GPC is honoured" line, or empty when it is not to be said.
+    pub gpc_line: &'a str,
     /// Link to the full privacy notice.
     pub privacy_url: Option<&'a str>,
 }
@@ -74,20 +74,11 @@ impl Ui<'_> {
         }
     }
 
-    /// The "GPC is honoured" line, or nothing.
-    fn gpc(&self) -> &str {
-        if self.gpc_line {
-            self.texts.get(Text::GpcHonoured)
-        } else {
-            ""
-        }
-    }
-
     /// Shows the banner (once).
     pub fn show_banner(&self) {
         let d = Desc::root(self.texts);
         self.texts(&d, &[Text::BannerLabel, Text::BannerTitle, Text::BannerText, Text::PrivacyLink]);
-        d.s(self.privacy_url.unwrap_or("")).s(self.gpc());
+        d.s(self.privacy_url.unwrap_or("")).s(self.gpc_line);
         self.texts(&d, &[Text::AcceptAll, Text::RejectAll, Text::Preferences]);
         draw(Part::Banner, &d.0);
     }
@@ -110,7 +101,7 @@ impl Ui<'_> {
     pub fn preferences(&self) -> Array {
         let d = Desc::root(self.texts);
         self.texts(&d, &[Text::DialogTitle, Text::Close, Text::DialogText]);
-        d.s(self.gpc()).s(self.texts.get(Text::DownloadRecord)).v(&self.controls());
+        d.s(self.gpc_line).s(self.texts.get(Text::DownloadRecord)).v(&self.controls());
         d.0
     }
 
