@@ -564,7 +564,7 @@ pub fn show_preferences() {
     let Some(s) = session() else { return };
     let desc = ui(&s).preferences();
     drop(s);
-    ui::show_preferences(&desc);
+    ui::show_preferences(desc);
 }
 
 /// The current consent state (what `start` and an empty `setConsent({})` resolve to; `getConsent()`
