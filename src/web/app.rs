@@ -374,16 +374,16 @@ fn with_state(s: Lent, e: &Effect) {
 /// Expires every present cookie matching `patterns`, wherever this page can see it.
 fn erase_cookies(patterns: &[String]) {
     let Ok(jar) = storage::cookies() else { return };
-    let (host, path, https) = (page::host(), page::path(), page::https());
+    let path = page::path();
     for name in &cookie::matching_cookies(&jar, patterns) {
-        expire(name, &host, &path, https);
+        expire(name, &path);
     }
 }
 
-/// Expires the cookie `name` wherever a page at `path` of `host` can see it (one place for the
-/// assignments' loop and drop).
-fn expire(name: &str, host: &str, path: &str, https: bool) {
-    for assignment in &cookie::expire(name, host, path, https) {
+/// Expires the cookie `name` wherever a page at `path` of this host can see it (one place for the
+/// assignments' loop and drop, and for reading the host and the scheme).
+fn expire(name: &str, path: &str) {
+    for assignment in &cookie::expire(name, &page::host(), path, page::https()) {
         storage::set_cookie(assignment);
     }
 }
@@ -405,9 +405,9 @@ fn save(config: &Config, r: &Record) {
     let first = storage::memory_get().is_none();
     storage::memory_set(&value);
     let local = storage::local_set(&value);
-    let (host, https) = (page::host(), page::https());
+    let https = page::https();
     for name in &cookie::consent_cookie_names(config) {
-        expire(name, &host, "/", https);
+        expire(name, "/");
     }
     storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
     // A browser that blocks cookies drops the assignment without an error: read it back. On
