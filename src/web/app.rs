@@ -580,8 +580,9 @@ pub fn consent_view() -> JsValue {
 /// with the `JSON.parse` of when it loaded: no js-sys import for it); `null` when the visitor has
 /// not decided.
 pub fn record_view() -> JsValue {
-    match session().and_then(|s| s.decided().map(log::record_json)) {
-        Some(j) => JsValue::from_str(&j),
+    let Some(s) = session() else { return JsValue::NULL };
+    match s.decided() {
+        Some(r) => JsValue::from_str(&log::record_json(r)),
         None => JsValue::NULL,
     }
 }
