@@ -203,7 +203,10 @@ impl Serialize for View<'_> {
                         5 => View::Signals(s.signals),
                         6 => View::Bool(decide::gpc_keeps_off(&s.effective)),
                         7 => View::Bool(s.sensitive),
-                        8 => s.region.as_deref().map_or(View::Null, View::Str),
+                        8 => match &s.region {
+                            Some(r) => View::Str(r),
+                            None => View::Null,
+                        },
                         9 => View::Str(&s.texts.lang),
                         _ => View::Bool(s.config_ok),
                     };
