@@ -449,8 +449,7 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         None if matches!(bridge::kind_of(config), bridge::kind::NULL | bridge::kind::UNDEFINED) => read_config(&Js(&Object::new().into())),
         None => read_config(&Js(config)),
     };
-    let (html_lang, languages) = (page::html_lang(), page::browser_languages());
-    let lang = session::language(&parsed.config, html_lang.as_deref(), &languages);
+    let lang = language(&parsed.config);
     let file_texts = if bridge::kind_of(lang_texts) != bridge::kind::UNDEFINED {
         super::lang::file_texts(&lang, lang_texts)
     } else if needs_file(&lang) {
@@ -501,6 +500,13 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     } else {
         strings(&errors).into()
     }
+}
+
+/// The visitor's language (`session::language`) from `<html lang>` and the browser's: read and
+/// dropped here, not held in `start`'s frame and dropped at each of its exits.
+fn language(config: &Config) -> String {
+    let (html_lang, languages) = (page::html_lang(), page::browser_languages());
+    session::language(config, html_lang.as_deref(), &languages)
 }
 
 fn listen() {
