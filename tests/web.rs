@@ -57,7 +57,7 @@ fn full_storage_is_reported_not_thrown() {
 #[wasm_bindgen_test]
 fn config_errors_name_the_path_when_read_from_js() {
     let v = JSON::parse(r#"{"categories":[{"id":"necessary"},{"id":"analytics"},{"id":42}],"googleAnalytics":["G-OK1",7],"signals":{"gpc":"maybe"},"sensitivPaths":[]}"#).unwrap();
-    let parsed = read_config(&Js(v));
+    let parsed = read_config(&Js(&v));
     let lines: Vec<String> = parsed.problems.iter().map(|p| p.line()).collect();
     assert!(lines.iter().any(|l| l.starts_with("categories[2].id: expected") && l.ends_with("got 42")), "{lines:?}");
     assert!(lines.iter().any(|l| l.starts_with("googleAnalytics[1]: expected") && l.ends_with("got 7")), "{lines:?}");
@@ -79,7 +79,7 @@ fn odd_javascript_values_in_the_configuration_are_read_without_a_crash() {
                 c.notice = { sections: [c] }; \
                 const p = Proxy.revocable({}, {}); p.revoke(); c.privacyUrl = p.proxy; \
                 const o = {}; o.k0 = o; o.k1 = o; c.store = o; return c;");
-    let parsed = read_config(&Js(bridge::plain(&v)));
+    let parsed = read_config(&Js(&bridge::plain(&v)));
     let lines: Vec<String> = parsed.problems.iter().map(|p| p.line()).collect();
     assert_eq!(
         lines,

@@ -14,7 +14,7 @@ use super::ui::{self, Ui};
 use crate::core::config::{read_config, Config};
 use crate::core::cookie;
 use crate::core::decide::{self, ConsentState, Status};
-use crate::core::i18n::needs_file;
+use crate::core::i18n::{needs_file, Text};
 use crate::core::json::JsonLike;
 use crate::core::log;
 use crate::core::record::{self, Method, Record};
@@ -149,7 +149,9 @@ fn view(s: &Session) -> JsValue {
 /// The interface as the session stands, its switch rows built here: one call at each use (the
 /// reopen button, which shows none, too: a free function for it measured 13 bytes more).
 fn ui(s: &Session) -> Ui<'_> {
-    Ui { texts: &s.texts, rows: s.rows(), gpc_line: decide::gpc_keeps_off(&s.effective), privacy_url: s.config.privacy_url.as_deref() }
+    // The GPC line chosen here, once: no method for it in `Ui`.
+    let gpc_line = if decide::gpc_keeps_off(&s.effective) { s.texts.get(Text::GpcHonoured) } else { "" };
+    Ui { texts: &s.texts, rows: s.rows(), gpc_line, privacy_url: s.config.privacy_url.as_deref() }
 }
 
 /// Every value of the API's views (`getConsent()`, the `change`, `ready` and `signal` events),
@@ -179,6 +181,8 @@ const CONSENT_MEMBERS: &str = "decided revision categories sources allowed signa
 // on a 64-bit number beyond 2^53, and a `View` holds no numbers, so a `?` at each would be exits
 // that never run, each dropping the serializer.
 impl Serialize for View<'_> {
+    // The consent view's member loop counts by hand: `enumerate()` costs bytes (see there).
+    #[allow(clippy::explicit_counter_loop)]
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         match *self {
             View::Bool(b) => ser.serialize_bool(b),
@@ -188,7 +192,10 @@ impl Serialize for View<'_> {
                 // One `entry` call for the eleven members: the value by the member's place, in a
                 // `match` (no array of them built on the stack).
                 let mut m = ser.serialize_map(None)?;
-                for (i, key) in pieces(CONSENT_MEMBERS, b' ').enumerate() {
+                // Counted by hand, not `enumerate()`: no `Enumerate` of `pieces` in the wasm
+                // for this one loop.
+                let mut i = 0;
+                for key in pieces(CONSENT_MEMBERS, b' ') {
                     let v = match i {
                         0 => View::Bool(s.status == Status::Decided),
                         1 => View::Str(&s.config.revision),
@@ -198,11 +205,15 @@ impl Serialize for View<'_> {
                         5 => View::Signals(s.signals),
                         6 => View::Bool(decide::gpc_keeps_off(&s.effective)),
                         7 => View::Bool(s.sensitive),
-                        8 => s.region.as_deref().map_or(View::Null, View::Str),
+                        8 => match &s.region {
+                            Some(r) => View::Str(r),
+                            None => View::Null,
+                        },
                         9 => View::Str(&s.texts.lang),
                         _ => View::Bool(s.config_ok),
                     };
                     entry(&mut m, key, &v);
+                    i += 1;
                 }
                 m.end()
             }
@@ -368,16 +379,16 @@ fn with_state(s: Lent, e: &Effect) {
 /// Expires every present cookie matching `patterns`, wherever this page can see it.
 fn erase_cookies(patterns: &[String]) {
     let Ok(jar) = storage::cookies() else { return };
-    let (host, path, https) = (page::host(), page::path(), page::https());
+    let path = page::path();
     for name in &cookie::matching_cookies(&jar, patterns) {
-        expire(name, &host, &path, https);
+        expire(name, &path);
     }
 }
 
-/// Expires the cookie `name` wherever a page at `path` of `host` can see it (one place for the
-/// assignments' loop and drop).
-fn expire(name: &str, host: &str, path: &str, https: bool) {
-    for assignment in &cookie::expire(name, host, path, https) {
+/// Expires the cookie `name` wherever a page at `path` of this host can see it (one place for the
+/// assignments' loop and drop, and for reading the host and the scheme).
+fn expire(name: &str, path: &str) {
+    for assignment in &cookie::expire(name, &page::host(), path, page::https()) {
         storage::set_cookie(assignment);
     }
 }
@@ -398,9 +409,9 @@ fn save(config: &Config, r: &Record) {
     // Warn on the first choice of the page only.
     let first = storage::memory_set(&value);
     let local = storage::local_set(&value);
-    let (host, https) = (page::host(), page::https());
+    let https = page::https();
     for name in &cookie::consent_cookie_names(config) {
-        expire(name, &host, "/", https);
+        expire(name, "/");
     }
     storage::set_cookie(&cookie::consent_cookie(config, &value, decide::lifetime_days(config, r), https));
     // A browser that blocks cookies drops the assignment without an error: read it back. On
@@ -434,13 +445,12 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     }
     let parsed = match config_error {
         Some(message) => session::unreadable(message.clone()),
-        None if matches!(bridge::kind_of(config), bridge::kind::NULL | bridge::kind::UNDEFINED) => read_config(&Js(Object::new().into())),
-        None => read_config(&Js(config.clone())),
+        None if matches!(bridge::kind_of(config), bridge::kind::NULL | bridge::kind::UNDEFINED) => read_config(&Js(&Object::new().into())),
+        None => read_config(&Js(config)),
     };
-    let (html_lang, languages) = (page::html_lang(), page::browser_languages());
-    let lang = session::language(&parsed.config, html_lang.as_deref(), &languages);
+    let lang = language(&parsed.config);
     let file_texts = if bridge::kind_of(lang_texts) != bridge::kind::UNDEFINED {
-        super::lang::file_texts(&lang, lang_texts.clone())
+        super::lang::file_texts(&lang, lang_texts)
     } else if needs_file(&lang) {
         // Not started: the page loads this language's file first, then calls start again with it.
         return JsValue::from_str(&lang);
@@ -489,6 +499,13 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
     } else {
         strings(&errors).into()
     }
+}
+
+/// The visitor's language (`session::language`) from `<html lang>` and the browser's: read and
+/// dropped here, not held in `start`'s frame and dropped at each of its exits.
+fn language(config: &Config) -> String {
+    let (html_lang, languages) = (page::html_lang(), page::browser_languages());
+    session::language(config, html_lang.as_deref(), &languages)
 }
 
 /// What the page tells changed (`watch` in `bridge.js` calls it through the `call` export):
@@ -542,7 +559,7 @@ pub fn decide_and_apply(grants: Option<Vec<String>>, method: Method) -> JsValue 
 /// otherwise go unheard. While the session is lent out, `Ok(None)`: the view is then `null`, and
 /// `api.js` makes the call again (an `Err` would reject it, the change lost).
 pub fn grants_with(changes: &JsValue) -> Result<Option<Vec<String>>, String> {
-    let copy = Js(bridge::plain(changes)).to_json();
+    let copy = Js(&bridge::plain(changes)).to_json();
     match session() {
         Some(s) => s.grants_with(&copy),
         None if SESSION.1.get() => Ok(None),
@@ -557,7 +574,7 @@ pub fn show_preferences() {
     let Some(s) = session() else { return };
     let desc = ui(&s).preferences();
     drop(s);
-    ui::show_preferences(&desc);
+    ui::show_preferences(desc);
 }
 
 /// The current consent state (what `start` and an empty `setConsent({})` resolve to; `getConsent()`
@@ -573,8 +590,9 @@ pub fn consent_view() -> JsValue {
 /// with the `JSON.parse` of when it loaded: no js-sys import for it); `null` when the visitor has
 /// not decided.
 pub fn record_view() -> JsValue {
-    match session().and_then(|s| s.decided().map(log::record_json)) {
-        Some(j) => JsValue::from_str(&j),
+    let Some(s) = session() else { return JsValue::NULL };
+    match s.decided() {
+        Some(r) => JsValue::from_str(&log::record_json(r)),
         None => JsValue::NULL,
     }
 }

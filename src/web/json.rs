@@ -9,13 +9,13 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// A value handed over from JavaScript that `bridge.js` has already copied with `plain`: the
 /// configuration (copied once by `init`, since start may run twice), each queued decision (copied
-/// when its call was made), a language file. Copied again only into a [`Json`].
-#[derive(Clone)]
-pub struct Js(pub JsValue);
+/// when its call was made), a language file. Copied again only into a [`Json`]. Borrowed: the
+/// caller keeps its value, so that no handle is cloned for the reader and dropped after.
+pub struct Js<'a>(pub &'a JsValue);
 
-impl JsonLike for Js {
+impl JsonLike for Js<'_> {
     fn to_json(&self) -> Json {
-        from_plain(&self.0)
+        from_plain(self.0)
     }
 }
 
@@ -27,10 +27,10 @@ pub fn from_plain(v: &JsValue) -> Json {
 /// `v` as a [`Json`]: an object's own enumerable members (`Object.entries`, as it was when
 /// bridge.js ran), as JSON would see them. What `v` is, is one call (`kind`), not one test each.
 fn copy(v: &JsValue, depth: usize) -> Json {
-    match kind_of(v) {
+    let k = kind_of(v);
+    match k {
         kind::STR => Json::Str(v.as_string().unwrap_or_default()),
-        kind::TRUE => Json::Bool(true),
-        kind::FALSE => Json::Bool(false),
+        kind::TRUE | kind::FALSE => Json::Bool(k == kind::TRUE),
         // The number as JSON writes it (`1.5`, `-1`, `null` for NaN).
         kind::NUM => Json::Num(number_text(v)),
         kind::NULL => Json::Null,

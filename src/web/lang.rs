@@ -13,10 +13,10 @@ use wasm_bindgen::JsValue;
 /// saying why it could not be loaded. A file that is
 /// missing, broken or incomplete gives no texts (English stays) and one console warning naming
 /// the file and the fault.
-pub fn file_texts(lang: &str, file: JsValue) -> Vec<(Text, String)> {
+pub fn file_texts(lang: &str, file: &JsValue) -> Vec<(Text, String)> {
     let fault = match file.as_string() {
         Some(reason) => reason,
-        None => match read_language_file(&Js(super::bridge::plain(&file)), lang) {
+        None => match read_language_file(&Js(&super::bridge::plain(file)), lang) {
             Ok(texts) => return texts,
             Err(fault) => fault,
         },

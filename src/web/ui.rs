@@ -27,9 +27,11 @@ enum Part {
     SwitchedOn = 8,
 }
 
-/// Carries out `part` in `bridge.js`; what a failing page hook throws there is ignored.
-fn draw(part: Part, desc: &JsValue) -> JsValue {
-    bridge::ui(part as u8, desc)
+/// Carries out `part` in `bridge.js`; what a failing page hook throws there is ignored. It takes
+/// the description so that it, and what `ui` returns, are dropped here, once, not at every part.
+#[inline(never)]
+fn draw(part: Part, desc: JsValue) {
+    drop(bridge::ui(part as u8, &desc));
 }
 
 /// A description being built: a flat JS array.
@@ -60,8 +62,8 @@ pub struct Ui<'a> {
     pub texts: &'a Texts,
     /// The category switches.
     pub rows: Vec<Row<'a>>,
-    /// Whether to say that GPC is honoured.
-    pub gpc_line: bool,
+    /// The "GPC is honoured" line, or empty when it is not to be said.
+    pub gpc_line: &'a str,
     /// Link to the full privacy notice.
     pub privacy_url: Option<&'a str>,
 }
@@ -74,22 +76,13 @@ impl Ui<'_> {
         }
     }
 
-    /// The "GPC is honoured" line, or nothing.
-    fn gpc(&self) -> &str {
-        if self.gpc_line {
-            self.texts.get(Text::GpcHonoured)
-        } else {
-            ""
-        }
-    }
-
     /// Shows the banner (once).
     pub fn show_banner(&self) {
         let d = Desc::root(self.texts);
         self.texts(&d, &[Text::BannerLabel, Text::BannerTitle, Text::BannerText, Text::PrivacyLink]);
-        d.s(self.privacy_url.unwrap_or("")).s(self.gpc());
+        d.s(self.privacy_url.unwrap_or("")).s(self.gpc_line);
         self.texts(&d, &[Text::AcceptAll, Text::RejectAll, Text::Preferences]);
-        draw(Part::Banner, &d.0);
+        draw(Part::Banner, d.0.into());
     }
 
     /// The floating button that reopens the preferences dialog (`class` from
@@ -98,19 +91,19 @@ impl Ui<'_> {
     pub fn reopen_button(&self, class: &str) {
         let d = Desc::root(self.texts);
         d.s(class).s(self.texts.get(Text::ReopenButton));
-        draw(Part::Reopen, &d.0);
+        draw(Part::Reopen, d.0.into());
     }
 
     /// Sets every switch (dialog and notice) to the states of the rows.
     pub fn sync_switches(&self) {
-        draw(Part::Switches, &switched(&self.rows));
+        draw(Part::Switches, switched(&self.rows).into());
     }
 
     /// The description of the preferences dialog, for [`show_preferences`].
     pub fn preferences(&self) -> Array {
         let d = Desc::root(self.texts);
         self.texts(&d, &[Text::DialogTitle, Text::Close, Text::DialogText]);
-        d.s(self.gpc()).s(self.texts.get(Text::DownloadRecord)).v(&self.controls());
+        d.s(self.gpc_line).s(self.texts.get(Text::DownloadRecord)).v(&self.controls());
         d.0
     }
 
@@ -176,7 +169,7 @@ impl Ui<'_> {
             all.v(&section.0);
         }
         d.v(&all.0);
-        draw(Part::Notice, &d.0);
+        draw(Part::Notice, d.0.into());
     }
 }
 
@@ -210,28 +203,28 @@ fn switched(rows: &[Row]) -> Array {
 
 /// Opens the preferences dialog described by `desc` (built on first use), its switches set as it
 /// says, focus returning to the control clicked (else to the element focused now) when it closes.
-pub fn show_preferences(desc: &Array) {
-    draw(Part::Prefs, desc);
+pub fn show_preferences(desc: Array) {
+    draw(Part::Prefs, desc.into());
 }
 
 /// Removes the banner.
 pub fn hide_banner() {
-    draw(Part::HideBanner, &JsValue::UNDEFINED);
+    draw(Part::HideBanner, JsValue::UNDEFINED);
 }
 
 /// Closes the preferences dialog.
 pub fn close_dialog() {
-    draw(Part::Close, &JsValue::UNDEFINED);
+    draw(Part::Close, JsValue::UNDEFINED);
 }
 
 /// Puts `message` in the status line of the part clicked (screen readers announce it).
 pub fn announce(message: &str) {
-    draw(Part::Announce, &JsValue::from_str(message));
+    draw(Part::Announce, JsValue::from_str(message));
 }
 
 /// The categories switched on in the part clicked.
 pub fn switched_on() -> Vec<String> {
-    let ids = draw(Part::SwitchedOn, &JsValue::UNDEFINED);
+    let ids = bridge::ui(Part::SwitchedOn as u8, &JsValue::UNDEFINED);
     // Told by `kind` (the `Array.isArray` captured when bridge.js ran, as the configuration's
     // copy is told), not js-sys's, which reads it when called: no import of its own.
     if bridge::kind_of(&ids) == bridge::kind::ARR {
