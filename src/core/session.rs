@@ -357,42 +357,11 @@ impl Session {
         // The hint comes from the site's server; `us-wa` means `US-WA`.
         let region =
             page.region.map(|r| super::text::ascii_case(super::text::trim(r, false), true)).filter(|r| super::config::is_region_code(r));
-        let signals = page.signals;
-        if config.debug {
-            fx.push(Effect::Console(
-                Level::Info,
-                concat(&["consent-gate: Do Not Track ", signals.dnt.name(), ", Global Privacy Control ", signals.gpc.name()]),
-            ));
-        }
-        // The stub denied everything before the configuration was known, with its own wait;
-        // a configured wait goes out at once, before any tag consent-gate loads.
-        let g = &config.google;
-        if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
-            // The types `necessary` governs, read directly: no list of one id to make and drop.
-            let state = ConsentState(decide::types_of(&config, "necessary"));
-            fx.push(Effect::ConsentDefault { state, wait_for_update: g.wait_for_update });
-        }
-        // Regional defaults and url_passthrough go out before any tag we load.
-        for i in 0..config.regions.len() {
-            fx.push(Effect::RegionDefault(i));
-        }
-        // A sensitive page of this site that sent the visitor here is named to no tag (its own
-        // referrer meta is missing when consent-gate did not start there, or in a frame).
-        if let Some(origin) = decide::hidden_referrer(&config, &page.referrer.0, &page.referrer.1) {
-            fx.push(Effect::PageReferrer(origin));
-        }
-        if g.url_passthrough {
-            fx.push(Effect::Set("url_passthrough", true));
-        }
-        // The stub turned redaction on before the configuration was known.
-        if !g.ads_data_redaction {
-            fx.push(Effect::Set("ads_data_redaction", false));
-        }
         let mut s = Session {
             config,
             config_ok,
             texts,
-            signals,
+            signals: page.signals,
             region,
             stored,
             status,
@@ -405,26 +374,67 @@ impl Session {
             log_warned: false,
             early_errors: vec![],
         };
+        s.begin(&page.referrer, &page.early, page.pending.as_deref(), env, &mut fx);
+        (s, fx)
+    }
+
+    /// The rest of [`Session::start`], once the session is made: not inlined, so that the session
+    /// and the effects are parameters here, not slots of `start`'s frame whose addresses are
+    /// computed again at each of the many calls and pushes below.
+    #[inline(never)]
+    fn begin(&mut self, referrer: &(String, String), early: &Json, pending: Option<&str>, env: &Env, fx: &mut Vec<Effect>) {
+        let signals = self.signals;
+        if self.config.debug {
+            fx.push(Effect::Console(
+                Level::Info,
+                concat(&["consent-gate: Do Not Track ", signals.dnt.name(), ", Global Privacy Control ", signals.gpc.name()]),
+            ));
+        }
+        // The stub denied everything before the configuration was known, with its own wait;
+        // a configured wait goes out at once, before any tag consent-gate loads.
+        let config = &self.config;
+        let g = &config.google;
+        if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
+            // The types `necessary` governs, read directly: no list of one id to make and drop.
+            let state = ConsentState(decide::types_of(config, "necessary"));
+            fx.push(Effect::ConsentDefault { state, wait_for_update: g.wait_for_update });
+        }
+        // Regional defaults and url_passthrough go out before any tag we load.
+        for i in 0..config.regions.len() {
+            fx.push(Effect::RegionDefault(i));
+        }
+        // A sensitive page of this site that sent the visitor here is named to no tag (its own
+        // referrer meta is missing when consent-gate did not start there, or in a frame).
+        if let Some(origin) = decide::hidden_referrer(config, &referrer.0, &referrer.1) {
+            fx.push(Effect::PageReferrer(origin));
+        }
+        if g.url_passthrough {
+            fx.push(Effect::Set("url_passthrough", true));
+        }
+        // The stub turned redaction on before the configuration was known.
+        if !g.ads_data_redaction {
+            fx.push(Effect::Set("ads_data_redaction", false));
+        }
         // Decisions asked for before start are the first decision: a stored grant they withdraw
         // never configures a tag (`rejectAll()` right after the script tag sends Google nothing).
-        let mut q = s.log_queue(env, &mut fx);
+        let mut q = self.log_queue(env, fx);
         let mut took = false;
         // Before them, a withdrawal an earlier page left pending (index 0 here), as an early
         // `setConsent({id: false, …})` (`rejectAll()` for `*`): it only ever refuses. A word that
         // names no category is ignored (one the configuration no longer has).
-        let early = page.early.as_array().unwrap_or_default();
+        let early = early.as_array().unwrap_or_default();
         for i in 0..=early.len() {
-            s.settle();
+            self.settle();
             // `None`: every optional category.
             let grants = match i.checked_sub(1) {
                 Some(j) => match &early[j] {
                     Json::Bool(true) => None,
                     Json::Bool(false) => Some(vec![]),
-                    Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
+                    Json::Arr(changes) => match self.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
                         Ok(Some(grants)) => Some(grants),
                         Ok(None) => continue,
                         Err(e) => {
-                            s.early_errors.push((j, e));
+                            self.early_errors.push((j, e));
                             continue;
                         }
                     },
@@ -433,9 +443,9 @@ impl Session {
                 // The pending withdrawal: each category as it is now, but those it names off
                 // (as `setConsent` with only `false`s would; one that names none changes nothing).
                 None => {
-                    let Some(p) = page.pending.as_deref().filter(|p| p.len() <= PENDING_CAP) else { continue };
+                    let Some(p) = pending.filter(|p| p.len() <= PENDING_CAP) else { continue };
                     let (mut grants, mut refuses) = (vec![], false);
-                    for c in &s.effective {
+                    for c in &self.effective {
                         if has_word(p, "*") || has_word(p, &c.category) {
                             refuses = true;
                         } else if c.granted {
@@ -448,8 +458,8 @@ impl Session {
                     Some(grants)
                 }
             };
-            s.record(grants.as_deref(), Method::Api, env, &mut q);
-            took = s.config_ok;
+            self.record(grants.as_deref(), Method::Api, env, &mut q);
+            took = self.config_ok;
         }
         // Pushed, not `vec![Effect::Store]`, here, in `decide` and for new notice containers: the
         // same raw bytes, 24 fewer in brotli (measured together; each alone was more).
@@ -457,25 +467,24 @@ impl Session {
         if took {
             persist.push(Effect::Store);
         }
-        s.apply(env, &mut fx, persist);
+        self.apply(env, fx, persist);
         // Deleted once the record holds it; with a broken configuration nothing is stored, and
         // it waits for the next page.
-        if page.pending.is_some() && s.config_ok {
+        if pending.is_some() && self.config_ok {
             fx.push(Effect::PendingTaken);
         }
-        if decide::banner_must_show(s.status) {
+        if decide::banner_must_show(self.status) {
             fx.push(Effect::ShowBanner);
         }
         fx.push(Effect::RenderNotice);
-        if let Some(class) = view::reopen_button(&s.config) {
+        if let Some(class) = view::reopen_button(&self.config) {
             fx.push(Effect::ShowReopenButton(class));
         }
-        if s.config_ok {
-            s.page_view(q, env, &mut fx);
+        if self.config_ok {
+            self.page_view(q, env, fx);
         }
         fx.push(Effect::Emit(Emit::Signal(signals)));
         fx.push(Effect::Emit(Emit::Ready));
-        (s, fx)
     }
 
     /// The valid decision, if any.
