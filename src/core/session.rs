@@ -482,6 +482,11 @@ impl Session {
         }
         if self.config_ok {
             self.page_view(q, env, fx);
+        } else {
+            // Empty: with a broken configuration nothing is logged (`log_queue`, `record`).
+            // Forgotten, not dropped: no drop code for a list that owns nothing.
+            debug_assert!(q.events.is_empty());
+            std::mem::forget(q);
         }
         fx.push(Effect::Emit(Emit::Signal(signals)));
         fx.push(Effect::Emit(Emit::Ready));
