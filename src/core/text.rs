@@ -113,7 +113,7 @@ pub(crate) fn ascii_cut(piece: &[u8]) -> &str {
     // The native tests check every cut (the wasm is a release build, without this).
     debug_assert!(core::str::from_utf8(piece).is_ok());
     // SAFETY: every caller passes bytes of a `str` cut only at ASCII bytes (see [`is_cut`]),
-    // before a byte that starts a character (`truncate`), or at its ends.
+    // before a byte that starts a character (`truncate`, `trim`), or at its ends.
     unsafe { core::str::from_utf8_unchecked(piece) }
 }
 
@@ -145,7 +145,8 @@ pub fn trim(s: &str, start_only: bool) -> &str {
             end = i + c.len_utf8();
         }
     }
-    &s[start..end.max(start)]
+    // Both ends are where a character starts, or the end: no second boundary check.
+    ascii_cut(&s.as_bytes()[start..end.max(start)])
 }
 
 /// Whether `word` is one of the pieces of the space-separated `list`.
