@@ -354,11 +354,9 @@ fn push_cookies(config: &Config, category: &str, out: &mut Vec<String>) {
 /// denied category outlives the decision. None with a broken configuration: its categories are
 /// not the site's, and no decision is taken then.
 pub fn cookies_to_clear(config: &Config, effective: &[Choice], config_ok: bool) -> Vec<String> {
-    if !config_ok {
-        return vec![];
-    }
     let mut out = vec![];
-    for c in effective.iter() {
+    // Nothing walked with a broken configuration (an empty slice): one list made, one exit.
+    for c in if config_ok { effective } else { &[] } {
         if c.granted {
             continue;
         }
