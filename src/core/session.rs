@@ -651,7 +651,11 @@ impl Session {
         }
         fx.append(&mut persist);
         let erase = decide::cookies_to_clear(c, &self.effective, self.config_ok);
-        if !erase.is_empty() {
+        if erase.is_empty() {
+            // Never allocated (nothing was pushed): forgotten, no drop code for it here.
+            debug_assert_eq!(erase.capacity(), 0);
+            std::mem::forget(erase);
+        } else {
             fx.push(Effect::EraseCookies(erase));
         }
         fx.push(Effect::Gate);
