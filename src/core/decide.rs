@@ -304,8 +304,12 @@ pub struct Plan {
     pub stopped: bool,
     /// Inject gtag.js (for the analytics ids, or the Ads ids in advanced mode / ads-only sites).
     pub load_gtag: bool,
-    /// Send `gtag('config', id)` for these ids now.
-    pub configure: Vec<String>,
+    /// Send `gtag('config', id)` now for every Google Analytics id: every one is configured
+    /// alike, so the plan says it once and the ids are read from the configuration (no list of
+    /// copies).
+    pub configure_analytics: bool,
+    /// Send `gtag('config', id)` now for every Google Ads id.
+    pub configure_ads: bool,
     /// `window['ga-disable-<id>']` of every Google Analytics id: every one is switched alike, so
     /// the plan says it once, and the ids are read from the configuration (no list of copies).
     pub disable_analytics: bool,
@@ -384,20 +388,12 @@ pub fn plan(config: &Config, before: &[String], after: &[String], gtag_loaded: b
     let was_ads = then.granted(AD_STORAGE);
     let configured_before = was_analytics || (gtag_loaded && g.mode == super::config::ConsentModeKind::Advanced);
     let configure_now = analytics || (tags_here && g.mode == super::config::ConsentModeKind::Advanced);
-    for id in &g.analytics_ids {
-        if configure_now && (!configured_before || p.load_gtag) {
-            p.configure.push(id.clone());
-        }
-    }
+    p.configure_analytics = configure_now && (!configured_before || p.load_gtag);
     // Advanced mode's point is the cookieless ping while analytics is denied: GA is switched off
     // only where no Google tag may run (a sensitive page, a broken configuration).
     let advanced_here = tags_here && g.mode == super::config::ConsentModeKind::Advanced;
     p.disable_analytics = !analytics && !advanced_here;
-    for id in &g.ads_ids {
-        if ads && (!was_ads || p.load_gtag) {
-            p.configure.push(id.clone());
-        }
-    }
+    p.configure_ads = ads && (!was_ads || p.load_gtag);
     // Ads is stopped as firmly as GA: on a sensitive page, or when advertising is withdrawn.
     p.disable_ads = !ads;
     // A stopped category ran on this page (gtag.js or its gated scripts): only a reload unloads it.

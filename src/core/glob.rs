@@ -43,10 +43,12 @@ pub fn normalize_path(path: &str) -> String {
 fn decoded(mut b: Vec<u8>) -> Vec<u8> {
     for _ in 0..3 {
         let again = decode(&b);
-        if again == b {
+        let done = again == b;
+        // Taken either way (the same bytes when done): one drop, of the old pass.
+        b = again;
+        if done {
             break;
         }
-        b = again;
     }
     b
 }

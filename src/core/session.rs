@@ -640,13 +640,19 @@ impl Session {
         fx.push(Effect::Set("allow_google_signals", ads));
         fx.push(Effect::Set("allow_ad_personalization_signals", ads));
         fx.push(Effect::ConsentUpdate(consent));
+        // The ids configured now: every id of a kind, or none.
+        let analytics_ids: &[String] = if plan.configure_analytics { &g.analytics_ids } else { &[] };
+        let ads_ids: &[String] = if plan.configure_ads { &g.ads_ids } else { &[] };
         if plan.load_gtag {
             // gtag.js is fetched once, for the first id configured now (or the first one of all).
-            if let Some(id) = plan.configure.first().or(g.analytics_ids.first()).or(g.ads_ids.first()) {
+            if let Some(id) = analytics_ids.first().or(ads_ids.first()).or(g.analytics_ids.first()).or(g.ads_ids.first()) {
                 fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.as_deref().unwrap_or_default().to_owned() });
             }
         }
-        for id in &plan.configure {
+        for id in analytics_ids {
+            fx.push(Effect::Config { id: id.clone(), signals: ads });
+        }
+        for id in ads_ids {
             fx.push(Effect::Config { id: id.clone(), signals: ads });
         }
         fx.append(&mut persist);
