@@ -56,7 +56,9 @@ pub fn utf8(bytes: &[u8], lossy: bool) -> Option<String> {
             n += 1;
         }
         if n == len {
-            out.push(char::from_u32(code)?);
+            // Always a `char`: the table above admits no surrogate and nothing above U+10FFFF.
+            // No `?` exit (with its drop of `out`) for a case that cannot happen.
+            out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
         } else if lossy {
             out.push('\u{FFFD}');
         } else {
