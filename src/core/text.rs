@@ -136,7 +136,11 @@ pub fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
 /// searchers from both ends.
 pub fn trim(s: &str, start_only: bool) -> &str {
     let (mut start, mut end) = (s.len(), s.len());
-    for (i, c) in s.char_indices() {
+    // `chars`, the position counted here: the one `Chars::next` the crate shares, not a
+    // `CharIndices` decoder of its own.
+    let mut i = 0;
+    for c in s.chars() {
+        let next = i + c.len_utf8();
         if !c.is_whitespace() {
             if start == s.len() {
                 start = i;
@@ -144,8 +148,9 @@ pub fn trim(s: &str, start_only: bool) -> &str {
                     break;
                 }
             }
-            end = i + c.len_utf8();
+            end = next;
         }
+        i = next;
     }
     // Both ends are where a character starts, or the end: no second boundary check.
     ascii_cut(&s.as_bytes()[start..end.max(start)])
