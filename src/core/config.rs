@@ -476,7 +476,16 @@ pub fn is_safe_href(href: &str) -> bool {
     // (browsers treat `\` as `/`, which turns `\\evil` into a protocol-relative URL).
     // No scheme: no ':' before the first '/', '?' or '#'.
     let scheme = h.bytes().take_while(|b| !matches!(b, b'/' | b'?' | b'#')).any(|b| b == b':');
-    !scheme && !h.starts_with("//") && !h.chars().any(|c| c.is_control() || c == '\\')
+    if scheme || h.starts_with("//") {
+        return false;
+    }
+    // A loop over `chars`, not `any`: no `try_fold` of its own.
+    for c in h.chars() {
+        if c.is_control() || c == '\\' {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether `s` starts with the ASCII `prefix`, case ignored.
