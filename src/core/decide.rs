@@ -80,6 +80,9 @@ fn signal_denial(config: &Config, signals: Signals, cat: &Category) -> Option<So
 /// (expired, or from an older revision) still says what the visitor refused: until they answer
 /// again, a category they turned off stays off, whatever a region's or the site's default would
 /// grant. Its grants lapse with it.
+// Inlined: its one caller in the wasm (`Session::settle`) then calls `states` itself, no wrapper
+// in between.
+#[inline(always)]
 pub fn effective(config: &Config, record: Option<&Record>, decided: bool, signals: Signals, region: Option<&str>) -> Vec<Choice> {
     states(config, record, decided, None, signals, region)
 }
@@ -131,8 +134,12 @@ fn region_default(config: &Config, region: Option<&str>, category: &str) -> Opti
     for rule in &config.regions {
         for code in &rule.codes {
             let matches = region == code || region.strip_prefix(code.as_str()).is_some_and(|rest| rest.starts_with("-"));
-            if let (true, Some((_, granted))) = (matches, rule.defaults.iter().find(|(c, _)| c == category)) {
-                if best.is_none_or(|(len, _)| code.len() > len) {
+            if !matches {
+                continue;
+            }
+            // A loop, not `find`: no closure of its own.
+            for (c, granted) in &rule.defaults {
+                if c == category && best.is_none_or(|(len, _)| code.len() > len) {
                     best = Some((code.len(), *granted));
                 }
             }
@@ -192,7 +199,13 @@ pub fn may_run(category: &str, effective: &[Choice], sensitive: bool, config_ok:
     if !config_ok || (sensitive && index_of(&SAFE_ON_SENSITIVE_PAGES, category).is_none()) {
         return false;
     }
-    effective.iter().any(|c| c.category == category && c.granted)
+    // A loop, not `any`: no closure of its own.
+    for c in effective {
+        if c.category == category && c.granted {
+            return true;
+        }
+    }
+    false
 }
 
 /// A category's state on this page, granted and source: on a sensitive page a granted category
