@@ -488,9 +488,19 @@ pub fn is_safe_href(href: &str) -> bool {
     true
 }
 
-/// Whether `s` starts with the ASCII `prefix`, case ignored.
+/// Whether `s` starts with the lowercase ASCII `prefix`, case ignored.
 fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
-    s.as_bytes().get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    let (s, p) = (s.as_bytes(), prefix.as_bytes());
+    if s.len() < p.len() {
+        return false;
+    }
+    // A plain loop: no slice `eq_ignore_ascii_case` (a `zip` and `all`) for this one use.
+    for i in 0..p.len() {
+        if s[i].to_ascii_lowercase() != p[i] {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether `code` looks like an ISO 3166-1/-2 code (`US`, `US-WA`, `ES-CT`).
@@ -606,7 +616,8 @@ fn edit_distance(a: &[u8], b: &[u8]) -> u8 {
         let mut diagonal = row[0];
         row[0] = i as u8 + 1;
         for (j, cb) in b.iter().enumerate() {
-            let next = (diagonal + u8::from(!ca.eq_ignore_ascii_case(cb))).min(row[j] + 1).min(row[j + 1] + 1);
+            // Lowercased in place, as in `starts_with_ignore_case`: no `eq_ignore_ascii_case` code.
+            let next = (diagonal + u8::from(ca.to_ascii_lowercase() != cb.to_ascii_lowercase())).min(row[j] + 1).min(row[j + 1] + 1);
             diagonal = row[j + 1];
             row[j + 1] = next;
         }
