@@ -127,6 +127,8 @@ fn states(
     out
 }
 
+// Not inlined into `states`: measured smaller in brotli as a function of its own (-5).
+#[inline(never)]
 fn region_default(config: &Config, region: Option<&str>, category: &str) -> Option<bool> {
     let region = region?;
     // The most specific rule wins: `US-WA` before `US`.
