@@ -171,8 +171,14 @@ pub fn hidden_referrer(config: &Config, referrer: &str, origin: &str) -> Option<
 /// What a navigation must change to matter: the path, and the hash route where the site opts
 /// in to hash routes. A new query or an in-page anchor changes nothing.
 pub fn route_key(config: &Config, path: &str, hash: &str) -> String {
-    let route = if config.match_hash_routes { hash_route(hash).unwrap_or_default() } else { String::new() };
-    super::text::concat(&[path, "#", &route])
+    // The route appended to the key when there is one: no empty route made for the others.
+    let mut key = super::text::concat(&[path, "#"]);
+    if config.match_hash_routes {
+        if let Some(route) = hash_route(hash) {
+            key.push_str(&route);
+        }
+    }
+    key
 }
 
 /// The path a hash router shows: `#/a/b?q`, `#!/a/b` and `#a/b` (some routers leave out the
