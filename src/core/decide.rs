@@ -154,7 +154,7 @@ fn region_default(config: &Config, region: Option<&str>, category: &str) -> Opti
 /// portal, appointment pages). With `matchHashRoutes`, a hash route `#/x` or `#!/x` counts as
 /// the path `/x` too.
 pub fn is_sensitive(config: &Config, path: &str, hash: &str) -> bool {
-    let hash_route = config.match_hash_routes.then(|| hash_route(hash)).flatten();
+    let hash_route = if config.match_hash_routes { hash_route(hash) } else { None };
     config.sensitive_paths.iter().any(|p| path_matches(p, path) || hash_route.as_deref().is_some_and(|h| path_matches(p, h)))
 }
 
