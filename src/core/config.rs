@@ -616,7 +616,9 @@ fn edit_distance(a: &[u8], b: &[u8]) -> u8 {
         let mut diagonal = row[0];
         row[0] = i as u8 + 1;
         for (j, cb) in b.iter().enumerate() {
-            // Lowercased in place, as in `starts_with_ignore_case`: no `eq_ignore_ascii_case` code.
+            // Lowercased in place, as in `starts_with_ignore_case`: no `eq_ignore_ascii_case` code
+            // in the wasm (what clippy suggests here is that function).
+            #[allow(clippy::manual_ignore_case_cmp)]
             let next = (diagonal + u8::from(ca.to_ascii_lowercase() != cb.to_ascii_lowercase())).min(row[j] + 1).min(row[j + 1] + 1);
             diagonal = row[j + 1];
             row[j + 1] = next;
