@@ -76,7 +76,14 @@ fn normalized(path: &str, decode_first: bool) -> String {
         match segment {
             b"" | b"." => {}
             // The last segment goes with its slash.
-            b".." => out.truncate(out.iter().rposition(|&c| c == b'/').unwrap_or(0)),
+            b".." => {
+                // Back to the last slash (a loop: no reverse search of its own).
+                let mut at = out.len();
+                while at > 0 && out[at - 1] != b'/' {
+                    at -= 1;
+                }
+                out.truncate(at.saturating_sub(1));
+            }
             _ => {
                 out.push(b'/');
                 out.extend_from_slice(if end == 0 { segment } else { &segment[..end] });

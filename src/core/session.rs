@@ -326,6 +326,14 @@ fn kill_switches(ids: &[String], off: bool, fx: &mut Vec<Effect>) {
     }
 }
 
+/// `gtag('config', id)` for each of `ids`, with Google signals and ad personalization set to
+/// `signals` (one loop for both kinds, as `kill_switches`).
+fn configure(ids: &[String], signals: bool, fx: &mut Vec<Effect>) {
+    for id in ids {
+        fx.push(Effect::Config { id: id.clone(), signals });
+    }
+}
+
 /// `r` encoded, or empty for none.
 fn encoded(r: Option<&Record>) -> String {
     r.map_or_else(String::new, super::record::encode)
@@ -355,8 +363,13 @@ impl Session {
         }
         let status = decide::status(&config, stored.as_ref(), env.now);
         // The hint comes from the site's server; `us-wa` means `US-WA`.
-        let region =
-            page.region.map(|r| super::text::ascii_case(super::text::trim(r, false), true)).filter(|r| super::config::is_region_code(r));
+        let mut region = None;
+        if let Some(r) = page.region {
+            let r = super::text::ascii_case(super::text::trim(r, false), true);
+            if super::config::is_region_code(&r) {
+                region = Some(r);
+            }
+        }
         let mut s = Session {
             config,
             config_ok,
@@ -649,12 +662,8 @@ impl Session {
                 fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.as_deref().unwrap_or_default().to_owned() });
             }
         }
-        for id in analytics_ids {
-            fx.push(Effect::Config { id: id.clone(), signals: ads });
-        }
-        for id in ads_ids {
-            fx.push(Effect::Config { id: id.clone(), signals: ads });
-        }
+        configure(analytics_ids, ads, fx);
+        configure(ads_ids, ads, fx);
         fx.append(&mut persist);
         let erase = decide::cookies_to_clear(c, &self.effective, self.config_ok);
         if erase.is_empty() {
