@@ -1186,7 +1186,11 @@ impl Reader {
                     }
                     r.leave(at);
                 }
-                if !codes.is_empty() {
+                if codes.is_empty() {
+                    // Never allocated (nothing was pushed): forgotten, no drop code for it.
+                    debug_assert_eq!(codes.capacity(), 0);
+                    std::mem::forget(codes);
+                } else {
                     out.push(RegionRule { codes, defaults });
                 }
             },

@@ -773,13 +773,16 @@ impl Session {
             return Queue::default();
         }
         let Some(stored) = &env.log_stored else { return Queue::default() };
-        Queue::read(stored).unwrap_or_else(|| {
-            if !std::mem::replace(&mut self.log_warned, true) {
-                let text = "consent-gate: the consent-log queue in localStorage (consent-gate-log) was not one this SDK writes (at most 50 events of 16 KB, each id once), so it was emptied";
-                fx.push(Effect::Console(Level::Warn, text.into()));
+        match Queue::read(stored) {
+            Some(q) => q,
+            None => {
+                if !std::mem::replace(&mut self.log_warned, true) {
+                    let text = "consent-gate: the consent-log queue in localStorage (consent-gate-log) was not one this SDK writes (at most 50 events of 16 KB, each id once), so it was emptied";
+                    fx.push(Effect::Console(Level::Warn, text.into()));
+                }
+                Queue::default()
             }
-            Queue::default()
-        })
+        }
     }
 
     /// Whether consent events are logged: an endpoint is configured, and the configuration is
