@@ -334,6 +334,17 @@ fn configure(ids: &[String], signals: bool, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The effects that persist a decision, to start with: [`Effect::Store`] when `store` (one place
+/// for `begin` and `decide`). Pushed, not `vec![Effect::Store]`: the same raw bytes, 24 fewer in
+/// brotli when measured.
+fn persisting(store: bool) -> Vec<Effect> {
+    let mut persist = vec![];
+    if store {
+        persist.push(Effect::Store);
+    }
+    persist
+}
+
 /// `r` encoded, or empty for none.
 fn encoded(r: Option<&Record>) -> String {
     r.map_or_else(String::new, super::record::encode)
@@ -474,13 +485,7 @@ impl Session {
             self.record(grants.as_deref(), Method::Api, env, &mut q);
             took = self.config_ok;
         }
-        // Pushed, not `vec![Effect::Store]`, here, in `decide` and for new notice containers: the
-        // same raw bytes, 24 fewer in brotli (measured together; each alone was more).
-        let mut persist = vec![];
-        if took {
-            persist.push(Effect::Store);
-        }
-        self.apply(env, fx, persist);
+        self.apply(env, fx, persisting(took));
         // Deleted once the record holds it; with a broken configuration nothing is stored, and
         // it waits for the next page.
         if pending.is_some() && self.config_ok {
@@ -583,10 +588,7 @@ impl Session {
     fn decide(&mut self, grants: Option<&[String]>, method: Method, env: &Env, fx: &mut Vec<Effect>) {
         // Storing and logging the decision wait until the tags it allows are on their way: the
         // visitor's click reaches gtag.js sooner (see `apply`).
-        let mut persist = vec![];
-        if self.config_ok {
-            persist.push(Effect::Store);
-        }
+        let mut persist = persisting(self.config_ok);
         let mut q = self.log_queue(env, &mut persist);
         let new = self.record(grants, method, env, &mut q);
         self.log_store(q, new, &mut persist);
