@@ -476,12 +476,31 @@ pub fn is_safe_href(href: &str) -> bool {
     // (browsers treat `\` as `/`, which turns `\\evil` into a protocol-relative URL).
     // No scheme: no ':' before the first '/', '?' or '#'.
     let scheme = h.bytes().take_while(|b| !matches!(b, b'/' | b'?' | b'#')).any(|b| b == b':');
-    !scheme && !h.starts_with("//") && !h.chars().any(|c| c.is_control() || c == '\\')
+    if scheme || h.starts_with("//") {
+        return false;
+    }
+    // A loop over `chars`, not `any`: no `try_fold` of its own.
+    for c in h.chars() {
+        if c.is_control() || c == '\\' {
+            return false;
+        }
+    }
+    true
 }
 
-/// Whether `s` starts with the ASCII `prefix`, case ignored.
+/// Whether `s` starts with the lowercase ASCII `prefix`, case ignored.
 fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
-    s.as_bytes().get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    let (s, p) = (s.as_bytes(), prefix.as_bytes());
+    if s.len() < p.len() {
+        return false;
+    }
+    // A plain loop: no slice `eq_ignore_ascii_case` (a `zip` and `all`) for this one use.
+    for i in 0..p.len() {
+        if s[i].to_ascii_lowercase() != p[i] {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether `code` looks like an ISO 3166-1/-2 code (`US`, `US-WA`, `ES-CT`).
@@ -597,7 +616,10 @@ fn edit_distance(a: &[u8], b: &[u8]) -> u8 {
         let mut diagonal = row[0];
         row[0] = i as u8 + 1;
         for (j, cb) in b.iter().enumerate() {
-            let next = (diagonal + u8::from(!ca.eq_ignore_ascii_case(cb))).min(row[j] + 1).min(row[j + 1] + 1);
+            // Lowercased in place, as in `starts_with_ignore_case`: no `eq_ignore_ascii_case` code
+            // in the wasm (what clippy suggests here is that function).
+            #[allow(clippy::manual_ignore_case_cmp)]
+            let next = (diagonal + u8::from(ca.to_ascii_lowercase() != cb.to_ascii_lowercase())).min(row[j] + 1).min(row[j + 1] + 1);
             diagonal = row[j + 1];
             row[j + 1] = next;
         }
@@ -1164,7 +1186,11 @@ impl Reader {
                     }
                     r.leave(at);
                 }
-                if !codes.is_empty() {
+                if codes.is_empty() {
+                    // Never allocated (nothing was pushed): forgotten, no drop code for it.
+                    debug_assert_eq!(codes.capacity(), 0);
+                    std::mem::forget(codes);
+                } else {
                     out.push(RegionRule { codes, defaults });
                 }
             },

@@ -129,7 +129,8 @@ pub fn cookie_domains(host: &str) -> Vec<String> {
     for (i, &b) in host.as_bytes().iter().enumerate() {
         named |= !b.is_ascii_digit() && b != b'.';
         if b == b'.' {
-            out.push(concat(&[&host[start..], dot]));
+            // `start` is after a `.`: no second boundary check.
+            out.push(concat(&[ascii_cut(&host.as_bytes()[start..]), dot]));
             start = i + 1;
         }
     }

@@ -43,10 +43,12 @@ pub fn normalize_path(path: &str) -> String {
 fn decoded(mut b: Vec<u8>) -> Vec<u8> {
     for _ in 0..3 {
         let again = decode(&b);
-        if again == b {
+        let done = again == b;
+        // Taken either way (the same bytes when done): one drop, of the old pass.
+        b = again;
+        if done {
             break;
         }
-        b = again;
     }
     b
 }
@@ -74,7 +76,14 @@ fn normalized(path: &str, decode_first: bool) -> String {
         match segment {
             b"" | b"." => {}
             // The last segment goes with its slash.
-            b".." => out.truncate(out.iter().rposition(|&c| c == b'/').unwrap_or(0)),
+            b".." => {
+                // Back to the last slash (a loop: no reverse search of its own).
+                let mut at = out.len();
+                while at > 0 && out[at - 1] != b'/' {
+                    at -= 1;
+                }
+                out.truncate(at.saturating_sub(1));
+            }
             _ => {
                 out.push(b'/');
                 out.extend_from_slice(if end == 0 { segment } else { &segment[..end] });
@@ -85,16 +94,15 @@ fn normalized(path: &str, decode_first: bool) -> String {
     if out.is_empty() || b.len() > 1 && b.last() == Some(&b'/') {
         out.push(b'/');
     }
-    // A relative path has no leading slash.
-    if b.first() != Some(&b'/') {
-        out.remove(0);
-    }
+    // A relative path has no leading slash: skipped at the end (decoding and lowercasing leave
+    // the slash first), no `Vec::remove` for this one use.
+    let skip = usize::from(b.first() != Some(&b'/'));
     if !decode_first {
         out = decoded(out);
     }
     out.make_ascii_lowercase();
     // Invalid UTF-8 (from escapes) replaced, as `String::from_utf8_lossy` would.
-    utf8(&out, true).unwrap_or_default()
+    utf8(&out[skip..], true).unwrap_or_default()
 }
 
 /// One pass of percent-decoding; escapes that are not two hex digits are kept as they are.
@@ -232,5 +240,13 @@ mod tests {
     fn bad_escapes_are_kept() {
         assert_eq!(normalize_path("/a%zz%4"), "/a%zz%4");
         assert_eq!(normalize_path("%41"), "a");
+    }
+
+    #[test]
+    fn a_relative_path_keeps_no_leading_slash() {
+        assert_eq!(normalize_path("a/B/../c/"), "a/c/");
+        assert_eq!(normalize_path("a/.."), "");
+        assert_eq!(normalize_path(""), "");
+        assert_eq!(normalized("%2Fa", false), "/a");
     }
 }

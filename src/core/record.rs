@@ -249,7 +249,9 @@ pub fn decode(s: &str) -> Result<Record, DecodeError> {
     let bad = DecodeError::Corrupt;
     // The checksum is the last 8 bytes, after a `|` (found by position: no reverse search).
     let at = s.len().checked_sub(9).filter(|&at| s.as_bytes()[at] == b'|').ok_or(bad)?;
-    let (body, sum) = s.split_at(at + 1);
+    // Cut after that `|`, an ASCII byte: no boundary check (`str::split_at` checks one).
+    let (body, sum) = s.as_bytes().split_at(at + 1);
+    let (body, sum) = (ascii_cut(body), ascii_cut(sum));
     // In a block: the checksum's text is dropped here, not at every exit after it.
     {
         let mut want = String::new();

@@ -326,6 +326,25 @@ fn kill_switches(ids: &[String], off: bool, fx: &mut Vec<Effect>) {
     }
 }
 
+/// `gtag('config', id)` for each of `ids`, with Google signals and ad personalization set to
+/// `signals` (one loop for both kinds, as `kill_switches`).
+fn configure(ids: &[String], signals: bool, fx: &mut Vec<Effect>) {
+    for id in ids {
+        fx.push(Effect::Config { id: id.clone(), signals });
+    }
+}
+
+/// The effects that persist a decision, to start with: [`Effect::Store`] when `store` (one place
+/// for `begin` and `decide`). Pushed, not `vec![Effect::Store]`: the same raw bytes, 24 fewer in
+/// brotli when measured.
+fn persisting(store: bool) -> Vec<Effect> {
+    let mut persist = vec![];
+    if store {
+        persist.push(Effect::Store);
+    }
+    persist
+}
+
 /// `r` encoded, or empty for none.
 fn encoded(r: Option<&Record>) -> String {
     r.map_or_else(String::new, super::record::encode)
@@ -355,44 +374,18 @@ impl Session {
         }
         let status = decide::status(&config, stored.as_ref(), env.now);
         // The hint comes from the site's server; `us-wa` means `US-WA`.
-        let region =
-            page.region.map(|r| super::text::ascii_case(super::text::trim(r, false), true)).filter(|r| super::config::is_region_code(r));
-        let signals = page.signals;
-        if config.debug {
-            fx.push(Effect::Console(
-                Level::Info,
-                concat(&["consent-gate: Do Not Track ", signals.dnt.name(), ", Global Privacy Control ", signals.gpc.name()]),
-            ));
-        }
-        // The stub denied everything before the configuration was known, with its own wait;
-        // a configured wait goes out at once, before any tag consent-gate loads.
-        let g = &config.google;
-        if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
-            // The types `necessary` governs, read directly: no list of one id to make and drop.
-            let state = ConsentState(decide::types_of(&config, "necessary"));
-            fx.push(Effect::ConsentDefault { state, wait_for_update: g.wait_for_update });
-        }
-        // Regional defaults and url_passthrough go out before any tag we load.
-        for i in 0..config.regions.len() {
-            fx.push(Effect::RegionDefault(i));
-        }
-        // A sensitive page of this site that sent the visitor here is named to no tag (its own
-        // referrer meta is missing when consent-gate did not start there, or in a frame).
-        if let Some(origin) = decide::hidden_referrer(&config, &page.referrer.0, &page.referrer.1) {
-            fx.push(Effect::PageReferrer(origin));
-        }
-        if g.url_passthrough {
-            fx.push(Effect::Set("url_passthrough", true));
-        }
-        // The stub turned redaction on before the configuration was known.
-        if !g.ads_data_redaction {
-            fx.push(Effect::Set("ads_data_redaction", false));
+        let mut region = None;
+        if let Some(r) = page.region {
+            let r = super::text::ascii_case(super::text::trim(r, false), true);
+            if super::config::is_region_code(&r) {
+                region = Some(r);
+            }
         }
         let mut s = Session {
             config,
             config_ok,
             texts,
-            signals,
+            signals: page.signals,
             region,
             stored,
             status,
@@ -405,26 +398,67 @@ impl Session {
             log_warned: false,
             early_errors: vec![],
         };
+        s.begin(&page.referrer, &page.early, page.pending.as_deref(), env, &mut fx);
+        (s, fx)
+    }
+
+    /// The rest of [`Session::start`], once the session is made: not inlined, so that the session
+    /// and the effects are parameters here, not slots of `start`'s frame whose addresses are
+    /// computed again at each of the many calls and pushes below.
+    #[inline(never)]
+    fn begin(&mut self, referrer: &(String, String), early: &Json, pending: Option<&str>, env: &Env, fx: &mut Vec<Effect>) {
+        let signals = self.signals;
+        if self.config.debug {
+            fx.push(Effect::Console(
+                Level::Info,
+                concat(&["consent-gate: Do Not Track ", signals.dnt.name(), ", Global Privacy Control ", signals.gpc.name()]),
+            ));
+        }
+        // The stub denied everything before the configuration was known, with its own wait;
+        // a configured wait goes out at once, before any tag consent-gate loads.
+        let config = &self.config;
+        let g = &config.google;
+        if g.wait_for_update != STUB_WAIT_FOR_UPDATE {
+            // The types `necessary` governs, read directly: no list of one id to make and drop.
+            let state = ConsentState(decide::types_of(config, "necessary"));
+            fx.push(Effect::ConsentDefault { state, wait_for_update: g.wait_for_update });
+        }
+        // Regional defaults and url_passthrough go out before any tag we load.
+        for i in 0..config.regions.len() {
+            fx.push(Effect::RegionDefault(i));
+        }
+        // A sensitive page of this site that sent the visitor here is named to no tag (its own
+        // referrer meta is missing when consent-gate did not start there, or in a frame).
+        if let Some(origin) = decide::hidden_referrer(config, &referrer.0, &referrer.1) {
+            fx.push(Effect::PageReferrer(origin));
+        }
+        if g.url_passthrough {
+            fx.push(Effect::Set("url_passthrough", true));
+        }
+        // The stub turned redaction on before the configuration was known.
+        if !g.ads_data_redaction {
+            fx.push(Effect::Set("ads_data_redaction", false));
+        }
         // Decisions asked for before start are the first decision: a stored grant they withdraw
         // never configures a tag (`rejectAll()` right after the script tag sends Google nothing).
-        let mut q = s.log_queue(env, &mut fx);
+        let mut q = self.log_queue(env, fx);
         let mut took = false;
         // Before them, a withdrawal an earlier page left pending (index 0 here), as an early
         // `setConsent({id: false, …})` (`rejectAll()` for `*`): it only ever refuses. A word that
         // names no category is ignored (one the configuration no longer has).
-        let early = page.early.as_array().unwrap_or_default();
+        let early = early.as_array().unwrap_or_default();
         for i in 0..=early.len() {
-            s.settle();
+            self.settle();
             // `None`: every optional category.
             let grants = match i.checked_sub(1) {
                 Some(j) => match &early[j] {
                     Json::Bool(true) => None,
                     Json::Bool(false) => Some(vec![]),
-                    Json::Arr(changes) => match s.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
+                    Json::Arr(changes) => match self.grants_with(changes.first().unwrap_or(&Json::Undefined)) {
                         Ok(Some(grants)) => Some(grants),
                         Ok(None) => continue,
                         Err(e) => {
-                            s.early_errors.push((j, e));
+                            self.early_errors.push((j, e));
                             continue;
                         }
                     },
@@ -433,9 +467,9 @@ impl Session {
                 // The pending withdrawal: each category as it is now, but those it names off
                 // (as `setConsent` with only `false`s would; one that names none changes nothing).
                 None => {
-                    let Some(p) = page.pending.as_deref().filter(|p| p.len() <= PENDING_CAP) else { continue };
+                    let Some(p) = pending.filter(|p| p.len() <= PENDING_CAP) else { continue };
                     let (mut grants, mut refuses) = (vec![], false);
-                    for c in &s.effective {
+                    for c in &self.effective {
                         if has_word(p, "*") || has_word(p, &c.category) {
                             refuses = true;
                         } else if c.granted {
@@ -448,34 +482,32 @@ impl Session {
                     Some(grants)
                 }
             };
-            s.record(grants.as_deref(), Method::Api, env, &mut q);
-            took = s.config_ok;
+            self.record(grants.as_deref(), Method::Api, env, &mut q);
+            took = self.config_ok;
         }
-        // Pushed, not `vec![Effect::Store]`, here, in `decide` and for new notice containers: the
-        // same raw bytes, 24 fewer in brotli (measured together; each alone was more).
-        let mut persist = vec![];
-        if took {
-            persist.push(Effect::Store);
-        }
-        s.apply(env, &mut fx, persist);
+        self.apply(env, fx, persisting(took));
         // Deleted once the record holds it; with a broken configuration nothing is stored, and
         // it waits for the next page.
-        if page.pending.is_some() && s.config_ok {
+        if pending.is_some() && self.config_ok {
             fx.push(Effect::PendingTaken);
         }
-        if decide::banner_must_show(s.status) {
+        if decide::banner_must_show(self.status) {
             fx.push(Effect::ShowBanner);
         }
         fx.push(Effect::RenderNotice);
-        if let Some(class) = view::reopen_button(&s.config) {
+        if let Some(class) = view::reopen_button(&self.config) {
             fx.push(Effect::ShowReopenButton(class));
         }
-        if s.config_ok {
-            s.page_view(q, env, &mut fx);
+        if self.config_ok {
+            self.page_view(q, env, fx);
+        } else {
+            // Empty: with a broken configuration nothing is logged (`log_queue`, `record`).
+            // Forgotten, not dropped: no drop code for a list that owns nothing.
+            debug_assert!(q.events.is_empty());
+            std::mem::forget(q);
         }
         fx.push(Effect::Emit(Emit::Signal(signals)));
         fx.push(Effect::Emit(Emit::Ready));
-        (s, fx)
     }
 
     /// The valid decision, if any.
@@ -556,10 +588,7 @@ impl Session {
     fn decide(&mut self, grants: Option<&[String]>, method: Method, env: &Env, fx: &mut Vec<Effect>) {
         // Storing and logging the decision wait until the tags it allows are on their way: the
         // visitor's click reaches gtag.js sooner (see `apply`).
-        let mut persist = vec![];
-        if self.config_ok {
-            persist.push(Effect::Store);
-        }
+        let mut persist = persisting(self.config_ok);
         let mut q = self.log_queue(env, &mut persist);
         let new = self.record(grants, method, env, &mut q);
         self.log_store(q, new, &mut persist);
@@ -626,18 +655,24 @@ impl Session {
         fx.push(Effect::Set("allow_google_signals", ads));
         fx.push(Effect::Set("allow_ad_personalization_signals", ads));
         fx.push(Effect::ConsentUpdate(consent));
+        // The ids configured now: every id of a kind, or none.
+        let analytics_ids: &[String] = if plan.configure_analytics { &g.analytics_ids } else { &[] };
+        let ads_ids: &[String] = if plan.configure_ads { &g.ads_ids } else { &[] };
         if plan.load_gtag {
             // gtag.js is fetched once, for the first id configured now (or the first one of all).
-            if let Some(id) = plan.configure.first().or(g.analytics_ids.first()).or(g.ads_ids.first()) {
+            if let Some(id) = analytics_ids.first().or(ads_ids.first()).or(g.analytics_ids.first()).or(g.ads_ids.first()) {
                 fx.push(Effect::LoadTag { id: id.clone(), nonce: c.nonce.as_deref().unwrap_or_default().to_owned() });
             }
         }
-        for id in &plan.configure {
-            fx.push(Effect::Config { id: id.clone(), signals: ads });
-        }
+        configure(analytics_ids, ads, fx);
+        configure(ads_ids, ads, fx);
         fx.append(&mut persist);
         let erase = decide::cookies_to_clear(c, &self.effective, self.config_ok);
-        if !erase.is_empty() {
+        if erase.is_empty() {
+            // Never allocated (nothing was pushed): forgotten, no drop code for it here.
+            debug_assert_eq!(erase.capacity(), 0);
+            std::mem::forget(erase);
+        } else {
             fx.push(Effect::EraseCookies(erase));
         }
         fx.push(Effect::Gate);
@@ -702,6 +737,9 @@ impl Session {
     /// carry.
     fn page_view(&mut self, mut q: Queue, env: &Env, fx: &mut Vec<Effect>) {
         let Some(endpoint) = &self.config.log.endpoint else {
+            // Empty without an endpoint (`log_queue`): forgotten, no drop code for it.
+            debug_assert!(q.events.is_empty());
+            std::mem::forget(q);
             fx.push(Effect::LogDrop);
             return;
         };
@@ -737,13 +775,16 @@ impl Session {
             return Queue::default();
         }
         let Some(stored) = &env.log_stored else { return Queue::default() };
-        Queue::read(stored).unwrap_or_else(|| {
-            if !std::mem::replace(&mut self.log_warned, true) {
-                let text = "consent-gate: the consent-log queue in localStorage (consent-gate-log) was not one this SDK writes (at most 50 events of 16 KB, each id once), so it was emptied";
-                fx.push(Effect::Console(Level::Warn, text.into()));
+        match Queue::read(stored) {
+            Some(q) => q,
+            None => {
+                if !std::mem::replace(&mut self.log_warned, true) {
+                    let text = "consent-gate: the consent-log queue in localStorage (consent-gate-log) was not one this SDK writes (at most 50 events of 16 KB, each id once), so it was emptied";
+                    fx.push(Effect::Console(Level::Warn, text.into()));
+                }
+                Queue::default()
             }
-            Queue::default()
-        })
+        }
     }
 
     /// Whether consent events are logged: an endpoint is configured, and the configuration is

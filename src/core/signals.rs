@@ -58,7 +58,13 @@ impl Dnt {
     }
     /// The inverse of [`Dnt::name`].
     pub fn from_name(s: &str) -> Option<Dnt> {
-        super::text::index_of(&DNT_NAMES, s).map(|i| [Dnt::On, Dnt::Off, Dnt::Unset][i])
+        // By a `match` on the index, not a table of the variants (no array on the stack, no bounds
+        // check).
+        super::text::index_of(&DNT_NAMES, s).map(|i| match i {
+            0 => Dnt::On,
+            1 => Dnt::Off,
+            _ => Dnt::Unset,
+        })
     }
 }
 
@@ -77,7 +83,11 @@ impl Gpc {
     }
     /// The inverse of [`Gpc::name`].
     pub fn from_name(s: &str) -> Option<Gpc> {
-        super::text::index_of(&GPC_NAMES, s).map(|i| [Gpc::True, Gpc::False, Gpc::Absent][i])
+        super::text::index_of(&GPC_NAMES, s).map(|i| match i {
+            0 => Gpc::True,
+            1 => Gpc::False,
+            _ => Gpc::Absent,
+        })
     }
 }
 

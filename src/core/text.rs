@@ -56,7 +56,9 @@ pub fn utf8(bytes: &[u8], lossy: bool) -> Option<String> {
             n += 1;
         }
         if n == len {
-            out.push(char::from_u32(code)?);
+            // Always a `char`: the table above admits no surrogate and nothing above U+10FFFF.
+            // No `?` exit (with its drop of `out`) for a case that cannot happen.
+            out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
         } else if lossy {
             out.push('\u{FFFD}');
         } else {
@@ -113,7 +115,7 @@ pub(crate) fn ascii_cut(piece: &[u8]) -> &str {
     // The native tests check every cut (the wasm is a release build, without this).
     debug_assert!(core::str::from_utf8(piece).is_ok());
     // SAFETY: every caller passes bytes of a `str` cut only at ASCII bytes (see [`is_cut`]),
-    // before a byte that starts a character (`truncate`), or at its ends.
+    // before a byte that starts a character (`truncate`, `trim`), or at its ends.
     unsafe { core::str::from_utf8_unchecked(piece) }
 }
 
@@ -134,7 +136,11 @@ pub fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
 /// searchers from both ends.
 pub fn trim(s: &str, start_only: bool) -> &str {
     let (mut start, mut end) = (s.len(), s.len());
-    for (i, c) in s.char_indices() {
+    // `chars`, the position counted here: the one `Chars::next` the crate shares, not a
+    // `CharIndices` decoder of its own.
+    let mut i = 0;
+    for c in s.chars() {
+        let next = i + c.len_utf8();
         if !c.is_whitespace() {
             if start == s.len() {
                 start = i;
@@ -142,10 +148,12 @@ pub fn trim(s: &str, start_only: bool) -> &str {
                     break;
                 }
             }
-            end = i + c.len_utf8();
+            end = next;
         }
+        i = next;
     }
-    &s[start..end.max(start)]
+    // Both ends are where a character starts, or the end: no second boundary check.
+    ascii_cut(&s.as_bytes()[start..end.max(start)])
 }
 
 /// Whether `word` is one of the pieces of the space-separated `list`.

@@ -418,7 +418,14 @@ impl Want {
         for (ids, off) in [(&g.analytics_ids, p.disable_analytics), (&g.ads_ids, p.disable_ads)] {
             disable.extend(ids.iter().map(|id| (id.clone(), off)));
         }
-        Want { stopped: p.stopped, load_gtag: p.load_gtag, configure: p.configure, disable, reload: p.reload }
+        // The ids configured, spelt out per id as before the plan said it per kind.
+        let mut configure = vec![];
+        for (ids, on) in [(&g.analytics_ids, p.configure_analytics), (&g.ads_ids, p.configure_ads)] {
+            if on {
+                configure.extend(ids.iter().cloned());
+            }
+        }
+        Want { stopped: p.stopped, load_gtag: p.load_gtag, configure, disable, reload: p.reload }
     }
 }
 
