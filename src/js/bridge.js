@@ -1,6 +1,9 @@
 // The small JavaScript the wasm imports: what Rust cannot express (the `arguments` object that
 // gtag needs), or only at a larger size (callbacks, script chains, observers).
 const w = window;
+// The Navigation API object as it is now: `navigation` is [Replaceable], so a later script's
+// top-level `var navigation = […]` replaces `window.navigation` itself.
+const nav = w.navigation;
 
 /**
  * `target` seen only through its prototypes. Page markup can shadow a document's own properties
@@ -356,11 +359,12 @@ let changed;
  */
 export const watch = guard(() => {
   noticesAdded = () => changed(2);
-  // What a page made unwritable (a frozen `history`) throws here, and is caught by `guard`: the
-  // wasm imports this without catch glue.
-  watchStorage(() => changed(1));
-  watchNavigation(() => changed(0));
+  // The click handler first, the routes next: what a page broke stops only what comes after it.
+  // Page globals are read as `w.x` (or taken at load), never by their bare names, which a later
+  // script's top-level `let history = []` shadows for every script.
   d.addEventListener('click', clicked);
+  watchNavigation(() => changed(0));
+  watchStorage(() => changed(1));
 });
 
 // ---- single-page apps: a callback on every change of the URL ----
@@ -370,19 +374,25 @@ export const watch = guard(() => {
  * `f` finds out itself whether the path changed.
  */
 function watchNavigation(f) {
-  for (const m of ['pushState', 'replaceState']) {
-    const orig = history[m];
-    history[m] = function () {
-      const r = orig.apply(this, arguments);
-      f();
-      return r;
-    };
-  }
   const g = () => f();
   w.addEventListener('popstate', g);
   w.addEventListener('hashchange', g);
   // Fires as soon as the URL changes, before an intercepting handler has rendered anything.
-  if (w.navigation) navigation.addEventListener('currententrychange', g);
+  nav?.addEventListener('currententrychange', g);
+  const h = w.history;
+  try {
+    for (const m of ['pushState', 'replaceState']) {
+      const orig = h[m];
+      h[m] = function () {
+        const r = orig.apply(this, arguments);
+        f();
+        return r;
+      };
+    }
+  } catch (e) {
+    // A page that froze `history`: its routes are seen through the Navigation API only.
+    console.error('consent-gate: cannot watch history (' + e + ')');
+  }
 }
 
 // ---- other tabs and restored pages ----
@@ -398,7 +408,7 @@ function watchStorage(f) {
   // storage event here: look again whenever the tab is shown, and on every cookie change where
   // the Cookie Store API tells of them.
   d.addEventListener('visibilitychange', () => d.visibilityState == 'visible' && f());
-  if (w.cookieStore) cookieStore.addEventListener('change', () => f());
+  w.cookieStore?.addEventListener('change', () => f());
 }
 
 // ---- what the SDK made: page markup copying our attributes is not ours ----
@@ -491,10 +501,20 @@ function mark(e, a, scope) {
   return e;
 }
 
+/**
+ * Whether `list` (an array the wasm made) holds `x`. A loop, not `includes`: a later script's
+ * polyfill of it (one that answers `indexOf`'s -1, which is truthy) must not switch on a
+ * category or release a gated element.
+ */
+function has(list, x) {
+  for (let i = 0; i < list.length; i++) if (list[i] === x) return true;
+  return false;
+}
+
 /** Sets `kit.switchedOn_` and every switch of the page to it. */
 function sync(ids) {
   kit.switchedOn_ = ids;
-  for (const s of d.querySelectorAll('[data-cg-category]')) s.ariaChecked = ids.includes(s.dataset.cgCategory);
+  for (const s of d.querySelectorAll('[data-cg-category]')) s.ariaChecked = has(ids, s.dataset.cgCategory);
 }
 
 /** Sets or clears the class that gives the page scroll padding and an end spacer below the banner. */
@@ -510,11 +530,11 @@ const ID = 'cg' + Math.random().toString(36).slice(2, 8);
  * switches are on as core last said (a notice or dialog drawn later shows them), the banner shown
  * now (`banner_`) and the dialog (`dialog_`, which a banner never covers), and for the gating the
  * state `gate` last set (`granted_`, `nonce_`, `texts_`, `sensitive_`; `nonce_` also tells the
- * site's own elements, see src/js/trusted.js), the base URL and the gated elements' selector.
- * Its members end in `_`, and no other property of consent-gate's files does: the build gives
+ * site's own elements, see src/js/trusted.js), the base URL, the gated elements' selector and
+ * `has_`, the membership test to use on the wasm's lists. Its members end in `_`, and no other property of consent-gate's files does: the build gives
  * them short names (`mangleProps` in scripts/build.mjs), the same in every file.
  */
-const kit = { d_: d, el_: el, button_: button, mark_: mark, switchedOn_: [], BASE_: BASE, GATED_: GATED, granted_: [] };
+const kit = { d_: d, el_: el, button_: button, mark_: mark, has_: has, switchedOn_: [], BASE_: BASE, GATED_: GATED, granted_: [] };
 
 // The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
 // the entry point's loader, knows where they are; `loaded` holds each one's promise.
@@ -635,13 +655,13 @@ const prop = (o, k) => {
 };
 
 /** Do Not Track: the first of its three sources that is a string; undefined when none is. */
-const dnt = () => [prop(navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
+const dnt = () => [prop(w.navigator, 'doNotTrack'), prop(w, 'doNotTrack'), prop(w.navigator, 'msDoNotTrack')].find((v) => typeof v == 'string');
 
 /**
  * Global Privacy Control: '1' when it is true, '' when not, undefined when the browser has no such
  * property (read through `read`: no import of its own).
  */
-const gpc = (v = prop(navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true ? '1' : '');
+const gpc = (v = prop(w.navigator, 'globalPrivacyControl')) => (v === undefined ? v : v === true ? '1' : '');
 
 /** Bytes in lowercase hex. */
 const hex = (bytes) => Array.from(bytes, (x) => (x + 256).toString(16).slice(1)).join('');
@@ -650,7 +670,7 @@ const hex = (bytes) => Array.from(bytes, (x) => (x + 256).toString(16).slice(1))
 function randomId() {
   const a = new Uint8Array(16);
   try {
-    crypto.getRandomValues(a);
+    w.crypto.getRandomValues(a);
   } catch (e) {}
   return hex(a);
 }
@@ -684,7 +704,7 @@ export const read = guard((what) =>
 );
 
 /** `navigator.languages`, most preferred first. */
-export const languages = guard(() => navigator.languages || [], []);
+export const languages = guard(() => w.navigator.languages || [], []);
 
 // 1 from the first `lend` until the JS stack empties (a microtask runs only then): a session the
 // wasm lent out meanwhile is held by a frame still up, not by one a page's exception unwound (see
@@ -703,7 +723,9 @@ let logUrl;
 /** The localStorage item `key` (the consent-log queue, a pending withdrawal); null when there is none or storage is blocked. */
 export function stored(key) {
   try {
-    return localStorage.getItem(key);
+    // A `getItem` a page replaced may answer with something else than a string or null.
+    const v = w.localStorage.getItem(key);
+    return typeof v == 'string' ? v : null;
   } catch (e) {
     return null;
   }
@@ -718,8 +740,8 @@ export const setItem = guard((s, k, v) => (s.setItem(k, v), true), false);
 /** Stores `value` under `key` as Rust or `api.js` wrote it; an empty one deletes it. */
 export function store(key, value) {
   try {
-    if (value) localStorage.setItem(key, value);
-    else localStorage.removeItem(key);
+    if (value) w.localStorage.setItem(key, value);
+    else w.localStorage.removeItem(key);
   } catch (e) {}
 }
 

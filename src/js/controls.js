@@ -20,7 +20,7 @@ export function controls(k, parent, foot, prefix, c) {
     const s = k.button_(head, '', '', 'cg-switch');
     s.role = 'switch';
     s.dataset.cgCategory = id;
-    s.ariaChecked = k.switchedOn_.includes(id);
+    s.ariaChecked = k.has_(k.switchedOn_, id);
     s.setAttribute('aria-labelledby', titleId);
     s.setAttribute('aria-describedby', textId);
     if (required) s.ariaDisabled = 'true';

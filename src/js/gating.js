@@ -10,7 +10,7 @@ let k;
 const frames = new Set();
 let chain = Promise.resolve();
 
-const allowed = (el) => k.granted_.includes(el.dataset.consentCategory) && trusted(k, el);
+const allowed = (el) => k.has_(k.granted_, el.dataset.consentCategory) && trusted(k, el);
 
 /**
  * Activates gated scripts and iframes of the allowed categories, in document order; iframes of
