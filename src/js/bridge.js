@@ -124,7 +124,10 @@ export const put = guard((o, k, v) => {
  */
 export const mode = (bits, more) => {
   const v = (i) => ((bits >> i) & 1 ? 'granted' : 'denied');
+  // `more` first: members a page's setter on `Object.prototype` added to it while the wasm filled
+  // it (`wait_for_update`, `region`) cannot override the state.
   return {
+    ...more,
     ad_storage: v(0),
     ad_user_data: v(1),
     ad_personalization: v(2),
@@ -132,7 +135,6 @@ export const mode = (bits, more) => {
     functionality_storage: v(4),
     personalization_storage: v(5),
     security_storage: v(6),
-    ...more,
   };
 };
 

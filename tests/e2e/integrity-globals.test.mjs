@@ -63,6 +63,14 @@ const gi = Storage.prototype.getItem; window.odd = false;
 Storage.prototype.getItem = function (k) { return odd && k == 'consent-gate-log' ? { toString() { throw new Error('odd value'); } } : gi.call(this, k); };
 </script>`;
 
+// A setter on `Object.prototype` for a member the SDK sets on its Consent Mode default's extra
+// members: it adds a grant to the object.
+const SETTER = `<script>
+Object.defineProperty(Object.prototype, 'wait_for_update', { configurable: true, set(v) {
+  Object.defineProperty(this, 'wait_for_update', { value: v, enumerable: true, writable: true, configurable: true });
+  this.analytics_storage = 'granted'; this.ad_storage = 'granted';
+} });
+</script>`;
 const pages = {};
 for (const [name, later] of [['control', ''], ['cookie-helper', COOKIE_HELPER], ['menu-element', MENU_ELEMENT], ['menu-data', MENU_DATA], ['widget', WIDGET], ['navigator', NAVIGATOR], ['storage-cache', STORAGE_CACHE], ['odd-get-item', ODD_GET_ITEM]]) {
   pages[`/push/${name}.html`] = page0(later, LINKS, PUSH_APP);
@@ -72,6 +80,7 @@ for (const [name, later] of [['control', ''], ['includes', INCLUDES]]) {
   pages[`/gated/${name}.html`] = page0(later, GATED);
   pages[`/patient-portal/gated-${name}.html`] = page0(later, GATED);
 }
+for (const [name, later] of [['control', ''], ['setter', SETTER]]) pages[`/wait/${name}.html`] = page0(later, LINKS, '', { ...SITE, waitForUpdate: 800 });
 const server = servePagesForFile(pages);
 
 const state = (page) =>
@@ -215,3 +224,16 @@ test('a getItem wrapper that returns a non-string for the consent log once: the 
   assert.deepEqual(r, { a: 'necessary', b: 'necessary', analytics: false });
   await context.close();
 });
+
+for (const name of ['control', 'setter']) {
+  test(`${name}: every Consent Mode default the SDK sends before a decision denies analytics and ads, whatever a setter on Object.prototype adds`, async () => {
+    const { page, context, net } = await openPage();
+    await page.goto(server.url + `/wait/${name}.html`);
+    await ready(page);
+    const defaults = await page.evaluate(() => dataLayer.filter((e) => e[0] === 'consent' && e[1] === 'default').map((e) => [e[2].analytics_storage, e[2].ad_storage]));
+    assert.ok(defaults.length > 0);
+    assert.deepEqual(defaults.filter(([a, b]) => a != 'denied' || b != 'denied'), []);
+    assert.deepEqual(net.google, []);
+    await context.close();
+  });
+}
