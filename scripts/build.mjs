@@ -122,31 +122,49 @@ function trimGlue(glue) {
       /\nlet cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\ncachedTextDecoder\.decode\(\);\nconst MAX_SAFARI_DECODE_BYTES = 2146435072;\nlet numBytesDecoded = 0;\nfunction decodeText\(bytes\) \{\n    numBytesDecoded \+= bytes\.length;\n    if \(numBytesDecoded >= MAX_SAFARI_DECODE_BYTES\) \{\n        cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\n        cachedTextDecoder\.decode\(\);\n        numBytesDecoded = bytes\.length;\n    \}\n    return cachedTextDecoder\.decode\(bytes\);\n\}\n/g,
       "\nconst decodeUtf8 = TextDecoder.prototype.decode.bind(new TextDecoder('utf-8', { ignoreBOM: true }));\n",
     ],
-    [/return decodeText\(getUint8ArrayMemory0\(\)\.subarray\(ptr, ptr \+ len\)\);/g, 'return decodeUtf8(new U8(wasm.a.buffer, ptr, len));'],
+    [/return decodeText\(getUint8ArrayMemory0\(\)\.subarray\(ptr, ptr \+ len\)\);/g, 'return decodeUtf8(new U8(bufferOf(wasm.a), ptr, len));'],
     // No cached DataView or byte view of the memory: strings and answers view it afresh (see
     // "Strings and answers" below), so nothing calls these.
     [/\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[^]*?\n\}\n/g, '\n'],
     [/\nlet cachedUint8ArrayMemory0 = null;\nfunction getUint8ArrayMemory0\(\) \{\n[^]*?\n\}\n/g, '\n'],
     // init runs once, so the caches it would reset are still empty, and nothing reads the module
-    // or the instance it would keep (-15); the compiled module is not even handed over (-6). It
-    // keeps the exports and calls the start export itself: no __wbg_finalize_init, whose other
-    // caller, initSync, api.js never calls (-22), and it resolves to nothing (api.js reads only
-    // whether it failed).
+    // or the instance it would keep (-15). It keeps the exports and calls the start export itself:
+    // no __wbg_finalize_init, whose other caller, initSync, api.js never calls (-22), and it
+    // resolves to nothing (api.js reads only whether it failed).
+    //
+    // The instance, its exports (the `call` export: a click on the banner, see `clicked` in
+    // src/js/bridge.js), the imports and the memory are never in reach of a page script that runs
+    // after this file (adversarial round B1): the wasm is compiled (`compileStreaming`, `compile`:
+    // a compiled module is harmless, a page can compile its own copy) and then instantiated
+    // synchronously, with the `WebAssembly.Instance` of when this file ran, and its exports read
+    // with the `exports` getter of then. Not `instantiateStreaming` or `instantiate`: a later
+    // script could wrap them (read at call time), and even captured ones resolve their promise with
+    // the instance, which a getter of `Object.prototype.then` or a replaced
+    // `Promise.prototype.then` would see on its way. tests/e2e/integrity-loader.test.mjs.
     [
       /\nfunction __wbg_finalize_init\(instance, module\) \{\n    wasmInstance = instance;\n    wasm = instance\.exports;\n    wasmModule = module;\n    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n    wasm\.\w+\(\);\n    return wasm;\n\}\n/g,
       '\n',
     ],
     [
       /const \{ instance, module \} = await __wbg_load\(await module_or_path, imports\);\n\n    return __wbg_finalize_init\(instance, module\);/g,
-      `wasm = (await __wbg_load(await module_or_path, imports)).instance.exports;\n    ${start[1]}();`,
+      `wasm = exportsOf(new Instance(await __wbg_load(await module_or_path), imports));\n    ${start[1]}();`,
     ],
     [/\nfunction initSync\(module\) \{\n[^]*?\n\}\n/g, '\n'],
     [/\nexport \{ initSync, __wbg_init as default \};/g, '\nexport { __wbg_init as default };'],
-    // A module compiled already (`options.wasm`) resolves to its instance: the module beside it
-    // was never read (-3); and the bytes of a response served with another MIME type go to
-    // `instantiate` as they arrive, its result returned as it is (-2).
-    [/\n        if \(instance instanceof WebAssembly\.Instance\) \{\n            return \{ instance, module \};\n        \} else \{\n            return instance;\n        \}\n/g, '\n        return instance instanceof WebAssembly.Instance ? { instance } : instance;\n'],
-    [/\n        const bytes = await module\.arrayBuffer\(\);\n        return await WebAssembly\.instantiate\(bytes, imports\);\n/g, '\n        return WebAssembly.instantiate(await module.arrayBuffer(), imports);\n'],
+    // __wbg_load resolves to the compiled module (see init above): a module compiled already
+    // (`options.wasm`) is itself, other bytes are compiled; the response is compiled as it
+    // streams in, or, served with another MIME type, its bytes once they have arrived.
+    [/\n        const instance = await WebAssembly\.instantiate\(module, imports\);\n\n        if \(instance instanceof WebAssembly\.Instance\) \{\n            return \{ instance, module \};\n        \} else \{\n            return instance;\n        \}\n/g, '\n        return module instanceof Module ? module : compile(module);\n'],
+    [/\n        const bytes = await module\.arrayBuffer\(\);\n        return await WebAssembly\.instantiate\(bytes, imports\);\n/g, '\n        return compile(await module.arrayBuffer());\n'],
+    [/if \(typeof WebAssembly\.instantiateStreaming === 'function'\) \{\n            try \{\n                return await WebAssembly\.instantiateStreaming\(module, imports\);/g, "if (compileStreaming) {\n            try {\n                return await compileStreaming(module);"],
+    [/\nasync function __wbg_load\(module, imports\) \{\n/g, '\nasync function __wbg_load(module) {\n'],
+    // The wasm's address goes to the `fetch` of when this file ran (npm's `init` and the script
+    // tag's `data-manual` are called later): a later script's could answer with other bytes.
+    [/\n        module_or_path = fetch\(module_or_path\);\n/g, '\n        module_or_path = fetchWasm(module_or_path);\n'],
+    // The externref table's reserved slots are filled with the `Table.prototype.set` of when this
+    // file ran: a later script's would have the table (every JS value the wasm holds), and a
+    // no-op or lying one would turn the booleans the wasm sends into null or around (round a8).
+    [/table\.set\(/g, 'tableSet(table, ', 5],
     [/\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n'],
     // A string an import returns to the wasm (`String` or `Option<String>`) is copied in and its
     // pointer and length written where the wasm said by one function, instead of the same four
@@ -159,7 +177,7 @@ function trimGlue(glue) {
     ],
     [
       /\nlet WASM_VECTOR_LEN = 0;\n/g,
-      `\nfunction passStringOut(to, s) {\n    s == null ? (new I32(wasm.a.buffer)[to >> 2] = 0) : passStringToWasm0(s, to);\n}\n`,
+      `\nfunction passStringOut(to, s) {\n    s == null ? (new I32(bufferOf(wasm.a))[to >> 2] = 0) : passStringToWasm0(s, to);\n}\n`,
     ],
     // passStringOut tells `None` by `== null` itself: isLikeNone had no other caller (-16).
     [/\nfunction isLikeNone\(x\) \{\n    return x === undefined \|\| x === null;\n\}\n/g, '\n'],
@@ -217,7 +235,8 @@ function trimGlue(glue) {
     // Consent Mode granted there (adversarial round 13), and one whose `window.Int32Array` made
     // plain arrays had the answers' words written nowhere, the wasm reading stale pointers (the
     // page froze; round 14); tests/e2e/integrity-builtins.test.mjs. `encodeInto`, `decode` (above),
-    // `Date.now` and the `Uint8Array` and `Int32Array` constructors are taken when the glue loads;
+    // `Date.now`, the `Uint8Array` and `Int32Array` constructors and the memory's `buffer` getter
+    // (see init above: the getter of a later script would have the memory) are taken when the glue loads;
     // words are written through an `Int32Array` (element writes read no prototype).
     //
     // passStringToWasm0 (only passStringOut calls it) allocates with wasm-bindgen's malloc and
@@ -228,10 +247,20 @@ function trimGlue(glue) {
     // may grow the memory (a view of the old buffer would be detached, its writes lost); an empty
     // string is not reallocated (wasm-bindgen's malloc gives no block for 0 bytes, and its realloc
     // takes none).
-    [/\nconst cachedTextEncoder = new TextEncoder\(\);\n/g, '\nconst U8 = Uint8Array;\nconst I32 = Int32Array;\nconst encodeUtf8 = TextEncoder.prototype.encodeInto.bind(new TextEncoder());\nconst dateNow = Date.now;\n'],
+    [
+      /\nconst cachedTextEncoder = new TextEncoder\(\);\n/g,
+      '\nconst U8 = Uint8Array;\nconst I32 = Int32Array;\nconst encodeUtf8 = TextEncoder.prototype.encodeInto.bind(new TextEncoder());\nconst dateNow = Date.now;\n' +
+        // What init calls (see init above), taken now too; a method or getter as a function of
+        // its receiver (`uncurry(g)(x)` is `g.call(x)` without reading `call` then). No
+        // WebAssembly (an old browser, a page that removed it): nothing to take, and api.js fails
+        // closed.
+        'const fetchWasm = fetch;\nconst { Module, Instance, Memory, Table, compile, compileStreaming } = window.WebAssembly || {};\n' +
+        'const uncurry = (f) => Function.prototype.call.bind(f);\nconst getter = (C, k) => uncurry(C && Object.getOwnPropertyDescriptor(C.prototype, k).get);\n' +
+        "const exportsOf = getter(Instance, 'exports');\nconst bufferOf = getter(Memory, 'buffer');\nconst tableSet = uncurry(Table?.prototype.set);\n",
+    ],
     [
       /\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n[^]*?\n\}\n/g,
-      `\nfunction passStringToWasm0(arg, to) {\n    const len = arg.length * 3;\n    const ptr = ${alloc[1]}(len, 1) >>> 0;\n    const written = encodeUtf8(arg, new U8(wasm.a.buffer, ptr, len)).written;\n    const at = written < len ? ${alloc[2]}(ptr, len, written, 1) : ptr;\n    const words = new I32(wasm.a.buffer);\n    words[(to >> 2) + 1] = written;\n    words[to >> 2] = at;\n}\n`,
+      `\nfunction passStringToWasm0(arg, to) {\n    const len = arg.length * 3;\n    const ptr = ${alloc[1]}(len, 1) >>> 0;\n    const written = encodeUtf8(arg, new U8(bufferOf(wasm.a), ptr, len)).written;\n    const at = written < len ? ${alloc[2]}(ptr, len, written, 1) : ptr;\n    const words = new I32(bufferOf(wasm.a));\n    words[(to >> 2) + 1] = written;\n    words[to >> 2] = at;\n}\n`,
     ],
     [/const ret = Date\.now\(\);/g, 'const ret = dateNow();'],
     // The imports' bodies as expressions: a result handed to passStringOut or returned at once
@@ -272,6 +301,13 @@ function trimGlue(glue) {
   // A member name ending in `_` would be shortened with `kit`'s (see `internal` below).
   if (/\.[A-Za-z$][\w$]*_\b|\b[A-Za-z$][\w$]*_\s*:/.test(glue.replace(/\/\/.*|\/\*[^]*?\*\//g, ''))) {
     console.error('build: the wasm-bindgen glue has a member whose name ends in `_`: esbuild would rename it (`internal` in scripts/build.mjs).');
+    process.exit(1);
+  }
+  // What init and the imports call is taken when the glue loads (see init above): a glue that
+  // reads a member of WebAssembly, an instance's exports, a memory's buffer or a table's set at
+  // call time, where a later page script would have them, stops the build.
+  if (/WebAssembly\.|\.(exports|buffer)\b|\.set\(/.test(glue.replace(/\/\/.*|\/\*[^]*?\*\//g, ''))) {
+    console.error('build: the wasm-bindgen glue reads a WebAssembly built-in at call time: take it when the glue loads (trimGlue in scripts/build.mjs).');
     process.exit(1);
   }
   // The wasm hands out no closure (what the page tells comes through the `call` export, see

@@ -102,7 +102,7 @@ async function check(page, net, pageErrors, consoleMessages, server, why) {
 
 test("fails closed under a CSP without 'wasm-unsafe-eval'", async () => {
   const server = await siteServer({ csp: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'" });
-  await failsClosed({ server, why: /^WebAssembly\.instantiateStreaming\(\): .*violates the following Content Security policy directive.*"script-src 'self'"/ });
+  await failsClosed({ server, why: /^WebAssembly\.compileStreaming\(\): .*violates the following Content Security policy directive.*"script-src 'self'"/ });
 });
 
 test('fails closed when the wasm is missing (404)', async () => {
@@ -113,7 +113,7 @@ test('fails closed when the wasm is missing (404)', async () => {
 test('fails closed when the wasm is truncated', async () => {
   const wasm = readFileSync(join(root, 'pkg', 'consent_gate_bg.wasm'));
   const server = await siteServer({ hook: wasmFault(200, wasm.subarray(0, Math.floor(wasm.length / 2))) });
-  await failsClosed({ server, why: /^WebAssembly\.instantiateStreaming\(\): section .* extends past end of the module/ });
+  await failsClosed({ server, why: /^WebAssembly\.compileStreaming\(\): section .* extends past end of the module/ });
 });
 
 test('fails closed in a browser without WebAssembly', async () => {
