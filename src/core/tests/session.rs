@@ -976,7 +976,9 @@ fn the_stub_denies_every_consent_type_core_knows() {
         .split("export const mode = (bits, more) => {")
         .nth(1)
         .and_then(|s| s.split("return {").nth(1))
-        .and_then(|s| s.split("...more").next())
+        // The extra members first, then the state's (they must win over what `more` holds).
+        .and_then(|s| s.split("...more,").nth(1))
+        .and_then(|s| s.split('}').next())
         .expect("bridge.js's mode");
     let members: Vec<(&str, &str)> = body.split(',').filter_map(|m| m.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
     let types: Vec<&str> = members.iter().map(|(k, _)| *k).collect();
