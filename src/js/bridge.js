@@ -533,8 +533,9 @@ const ID = 'cg' + Math.random().toString(36).slice(2, 8);
  * now (`banner_`) and the dialog (`dialog_`, which a banner never covers), and for the gating the
  * state `gate` last set (`granted_`, `nonce_`, `texts_`, `sensitive_`; `nonce_` also tells the
  * site's own elements, see src/js/trusted.js), the base URL, the gated elements' selector and
- * `has_`, the membership test to use on the wasm's lists. Its members end in `_`, and no other property of consent-gate's files does: the build gives
- * them short names (`mangleProps` in scripts/build.mjs), the same in every file.
+ * `has_`, the membership test to use on the wasm's lists. Its members end in `_`, and no other
+ * property of consent-gate's files does: the build gives them short names (`mangleProps` in
+ * scripts/build.mjs), the same in every file.
  */
 const kit = { d_: d, el_: el, button_: button, mark_: mark, has_: has, switchedOn_: [], BASE_: BASE, GATED_: GATED, granted_: [] };
 
