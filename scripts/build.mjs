@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Builds pkg/ from one cargo build: the npm package (ES module, types, wasm, package.json) and
-// the script-tag files (consent-gate.js, consent_gate_bg.wasm, consent-gate.css, and the parts
+// Builds pkg/ from two cargo builds of one source (the wasm without the consent log,
+// consent_gate_bg.wasm, and the one with it, consent_gate_log_bg.wasm, for sites with a `log`;
+// both loaded by the same JS): the npm package (ES module, types, wasms, package.json) and
+// the script-tag files (consent-gate.js, the wasms, consent-gate.css, and the parts
 // both import only when needed: consent-gate-banner.js while the visitor has not decided,
 // consent-gate-notice.js on a page with a notice container,
 // consent-gate-dialog.js when the preferences dialog first opens, consent-gate-gating.js on a page
@@ -65,11 +67,16 @@ function toolchainVersion(toolchain) {
     return null;
   }
 }
-let wasmIn;
+// Two wasms from one source (see README "Consent log"): consent_gate_bg.wasm without the consent
+// log (the Cargo feature `log` off: most sites log nothing, and every page downloads the wasm) and
+// consent_gate_log_bg.wasm with it, for a site with a `log`. Both take the same glue (checked
+// below), so one consent-gate.js loads either.
+const variants = [
+  { name: 'consent_gate', features: ['--no-default-features'] },
+  { name: 'consent_gate_log', features: [] },
+];
 if (process.env.CONSENT_GATE_STABLE) {
   console.warn('build: CONSENT_GATE_STABLE is set: building on the default toolchain without build-std (larger: the size budget assumes ' + nightly + ').');
-  run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown']);
-  wasmIn = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
 } else {
   const version = toolchainVersion(nightly);
   if (!version) {
@@ -77,10 +84,21 @@ if (process.env.CONSENT_GATE_STABLE) {
     process.exit(1);
   }
   console.log(`build: toolchain ${nightly} (${version})`);
-  run('cargo', [`+${nightly}`, 'build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '-Zbuild-std=std,panic_abort', '--target-dir', join(root, 'target', 'nightly')], {
-    env: { ...process.env, RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none' },
-  });
-  wasmIn = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
+}
+for (const v of variants) {
+  let built;
+  if (process.env.CONSENT_GATE_STABLE) {
+    run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', ...v.features]);
+    built = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
+  } else {
+    run('cargo', [`+${nightly}`, 'build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '-Zbuild-std=std,panic_abort', '--target-dir', join(root, 'target', 'nightly'), ...v.features], {
+      env: { ...process.env, RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none' },
+    });
+    built = join(root, 'target', 'nightly', 'wasm32-unknown-unknown', 'release', 'consent_gate.wasm');
+  }
+  // Kept apart: the next variant's build writes the same file.
+  v.wasmIn = join(dirname(built), v.name + '.variant.wasm');
+  copyFileSync(built, v.wasmIn);
 }
 // Branches of the glue that src/js/api.js never takes (the bundle does not expose the glue): it
 // passes init where the wasm is itself (not in an object), and calls it once; every string goes in with wasm-bindgen's
@@ -320,16 +338,19 @@ function trimGlue(glue) {
   return glue;
 }
 
-// 2. JS glue (web target: an ES module; the classic script bundles it).
-rmSync(bindgen, { recursive: true, force: true });
-run('wasm-bindgen', [
-  '--target', 'web', '--out-dir', bindgen, '--out-name', 'consent_gate', '--no-typescript',
-  '--encode-into', 'always', '--omit-default-module-path',
-  wasmIn,
-]);
-{
-  const glueFile = join(bindgen, 'consent_gate.js');
-  const wasmFile = join(bindgen, 'consent_gate_bg.wasm');
+// 2. JS glue (web target: an ES module; the classic script bundles it). The log variant's goes
+// to target/bindgen-log; the two glues must be the same, byte for byte.
+const glues = [];
+for (const v of variants) {
+  v.bindgen = v === variants[0] ? bindgen : bindgen + '-log';
+  rmSync(v.bindgen, { recursive: true, force: true });
+  run('wasm-bindgen', [
+    '--target', 'web', '--out-dir', v.bindgen, '--out-name', 'consent_gate', '--no-typescript',
+    '--encode-into', 'always', '--omit-default-module-path',
+    v.wasmIn,
+  ]);
+  const glueFile = join(v.bindgen, 'consent_gate.js');
+  const wasmFile = join(v.bindgen, 'consent_gate_bg.wasm');
   const short = shortenImports(readFileSync(wasmFile), readFileSync(glueFile, 'utf8'), './consent_gate_bg.js');
   const shorter = shortenExports(short.wasm, short.glue);
   const glue = trimGlue(shorter.glue);
@@ -340,6 +361,11 @@ run('wasm-bindgen', [
   writeFileSync(wasmFile, wasm);
   writeFileSync(glueFile, glue);
   checkNoJspiLeft(wasmFile, wasmOpt, wasmFeatures);
+  glues.push(glue);
+}
+if (glues[0] !== glues[1]) {
+  console.error('build: the wasms with and without the consent log need different glues (target/bindgen, target/bindgen-log): one consent-gate.js must load either; keep the imports and exports the same.');
+  process.exit(1);
 }
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
@@ -362,20 +388,29 @@ mkdirSync(pkg, { recursive: true });
 // abort stays): -38 bytes more with the former.
 // --always-inline-max-function-size=3 (2 by default): also the 3-byte functions (mostly one call
 // forwarding its arguments) are inlined everywhere: -143 bytes (4: -55, 5: -36, 6: +33).
-run(wasmOpt, [
-  '-O2', '--converge', ...wasmFeatures,
-  '--low-memory-unused', '--optimize-added-constants-propagate', '--ignore-implicit-traps',
-  '--one-caller-inline-max-function-size=20', '--always-inline-max-function-size=3', '--reorder-functions-by-name',
-  '--strip-debug', '--strip-producers', '--strip-target-features',
-  join(bindgen, 'consent_gate_bg.wasm'), '-o', join(pkg, 'consent_gate_bg.wasm'),
-]);
+for (const v of variants) {
+  run(wasmOpt, [
+    '-O2', '--converge', ...wasmFeatures,
+    '--low-memory-unused', '--optimize-added-constants-propagate', '--ignore-implicit-traps',
+    '--one-caller-inline-max-function-size=20', '--always-inline-max-function-size=3', '--reorder-functions-by-name',
+    '--strip-debug', '--strip-producers', '--strip-target-features',
+    join(v.bindgen, 'consent_gate_bg.wasm'), '-o', join(pkg, v.name + '_bg.wasm'),
+  ]);
+}
 // The glue's own imports (module `w`) that the wasm no longer asks for once wasm-opt removed the
 // code that called them (wasm-bindgen's `throw`: only the closure shims of js-sys's imports,
-// which trap now, called it): left out of the import object, which esbuild cannot see into.
+// which trap now, called it): left out of the import object, which esbuild cannot see into. What
+// either wasm asks for is kept.
 {
   const glueFile = join(bindgen, 'consent_gate.js');
   let glue = readFileSync(glueFile, 'utf8');
-  const wanted = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(pkg, 'consent_gate_bg.wasm')))).filter((i) => i.module === 'w').map((i) => i.name));
+  const wanted = new Set(
+    variants.flatMap((v) =>
+      WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(pkg, v.name + '_bg.wasm'))))
+        .filter((i) => i.module === 'w')
+        .map((i) => i.name),
+    ),
+  );
   const object = /\n    const import0 = \{\n([^]*?)\n    \};\n/.exec(glue);
   if (!object) {
     console.error('build: the glue has no import object `import0`: update the import step after wasm-opt in scripts/build.mjs.');
@@ -467,7 +502,7 @@ for (const f of ['consent-gate.schema.json', 'consent-event.schema.json']) {
   if (existsSync(join(root, 'schemas', f))) copyFileSync(join(root, 'schemas', f), join(pkg, f));
 }
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
-const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent-gate.js', 'consent-gate-banner.js', 'consent-gate-notice.js', 'consent-gate-dialog.js', 'consent-gate-gating.js', 'consent-gate.css', 'consent-gate-ui.css', 'consent-gate-all.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
+const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent_gate_log_bg.wasm', 'consent-gate.js', 'consent-gate-banner.js', 'consent-gate-notice.js', 'consent-gate-dialog.js', 'consent-gate-gating.js', 'consent-gate.css', 'consent-gate-ui.css', 'consent-gate-all.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
 writeFileSync(
   join(pkg, 'package.json'),
   JSON.stringify(
@@ -485,6 +520,7 @@ writeFileSync(
         './consent-gate.css': './consent-gate-all.css',
         './consent-gate-ui.css': './consent-gate-ui.css',
         './consent_gate_bg.wasm': './consent_gate_bg.wasm',
+        './consent_gate_log_bg.wasm': './consent_gate_log_bg.wasm',
         './consent-gate.js': './consent-gate.js',
         './consent-gate-banner.js': './consent-gate-banner.js',
         './consent-gate-notice.js': './consent-gate-notice.js',
@@ -511,19 +547,32 @@ renameSync(pkg, out);
 // its i18n/<lang>.json, printed below).
 const shipped = ['consent-gate.js', 'consent_gate_bg.wasm', 'consent-gate.css'];
 const total = { raw: 0, gzip: 0, brotli: 0 };
-console.log('\nbytes a script-tag site downloads:');
-console.log('  file                       raw     gzip   brotli');
-for (const f of shipped) {
+const sizesOf = (f) => {
   const data = readFileSync(join(out, f));
-  const sizes = {
+  return {
     raw: data.length,
     gzip: gzipSync(data, { level: 9 }).length,
     brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
+};
+const row = (f, sizes) => console.log(`  ${f.padEnd(25)} ${String(sizes.raw).padStart(7)} ${String(sizes.gzip).padStart(8)} ${String(sizes.brotli).padStart(8)}`);
+console.log('\nbytes a script-tag site downloads:');
+console.log('  file                          raw     gzip   brotli');
+for (const f of shipped) {
+  const sizes = sizesOf(f);
   for (const k in total) total[k] += sizes[k];
-  console.log(`  ${f.padEnd(22)} ${String(sizes.raw).padStart(7)} ${String(sizes.gzip).padStart(8)} ${String(sizes.brotli).padStart(8)}`);
+  row(f, sizes);
 }
-console.log(`  ${'total'.padEnd(22)} ${String(total.raw).padStart(7)} ${String(total.gzip).padStart(8)} ${String(total.brotli).padStart(8)}`);
+row('total', total);
+// A site with a consent log loads the log wasm instead of the other.
+const logTotal = {};
+{
+  const plain = sizesOf('consent_gate_bg.wasm');
+  const log = sizesOf('consent_gate_log_bg.wasm');
+  for (const k in total) logTotal[k] = total[k] - plain[k] + log[k];
+  row('consent_gate_log_bg.wasm', log);
+  row('total with a consent log', logTotal);
+}
 {
   const sizes = languages.map((l) => brotliCompressSync(readFileSync(join(out, 'i18n', l + '.json')), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length);
   console.log(`  plus one language file for a visitor who needs it: ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes brotli`);
@@ -534,10 +583,16 @@ console.log(`  ${'total'.padEnd(22)} ${String(total.raw).padStart(7)} ${String(t
     console.log(`  plus consent-gate-${part} ${when}: ${brotli} bytes brotli (${data.length} raw)`);
   }
 }
-writeFileSync(join(root, 'target', 'size.json'), JSON.stringify({ version, ...total }, null, 2) + '\n');
-const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).brotliBytes;
-if (total.brotli > budget) {
-  console.error(`\nbuild: size budget exceeded: ${total.brotli} bytes brotli, budget ${budget} (size-budget.json). Make it smaller; the budget only moves down.`);
-  process.exit(1);
+writeFileSync(join(root, 'target', 'size.json'), JSON.stringify({ version, ...total, log: logTotal }, null, 2) + '\n');
+const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8'));
+for (const [what, bytes, limit] of [
+  ['', total.brotli, budget.brotliBytes],
+  [' with a consent log', logTotal.brotli, budget.logBrotliBytes],
+]) {
+  if (!(bytes <= limit)) {
+    console.error(`\nbuild: size budget${what} exceeded: ${bytes} bytes brotli, budget ${limit} (size-budget.json). Make it smaller; the budget only moves down.`);
+    process.exit(1);
+  }
+  console.log(`size budget${what}: ${bytes} of ${limit} bytes brotli`);
 }
-console.log(`size budget: ${total.brotli} of ${budget} bytes brotli\n`);
+console.log('');

@@ -1041,7 +1041,10 @@ impl Reader {
         }
         if let Some(v) = root.field(member!(TOP_FIELDS, "log")) {
             let mark = self.enter(member!(TOP_FIELDS, "log"));
-            if self.object(v, LOG_FIELDS) {
+            if !super::LOG {
+                // This build has no consent log (`core::LOG`): the site's log would be lost.
+                self.wrong(None, "consent_gate_log_bg.wasm for a consent log (data-log, init: {log: true})", v);
+            } else if self.object(v, LOG_FIELDS) {
                 match v.field(member!(LOG_FIELDS, "endpoint")) {
                     Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(trim(s, true), "mailto:")) => {
                         self.wrong(Some(member!(LOG_FIELDS, "endpoint")), "an http(s) or relative URL", e);

@@ -18,6 +18,13 @@ pub mod signals;
 pub mod text;
 pub mod view;
 
+/// Whether this build keeps a consent log (the Cargo feature `log`, on by default). The script
+/// tag's ordinary wasm, `consent_gate_bg.wasm`, is built without it: most sites log no consent
+/// events, and the log's code (the queue, the events, the notice hash) is over 2 KB brotli of the
+/// wasm. A site with a `log` loads `consent_gate_log_bg.wasm` (see `src/js/api.js`); this build
+/// refuses a `log` (`config::read`), so that it can never drop one silently.
+pub const LOG: bool = cfg!(feature = "log");
+
 /// The SDK version, from Cargo.toml (the npm package and consent records use the same).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

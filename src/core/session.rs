@@ -8,12 +8,12 @@ use super::config::{Config, Parsed, Problem};
 use super::decide::{self, ConsentState, Status};
 use super::i18n::{needs_file, negotiate, Text, Texts};
 use super::json::Json;
-use super::log;
 use super::queue::{Queue, Queued, CAP};
 use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
 use super::text::{concat, has_word};
 use super::view::{self, Action, Row, Scope};
+use super::{log, LOG};
 
 /// The `wait_for_update` the stub (`src/js/stub.js`) sends before the configuration is known.
 pub const STUB_WAIT_FOR_UPDATE: u32 = 500;
@@ -529,13 +529,15 @@ impl Session {
                     self.apply(env, &mut fx, vec![]);
                 }
             }
-            Input::NoticeHash(hash) if self.notice_hash.is_none() => self.logged_page_view(hash, env, &mut fx),
+            // Only a build with the log asks for them (`LOG`): without it, these arms are not built.
+            Input::NoticeHash(hash) if LOG && self.notice_hash.is_none() => self.logged_page_view(hash, env, &mut fx),
             Input::NoticeHash(_) => {}
-            Input::Answered(id, status) => {
+            Input::Answered(id, status) if LOG => {
                 let mut q = self.log_queue(env, &mut fx);
                 q.answered(env.now, id, *status);
                 self.log_store(q, 0, &mut fx);
             }
+            Input::Answered(..) => {}
             Input::StoredChanged(copies) => {
                 let (stored, _) = load(&self.config, copies, env);
                 // Compared as encoded (the encoding writes every field, injectively, and is never
@@ -736,8 +738,9 @@ impl Session {
     /// asked for before start), and the browser hashes the notice, which the page's next events
     /// carry.
     fn page_view(&mut self, mut q: Queue, env: &Env, fx: &mut Vec<Effect>) {
-        let Some(endpoint) = &self.config.log.endpoint else {
-            // Empty without an endpoint (`log_queue`): forgotten, no drop code for it.
+        let Some(endpoint) = self.config.log.endpoint.as_ref().filter(|_| LOG) else {
+            // Empty without an endpoint (or without the log in this build: `config::read` refused
+            // one) (`log_queue`): forgotten, no drop code for it.
             debug_assert!(q.events.is_empty());
             std::mem::forget(q);
             fx.push(Effect::LogDrop);
@@ -790,7 +793,7 @@ impl Session {
     /// Whether consent events are logged: an endpoint is configured, and the configuration is
     /// the site's (with errors, decisions hold for this page only).
     fn logs(&self) -> bool {
-        self.config_ok && self.config.log.endpoint.is_some()
+        LOG && self.config_ok && self.config.log.endpoint.is_some()
     }
 
     /// Stores `q` and posts its `new` newest events (all of them when `new` is [`CAP`]);

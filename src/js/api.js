@@ -117,15 +117,23 @@ export function init(config, options) {
   const o = options || {};
   consentDefaults();
   let loadError;
-  // `o.wasm` handed over as it is: the build's trimmed glue takes no object (scripts/build.mjs).
-  const wasmReady =
+  // The wasm with the consent log (`o.logWasm`) when the page says so (`o.log`: the script tag's
+  // `data-log`) or the configuration object has a `log`; else the smaller one without it
+  // (README "Consent log"). `o.wasm` handed over as it is: the build's trimmed glue takes no
+  // object (scripts/build.mjs).
+  const load = (log) =>
     typeof WebAssembly == 'object'
-      ? initWasm(o.wasm).catch((e) => {
-          loadError = e;
-        })
+      ? initWasm(log ? o.logWasm : o.wasm).then(
+          () => (loadError = 0),
+          (e) => {
+            loadError = e;
+          },
+        )
       : Promise.resolve().then(() => {
           loadError = 'this browser has no WebAssembly';
         });
+  const logNow = o.log || (typeof config == 'object' && config != null && 'log' in config);
+  const wasmReady = load(logNow);
   let fetchError;
   // Copied here, once: start may run twice (first to learn the visitor's language), and a getter of
   // the configuration must run once.
@@ -138,7 +146,13 @@ export function init(config, options) {
   // of their own); a notice mounted later loads it then. Start waits for each 3 seconds at most
   // (the notice is drawn when it arrives).
   const noticeReady = Promise.all([within3s(bannerFirst(o.load, wasm.call)), domReady().then(() => within3s(lazyParts()))]);
-  started = Promise.all([configReady, wasmReady, noticeReady]).then(([cfg]) => {
+  started = Promise.all([configReady, wasmReady, noticeReady]).then(async ([cfg]) => {
+    // A configuration fetched (or promised) with a `log`: the log wasm now, after the other (the
+    // glue keeps the instance loaded last). Said once, so the site can load it at once.
+    if (!logNow && cfg && cfg.log !== undefined) {
+      console.warn('consent-gate: "log" is configured: add data-log to the script tag (init: {log: true}) to load consent_gate_log_bg.wasm at once');
+      await load(1);
+    }
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;
       failClosed(loadError?.message || String(loadError), privacyUrl);

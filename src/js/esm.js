@@ -6,9 +6,15 @@ import languages from 'consent-gate-languages';
 
 export { getConsent, getConsentRecord, setConsent, acceptAll, rejectAll, showPreferences, on, off, consentDefaults } from './api.js';
 
-/** Starts consent-gate; the wasm is found next to this module unless `options.wasm` says where. */
+/**
+ * Starts consent-gate; the wasms are found next to this module unless `options.wasm` (and, for a
+ * consent log, `options.logWasm`) say where. Two literal `new URL`s, so bundlers copy both files.
+ */
 export function init(config, options) {
-  return api.init(config, Object.assign({ wasm: new URL('./consent_gate_bg.wasm', import.meta.url), texts, load: loadPart }, options));
+  return api.init(
+    config,
+    Object.assign({ wasm: new URL('./consent_gate_bg.wasm', import.meta.url), logWasm: new URL('./consent_gate_log_bg.wasm', import.meta.url), texts, load: loadPart }, options),
+  );
 }
 
 // A language module: its texts, or why they could not be had.

@@ -120,6 +120,16 @@ export interface ConsentGateConfig {
 export interface InitOptions {
   /** Where the wasm is (a URL, a Response or a compiled module); next to the module by default. */
   wasm?: string | URL | Response | WebAssembly.Module;
+  /**
+   * Where the wasm with the consent log is (`consent_gate_log_bg.wasm`, next to the module by
+   * default): loaded instead of `wasm` when `log` is true or the configuration object has a `log`.
+   */
+  logWasm?: string | URL | Response | WebAssembly.Module;
+  /**
+   * The configuration has a consent `log`: load the log wasm at once. Needed only when the
+   * configuration is a promise (else its `log` is seen); without it such a site loads both wasms.
+   */
+  log?: boolean;
   /** The visitor's region (ISO 3166-2, e.g. `US-WA`), as the site's server knows it. */
   region?: string;
 }

@@ -27,7 +27,9 @@ import { d, parse } from './bridge.js';
   // What every page needs (the "Privacy choices" button, embed placeholders); linked below.
   const css = link('consent-gate.css');
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
-  const init = (config, options) => api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', region, texts, load }, options));
+  // `data-log`: the site has a consent log, so the wasm with the log is loaded at once.
+  const init = (config, options) =>
+    api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', logWasm: base + 'consent_gate_log_bg.wasm', log: me?.hasAttribute('data-log'), region, texts, load }, options));
   // The parts in files of their own next to the script (ES modules), loaded only when needed:
   // consent-gate-notice.js on pages with a notice, consent-gate-dialog.js when the dialog opens.
   // The banner, the dialog and the notice also wait for their stylesheet, consent-gate-ui.css:
