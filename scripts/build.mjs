@@ -545,7 +545,8 @@ renameSync(pkg, out);
 
 // 6. What a script-tag site downloads (English texts are inside the wasm; another language adds
 // its i18n/<lang>.json, printed below).
-const shipped = ['consent-gate.js', 'consent_gate_bg.wasm', 'consent-gate.css'];
+// consent-gate.css is linked only when something of consent-gate's is drawn (see the parts below).
+const shipped = ['consent-gate.js', 'consent_gate_bg.wasm'];
 const total = { raw: 0, gzip: 0, brotli: 0 };
 const sizesOf = (f) => {
   const data = readFileSync(join(out, f));
@@ -576,11 +577,18 @@ const logTotal = {};
 {
   const sizes = languages.map((l) => brotliCompressSync(readFileSync(join(out, 'i18n', l + '.json')), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length);
   console.log(`  plus one language file for a visitor who needs it: ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes brotli`);
-  const parts = [['ui.css', 'with the first of the banner, the dialog and the notice'], ['banner.js', 'on a first visit, or when the banner shows'], ['notice.js', 'on a page with a notice container'], ['dialog.js', 'when the preferences dialog first opens'], ['gating.js', 'on a page with a gated script or embed']];
-  for (const [part, when] of parts) {
-    const data = readFileSync(join(out, `consent-gate-${part}`));
+  const parts = [
+    ['consent-gate.css', 'with the first of the banner, the dialog, the notice, the "Privacy choices" button and a gated embed'],
+    ['consent-gate-ui.css', 'with the first of the banner, the dialog and the notice'],
+    ['consent-gate-banner.js', 'on a first visit, or when the banner shows'],
+    ['consent-gate-notice.js', 'on a page with a notice container'],
+    ['consent-gate-dialog.js', 'when the preferences dialog first opens'],
+    ['consent-gate-gating.js', 'on a page with a gated script or embed'],
+  ];
+  for (const [file, when] of parts) {
+    const data = readFileSync(join(out, file));
     const brotli = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-    console.log(`  plus consent-gate-${part} ${when}: ${brotli} bytes brotli (${data.length} raw)`);
+    console.log(`  plus ${file} ${when}: ${brotli} bytes brotli (${data.length} raw)`);
   }
 }
 writeFileSync(join(root, 'target', 'size.json'), JSON.stringify({ version, ...total, log: logTotal }, null, 2) + '\n');

@@ -611,8 +611,16 @@ function uiStep(part, a) {
     kit.banner_ = null;
     bannerOpen(false);
   } else if (part == 2 && d.body) {
-    // Last in the page; its icon is drawn by the stylesheet, the label alone names it.
-    mark(button(d.body, a[3], 'prefs', a[2]), a, 'reopen').id = 'cg-reopen';
+    // Last in the page; its icon is drawn by the stylesheet, the label alone names it. Hidden
+    // until its stylesheet is here (the script tag links it now): unstyled, it would sit in the
+    // page's flow.
+    const b = mark(button(d.body, a[3], 'prefs', a[2]), a, 'reopen');
+    b.id = 'cg-reopen';
+    b.hidden = true;
+    new Promise((r) => r(loadPart('css'))).then(
+      () => (b.hidden = false),
+      (e) => console.error('consent-gate: ' + e + ', so the "Privacy choices" button is not shown'),
+    );
   } else if (part == 3 && d.body) {
     // Built and opened by consent-gate-dialog.js, which the first opening loads.
     sync(a[7][5]);

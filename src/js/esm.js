@@ -32,4 +32,5 @@ const parts = {
   dialog: () => import('./consent-gate-dialog.js'),
   gating: () => import('./consent-gate-gating.js'),
 };
-const loadPart = (name) => parts[name]();
+// The stylesheet (`css`) is the app's own import here: nothing to wait for.
+const loadPart = (name) => parts[name]?.();

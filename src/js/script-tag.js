@@ -1,6 +1,7 @@
 // The script-tag build: `<script src=".../consent-gate.js" data-config="/consent.json">`.
-// It runs synchronously in <head>: Consent Mode defaults first, then it loads the wasm and
-// stylesheet from next to itself and starts once the configuration has arrived.
+// It runs synchronously in <head>: Consent Mode defaults first, then it loads the wasm from next
+// to itself and starts once the configuration has arrived. Its stylesheets are linked only when
+// something of consent-gate's is drawn (see `sheet`).
 import * as api from './api.js';
 // `parse`: JSON.parse as captured when bridge.js ran, before page scripts, so that a page
 // overriding it cannot interfere.
@@ -18,39 +19,40 @@ import { d, parse } from './bridge.js';
   // data-consent-region>` in injected markup would have been merged into the root element.
   const region = me?.dataset.region || d.documentElement.dataset.consentRegion;
   const base = new URL('.', me?.src || d.baseURI).href;
-  const link = (name) => {
-    const l = d.createElement('link');
-    l.rel = 'stylesheet';
-    l.href = base + name;
-    return l;
-  };
-  // What every page needs (the "Privacy choices" button, embed placeholders); linked below.
-  const css = link('consent-gate.css');
+  // The stylesheets, each linked once, when first needed, right after this script (or at the end
+  // of <head>), in the order asked for, so that the site's own rules win or lose against them as
+  // they would where the tag is: consent-gate.css (the theme, the "Privacy choices" button, the
+  // embed placeholders; most page views, of visitors who decided, draw none of them), then
+  // consent-gate-ui.css (the banner's, dialog's and notice's rules). Each resolves once its rules
+  // apply, and rejects with why when it cannot load.
+  const sheets = {};
+  let after = me?.isConnected && me.parentNode == d.head ? me : null;
+  const sheet = (name) =>
+    (sheets[name] ||= new Promise((done, fail) => {
+      const l = d.createElement('link');
+      l.rel = 'stylesheet';
+      l.href = base + name;
+      l.onload = done;
+      l.onerror = () => fail('its stylesheet, ' + name + ', did not load');
+      after?.isConnected ? after.after(l) : d.head.append(l);
+      after = l;
+    }));
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
   // `data-log`: the site has a consent log, so the wasm with the log is loaded at once.
   const init = (config, options) =>
     api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', logWasm: base + 'consent_gate_log_bg.wasm', log: me?.hasAttribute('data-log'), region, texts, load }, options));
   // The parts in files of their own next to the script (ES modules), loaded only when needed:
   // consent-gate-notice.js on pages with a notice, consent-gate-dialog.js when the dialog opens.
-  // The banner, the dialog and the notice also wait for their stylesheet, consent-gate-ui.css:
-  // linked when the first of them is to be drawn (most page views, of visitors who decided, draw
-  // none), right after consent-gate.css so that the site's own rules win or lose against it as
-  // against that one. Without it the part is not drawn, as when its own file cannot load (the
-  // console says so once): unstyled, the site's rules could hide a banner that still takes clicks.
-  let uiSheet;
+  // The banner, the dialog and the notice also wait for both stylesheets: without them the part
+  // is not drawn, as when its own file cannot load (the console says so once): unstyled, the
+  // site's rules could hide a banner that still takes clicks. The gating's placeholders take the
+  // first when it arrives; `css` is that sheet alone (the "Privacy choices" button waits for it).
   const load = (name) => {
+    const theme = sheet('consent-gate.css');
+    if (name == 'css') return theme;
     const part = import(base + 'consent-gate-' + name + '.js');
-    return name == 'gating'
-      ? part
-      : Promise.all([
-          part,
-          (uiSheet ||= new Promise((done, fail) => {
-            const ui = link('consent-gate-ui.css');
-            ui.onload = done;
-            ui.onerror = () => fail('its stylesheet, consent-gate-ui.css, did not load');
-            css.isConnected ? css.after(ui) : d.head.append(ui);
-          })),
-        ]).then((m) => m[0]);
+    if (name == 'gating') return theme.catch(() => {}), part;
+    return Promise.all([part, theme, sheet('consent-gate-ui.css')]).then((m) => m[0]);
   };
   // A language file next to the script: its texts, or why they could not be had.
   const texts = (lang) =>
@@ -69,7 +71,6 @@ import { d, parse } from './bridge.js';
     off: api.off,
     consentDefaults: api.consentDefaults,
   };
-  d.head.appendChild(css);
   if (me?.hasAttribute('data-manual')) return;
   const url = me?.dataset.config;
   let config;
