@@ -13,7 +13,7 @@ import { BENCH_DIR, PKG_DIR, ROOT } from './libs.mjs';
 // What wasm-opt receives: after wasm-bindgen (its describe code is gone), names still in.
 const WASM = join(ROOT, 'target/bindgen/consent_gate_bg.wasm');
 const TOP_N = 25;
-const SCRIPT_TAG_FILES = ['consent-gate.js', 'consent_gate_bg.wasm', 'consent-gate.css'];
+const SCRIPT_TAG_FILES = ['consent-gate.js', 'consent_gate_bg.wasm'];
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 
 const compressed = (buf) => ({
@@ -53,11 +53,12 @@ function main() {
   const notes = [];
   const out = { date: new Date().toISOString(), wasm: null, twiggy: null, pkg: null, notes };
 
-  // 1. Files of pkg/. The script-tag download is consent-gate.js (IIFE glue) + consent_gate_bg.wasm +
-  //    consent-gate.css (what run.mjs measures); index.js is the npm (ESM) glue, not downloaded by a script-tag site.
+  // 1. Files of pkg/. What every page of a script-tag site downloads is consent-gate.js (IIFE glue)
+  //    + consent_gate_bg.wasm (the stylesheets only when something is drawn; the log wasm instead
+  //    of the other on a site with a consent log); index.js is the npm (ESM) glue, not downloaded by a script-tag site.
   if (existsSync(PKG_DIR)) {
     const role = (f) =>
-      f === 'consent-gate.js' ? 'JS glue, script tag' : f === 'index.js' ? 'JS glue, npm (ESM)' : f.endsWith('.wasm') ? 'wasm (after wasm-opt)' : f === 'consent-gate-ui.css' ? 'css of the banner, dialog and notice (when one is drawn)' : f === 'consent-gate-all.css' ? 'css, npm (both in one)' : f.endsWith('.css') ? 'css, every page' : f === 'consent-gate-notice.js' ? 'notice renderer (pages with a notice only)' : f === 'consent-gate-dialog.js' ? 'preferences dialog (when it first opens)' : f === 'consent-gate-gating.js' ? 'gating of page scripts and embeds (pages with one only)' : f === 'consent-gate-banner.js' ? 'banner (while the visitor has not decided)' : 'js';
+      f === 'consent-gate.js' ? 'JS glue, script tag' : f === 'index.js' ? 'JS glue, npm (ESM)' : f === 'consent_gate_log_bg.wasm' ? 'wasm with the consent log (sites with a log, instead of the other)' : f.endsWith('.wasm') ? 'wasm (after wasm-opt)' : f === 'consent-gate-ui.css' ? 'css of the banner, dialog and notice (when one is drawn)' : f === 'consent-gate-all.css' ? 'css, npm (both in one)' : f.endsWith('.css') ? 'css: theme, button, placeholders (when one is drawn)' : f === 'consent-gate-notice.js' ? 'notice renderer (pages with a notice only)' : f === 'consent-gate-dialog.js' ? 'preferences dialog (when it first opens)' : f === 'consent-gate-gating.js' ? 'gating of page scripts and embeds (pages with one only)' : f === 'consent-gate-banner.js' ? 'banner (while the visitor has not decided)' : 'js';
     const files = readdirSync(PKG_DIR)
       .filter((f) => /\.(js|mjs|wasm|css)$/.test(f) && statSync(join(PKG_DIR, f)).isFile())
       .sort()
