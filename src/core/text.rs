@@ -27,7 +27,7 @@ pub fn hex_value(b: u8) -> Option<u8> {
 /// `String::from_utf8`). Written out because std's validator (`str::from_utf8`, with its
 /// word-at-a-time ASCII path) is 0.6 KB of wasm.
 pub fn utf8(bytes: &[u8], lossy: bool) -> Option<String> {
-    let mut out = String::with_capacity(bytes.len());
+    let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let lead = bytes[i];
@@ -45,28 +45,30 @@ pub fn utf8(bytes: &[u8], lossy: bool) -> Option<String> {
             0xf4 => (4, 0x80, 0x8f),
             _ => (0, 0, 0),
         };
-        let mut code = u32::from(lead & (0xff >> len));
         let mut n = 1;
         while n < len {
             let (low, high) = if n == 1 { (low, high) } else { (0x80, 0xbf) };
             match bytes.get(i + n) {
-                Some(&b) if b >= low && b <= high => code = code << 6 | u32::from(b & 0x3f),
+                Some(&b) if b >= low && b <= high => {}
                 _ => break,
             }
             n += 1;
         }
         if n == len {
-            // Always a `char`: the table above admits no surrogate and nothing above U+10FFFF.
-            // No `?` exit (with its drop of `out`) for a case that cannot happen.
-            out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+            // Copied as it is: checked against the table above, so valid UTF-8 (not decoded and
+            // encoded again).
+            out.extend_from_slice(&bytes[i..i + n]);
         } else if lossy {
-            out.push('\u{FFFD}');
+            out.extend_from_slice("\u{FFFD}".as_bytes());
         } else {
             return None;
         }
         i += n;
     }
-    Some(out)
+    debug_assert!(core::str::from_utf8(&out).is_ok());
+    // SAFETY: `out` holds only sequences the table above admits (well-formed UTF-8, RFC 3629) and
+    // U+FFFD's encoding; the tests below check it against std's validator, proptests included.
+    Some(unsafe { String::from_utf8_unchecked(out) })
 }
 
 /// Appends the decimal digits of `n` to `out`.
