@@ -20,7 +20,7 @@ use crate::core::log;
 use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
-use crate::core::text::{parse_uint, pieces};
+use crate::core::text::pieces;
 use crate::core::view::{self, Action, Scope};
 use js_sys::{Array, Object};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -97,7 +97,7 @@ fn env() -> Env {
         https: page::https(),
         random_id: page::random_id,
         top: (bridge::here(Read::TopPath), bridge::here(Read::TopHash)),
-        log_stored: bridge::get(Read::LogQueue),
+        log_stored: if crate::core::LOG { bridge::get(Read::LogQueue) } else { None },
     }
 }
 
@@ -313,13 +313,18 @@ fn carry_out(effects: Vec<Effect>) {
             Effect::Emit(emit) => post(if *emit == Emit::Change { Send::Change } else { Send::Ready }, JsValue::UNDEFINED, consent_view()),
             // Both delete a key: one arm.
             Effect::LogDrop | Effect::PendingTaken => bridge::store(if *e == Effect::LogDrop { LOG } else { PENDING }, ""),
+            #[cfg(feature = "log")]
             Effect::LogHash { endpoint, notice } => drop(bridge::run(Act::LogHash, endpoint, notice)),
+            #[cfg(feature = "log")]
             Effect::Log { store, send } => {
                 bridge::store(LOG, store);
                 for e in send {
                     bridge::run(Act::LogSend, &e.id, &e.json);
                 }
             }
+            // Never made without the log (`core::LOG`): no code for them in that wasm.
+            #[cfg(not(feature = "log"))]
+            Effect::LogHash { .. } | Effect::Log { .. } => {}
             Effect::ShowPreferences => show_preferences(),
             Effect::CloseDialog => ui::close_dialog(),
             Effect::Announce(message) => ui::announce(message),
@@ -531,8 +536,13 @@ pub fn changed(what: u8, value: JsValue, action: JsValue) {
             None => return,
         },
         // The consent log: the notice hash, then the id of each event answered, with the status.
+        #[cfg(feature = "log")]
         4 => Some(Input::NoticeHash(value)),
-        _ => Some(Input::Answered(value, parse_uint(&action).unwrap_or(0))),
+        #[cfg(feature = "log")]
+        _ => Some(Input::Answered(value, crate::core::text::parse_uint(&action).unwrap_or(0))),
+        // Only the log asks for them (`core::LOG`).
+        #[cfg(not(feature = "log"))]
+        _ => return,
     };
     drop(step(input));
 }
