@@ -450,7 +450,7 @@ const resolveGlue = {
     b.onLoad({ filter: /^languages$/, namespace: 'consent-gate' }, () => ({
       contents: 'export default {' + languages.map((l) => `${JSON.stringify(l)}: () => import(${JSON.stringify(`./i18n/${l}.js`)})`).join(',') + '};',
     }));
-    b.onResolve({ filter: /^\.\/(i18n\/|consent-gate-(banner|notice|dialog|gating)\.js$)/ }, (a) => ({ path: a.path, external: true }));
+    b.onResolve({ filter: /^\.\/(i18n\/|consent-gate-(banner|notice|dialog|gating|log)\.js$)/ }, (a) => ({ path: a.path, external: true }));
   },
 };
 const common = { bundle: true, minify: true, target: 'es2020', plugins: [resolveGlue], logLevel: 'warning', legalComments: 'none' };
@@ -470,7 +470,7 @@ await bundle('script-tag.js', 'iife', 'consent-gate.js');
 // The parts loaded when needed, ES modules of their own: imported by both only while the visitor
 // has not decided, on a page with a notice, when the preferences dialog first opens, and on a page
 // with a gated element.
-for (const part of ['banner', 'notice', 'dialog', 'gating']) {
+for (const part of ['banner', 'notice', 'dialog', 'gating', 'log']) {
   await bundle(part + '.js', 'esm', `consent-gate-${part}.js`);
 }
 mkdirSync(join(pkg, 'i18n'));
@@ -502,7 +502,7 @@ for (const f of ['consent-gate.schema.json', 'consent-event.schema.json']) {
   if (existsSync(join(root, 'schemas', f))) copyFileSync(join(root, 'schemas', f), join(pkg, f));
 }
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
-const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent_gate_log_bg.wasm', 'consent-gate.js', 'consent-gate-banner.js', 'consent-gate-notice.js', 'consent-gate-dialog.js', 'consent-gate-gating.js', 'consent-gate.css', 'consent-gate-ui.css', 'consent-gate-all.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
+const files = ['index.js', 'index.d.ts', 'consent_gate_bg.wasm', 'consent_gate_log_bg.wasm', 'consent-gate.js', 'consent-gate-banner.js', 'consent-gate-notice.js', 'consent-gate-dialog.js', 'consent-gate-gating.js', 'consent-gate-log.js', 'consent-gate.css', 'consent-gate-ui.css', 'consent-gate-all.css', 'i18n', 'consent-gate.schema.json', 'consent-event.schema.json', 'README.md'];
 writeFileSync(
   join(pkg, 'package.json'),
   JSON.stringify(
@@ -526,6 +526,7 @@ writeFileSync(
         './consent-gate-notice.js': './consent-gate-notice.js',
         './consent-gate-dialog.js': './consent-gate-dialog.js',
         './consent-gate-gating.js': './consent-gate-gating.js',
+        './consent-gate-log.js': './consent-gate-log.js',
         './consent-gate.schema.json': './consent-gate.schema.json',
         './consent-event.schema.json': './consent-event.schema.json',
         './package.json': './package.json',
@@ -565,13 +566,15 @@ for (const f of shipped) {
   row(f, sizes);
 }
 row('total', total);
-// A site with a consent log loads the log wasm instead of the other.
+// A site with a consent log loads the log wasm instead of the other, and the log's delivery.
 const logTotal = {};
 {
   const plain = sizesOf('consent_gate_bg.wasm');
   const log = sizesOf('consent_gate_log_bg.wasm');
-  for (const k in total) logTotal[k] = total[k] - plain[k] + log[k];
+  const delivery = sizesOf('consent-gate-log.js');
+  for (const k in total) logTotal[k] = total[k] - plain[k] + log[k] + delivery[k];
   row('consent_gate_log_bg.wasm', log);
+  row('consent-gate-log.js', delivery);
   row('total with a consent log', logTotal);
 }
 {

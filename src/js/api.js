@@ -121,8 +121,11 @@ export function init(config, options) {
   // `data-log`) or the configuration object has a `log`; else the smaller one without it
   // (README "Consent log"). `o.wasm` handed over as it is: the build's trimmed glue takes no
   // object (scripts/build.mjs).
-  const load = (log) =>
-    typeof WebAssembly == 'object'
+  // With the log, its delivery (consent-gate-log.js) is fetched alongside: the wasm asks for it
+  // at start, and a page left soon after must not lose its first events to that round trip.
+  const load = (log) => {
+    if (log) o.load('log').catch(() => {});
+    return typeof WebAssembly == 'object'
       ? initWasm(log ? o.logWasm : o.wasm).then(
           () => (loadError = 0),
           (e) => {
@@ -132,6 +135,7 @@ export function init(config, options) {
       : Promise.resolve().then(() => {
           loadError = 'this browser has no WebAssembly';
         });
+  };
   const logNow = o.log || (typeof config == 'object' && config != null && 'log' in config);
   const wasmReady = load(logNow);
   let fetchError;

@@ -541,7 +541,13 @@ const kit = { d_: d, el_: el, button_: button, mark_: mark, has_: has, switchedO
 
 // The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
 // the entry point's loader, knows where they are; `loaded` holds each one's promise.
-const PARTS = { banner: 'the banner is not shown', notice: 'the privacy notice is not shown', dialog: 'the preferences dialog is not shown', gating: 'no gated script or embed loads' };
+const PARTS = {
+  banner: 'the banner is not shown',
+  notice: 'the privacy notice is not shown',
+  dialog: 'the preferences dialog is not shown',
+  gating: 'no gated script or embed loads',
+  log: 'no consent event is sent (they stay queued for the next page)',
+};
 let loadPart;
 const loaded = {};
 
@@ -724,12 +730,7 @@ export const languages = guard(() => w.navigator.languages || [], []);
 let lending = 0;
 const lend = () => lending || ((lending = 1), (async () => (await 0, (lending = 0)))(), 0);
 
-// ---- consent log (README "Consent log"): storage, hashing and delivery only ----
-// What is kept, for how long, and what is sent is decided in Rust (core::queue). Events are
-// POSTed with fetch keepalive (a text/plain body: no CORS preflight); only a 2xx is reported
-// back. sendBeacon is not used: it cannot tell whether the event arrived (and every browser that
-// runs WebAssembly has fetch).
-let logUrl;
+// ---- storage ----
 
 /** The localStorage item `key` (the consent-log queue, a pending withdrawal); null when there is none or storage is blocked. */
 export function stored(key) {
@@ -757,34 +758,17 @@ export function store(key, value) {
 }
 
 /**
- * Keeps `url`, the endpoint, and hands the hex SHA-256 of `text` to the `watch` callback (empty
- * without crypto.subtle).
+ * The consent log's hashing (`send` false) or delivery (true), in consent-gate-log.js (src/js/log.js),
+ * which only the wasm with the log asks for: in order, once it is here. When it cannot load, the
+ * events stay queued in localStorage for the next page.
  */
-function logHash(url, text) {
-  logUrl = url;
-  const s = w.crypto?.subtle;
-  (s ? s.digest('SHA-256', new TextEncoder().encode(text)) : Promise.reject())
-    .then(
-      (b) => hex(new Uint8Array(b)),
-      () => '',
-    )
-    .then((h) => changed(4, h));
-}
-
-/** POSTs one event to the endpoint; a 2xx answer reports its `id`. */
-function logSend(id, body) {
-  // No Referer: on a sensitive page the URL itself names it.
-  fetch(logUrl, { method: 'POST', body, keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer' }).then(
-    (r) => changed(5, id, '' + r.status),
-    () => {},
-  );
-}
+const logAct = (send) => (a, b) => lazy('log').then((m) => m && (send ? m.send : m.default)(a, b, changed, hex));
 
 // The console is looked up when a message is written, as a page's wrapper of it expects.
 const acts = [
   store,
-  logHash,
-  logSend,
+  logAct(),
+  logAct(1),
   loadGtag,
   // `document.cookie = a`, true; when that throws, `act`'s guard gives false.
   (a) => ((d.cookie = a), true),

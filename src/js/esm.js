@@ -31,6 +31,7 @@ const parts = {
   notice: () => import('./consent-gate-notice.js'),
   dialog: () => import('./consent-gate-dialog.js'),
   gating: () => import('./consent-gate-gating.js'),
+  log: () => import('./consent-gate-log.js'),
 };
 // The stylesheet (`css`) is the app's own import here: nothing to wait for.
 const loadPart = (name) => parts[name]?.();

@@ -48,9 +48,11 @@ import { d, parse } from './bridge.js';
   // site's rules could hide a banner that still takes clicks. The gating's placeholders take the
   // first when it arrives; `css` is that sheet alone (the "Privacy choices" button waits for it).
   const load = (name) => {
+    const part = name != 'css' && import(base + 'consent-gate-' + name + '.js');
+    // The consent log's delivery draws nothing.
+    if (name == 'log') return part;
     const theme = sheet('consent-gate.css');
-    if (name == 'css') return theme;
-    const part = import(base + 'consent-gate-' + name + '.js');
+    if (!part) return theme;
     if (name == 'gating') return theme.catch(() => {}), part;
     return Promise.all([part, theme, sheet('consent-gate-ui.css')]).then((m) => m[0]);
   };

@@ -22,9 +22,12 @@ const server = servePagesForFile({
   '/manual/': page(LOGGED, ' data-manual'),
 });
 
-const WASM = /\/consent_gate(_log)?_bg\.wasm$/;
+const WASM = /\/(consent_gate(_log)?_bg\.wasm|consent-gate-log\.js)$/;
 
-/** A page with the wasm requests and the log's POSTs recorded (the endpoint answers 204). */
+/**
+ * A page with the requests for the wasms and the log's delivery (consent-gate-log.js) recorded
+ * in `wasms`, and the log's POSTs (the endpoint answers 204).
+ */
 async function open() {
   const o = await openPage();
   o.wasms = [];
@@ -47,7 +50,7 @@ test('a site without a log downloads only the wasm without it, and its tags stil
   try {
     await page.goto(server.url + '/plain/');
     await ready(page);
-    assert.deepEqual(wasms, ['consent_gate_bg.wasm']);
+    assert.deepEqual(wasms, ['consent_gate_bg.wasm'], 'no log wasm, no consent-gate-log.js');
     assert.equal(net.google.length, 0);
     await page.click('#cg-banner [data-cg="accept"]');
     await page.waitForFunction(() => window.ConsentGate.getConsent().decided);
@@ -68,7 +71,7 @@ test('data-log: only the log wasm is downloaded, and a decision is logged', asyn
     await page.click('#cg-banner [data-cg="accept"]');
     const end = Date.now() + 5000;
     while (!posts.some((e) => e.type == 'decision') && Date.now() < end) await settle(page, 50);
-    assert.deepEqual(wasms, ['consent_gate_log_bg.wasm']);
+    assert.deepEqual(wasms.sort(), ['consent-gate-log.js', 'consent_gate_log_bg.wasm']);
     const decision = posts.find((e) => e.type == 'decision');
     assert.ok(decision, 'the decision was posted');
     assert.equal(decision.method, 'banner');
@@ -90,7 +93,7 @@ test('a log configured without data-log: one warning, the log wasm loaded after 
     while (!posts.some((e) => e.type == 'decision') && Date.now() < end) await settle(page, 50);
     assert.ok(posts.some((e) => e.type == 'decision'), 'the decision was posted');
     // An inline configuration object is seen before the wasm is chosen: only the log wasm.
-    assert.deepEqual(wasms, ['consent_gate_log_bg.wasm']);
+    assert.deepEqual(wasms.sort(), ['consent-gate-log.js', 'consent_gate_log_bg.wasm']);
     assert.deepEqual(pageErrors, []);
 
     // A configuration fetched from data-config is only seen once it has arrived.
@@ -105,7 +108,9 @@ test('a log configured without data-log: one warning, the log wasm loaded after 
     const end2 = Date.now() + 5000;
     while (!posts.some((e) => e.type == 'decision') && Date.now() < end2) await settle(page, 50);
     assert.ok(posts.some((e) => e.type == 'decision'), 'the decision was posted');
-    assert.deepEqual(wasms, ['consent_gate_bg.wasm', 'consent_gate_log_bg.wasm']);
+    // The log wasm (and its delivery) only once the configuration has said so: after the other.
+    assert.equal(wasms[0], 'consent_gate_bg.wasm');
+    assert.deepEqual(wasms.slice(1).sort(), ['consent-gate-log.js', 'consent_gate_log_bg.wasm']);
     assert.equal(warnings(consoleMessages).length, 1, 'said once');
     assert.match(warnings(consoleMessages)[0].text, /add data-log to the script tag/);
     assert.deepEqual(pageErrors, []);
