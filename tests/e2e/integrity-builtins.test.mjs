@@ -230,8 +230,9 @@ Storage.prototype.setItem = function (k, v) {
 </script>`;
 // What a step still reads at call time, through the wasm: `window.localStorage` (the glue's import
 // that gloo-storage calls; the glue takes its built-ins, the memory's `buffer` getter among them,
-// when it loads). In a refusal after an accept its third read is the wasm's (the two before are
-// bridge.js's, which catches).
+// when it loads). In a refusal after an accept one of its first reads is the wasm's (the others
+// are bridge.js's, which catches; which one depends on the build: the wasm with the consent log
+// reads its queue through bridge.js first). The test throws at each of the first four in turn.
 const LENT_THROW = `<script>
 const storage = Object.getOwnPropertyDescriptor(window, 'localStorage');
 window.throwAt = 0; window.calls = 0;
@@ -256,7 +257,8 @@ test('an earlier script whose queueMicrotask runs its callback at once cannot ha
 });
 
 test('an earlier script whose queueMicrotask never runs its callback cannot leave the SDK stuck after a built-in threw: a later refusal is carried out', async () => {
-  for (const at of [3]) {
+  let threw = 0;
+  for (const at of [1, 2, 3, 4]) {
     const { page, context } = await openPage();
     await page.goto(lentServer.url + '/never.html');
     await ready(page);
@@ -271,9 +273,11 @@ test('an earlier script whose queueMicrotask never runs its callback cannot leav
       await ConsentGate.acceptAll();
       return { thrown, second: await ConsentGate.rejectAll().then((s) => (s ? s.allowed.join() : String(s)), (e) => 'rejected: ' + e.message) };
     }, at);
-    assert.deepEqual(after, { thrown: true, second: 'necessary' }, `a later rejectAll works (the localStorage getter threw through the wasm at call ${at})`);
+    threw += after.thrown;
+    assert.equal(after.second, 'necessary', `a later rejectAll works (the localStorage getter threw at call ${at}${after.thrown ? ', through the wasm' : ''})`);
     await context.close();
   }
+  assert.ok(threw >= 1, 'the getter threw through the wasm at one of the first four reads');
 });
 
 // A later script's built-in that throws once at one of its first calls from the page's start on,
