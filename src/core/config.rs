@@ -749,11 +749,13 @@ impl Reader {
 
     /// The one place a problem is recorded: at the current value, or at its member `member`.
     fn problem(&mut self, member: Option<&str>, message: String, is_error: bool) {
-        let mut path = self.path.clone();
+        // Pushed onto the reader's own path and cut back after: no second buffer grown.
+        let mark = self.path.len();
         if let Some(name) = member {
-            push_member(&mut path, name);
+            push_member(&mut self.path, name);
         }
-        self.problems.push(Problem { path, message, is_error });
+        self.problems.push(Problem { path: self.path.clone(), message, is_error });
+        self.leave(mark);
     }
 
     fn error(&mut self, member: Option<&str>, expected: &str, got: &str) {
