@@ -121,21 +121,24 @@ export function init(config, options) {
   // `data-log`) or the configuration object has a `log`; else the smaller one without it
   // (README "Consent log"). `o.wasm` handed over as it is: the build's trimmed glue takes no
   // object (scripts/build.mjs).
-  // With the log, its delivery (consent-gate-log.js) is fetched alongside: the wasm asks for it
-  // at start, and a page left soon after must not lose its first events to that round trip.
-  const load = (log) => {
-    if (log) o.load('log').catch(() => {});
-    return typeof WebAssembly == 'object'
-      ? initWasm(log ? o.logWasm : o.wasm).then(
-          () => (loadError = 0),
-          (e) => {
-            loadError = e;
-          },
-        )
-      : Promise.resolve().then(() => {
-          loadError = 'this browser has no WebAssembly';
-        });
-  };
+  // With the log, its delivery (consent-gate-log.js) is fetched alongside, and start waits for it
+  // too: the wasm asks for it at start (the notice hash), and a page left soon after must not lose
+  // its first events to that round trip. When it cannot load, start goes on (the console says so
+  // when the wasm first asks; the events stay queued).
+  const load = (log) =>
+    Promise.all([
+      log && o.load('log').catch(() => {}),
+      typeof WebAssembly == 'object'
+        ? initWasm(log ? o.logWasm : o.wasm).then(
+            () => (loadError = 0),
+            (e) => {
+              loadError = e;
+            },
+          )
+        : Promise.resolve().then(() => {
+            loadError = 'this browser has no WebAssembly';
+          }),
+    ]);
   const logNow = o.log || (typeof config == 'object' && config != null && 'log' in config);
   const wasmReady = load(logNow);
   let fetchError;

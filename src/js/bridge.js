@@ -546,7 +546,7 @@ const PARTS = {
   notice: 'the privacy notice is not shown',
   dialog: 'the preferences dialog is not shown',
   gating: 'no gated script or embed loads',
-  log: 'no consent event is sent (they stay queued for the next page)',
+  log: 'no consent event is sent (they stay queued)',
 };
 let loadPart;
 const loaded = {};
