@@ -71,9 +71,12 @@ function toolchainVersion(toolchain) {
 // log (the Cargo feature `log` off: most sites log nothing, and every page downloads the wasm) and
 // consent_gate_log_bg.wasm with it, for a site with a `log`. Both take the same glue (checked
 // below), so one consent-gate.js loads either.
+// Both with `lazy-messages`: the configuration reader's messages are marks, their words in
+// i18n/problems.json (made below from the list in src/core/config.rs), loaded only when there are
+// problems to show.
 const variants = [
-  { name: 'consent_gate', features: ['--no-default-features'] },
-  { name: 'consent_gate_log', features: [] },
+  { name: 'consent_gate', features: ['--no-default-features', '--features', 'lazy-messages'] },
+  { name: 'consent_gate_log', features: ['--features', 'lazy-messages'] },
 ];
 if (process.env.CONSENT_GATE_STABLE) {
   console.warn('build: CONSENT_GATE_STABLE is set: building on the default toolchain without build-std (larger: the size budget assumes ' + nightly + ').');
@@ -441,6 +444,23 @@ const languages = readdirSync(join(root, 'i18n'))
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -'.json'.length))
   .sort();
+// The words of the configuration reader's messages, by letter, from `messages!` in
+// src/core/config.rs (lines `NAME "letter" "words",`): i18n/problems.json (and .js), which start
+// asks for, as it asks for a language file, when a configuration has problems to show.
+const messageList = /^messages! \{\n([\s\S]*?)^\}/m.exec(readFileSync(join(root, 'src', 'core', 'config.rs'), 'utf8'));
+const problemWords = {};
+for (const line of messageList ? messageList[1].split('\n').filter((l) => l.trim()) : []) {
+  const m = /^ {4}[A-Z0-9_]+ "([A-Za-z])" ("(?:[^"\\]|\\.)*"),$/.exec(line);
+  if (!m || m[1] in problemWords) {
+    console.error(`build: src/core/config.rs: messages!: expected lines \`NAME "letter" "words",\` with a letter used once, got: ${line}`);
+    process.exit(1);
+  }
+  problemWords[m[1]] = JSON.parse(m[2]);
+}
+if (!messageList || Object.keys(problemWords).length < 30) {
+  console.error('build: src/core/config.rs: the messages! list was not found or is short: update the problems step in scripts/build.mjs.');
+  process.exit(1);
+}
 const resolveGlue = {
   name: 'consent-gate-glue',
   setup(b) {
@@ -448,7 +468,7 @@ const resolveGlue = {
     b.onResolve({ filter: /snippets\/.*\/src\/js\/bridge\.js$/ }, () => ({ path: join(root, 'src', 'js', 'bridge.js') }));
     b.onResolve({ filter: /^consent-gate-languages$/ }, () => ({ path: 'languages', namespace: 'consent-gate' }));
     b.onLoad({ filter: /^languages$/, namespace: 'consent-gate' }, () => ({
-      contents: 'export default {' + languages.map((l) => `${JSON.stringify(l)}: () => import(${JSON.stringify(`./i18n/${l}.js`)})`).join(',') + '};',
+      contents: 'export default {' + [...languages, 'problems'].map((l) => `${JSON.stringify(l)}: () => import(${JSON.stringify(`./i18n/${l}.js`)})`).join(',') + '};',
     }));
     b.onResolve({ filter: /^\.\/(i18n\/|consent-gate-(banner|notice|dialog|gating|log)\.js$)/ }, (a) => ({ path: a.path, external: true }));
   },
@@ -485,6 +505,8 @@ for (const l of languages) {
   writeFileSync(join(pkg, 'i18n', l + '.json'), texts);
   writeFileSync(join(pkg, 'i18n', l + '.js'), 'export default ' + texts + ';\n');
 }
+writeFileSync(join(pkg, 'i18n', 'problems.json'), JSON.stringify(problemWords));
+writeFileSync(join(pkg, 'i18n', 'problems.js'), 'export default ' + JSON.stringify(problemWords) + ';\n');
 // The stylesheets: consent-gate.css on every page of a script-tag site, consent-gate-ui.css (the
 // banner, dialog and notice) linked by the script when one is drawn, and both in one file for npm,
 // whose `consent-gate/consent-gate.css` the site's bundler includes whole.

@@ -451,15 +451,16 @@ fn read(root: &Json) -> Parsed {
 /// Reads the language file of `lang` (`i18n/<lang>.json`), a configuration that holds only
 /// `{"texts": {"<lang>": {...}}}`, with the same reader. Any problem (an unknown key or field, a
 /// value that is not a string) or a missing text rejects the whole file, so that a visitor never
-/// sees a mix of languages; the error names the first problem.
+/// sees a mix of languages. The error says what a file must hold, not the reader's problem (its
+/// messages are marks in the release wasms, whose words the page loads only for a configuration
+/// with problems; shipped files are whole, so a broken one was changed or cut short).
 pub fn read_language_file<J: JsonLike + ?Sized>(file: &J, lang: &str) -> Result<Vec<(Text, String)>, String> {
+    const EVERY_TEXT: &str = "expected every text as a string, under texts.<its language>";
     let mut parsed = read_config(file);
-    if let Some(p) = parsed.problems.first() {
-        return Err(p.line());
-    }
     match parsed.config.texts.pop() {
-        Some((l, set)) if l == lang && set.len() == TEXT_COUNT => Ok(set),
-        _ => Err("expected every text, under texts.<its language>".to_owned()),
+        // Not first checked and returned: one exit, one copy of the message (measured).
+        Some((l, set)) if parsed.problems.is_empty() && l == lang && set.len() == TEXT_COUNT => Ok(set),
+        _ => Err(EVERY_TEXT.to_owned()),
     }
 }
 
@@ -660,11 +661,10 @@ pub(crate) const BLOCK_FIELDS: &str = "p h3 list controls signals";
 /// The members of a link in the notice.
 pub(crate) const LINK_FIELDS: &str = "text href";
 
-/// `part`, found in `whole` at compile time (see `member!` and `part_of!`), as a slice of `whole`:
-/// a name or message that is part of another string of the reader is not a second copy in the
-/// wasm. With `word`, only a whole word of `whole` (between spaces or its ends) is found. A part
-/// not found does not compile.
-const fn slice_of(whole: &'static str, part: &str, word: bool) -> &'static str {
+/// `part`, a whole word of `whole` (between spaces or its ends) found at compile time (see
+/// `member!`), as a slice of `whole`: a name that is part of another string of the reader is not
+/// a second copy in the wasm. A part not found does not compile.
+const fn slice_of(whole: &'static str, part: &str) -> &'static str {
     let (w, p) = (whole.as_bytes(), part.as_bytes());
     let mut start = 0;
     while start + p.len() <= w.len() {
@@ -673,7 +673,7 @@ const fn slice_of(whole: &'static str, part: &str, word: bool) -> &'static str {
         while i < p.len() && w[start + i] == p[i] {
             i += 1;
         }
-        let bounded = !word || (start == 0 || w[start - 1] == b' ') && (end == w.len() || w[end] == b' ');
+        let bounded = (start == 0 || w[start - 1] == b' ') && (end == w.len() || w[end] == b' ');
         if i == p.len() && bounded {
             if let Ok(found) = core::str::from_utf8(w.split_at(start).1.split_at(p.len()).0) {
                 return found;
@@ -681,29 +681,78 @@ const fn slice_of(whole: &'static str, part: &str, word: bool) -> &'static str {
         }
         start += 1;
     }
-    panic!("a name or message part missing from the string it is taken from")
+    panic!("a name missing from the list it is taken from")
 }
 
 /// `member!(LIST, "name")`: the member name `name`, a word of the known-members list `LIST`, as a
 /// slice of the list: the names the reader looks up are the bytes of its lists.
 macro_rules! member {
     ($list:ident, $name:literal) => {
-        const { slice_of($list, $name, true) }
+        const { slice_of($list, $name) }
     };
 }
 
-/// `part_of!(MESSAGE, "part")`: `part` as a slice of the longer message `MESSAGE`.
-macro_rules! part_of {
-    ($whole:ident, $part:literal) => {
-        const { slice_of($whole, $part, false) }
+/// The reader's messages, each with its letter. Built with the `lazy-messages` feature (the
+/// release wasms: scripts/build.mjs), each is its mark instead: U+0001 and the letter. Their words
+/// are then in `i18n/problems.json`, which the build makes from this list and the page loads only
+/// when the configuration has problems (most page views read one without: see `web::app`);
+/// bridge.js puts them back in place of the marks. `choice` messages are not here: their quoted
+/// names are what the reader accepts.
+macro_rules! messages {
+    ($($name:ident $letter:literal $text:literal,)*) => {
+        $(
+            #[cfg(not(feature = "lazy-messages"))]
+            const $name: &str = $text;
+            #[cfg(feature = "lazy-messages")]
+            const $name: &str = concat!("\u{1}", $letter);
+        )*
+        /// Every message of the reader with its letter: the content of `i18n/problems.json`.
+        pub const MESSAGES: &[(&str, &str)] = &[$(($letter, $text)),*];
     };
 }
 
-// Messages that others are part of.
-const UNKNOWN_FIELD_IGNORED: &str = "unknown field, ignored";
-const UNKNOWN_TEXT: &str = "unknown text name, ignored (is it misspelt?)";
-const COOKIE_NAME_PATTERN: &str = "a cookie name, '*' matching any characters";
-const TEXTS_BY_LANGUAGE: &str = "an object of texts by language";
+messages! {
+    OBJECT "A" "an object",
+    STRING "B" "a string",
+    TRUE_OR_FALSE "C" "true or false",
+    WHOLE_NUMBER_TO "D" "a whole number from 0 to ",
+    LOCALIZED "E" "a string or an object of strings by language",
+    LINK "F" "an http(s), mailto or relative link",
+    REVISION "G" "a non-empty string of at most 64 characters",
+    GA4_ID "H" "a GA4 measurement id like \"G-XXXXXXX\"",
+    ADS_ID "I" "a Google Ads id like \"AW-123456789\"",
+    PATH_PATTERN "J" "a path pattern starting with \"/\"",
+    LOG_URL "K" "an http(s) or relative URL",
+    CATEGORIES "L" "an array of categories",
+    CATEGORY_ID "M" "a category id",
+    AN_IDENTIFIER "N" "a lowercase id of letters, digits, '-' or '_'",
+    NEW_ID "O" "an id not used before",
+    CUSTOM_TITLE "P" "a title for a category that is not built in",
+    NECESSARY_REQUIRED "Q" "the necessary category is always required",
+    SERVICES "R" "an array of services",
+    CONFIGURED_CATEGORY "S" "the id of a configured category",
+    SERVICE_NAME "T" "a service name",
+    REGIONS "U" "an array of region rules",
+    REGION_CODES "V" "region codes",
+    REGION_CODE "W" "an ISO 3166-2 code like \"US-WA\"",
+    COOKIE_NAME_PATTERN "X" "a cookie name, '*' matching any characters",
+    A_COOKIE_NAME "Y" "a cookie name",
+    A_DOMAIN "Z" "a domain name like \"example.org\"",
+    TEXTS_BY_LANGUAGE "a" "an object of texts by language",
+    TEXTS "b" "an object of texts",
+    SECTIONS "c" "an array of sections",
+    BLOCKS "d" "an array of blocks",
+    BLOCK_KINDS "e" "an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\"",
+    LIST_ITEMS "f" "an array of list items",
+    UNKNOWN_FIELD "g" "unknown field",
+    UNKNOWN_FIELD_IGNORED "h" "unknown field, ignored",
+    DID_YOU_MEAN "i" " (did you mean \"",
+    MISSPELT "j" " (is it misspelt?)",
+    UNKNOWN_TEXT "k" "unknown text name, ignored (is it misspelt?)",
+    OR_ARRAY "l" " or an array of them",
+    TEXTS_MISSING "m" " texts missing for a language that is not shipped; they stay in English",
+    LOG_WASM "n" "consent_gate_log_bg.wasm for a consent log (data-log, init: {log: true})",
+}
 
 /// What [`Reader::objects`] does with each element: any `FnMut(&mut Reader, &Json)`, through a
 /// trait of its own, whose vtable holds that one function (a `dyn FnMut`'s also holds a
@@ -776,16 +825,16 @@ impl Reader {
     /// otherwise leave the pages it names unprotected.
     fn object(&mut self, v: &Json, known: &str) -> bool {
         if !v.is_object() {
-            self.wrong(None, "an object", v);
+            self.wrong(None, OBJECT, v);
             return false;
         }
         for (k, _) in v.members() {
             if !has_word(known, k) {
                 let top = self.path.is_empty();
-                let what = if top { part_of!(UNKNOWN_FIELD_IGNORED, "unknown field") } else { UNKNOWN_FIELD_IGNORED };
+                let what = if top { UNKNOWN_FIELD } else { UNKNOWN_FIELD_IGNORED };
                 let message = match nearest(k, known) {
-                    Some(name) => concat(&[what, " (did you mean \"", name, "\"?)"]),
-                    None => concat(&[what, part_of!(UNKNOWN_TEXT, " (is it misspelt?)")]),
+                    Some(name) => concat(&[what, DID_YOU_MEAN, name, "\"?)"]),
+                    None => concat(&[what, MISSPELT]),
                 };
                 self.problem(Some(k), message, top);
             }
@@ -815,7 +864,7 @@ impl Reader {
     fn string<'a>(&mut self, v: &'a Json, member: Option<&str>) -> Option<&'a str> {
         let s = v.as_str();
         if s.is_none() {
-            self.wrong(member, "a string", v);
+            self.wrong(member, STRING, v);
         }
         s
     }
@@ -849,7 +898,7 @@ impl Reader {
     fn bool_of(&mut self, v: &Json, member: Option<&str>) -> Option<bool> {
         let b = v.as_bool();
         if b.is_none() {
-            self.wrong(member, "true or false", v);
+            self.wrong(member, TRUE_OR_FALSE, v);
         }
         b
     }
@@ -860,7 +909,7 @@ impl Reader {
         match v.as_whole() {
             Some(n) if n <= u64::from(max) => *out = n as u32,
             _ => {
-                let mut expected = String::from("a whole number from 0 to ");
+                let mut expected = String::from(WHOLE_NUMBER_TO);
                 push_uint(&mut expected, u64::from(max));
                 self.wrong(Some(name), &expected, v);
             }
@@ -893,7 +942,7 @@ impl Reader {
             Some(items) => items,
             None if v.as_str().is_some() => core::slice::from_ref(v),
             None => {
-                let e = concat(&[expected, " or an array of them"]);
+                let e = concat(&[expected, OR_ARRAY]);
                 self.wrong(Some(name), &e, v);
                 return;
             }
@@ -930,7 +979,7 @@ impl Reader {
             }
             return;
         }
-        self.wrong(None, "a string or an object of strings by language", v);
+        self.wrong(None, LOCALIZED, v);
     }
 
     /// Sets `out` to the member `name` when it is a link the SDK renders (else `out` keeps its
@@ -941,7 +990,7 @@ impl Reader {
         if is_safe_href(s) {
             *out = Some(s.to_owned());
         } else {
-            self.wrong(Some(name), "an http(s), mailto or relative link", v);
+            self.wrong(Some(name), LINK, v);
         }
     }
 
@@ -978,7 +1027,7 @@ impl Reader {
     fn config(&mut self, root: &Json) -> Config {
         let mut c = Config::default();
         if !root.is_object() {
-            self.wrong(Some("config"), "an object", root);
+            self.wrong(Some("config"), OBJECT, root);
             return c;
         }
         // Top-level fields are named by their own path (`revison`, not `config.revison`).
@@ -988,21 +1037,15 @@ impl Reader {
                 Json::Str(s) if !s.is_empty() && s.len() <= 64 => c.revision = s.clone(),
                 // A whole number's text is its digits (`7`, not `7.0`).
                 Json::Num(digits) if v.as_whole().is_some_and(|n| n < 1_000_000_000_000_000) => c.revision = digits.clone(),
-                _ => self.wrong(Some(member!(TOP_FIELDS, "revision")), "a non-empty string of at most 64 characters", v),
+                _ => self.wrong(Some(member!(TOP_FIELDS, "revision")), REVISION, v),
             }
         }
         self.opt_string(root, member!(TOP_FIELDS, "language"), &mut c.language);
         self.href(root, member!(TOP_FIELDS, "privacyUrl"), &mut c.privacy_url);
         self.categories(root, &mut c.categories);
         let g = &mut c.google;
-        self.strings(
-            root,
-            member!(TOP_FIELDS, "googleAnalytics"),
-            "a GA4 measurement id like \"G-XXXXXXX\"",
-            |s| tag_id(s, "G-"),
-            &mut g.analytics_ids,
-        );
-        self.strings(root, member!(TOP_FIELDS, "googleAds"), "a Google Ads id like \"AW-123456789\"", |s| tag_id(s, "AW-"), &mut g.ads_ids);
+        self.strings(root, member!(TOP_FIELDS, "googleAnalytics"), GA4_ID, |s| tag_id(s, "G-"), &mut g.analytics_ids);
+        self.strings(root, member!(TOP_FIELDS, "googleAds"), ADS_ID, |s| tag_id(s, "AW-"), &mut g.ads_ids);
         g.mode = [ConsentModeKind::Basic, ConsentModeKind::Advanced]
             [self.choice(root, member!(TOP_FIELDS, "consentMode"), "one of \"basic\", \"advanced\"")];
         self.whole(root, member!(TOP_FIELDS, "waitForUpdate"), 10_000, &mut g.wait_for_update);
@@ -1019,13 +1062,7 @@ impl Reader {
             }
             self.leave(mark);
         }
-        self.strings(
-            root,
-            member!(TOP_FIELDS, "sensitivePaths"),
-            "a path pattern starting with \"/\"",
-            |s| s.starts_with("/"),
-            &mut c.sensitive_paths,
-        );
+        self.strings(root, member!(TOP_FIELDS, "sensitivePaths"), PATH_PATTERN, |s| s.starts_with("/"), &mut c.sensitive_paths);
         self.boolean(root, member!(TOP_FIELDS, "matchHashRoutes"), &mut c.match_hash_routes);
         self.regions(root, &c.categories, &mut c.regions);
         if let Some(v) = root.field(member!(TOP_FIELDS, "lifetime")) {
@@ -1045,11 +1082,11 @@ impl Reader {
             let mark = self.enter(member!(TOP_FIELDS, "log"));
             if !super::LOG {
                 // This build has no consent log (`core::LOG`): the site's log would be lost.
-                self.wrong(None, "consent_gate_log_bg.wasm for a consent log (data-log, init: {log: true})", v);
+                self.wrong(None, LOG_WASM, v);
             } else if self.object(v, LOG_FIELDS) {
                 match v.field(member!(LOG_FIELDS, "endpoint")) {
                     Some(e) if e.as_str().is_some_and(|s| starts_with_ignore_case(trim(s, true), "mailto:")) => {
-                        self.wrong(Some(member!(LOG_FIELDS, "endpoint")), "an http(s) or relative URL", e);
+                        self.wrong(Some(member!(LOG_FIELDS, "endpoint")), LOG_URL, e);
                     }
                     _ => self.href(v, member!(LOG_FIELDS, "endpoint"), &mut c.log.endpoint),
                 }
@@ -1075,15 +1112,10 @@ impl Reader {
     /// is an array.
     fn categories(&mut self, root: &Json, out: &mut Vec<Category>) {
         let mut read: Vec<Category> = vec![];
-        let array = self.objects(
-            root,
-            member!(TOP_FIELDS, "categories"),
-            "an array of categories",
-            CATEGORY_FIELDS,
-            &mut |r: &mut Reader, item: &Json| {
+        let array =
+            self.objects(root, member!(TOP_FIELDS, "categories"), CATEGORIES, CATEGORY_FIELDS, &mut |r: &mut Reader, item: &Json| {
                 r.category(item, &mut read);
-            },
-        );
+            });
         if array {
             // `necessary` first when the site left it out: the list starts from it, and the read
             // ones are moved after it (`append`, not `insert`: no shifting code of its own).
@@ -1098,13 +1130,13 @@ impl Reader {
     /// One entry of `categories` (an object: see [`Reader::objects`]), appended to the ones read
     /// so far and read in place (no category moved).
     fn category(&mut self, item: &Json, read: &mut Vec<Category>) {
-        let Some(id_value) = self.required(item, member!(CATEGORY_FIELDS, "id"), "a category id") else { return };
+        let Some(id_value) = self.required(item, member!(CATEGORY_FIELDS, "id"), CATEGORY_ID) else { return };
         let Some(id) = id_value.as_str().filter(|s| is_identifier(s)) else {
-            self.wrong(Some(member!(CATEGORY_FIELDS, "id")), "a lowercase id of letters, digits, '-' or '_'", id_value);
+            self.wrong(Some(member!(CATEGORY_FIELDS, "id")), AN_IDENTIFIER, id_value);
             return;
         };
         if has_category(read, id) {
-            self.wrong(Some(member!(CATEGORY_FIELDS, "id")), "an id not used before", id_value);
+            self.wrong(Some(member!(CATEGORY_FIELDS, "id")), NEW_ID, id_value);
             return;
         }
         read.push(builtin_category(id));
@@ -1113,12 +1145,12 @@ impl Reader {
             self.opt_localized(item, member!(CATEGORY_FIELDS, "title"), &mut cat.title);
         } else if cat.consent_types == 0 {
             // Not built in: every built-in category governs some Consent Mode type.
-            self.error(Some(member!(CATEGORY_FIELDS, "title")), "a title for a category that is not built in", "nothing");
+            self.error(Some(member!(CATEGORY_FIELDS, "title")), CUSTOM_TITLE, "nothing");
         }
         self.opt_localized(item, member!(CATEGORY_FIELDS, "description"), &mut cat.description);
         self.boolean(item, member!(CATEGORY_FIELDS, "required"), &mut cat.required);
         if id == "necessary" && !cat.required {
-            self.warn(Some(member!(CATEGORY_FIELDS, "required")), "the necessary category is always required");
+            self.warn(Some(member!(CATEGORY_FIELDS, "required")), NECESSARY_REQUIRED);
             cat.required = true;
         }
         // A required category is on; its `default` is not read (nor reported).
@@ -1133,14 +1165,14 @@ impl Reader {
     /// Appends the services to `out` (empty until then: no list is moved or dropped; so for
     /// regions, texts and the notice).
     fn services(&mut self, root: &Json, categories: &[Category], out: &mut Vec<Service>) {
-        self.objects(root, member!(TOP_FIELDS, "services"), "an array of services", SERVICE_FIELDS, &mut |r: &mut Reader, item: &Json| {
+        self.objects(root, member!(TOP_FIELDS, "services"), SERVICES, SERVICE_FIELDS, &mut |r: &mut Reader, item: &Json| {
             // Name and category borrowed from the copy, and copied only into a service that is kept.
             let name = item.field(member!(SERVICE_FIELDS, "name")).and_then(|v| r.string(v, Some(member!(SERVICE_FIELDS, "name"))));
-            let category = match r.required(item, member!(SERVICE_FIELDS, "category"), "a category id") {
+            let category = match r.required(item, member!(SERVICE_FIELDS, "category"), CATEGORY_ID) {
                 Some(c) => match r.string(c, Some(member!(SERVICE_FIELDS, "category"))) {
                     Some(id) if has_category(categories, id) => Some(id),
                     Some(_) => {
-                        r.wrong(Some(member!(SERVICE_FIELDS, "category")), "the id of a configured category", c);
+                        r.wrong(Some(member!(SERVICE_FIELDS, "category")), CONFIGURED_CATEGORY, c);
                         None
                     }
                     None => None,
@@ -1153,7 +1185,7 @@ impl Reader {
             r.strings(item, member!(SERVICE_FIELDS, "cookies"), COOKIE_NAME_PATTERN, is_cookie_name, &mut cookies);
             // A missing name is reported last, after the problems of the other members.
             if name.is_none() {
-                r.required(item, member!(SERVICE_FIELDS, "name"), "a service name");
+                r.required(item, member!(SERVICE_FIELDS, "name"), SERVICE_NAME);
             }
             if let (Some(name), Some(category)) = (name, category) {
                 out.push(Service { name: name.to_owned(), category: category.to_owned(), description, cookies });
@@ -1162,44 +1194,38 @@ impl Reader {
     }
 
     fn regions(&mut self, root: &Json, categories: &[Category], out: &mut Vec<RegionRule>) {
-        self.objects(
-            root,
-            member!(TOP_FIELDS, "regions"),
-            "an array of region rules",
-            REGION_FIELDS,
-            &mut |r: &mut Reader, item: &Json| {
-                r.required(item, member!(REGION_FIELDS, "codes"), "region codes");
-                let mut codes = vec![];
-                r.strings(item, member!(REGION_FIELDS, "codes"), "an ISO 3166-2 code like \"US-WA\"", is_region_code, &mut codes);
-                let mut defaults = vec![];
-                if let Some(d) = item.field(member!(REGION_FIELDS, "defaults")) {
-                    let at = r.enter(member!(REGION_FIELDS, "defaults"));
-                    if !d.is_object() {
-                        r.wrong(None, "an object", d);
-                    }
-                    for (k, x) in d.members() {
-                        if !has_category(categories, k) {
-                            r.error(Some(k), "the id of a configured category", &concat(&["\"", k, "\""]));
-                            continue;
-                        }
-                        if matches!(x, Json::Undefined) {
-                            continue;
-                        }
-                        if let Some(b) = r.bool_of(x, Some(k)) {
-                            defaults.push((k.clone(), b));
-                        }
-                    }
-                    r.leave(at);
+        self.objects(root, member!(TOP_FIELDS, "regions"), REGIONS, REGION_FIELDS, &mut |r: &mut Reader, item: &Json| {
+            r.required(item, member!(REGION_FIELDS, "codes"), REGION_CODES);
+            let mut codes = vec![];
+            r.strings(item, member!(REGION_FIELDS, "codes"), REGION_CODE, is_region_code, &mut codes);
+            let mut defaults = vec![];
+            if let Some(d) = item.field(member!(REGION_FIELDS, "defaults")) {
+                let at = r.enter(member!(REGION_FIELDS, "defaults"));
+                if !d.is_object() {
+                    r.wrong(None, OBJECT, d);
                 }
-                if codes.is_empty() {
-                    // Never allocated (nothing was pushed): forgotten, no drop code for it.
-                    debug_assert_eq!(codes.capacity(), 0);
-                    std::mem::forget(codes);
-                } else {
-                    out.push(RegionRule { codes, defaults });
+                for (k, x) in d.members() {
+                    if !has_category(categories, k) {
+                        r.error(Some(k), CONFIGURED_CATEGORY, &concat(&["\"", k, "\""]));
+                        continue;
+                    }
+                    if matches!(x, Json::Undefined) {
+                        continue;
+                    }
+                    if let Some(b) = r.bool_of(x, Some(k)) {
+                        defaults.push((k.clone(), b));
+                    }
                 }
-            },
-        );
+                r.leave(at);
+            }
+            if codes.is_empty() {
+                // Never allocated (nothing was pushed): forgotten, no drop code for it.
+                debug_assert_eq!(codes.capacity(), 0);
+                std::mem::forget(codes);
+            } else {
+                out.push(RegionRule { codes, defaults });
+            }
+        });
     }
 
     fn cookie(&mut self, v: &Json, c: &mut CookieSettings) {
@@ -1208,7 +1234,7 @@ impl Reader {
             if let Some(n) = v.field(member!(COOKIE_FIELDS, "name")) {
                 match n.as_str() {
                     Some(s) if made_of(s.as_bytes(), 128, COOKIE_NAME) => c.name = s.to_owned(),
-                    _ => self.wrong(Some(member!(COOKIE_FIELDS, "name")), part_of!(COOKIE_NAME_PATTERN, "a cookie name"), n),
+                    _ => self.wrong(Some(member!(COOKIE_FIELDS, "name")), A_COOKIE_NAME, n),
                 }
             }
             if let Some(d) = v.field(member!(COOKIE_FIELDS, "domain")) {
@@ -1217,7 +1243,7 @@ impl Reader {
                     Some((s, name)) if !name.is_empty() && made_of(s.as_bytes(), usize::MAX, DOMAIN) => {
                         c.domain = Some(ascii_case(name, false))
                     }
-                    _ => self.wrong(Some(member!(COOKIE_FIELDS, "domain")), "a domain name like \"example.org\"", d),
+                    _ => self.wrong(Some(member!(COOKIE_FIELDS, "domain")), A_DOMAIN, d),
                 }
             }
             c.same_site = [SameSite::Lax, SameSite::Strict, SameSite::None]
@@ -1241,7 +1267,7 @@ impl Reader {
             }
             let at = self.enter(lang);
             if !set.is_object() {
-                self.wrong(None, part_of!(TEXTS_BY_LANGUAGE, "an object of texts"), set);
+                self.wrong(None, TEXTS, set);
             } else {
                 let mut overrides = vec![];
                 for (key, x) in set.members() {
@@ -1257,7 +1283,7 @@ impl Reader {
                 let missing = TEXT_COUNT - overrides.len();
                 if code != "en" && !needs_file(&code) && missing > 0 {
                     let mut msg = uint(missing as u64);
-                    msg.push_str(" texts missing for a language that is not shipped; they stay in English");
+                    msg.push_str(TEXTS_MISSING);
                     self.problem(None, msg, false);
                 }
                 out.push((code, overrides));
@@ -1312,14 +1338,14 @@ impl Reader {
     fn notice(&mut self, v: &Json, out: &mut Vec<Section>) {
         let mark = self.enter(member!(TOP_FIELDS, "notice"));
         if self.object(v, NOTICE_FIELDS) {
-            self.objects(v, member!(NOTICE_FIELDS, "sections"), "an array of sections", SECTION_FIELDS, &mut |r: &mut Reader, s: &Json| {
+            self.objects(v, member!(NOTICE_FIELDS, "sections"), SECTIONS, SECTION_FIELDS, &mut |r: &mut Reader, s: &Json| {
                 let mut id = None;
                 r.opt_string(s, member!(SECTION_FIELDS, "id"), &mut id);
                 let id = id.filter(|id| is_identifier(id));
                 let mut heading = Localized::default();
                 r.opt_localized(s, member!(SECTION_FIELDS, "heading"), &mut heading);
                 let mut blocks = vec![];
-                r.objects(s, member!(SECTION_FIELDS, "blocks"), "an array of blocks", BLOCK_FIELDS, &mut |r: &mut Reader, block: &Json| {
+                r.objects(s, member!(SECTION_FIELDS, "blocks"), BLOCKS, BLOCK_FIELDS, &mut |r: &mut Reader, block: &Json| {
                     if let Some(block) = r.block(block) {
                         blocks.push(block);
                     }
@@ -1332,7 +1358,6 @@ impl Reader {
 
     /// A block of the notice at the current path (an object: see [`Reader::objects`]).
     fn block(&mut self, v: &Json) -> Option<Block> {
-        const KINDS: &str = "an object with one of \"p\", \"h3\", \"list\", \"controls\", \"signals\"";
         let block = if let Some(p) = v.field(member!(BLOCK_FIELDS, "p")) {
             let at = self.enter(member!(BLOCK_FIELDS, "p"));
             let runs = self.inlines(p);
@@ -1345,7 +1370,7 @@ impl Reader {
         } else if let Some(l) = v.field(member!(BLOCK_FIELDS, "list")) {
             let at = self.enter(member!(BLOCK_FIELDS, "list"));
             let Some(items) = l.as_array() else {
-                self.wrong(None, "an array of list items", l);
+                self.wrong(None, LIST_ITEMS, l);
                 self.leave(at);
                 return None;
             };
@@ -1362,7 +1387,7 @@ impl Reader {
         } else if v.field(member!(BLOCK_FIELDS, "signals")).is_some() {
             Block::Signals
         } else {
-            self.wrong(None, KINDS, v);
+            self.wrong(None, BLOCK_KINDS, v);
             return None;
         };
         Some(block)

@@ -4,7 +4,7 @@
 // the other calls run once it is ready. The refusals among them are also written to localStorage
 // at once (`pend`): a page left before start would lose its queue.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store, isArray } from './bridge.js';
+import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store, isArray, said, words } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -50,7 +50,7 @@ function domReady() {
 const within3s = (promise, late) => Promise.race([promise, new Promise((r) => setTimeout(r, 3000, late))]);
 
 function configError(problems) {
-  const list = isArray(problems) ? problems : [String(problems)];
+  const list = (isArray(problems) ? problems : [String(problems)]).map(said);
   const e = new Error('consent-gate: invalid configuration:\n  ' + list.join('\n  '));
   e.problems = list;
   return e;
@@ -191,7 +191,14 @@ export function init(config, options) {
         // Start took nothing: the refusals this page queued stay pending for the next start.
         if (mine) store(PENDING, mine);
       }
-      if (typeof state == 'string') return within3s(o.texts(state), 'not loaded within 3 seconds').then(begin);
+      // `problems`: the words of the configuration's problems (`words` in bridge.js), for the start
+      // after; when they could not be had, the console says why (once).
+      if (typeof state == 'string')
+        return within3s(o.texts(state), 'not loaded within 3 seconds').then((t) => {
+          if (state != 'problems') return begin(t);
+          if (typeof (words.t = t) == 'string') console.warn('consent-gate: i18n/problems.json: ' + t);
+          return begin();
+        });
       ready = true;
       // A decision start took resolves to the state after start; calls made meanwhile (by an
       // event handler during start) and the others run now, in order.

@@ -764,6 +764,13 @@ export function store(key, value) {
  */
 const logAct = (send) => (a, b) => lazy('log').then((m) => m && (send ? m.send : m.default)(a, b, changed, hex));
 
+// The words of the configuration reader's messages: in the release wasms each is a mark, U+0001
+// and a letter (`messages!` in src/core/config.rs), and start asks for i18n/problems.json (the
+// letters' words) the first time there are problems to show: `words.t`, what `init` had back (or
+// why it could not). `said` puts them in place of the marks (a letter in brackets without them).
+export const words = {};
+export const said = (m) => m.replace(/\x01(.)/g, (_, l) => words.t[l] || '[' + l + ']');
+
 // The console is looked up when a message is written, as a page's wrapper of it expects.
 const acts = [
   store,
@@ -775,8 +782,8 @@ const acts = [
   // `window[a]` (the ga-disable kill switches); what a page setter throws `act`'s guard keeps.
   (a) => (w[a] = true),
   (a) => (w[a] = false),
-  (m) => console.error(m),
-  (m) => console.warn(m),
+  (m) => console.error(said(m)),
+  (m) => console.warn(said(m)),
   (m) => console.info(m),
   // Whether `window.localStorage` can be read (blocked storage throws: `act`'s guard gives false).
   () => w.localStorage,

@@ -48,6 +48,14 @@ const PENDING: &str = "consent-gate-pending";
 
 static SESSION: Slot = Slot(UnsafeCell::new(None), Cell::new(false), Cell::new(false));
 
+/// Whether start has asked the page for the words of the reader's messages (`ask_words`).
+struct Asked(Cell<bool>);
+
+// SAFETY: as for `Slot`, one thread.
+unsafe impl Sync for Asked {}
+
+static WORDS_ASKED: Asked = Asked(Cell::new(false));
+
 /// The session lent out by [`session`]; back in its slot when dropped.
 struct Lent(&'static mut Session);
 
@@ -453,12 +461,17 @@ fn start_with(config: &JsValue, config_error: &Option<String>, region: &Option<S
         None if matches!(bridge::kind_of(config), bridge::kind::NULL | bridge::kind::UNDEFINED) => read_config(&Js(&Object::new().into())),
         None => read_config(&Js(config)),
     };
+    // The reader's messages are marks in the release wasms (`core::config::expand`): their words
+    // are a file the page loads, as a language file, the first time there are problems to show
+    // (a configuration that could not be fetched has no marks), and puts back in place of the
+    // marks on the console and in `init`'s error (bridge.js). The start after that reads no file.
+    let ask_words = !parsed.problems.is_empty() && config_error.is_none() && !WORDS_ASKED.0.replace(true);
     let lang = language(&parsed.config);
-    let file_texts = if bridge::kind_of(lang_texts) != bridge::kind::UNDEFINED {
+    let file_texts = if !ask_words && bridge::kind_of(lang_texts) != bridge::kind::UNDEFINED {
         super::lang::file_texts(&lang, lang_texts)
-    } else if needs_file(&lang) {
-        // Not started: the page loads this language's file first, then calls start again with it.
-        return JsValue::from_str(&lang);
+    } else if ask_words || needs_file(&lang) {
+        // Not started: the page loads this file first, then calls start again (with it).
+        return JsValue::from_str(if ask_words { "problems" } else { &lang });
     } else {
         vec![]
     };

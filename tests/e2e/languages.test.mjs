@@ -210,7 +210,7 @@ describe('a broken language file', () => {
     [
       'incomplete',
       (r) => r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ texts: { es: { acceptAll: 'Aceptar todo' } } }) }),
-      /expected every text, under texts\.<its language>/,
+      /: expected every text as a string, under texts\.<its language>;/,
     ],
     [
       'a value that is not a string',
@@ -219,7 +219,7 @@ describe('a broken language file', () => {
         file.texts.es.acceptAll = { html: '<b>x</b>' };
         return r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(file) });
       },
-      /texts\.es\.acceptAll: expected a string/,
+      /: expected every text as a string, under texts\.<its language>;/,
     ],
   ];
   for (const [what, answer, reason] of cases) {

@@ -701,3 +701,17 @@ fn the_link_rule_decides_the_shared_cases() {
         }
     }
 }
+
+/// The reader's messages become marks (U+0001 and a letter) in the release wasms, and bridge.js
+/// finds a mark's letter as the one character after U+0001: each letter one ASCII letter, each
+/// used once, and no words empty or holding a mark of their own.
+#[test]
+fn each_message_has_a_letter_of_its_own() {
+    let mut seen = std::collections::HashSet::new();
+    for (letter, words) in MESSAGES {
+        assert!(letter.len() == 1 && letter.bytes().all(|b| b.is_ascii_alphabetic()), "{letter:?}");
+        assert!(seen.insert(*letter), "{letter} used twice");
+        assert!(!words.is_empty() && !words.contains('\u{1}'), "{words:?}");
+    }
+    assert!(MESSAGES.len() >= 30);
+}

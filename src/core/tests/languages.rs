@@ -43,7 +43,7 @@ fn every_shipped_file_has_every_text_and_nothing_else() {
 }
 
 #[test]
-fn a_broken_or_incomplete_file_is_rejected_with_the_reason() {
+fn a_broken_or_incomplete_file_is_rejected_whole() {
     let all: serde_json::Map<String, Value> = ALL.iter().map(|t| (t.key().to_owned(), json!("x"))).collect();
     let with = |f: &dyn Fn(&mut serde_json::Map<String, Value>)| {
         let mut texts = all.clone();
@@ -52,17 +52,21 @@ fn a_broken_or_incomplete_file_is_rejected_with_the_reason() {
     };
     assert_eq!(read_language_file(&with(&|_| {}), "fr").map(|t| t.len()), Ok(ALL.len()));
     let cases = [
-        (json!([]), "config: expected an object, got an array"),
-        (json!({ "texts": { "de": all.clone() } }), "expected every text, under texts.<its language>"),
-        (json!({ "text": {} }), "text: unknown field"),
-        (json!({ "texts": [] }), "texts: expected an object of texts by language, got an array"),
-        (with(&|t| void(t.insert("acceptAll".into(), json!(1)))), "texts.fr.acceptAll: expected a string, got 1"),
-        (with(&|t| void(t.insert("acceptAl".into(), json!("x")))), "texts.fr.acceptAl: unknown text name"),
-        (with(&|t| void(t.remove("save"))), "expected every text, under texts.<its language>"),
+        json!([]),
+        json!({ "texts": { "de": all.clone() } }),
+        json!({ "text": {} }),
+        json!({ "texts": [] }),
+        with(&|t| void(t.insert("acceptAll".into(), json!(1)))),
+        with(&|t| void(t.insert("acceptAl".into(), json!("x")))),
+        with(&|t| void(t.remove("save"))),
     ];
-    for (file, want) in cases {
-        let e = read_language_file(&file, "fr").unwrap_err();
-        assert!(e.starts_with(want), "{e} / {want}");
+    // What a file must hold, not the reader's message (a mark in the release wasms).
+    for file in cases {
+        assert_eq!(
+            read_language_file(&file, "fr"),
+            Err("expected every text as a string, under texts.<its language>".to_owned()),
+            "{file}"
+        );
     }
 }
 
