@@ -73,9 +73,11 @@ function toolchainVersion(toolchain) {
 // below), so one consent-gate.js loads either.
 // Both with `lazy-messages`: the configuration reader's messages are marks, their words in
 // i18n/problems.json (made below from the list in src/core/config.rs), loaded only when there are
-// problems to show.
+// problems to show. The log wasm also has the default `notice` (the notice's renderer); the other
+// has `lazy-texts`: the dialog's English texts are marks too, their words in i18n/english.json
+// (made below from src/core/i18n.rs), loaded with the dialog.
 const variants = [
-  { name: 'consent_gate', features: ['--no-default-features', '--features', 'lazy-messages'] },
+  { name: 'consent_gate', features: ['--no-default-features', '--features', 'lazy-messages,lazy-texts'] },
   { name: 'consent_gate_log', features: ['--features', 'lazy-messages'] },
 ];
 if (process.env.CONSENT_GATE_STABLE) {
@@ -444,23 +446,37 @@ const languages = readdirSync(join(root, 'i18n'))
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -'.json'.length))
   .sort();
-// The words of the configuration reader's messages, by letter, from `messages!` in
-// src/core/config.rs (lines `NAME "letter" "words",`): i18n/problems.json (and .js), which start
-// asks for, as it asks for a language file, when a configuration has problems to show.
-const messageList = /^messages! \{\n([\s\S]*?)^\}/m.exec(readFileSync(join(root, 'src', 'core', 'config.rs'), 'utf8'));
-const problemWords = {};
-for (const line of messageList ? messageList[1].split('\n').filter((l) => l.trim()) : []) {
-  const m = /^ {4}[A-Z0-9_]+ "([A-Za-z])" ("(?:[^"\\]|\\.)*"),$/.exec(line);
-  if (!m || m[1] in problemWords) {
-    console.error(`build: src/core/config.rs: messages!: expected lines \`NAME "letter" "words",\` with a letter used once, got: ${line}`);
+// Words the release wasms leave out, by the letter of their mark (U+0001 and the letter), each
+// loaded only when needed: i18n/problems.json, the configuration reader's messages (`messages!` in
+// src/core/config.rs, lines `NAME "letter" "words",`), which start asks for, as it asks for a
+// language file, when a configuration has problems to show; i18n/english.json, the preferences
+// dialog's English texts in the wasm without the log (`texts!` in src/core/i18n.rs, lines
+// `Name "key" "words" @ "letter",`), loaded with the dialog. One namespace: a letter once.
+const used = {};
+function wordsOf(file, block, line, least) {
+  const text = readFileSync(join(root, 'src', 'core', file), 'utf8');
+  const list = block.exec(text);
+  const words = {};
+  for (const l of list ? list[1].split('\n') : []) {
+    const m = line.exec(l)?.groups;
+    if (!m) continue;
+    if (m.letter in used) {
+      console.error(`build: src/core/${file}: the letter "${m.letter}" is used twice (letters of src/core/config.rs and src/core/i18n.rs are one namespace).`);
+      process.exit(1);
+    }
+    used[m.letter] = 1;
+    words[m.letter] = JSON.parse(m.words);
+  }
+  if (Object.keys(words).length < least) {
+    console.error(`build: src/core/${file}: expected at least ${least} marked words, found ${Object.keys(words).length}: update the words step in scripts/build.mjs.`);
     process.exit(1);
   }
-  problemWords[m[1]] = JSON.parse(m[2]);
+  return words;
 }
-if (!messageList || Object.keys(problemWords).length < 30) {
-  console.error('build: src/core/config.rs: the messages! list was not found or is short: update the problems step in scripts/build.mjs.');
-  process.exit(1);
-}
+const wordFiles = {
+  problems: wordsOf('config.rs', /^messages! \{\n([\s\S]*?)^\}/m, /^ {4}[A-Z0-9_]+ "(?<letter>.)" (?<words>"(?:[^"\\]|\\.)*"),$/, 30),
+  english: wordsOf('i18n.rs', /^texts! \{\n([\s\S]*?)^\}/m, /^ {4}[A-Za-z]+ "\w+" (?<words>"(?:[^"\\]|\\.)*") @ "(?<letter>.)",$/, 20),
+};
 const resolveGlue = {
   name: 'consent-gate-glue',
   setup(b) {
@@ -468,7 +484,7 @@ const resolveGlue = {
     b.onResolve({ filter: /snippets\/.*\/src\/js\/bridge\.js$/ }, () => ({ path: join(root, 'src', 'js', 'bridge.js') }));
     b.onResolve({ filter: /^consent-gate-languages$/ }, () => ({ path: 'languages', namespace: 'consent-gate' }));
     b.onLoad({ filter: /^languages$/, namespace: 'consent-gate' }, () => ({
-      contents: 'export default {' + [...languages, 'problems'].map((l) => `${JSON.stringify(l)}: () => import(${JSON.stringify(`./i18n/${l}.js`)})`).join(',') + '};',
+      contents: 'export default {' + [...languages, ...Object.keys(wordFiles)].map((l) => `${JSON.stringify(l)}: () => import(${JSON.stringify(`./i18n/${l}.js`)})`).join(',') + '};',
     }));
     b.onResolve({ filter: /^\.\/(i18n\/|consent-gate-(banner|notice|dialog|gating|log)\.js$)/ }, (a) => ({ path: a.path, external: true }));
   },
@@ -505,8 +521,10 @@ for (const l of languages) {
   writeFileSync(join(pkg, 'i18n', l + '.json'), texts);
   writeFileSync(join(pkg, 'i18n', l + '.js'), 'export default ' + texts + ';\n');
 }
-writeFileSync(join(pkg, 'i18n', 'problems.json'), JSON.stringify(problemWords));
-writeFileSync(join(pkg, 'i18n', 'problems.js'), 'export default ' + JSON.stringify(problemWords) + ';\n');
+for (const [name, words] of Object.entries(wordFiles)) {
+  writeFileSync(join(pkg, 'i18n', name + '.json'), JSON.stringify(words));
+  writeFileSync(join(pkg, 'i18n', name + '.js'), 'export default ' + JSON.stringify(words) + ';\n');
+}
 // The stylesheets: consent-gate.css on every page of a script-tag site, consent-gate-ui.css (the
 // banner, dialog and notice) linked by the script when one is drawn, and both in one file for npm,
 // whose `consent-gate/consent-gate.css` the site's bundler includes whole.

@@ -53,7 +53,7 @@ check fmt cargo fmt --check
 check clippy-native cargo clippy --quiet --all-targets -- -D warnings
 check clippy-wasm cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 check clippy-wasm-nolog cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
-check clippy-wasm-release cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features lazy-messages -- -D warnings
+check clippy-wasm-release cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features lazy-messages,lazy-texts -- -D warnings
 
 echo "== web layer tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \

@@ -3,9 +3,25 @@
 
 use super::text::{ascii_case, has_word, nth_piece, pieces, trim};
 
-/// Declares every text once: its [`Text`] variant, its configuration key and its English wording.
+/// The English wording of every text, one line each, where a text of the preferences dialog and
+/// the notice (declared with `@ "letter"`) is its mark (U+0001 and the letter): built by munching
+/// the texts one by one, since `concat!` takes literals only.
+#[cfg(feature = "lazy-texts")]
+macro_rules! english_with_marks {
+    ([$($done:tt)*]) => { concat!($($done)*) };
+    ([$($done:tt)*] $english:literal @ $mark:literal, $($rest:tt)*) => {
+        english_with_marks!([$($done)* "\u{1}", $mark, "\n",] $($rest)*)
+    };
+    ([$($done:tt)*] $english:literal, $($rest:tt)*) => { english_with_marks!([$($done)* $english, "\n",] $($rest)*) };
+}
+
+/// Declares every text once: its [`Text`] variant, its configuration key and its English wording;
+/// `@ "letter"` for a text only the preferences dialog and the notice show. Built with the
+/// `lazy-texts` feature (the wasm without the log, which draws no notice: scripts/build.mjs),
+/// such a text is a mark, and its words are in `i18n/english.json`, which the page loads with the
+/// dialog (`words` in `src/js/bridge.js`): most page views never open it.
 macro_rules! texts {
-    ($($(#[$doc:meta])* $name:ident $key:literal $english:literal,)*) => {
+    ($($(#[$doc:meta])* $name:ident $key:literal $english:literal $(@ $mark:literal)?,)*) => {
         /// Every text the interface shows. Config overrides and language files use the camelCase
         /// name from [`Text::key`].
         #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -18,7 +34,13 @@ macro_rules! texts {
         // One string each, not tables of `&str`: 8 bytes of address and length per text in the
         // wasm's data cost more than the search for the n-th piece.
         const KEYS: &str = concat!($($key, " "),*);
+        #[cfg(not(feature = "lazy-texts"))]
         const ENGLISH: &str = concat!($($english, "\n"),*);
+        #[cfg(feature = "lazy-texts")]
+        const ENGLISH: &str = english_with_marks!([] $($english $(@ $mark)?,)*);
+        /// The texts declared with a mark: each mark's letter and English words, the content of
+        /// `i18n/english.json`.
+        pub const MARKED: &[(&str, &str)] = &[$($(($mark, $english),)?)*];
         impl Text {
             /// The text declared `i`th. A `match` the compiler turns into a bounds check: no
             /// table of the variants in the wasm's data, as a walk over [`ALL`] put there.
@@ -50,59 +72,59 @@ texts! {
     /// One line in the banner when GPC is honoured.
     GpcHonoured "gpcHonoured" "Your browser's Global Privacy Control signal is honoured: advertising is off.",
     /// Heading of the preferences dialog.
-    DialogTitle "dialogTitle" "Privacy preferences",
+    DialogTitle "dialogTitle" "Privacy preferences" @ "o",
     /// Introduction in the preferences dialog.
-    DialogText "dialogText" "Choose which kinds of cookies and similar technologies this site may use.",
+    DialogText "dialogText" "Choose which kinds of cookies and similar technologies this site may use." @ "p",
     /// "Save" button.
-    Save "save" "Save choices",
+    Save "save" "Save choices" @ "q",
     /// "Close" button of the dialog.
-    Close "close" "Close",
+    Close "close" "Close" @ "r",
     /// Label before the list of a category's services.
-    Services "services" "Services",
+    Services "services" "Services" @ "s",
     /// Button that downloads the consent record.
-    DownloadRecord "downloadRecord" "Download my consent record",
+    DownloadRecord "downloadRecord" "Download my consent record" @ "t",
     /// Announced after a choice is saved.
-    Saved "saved" "Your choices are saved.",
+    Saved "saved" "Your choices are saved." @ "u",
     /// Signal status: GPC detected and honoured.
-    GpcStatusHonoured "gpcStatusHonoured" "Global Privacy Control: detected and honoured, advertising is off.",
+    GpcStatusHonoured "gpcStatusHonoured" "Global Privacy Control: detected and honoured, advertising is off." @ "v",
     /// Signal status: GPC detected and only recorded.
-    GpcStatusLogged "gpcStatusLogged" "Global Privacy Control: detected and recorded.",
+    GpcStatusLogged "gpcStatusLogged" "Global Privacy Control: detected and recorded." @ "w",
     /// Signal status: GPC not sent.
-    GpcStatusAbsent "gpcStatusAbsent" "Global Privacy Control: not detected.",
+    GpcStatusAbsent "gpcStatusAbsent" "Global Privacy Control: not detected." @ "x",
     /// Signal status: DNT on and only recorded.
-    DntStatusLogged "dntStatusLogged" "Do Not Track: detected and recorded; this site does not change its behaviour for it.",
+    DntStatusLogged "dntStatusLogged" "Do Not Track: detected and recorded; this site does not change its behaviour for it." @ "y",
     /// Signal status: DNT on and honoured.
-    DntStatusHonoured "dntStatusHonoured" "Do Not Track: detected and honoured; analytics and advertising are off.",
+    DntStatusHonoured "dntStatusHonoured" "Do Not Track: detected and honoured; analytics and advertising are off." @ "z",
     /// Signal status: DNT not on.
-    DntStatusAbsent "dntStatusAbsent" "Do Not Track: not enabled.",
+    DntStatusAbsent "dntStatusAbsent" "Do Not Track: not enabled." @ "0",
     /// Iframe placeholder; `{name}` is replaced by the embed's name.
     EmbedNotice "embedNotice" "This content is from {name} and sets cookies.",
     /// Iframe placeholder button that loads the content.
     EmbedLoad "embedLoad" "Load content",
     /// Title of the built-in `necessary` category.
-    NecessaryTitle "necessaryTitle" "Strictly necessary",
+    NecessaryTitle "necessaryTitle" "Strictly necessary" @ "1",
     /// Description of the built-in `necessary` category.
-    NecessaryText "necessaryText" "Needed for the site to work and to remember your choices. Always on.",
+    NecessaryText "necessaryText" "Needed for the site to work and to remember your choices. Always on." @ "2",
     /// Title of the built-in `functional` category.
-    FunctionalTitle "functionalTitle" "Functional",
+    FunctionalTitle "functionalTitle" "Functional" @ "3",
     /// Description of the built-in `functional` category.
-    FunctionalText "functionalText" "Remembers settings such as language to make the site easier to use.",
+    FunctionalText "functionalText" "Remembers settings such as language to make the site easier to use." @ "4",
     /// Title of the built-in `analytics` category.
-    AnalyticsTitle "analyticsTitle" "Analytics",
+    AnalyticsTitle "analyticsTitle" "Analytics" @ "5",
     /// Description of the built-in `analytics` category.
-    AnalyticsText "analyticsText" "Helps us understand how visitors use the site, in aggregate, so we can improve it.",
+    AnalyticsText "analyticsText" "Helps us understand how visitors use the site, in aggregate, so we can improve it." @ "6",
     /// Title of the built-in `advertising` category.
-    AdvertisingTitle "advertisingTitle" "Advertising",
+    AdvertisingTitle "advertisingTitle" "Advertising" @ "7",
     /// Description of the built-in `advertising` category.
-    AdvertisingText "advertisingText" "Lets us measure and tailor our ads on this and other sites, including remarketing.",
+    AdvertisingText "advertisingText" "Lets us measure and tailor our ads on this and other sites, including remarketing." @ "8",
     /// Name shown for Google Analytics in the service lists.
-    GoogleAnalytics "googleAnalytics" "Google Analytics",
+    GoogleAnalytics "googleAnalytics" "Google Analytics" @ "9",
     /// What Google Analytics collects.
-    GoogleAnalyticsText "googleAnalyticsText" "Pages visited, time on page, device and browser type, approximate location from the IP address.",
+    GoogleAnalyticsText "googleAnalyticsText" "Pages visited, time on page, device and browser type, approximate location from the IP address." @ "#",
     /// Name shown for Google Ads in the service lists.
-    GoogleAds "googleAds" "Google Ads remarketing",
+    GoogleAds "googleAds" "Google Ads remarketing" @ "$",
     /// What Google Ads collects.
-    GoogleAdsText "googleAdsText" "Visits and ad impressions, used to show our ads on other sites and measure them.",
+    GoogleAdsText "googleAdsText" "Visits and ad impressions, used to show our ads on other sites and measure them." @ "%",
     /// Label of the floating button that reopens the preferences (`reopenButton` configuration).
     ReopenButton "reopenButton" "Your privacy choices",
 }

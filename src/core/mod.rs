@@ -25,6 +25,12 @@ pub mod view;
 /// refuses a `log` (`config::read`), so that it can never drop one silently.
 pub const LOG: bool = cfg!(feature = "log");
 
+/// Whether this build draws the privacy notice (the Cargo feature `notice`, on by default): only
+/// `consent_gate_log_bg.wasm` has the renderer, which a page with a notice container loads (see
+/// `src/js/api.js`). Without it, a container mounted after start gets one console error saying
+/// what the page needs; the notice's configuration is still read and checked.
+pub const NOTICE: bool = cfg!(feature = "notice");
+
 /// The SDK version, from Cargo.toml (the npm package and consent records use the same).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

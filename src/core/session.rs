@@ -13,7 +13,7 @@ use super::record::{Choice, DecodeError, Method, Record, Source};
 use super::signals::Signals;
 use super::text::{concat, has_word};
 use super::view::{self, Action, Row, Scope};
-use super::{log, LOG};
+use super::{log, LOG, NOTICE};
 
 /// The `wait_for_update` the stub (`src/js/stub.js`) sends before the configuration is known.
 pub const STUB_WAIT_FOR_UPDATE: u32 = 500;
@@ -494,7 +494,9 @@ impl Session {
         if decide::banner_must_show(self.status) {
             fx.push(Effect::ShowBanner);
         }
-        fx.push(Effect::RenderNotice);
+        if NOTICE {
+            fx.push(Effect::RenderNotice);
+        }
         if let Some(class) = view::reopen_button(&self.config) {
             fx.push(Effect::ShowReopenButton(class));
         }
@@ -557,7 +559,11 @@ impl Session {
             // A new container gets the notice as it stands; one put back has switches that may
             // have missed changes while it was out of the page.
             Input::NoticeContainersAdded => {
-                fx.push(Effect::RenderNotice);
+                fx.push(if NOTICE {
+                    Effect::RenderNotice
+                } else {
+                    Effect::Console(Level::Error, "consent-gate: to draw the notice, add data-notice to the script tag".into())
+                });
                 fx.push(Effect::SyncSwitches);
             }
             Input::Click(_, Action::Prefs, _) => fx.push(Effect::ShowPreferences),

@@ -4,7 +4,7 @@
 // the other calls run once it is ready. The refusals among them are also written to localStorage
 // at once (`pend`): a page left before start would lose its queue.
 import initWasm, * as wasm from 'consent-gate-glue';
-import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store, isArray, said, words } from './bridge.js';
+import { on, off, d, opens, getConsent, bannerFirst, lazyParts, plain, record, stored, store, isArray, said, addWords, hasNotice } from './bridge.js';
 import { consentDefaults } from './stub.js';
 
 export { on, off, consentDefaults, getConsent };
@@ -117,19 +117,20 @@ export function init(config, options) {
   const o = options || {};
   consentDefaults();
   let loadError;
-  // The wasm with the consent log (`o.logWasm`) when the page says so (`o.log`: the script tag's
-  // `data-log`) or the configuration object has a `log`; else the smaller one without it
-  // (README "Consent log"). `o.wasm` handed over as it is: the build's trimmed glue takes no
+  // The log wasm (`o.logWasm`, the consent log and the notice's renderer: `full`) when the page
+  // says so (`o.log`: the script tag's `data-log`; `o.notice`: `data-notice`) or the
+  // configuration object has a `log`; else the smaller one without them (README "Consent log",
+  // "The privacy notice"). `o.wasm` handed over as it is: the build's trimmed glue takes no
   // object (scripts/build.mjs).
   // With the log, its delivery (consent-gate-log.js) is fetched alongside, and start waits for it
   // too: the wasm asks for it at start (the notice hash), and a page left soon after must not lose
   // its first events to that round trip. When it cannot load, start goes on (the console says so
   // when the wasm first asks; the events stay queued).
-  const load = (log) =>
+  const load = (full, log) =>
     Promise.all([
       log && o.load('log').catch(() => {}),
       typeof WebAssembly == 'object'
-        ? initWasm(log ? o.logWasm : o.wasm).then(
+        ? initWasm(full ? o.logWasm : o.wasm).then(
             () => (loadError = 0),
             (e) => {
               loadError = e;
@@ -140,7 +141,8 @@ export function init(config, options) {
           }),
     ]);
   const logNow = o.log || (typeof config == 'object' && config != null && 'log' in config);
-  const wasmReady = load(logNow);
+  const fullNow = logNow || o.notice;
+  const wasmReady = load(fullNow, logNow);
   let fetchError;
   // Copied here, once: start may run twice (first to learn the visitor's language), and a getter of
   // the configuration must run once.
@@ -152,14 +154,24 @@ export function init(config, options) {
   // files load while the wasm compiles (`o.load`, the entry point's loader of the parts in files
   // of their own); a notice mounted later loads it then. Start waits for each 3 seconds at most
   // (the notice is drawn when it arrives).
-  const noticeReady = Promise.all([within3s(bannerFirst(o.load, wasm.call)), domReady().then(() => within3s(lazyParts()))]);
+  // The wasm without the log (`lean`, once chosen) gives the dialog's English texts as marks:
+  // their words (`words` in bridge.js) load with the dialog's file, and without them the dialog
+  // is not drawn (as without its file: the console says why).
+  let lean;
+  const part = (name) =>
+    Promise.all([
+      o.load(name),
+      name == 'dialog' && lean && within3s(o.texts('english'), 'not loaded within 3 seconds').then((t) => addWords(t) || Promise.reject('i18n/english.json: ' + t)),
+    ]).then((m) => m[0]);
+  const noticeReady = Promise.all([within3s(bannerFirst(part, wasm.call)), domReady().then(() => within3s(lazyParts()))]);
   started = Promise.all([configReady, wasmReady, noticeReady]).then(async ([cfg]) => {
-    // A configuration fetched (or promised) with a `log`: the log wasm now, after the other (the
-    // glue keeps the instance loaded last). Said once, so the site can load it at once.
-    if (!logNow && cfg && cfg.log !== undefined) {
-      console.warn('consent-gate: "log" is configured: add data-log to the script tag (init: {log: true}) to load consent_gate_log_bg.wasm at once');
-      await load(1);
-    }
+    // A configuration fetched (or promised) with a `log` (said once, so the site can load it at
+    // once), or a page with a notice container when the page did not say so: the log wasm now,
+    // after the other (the glue keeps the instance loaded last).
+    const lateLog = !logNow && cfg && cfg.log !== undefined;
+    if (lateLog) console.warn('consent-gate: "log" is configured: add data-log to the script tag (init: {log: true}) to load consent_gate_log_bg.wasm at once');
+    lean = !fullNow && !lateLog && !hasNotice();
+    if (!fullNow && !lean) await load(1, lateLog);
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;
       failClosed(loadError?.message || String(loadError), privacyUrl);
@@ -196,7 +208,7 @@ export function init(config, options) {
       if (typeof state == 'string')
         return within3s(o.texts(state), 'not loaded within 3 seconds').then((t) => {
           if (state != 'problems') return begin(t);
-          if (typeof (words.t = t) == 'string') console.warn('consent-gate: i18n/problems.json: ' + t);
+          addWords(t) || console.warn('consent-gate: i18n/problems.json: ' + t);
           return begin();
         });
       ready = true;

@@ -345,6 +345,8 @@ function scan(mutations) {
 
 // ---- notice containers that single-page apps mount after start ----
 const containers = () => [...d.querySelectorAll('[data-consent-gate="notice"]')];
+/** Whether the page has a notice container (the ordinary wasm draws no notice: see `init`). */
+export const hasNotice = () => containers().length > 0;
 let notices = [];
 let noticesAdded;
 // The wasm's `call` export (src/api.rs; 0 to 5 say what changed), from `bannerFirst`: what
@@ -478,7 +480,7 @@ let noticeDesc;
 function el(tag, cls, text, parent) {
   const e = d.createElement(tag);
   if (cls) e.className = cls;
-  if (text) e.textContent = text;
+  if (text) e.textContent = said(text);
   if (parent) parent.appendChild(e);
   return e;
 }
@@ -527,6 +529,17 @@ const bannerOpen = (open) => d.documentElement.classList.toggle('cg-banner-open'
 // a switch for screen readers.
 const ID = 'cg' + Math.random().toString(36).slice(2, 8);
 
+// Words the release wasms leave out: each is a mark there, U+0001 and a letter, and `words` gets
+// the letters' words when a file of them loads (`init` in api.js): i18n/problems.json, the
+// configuration reader's messages (`messages!` in src/core/config.rs), the first time start has
+// problems to show; i18n/english.json, the preferences dialog's English texts (`texts!` in
+// src/core/i18n.rs) of the wasm without the log, with the dialog. `said` puts them in place of the
+// marks (a letter in brackets without them): on the console, in `init`'s error, in what is drawn.
+const words = {};
+/** Adds a file's words: false when `t` is not them (why the file could not be had). */
+export const addWords = (t) => typeof t == 'object' && Object.assign(words, t);
+export const said = (m) => m.replace(/\x01(.)/g, (_, l) => words[l] || '[' + l + ']');
+
 /**
  * What the files loaded when needed work with: the builders they draw with, the categories whose
  * switches are on as core last said (a notice or dialog drawn later shows them), the banner shown
@@ -537,7 +550,7 @@ const ID = 'cg' + Math.random().toString(36).slice(2, 8);
  * property of consent-gate's files does: the build gives them short names (`mangleProps` in
  * scripts/build.mjs), the same in every file.
  */
-const kit = { d_: d, el_: el, button_: button, mark_: mark, has_: has, switchedOn_: [], BASE_: BASE, GATED_: GATED, granted_: [] };
+const kit = { d_: d, el_: el, button_: button, mark_: mark, has_: has, said_: said, switchedOn_: [], BASE_: BASE, GATED_: GATED, granted_: [] };
 
 // The parts in files of their own, loaded when first needed: consent-gate-<name>.js. `loadPart`,
 // the entry point's loader, knows where they are; `loaded` holds each one's promise.
@@ -644,7 +657,7 @@ function uiStep(part, a) {
     sync(a);
   } else if (part == 7) {
     const s = at.querySelector('.cg-status');
-    if (s) s.textContent = a;
+    if (s) s.textContent = said(a);
   } else if (part == 8) {
     return [...at.querySelectorAll('[data-cg-category][aria-checked="true"]')].map((s) => s.dataset.cgCategory);
   }
@@ -763,13 +776,6 @@ export function store(key, value) {
  * events stay queued in localStorage for the next page.
  */
 const logAct = (send) => (a, b) => lazy('log').then((m) => m && (send ? m.send : m.default)(a, b, changed, hex));
-
-// The words of the configuration reader's messages: in the release wasms each is a mark, U+0001
-// and a letter (`messages!` in src/core/config.rs), and start asks for i18n/problems.json (the
-// letters' words) the first time there are problems to show: `words.t`, what `init` had back (or
-// why it could not). `said` puts them in place of the marks (a letter in brackets without them).
-export const words = {};
-export const said = (m) => m.replace(/\x01(.)/g, (_, l) => words.t[l] || '[' + l + ']');
 
 // The console is looked up when a message is written, as a page's wrapper of it expects.
 const acts = [

@@ -31,7 +31,7 @@ export function controls(k, parent, foot, prefix, c) {
       for (let i = 0; i < services.length; i += 2) {
         const item = el('li', '', '', ul);
         el('strong', '', services[i], item);
-        if (services[i + 1]) item.append(': ', services[i + 1]);
+        if (services[i + 1]) item.append(': ', k.said_(services[i + 1]));
       }
     }
   }

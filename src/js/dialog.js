@@ -19,7 +19,7 @@ export default function show(k, a, opener, g, id) {
     g.setAttribute('aria-labelledby', id + '-t');
     const head = el('div', 'cg-dialog-head', '', g);
     el('h2', 'cg-title', a[2], head).id = id + '-t';
-    button(head, '×', 'close', 'cg-close').ariaLabel = a[3];
+    button(head, '×', 'close', 'cg-close').ariaLabel = k.said_(a[3]);
     const body = el('div', 'cg-dialog-body', '', g);
     el('p', 'cg-text', a[4], body);
     if (a[5]) el('p', 'cg-gpc', a[5], body);

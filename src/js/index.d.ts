@@ -121,8 +121,9 @@ export interface InitOptions {
   /** Where the wasm is (a URL, a Response or a compiled module); next to the module by default. */
   wasm?: string | URL | Response | WebAssembly.Module;
   /**
-   * Where the wasm with the consent log is (`consent_gate_log_bg.wasm`, next to the module by
-   * default): loaded instead of `wasm` when `log` is true or the configuration object has a `log`.
+   * Where the wasm with the consent log and the notice's renderer is (`consent_gate_log_bg.wasm`,
+   * next to the module by default): loaded instead of `wasm` when `log` or `notice` is true, the
+   * configuration object has a `log`, or the page has a notice container when it starts.
    */
   logWasm?: string | URL | Response | WebAssembly.Module;
   /**
@@ -130,6 +131,13 @@ export interface InitOptions {
    * configuration is a promise (else its `log` is seen); without it such a site loads both wasms.
    */
   log?: boolean;
+  /**
+   * This page or app may show the privacy notice in a container mounted after start (a
+   * single-page app's privacy route): load the log wasm, which has the notice's renderer, at once.
+   * A page with a notice container when it starts loads it by itself (after the other); without
+   * either, a container mounted later stays empty and the console says what to add.
+   */
+  notice?: boolean;
   /** The visitor's region (ISO 3166-2, e.g. `US-WA`), as the site's server knows it. */
   region?: string;
 }

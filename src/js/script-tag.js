@@ -38,9 +38,16 @@ import { d, parse } from './bridge.js';
       after = l;
     }));
   // What the script tag knows (the wasm next to it, the region), for a page that starts it itself.
-  // `data-log`: the site has a consent log, so the wasm with the log is loaded at once.
+  // `data-log`: the site has a consent log; `data-notice`: this page may show the notice (a
+  // single-page app whose notice container mounts after start): the log wasm is loaded at once.
   const init = (config, options) =>
-    api.init(config, Object.assign({ wasm: base + 'consent_gate_bg.wasm', logWasm: base + 'consent_gate_log_bg.wasm', log: me?.hasAttribute('data-log'), region, texts, load }, options));
+    api.init(
+      config,
+      Object.assign(
+        { wasm: base + 'consent_gate_bg.wasm', logWasm: base + 'consent_gate_log_bg.wasm', log: me?.hasAttribute('data-log'), notice: me?.hasAttribute('data-notice'), region, texts, load },
+        options,
+      ),
+    );
   // The parts in files of their own next to the script (ES modules), loaded only when needed:
   // consent-gate-notice.js on pages with a notice, consent-gate-dialog.js when the dialog opens.
   // The banner, the dialog and the notice also wait for both stylesheets: without them the part

@@ -21,7 +21,7 @@ use crate::core::record::{self, Method, Record};
 use crate::core::session::{self, Copies, Effect, Emit, Env, Input, Level, Page, Session};
 use crate::core::signals::Signals;
 use crate::core::text::pieces;
-use crate::core::view::{self, Action, Scope};
+use crate::core::view::{Action, Scope};
 use js_sys::{Array, Object};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
@@ -48,13 +48,14 @@ const PENDING: &str = "consent-gate-pending";
 
 static SESSION: Slot = Slot(UnsafeCell::new(None), Cell::new(false), Cell::new(false));
 
-/// Whether start has asked the page for the words of the reader's messages (`ask_words`).
-struct Asked(Cell<bool>);
+/// A flag of the page's life: a plain static, as the session's.
+pub(crate) struct Flag(pub(crate) Cell<bool>);
 
 // SAFETY: as for `Slot`, one thread.
-unsafe impl Sync for Asked {}
+unsafe impl Sync for Flag {}
 
-static WORDS_ASKED: Asked = Asked(Cell::new(false));
+/// Whether start has asked the page for the words of the reader's messages (`ask_words`).
+static WORDS_ASKED: Flag = Flag(Cell::new(false));
 
 /// The session lent out by [`session`]; back in its slot when dropped.
 struct Lent(&'static mut Session);
@@ -379,8 +380,10 @@ fn with_state(s: Lent, e: &Effect) {
             match e {
                 Effect::SyncSwitches => u.sync_switches(),
                 Effect::ShowBanner => u.show_banner(),
+                // Never made without the renderer (`core::NOTICE`): no code for it in that wasm.
+                #[cfg(feature = "notice")]
                 Effect::RenderNotice => {
-                    u.notice(&s.config.notice, view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
+                    u.notice(&s.config.notice, crate::core::view::signal_lines(&s.config, s.signals, decide::gpc_keeps_off(&s.effective)))
                 }
                 Effect::ShowReopenButton(class) => u.reopen_button(class),
                 _ => {}

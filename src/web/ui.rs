@@ -7,6 +7,7 @@
 //! (`src/js/dialog.js`). Every click goes through one delegated handler.
 
 use super::bridge;
+#[cfg(feature = "notice")]
 use crate::core::config::{Block, Inline, Section};
 use crate::core::i18n::{Text, Texts};
 use crate::core::view::Row;
@@ -21,6 +22,7 @@ enum Part {
     Reopen = 2,
     Prefs = 3,
     Close = 4,
+    #[cfg(feature = "notice")]
     Notice = 5,
     Switches = 6,
     Announce = 7,
@@ -129,6 +131,7 @@ impl Ui<'_> {
     /// Renders the notice into every `[data-consent-gate="notice"]` container it is not in yet
     /// (the site's own ones: see `draw` in `src/js/notice.js`), loading the renderer first
     /// where needed.
+    #[cfg(feature = "notice")]
     pub fn notice(&self, sections: &[Section], signal_lines: [Text; 2]) {
         let lang = &self.texts.lang;
         let d = Desc::root(self.texts);
@@ -174,6 +177,7 @@ impl Ui<'_> {
 }
 
 /// Appends the runs of a paragraph or list item: a text, or [text, href] for a link.
+#[cfg(feature = "notice")]
 fn runs_into(d: &Desc, runs: &[Inline], lang: &str) {
     for r in runs {
         match r {

@@ -44,7 +44,7 @@ test('the privacy page downloads it once, from next to the script, and the notic
 
 test('a single-page app downloads it when it mounts a container, not before', async () => {
   const { page, context, renderer } = await open();
-  await servePage(context, server.url + '/t/spa.html', testPage('en'));
+  await servePage(context, server.url + '/t/spa.html', testPage('en', ' data-notice'));
   await page.goto(server.url + '/t/spa.html');
   await ready(page);
   await settle(page, 300);

@@ -14,7 +14,7 @@ const server = serveForFile();
 async function open(mutate) {
   const o = await openPage();
   if (mutate) await serveConfig(o.context, mutate);
-  await servePage(o.context, server.url + '/t/spa.html', testPage('en'));
+  await servePage(o.context, server.url + '/t/spa.html', testPage('en', ' data-notice'));
   await o.page.goto(server.url + '/t/spa.html');
   await ready(o.page);
   // Started, with no container in the page.

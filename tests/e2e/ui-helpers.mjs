@@ -23,11 +23,11 @@ export async function servePage(context, url, html) {
   await context.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
 }
 
-/** A minimal page with the script tag; `lang` null leaves <html lang> out. */
-export function testPage(lang) {
+/** A minimal page with the script tag (with `attributes`, e.g. ` data-notice`); `lang` null leaves <html lang> out. */
+export function testPage(lang, attributes = '') {
   return `<!DOCTYPE html><html${lang ? ` lang="${lang}"` : ''}><head><meta charset="utf-8"><title>t</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<script src="/consent-gate/consent-gate.js" data-config="/consent.json"></script></head>
+<script src="/consent-gate/consent-gate.js" data-config="/consent.json"${attributes}></script></head>
 <body><main><h1>Test</h1><p><a href="/privacy/" data-consent-gate="preferences">Cookie settings</a></p></main></body></html>`;
 }
 

@@ -702,16 +702,17 @@ fn the_link_rule_decides_the_shared_cases() {
     }
 }
 
-/// The reader's messages become marks (U+0001 and a letter) in the release wasms, and bridge.js
-/// finds a mark's letter as the one character after U+0001: each letter one ASCII letter, each
-/// used once, and no words empty or holding a mark of their own.
+/// The reader's messages and the dialog's English texts become marks (U+0001 and a letter) in
+/// the release wasms, and bridge.js finds a mark's letter as the one character after U+0001, in
+/// one table of words: each letter one printable ASCII character, used once across both lists,
+/// and no words empty or holding a mark or a line break of their own.
 #[test]
-fn each_message_has_a_letter_of_its_own() {
+fn each_mark_has_a_letter_of_its_own() {
     let mut seen = std::collections::HashSet::new();
-    for (letter, words) in MESSAGES {
-        assert!(letter.len() == 1 && letter.bytes().all(|b| b.is_ascii_alphabetic()), "{letter:?}");
+    for (letter, words) in MESSAGES.iter().chain(crate::core::i18n::MARKED) {
+        assert!(letter.len() == 1 && letter.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'), "{letter:?}");
         assert!(seen.insert(*letter), "{letter} used twice");
-        assert!(!words.is_empty() && !words.contains('\u{1}'), "{words:?}");
+        assert!(!words.is_empty() && !words.contains(['\u{1}', '\n']), "{words:?}");
     }
-    assert!(MESSAGES.len() >= 30);
+    assert!(MESSAGES.len() >= 30 && crate::core::i18n::MARKED.len() >= 20);
 }

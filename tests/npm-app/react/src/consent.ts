@@ -13,7 +13,8 @@ init({
   googleAnalytics: 'G-REACTAPP01',
   sensitivePaths: ['/patient-portal/*'],
   notice: { sections: [{ heading: 'Your choices', blocks: [{ p: 'Change them here at any time.' }, { controls: true }] }] },
-}).catch((e: Error) => console.error(e));
+  // The privacy route mounts its notice container after start: the wasm that draws it at once.
+}, { notice: true }).catch((e: Error) => console.error(e));
 
 function subscribe(onStoreChange: () => void): () => void {
   on('change', onStoreChange);
