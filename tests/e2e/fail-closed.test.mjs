@@ -12,6 +12,8 @@ import { closeBrowser, root, settle } from './harness.mjs';
 import { openWatched, siteServer } from './csp-watch.mjs';
 
 const WASM_PATH = '/consent-gate/consent_gate_bg.wasm';
+// Both wasms: the privacy page (`data-notice`) loads the log wasm, which has the notice's renderer.
+const BOTH_WASMS = /^\/consent-gate\/consent_gate(_log)?_bg\.wasm$/;
 const servers = [];
 after(async () => {
   for (const s of servers) await s.close();
@@ -21,7 +23,7 @@ after(async () => {
 /** Answers the wasm request with `status` and `body` (as application/wasm when 200). */
 function wasmFault(status, body) {
   return (req, res) => {
-    if (new URL(req.url, 'http://x').pathname !== WASM_PATH) return false;
+    if (!BOTH_WASMS.test(new URL(req.url, 'http://x').pathname)) return false;
     res.writeHead(status, { 'Content-Type': status == 200 ? 'application/wasm' : 'text/plain', 'Cache-Control': 'no-store' });
     res.end(body);
     return true;
@@ -107,7 +109,7 @@ test("fails closed under a CSP without 'wasm-unsafe-eval'", async () => {
 
 test('fails closed when the wasm is missing (404)', async () => {
   const server = await siteServer({ hook: wasmFault(404, 'not found') });
-  await failsClosed({ server, why: /^failed to fetch Wasm: 404 Not Found fetching 'http:\/\/127\.0\.0\.1:\d+\/consent-gate\/consent_gate_bg\.wasm'$/ });
+  await failsClosed({ server, why: /^failed to fetch Wasm: 404 Not Found fetching 'http:\/\/127\.0\.0\.1:\d+\/consent-gate\/consent_gate(_log)?_bg\.wasm'$/ });
 });
 
 test('fails closed when the wasm is truncated', async () => {
