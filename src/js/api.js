@@ -169,7 +169,7 @@ export function init(config, options) {
     // once), or a page with a notice container when the page did not say so: the log wasm now,
     // after the other (the glue keeps the instance loaded last).
     const lateLog = !logNow && cfg && cfg.log !== undefined;
-    if (lateLog) console.warn('consent-gate: "log" is configured: add data-log to the script tag (init: {log: true}) to load consent_gate_log_bg.wasm at once');
+    if (lateLog) console.warn('consent-gate: "log" is configured: add data-log to the script tag (init: {log: true})');
     lean = !fullNow && !lateLog && !hasNotice();
     if (!fullNow && !lean) await load(1, lateLog);
     if (loadError) {
@@ -196,12 +196,13 @@ export function init(config, options) {
         state = wasm.start(cfg, fetchError, region, texts, early);
         if (isArray(state)) throw state;
       } catch (problems) {
+        // Start took nothing: the refusals this page queued stay pending for the next start
+        // (first: nothing after this may keep them from it).
+        if (mine) store(PENDING, mine);
         state = configError(problems);
         // Not the configuration's problems (the wasm put those on the console): something start
         // called threw (a page script broke a built-in). Said here, once.
         if (!isArray(problems)) console.error(state);
-        // Start took nothing: the refusals this page queued stay pending for the next start.
-        if (mine) store(PENDING, mine);
       }
       // `problems`: the words of the configuration's problems (`words` in bridge.js), for the start
       // after; when they could not be had, the console says why (once).

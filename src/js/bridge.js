@@ -535,9 +535,15 @@ const ID = 'cg' + Math.random().toString(36).slice(2, 8);
 // problems to show; i18n/english.json, the preferences dialog's English texts (`texts!` in
 // src/core/i18n.rs) of the wasm without the log, with the dialog. `said` puts them in place of the
 // marks (a letter in brackets without them): on the console, in `init`'s error, in what is drawn.
-const words = {};
-/** Adds a file's words: false when `t` is not them (why the file could not be had). */
-export const addWords = (t) => typeof t == 'object' && Object.assign(words, t);
+// Only strings are kept, in an object without a prototype: a file's other values (an object whose
+// conversion throws, `__proto__`) can neither break `said` nor reach anything else.
+const words = Object.create(null);
+/** Adds a file's words; none (0) when `t` holds none (or says why the file could not be had). */
+export const addWords = (t) => {
+  let n = 0;
+  if (typeof t == 'object') for (const k in t) typeof t[k] == 'string' && (words[k] = t[k]) && n++;
+  return n;
+};
 export const said = (m) => m.replace(/\x01(.)/g, (_, l) => words[l] || '[' + l + ']');
 
 /**

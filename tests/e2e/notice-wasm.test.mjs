@@ -146,3 +146,29 @@ test('the dialog without its words is not drawn: the console says why, once, and
     await context.close();
   }
 });
+
+// Found by an adversarial round: a words file that holds no words (or words that are not strings)
+// drew the dialog with its marks' letters, or threw on the page.
+for (const [what, body] of [
+  ['empty', '{}'],
+  ['null', 'null'],
+  ['values that are not strings', JSON.stringify({ o: { toString: 1 }, p: 5, q: ['x'] })],
+]) {
+  test(`the dialog's words file ${what}: the dialog is not drawn, the console says so once, nothing throws`, async () => {
+    const { page, context, net, consoleMessages, pageErrors } = await open((route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+    try {
+      await page.goto(server.url + '/plain/');
+      await ready(page);
+      await page.click('#cg-banner [data-cg="prefs"]');
+      await settle(page, 800);
+      assert.equal(await page.locator('#cg-prefs').count(), 0);
+      const errors = ours(consoleMessages, 'error').map((m) => m.text);
+      assert.equal(errors.length, 1, JSON.stringify(errors));
+      assert.match(errors[0], /^consent-gate: consent-gate-dialog\.js could not load \(i18n\/english\.json: .*\), so the preferences dialog is not shown$/);
+      assert.deepEqual(net.google, []);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}

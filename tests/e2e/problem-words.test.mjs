@@ -14,10 +14,13 @@ const BAD = { ...DEMO, categories: 5, sensitivPaths: ['/portal/*'] };
 const page = (config, lang = 'en') =>
   `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>t</title>${inlineConfig(config)}` +
   `<script src="/consent-gate/consent-gate.js"></script></head><body><main><h1>t</h1></main></body></html>`;
+// A refusal the page asks for before start (an inline script right after the SDK's).
+const REJECT = '<script>window.rejected = ConsentGate.rejectAll().then(() => "resolved", (e) => String(e));</script>';
 const server = servePagesForFile({
   '/ok/': page(DEMO),
   '/bad/': page(BAD),
   '/bad-es/': page(BAD, 'es'),
+  '/bad-reject/': page(BAD).replace('</script></head>', '</script>' + REJECT + '</head>'),
 });
 
 const FULL = ['categories: expected an array of categories, got 5', 'sensitivPaths: unknown field (did you mean "sensitivePaths"?)'];
@@ -124,3 +127,37 @@ test('the words cannot load: one warning naming the file, each message shows its
     await context.close();
   }
 });
+
+// Found by an adversarial round: words whose value cannot become a string made `said` throw before
+// the page's queued refusal was written back, so the next page loaded tags on an older grant.
+for (const [what, body] of [
+  ['a word that cannot become a string', JSON.stringify({ L: { toString: 1 }, A: ['x'] })],
+  ['not an object of words', 'null'],
+]) {
+  test(`words file with ${what}: a refusal queued on the page is kept for the next page, and the calls settle`, async () => {
+    const o = await open((route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+    const { page, context, net, consoleMessages, pageErrors } = o;
+    try {
+      await page.goto(server.url + '/ok/');
+      await ready(page);
+      await page.click('#cg-banner [data-cg="accept"]');
+      await page.waitForFunction(() => window.ConsentGate.getConsent().decided);
+      await settle(page, 300);
+      const granted = net.google.length;
+      assert.ok(granted >= 1, 'the grant loaded tags');
+      await page.goto(server.url + '/bad-reject/');
+      await page.waitForFunction(() => window.rejected, null, { timeout: 10000 });
+      assert.ok(await page.evaluate(() => window.rejected));
+      const lines = errorLines(consoleMessages);
+      assert.ok(lines.some((l) => /^categories: expected \[L\], got 5$/.test(l)), JSON.stringify(lines));
+      await page.goto(server.url + '/ok/');
+      await ready(page);
+      await settle(page, 500);
+      assert.equal((await page.evaluate(() => window.ConsentGate.getConsent())).categories.analytics, false, 'the refusal holds');
+      assert.deepEqual(net.google.slice(granted), [], 'nothing of Google after the refusal');
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
