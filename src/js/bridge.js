@@ -544,6 +544,7 @@ export const addWords = (t) => {
   if (typeof t == 'object') for (const k in t) typeof t[k] == 'string' && (words[k] = t[k]) && n++;
   return n;
 };
+/** `m` with each mark replaced by its words (`[letter]` for one whose words are not here). */
 export const said = (m) => m.replace(/\x01(.)/g, (_, l) => words[l] || '[' + l + ']');
 
 /**
