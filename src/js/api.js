@@ -171,7 +171,8 @@ export function init(config, options) {
     const lateLog = !logNow && cfg && cfg.log !== undefined;
     if (lateLog) console.warn('consent-gate: "log" is configured: add data-log to the script tag (init: {log: true})');
     lean = !fullNow && !lateLog && !hasNotice();
-    if (!fullNow && !lean) await load(1, lateLog);
+    // With `data-notice` the log wasm is here, but not the log's delivery: loaded with it again.
+    if (lateLog || !(fullNow || lean)) await load(1, lateLog);
     if (loadError) {
       const privacyUrl = cfg && safeHref(cfg.privacyUrl) ? cfg.privacyUrl : null;
       failClosed(loadError?.message || String(loadError), privacyUrl);
